@@ -1,0 +1,169 @@
+// Package validate wraps go-playground/validator/v10 behind a small API so
+// that its types never reach a public signature. Each domain package builds
+// one Validator at init time and turns the Problems it returns into its own
+// public validation error type.
+package validate
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/go-playground/validator/v10"
+)
+
+// Problem is one bad field. Its fields match org.FieldError exactly, so a
+// domain package converts it with a plain type conversion.
+type Problem struct {
+	Path    string
+	Code    string
+	Message string
+}
+
+// Codes shared by every package. They are part of the public contract: hosts
+// switch on them to translate or highlight a field.
+const (
+	CodeRequired = "required"
+	CodeTooLong  = "too_long"
+	CodeTooShort = "too_short"
+	CodeFormat   = "invalid_format"
+	CodeUnknown  = "unknown_value"
+	CodeRange    = "out_of_range"
+	CodeInvalid  = "invalid"
+)
+
+// Validator is safe for concurrent use once built.
+type Validator struct {
+	v *validator.Validate
+}
+
+var (
+	identRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:\-]*$`)
+	phoneRe = regexp.MustCompile(`^\+?[0-9][0-9 ()\-]*[0-9]$`)
+)
+
+// New builds a Validator with the tags every package shares:
+//
+//   - ident: an identifier of letters, digits and . _ : - (starting with a letter or digit)
+//   - phone: a telephone number: an optional +, digits, spaces, dashes and brackets, 6 to 15 digits
+//   - timezone: an IANA time zone name that this machine's time zone database knows
+//   - notblank: not empty after trimming spaces
+func New() *Validator {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			return ""
+		}
+		if name == "" {
+			return f.Name
+		}
+		return name
+	})
+	must(v.RegisterValidation("ident", func(fl validator.FieldLevel) bool {
+		return identRe.MatchString(fl.Field().String())
+	}))
+	must(v.RegisterValidation("phone", func(fl validator.FieldLevel) bool {
+		s := fl.Field().String()
+		if !phoneRe.MatchString(s) {
+			return false
+		}
+		digits := 0
+		for _, r := range s {
+			if r >= '0' && r <= '9' {
+				digits++
+			}
+		}
+		return digits >= 6 && digits <= 15
+	}))
+	must(v.RegisterValidation("timezone", func(fl validator.FieldLevel) bool {
+		s := fl.Field().String()
+		if s == "" || s == "Local" {
+			return false
+		}
+		_, err := time.LoadLocation(s)
+		return err == nil
+	}))
+	must(v.RegisterValidation("notblank", func(fl validator.FieldLevel) bool {
+		return strings.TrimSpace(fl.Field().String()) != ""
+	}))
+	return &Validator{v: v}
+}
+
+func must(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+// Struct validates s and returns every problem found, in field order, with
+// paths written in JSON names ("contact.email", "lines[2].qty"). prefix, when
+// not empty, is put in front of every path.
+func (v *Validator) Struct(s any, prefix string) []Problem {
+	err := v.v.Struct(s)
+	if err == nil {
+		return nil
+	}
+	var ves validator.ValidationErrors
+	if !errors.As(err, &ves) {
+		// InvalidValidationError: a programming error (nil or non-struct).
+		panic(fmt.Sprintf("validate: %v", err))
+	}
+	out := make([]Problem, 0, len(ves))
+	for _, fe := range ves {
+		out = append(out, toProblem(fe, prefix))
+	}
+	return out
+}
+
+func toProblem(fe validator.FieldError, prefix string) Problem {
+	// Namespace is "Type.field.sub"; drop the root type name.
+	path := fe.Namespace()
+	if _, rest, ok := strings.Cut(path, "."); ok {
+		path = rest
+	}
+	if prefix != "" {
+		path = prefix + "." + path
+	}
+	code, msg := describe(fe)
+	return Problem{Path: path, Code: code, Message: msg}
+}
+
+func describe(fe validator.FieldError) (code, msg string) {
+	p := fe.Param()
+	switch fe.Tag() {
+	case "required", "notblank", "required_with", "required_without", "required_if":
+		return CodeRequired, "is required"
+	case "max":
+		if fe.Kind() == reflect.String || fe.Kind() == reflect.Slice || fe.Kind() == reflect.Map {
+			return CodeTooLong, "must have at most " + p + " characters or items"
+		}
+		return CodeRange, "must be at most " + p
+	case "min":
+		if fe.Kind() == reflect.String || fe.Kind() == reflect.Slice || fe.Kind() == reflect.Map {
+			return CodeTooShort, "must have at least " + p + " characters or items"
+		}
+		return CodeRange, "must be at least " + p
+	case "lte", "lt", "gte", "gt":
+		return CodeRange, "must be " + fe.Tag() + " " + p
+	case "oneof":
+		return CodeUnknown, "must be one of: " + p
+	case "email":
+		return CodeFormat, "must be an e-mail address"
+	case "phone":
+		return CodeFormat, "must be a telephone number (digits, spaces, dashes, brackets, optional leading +; 6 to 15 digits)"
+	case "ident":
+		return CodeFormat, "must be letters, digits and . _ : - only, starting with a letter or digit"
+	case "timezone":
+		return CodeUnknown, "must be an IANA time zone such as Asia/Taipei"
+	case "iso4217":
+		return CodeUnknown, "must be an ISO 4217 currency code such as TWD"
+	case "dive", "unique":
+		return CodeInvalid, "must not repeat items"
+	default:
+		return CodeInvalid, "fails the " + fe.Tag() + " rule"
+	}
+}
