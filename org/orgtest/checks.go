@@ -1,0 +1,493 @@
+package orgtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/servicelane/servicelane/org"
+)
+
+func checkDealerRoundTrip(ctx context.Context, s org.Store, _ Features) error {
+	d := dealer("d1")
+	if err := s.Commit(ctx, "d1", org.Change{Dealer: &d}); err != nil {
+		return fmt.Errorf("commit dealer: %w", err)
+	}
+	got, err := s.Dealer(ctx, "d1")
+	if err != nil {
+		return fmt.Errorf("read dealer: %w", err)
+	}
+	if err := diffDealer(got, d); err != nil {
+		return err
+	}
+	d2 := d
+	d2.Name, d2.TimeZone, d2.Version, d2.UpdatedAt = "Renamed 更名", "Asia/Shanghai", 2, t0.Add(1500)
+	if err := s.Commit(ctx, "d1", org.Change{Dealer: &d2}); err != nil {
+		return fmt.Errorf("update dealer to version 2: %w", err)
+	}
+	got, err = s.Dealer(ctx, "d1")
+	if err != nil {
+		return fmt.Errorf("read dealer after update: %w", err)
+	}
+	return diffDealer(got, d2)
+}
+
+func checkDealerNotFound(ctx context.Context, s org.Store, _ Features) error {
+	if err := seed(ctx, s, "d1"); err != nil {
+		return err
+	}
+	_, err := s.Dealer(ctx, "nobody")
+	return expectErr(err, org.ErrNotFound, "Dealer(nobody)")
+}
+
+func checkEmployeeRoundTrip(ctx context.Context, s org.Store, _ Features) error {
+	full := employee("d1", "e1")
+	full.Name = "陳 小明 (Chen)"
+	full.SupervisorID = "sup-1"
+	full.BonusBase = decimal.RequireFromString("12345678901234567.89")
+	bare := org.Employee{DealerID: "d1", ID: "e2", Name: "Bare", Role: org.RoleTechnician, Department: org.DeptWorkshop, Version: 1, CreatedAt: t0, UpdatedAt: t0}
+	if err := seed(ctx, s, "d1", full, bare); err != nil {
+		return err
+	}
+	for _, want := range []org.Employee{full, bare} {
+		got, err := s.Employee(ctx, "d1", want.ID)
+		if err != nil {
+			return fmt.Errorf("read employee %s: %w", want.ID, err)
+		}
+		if err := diffEmployee(got, want); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkEmployeeNotFound(ctx context.Context, s org.Store, _ Features) error {
+	if err := seed(ctx, s, "d1", employee("d1", "e1")); err != nil {
+		return err
+	}
+	_, err := s.Employee(ctx, "d1", "e404")
+	return expectErr(err, org.ErrNotFound, "Employee(d1, e404)")
+}
+
+func checkAmountsExact(ctx context.Context, s org.Store, _ Features) error {
+	amounts := []string{"12345678901234567.89", "12.50", "0", "0.0001", "99999999999999999999.9999", "9007199254740993"}
+	var es []org.Employee
+	for i, a := range amounts {
+		e := employee("d1", org.EmployeeID(fmt.Sprintf("e%d", i)))
+		e.BonusBase = decimal.RequireFromString(a)
+		es = append(es, e)
+	}
+	if err := seed(ctx, s, "d1", es...); err != nil {
+		return err
+	}
+	for i, e := range es {
+		got, err := s.Employee(ctx, "d1", e.ID)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", e.ID, err)
+		}
+		if !got.BonusBase.Equal(e.BonusBase) {
+			return fmt.Errorf("amount %s read back as %s", amounts[i], got.BonusBase)
+		}
+	}
+	return nil
+}
+
+func checkReadsAreCopies(ctx context.Context, s org.Store, _ Features) error {
+	e := employee("d1", "e1")
+	if err := seed(ctx, s, "d1", e); err != nil {
+		return err
+	}
+	e.Skills[0] = "changed-after-commit"
+	got, err := s.Employee(ctx, "d1", "e1")
+	if err != nil {
+		return err
+	}
+	if got.Skills[0] != "EV" {
+		return fmt.Errorf("changing the committed value's Skills changed the store: %q", got.Skills)
+	}
+	got.Skills[0] = "changed-after-read"
+	list, err := s.Employees(ctx, "d1", org.EmployeeQuery{Limit: 10})
+	if err != nil {
+		return err
+	}
+	if len(list) != 1 || list[0].Skills[0] != "EV" {
+		return fmt.Errorf("changing a read value's Skills changed the store: %v", list)
+	}
+	evs := []org.Event{event("d1", "ev1", "employee.added")}
+	if err := s.Commit(ctx, "d1", org.Change{Events: evs}); err != nil {
+		return err
+	}
+	evs[0].Data[2] = 'X'
+	read, err := s.Events(ctx, "d1", 0, 10)
+	if err != nil || len(read) != 1 {
+		return fmt.Errorf("events: %v %v", read, err)
+	}
+	if err := diffEvent(read[0], event("d1", "ev1", "employee.added")); err != nil {
+		return fmt.Errorf("changing the committed event's Data changed the store: %w", err)
+	}
+	return nil
+}
+
+func checkCreateExisting(ctx context.Context, s org.Store, _ Features) error {
+	if err := seed(ctx, s, "d1", employee("d1", "e1")); err != nil {
+		return err
+	}
+	again := employee("d1", "e1")
+	again.Name = "Impostor"
+	err := s.Commit(ctx, "d1", org.Change{Employees: []org.Employee{again}})
+	if err := expectErr(err, org.ErrConflict, "creating employee e1 a second time"); err != nil {
+		return err
+	}
+	d := dealer("d1")
+	err = s.Commit(ctx, "d1", org.Change{Dealer: &d})
+	if err := expectErr(err, org.ErrConflict, "creating dealer d1 a second time"); err != nil {
+		return err
+	}
+	got, err := s.Employee(ctx, "d1", "e1")
+	if err != nil {
+		return err
+	}
+	return diffEmployee(got, employee("d1", "e1"))
+}
+
+func checkStaleVersion(ctx context.Context, s org.Store, _ Features) error {
+	v1 := employee("d1", "e1")
+	if err := seed(ctx, s, "d1", v1); err != nil {
+		return err
+	}
+	v2 := v1.Clone()
+	v2.Name, v2.Version = "Second", 2
+	if err := s.Commit(ctx, "d1", org.Change{Employees: []org.Employee{v2}}); err != nil {
+		return fmt.Errorf("writing version 2 over 1: %w", err)
+	}
+	for _, bad := range []struct {
+		version int64
+		what    string
+	}{{2, "writing version 2 again (a writer that read version 1)"}, {4, "writing version 4 over 2 (a skipped version)"}} {
+		e := v2.Clone()
+		e.Name, e.Version = "Lost", bad.version
+		if err := expectErr(s.Commit(ctx, "d1", org.Change{Employees: []org.Employee{e}}), org.ErrConflict, bad.what); err != nil {
+			return err
+		}
+	}
+	d2 := dealer("d1")
+	d2.Version = 3
+	if err := expectErr(s.Commit(ctx, "d1", org.Change{Dealer: &d2}), org.ErrConflict, "writing dealer version 3 over 1"); err != nil {
+		return err
+	}
+	got, err := s.Employee(ctx, "d1", "e1")
+	if err != nil {
+		return err
+	}
+	return diffEmployee(got, v2)
+}
+
+func checkUpdateMissing(ctx context.Context, s org.Store, _ Features) error {
+	if err := seed(ctx, s, "d1"); err != nil {
+		return err
+	}
+	e := employee("d1", "ghost")
+	e.Version = 2
+	if err := expectErr(s.Commit(ctx, "d1", org.Change{Employees: []org.Employee{e}}), org.ErrConflict, "writing version 2 of a missing employee"); err != nil {
+		return err
+	}
+	_, err := s.Employee(ctx, "d1", "ghost")
+	return expectErr(err, org.ErrNotFound, "reading the employee a refused commit named")
+}
+
+func checkVersionBelowOne(ctx context.Context, s org.Store, _ Features) error {
+	if err := seed(ctx, s, "d1"); err != nil {
+		return err
+	}
+	e := employee("d1", "e0")
+	e.Version = 0
+	if err := expectErr(s.Commit(ctx, "d1", org.Change{Employees: []org.Employee{e}}), org.ErrInvalid, "writing version 0"); err != nil {
+		return err
+	}
+	_, err := s.Employee(ctx, "d1", "e0")
+	return expectErr(err, org.ErrNotFound, "reading the employee a refused commit named")
+}
+
+func checkAtomic(ctx context.Context, s org.Store, _ Features) error {
+	if err := seed(ctx, s, "d1", employee("d1", "e1")); err != nil {
+		return err
+	}
+	before, err := take(ctx, s, "d1")
+	if err != nil {
+		return err
+	}
+	fresh := employee("d1", "e2")
+	stale := employee("d1", "e1") // version 1 again: a conflict
+	d := before.dealer
+	d.Version++
+	cases := []struct {
+		name string
+		c    org.Change
+	}{
+		{"a new employee, then a stale one", org.Change{Dealer: &d, Employees: []org.Employee{fresh, stale}, Events: []org.Event{event("d1", "x1", "t")}}},
+		{"a stale employee, then a new one", org.Change{Employees: []org.Employee{stale, fresh}, Events: []org.Event{event("d1", "x2", "t")}}},
+		{"a stale dealer with a new employee", org.Change{Dealer: &before.dealer, Employees: []org.Employee{fresh}, Events: []org.Event{event("d1", "x3", "t")}}},
+	}
+	for _, c := range cases {
+		if err := expectErr(s.Commit(ctx, "d1", c.c), org.ErrConflict, "commit of "+c.name); err != nil {
+			return err
+		}
+		after, err := take(ctx, s, "d1")
+		if err != nil {
+			return err
+		}
+		if err := before.same(after); err != nil {
+			return fmt.Errorf("a refused commit of %s wrote part of itself: %w", c.name, err)
+		}
+	}
+	return nil
+}
+
+func checkCommitOtherDealer(ctx context.Context, s org.Store, _ Features) error {
+	if err := seed(ctx, s, "dA"); err != nil {
+		return err
+	}
+	if err := seed(ctx, s, "dB"); err != nil {
+		return err
+	}
+	dB := dealer("dB")
+	dB.Version = 2
+	cases := []struct {
+		name string
+		c    org.Change
+	}{
+		{"an employee of dB", org.Change{Employees: []org.Employee{employee("dA", "a1"), employee("dB", "b1")}}},
+		{"the dealer record of dB", org.Change{Dealer: &dB, Employees: []org.Employee{employee("dA", "a1")}}},
+		{"an event of dB", org.Change{Employees: []org.Employee{employee("dA", "a1")}, Events: []org.Event{event("dB", "x", "t")}}},
+	}
+	for _, c := range cases {
+		beforeA, errA := take(ctx, s, "dA")
+		beforeB, errB := take(ctx, s, "dB")
+		if err := errors.Join(errA, errB); err != nil {
+			return err
+		}
+		if err := expectErr(s.Commit(ctx, "dA", c.c), org.ErrInvalid, "commit for dA holding "+c.name); err != nil {
+			return err
+		}
+		afterA, errA := take(ctx, s, "dA")
+		afterB, errB := take(ctx, s, "dB")
+		if err := errors.Join(errA, errB); err != nil {
+			return err
+		}
+		if err := errors.Join(beforeA.same(afterA), beforeB.same(afterB)); err != nil {
+			return fmt.Errorf("a refused commit holding %s wrote something: %w", c.name, err)
+		}
+	}
+	return nil
+}
+
+func checkTenancy(ctx context.Context, s org.Store, _ Features) error {
+	a1, b1, bOnly := employee("dA", "e1"), employee("dB", "e1"), employee("dB", "only-b")
+	a1.Name, b1.Name = "A's e1", "B's e1"
+	if err := seed(ctx, s, "dA", a1); err != nil {
+		return err
+	}
+	if err := seed(ctx, s, "dB", b1, bOnly); err != nil {
+		return err
+	}
+	if err := s.Commit(ctx, "dB", org.Change{Events: []org.Event{event("dB", "b-ev", "employee.added")}}); err != nil {
+		return err
+	}
+	got, err := s.Employee(ctx, "dA", "e1")
+	if err != nil {
+		return err
+	}
+	if got.Name != "A's e1" {
+		return fmt.Errorf("Employee(dA, e1) returned dealer %s's record %q", got.DealerID, got.Name)
+	}
+	if _, err := s.Employee(ctx, "dA", "only-b"); !errors.Is(err, org.ErrNotFound) {
+		return fmt.Errorf("Employee(dA, only-b) read dealer dB's employee: err %v", err)
+	}
+	list, err := s.Employees(ctx, "dA", org.EmployeeQuery{IncludeInactive: true, Limit: 100})
+	if err != nil {
+		return err
+	}
+	if len(list) != 1 || list[0].DealerID != "dA" {
+		return fmt.Errorf("Employees(dA) listed %d employees, want dA's one: %v", len(list), list)
+	}
+	if evs, err := s.Events(ctx, "dA", 0, 100); err != nil || len(evs) != 0 {
+		return fmt.Errorf("Events(dA) returned %d events (err %v), want none: dB's leaked", len(evs), err)
+	}
+	a2 := a1.Clone()
+	a2.Name, a2.Version = "A's e1 v2", 2
+	if err := s.Commit(ctx, "dA", org.Change{Employees: []org.Employee{a2}}); err != nil {
+		return fmt.Errorf("updating dA's e1: %w", err)
+	}
+	gotB, err := s.Employee(ctx, "dB", "e1")
+	if err != nil {
+		return err
+	}
+	if err := diffEmployee(gotB, b1); err != nil {
+		return fmt.Errorf("updating dA's e1 changed dB's e1: %w", err)
+	}
+	return nil
+}
+
+func checkEmployeesPages(ctx context.Context, s org.Store, _ Features) error {
+	// Byte order: upper case before "_" before lower case; "e10" before "e9".
+	ids := []org.EmployeeID{"e9", "a", "B", "e10", "_x", "A", "Z", "e1", "b", "e2"}
+	var es []org.Employee
+	for _, id := range ids {
+		es = append(es, employee("d1", id))
+	}
+	if err := seed(ctx, s, "d1", es...); err != nil {
+		return err
+	}
+	want := slices.Clone(ids)
+	slices.Sort(want)
+	var got []org.EmployeeID
+	q := org.EmployeeQuery{Limit: 3}
+	for page := 0; ; page++ {
+		list, err := s.Employees(ctx, "d1", q)
+		if err != nil {
+			return err
+		}
+		if len(list) > q.Limit {
+			return fmt.Errorf("page %d: %d employees, more than Limit %d", page, len(list), q.Limit)
+		}
+		for _, e := range list {
+			got = append(got, e.ID)
+		}
+		if len(list) < q.Limit || page > len(ids) {
+			break
+		}
+		q.After = list[len(list)-1].ID
+	}
+	if !slices.Equal(got, want) {
+		return fmt.Errorf("paging by 3 gave %q, want %q (byte order, each once)", got, want)
+	}
+	return nil
+}
+
+func checkEmployeesFilters(ctx context.Context, s org.Store, _ Features) error {
+	adv, tech, sup, gone := employee("d1", "adv"), employee("d1", "tech"), employee("d1", "sup"), employee("d1", "gone")
+	tech.Role, tech.Department = org.RoleTechnician, org.DeptWorkshop
+	sup.Role = org.RoleSupervisor
+	gone.Active = false
+	if err := seed(ctx, s, "d1", adv, tech, sup, gone); err != nil {
+		return err
+	}
+	cases := []struct {
+		q    org.EmployeeQuery
+		want []org.EmployeeID
+	}{
+		{org.EmployeeQuery{}, []org.EmployeeID{"adv", "sup", "tech"}},
+		{org.EmployeeQuery{IncludeInactive: true}, []org.EmployeeID{"adv", "gone", "sup", "tech"}},
+		{org.EmployeeQuery{Role: org.RoleAdvisor}, []org.EmployeeID{"adv"}},
+		{org.EmployeeQuery{Role: org.RoleAdvisor, IncludeInactive: true}, []org.EmployeeID{"adv", "gone"}},
+		{org.EmployeeQuery{Department: org.DeptWorkshop}, []org.EmployeeID{"tech"}},
+		{org.EmployeeQuery{Department: org.DeptServiceAdvisor, Role: org.RoleTechnician}, nil},
+	}
+	for _, c := range cases {
+		c.q.Limit = 100
+		list, err := s.Employees(ctx, "d1", c.q)
+		if err != nil {
+			return err
+		}
+		var got []org.EmployeeID
+		for _, e := range list {
+			got = append(got, e.ID)
+		}
+		if !slices.Equal(got, c.want) {
+			return fmt.Errorf("Employees(%+v) = %q, want %q", c.q, got, c.want)
+		}
+	}
+	return nil
+}
+
+func checkEmpty(ctx context.Context, s org.Store, _ Features) error {
+	for _, d := range []org.DealerID{"never-seen", "d1"} {
+		if d == "d1" {
+			if err := seed(ctx, s, "d1"); err != nil {
+				return err
+			}
+		}
+		list, err := s.Employees(ctx, d, org.EmployeeQuery{Limit: 10})
+		if err != nil || len(list) != 0 {
+			return fmt.Errorf("Employees(%s) with no employees: %d results, err %v; want none, nil", d, len(list), err)
+		}
+		evs, err := s.Events(ctx, d, 0, 10)
+		if err != nil || len(evs) != 0 {
+			return fmt.Errorf("Events(%s) with no events: %d results, err %v; want none, nil", d, len(evs), err)
+		}
+	}
+	return nil
+}
+
+func checkEventsInOrder(ctx context.Context, s org.Store, _ Features) error {
+	if err := seed(ctx, s, "d1"); err != nil {
+		return err
+	}
+	var want []org.Event
+	for i, n := range []int{1, 3, 0, 2} {
+		var evs []org.Event
+		for j := range n {
+			evs = append(evs, event("d1", fmt.Sprintf("c%d-e%d", i, j), "employee.changed"))
+		}
+		want = append(want, evs...)
+		if err := s.Commit(ctx, "d1", org.Change{Events: evs}); err != nil {
+			return fmt.Errorf("commit %d: %w", i, err)
+		}
+	}
+	all, err := s.Events(ctx, "d1", 0, 100)
+	if err != nil {
+		return err
+	}
+	if len(all) != len(want) {
+		return fmt.Errorf("Events(after 0) gave %d events, want %d", len(all), len(want))
+	}
+	for i := range all {
+		if err := diffEvent(all[i], want[i]); err != nil {
+			return fmt.Errorf("event %d: %w", i, err)
+		}
+		if i > 0 && all[i].Seq <= all[i-1].Seq {
+			return fmt.Errorf("event %d has Seq %d after Seq %d: not strictly increasing", i, all[i].Seq, all[i-1].Seq)
+		}
+	}
+	if all[0].Seq <= 0 {
+		return fmt.Errorf("first Seq is %d; Seq starts above 0 so that 0 is the cursor before everything", all[0].Seq)
+	}
+	page, err := s.Events(ctx, "d1", all[2].Seq, 2)
+	if err != nil {
+		return err
+	}
+	if len(page) != 2 || page[0].ID != all[3].ID || page[1].ID != all[4].ID {
+		return fmt.Errorf("Events(after Seq %d, limit 2) = %v, want events %s and %s", all[2].Seq, page, all[3].ID, all[4].ID)
+	}
+	return nil
+}
+
+func checkContextDone(ctx context.Context, s org.Store, _ Features) error {
+	if err := seed(ctx, s, "d1", employee("d1", "e1")); err != nil {
+		return err
+	}
+	before, err := take(ctx, s, "d1")
+	if err != nil {
+		return err
+	}
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	e := employee("d1", "e2")
+	if err := s.Commit(done, "d1", org.Change{Employees: []org.Employee{e}, Events: []org.Event{event("d1", "x", "t")}}); err == nil {
+		return errors.New("Commit with a cancelled context returned nil")
+	}
+	if _, err := s.Employee(done, "d1", "e1"); err == nil {
+		return errors.New("Employee with a cancelled context returned nil error")
+	}
+	after, err := take(ctx, s, "d1")
+	if err != nil {
+		return err
+	}
+	if err := before.same(after); err != nil {
+		return fmt.Errorf("Commit with a cancelled context wrote: %w", err)
+	}
+	return nil
+}

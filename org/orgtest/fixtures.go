@@ -1,0 +1,179 @@
+package orgtest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/servicelane/servicelane/org"
+)
+
+// t0 is a fixed instant with microseconds and a non-UTC zone, so a store
+// that drops either is caught.
+var t0 = time.Date(2026, 11, 2, 9, 30, 15, 123456000, time.FixedZone("CST", 8*3600)).UTC()
+
+func dealer(id org.DealerID) org.Dealer {
+	return org.Dealer{ID: id, Name: "Dealer " + string(id), TimeZone: "Asia/Taipei", Currency: "TWD", Version: 1, CreatedAt: t0, UpdatedAt: t0}
+}
+
+func employee(d org.DealerID, id org.EmployeeID) org.Employee {
+	return org.Employee{
+		DealerID: d, ID: id, Name: "Name of " + string(id), Role: org.RoleAdvisor, Department: org.DeptServiceAdvisor,
+		Email: string(id) + "@example.com", Phone: "+886 912-345-678", Skills: []string{"EV", "hybrid"},
+		BonusBase: decimal.RequireFromString("12.50"), Active: true, Version: 1, CreatedAt: t0, UpdatedAt: t0,
+	}
+}
+
+func event(d org.DealerID, id, typ string) org.Event {
+	return org.Event{
+		DealerID: d, ID: id, At: t0, Actor: org.Actor{ID: "sup-1", Role: org.RoleSupervisor},
+		Type: typ, Subject: "employee/e1", Reason: "kit: " + id, Data: json.RawMessage(`{"after":{"n":1}}`),
+	}
+}
+
+// seed commits a dealer with the given employees.
+func seed(ctx context.Context, s org.Store, d org.DealerID, es ...org.Employee) error {
+	dl := dealer(d)
+	if err := s.Commit(ctx, d, org.Change{Dealer: &dl, Employees: es}); err != nil {
+		return fmt.Errorf("seeding dealer %s with %d employees: %w", d, len(es), err)
+	}
+	return nil
+}
+
+func expectErr(err, want error, what string) error {
+	if !errors.Is(err, want) {
+		return fmt.Errorf("%s: got error %v, want one matching %v", what, err, want)
+	}
+	return nil
+}
+
+func diffDealer(got, want org.Dealer) error {
+	switch {
+	case got.ID != want.ID || got.Name != want.Name || got.TimeZone != want.TimeZone || got.Currency != want.Currency:
+		return fmt.Errorf("dealer fields: got %+v, want %+v", got, want)
+	case got.Version != want.Version:
+		return fmt.Errorf("dealer %s version: got %d, want %d", got.ID, got.Version, want.Version)
+	}
+	if err := sameInstant("dealer created_at", got.CreatedAt, want.CreatedAt); err != nil {
+		return err
+	}
+	return sameInstant("dealer updated_at", got.UpdatedAt, want.UpdatedAt)
+}
+
+func diffEmployee(got, want org.Employee) error {
+	switch {
+	case got.DealerID != want.DealerID || got.ID != want.ID:
+		return fmt.Errorf("employee key: got %s/%s, want %s/%s", got.DealerID, got.ID, want.DealerID, want.ID)
+	case got.Name != want.Name || got.Role != want.Role || got.Department != want.Department || got.SupervisorID != want.SupervisorID:
+		return fmt.Errorf("employee %s: got name %q role %q department %q supervisor %q, want %q %q %q %q",
+			want.ID, got.Name, got.Role, got.Department, got.SupervisorID, want.Name, want.Role, want.Department, want.SupervisorID)
+	case got.Email != want.Email || got.Phone != want.Phone:
+		return fmt.Errorf("employee %s contact: got %q %q, want %q %q", want.ID, got.Email, got.Phone, want.Email, want.Phone)
+	case !slices.Equal(got.Skills, want.Skills):
+		return fmt.Errorf("employee %s skills: got %q, want %q", want.ID, got.Skills, want.Skills)
+	case !got.BonusBase.Equal(want.BonusBase):
+		return fmt.Errorf("employee %s bonus_base: got %s, want %s", want.ID, got.BonusBase, want.BonusBase)
+	case got.Active != want.Active || got.Version != want.Version:
+		return fmt.Errorf("employee %s: got active %v version %d, want %v %d", want.ID, got.Active, got.Version, want.Active, want.Version)
+	}
+	if err := sameInstant("employee created_at", got.CreatedAt, want.CreatedAt); err != nil {
+		return err
+	}
+	return sameInstant("employee updated_at", got.UpdatedAt, want.UpdatedAt)
+}
+
+func diffEvent(got, want org.Event) error {
+	switch {
+	case got.DealerID != want.DealerID || got.ID != want.ID || got.Type != want.Type || got.Subject != want.Subject || got.Reason != want.Reason:
+		return fmt.Errorf("event: got %s/%s %q %q %q, want %s/%s %q %q %q",
+			got.DealerID, got.ID, got.Type, got.Subject, got.Reason, want.DealerID, want.ID, want.Type, want.Subject, want.Reason)
+	case got.Actor != want.Actor:
+		return fmt.Errorf("event %s actor: got %v, want %v", want.ID, got.Actor, want.Actor)
+	case string(got.Data) != string(want.Data):
+		return fmt.Errorf("event %s data: got %s, want %s (byte for byte)", want.ID, got.Data, want.Data)
+	}
+	return sameInstant("event at", got.At, want.At)
+}
+
+func sameInstant(what string, got, want time.Time) error {
+	if !got.Equal(want) {
+		return fmt.Errorf("%s: got %s, want %s", what, got.Format(time.RFC3339Nano), want.Format(time.RFC3339Nano))
+	}
+	if got.Location() != time.UTC {
+		return fmt.Errorf("%s: got zone %s, want UTC", what, got.Location())
+	}
+	return nil
+}
+
+// snapshot is everything a store holds for one dealer.
+type snapshot struct {
+	dealer    org.Dealer
+	hasDealer bool
+	employees []org.Employee
+	events    []org.Event
+}
+
+func take(ctx context.Context, s org.Store, d org.DealerID) (snapshot, error) {
+	var sn snapshot
+	dl, err := s.Dealer(ctx, d)
+	switch {
+	case err == nil:
+		sn.dealer, sn.hasDealer = dl, true
+	case !errors.Is(err, org.ErrNotFound):
+		return sn, fmt.Errorf("snapshot: dealer: %w", err)
+	}
+	q := org.EmployeeQuery{IncludeInactive: true, Limit: org.MaxPage}
+	for {
+		page, err := s.Employees(ctx, d, q)
+		if err != nil {
+			return sn, fmt.Errorf("snapshot: employees: %w", err)
+		}
+		sn.employees = append(sn.employees, page...)
+		if len(page) < q.Limit {
+			break
+		}
+		q.After = page[len(page)-1].ID
+	}
+	var after int64
+	for {
+		page, err := s.Events(ctx, d, after, org.MaxPage)
+		if err != nil {
+			return sn, fmt.Errorf("snapshot: events: %w", err)
+		}
+		sn.events = append(sn.events, page...)
+		if len(page) < org.MaxPage {
+			break
+		}
+		after = page[len(page)-1].Seq
+	}
+	return sn, nil
+}
+
+// same reports how b differs from a, or nil.
+func (a snapshot) same(b snapshot) error {
+	if a.hasDealer != b.hasDealer {
+		return fmt.Errorf("dealer present: was %v, now %v", a.hasDealer, b.hasDealer)
+	}
+	if a.hasDealer {
+		if err := diffDealer(b.dealer, a.dealer); err != nil {
+			return fmt.Errorf("dealer changed: %w", err)
+		}
+	}
+	if len(a.employees) != len(b.employees) {
+		return fmt.Errorf("employees: were %d, now %d", len(a.employees), len(b.employees))
+	}
+	for i := range a.employees {
+		if err := diffEmployee(b.employees[i], a.employees[i]); err != nil {
+			return fmt.Errorf("employee changed: %w", err)
+		}
+	}
+	if len(a.events) != len(b.events) {
+		return fmt.Errorf("events: were %d, now %d", len(a.events), len(b.events))
+	}
+	return nil
+}

@@ -1,0 +1,115 @@
+// Package orgtest is the conformance kit for [org.Store]: it proves that a
+// host's implementation keeps the contract the org package relies on.
+//
+// It needs only the standard library. Call [TestStore] from a test in your
+// own package:
+//
+//	func TestMyStore(t *testing.T) {
+//		orgtest.TestStore(t, orgtest.Harness{
+//			NewStore: func(t *testing.T) org.Store { return mystore.Open(t.TempDir()) },
+//		})
+//	}
+//
+// Each rule of the contract is one [Check] and one subtest, named in
+// CamelCase, so one can be run alone while debugging:
+//
+//	go test -run 'TestMyStore/StaleVersionConflicts'
+//
+// A failure message names the broken rule. [Checks] lists them all; each can
+// also be run outside a test with [Check.Run], which is how the kit tests
+// itself against deliberately broken stores.
+package orgtest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/servicelane/servicelane/org"
+)
+
+// Features tells the kit what a store offers beyond the contract's minimum.
+// The zero value is right for most stores.
+type Features struct {
+	// Writers is how many goroutines the concurrency checks start; zero
+	// means 16.
+	Writers int
+	// SkipLarge skips checks that write more than a thousand records, for
+	// stores behind a slow network. Shipped stores never set it.
+	SkipLarge bool
+}
+
+// Harness opens stores for the kit.
+type Harness struct {
+	// NewStore returns a new, empty store. Close it with t.Cleanup.
+	NewStore func(t *testing.T) org.Store
+	Features Features
+}
+
+// Check is one rule of the org.Store contract.
+type Check struct {
+	// Name is the subtest's name.
+	Name string
+	// Rule is the contract sentence the check proves; it is printed when
+	// the check fails.
+	Rule string
+	// Large marks a check that writes more than a thousand records.
+	Large bool
+	run   func(ctx context.Context, s org.Store, f Features) error
+}
+
+// Run runs the check on s, which must be new and empty, and returns what
+// went wrong, or nil.
+func (c Check) Run(ctx context.Context, s org.Store, f Features) error {
+	if f.Writers <= 0 {
+		f.Writers = 16
+	}
+	return c.run(ctx, s, f)
+}
+
+// TestStore runs every check as a subtest, each on a new store.
+func TestStore(t *testing.T, h Harness) {
+	t.Helper()
+	if h.NewStore == nil {
+		t.Fatal("orgtest: Harness.NewStore is nil")
+	}
+	for _, c := range Checks() {
+		t.Run(c.Name, func(t *testing.T) {
+			if c.Large && h.Features.SkipLarge {
+				t.Skip("orgtest: Features.SkipLarge is set")
+			}
+			s := h.NewStore(t)
+			if err := c.Run(t.Context(), s, h.Features); err != nil {
+				t.Errorf("orgtest: %s: %v\n\trule broken: %s", c.Name, err, c.Rule)
+			}
+		})
+	}
+}
+
+// Checks returns every rule of the contract, in the order TestStore runs them.
+func Checks() []Check {
+	return []Check{
+		{Name: "DealerRoundTrip", Rule: "a committed dealer reads back with every field as written", run: checkDealerRoundTrip},
+		{Name: "DealerNotFound", Rule: "Dealer returns ErrNotFound for an unknown dealer", run: checkDealerNotFound},
+		{Name: "EmployeeRoundTrip", Rule: "a committed employee reads back with every field as written, instants in UTC to the microsecond", run: checkEmployeeRoundTrip},
+		{Name: "EmployeeNotFound", Rule: "Employee returns ErrNotFound for an unknown employee", run: checkEmployeeNotFound},
+		{Name: "AmountsExact", Rule: "amounts keep 20 digits before the point and 4 after exactly (12345678901234567.89, 12.50)", run: checkAmountsExact},
+		{Name: "ReadsAreCopies", Rule: "records returned and records committed share no memory with the store", run: checkReadsAreCopies},
+		{Name: "CreateExistingConflicts", Rule: "Version 1 creates, and fails with ErrConflict when the record exists", run: checkCreateExisting},
+		{Name: "StaleVersionConflicts", Rule: "Version n replaces only stored version n-1; otherwise ErrConflict and nothing changes", run: checkStaleVersion},
+		{Name: "UpdateMissingConflicts", Rule: "Version n > 1 of a record that does not exist fails with ErrConflict", run: checkUpdateMissing},
+		{Name: "VersionBelowOneInvalid", Rule: "a record with Version < 1 fails with ErrInvalid", run: checkVersionBelowOne},
+		{Name: "CommitIsAtomic", Rule: "Commit writes every record and event or none of them", run: checkAtomic},
+		{Name: "CommitOtherDealerInvalid", Rule: "Commit refuses, with ErrInvalid, a record or event of another dealer, and writes nothing", run: checkCommitOtherDealer},
+		{Name: "TenancyIsolation", Rule: "no call for dealer A reads, lists or changes a record of dealer B", run: checkTenancy},
+		{Name: "EmployeesOrderAndPages", Rule: "Employees returns IDs in byte order, at most Limit, starting after After", run: checkEmployeesPages},
+		{Name: "EmployeesFilters", Rule: "Employees filters by role and department and hides inactive employees unless asked", run: checkEmployeesFilters},
+		{Name: "EmptyResults", Rule: "no match is an empty result, not an error", run: checkEmpty},
+		{Name: "EventsInOrder", Rule: "events get strictly increasing Seq in commit order and read back exactly after a cursor", run: checkEventsInOrder},
+		{Name: "ContextDone", Rule: "a call whose context is done returns an error and writes nothing", run: checkContextDone},
+		{Name: "ConcurrentCommitsLoseNothing", Rule: "concurrent read-modify-write commits either land or fail with ErrConflict; none is lost", run: checkConcurrentCommits},
+		{Name: "ConcurrentEventsUnique", Rule: "concurrent commits never give two events the same Seq", run: checkConcurrentEvents},
+		{Name: "ServiceConcurrentUpdates", Rule: "through org.Service, concurrent updates of one employee retried on ErrConflict all land", run: checkServiceConcurrent},
+		{Name: "ServiceBadInputWritesNothing", Rule: "a command org.Service rejects names every bad field and leaves the store unchanged", run: checkServiceBadInput},
+		{Name: "LargeRoster", Rule: "a roster of 2500 employees pages completely and in order", Large: true, run: checkLargeRoster},
+	}
+}

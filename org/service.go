@@ -1,0 +1,298 @@
+package org
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/servicelane/servicelane/internal/validate"
+)
+
+// Config configures a [Service]. Store is required; nil Clock and IDs mean
+// the system clock and random IDs.
+type Config struct {
+	Store Store
+	Clock Clock
+	IDs   IDSource
+	// Roles adds employee roles to the built-in supervisor, advisor and
+	// technician (a dealer's "foreman" or "cashier").
+	Roles []Role
+	// Departments adds departments to the built-in service_advisor and
+	// workshop (R8.1 names sales and parts).
+	Departments []Department
+}
+
+// Service manages dealers and their rosters (R2.1): it checks every rule and
+// every actor, and writes through the Store with optimistic versions. It is
+// safe for concurrent use.
+type Service struct {
+	store Store
+	clock Clock
+	ids   IDSource
+	roles []Role
+	depts []Department
+}
+
+var v = validate.New()
+
+// MaxPage is the largest page any list returns.
+const MaxPage = 1000
+
+// DefaultPage is the page size when a query gives no limit.
+const DefaultPage = 100
+
+// NewService checks cfg and builds a Service.
+func NewService(cfg Config) (*Service, error) {
+	ve := &ValidationError{Op: "org: new service"}
+	if cfg.Store == nil {
+		ve.Add("store", CodeRequired, "is required")
+	}
+	for i, r := range cfg.Roles {
+		if !validIdent(string(r)) || r == RoleAdmin {
+			ve.Add(fmt.Sprintf("roles[%d]", i), CodeFormat, "must be an identifier other than admin")
+		}
+	}
+	for i, d := range cfg.Departments {
+		if !validIdent(string(d)) {
+			ve.Add(fmt.Sprintf("departments[%d]", i), CodeFormat, "must be an identifier")
+		}
+	}
+	if err := ve.Err(); err != nil {
+		return nil, err
+	}
+	s := &Service{
+		store: cfg.Store,
+		clock: cfg.Clock,
+		ids:   cfg.IDs,
+		roles: append([]Role{RoleSupervisor, RoleAdvisor, RoleTechnician}, cfg.Roles...),
+		depts: append([]Department{DeptServiceAdvisor, DeptWorkshop}, cfg.Departments...),
+	}
+	if s.clock == nil {
+		s.clock = SystemClock()
+	}
+	if s.ids == nil {
+		s.ids = RandomIDs()
+	}
+	return s, nil
+}
+
+func validIdent(s string) bool {
+	type probe struct {
+		S string `json:"s" validate:"required,max=64,ident"`
+	}
+	return len(v.Struct(probe{S: s}, "")) == 0
+}
+
+// Store returns the store the service writes to.
+func (s *Service) Store() Store { return s.store }
+
+// Roles lists the roles this service accepts for employees.
+func (s *Service) Roles() []Role { return slices.Clone(s.roles) }
+
+// Departments lists the departments this service accepts.
+func (s *Service) Departments() []Department { return slices.Clone(s.depts) }
+
+// fieldErrors turns validator problems into FieldErrors.
+func fieldErrors(ps []validate.Problem) []FieldError {
+	out := make([]FieldError, len(ps))
+	for i, p := range ps {
+		out[i] = FieldError(p)
+	}
+	return out
+}
+
+// Dealer returns one dealer, or ErrNotFound.
+func (s *Service) Dealer(ctx context.Context, id DealerID) (Dealer, error) {
+	d, err := s.store.Dealer(ctx, id)
+	if err != nil {
+		return Dealer{}, fmt.Errorf("org: dealer %s: %w", id, err)
+	}
+	return d, nil
+}
+
+// Employee returns one employee of dealer, or ErrNotFound.
+func (s *Service) Employee(ctx context.Context, dealer DealerID, id EmployeeID) (Employee, error) {
+	e, err := s.store.Employee(ctx, dealer, id)
+	if err != nil {
+		return Employee{}, fmt.Errorf("org: employee %s of dealer %s: %w", id, dealer, err)
+	}
+	return e, nil
+}
+
+// Employees returns one page of a dealer's employees, ordered by ID. A zero
+// Limit means DefaultPage; more than MaxPage is cut to MaxPage. Pass the last
+// ID returned as the next query's After.
+func (s *Service) Employees(ctx context.Context, dealer DealerID, q EmployeeQuery) ([]Employee, error) {
+	if q.Limit < 0 {
+		return nil, &ValidationError{Op: "org: list employees", Fields: []FieldError{{Path: "limit", Code: CodeRange, Message: "must not be negative"}}}
+	}
+	if q.Limit == 0 {
+		q.Limit = DefaultPage
+	}
+	q.Limit = min(q.Limit, MaxPage)
+	es, err := s.store.Employees(ctx, dealer, q)
+	if err != nil {
+		return nil, fmt.Errorf("org: list employees of dealer %s: %w", dealer, err)
+	}
+	return es, nil
+}
+
+// Roster returns every employee of dealer, active and not, ordered by ID.
+func (s *Service) Roster(ctx context.Context, dealer DealerID) ([]Employee, error) {
+	var all []Employee
+	q := EmployeeQuery{IncludeInactive: true, Limit: MaxPage}
+	for {
+		page, err := s.store.Employees(ctx, dealer, q)
+		if err != nil {
+			return nil, fmt.Errorf("org: roster of dealer %s: %w", dealer, err)
+		}
+		all = append(all, page...)
+		if len(page) < q.Limit {
+			return all, nil
+		}
+		q.After = page[len(page)-1].ID
+	}
+}
+
+// SupervisorOf returns who employee id reports to: their SupervisorID when
+// set, else the active supervisor of their department. It returns
+// ErrNotFound when there is none (the department has no supervisor, or id is
+// that supervisor).
+func (s *Service) SupervisorOf(ctx context.Context, dealer DealerID, id EmployeeID) (Employee, error) {
+	roster, err := s.Roster(ctx, dealer)
+	if err != nil {
+		return Employee{}, err
+	}
+	r := newRosterIndex(roster)
+	e, ok := r.byID[id]
+	if !ok {
+		return Employee{}, fmt.Errorf("org: employee %s of dealer %s: %w", id, dealer, ErrNotFound)
+	}
+	if sup, ok := r.supervisorOf(e); ok {
+		return sup, nil
+	}
+	return Employee{}, fmt.Errorf("org: supervisor of employee %s: %w", id, ErrNotFound)
+}
+
+// Reports returns the active employees who report to supervisor, ordered by ID.
+func (s *Service) Reports(ctx context.Context, dealer DealerID, supervisor EmployeeID) ([]Employee, error) {
+	roster, err := s.Roster(ctx, dealer)
+	if err != nil {
+		return nil, err
+	}
+	r := newRosterIndex(roster)
+	var out []Employee
+	for _, e := range roster {
+		if !e.Active || e.ID == supervisor {
+			continue
+		}
+		if sup, ok := r.supervisorOf(e); ok && sup.ID == supervisor {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// Events returns dealer's audit events after the cursor (0 for the first),
+// ordered by Seq; limit works as in Employees.
+func (s *Service) Events(ctx context.Context, dealer DealerID, after int64, limit int) ([]Event, error) {
+	if limit < 0 || after < 0 {
+		return nil, &ValidationError{Op: "org: list events", Fields: []FieldError{{Path: "limit", Code: CodeRange, Message: "limit and cursor must not be negative"}}}
+	}
+	if limit == 0 {
+		limit = DefaultPage
+	}
+	evs, err := s.store.Events(ctx, dealer, after, min(limit, MaxPage))
+	if err != nil {
+		return nil, fmt.Errorf("org: events of dealer %s: %w", dealer, err)
+	}
+	return evs, nil
+}
+
+// Authorize checks that actor may act for dealer in one of roles: an admin
+// always may when roles include RoleAdmin; an employee must be on the
+// dealer's roster, active, in the role they claim. It returns the actor's
+// employee record (zero for an admin), or an error matching ErrForbidden.
+// Other packages call it through their own small interface.
+func (s *Service) Authorize(ctx context.Context, dealer DealerID, actor Actor, roles ...Role) (Employee, error) {
+	if actor.ID == "" || actor.Role == "" {
+		return Employee{}, fmt.Errorf("org: actor %q must name an ID and a role: %w", actor, ErrForbidden)
+	}
+	if !slices.Contains(roles, actor.Role) {
+		return Employee{}, fmt.Errorf("org: role %s may not do this (needs %v): %w", actor.Role, roles, ErrForbidden)
+	}
+	if actor.Role == RoleAdmin {
+		return Employee{}, nil
+	}
+	e, err := s.store.Employee(ctx, dealer, actor.ID)
+	if errors.Is(err, ErrNotFound) {
+		return Employee{}, fmt.Errorf("org: actor %s is not on the roster of dealer %s: %w", actor, dealer, ErrForbidden)
+	}
+	if err != nil {
+		return Employee{}, fmt.Errorf("org: authorize %s: %w", actor, err)
+	}
+	if !e.Active || e.Role != actor.Role {
+		return Employee{}, fmt.Errorf("org: actor %s is not an active %s of dealer %s: %w", actor, actor.Role, dealer, ErrForbidden)
+	}
+	return e, nil
+}
+
+// rosterIndex answers questions about a whole roster at once.
+type rosterIndex struct {
+	byID map[EmployeeID]Employee
+}
+
+func newRosterIndex(es []Employee) rosterIndex {
+	r := rosterIndex{byID: make(map[EmployeeID]Employee, len(es))}
+	for _, e := range es {
+		r.byID[e.ID] = e
+	}
+	return r
+}
+
+// departmentSupervisor returns the active supervisor of dept other than except.
+func (r rosterIndex) departmentSupervisor(dept Department, except EmployeeID) (Employee, bool) {
+	for _, e := range r.byID {
+		if e.Active && e.Role == RoleSupervisor && e.Department == dept && e.ID != except {
+			return e, true
+		}
+	}
+	return Employee{}, false
+}
+
+func (r rosterIndex) supervisorOf(e Employee) (Employee, bool) {
+	if e.SupervisorID != "" {
+		sup, ok := r.byID[e.SupervisorID]
+		return sup, ok && sup.Active
+	}
+	return r.departmentSupervisor(e.Department, e.ID)
+}
+
+// wouldCycle reports whether making sup the supervisor of id closes a loop of
+// explicit reporting lines.
+func (r rosterIndex) wouldCycle(id, sup EmployeeID) bool {
+	seen := map[EmployeeID]bool{}
+	for cur := sup; cur != ""; cur = r.byID[cur].SupervisorID {
+		if cur == id {
+			return true
+		}
+		if seen[cur] {
+			return false // an older loop not through id; not this change's doing
+		}
+		seen[cur] = true
+	}
+	return false
+}
+
+// hasReports lists active employees whose explicit supervisor is id.
+func (r rosterIndex) explicitReports(id EmployeeID) []EmployeeID {
+	var out []EmployeeID
+	for _, e := range r.byID {
+		if e.Active && e.SupervisorID == id && e.ID != id {
+			out = append(out, e.ID)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
