@@ -2,8 +2,9 @@
 // is safe for concurrent use and passes every conformance kit; use it in
 // tests, examples and simulations. Nothing survives the process.
 //
-// One *Store serves every domain package's interface, so a use case that
-// spans them sees one consistent state.
+// A *Store is an org.Store; its views serve the other domain packages'
+// interfaces ([Store.ServiceDesk]) on the same records and the same audit
+// trail, so a use case that spans them sees one consistent state.
 package memstore
 
 import (
@@ -27,6 +28,17 @@ type tenant struct {
 	employees map[org.EmployeeID]org.Employee
 	events    []org.Event
 	seq       int64
+	desk      *desk
+}
+
+// appendEvents assigns the next Seqs and keeps copies.
+func (t *tenant) appendEvents(evs []org.Event) {
+	for _, ev := range evs {
+		t.seq++
+		ev.Seq = t.seq
+		ev.Data = slices.Clone(ev.Data)
+		t.events = append(t.events, ev)
+	}
 }
 
 var _ org.Store = (*Store)(nil)
@@ -182,12 +194,7 @@ func (s *Store) Commit(ctx context.Context, dealer org.DealerID, c org.Change) e
 	for _, e := range c.Employees {
 		t.employees[e.ID] = e.Clone()
 	}
-	for _, ev := range c.Events {
-		t.seq++
-		ev.Seq = t.seq
-		ev.Data = slices.Clone(ev.Data)
-		t.events = append(t.events, ev)
-	}
+	t.appendEvents(c.Events)
 	return nil
 }
 

@@ -1,0 +1,351 @@
+package servicedesk
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/servicelane/servicelane/internal/validate"
+	"github.com/servicelane/servicelane/org"
+)
+
+// The errors of every servicelane package; see package org.
+var (
+	ErrNotFound          = org.ErrNotFound
+	ErrConflict          = org.ErrConflict
+	ErrForbidden         = org.ErrForbidden
+	ErrInvalid           = org.ErrInvalid
+	ErrInvalidTransition = org.ErrInvalidTransition
+)
+
+// Roster is what servicedesk needs from the roster: *org.Service has it.
+type Roster interface {
+	Dealer(ctx context.Context, id org.DealerID) (org.Dealer, error)
+	Employee(ctx context.Context, dealer org.DealerID, id org.EmployeeID) (org.Employee, error)
+	Authorize(ctx context.Context, dealer org.DealerID, actor org.Actor, roles ...org.Role) (org.Employee, error)
+}
+
+// Pricer prices the lines of jobs: it sets every Line.Amount and Job.Total.
+// The billing package implements it with price books and rounding rules;
+// [LinePricer] is the plain default.
+type Pricer interface {
+	PriceJobs(ctx context.Context, dealer org.Dealer, jobs []Job) ([]Job, error)
+}
+
+// LinePricer prices a line as quantity x unit price, rounded half up to
+// Places decimal places; a job's total is the sum of its rounded lines, so
+// totals always equal the sum of their parts.
+type LinePricer struct {
+	Places int32
+}
+
+// PriceJobs implements Pricer.
+func (p LinePricer) PriceJobs(_ context.Context, _ org.Dealer, jobs []Job) ([]Job, error) {
+	out := make([]Job, len(jobs))
+	for i, j := range jobs {
+		j.Lines = append([]Line(nil), j.Lines...)
+		j.Total = decimal.Zero
+		for k := range j.Lines {
+			j.Lines[k].Amount = j.Lines[k].Quantity.Mul(j.Lines[k].UnitPrice).Round(p.Places)
+			j.Total = j.Total.Add(j.Lines[k].Amount)
+		}
+		out[i] = j
+	}
+	return out, nil
+}
+
+// WorkingHours are when technicians can be booked, in the dealer's time
+// zone.
+type WorkingHours struct {
+	// Open and Close are minutes after local midnight: 510 is 08:30.
+	Open  int `json:"open" validate:"gte=0,lt=1440"`
+	Close int `json:"close" validate:"gt=0,lte=1440,gtfield=Open"`
+	// Days are the working weekdays.
+	Days []time.Weekday `json:"days" validate:"min=1,max=7,unique,dive,gte=0,lte=6"`
+	// Capacity is the most hours one technician can be booked per day; zero
+	// means Close - Open.
+	Capacity decimal.Decimal `json:"capacity"`
+}
+
+// DefaultWorkingHours: Monday to Saturday, 08:30 to 17:30.
+func DefaultWorkingHours() WorkingHours {
+	return WorkingHours{Open: 8*60 + 30, Close: 17*60 + 30, Days: []time.Weekday{1, 2, 3, 4, 5, 6}}
+}
+
+// Config configures a Service. Store and Roster are required.
+type Config struct {
+	Store   Store
+	Roster  Roster
+	Pricer  Pricer // nil: LinePricer{Places: 2}
+	Clock   org.Clock
+	IDs     org.IDSource
+	Options Options
+	// Hours bounds bookings; zero value: DefaultWorkingHours.
+	Hours WorkingHours
+	// ComplaintDue is how long a complaint may stay unresolved before it is
+	// overdue; zero means 72 hours.
+	ComplaintDue time.Duration
+	// SurveyScale is the satisfaction scale; zero means 1 to 5.
+	SurveyMin, SurveyMax decimal.Decimal
+}
+
+// Service runs work orders, bookings, complaints and surveys, and enforces
+// every rule of R2.3, R3.1-R3.3 and R4.4. Safe for concurrent use.
+type Service struct {
+	store  Store
+	roster Roster
+	pricer Pricer
+	clock  org.Clock
+	ids    org.IDSource
+	opts   Options
+	hours  WorkingHours
+	due    time.Duration
+	smin   decimal.Decimal
+	smax   decimal.Decimal
+}
+
+var v = validate.New()
+
+// NewService checks cfg and builds a Service.
+func NewService(cfg Config) (*Service, error) {
+	ve := &org.ValidationError{Op: "servicedesk: new service"}
+	if cfg.Store == nil {
+		ve.Add("store", org.CodeRequired, "is required")
+	}
+	if cfg.Roster == nil {
+		ve.Add("roster", org.CodeRequired, "is required")
+	}
+	if cfg.Hours.Close == 0 && len(cfg.Hours.Days) == 0 {
+		cfg.Hours = DefaultWorkingHours()
+	}
+	addProblems(ve, v.Struct(cfg.Hours, "hours"))
+	if cfg.Hours.Capacity.IsNegative() {
+		ve.Add("hours.capacity", org.CodeRange, "must not be negative")
+	}
+	if cfg.SurveyMin.IsZero() && cfg.SurveyMax.IsZero() {
+		cfg.SurveyMin, cfg.SurveyMax = decimal.NewFromInt(1), decimal.NewFromInt(5)
+	}
+	if cfg.SurveyMax.Cmp(cfg.SurveyMin) <= 0 {
+		ve.Add("survey_max", org.CodeRange, "must be above survey_min")
+	}
+	if cfg.ComplaintDue < 0 {
+		ve.Add("complaint_due", org.CodeRange, "must not be negative")
+	}
+	if err := ve.Err(); err != nil {
+		return nil, err
+	}
+	s := &Service{store: cfg.Store, roster: cfg.Roster, pricer: cfg.Pricer, clock: cfg.Clock, ids: cfg.IDs,
+		opts: cfg.Options, hours: cfg.Hours, due: cfg.ComplaintDue, smin: cfg.SurveyMin, smax: cfg.SurveyMax}
+	if s.pricer == nil {
+		s.pricer = LinePricer{Places: 2}
+	}
+	if s.clock == nil {
+		s.clock = org.SystemClock()
+	}
+	if s.ids == nil {
+		s.ids = org.RandomIDs()
+	}
+	if s.due == 0 {
+		s.due = 72 * time.Hour
+	}
+	if s.hours.Capacity.IsZero() {
+		s.hours.Capacity = decimal.NewFromInt(int64(s.hours.Close - s.hours.Open)).Div(decimal.NewFromInt(60))
+	}
+	return s, nil
+}
+
+func addProblems(ve *org.ValidationError, ps []validate.Problem) {
+	for _, p := range ps {
+		ve.Fields = append(ve.Fields, org.FieldError(p))
+	}
+}
+
+// WorkOrder returns one work order.
+func (s *Service) WorkOrder(ctx context.Context, dealer org.DealerID, id WorkOrderID) (WorkOrder, error) {
+	w, err := s.store.WorkOrder(ctx, dealer, id)
+	if err != nil {
+		return WorkOrder{}, fmt.Errorf("servicedesk: work order %s: %w", id, err)
+	}
+	return w, nil
+}
+
+// WorkOrders returns one page of work orders; a zero Limit means
+// org.DefaultPage, and more than org.MaxPage is cut.
+func (s *Service) WorkOrders(ctx context.Context, dealer org.DealerID, q WorkOrderQuery) ([]WorkOrder, error) {
+	if q.Limit < 0 {
+		return nil, &org.ValidationError{Op: "servicedesk: list work orders", Fields: []org.FieldError{{Path: "limit", Code: org.CodeRange, Message: "must not be negative"}}}
+	}
+	if q.Limit == 0 {
+		q.Limit = org.DefaultPage
+	}
+	q.Limit = min(q.Limit, org.MaxPage)
+	ws, err := s.store.WorkOrders(ctx, dealer, q)
+	if err != nil {
+		return nil, fmt.Errorf("servicedesk: list work orders: %w", err)
+	}
+	return ws, nil
+}
+
+// Month returns every work order opened in month m in the dealer's time zone.
+func (s *Service) Month(ctx context.Context, dealer org.DealerID, m org.Month) ([]WorkOrder, error) {
+	loc, err := s.location(ctx, dealer)
+	if err != nil {
+		return nil, err
+	}
+	q := WorkOrderQuery{OpenedFrom: m.Start(loc), OpenedBefore: m.End(loc), Limit: org.MaxPage}
+	var all []WorkOrder
+	for {
+		page, err := s.store.WorkOrders(ctx, dealer, q)
+		if err != nil {
+			return nil, fmt.Errorf("servicedesk: work orders of %s: %w", m, err)
+		}
+		all = append(all, page...)
+		if len(page) < q.Limit {
+			return all, nil
+		}
+		q.After = page[len(page)-1].ID
+	}
+}
+
+// Permitted lists the commands actor may give on the order now.
+func (s *Service) Permitted(ctx context.Context, dealer org.DealerID, actor org.Actor, id WorkOrderID) ([]Command, error) {
+	w, err := s.WorkOrder(ctx, dealer, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.roster.Authorize(ctx, dealer, actor, actor.Role); err != nil {
+		return nil, err
+	}
+	return Permitted(&w, actor, s.opts), nil
+}
+
+// Timeline returns the audit events of one work order, oldest first.
+func (s *Service) Timeline(ctx context.Context, dealer org.DealerID, id WorkOrderID) ([]org.Event, error) {
+	subject := "workorder/" + string(id)
+	if se, ok := s.store.(SubjectEvents); ok {
+		return se.SubjectEvents(ctx, dealer, subject)
+	}
+	var out []org.Event
+	var after int64
+	for {
+		page, err := s.store.Events(ctx, dealer, after, org.MaxPage)
+		if err != nil {
+			return nil, fmt.Errorf("servicedesk: timeline of %s: %w", id, err)
+		}
+		for _, e := range page {
+			if e.Subject == subject {
+				out = append(out, e)
+			}
+		}
+		if len(page) < org.MaxPage {
+			return out, nil
+		}
+		after = page[len(page)-1].Seq
+	}
+}
+
+func (s *Service) location(ctx context.Context, dealer org.DealerID) (*time.Location, error) {
+	d, err := s.roster.Dealer(ctx, dealer)
+	if err != nil {
+		return nil, fmt.Errorf("servicedesk: dealer %s: %w", dealer, err)
+	}
+	return d.Location()
+}
+
+// step is one command on one work order: the shared frame of every command.
+type step struct {
+	cmd      Command
+	id       WorkOrderID
+	expected int64
+	input    any
+	reason   string
+	// apply changes w (a copy) and may add records to c. It reports bad
+	// input in ve; it must not write.
+	apply func(ctx context.Context, w *WorkOrder, t Transition, now time.Time, ve *org.ValidationError, c *Change) error
+}
+
+// transitionData is the Data of every work-order event: enough to replay
+// the order's states from its audit trail.
+type transitionData struct {
+	From  State `json:"from"`
+	To    State `json:"to"`
+	Input any   `json:"input,omitempty"`
+}
+
+func (s *Service) run(ctx context.Context, dealer org.DealerID, actor org.Actor, st step) (WorkOrder, error) {
+	op := "servicedesk: " + string(st.cmd)
+	before, err := s.store.WorkOrder(ctx, dealer, st.id)
+	if err != nil {
+		return WorkOrder{}, fmt.Errorf("%s %s: %w", op, st.id, err)
+	}
+	if st.expected != 0 && st.expected != before.Version {
+		return WorkOrder{}, fmt.Errorf("%s %s: read version %d, now %d: %w", op, st.id, st.expected, before.Version, ErrConflict)
+	}
+	if _, err := s.roster.Authorize(ctx, dealer, actor, actor.Role); err != nil {
+		return WorkOrder{}, err
+	}
+	t, err := check(&before, st.cmd, actor, s.opts)
+	if err != nil {
+		return WorkOrder{}, err
+	}
+	w := before.Clone()
+	now := org.Now(s.clock)
+	ve := &org.ValidationError{Op: op}
+	var c Change
+	if err := st.apply(ctx, &w, t, now, ve, &c); err != nil {
+		return WorkOrder{}, err
+	}
+	if err := ve.Err(); err != nil {
+		return WorkOrder{}, err
+	}
+	if len(t.To) == 1 {
+		w.State = t.To[0]
+	}
+	w.Version++
+	w.UpdatedAt = now
+	c.WorkOrders = append(c.WorkOrders, w)
+	c.Events = append(c.Events, s.event(dealer, actor, now, st.cmd, w.ID, st.reason, transitionData{From: before.State, To: w.State, Input: st.input}))
+	if err := s.store.Commit(ctx, dealer, c); err != nil {
+		return WorkOrder{}, fmt.Errorf("%s %s: %w", op, st.id, err)
+	}
+	return w, nil
+}
+
+func (s *Service) event(dealer org.DealerID, actor org.Actor, now time.Time, cmd Command, id WorkOrderID, reason string, data any) org.Event {
+	return newEvent(s.ids, dealer, actor, now, "workorder."+string(cmd), "workorder/"+string(id), reason, data)
+}
+
+func newEvent(ids org.IDSource, dealer org.DealerID, actor org.Actor, now time.Time, typ, subject, reason string, data any) org.Event {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		panic(fmt.Sprintf("servicedesk: marshal event data: %v", err)) // our own types always marshal
+	}
+	return org.Event{DealerID: dealer, ID: ids.NewID(), At: now, Actor: actor, Type: typ, Subject: subject, Reason: reason, Data: raw}
+}
+
+// shape validates an input's tags into a new ValidationError.
+func shape(op string, in any) *org.ValidationError {
+	ve := &org.ValidationError{Op: "servicedesk: " + op}
+	addProblems(ve, v.Struct(in, ""))
+	return ve
+}
+
+// employeeIn checks that id is an active employee of dealer in role.
+func (s *Service) employeeIn(ctx context.Context, dealer org.DealerID, id org.EmployeeID, role org.Role, path string, ve *org.ValidationError) error {
+	e, err := s.roster.Employee(ctx, dealer, id)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		ve.Add(path, org.CodeNotFound, "no employee with this ID on the roster")
+	case err != nil:
+		return err
+	case !e.Active:
+		ve.Add(path, org.CodeInactive, "the employee is not active")
+	case e.Role != role:
+		ve.Add(path, org.CodeInvalid, fmt.Sprintf("must be a %s, is a %s", role, e.Role))
+	}
+	return nil
+}

@@ -1,0 +1,282 @@
+package servicedesk
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/servicelane/servicelane/org"
+)
+
+// Ref names the order a command is for, with the version the caller read
+// (zero: do not check).
+type Ref struct {
+	ID              WorkOrderID `json:"id" validate:"required,max=64"`
+	ExpectedVersion int64       `json:"expected_version" validate:"gte=0"`
+}
+
+// ConditionInput is the walk-around report (R3.1d).
+type ConditionInput struct {
+	Items []ConditionItem `json:"items" validate:"min=1,max=100,dive"`
+}
+
+// RecordCondition records the walk-around inspection of the vehicle's
+// exterior and interior (R3.1d). It may be recorded again until the
+// customer acknowledges it.
+func (s *Service) RecordCondition(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in ConditionInput) (WorkOrder, error) {
+	if err := shape("record condition", in).Err(); err != nil {
+		return WorkOrder{}, err
+	}
+	return s.run(ctx, dealer, actor, step{cmd: CmdRecordCondition, id: ref.ID, expected: ref.ExpectedVersion, input: in,
+		apply: func(_ context.Context, w *WorkOrder, _ Transition, now time.Time, _ *org.ValidationError, _ *Change) error {
+			w.Condition = &ConditionReport{Items: slices.Clone(in.Items), RecordedBy: actor.ID, RecordedAt: now}
+			return nil
+		}})
+}
+
+// Acknowledgement is the customer's acknowledgement of the walk-around.
+type Acknowledgement struct {
+	// By is the customer (or representative) who saw the report.
+	By string `json:"by" validate:"notblank,max=200"`
+}
+
+// Acknowledge records that the customer was shown the walk-around report
+// and agreed with it (R3.1d).
+func (s *Service) Acknowledge(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in Acknowledgement) (WorkOrder, error) {
+	if err := shape("acknowledge condition", in).Err(); err != nil {
+		return WorkOrder{}, err
+	}
+	return s.run(ctx, dealer, actor, step{cmd: CmdAcknowledge, id: ref.ID, expected: ref.ExpectedVersion, input: in,
+		apply: func(_ context.Context, w *WorkOrder, _ Transition, now time.Time, _ *org.ValidationError, _ *Change) error {
+			w.Condition.AcknowledgedAt, w.Condition.AcknowledgedBy = now, in.By
+			return nil
+		}})
+}
+
+// FindingInput is the diagnosis of one concern.
+type FindingInput struct {
+	ConcernID  string `json:"concern_id" validate:"required,max=20"`
+	Cause      string `json:"cause" validate:"notblank,max=2000"`
+	Correction string `json:"correction" validate:"notblank,max=2000"`
+}
+
+// DiagnosisInput is the joint diagnosis of advisor and technician (R3.2a).
+type DiagnosisInput struct {
+	// Technician diagnosed with the advisor; required when an advisor
+	// records it. When a technician records it, the order's advisor is the
+	// other party.
+	Technician org.EmployeeID `json:"technician" validate:"omitempty,max=64"`
+	Findings   []FindingInput `json:"findings" validate:"min=1,max=20,dive"`
+}
+
+// Diagnose records findings made by the advisor and a technician together
+// (R3.2a): per concern, the cause and the proposed correction. A later
+// finding for the same concern replaces the earlier one.
+func (s *Service) Diagnose(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in DiagnosisInput) (WorkOrder, error) {
+	ve := shape("diagnose", in)
+	tech := in.Technician
+	if actor.Role == org.RoleTechnician {
+		tech = actor.ID
+	} else if tech == "" {
+		ve.Add("technician", org.CodeRequired, "the diagnosis is made with a technician (R3.2a)")
+	}
+	if err := ve.Err(); err != nil {
+		return WorkOrder{}, err
+	}
+	return s.run(ctx, dealer, actor, step{cmd: CmdDiagnose, id: ref.ID, expected: ref.ExpectedVersion, input: in,
+		apply: func(ctx context.Context, w *WorkOrder, _ Transition, now time.Time, ve *org.ValidationError, _ *Change) error {
+			if err := s.employeeIn(ctx, dealer, tech, org.RoleTechnician, "technician", ve); err != nil {
+				return err
+			}
+			for i, f := range in.Findings {
+				if !slices.ContainsFunc(w.Concerns, func(c Concern) bool { return c.ID == f.ConcernID }) {
+					ve.Add(fmt.Sprintf("findings[%d].concern_id", i), org.CodeNotFound, "no such concern on this order")
+					continue
+				}
+				w.Findings = slices.DeleteFunc(w.Findings, func(x Finding) bool { return x.ConcernID == f.ConcernID })
+				w.Findings = append(w.Findings, Finding{ConcernID: f.ConcernID, Cause: f.Cause, Correction: f.Correction,
+					Advisor: w.Advisor, Technician: tech, At: now})
+			}
+			return nil
+		}})
+}
+
+// LineInput is one line of a job as the advisor writes it.
+type LineInput struct {
+	Kind        LineKind        `json:"kind" validate:"oneof=labor part fee sublet"`
+	Code        string          `json:"code" validate:"notblank,max=64"`
+	Description string          `json:"description" validate:"notblank,max=500"`
+	Quantity    decimal.Decimal `json:"quantity"`
+	UnitPrice   decimal.Decimal `json:"unit_price"`
+}
+
+// JobInput is one job of an estimate or a supplement.
+type JobInput struct {
+	// ID, when empty, is made: j1, j2, ... in order.
+	ID        string          `json:"id" validate:"omitempty,max=20,ident"`
+	ConcernID string          `json:"concern_id" validate:"omitempty,max=20"`
+	Title     string          `json:"title" validate:"notblank,max=200"`
+	Hours     decimal.Decimal `json:"hours"`
+	Lines     []LineInput     `json:"lines" validate:"min=1,max=100,dive"`
+}
+
+// EstimateInput is an estimate revision (R3.2b).
+type EstimateInput struct {
+	Jobs []JobInput `json:"jobs" validate:"min=1,max=50,dive"`
+}
+
+// Estimate gives the customer an estimate: jobs with their lines, priced by
+// the Pricer, and estimated hours (R3.2b). Giving it again makes a new
+// revision that replaces the jobs awaiting a decision; history stays in the
+// audit trail.
+func (s *Service) Estimate(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in EstimateInput) (WorkOrder, error) {
+	ve := shape("estimate", in)
+	checkJobAmounts(ve, "jobs", in.Jobs)
+	if err := ve.Err(); err != nil {
+		return WorkOrder{}, err
+	}
+	return s.run(ctx, dealer, actor, step{cmd: CmdEstimate, id: ref.ID, expected: ref.ExpectedVersion, input: in,
+		apply: func(ctx context.Context, w *WorkOrder, _ Transition, _ time.Time, ve *org.ValidationError, _ *Change) error {
+			w.Jobs = slices.DeleteFunc(w.Jobs, func(j Job) bool { return j.Supplement == 0 && j.Status == JobProposed })
+			jobs, err := s.newJobs(ctx, dealer, w, in.Jobs, 0, "jobs", ve)
+			if err != nil || len(ve.Fields) > 0 {
+				return err
+			}
+			w.Jobs = append(w.Jobs, jobs...)
+			w.EstimateRevision++
+			return nil
+		}})
+}
+
+// newJobs validates job inputs against the order and prices them.
+func (s *Service) newJobs(ctx context.Context, dealer org.DealerID, w *WorkOrder, in []JobInput, supplement int, path string, ve *org.ValidationError) ([]Job, error) {
+	var jobs []Job
+	n := len(w.Jobs)
+	for i, ji := range in {
+		id := ji.ID
+		if id == "" {
+			n++
+			id = fmt.Sprintf("j%d", n)
+			for _, taken := w.Job(id); taken; _, taken = w.Job(id) {
+				n++
+				id = fmt.Sprintf("j%d", n)
+			}
+		}
+		if _, dup := w.Job(id); dup || slices.ContainsFunc(jobs, func(j Job) bool { return j.ID == id }) {
+			ve.Add(fmt.Sprintf("%s[%d].id", path, i), org.CodeDuplicate, "a job with this ID exists on the order")
+		}
+		if ji.ConcernID != "" && !slices.ContainsFunc(w.Concerns, func(c Concern) bool { return c.ID == ji.ConcernID }) {
+			ve.Add(fmt.Sprintf("%s[%d].concern_id", path, i), org.CodeNotFound, "no such concern on this order")
+		}
+		j := Job{ID: id, ConcernID: ji.ConcernID, Title: ji.Title, Hours: ji.Hours, Supplement: supplement, Status: JobProposed}
+		for _, li := range ji.Lines {
+			j.Lines = append(j.Lines, Line{Kind: li.Kind, Code: li.Code, Description: li.Description, Quantity: li.Quantity, UnitPrice: li.UnitPrice})
+		}
+		jobs = append(jobs, j)
+	}
+	if len(ve.Fields) > 0 {
+		return nil, nil
+	}
+	d, err := s.roster.Dealer(ctx, dealer)
+	if err != nil {
+		return nil, err
+	}
+	priced, err := s.pricer.PriceJobs(ctx, d, jobs)
+	if err != nil {
+		return nil, fmt.Errorf("servicedesk: pricing jobs: %w", err)
+	}
+	return priced, nil
+}
+
+// checkJobAmounts checks what tags cannot say about decimals.
+func checkJobAmounts(ve *org.ValidationError, path string, jobs []JobInput) {
+	for i, j := range jobs {
+		if j.Hours.IsNegative() {
+			ve.Add(fmt.Sprintf("%s[%d].hours", path, i), org.CodeRange, "must not be negative")
+		}
+		for k, l := range j.Lines {
+			p := fmt.Sprintf("%s[%d].lines[%d]", path, i, k)
+			if !l.Quantity.IsPositive() {
+				ve.Add(p+".quantity", org.CodeRange, "must be above zero")
+			}
+			if l.UnitPrice.IsNegative() {
+				ve.Add(p+".unit_price", org.CodeRange, "must not be negative; discounts belong to billing")
+			}
+		}
+	}
+}
+
+// Consent is the customer's decision on every job awaiting one (R3.2c,
+// R3.3b), with the evidence of how it was given.
+type Consent struct {
+	Approved []string `json:"approved" validate:"max=50,unique,dive,required"`
+	Declined []string `json:"declined" validate:"max=50,unique,dive,required"`
+	// By is the customer (or representative) who decided.
+	By       string         `json:"by" validate:"notblank,max=200"`
+	Method   ApprovalMethod `json:"method" validate:"oneof=in_person phone sms email signature"`
+	Evidence string         `json:"evidence" validate:"max=500"`
+}
+
+// Approve records the customer's decision on the estimate, job by job
+// (R3.2c). Every job awaiting a decision must be approved or declined.
+// Declined jobs stay on the order as deferred work. With at least one job
+// approved the order can be booked; with none it stays estimated.
+func (s *Service) Approve(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in Consent) (WorkOrder, error) {
+	if err := shape("record approval", in).Err(); err != nil {
+		return WorkOrder{}, err
+	}
+	return s.run(ctx, dealer, actor, step{cmd: CmdApprove, id: ref.ID, expected: ref.ExpectedVersion, input: in,
+		apply: func(_ context.Context, w *WorkOrder, _ Transition, now time.Time, ve *org.ValidationError, _ *Change) error {
+			decide(w, 0, in, actor, now, ve)
+			if slices.ContainsFunc(w.Jobs, func(j Job) bool { return j.Status == JobApproved }) {
+				w.State = StateApproved
+			} else {
+				w.State = StateEstimated
+			}
+			return nil
+		}})
+}
+
+// decide applies a consent to the proposed jobs of one supplement.
+func decide(w *WorkOrder, supplement int, in Consent, actor org.Actor, now time.Time, ve *org.ValidationError) {
+	pending := map[string]bool{}
+	for _, j := range w.Jobs {
+		if j.Supplement == supplement && j.Status == JobProposed {
+			pending[j.ID] = true
+		}
+	}
+	total := decimal.Zero
+	mark := func(path string, ids []string, status JobStatus) {
+		for i, id := range ids {
+			j, ok := w.Job(id)
+			switch {
+			case !ok || j.Supplement != supplement:
+				ve.Add(fmt.Sprintf("%s[%d]", path, i), org.CodeNotFound, "no such job awaiting this decision")
+			case !pending[id]:
+				ve.Add(fmt.Sprintf("%s[%d]", path, i), org.CodeDuplicate, "this job is already decided, or named twice")
+			default:
+				j.Status = status
+				delete(pending, id)
+				if status == JobApproved {
+					total = total.Add(j.Total)
+				}
+			}
+		}
+	}
+	mark("approved", in.Approved, JobApproved)
+	mark("declined", in.Declined, JobDeclined)
+	if len(pending) > 0 {
+		var ids []string
+		for id := range pending {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		ve.Add("approved", org.CodeRequired, "every job must be approved or declined; undecided: "+strings.Join(ids, ", "))
+	}
+	w.Approvals = append(w.Approvals, Approval{Supplement: supplement, Approved: slices.Clone(in.Approved), Declined: slices.Clone(in.Declined),
+		ApprovedBy: in.By, Method: in.Method, Evidence: in.Evidence, Total: total, NewTotal: w.ApprovedTotal(), RecordedBy: actor.ID, At: now})
+}
