@@ -15,15 +15,15 @@ import (
 
 // The people of the test dealership.
 var (
-	admin   = org.Admin("test")
-	sup     = org.Actor{ID: "sup", Role: org.RoleSupervisor}
-	chen    = org.Actor{ID: "chen", Role: org.RoleAdvisor}
-	wang    = org.Actor{ID: "wang", Role: org.RoleAdvisor}
-	wu      = org.Actor{ID: "wu", Role: org.RoleTechnician}
-	tsai    = org.Actor{ID: "tsai", Role: org.RoleTechnician}
-	dealer  = org.DealerID("d1")
-	monday  = time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC) // 08:30 in Taipei
-	taipei  = mustLoc("Asia/Taipei")
+	admin  = org.Admin("test")
+	sup    = org.Actor{ID: "sup", Role: org.RoleSupervisor}
+	chen   = org.Actor{ID: "chen", Role: org.RoleAdvisor}
+	wang   = org.Actor{ID: "wang", Role: org.RoleAdvisor}
+	wu     = org.Actor{ID: "wu", Role: org.RoleTechnician}
+	tsai   = org.Actor{ID: "tsai", Role: org.RoleTechnician}
+	dealer = org.DealerID("d1")
+	monday = time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC) // 08:30 in Taipei
+	taipei = mustLoc("Asia/Taipei")
 )
 
 // dec reads a decimal literal in a test.
