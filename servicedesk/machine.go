@@ -98,7 +98,6 @@ type Transition struct {
 
 var (
 	advisors   = []org.Role{org.RoleAdvisor, org.RoleSupervisor}
-	technician = []org.Role{org.RoleTechnician}
 	workers    = []org.Role{org.RoleTechnician, org.RoleAdvisor, org.RoleSupervisor}
 	supervisor = []org.Role{org.RoleSupervisor}
 	open       = []State{StateReceived, StateInspected, StateDiagnosed, StateEstimated, StateApproved, StateBooked,

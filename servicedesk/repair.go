@@ -199,7 +199,7 @@ func (s *Service) NotifyReady(ctx context.Context, dealer org.DealerID, actor or
 		return WorkOrder{}, err
 	}
 	return s.run(ctx, dealer, actor, step{cmd: CmdNotifyReady, id: ref.ID, expected: ref.ExpectedVersion,
-		input: readyNotice{Explanation: in.Explanation},
+		input: readyNotice(in),
 		apply: func(_ context.Context, w *WorkOrder, _ Transition, now time.Time, _ *org.ValidationError, _ *Change) error {
 			w.Explanation, w.ReadyAt = in.Explanation, now
 			return nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -24,7 +25,7 @@ func checkDealerRoundTrip(ctx context.Context, s org.Store, _ Features) error {
 		return err
 	}
 	d2 := d
-	d2.Name, d2.TimeZone, d2.Version, d2.UpdatedAt = "Renamed 更名", "Asia/Shanghai", 2, t0.Add(1500)
+	d2.Name, d2.TimeZone, d2.Version, d2.UpdatedAt = "Renamed 更名", "Asia/Shanghai", 2, t0.Add(1500*time.Microsecond)
 	if err := s.Commit(ctx, "d1", org.Change{Dealer: &d2}); err != nil {
 		return fmt.Errorf("update dealer to version 2: %w", err)
 	}
@@ -477,17 +478,17 @@ func checkContextDone(ctx context.Context, s org.Store, _ Features) error {
 	cancel()
 	e := employee("d1", "e2")
 	if err := s.Commit(done, "d1", org.Change{Employees: []org.Employee{e}, Events: []org.Event{event("d1", "x", "t")}}); err == nil {
-		return errors.New("Commit with a cancelled context returned nil")
+		return errors.New("a Commit with a cancelled context returned nil")
 	}
 	if _, err := s.Employee(done, "d1", "e1"); err == nil {
-		return errors.New("Employee with a cancelled context returned nil error")
+		return errors.New("an Employee call with a cancelled context returned nil error")
 	}
 	after, err := take(ctx, s, "d1")
 	if err != nil {
 		return err
 	}
 	if err := before.same(after); err != nil {
-		return fmt.Errorf("Commit with a cancelled context wrote: %w", err)
+		return fmt.Errorf("a Commit with a cancelled context wrote: %w", err)
 	}
 	return nil
 }

@@ -160,7 +160,7 @@ func checkConcurrentEvents(ctx context.Context, s org.Store, f Features) error {
 	}
 	for i := 1; i < len(evs); i++ {
 		if evs[i].Seq <= evs[i-1].Seq {
-			return fmt.Errorf("Seq %d follows Seq %d", evs[i].Seq, evs[i-1].Seq)
+			return fmt.Errorf("seq %d follows seq %d", evs[i].Seq, evs[i-1].Seq)
 		}
 	}
 	return nil

@@ -1,0 +1,157 @@
+// Command quickstart runs servicelane end to end on a real database: it
+// opens SQLite (or PostgreSQL), migrates, seeds a dealership's service
+// advisor department and prints the roster. Later chapters of the SDK
+// extend it into a whole month of the service lane.
+//
+//	go run ./examples/quickstart                      # SQLite file servicelane.db in a temp dir
+//	go run ./examples/quickstart -db ./lane.db        # SQLite file of your choice
+//	go run ./examples/quickstart -dsn postgres://...  # PostgreSQL
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	_ "modernc.org/sqlite"             // pure-Go SQLite driver "sqlite"
+
+	"github.com/servicelane/servicelane/org"
+	"github.com/servicelane/servicelane/store/sqlstore"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "quickstart:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
+	dbPath := fs.String("db", "", "SQLite database file (default: servicelane.db in a new temp dir)")
+	dsn := fs.String("dsn", "", "PostgreSQL connection string (postgres://...); overrides -db")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, dialect, where, err := open(*dbPath, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	store, err := sqlstore.New(db, dialect)
+	if err != nil {
+		return err
+	}
+	if err := store.Migrate(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "servicelane quickstart on %s (%s)\n\n", dialect, where)
+
+	svc, err := org.NewService(org.Config{
+		Store: store,
+		Clock: org.NewManualClock(time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC)),
+	})
+	if err != nil {
+		return err
+	}
+	// Each run is its own dealer, so runs against one database never collide.
+	dealer := org.DealerID(fmt.Sprintf("taipei-%d", time.Now().UnixNano()))
+	if err := seed(ctx, svc, dealer); err != nil {
+		return err
+	}
+	return printRoster(ctx, svc, dealer, out)
+}
+
+func open(path, dsn string) (*sql.DB, sqlstore.Dialect, string, error) {
+	if dsn != "" {
+		db, err := sql.Open("pgx", dsn)
+		return db, sqlstore.Postgres, "PostgreSQL", err
+	}
+	if path == "" {
+		dir, err := os.MkdirTemp("", "servicelane-quickstart-")
+		if err != nil {
+			return nil, 0, "", err
+		}
+		path = filepath.Join(dir, "servicelane.db")
+	}
+	db, err := sql.Open("sqlite", sqlstore.SQLiteDSN(path))
+	return db, sqlstore.SQLite, path, err
+}
+
+// seed builds the department of R2.1: a supervisor, advisors, technicians.
+func seed(ctx context.Context, svc *org.Service, dealer org.DealerID) error {
+	admin := org.Admin("dms-setup")
+	if _, err := svc.CreateDealer(ctx, admin, org.NewDealer{
+		ID: dealer, Name: "Taipei Motors 台北汽車", TimeZone: "Asia/Taipei", Currency: "TWD",
+	}); err != nil {
+		return err
+	}
+	// The supervisor comes first: only an admin may add a supervisor.
+	if _, err := svc.AddEmployee(ctx, dealer, admin, org.NewEmployee{
+		ID: "lin", Name: "Lin Mei-hua 林美華", Role: org.RoleSupervisor, Email: "lin@taipei-motors.example",
+	}); err != nil {
+		return err
+	}
+	// The supervisor manages the advisors of her department (R2.2).
+	lin := org.Actor{ID: "lin", Role: org.RoleSupervisor}
+	for _, e := range []org.NewEmployee{
+		{ID: "chen", Name: "Chen Wei 陳偉", Role: org.RoleAdvisor, Phone: "0912-345-678"},
+		{ID: "wang", Name: "Wang Ling 王玲", Role: org.RoleAdvisor, Phone: "0923-456-789"},
+		{ID: "huang", Name: "Huang Jie 黃傑", Role: org.RoleAdvisor, Phone: "0934-567-890"},
+	} {
+		if _, err := svc.AddEmployee(ctx, dealer, lin, e); err != nil {
+			return err
+		}
+	}
+	for _, e := range []org.NewEmployee{
+		{ID: "wu", Name: "Wu Da-wei 吳大偉", Role: org.RoleTechnician, Skills: []string{"EV", "hybrid"}},
+		{ID: "tsai", Name: "Tsai Kun 蔡坤", Role: org.RoleTechnician, Skills: []string{"alignment"}},
+	} {
+		if _, err := svc.AddEmployee(ctx, dealer, admin, e); err != nil {
+			return err
+		}
+	}
+	// A second supervisor for the same department is refused (R2.1), and
+	// nothing is written.
+	_, err := svc.AddEmployee(ctx, dealer, admin, org.NewEmployee{Name: "Another Boss", Role: org.RoleSupervisor})
+	var ve *org.ValidationError
+	if !errors.As(err, &ve) {
+		return fmt.Errorf("a second supervisor was not refused: %v", err)
+	}
+	return nil
+}
+
+func printRoster(ctx context.Context, svc *org.Service, dealer org.DealerID, out io.Writer) error {
+	d, err := svc.Dealer(ctx, dealer)
+	if err != nil {
+		return err
+	}
+	roster, err := svc.Roster(ctx, dealer)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Roster of %s (time zone %s, currency %s)\n", d.Name, d.TimeZone, d.Currency)
+	fmt.Fprintf(out, "%-6s  %-20s  %-11s  %-16s  %s\n", "ID", "NAME", "ROLE", "DEPARTMENT", "REPORTS TO")
+	for _, e := range roster {
+		to := "-"
+		if sup, err := svc.SupervisorOf(ctx, dealer, e.ID); err == nil {
+			to = string(sup.ID)
+		} else if !errors.Is(err, org.ErrNotFound) {
+			return err
+		}
+		fmt.Fprintf(out, "%-6s  %-20s  %-11s  %-16s  %s\n", e.ID, e.Name, e.Role, e.Department, to)
+	}
+	evs, err := svc.Events(ctx, dealer, 0, org.MaxPage)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\n%d audit events; a second supervisor was refused (R2.1).\n", len(evs))
+	return nil
+}

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestQuickstartSQLite(t *testing.T) {
+	var out bytes.Buffer
+	path := filepath.Join(t.TempDir(), "lane.db")
+	require.NoError(t, run(t.Context(), []string{"-db", path}, &out))
+	assertRoster(t, out.String())
+
+	// A second run on the same file migrates nothing new and adds its own dealer.
+	out.Reset()
+	require.NoError(t, run(t.Context(), []string{"-db", path}, &out))
+	assertRoster(t, out.String())
+}
+
+func TestQuickstartPostgres(t *testing.T) {
+	dsn := os.Getenv("SERVICELANE_POSTGRES_DSN")
+	if dsn == "" {
+		t.Skip("quickstart: SERVICELANE_POSTGRES_DSN not set; PostgreSQL run skipped")
+	}
+	var out bytes.Buffer
+	require.NoError(t, run(t.Context(), []string{"-dsn", dsn}, &out))
+	assertRoster(t, out.String())
+}
+
+func assertRoster(t *testing.T, out string) {
+	t.Helper()
+	for _, want := range []string{
+		"Roster of Taipei Motors 台北汽車 (time zone Asia/Taipei, currency TWD)",
+		"lin     Lin Mei-hua 林美華",
+		"chen    Chen Wei 陳偉",
+		"advisor      service_advisor   lin",
+		"wu      Wu Da-wei 吳大偉",
+		"technician   workshop          -",
+		"7 audit events; a second supervisor was refused (R2.1).",
+	} {
+		assert.Contains(t, out, want)
+	}
+}

@@ -1,0 +1,46 @@
+// Package servicedesk runs the service advisor's day: the work order
+// (repair order) from reception to delivery, the technicians' booking
+// calendar, customer complaints and satisfaction surveys, and the monthly
+// figures each advisor is appraised on.
+//
+// It implements rules R2.2, R2.3, R3.1 to R3.3 and R4.4 of the dealership's
+// rules (docs/RULES.md) as a state machine no caller can push past a rule:
+//
+//   - R3.1c, R3.1d: an order starts with the customer, the vehicle and the
+//     concerns in the customer's words; the walk-around is recorded and
+//     acknowledged before diagnosis.
+//   - R3.2a: every concern is diagnosed with a technician before an estimate.
+//   - R3.2c: only jobs the customer approved, job by job and with evidence
+//     of consent, can be booked, worked or billed; declined jobs stay as
+//     deferred work.
+//   - R3.3b: added work found during the repair is a supplement the
+//     customer must approve before its jobs are worked.
+//   - R3.3c: pickup, settlement and delivery need a passed final
+//     inspection; a failed one sends the order back to rework and counts.
+//   - R2.2, R4.4: complaints are handled by a supervisor until resolved
+//     and told to the customer.
+//
+// # The machine
+//
+// [Transitions] is the table of every permitted move: command, from-states,
+// to-states, roles, named guards. It is data: review it, diff it, draw it
+// (docs/WORKFLOW.md). A command that is not allowed returns a
+// [*TransitionError] naming the state, the command and every blocking
+// reason; it matches [ErrInvalidTransition], or [ErrForbidden] when only the
+// role is wrong. [Permitted] (and [Service.Permitted]) lists what an actor
+// may do now, so a UI can enable its buttons. Dealer options ([Options])
+// can add an express lane; no option removes a consent guard, the final
+// inspection or the audit trail.
+//
+// # Getting started
+//
+//	store := memstore.New()
+//	roster, _ := org.NewService(org.Config{Store: store})
+//	desk, _ := servicedesk.NewService(servicedesk.Config{Store: store.ServiceDesk(), Roster: roster})
+//	wo, err := desk.Receive(ctx, dealer, advisor, servicedesk.Reception{...})
+//	wo, err = desk.RecordCondition(ctx, dealer, advisor, servicedesk.Ref{ID: wo.ID}, ...)
+//
+// Every command writes the order with the version it read, together with
+// its audit event, in one [Store.Commit]; concurrent writers get
+// [ErrConflict] and retry. [Service.Timeline] replays an order's events.
+package servicedesk

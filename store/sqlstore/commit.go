@@ -1,0 +1,193 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/servicelane/servicelane/org"
+)
+
+// Commit writes c in one transaction: every record and event, or nothing.
+//
+// It returns an error matching org.ErrInvalid, having written nothing, when
+// a record belongs to another dealer, has a Version below 1, an amount with
+// more than 4 decimals or 20 digits before the point, or a time outside the
+// years 1 to 9999. It returns an error matching org.ErrConflict when a
+// Version 1 record exists already, or the stored Version of a record written
+// with Version n > 1 is not n-1.
+func (s *Store) Commit(ctx context.Context, dealer org.DealerID, c org.Change) error {
+	if err := checkChange(dealer, c); err != nil {
+		return err
+	}
+	if c.Dealer == nil && len(c.Employees) == 0 && len(c.Events) == 0 {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("sqlstore: commit for dealer %s: %w", dealer, err)
+		}
+		return nil
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if c.Dealer != nil {
+			if err := s.writeDealer(ctx, tx, *c.Dealer); err != nil {
+				return err
+			}
+		}
+		// Writing rows in one order (dealer, employees by ID, then the event
+		// counter) keeps two PostgreSQL commits from deadlocking.
+		for _, e := range sortedByID(c.Employees) {
+			if err := s.writeEmployee(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		return s.appendEvents(ctx, tx, dealer, c.Events)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlstore: commit for dealer %s: %w", dealer, err)
+	}
+	return nil
+}
+
+func sortedByID(es []org.Employee) []org.Employee {
+	es = slices.Clone(es)
+	slices.SortStableFunc(es, func(a, b org.Employee) int { return cmp.Compare(a.ID, b.ID) })
+	return es
+}
+
+func (s *Store) writeDealer(ctx context.Context, tx *sql.Tx, d org.Dealer) error {
+	what := "dealer " + string(d.ID)
+	if d.Version == 1 {
+		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO dealers (`+dealerColumns+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`),
+			d.ID, d.Name, d.TimeZone, d.Currency, d.Version, s.timeArg(d.CreatedAt), s.timeArg(d.UpdatedAt))
+		return oneRow(res, err, what, d.Version)
+	}
+	res, err := tx.ExecContext(ctx, s.q(`UPDATE dealers
+		SET name = ?, time_zone = ?, currency = ?, version = ?, created_at = ?, updated_at = ?
+		WHERE id = ? AND version = ?`),
+		d.Name, d.TimeZone, d.Currency, d.Version, s.timeArg(d.CreatedAt), s.timeArg(d.UpdatedAt),
+		d.ID, d.Version-1)
+	return oneRow(res, err, what, d.Version)
+}
+
+func (s *Store) writeEmployee(ctx context.Context, tx *sql.Tx, e org.Employee) error {
+	what := "employee " + string(e.ID)
+	skills, err := json.Marshal(e.Skills)
+	if err != nil {
+		return fmt.Errorf("%s: skills: %w", what, err)
+	}
+	values := []any{e.Name, e.Role, e.Department, e.SupervisorID, e.Email, e.Phone,
+		string(skills), moneyArg(e.BonusBase), e.Active, e.Version,
+		s.timeArg(e.CreatedAt), s.timeArg(e.UpdatedAt)}
+	if e.Version == 1 {
+		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO employees (`+employeeColumns+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dealer_id, id) DO NOTHING`),
+			append([]any{e.DealerID, e.ID}, values...)...)
+		return oneRow(res, err, what, e.Version)
+	}
+	res, err := tx.ExecContext(ctx, s.q(`UPDATE employees
+		SET name = ?, role = ?, department = ?, supervisor_id = ?, email = ?, phone = ?,
+			skills = ?, bonus_base = ?, active = ?, version = ?, created_at = ?, updated_at = ?
+		WHERE dealer_id = ? AND id = ? AND version = ?`),
+		append(values, e.DealerID, e.ID, e.Version-1)...)
+	return oneRow(res, err, what, e.Version)
+}
+
+// oneRow turns "no row written" into ErrConflict: the insert found the
+// record there already, or the update found it missing or at another
+// version.
+func oneRow(res sql.Result, err error, what string, version int64) error {
+	if err != nil {
+		return fmt.Errorf("%s version %d: %w", what, version, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s version %d: %w", what, version, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("%s version %d: %w", what, version, org.ErrConflict)
+	}
+	return nil
+}
+
+// appendEvents takes len(evs) Seqs from the dealer's counter and inserts
+// the events with them. It runs last in the transaction: on PostgreSQL the
+// counter's row lock makes the dealer's other commits wait until this one
+// ends, which is what orders Seqs by commit, and the lock should be held
+// as briefly as possible.
+func (s *Store) appendEvents(ctx context.Context, tx *sql.Tx, dealer org.DealerID, evs []org.Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	var last int64
+	err := tx.QueryRowContext(ctx, s.q(`INSERT INTO event_seq (dealer_id, last_seq) VALUES (?, ?)
+		ON CONFLICT (dealer_id) DO UPDATE SET last_seq = event_seq.last_seq + excluded.last_seq
+		RETURNING last_seq`), dealer, len(evs)).Scan(&last)
+	if err != nil {
+		return fmt.Errorf("event sequence: %w", err)
+	}
+	query := s.q(`INSERT INTO events (` + eventColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	first := last - int64(len(evs)) + 1
+	for i, ev := range evs {
+		var data any // NULL for no data
+		if len(ev.Data) > 0 {
+			data = string(ev.Data)
+		}
+		_, err := tx.ExecContext(ctx, query, dealer, first+int64(i), ev.ID, s.timeArg(ev.At),
+			ev.Actor.ID, ev.Actor.Role, ev.Type, ev.Subject, ev.Reason, data)
+		if err != nil {
+			return fmt.Errorf("event %s: %w", ev.ID, err)
+		}
+	}
+	return nil
+}
+
+// checkChange rejects, before anything is written, what the store cannot
+// write faithfully or must not write for dealer.
+func checkChange(dealer org.DealerID, c org.Change) error {
+	ve := &org.ValidationError{Op: "sqlstore: commit for dealer " + string(dealer)}
+	if d := c.Dealer; d != nil {
+		checkOwner(ve, "dealer.id", d.ID, dealer)
+		checkVersion(ve, "dealer.version", d.Version)
+		checkTime(ve, "dealer.created_at", d.CreatedAt)
+		checkTime(ve, "dealer.updated_at", d.UpdatedAt)
+	}
+	for i, e := range c.Employees {
+		p := "employees[" + strconv.Itoa(i) + "]."
+		checkOwner(ve, p+"dealer_id", e.DealerID, dealer)
+		checkVersion(ve, p+"version", e.Version)
+		if !moneyFits(e.BonusBase) {
+			ve.Add(p+"bonus_base", org.CodeRange, "must have at most 4 decimals and 20 digits before the point")
+		}
+		checkTime(ve, p+"created_at", e.CreatedAt)
+		checkTime(ve, p+"updated_at", e.UpdatedAt)
+	}
+	for i, ev := range c.Events {
+		p := "events[" + strconv.Itoa(i) + "]."
+		checkOwner(ve, p+"dealer_id", ev.DealerID, dealer)
+		checkTime(ve, p+"at", ev.At)
+	}
+	return ve.Err()
+}
+
+func checkOwner(ve *org.ValidationError, path string, got, dealer org.DealerID) {
+	if got != dealer {
+		ve.Add(path, org.CodeInvalid, fmt.Sprintf("is %q, but the commit is for dealer %q", got, dealer))
+	}
+}
+
+func checkVersion(ve *org.ValidationError, path string, v int64) {
+	if v < 1 {
+		ve.Add(path, org.CodeRange, "must be 1 or more")
+	}
+}
+
+func checkTime(ve *org.ValidationError, path string, t time.Time) {
+	if !timeFits(t) {
+		ve.Add(path, org.CodeRange, "must be in the years 1 to 9999 (UTC)")
+	}
+}

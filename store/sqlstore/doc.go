@@ -1,0 +1,70 @@
+// Package sqlstore implements servicelane's storage interfaces, starting
+// with [org.Store], on [database/sql], for SQLite and PostgreSQL.
+//
+// # Bring your own *sql.DB
+//
+// [New] takes a *sql.DB that the host opened and keeps owning. The package
+// imports no database driver: the host picks one, and its binary links only
+// that one. Two drivers are tested:
+//
+//   - SQLite with modernc.org/sqlite (pure Go, no cgo), driver name
+//     "sqlite". Open it with the DSN [SQLiteDSN] builds: it makes every
+//     transaction IMMEDIATE and sets a busy timeout, so concurrent commits
+//     queue instead of failing with SQLITE_BUSY, and turns on WAL.
+//   - PostgreSQL with github.com/jackc/pgx/v5/stdlib, driver name "pgx".
+//     Tables go in the connection's current schema (the first one on its
+//     search_path).
+//
+// Opening SQLite:
+//
+//	import _ "modernc.org/sqlite"
+//
+//	db, err := sql.Open("sqlite", sqlstore.SQLiteDSN("servicelane.db"))
+//	...
+//	store, err := sqlstore.New(db, sqlstore.SQLite)
+//	...
+//	err = store.Migrate(ctx)
+//
+// Opening PostgreSQL:
+//
+//	import _ "github.com/jackc/pgx/v5/stdlib"
+//
+//	db, err := sql.Open("pgx", "postgres://user@localhost:5432/servicelane?sslmode=disable")
+//	...
+//	store, err := sqlstore.New(db, sqlstore.Postgres)
+//
+// # Migrations
+//
+// The schema comes in numbered migrations embedded in the package, one set
+// per dialect. Nothing migrates behind the host's back: call
+// [Store.Migrate] at start-up (it is idempotent, records each version in
+// the schema_migrations table, and may run from several processes at
+// once), [Store.SchemaVersion] to see where a database stands, and
+// [Store.MigrateDown] to roll back.
+//
+// # How values are stored
+//
+// Money ([decimal.Decimal]) is stored exactly, never as float64. On SQLite
+// it is TEXT at a fixed scale of 4 decimals, because SQLite's NUMERIC and
+// REAL columns hold a float64 and silently round 12345678901234567.89 to
+// 12345678901234568. On PostgreSQL it is NUMERIC(24,4), read back as text.
+// Amounts with more than 4 decimals or 20 digits before the point are
+// refused with [org.ErrInvalid] rather than rounded.
+//
+// Instants are stored in UTC at microsecond precision, what PostgreSQL's
+// TIMESTAMPTZ keeps; finer digits are truncated, as [org.Now] does. On
+// SQLite they are TEXT in the fixed-width layout
+// 2006-01-02T15:04:05.000000Z, so text order is time order. They come back
+// in UTC.
+//
+// IDs sort in byte order on both databases (PostgreSQL columns are
+// COLLATE "C"), so pages of [org.EmployeeQuery] are the same everywhere.
+// Event data is TEXT, not JSONB, so it comes back byte for byte.
+//
+// # Events
+//
+// [Store.Commit] numbers a dealer's events from a per-dealer counter row
+// updated in the same transaction, so Seqs have no gaps or duplicates and
+// follow commit order: a reader that polls [Store.Events] after its last
+// Seq never skips an event committed later.
+package sqlstore

@@ -1,0 +1,4 @@
+DROP TABLE event_seq;
+DROP TABLE events;
+DROP TABLE employees;
+DROP TABLE dealers;
