@@ -22,10 +22,11 @@ func MonthOf(t time.Time, loc *time.Location) Month {
 // ParseMonth reads "2026-11".
 func ParseMonth(s string) (Month, error) {
 	t, err := time.Parse("2006-01", s)
-	if err != nil {
-		return Month{}, fmt.Errorf("org: parse month %q: want YYYY-MM: %w", s, ErrInvalid)
+	m := Month{Year: t.Year(), Month: t.Month()}
+	if err != nil || !m.Valid() {
+		return Month{}, fmt.Errorf("org: parse month %q: want YYYY-MM of years 0001 to 9999: %w", s, ErrInvalid)
 	}
-	return Month{Year: t.Year(), Month: t.Month()}, nil
+	return m, nil
 }
 
 // String writes "2026-11".
@@ -36,9 +37,26 @@ func (m Month) Valid() bool {
 	return m.Year >= 1 && m.Year <= 9999 && m.Month >= time.January && m.Month <= time.December
 }
 
-// Start is the first instant of m in loc.
+// Start is the first instant of m in loc: local midnight on the 1st, or,
+// where a zone change skips or repeats that midnight, the first instant
+// whose local date is the 1st.
 func (m Month) Start(loc *time.Location) time.Time {
-	return time.Date(m.Year, m.Month, 1, 0, 0, 0, 0, loc)
+	t := time.Date(m.Year, m.Month, 1, 0, 0, 0, 0, loc)
+	if MonthOf(t, loc) == m && MonthOf(t.Add(-time.Nanosecond), loc) != m {
+		return t // the usual case
+	}
+	// Search the instants around t: no zone offset moves by more than 26
+	// hours, so lo is in the month before and hi in m.
+	lo, hi := t.Add(-26*time.Hour), t.Add(26*time.Hour)
+	for hi.Sub(lo) > time.Nanosecond {
+		mid := lo.Add(hi.Sub(lo) / 2)
+		if MonthOf(mid, loc) == m {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
 }
 
 // End is the first instant after m in loc: the range of m is [Start, End).

@@ -122,7 +122,7 @@ func (s *Service) ChangeEmployee(ctx context.Context, dealer DealerID, actor Act
 	if err != nil {
 		return Employee{}, fmt.Errorf("%s %s: %w", op, in.ID, err)
 	}
-	if in.ExpectedVersion != 0 && in.ExpectedVersion != before.Version {
+	if in.ExpectedVersion > 0 && in.ExpectedVersion != before.Version {
 		return Employee{}, fmt.Errorf("%s %s: read version %d, now %d: %w", op, in.ID, in.ExpectedVersion, before.Version, ErrConflict)
 	}
 	after := applyChange(before.Clone(), in)
@@ -191,7 +191,7 @@ func (s *Service) setActive(ctx context.Context, dealer DealerID, actor Actor, i
 	if before.Active == active {
 		return Employee{}, fmt.Errorf("%s %s: already %s: %w", op, in.ID, map[bool]string{true: "active", false: "inactive"}[active], ErrInvalidTransition)
 	}
-	if !active && actor.ID == in.ID {
+	if !active && actor.Role != RoleAdmin && actor.ID == in.ID {
 		return Employee{}, fmt.Errorf("%s %s: nobody deactivates themselves: %w", op, in.ID, ErrForbidden)
 	}
 	after := before.Clone()
@@ -285,6 +285,12 @@ func checkContact(ve *ValidationError, email, phone *string, sup *EmployeeID) {
 // checkValues checks what the tags cannot: known role and department, and
 // the bonus base within what stores keep.
 func (s *Service) checkValues(ve *ValidationError, role Role, dept Department, bonus decimal.Decimal) {
+	if role == "" && !ve.Has("role") {
+		ve.Add("role", CodeRequired, "is required")
+	}
+	if dept == "" && !ve.Has("department") {
+		ve.Add("department", CodeRequired, "is required")
+	}
 	if role != "" && !slices.Contains(s.roles, role) {
 		ve.Add("role", CodeUnknown, fmt.Sprintf("must be one of %v", s.roles))
 	}
@@ -305,7 +311,7 @@ func (s *Service) checkValues(ve *ValidationError, role Role, dept Department, b
 // be written: a real, active, non-circular supervisor, and one supervisor
 // per department (R2.1).
 func checkStructure(ve *ValidationError, r rosterIndex, e Employee) {
-	if e.SupervisorID != "" {
+	if e.SupervisorID != "" && !ve.Has("supervisor_id") {
 		sup, ok := r.byID[e.SupervisorID]
 		switch {
 		case e.SupervisorID == e.ID:
@@ -314,9 +320,10 @@ func checkStructure(ve *ValidationError, r rosterIndex, e Employee) {
 			ve.Add("supervisor_id", CodeNotFound, "no employee with this ID on the roster")
 		case !sup.Active:
 			ve.Add("supervisor_id", CodeInactive, "the supervisor is not active")
-		case r.wouldCycle(e.ID, e.SupervisorID):
-			ve.Add("supervisor_id", CodeCycle, "this reporting line would loop back to the employee")
 		}
+	}
+	if !ve.Has("supervisor_id") && r.wouldCycle(e) {
+		ve.Add("supervisor_id", CodeCycle, "this reporting line would loop back to the employee, directly or through a department's supervisor")
 	}
 	if e.Active && e.Role == RoleSupervisor {
 		if other, ok := r.departmentSupervisor(e.Department, e.ID); ok {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/servicelane/servicelane/internal/validate"
@@ -156,9 +157,9 @@ func (s *Service) Roster(ctx context.Context, dealer DealerID) ([]Employee, erro
 }
 
 // SupervisorOf returns who employee id reports to: their SupervisorID when
-// set, else the active supervisor of their department. It returns
-// ErrNotFound when there is none (the department has no supervisor, or id is
-// that supervisor).
+// set, else the active supervisor of their department. A supervisor reports
+// to no one unless their SupervisorID names someone. It returns ErrNotFound
+// when there is none.
 func (s *Service) SupervisorOf(ctx context.Context, dealer DealerID, id EmployeeID) (Employee, error) {
 	roster, err := s.Roster(ctx, dealer)
 	if err != nil {
@@ -197,8 +198,15 @@ func (s *Service) Reports(ctx context.Context, dealer DealerID, supervisor Emplo
 // Events returns dealer's audit events after the cursor (0 for the first),
 // ordered by Seq; limit works as in Employees.
 func (s *Service) Events(ctx context.Context, dealer DealerID, after int64, limit int) ([]Event, error) {
-	if limit < 0 || after < 0 {
-		return nil, &ValidationError{Op: "org: list events", Fields: []FieldError{{Path: "limit", Code: CodeRange, Message: "limit and cursor must not be negative"}}}
+	ve := &ValidationError{Op: "org: list events"}
+	if after < 0 {
+		ve.Add("after", CodeRange, "must not be negative")
+	}
+	if limit < 0 {
+		ve.Add("limit", CodeRange, "must not be negative")
+	}
+	if err := ve.Err(); err != nil {
+		return nil, err
 	}
 	if limit == 0 {
 		limit = DefaultPage
@@ -261,26 +269,33 @@ func (r rosterIndex) departmentSupervisor(dept Department, except EmployeeID) (E
 	return Employee{}, false
 }
 
+// supervisorOf: the explicit supervisor, else the department's supervisor;
+// a supervisor reports to no one unless named explicitly.
 func (r rosterIndex) supervisorOf(e Employee) (Employee, bool) {
 	if e.SupervisorID != "" {
 		sup, ok := r.byID[e.SupervisorID]
 		return sup, ok && sup.Active
 	}
+	if e.Role == RoleSupervisor {
+		return Employee{}, false
+	}
 	return r.departmentSupervisor(e.Department, e.ID)
 }
 
-// wouldCycle reports whether making sup the supervisor of id closes a loop of
-// explicit reporting lines.
-func (r rosterIndex) wouldCycle(id, sup EmployeeID) bool {
+// wouldCycle reports whether writing e closes a loop of reporting lines,
+// explicit ones or through a department's supervisor.
+func (r rosterIndex) wouldCycle(e Employee) bool {
+	after := rosterIndex{byID: maps.Clone(r.byID)}
+	after.byID[e.ID] = e
 	seen := map[EmployeeID]bool{}
-	for cur := sup; cur != ""; cur = r.byID[cur].SupervisorID {
-		if cur == id {
+	for cur, ok := after.supervisorOf(e); ok; cur, ok = after.supervisorOf(cur) {
+		if cur.ID == e.ID {
 			return true
 		}
-		if seen[cur] {
-			return false // an older loop not through id; not this change's doing
+		if seen[cur.ID] {
+			return false // an older loop not through e; not this change's doing
 		}
-		seen[cur] = true
+		seen[cur.ID] = true
 	}
 	return false
 }

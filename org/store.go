@@ -85,6 +85,8 @@ type Store interface {
 	// fails with ErrConflict if it exists; Version n > 1 replaces the stored
 	// record only if the stored Version is n-1, and otherwise (stale, or
 	// missing) fails with ErrConflict. Amounts are stored exactly: at least
-	// 20 digits before the point and 4 after. Instants keep microseconds.
+	// 20 digits before the point and 4 after. Instants keep microseconds
+	// and read back in UTC. Event Data reads back byte for byte (store it
+	// as text, not as a JSON type that reformats it).
 	Commit(ctx context.Context, dealer DealerID, c Change) error
 }

@@ -102,32 +102,51 @@ func checkReadsAreCopies(ctx context.Context, s org.Store, _ Features) error {
 		return err
 	}
 	e.Skills[0] = "changed-after-commit"
-	got, err := s.Employee(ctx, "d1", "e1")
+	skillsOf := func(what string) ([]string, error) {
+		got, err := s.Employee(ctx, "d1", "e1")
+		if err != nil {
+			return nil, err
+		}
+		if len(got.Skills) != 2 || got.Skills[0] != "EV" {
+			return nil, fmt.Errorf("%s: skills read back as %q, want [EV hybrid]", what, got.Skills)
+		}
+		return got.Skills, nil
+	}
+	got, err := skillsOf("changing the committed value's Skills changed the store")
 	if err != nil {
 		return err
 	}
-	if got.Skills[0] != "EV" {
-		return fmt.Errorf("changing the committed value's Skills changed the store: %q", got.Skills)
+	got[0] = "changed-after-read"
+	if _, err := skillsOf("changing Skills of a value Employee returned changed the store"); err != nil {
+		return err
 	}
-	got.Skills[0] = "changed-after-read"
 	list, err := s.Employees(ctx, "d1", org.EmployeeQuery{Limit: 10})
 	if err != nil {
 		return err
 	}
-	if len(list) != 1 || list[0].Skills[0] != "EV" {
-		return fmt.Errorf("changing a read value's Skills changed the store: %v", list)
+	if len(list) != 1 || len(list[0].Skills) == 0 {
+		return fmt.Errorf("Employees(d1) returned %d employees (want 1) or lost their skills", len(list))
+	}
+	list[0].Skills[0] = "changed-after-list"
+	if _, err := skillsOf("changing Skills of a value Employees returned changed the store"); err != nil {
+		return err
 	}
 	evs := []org.Event{event("d1", "ev1", "employee.added")}
 	if err := s.Commit(ctx, "d1", org.Change{Events: evs}); err != nil {
 		return err
 	}
 	evs[0].Data[2] = 'X'
-	read, err := s.Events(ctx, "d1", 0, 10)
-	if err != nil || len(read) != 1 {
-		return fmt.Errorf("events: %v %v", read, err)
-	}
-	if err := diffEvent(read[0], event("d1", "ev1", "employee.added")); err != nil {
-		return fmt.Errorf("changing the committed event's Data changed the store: %w", err)
+	for _, what := range []string{"the committed event's Data", "the Data of an event Events returned"} {
+		read, err := s.Events(ctx, "d1", 0, 10)
+		if err != nil || len(read) != 1 {
+			return fmt.Errorf("Events(d1) returned %d events (want 1), err %v", len(read), err)
+		}
+		if err := diffEvent(read[0], event("d1", "ev1", "employee.added")); err != nil {
+			return fmt.Errorf("changing %s changed the store: %w", what, err)
+		}
+		if len(read[0].Data) > 2 {
+			read[0].Data[2] = 'Y'
+		}
 	}
 	return nil
 }
@@ -174,16 +193,26 @@ func checkStaleVersion(ctx context.Context, s org.Store, _ Features) error {
 			return err
 		}
 	}
-	d2 := dealer("d1")
-	d2.Version = 3
-	if err := expectErr(s.Commit(ctx, "d1", org.Change{Dealer: &d2}), org.ErrConflict, "writing dealer version 3 over 1"); err != nil {
+	d3 := dealer("d1")
+	d3.Name, d3.Version = "Lost", 3
+	if err := expectErr(s.Commit(ctx, "d1", org.Change{Dealer: &d3}), org.ErrConflict, "writing dealer version 3 over 1"); err != nil {
 		return err
+	}
+	gotD, err := s.Dealer(ctx, "d1")
+	if err != nil {
+		return err
+	}
+	if err := diffDealer(gotD, dealer("d1")); err != nil {
+		return fmt.Errorf("a refused dealer write changed the dealer: %w", err)
 	}
 	got, err := s.Employee(ctx, "d1", "e1")
 	if err != nil {
 		return err
 	}
-	return diffEmployee(got, v2)
+	if err := diffEmployee(got, v2); err != nil {
+		return fmt.Errorf("a refused employee write changed the employee: %w", err)
+	}
+	return nil
 }
 
 func checkUpdateMissing(ctx context.Context, s org.Store, _ Features) error {
@@ -195,8 +224,16 @@ func checkUpdateMissing(ctx context.Context, s org.Store, _ Features) error {
 	if err := expectErr(s.Commit(ctx, "d1", org.Change{Employees: []org.Employee{e}}), org.ErrConflict, "writing version 2 of a missing employee"); err != nil {
 		return err
 	}
-	_, err := s.Employee(ctx, "d1", "ghost")
-	return expectErr(err, org.ErrNotFound, "reading the employee a refused commit named")
+	if _, err := s.Employee(ctx, "d1", "ghost"); expectErr(err, org.ErrNotFound, "") != nil {
+		return fmt.Errorf("reading the employee a refused commit named: %w", expectErr(err, org.ErrNotFound, "Employee(d1, ghost)"))
+	}
+	d := dealer("d-ghost")
+	d.Version = 2
+	if err := expectErr(s.Commit(ctx, "d-ghost", org.Change{Dealer: &d}), org.ErrConflict, "writing version 2 of a missing dealer"); err != nil {
+		return err
+	}
+	_, err := s.Dealer(ctx, "d-ghost")
+	return expectErr(err, org.ErrNotFound, "reading the dealer a refused commit named")
 }
 
 func checkVersionBelowOne(ctx context.Context, s org.Store, _ Features) error {
@@ -205,11 +242,19 @@ func checkVersionBelowOne(ctx context.Context, s org.Store, _ Features) error {
 	}
 	e := employee("d1", "e0")
 	e.Version = 0
-	if err := expectErr(s.Commit(ctx, "d1", org.Change{Employees: []org.Employee{e}}), org.ErrInvalid, "writing version 0"); err != nil {
+	if err := expectErr(s.Commit(ctx, "d1", org.Change{Employees: []org.Employee{e}}), org.ErrInvalid, "writing employee version 0"); err != nil {
 		return err
 	}
-	_, err := s.Employee(ctx, "d1", "e0")
-	return expectErr(err, org.ErrNotFound, "reading the employee a refused commit named")
+	if _, err := s.Employee(ctx, "d1", "e0"); !errors.Is(err, org.ErrNotFound) {
+		return fmt.Errorf("reading the employee a refused commit named: got %v, want ErrNotFound", err)
+	}
+	d := dealer("d0")
+	d.Version = 0
+	if err := expectErr(s.Commit(ctx, "d0", org.Change{Dealer: &d}), org.ErrInvalid, "writing dealer version 0"); err != nil {
+		return err
+	}
+	_, err := s.Dealer(ctx, "d0")
+	return expectErr(err, org.ErrNotFound, "reading the dealer a refused commit named")
 }
 
 func checkAtomic(ctx context.Context, s org.Store, _ Features) error {
@@ -476,12 +521,22 @@ func checkContextDone(ctx context.Context, s org.Store, _ Features) error {
 	}
 	done, cancel := context.WithCancel(ctx)
 	cancel()
-	e := employee("d1", "e2")
-	if err := s.Commit(done, "d1", org.Change{Employees: []org.Employee{e}, Events: []org.Event{event("d1", "x", "t")}}); err == nil {
-		return errors.New("a Commit with a cancelled context returned nil")
+	calls := []struct {
+		name string
+		call func() error
+	}{
+		{"Commit", func() error {
+			return s.Commit(done, "d1", org.Change{Employees: []org.Employee{employee("d1", "e2")}, Events: []org.Event{event("d1", "x", "t")}})
+		}},
+		{"Dealer", func() error { _, err := s.Dealer(done, "d1"); return err }},
+		{"Employee", func() error { _, err := s.Employee(done, "d1", "e1"); return err }},
+		{"Employees", func() error { _, err := s.Employees(done, "d1", org.EmployeeQuery{Limit: 10}); return err }},
+		{"Events", func() error { _, err := s.Events(done, "d1", 0, 10); return err }},
 	}
-	if _, err := s.Employee(done, "d1", "e1"); err == nil {
-		return errors.New("an Employee call with a cancelled context returned nil error")
+	for _, c := range calls {
+		if err := c.call(); !errors.Is(err, context.Canceled) {
+			return fmt.Errorf("%s with a cancelled context returned %v, want an error matching context.Canceled", c.name, err)
+		}
 	}
 	after, err := take(ctx, s, "d1")
 	if err != nil {

@@ -21,11 +21,12 @@ func checkConcurrentCommits(ctx context.Context, s org.Store, f Features) error 
 	if err := seed(ctx, s, "d1", employee("d1", "e1")); err != nil {
 		return err
 	}
-	conflicts, err := hammer(ctx, f.Writers, func(i int) error {
+	conflicts, err := hammer(ctx, f.Writers, func(i int, read func()) error {
 		e, err := s.Employee(ctx, "d1", "e1")
 		if err != nil {
 			return err
 		}
+		read()
 		e.Skills = append(e.Skills, fmt.Sprintf("w%02d", i))
 		e.Version++
 		return s.Commit(ctx, "d1", org.Change{Employees: []org.Employee{e}})
@@ -43,11 +44,12 @@ func checkServiceConcurrent(ctx context.Context, s org.Store, f Features) error 
 	if err != nil {
 		return err
 	}
-	conflicts, err := hammer(ctx, f.Writers, func(i int) error {
+	conflicts, err := hammer(ctx, f.Writers, func(i int, read func()) error {
 		e, err := svc.Employee(ctx, "d1", "a1")
 		if err != nil {
 			return err
 		}
+		read()
 		skills := append(slices.Clone(e.Skills), fmt.Sprintf("w%02d", i))
 		_, err = svc.ChangeEmployee(ctx, "d1", org.Admin("kit"), org.EmployeeChange{ID: "a1", ExpectedVersion: e.Version, Skills: &skills})
 		return err
@@ -74,21 +76,43 @@ func checkServiceConcurrent(ctx context.Context, s org.Store, f Features) error 
 	return nil
 }
 
-// hammer runs write(i) in n goroutines at once, each retrying on ErrConflict
-// until it lands, and returns how many conflicts were retried.
-func hammer(ctx context.Context, n int, write func(i int) error) (int, error) {
+// hammer runs write(i, read) in n goroutines at once, each retrying on
+// ErrConflict until it lands, and returns how many conflicts were retried.
+// write calls read() after reading and before committing: in the first
+// round every writer waits there until all have read, so all of them commit
+// over the same version and a store without a real version check loses
+// updates every run, not only when the scheduler happens to interleave.
+func hammer(ctx context.Context, n int, write func(i int, read func()) error) (int, error) {
 	var (
 		wg        sync.WaitGroup
+		readers   sync.WaitGroup
 		mu        sync.Mutex
 		conflicts int
 		errs      []error
 		start     = make(chan struct{})
+		allRead   = make(chan struct{})
 	)
+	readers.Add(n)
+	go func() { readers.Wait(); close(allRead) }()
 	for i := range n {
 		wg.Go(func() {
 			<-start
+			first := true
+			read := func() {
+				if first {
+					first = false
+					readers.Done()
+					<-allRead
+				}
+			}
+			defer func() {
+				if first { // write failed before reading: do not hold the others
+					first = false
+					readers.Done()
+				}
+			}()
 			for attempt := 0; ; attempt++ {
-				err := write(i)
+				err := write(i, read)
 				if err == nil {
 					return
 				}
@@ -145,7 +169,8 @@ func checkConcurrentEvents(ctx context.Context, s org.Store, f Features) error {
 	if err := seed(ctx, s, "d1"); err != nil {
 		return err
 	}
-	_, err := hammer(ctx, f.Writers, func(i int) error {
+	_, err := hammer(ctx, f.Writers, func(i int, read func()) error {
+		read()
 		return s.Commit(ctx, "d1", org.Change{Events: []org.Event{event("d1", fmt.Sprintf("w%d", i), "t")}})
 	})
 	if err != nil {
@@ -160,7 +185,7 @@ func checkConcurrentEvents(ctx context.Context, s org.Store, f Features) error {
 	}
 	for i := 1; i < len(evs); i++ {
 		if evs[i].Seq <= evs[i-1].Seq {
-			return fmt.Errorf("seq %d follows seq %d", evs[i].Seq, evs[i-1].Seq)
+			return fmt.Errorf("events %s and %s have Seq %d then %d: two events share a Seq, or Seq goes back", evs[i-1].ID, evs[i].ID, evs[i-1].Seq, evs[i].Seq)
 		}
 	}
 	return nil

@@ -137,7 +137,12 @@ func take(ctx context.Context, s org.Store, d org.DealerID) (snapshot, error) {
 		if len(page) < q.Limit {
 			break
 		}
-		q.After = page[len(page)-1].ID
+		// A store that ignores After would page forever: stop it.
+		if last := page[len(page)-1].ID; last <= q.After {
+			return sn, fmt.Errorf("snapshot: employees after %q began with %q again: After is ignored", q.After, last)
+		} else {
+			q.After = last
+		}
 	}
 	var after int64
 	for {
@@ -149,7 +154,11 @@ func take(ctx context.Context, s org.Store, d org.DealerID) (snapshot, error) {
 		if len(page) < org.MaxPage {
 			break
 		}
-		after = page[len(page)-1].Seq
+		if last := page[len(page)-1].Seq; last <= after {
+			return sn, fmt.Errorf("snapshot: events after Seq %d ended at Seq %d: the cursor is ignored", after, last)
+		} else {
+			after = last
+		}
 	}
 	return sn, nil
 }

@@ -1,0 +1,141 @@
+package org_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/servicelane/servicelane/org"
+)
+
+func TestValidationErrorMessage(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name   string
+		fields []org.FieldError
+		want   string
+	}{
+		{"no_fields", nil, "org: add employee: invalid input"},
+		{"one_field", []org.FieldError{{Path: "name", Code: org.CodeRequired, Message: "is required"}},
+			"org: add employee: invalid input: name: is required (required)"},
+		{"fields_in_order", []org.FieldError{
+			{Path: "name", Code: org.CodeRequired, Message: "is required"},
+			{Path: "lines[2].qty", Code: org.CodeRange, Message: "must be at least 1"},
+			{Path: "role", Code: org.CodeUnknown, Message: "must be one of [a b]"},
+		}, "org: add employee: invalid input: name: is required (required); lines[2].qty: must be at least 1 (out_of_range); role: must be one of [a b] (unknown_value)"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			ve := &org.ValidationError{Op: "org: add employee", Fields: c.fields}
+			assert.Equal(t, c.want, ve.Error())
+		})
+	}
+}
+
+func TestValidationErrorMatching(t *testing.T) {
+	t.Parallel()
+	ve := &org.ValidationError{Op: "org: test"}
+	ve.Add("name", org.CodeRequired, "is required")
+	wrapped := fmt.Errorf("handler: %w", ve)
+
+	assert.ErrorIs(t, ve, org.ErrInvalid)
+	assert.ErrorIs(t, wrapped, org.ErrInvalid)
+	for _, other := range []error{org.ErrNotFound, org.ErrConflict, org.ErrForbidden, org.ErrInvalidTransition} {
+		assert.NotErrorIs(t, wrapped, other)
+	}
+	var got *org.ValidationError
+	require.ErrorAs(t, wrapped, &got)
+	assert.Same(t, ve, got)
+	assert.True(t, errors.Is(errors.Join(errors.New("other"), ve), org.ErrInvalid))
+}
+
+func TestValidationErrorErr(t *testing.T) {
+	t.Parallel()
+	var nilVE *org.ValidationError
+	assert.NoError(t, nilVE.Err(), "a nil *ValidationError")
+	empty := &org.ValidationError{Op: "org: test"}
+	assert.NoError(t, empty.Err(), "no fields")
+	// Err must return an untyped nil: a typed nil in an error is not nil.
+	assert.True(t, empty.Err() == nil)
+
+	empty.Add("name", org.CodeRequired, "is required")
+	assert.Same(t, empty, empty.Err())
+	assert.Equal(t, []org.FieldError{{Path: "name", Code: org.CodeRequired, Message: "is required"}}, empty.Fields)
+}
+
+func TestValidationErrorHas(t *testing.T) {
+	t.Parallel()
+	ve := &org.ValidationError{}
+	assert.False(t, ve.Has("name"))
+	ve.Add("name", org.CodeRequired, "is required")
+	assert.True(t, ve.Has("name"))
+	assert.False(t, ve.Has("nam"))
+	assert.False(t, ve.Has(""))
+}
+
+func TestFieldErrorOf(t *testing.T) {
+	t.Parallel()
+	ve := &org.ValidationError{Op: "org: test"}
+	ve.Add("email", org.CodeFormat, "must be an e-mail address")
+	ve.Add("role", org.CodeUnknown, "first")
+	ve.Add("role", org.CodeSecondHolder, "second")
+
+	for _, c := range []struct {
+		name string
+		err  error
+		path string
+		want org.FieldError
+		ok   bool
+	}{
+		{"named_path", ve, "email", org.FieldError{Path: "email", Code: org.CodeFormat, Message: "must be an e-mail address"}, true},
+		{"first_of_two", ve, "role", org.FieldError{Path: "role", Code: org.CodeUnknown, Message: "first"}, true},
+		{"wrapped", fmt.Errorf("x: %w", ve), "email", org.FieldError{Path: "email", Code: org.CodeFormat, Message: "must be an e-mail address"}, true},
+		{"path_not_named", ve, "name", org.FieldError{}, false},
+		{"not_a_validation_error", org.ErrInvalid, "email", org.FieldError{}, false},
+		{"nil", nil, "email", org.FieldError{}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			got, ok := org.FieldErrorOf(c.err, c.path)
+			assert.Equal(t, c.ok, ok)
+			assert.Equal(t, c.want, got)
+		})
+	}
+}
+
+func TestValidationErrorJSON(t *testing.T) {
+	t.Parallel()
+	ve := &org.ValidationError{Op: "org: test"}
+	ve.Add("name", org.CodeRequired, "is required")
+	b, err := json.Marshal(ve)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"op":"org: test","fields":[{"path":"name","code":"required","message":"is required"}]}`, string(b))
+}
+
+// TestCodesAreStable: hosts switch on the codes; renaming one breaks them.
+func TestCodesAreStable(t *testing.T) {
+	t.Parallel()
+	for code, want := range map[string]string{
+		org.CodeRequired: "required", org.CodeTooLong: "too_long", org.CodeTooShort: "too_short",
+		org.CodeFormat: "invalid_format", org.CodeUnknown: "unknown_value", org.CodeRange: "out_of_range",
+		org.CodeInvalid: "invalid", org.CodeDuplicate: "duplicate", org.CodeNotFound: "not_found",
+		org.CodeInactive: "inactive", org.CodeSelfReference: "self_reference", org.CodeCycle: "cycle",
+		org.CodeSecondHolder: "second_holder", org.CodeHasReports: "has_reports", org.CodeStale: "stale_version",
+	} {
+		assert.Equal(t, want, code)
+	}
+}
+
+func TestSentinelsAreDistinct(t *testing.T) {
+	t.Parallel()
+	all := []error{org.ErrNotFound, org.ErrConflict, org.ErrForbidden, org.ErrInvalid, org.ErrInvalidTransition}
+	for i, a := range all {
+		for j, b := range all {
+			assert.Equal(t, i == j, errors.Is(a, b), "%v vs %v", a, b)
+		}
+	}
+}
