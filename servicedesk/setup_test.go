@@ -39,7 +39,7 @@ func mustLoc(name string) *time.Location {
 
 type fixture struct {
 	ctx    context.Context
-	store  *memstore.Store
+	store  *memstore.Store // nil unless the fixture runs on memory
 	roster *org.Service
 	desk   *servicedesk.Service
 	clock  *org.ManualClock
@@ -47,10 +47,19 @@ type fixture struct {
 
 func newFixture(t testing.TB, opts servicedesk.Options) *fixture {
 	t.Helper()
-	ctx := context.Background()
 	store := memstore.New()
+	f := newFixtureOn(t, store, store.ServiceDesk(), opts)
+	f.store = store
+	return f
+}
+
+// newFixtureOn seeds the test dealership on any pair of stores that share
+// one database.
+func newFixtureOn(t testing.TB, os org.Store, ds servicedesk.Store, opts servicedesk.Options) *fixture {
+	t.Helper()
+	ctx := context.Background()
 	clock := org.NewManualClock(monday)
-	roster, err := org.NewService(org.Config{Store: store, Clock: clock, IDs: org.SequentialIDs("ev")})
+	roster, err := org.NewService(org.Config{Store: os, Clock: clock, IDs: org.SequentialIDs("ev")})
 	require.NoError(t, err)
 	_, err = roster.CreateDealer(ctx, admin, org.NewDealer{ID: dealer, Name: "Taipei Motors", TimeZone: "Asia/Taipei", Currency: "TWD"})
 	require.NoError(t, err)
@@ -64,10 +73,10 @@ func newFixture(t testing.TB, opts servicedesk.Options) *fixture {
 		_, err := roster.AddEmployee(ctx, dealer, admin, e)
 		require.NoError(t, err)
 	}
-	desk, err := servicedesk.NewService(servicedesk.Config{Store: store.ServiceDesk(), Roster: roster, Clock: clock,
+	desk, err := servicedesk.NewService(servicedesk.Config{Store: ds, Roster: roster, Clock: clock,
 		IDs: org.SequentialIDs("sd"), Options: opts})
 	require.NoError(t, err)
-	return &fixture{ctx: ctx, store: store, roster: roster, desk: desk, clock: clock}
+	return &fixture{ctx: ctx, roster: roster, desk: desk, clock: clock}
 }
 
 // at is a Taipei wall-clock time on Monday 2 November 2026 (or later days).
