@@ -1,0 +1,238 @@
+package servicedesktest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/servicelane/servicelane/org"
+	"github.com/servicelane/servicelane/servicedesk"
+)
+
+// hammer runs write(i, attempt) in n goroutines at once, each retrying on
+// ErrConflict until it lands, and returns how many conflicts were retried.
+func hammer(ctx context.Context, n int, write func(i, attempt int) error) (int, error) {
+	var (
+		wg        sync.WaitGroup
+		mu        sync.Mutex
+		conflicts int
+		errs      []error
+		start     = make(chan struct{})
+	)
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			for attempt := 0; ; attempt++ {
+				err := write(i, attempt)
+				if err == nil {
+					return
+				}
+				if !errors.Is(err, org.ErrConflict) || attempt > 100*n || ctx.Err() != nil {
+					mu.Lock()
+					errs = append(errs, fmt.Errorf("writer %d, attempt %d: %w", i, attempt, err))
+					mu.Unlock()
+					return
+				}
+				mu.Lock()
+				conflicts++
+				mu.Unlock()
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if len(errs) > 3 {
+		errs = append(errs[:3], fmt.Errorf("and %d writers more", len(errs)-3))
+	}
+	return conflicts, errors.Join(errs...)
+}
+
+// barrier holds writers that have read until all n have, so that their
+// first commits all carry the version they read together: a store that
+// lets two writers of one version land is caught every time, not only
+// when the scheduler happens to interleave them.
+type barrier struct {
+	mu   sync.Mutex
+	left int
+	all  chan struct{}
+}
+
+func newBarrier(n int) *barrier { return &barrier{left: n, all: make(chan struct{})} }
+
+// wait blocks until every writer has called it, or a second has passed: a
+// writer that failed before reaching it must not hold up the rest.
+func (b *barrier) wait(ctx context.Context) {
+	b.mu.Lock()
+	if b.left--; b.left == 0 {
+		close(b.all)
+	}
+	b.mu.Unlock()
+	t := time.NewTimer(time.Second)
+	defer t.Stop()
+	select {
+	case <-b.all:
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// checkConcurrentNotes: f.Writers goroutines each add a note to one work
+// order by read, modify, commit with the version read and an event,
+// retrying on ErrConflict; their first reads all see version 1. A store that lets two writers of one version
+// land loses a note; one that keeps a refused commit's event shows it.
+func checkConcurrentNotes(ctx context.Context, s servicedesk.Store, f Features) error {
+	if err := commit(ctx, s, "d1", servicedesk.Change{WorkOrders: []servicedesk.WorkOrder{workOrder("d1", "wo-1")}}, "seed"); err != nil {
+		return err
+	}
+	together := newBarrier(f.Writers)
+	conflicts, err := hammer(ctx, f.Writers, func(i, attempt int) error {
+		w, err := s.WorkOrder(ctx, "d1", "wo-1")
+		if err != nil {
+			return err
+		}
+		if attempt == 0 {
+			together.wait(ctx)
+		}
+		text := fmt.Sprintf("w%02d", i)
+		// Clip: never write into an array the store might have shared.
+		w.Notes = append(slices.Clip(w.Notes), servicedesk.Note{By: org.Actor{ID: "t1", Role: org.RoleTechnician}, At: at(i), Text: text})
+		w.Version++
+		return s.Commit(ctx, "d1", servicedesk.Change{WorkOrders: []servicedesk.WorkOrder{w}, Events: events("d1", text, "workorder/wo-1", 1)})
+	})
+	if err != nil {
+		return err
+	}
+	got, err := s.WorkOrder(ctx, "d1", "wo-1")
+	if err != nil {
+		return err
+	}
+	var texts, missing []string
+	for _, n := range got.Notes {
+		texts = append(texts, n.Text)
+	}
+	for i := range f.Writers {
+		if w := fmt.Sprintf("w%02d", i); !slices.Contains(texts, w) {
+			missing = append(missing, w)
+		}
+	}
+	if len(missing) > 0 || len(texts) != f.Writers {
+		return fmt.Errorf("after %d writers (%d conflicts retried): notes %q; lost updates of %q", f.Writers, conflicts, texts, missing)
+	}
+	if got.Version != int64(1+f.Writers) {
+		return fmt.Errorf("after %d landed updates the version is %d, want %d", f.Writers, got.Version, 1+f.Writers)
+	}
+	evs, err := allEvents(ctx, s, "d1")
+	if err != nil {
+		return err
+	}
+	if len(evs) != f.Writers {
+		return fmt.Errorf("%d landed updates left %d events %s: a refused commit wrote its event, or a landed one lost it", f.Writers, len(evs), eventIDs(evs))
+	}
+	return nil
+}
+
+func overlaps(a, b servicedesk.Slot) bool { return a.Start.Before(b.End) && b.Start.Before(a.End) }
+
+// checkConcurrentBookings: f.Writers goroutines each book an hour on one
+// technician's day, all hours overlapping, the way the Service books: read
+// the day, give up if the hour is taken, else add it and commit with the
+// version read; their first reads all see the same day. Exactly one may
+// land, first on a day never booked (racing creations), then on a day
+// with a booking (racing updates).
+func checkConcurrentBookings(ctx context.Context, s servicedesk.Store, f Features) error {
+	early := calendarDay("d1", "t2", days[0], slot("wo-early", -180, -120))
+	if err := commit(ctx, s, "d1", servicedesk.Change{Calendar: []servicedesk.CalendarDay{early}}, "seed"); err != nil {
+		return err
+	}
+	rounds := []struct {
+		name    string
+		tech    org.EmployeeID
+		had     []servicedesk.Slot
+		version int64
+	}{
+		{"a day never booked", "t1", nil, 1},
+		{"a day with an earlier booking", "t2", early.Slots, 2},
+	}
+	for _, r := range rounds {
+		var (
+			mu      sync.Mutex
+			winners []servicedesk.Slot
+		)
+		together := newBarrier(f.Writers)
+		conflicts, err := hammer(ctx, f.Writers, func(i, attempt int) error {
+			mine := slot(servicedesk.WorkOrderID(fmt.Sprintf("wo-%02d", i)), i, 60+i)
+			cd, err := s.CalendarDay(ctx, "d1", r.tech, days[0])
+			if attempt == 0 {
+				together.wait(ctx)
+			}
+			switch {
+			case errors.Is(err, org.ErrNotFound):
+				cd = calendarDay("d1", r.tech, days[0])
+			case err != nil:
+				return err
+			default:
+				cd.Version++
+			}
+			for _, sl := range cd.Slots {
+				if overlaps(sl, mine) {
+					return nil // taken: this writer lost fairly
+				}
+			}
+			cd.Slots = slices.Concat(cd.Slots, []servicedesk.Slot{mine})
+			if err := s.Commit(ctx, "d1", servicedesk.Change{Calendar: []servicedesk.CalendarDay{cd}}); err != nil {
+				return err
+			}
+			mu.Lock()
+			winners = append(winners, mine)
+			mu.Unlock()
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("%s: %w", r.name, err)
+		}
+		if len(winners) != 1 {
+			var wos []servicedesk.WorkOrderID
+			for _, w := range winners {
+				wos = append(wos, w.WorkOrder)
+			}
+			return fmt.Errorf("%s: %d of %d writers booked overlapping hours (%d conflicts retried), want exactly 1: %v", r.name, len(winners), f.Writers, conflicts, wos)
+		}
+		got, err := s.CalendarDay(ctx, "d1", r.tech, days[0])
+		if err != nil {
+			return fmt.Errorf("%s: %w", r.name, err)
+		}
+		want := calendarDay("d1", r.tech, days[0], slices.Concat(r.had, winners)...)
+		want.Version = r.version
+		if err := diffCalendarDay(got, want); err != nil {
+			return fmt.Errorf("%s: the day does not hold the one booking that landed: %w", r.name, err)
+		}
+	}
+	return nil
+}
+
+func checkConcurrentEvents(ctx context.Context, s servicedesk.Store, f Features) error {
+	_, err := hammer(ctx, f.Writers, func(i, _ int) error {
+		id := servicedesk.ComplaintID(fmt.Sprintf("cp-%02d", i))
+		return s.Commit(ctx, "d1", servicedesk.Change{Complaints: []servicedesk.Complaint{complaint("d1", id)}, Events: events("d1", string(id), "complaint/"+string(id), 2)})
+	})
+	if err != nil {
+		return err
+	}
+	evs, err := allEvents(ctx, s, "d1") // fails on a repeated Seq
+	if err != nil {
+		return err
+	}
+	if len(evs) != 2*f.Writers {
+		return fmt.Errorf("%d concurrent commits of two events each left %d events", f.Writers, len(evs))
+	}
+	// A commit's events are numbered together, in order.
+	for i := 0; i+1 < len(evs); i += 2 {
+		if evs[i].Subject != evs[i+1].Subject || evs[i].ID > evs[i+1].ID {
+			return fmt.Errorf("events %s and %s of one commit are not adjacent and in order: %s", evs[i].ID, evs[i+1].ID, eventIDs(evs))
+		}
+	}
+	return nil
+}

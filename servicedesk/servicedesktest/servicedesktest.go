@@ -1,0 +1,167 @@
+// Package servicedesktest is the conformance kit for [servicedesk.Store]: it
+// proves that a host's implementation keeps the contract the servicedesk
+// package relies on, for work orders, technician calendars, complaints,
+// surveys and the audit trail they share with the roster.
+//
+// It needs only the standard library. Call [TestStore] from a test in your
+// own package:
+//
+//	func TestServiceDeskStore(t *testing.T) {
+//		servicedesktest.TestStore(t, servicedesktest.Harness{
+//			NewStore: func(t *testing.T) servicedesk.Store { return mystore.Open(t.TempDir()).ServiceDesk() },
+//		})
+//	}
+//
+// Each rule of the contract is one [Check] and one subtest, named in
+// CamelCase, so one can be run alone while debugging:
+//
+//	go test -run 'TestServiceDeskStore/CalendarDayVersionRule'
+//
+// A failure message names the broken rule. [Checks] lists them all; each can
+// also be run outside a test with [Check.Run], which is how the kit tests
+// itself against deliberately broken stores.
+//
+// # Optional parts
+//
+// A store that offers the [servicedesk.SubjectEvents] speed-up has it
+// checked too; one that does not sees that check skipped. A store whose
+// org.Store view shares its audit trail (every shipped store) says how to
+// reach that view in [Features].Roster, and the kit checks that events
+// written through either land in one sequence.
+//
+// The kit never writes a dealer record through servicedesk.Store, which has
+// none: a store must accept servicedesk records of a dealer its roster has
+// not seen.
+package servicedesktest
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/servicelane/servicelane/org"
+	"github.com/servicelane/servicelane/servicedesk"
+)
+
+// Features tells the kit what a store offers beyond the contract's minimum.
+// The zero value is right for most stores.
+type Features struct {
+	// Writers is how many goroutines the concurrency checks start; zero
+	// means 16.
+	Writers int
+	// SkipLarge skips checks that write more than a thousand records, for
+	// stores behind a slow network. Shipped stores never set it.
+	SkipLarge bool
+	// Roster, when set, returns the org.Store that shares s's audit trail
+	// (for memstore, the *memstore.Store behind the view). The check
+	// EventsShareRosterTrail is skipped without it.
+	Roster func(s servicedesk.Store) org.Store
+}
+
+// Harness opens stores for the kit.
+type Harness struct {
+	// NewStore returns a new, empty store. Close it with t.Cleanup.
+	NewStore func(t *testing.T) servicedesk.Store
+	Features Features
+}
+
+// ErrSkip is what [Check.Run] returns, wrapped with the reason, when the
+// store does not offer what the check is about (an optional interface, or
+// a [Features] field left unset): the check proved nothing. [TestStore]
+// reports it as a skipped subtest.
+var ErrSkip = errors.New("servicedesktest: check does not apply to this store")
+
+// Check is one rule of the servicedesk.Store contract.
+type Check struct {
+	// Name is the subtest's name.
+	Name string
+	// Rule is the contract sentence the check proves; it is printed when
+	// the check fails.
+	Rule string
+	// Large marks a check that writes more than a thousand records.
+	Large bool
+	run   func(ctx context.Context, s servicedesk.Store, f Features) error
+}
+
+// Run runs the check on s, which must be new and empty, and returns what
+// went wrong, an error matching [ErrSkip], or nil.
+func (c Check) Run(ctx context.Context, s servicedesk.Store, f Features) error {
+	if f.Writers <= 0 {
+		f.Writers = 16
+	}
+	return c.run(ctx, s, f)
+}
+
+// TestStore runs every check as a subtest, each on a new store.
+func TestStore(t *testing.T, h Harness) {
+	t.Helper()
+	if h.NewStore == nil {
+		t.Fatal("servicedesktest: Harness.NewStore is nil")
+	}
+	for _, c := range Checks() {
+		t.Run(c.Name, func(t *testing.T) {
+			if c.Large && h.Features.SkipLarge {
+				t.Skip("servicedesktest: Features.SkipLarge is set")
+			}
+			s := h.NewStore(t)
+			switch err := c.Run(t.Context(), s, h.Features); {
+			case errors.Is(err, ErrSkip):
+				t.Skip(err)
+			case err != nil:
+				t.Errorf("servicedesktest: %s: %v\n\trule broken: %s", c.Name, err, c.Rule)
+			}
+		})
+	}
+}
+
+// Checks returns every rule of the contract, in the order TestStore runs them.
+func Checks() []Check {
+	return []Check{
+		// Records read back as written.
+		{Name: "WorkOrderRoundTrip", Rule: "a committed work order reads back with every field as written: amounts exact, instants in UTC to the microsecond, nil pointers nil", run: checkWorkOrderRoundTrip},
+		{Name: "WorkOrderNotFound", Rule: "WorkOrder returns ErrNotFound for an unknown work order", run: checkWorkOrderNotFound},
+		{Name: "CalendarDayRoundTrip", Rule: "a calendar day, keyed by (technician, day), reads back with every slot as written", run: checkCalendarDayRoundTrip},
+		{Name: "CalendarDayNotFound", Rule: "CalendarDay returns ErrNotFound for a (technician, day) never written, even when the technician or the day has others", run: checkCalendarDayNotFound},
+		{Name: "ComplaintRoundTrip", Rule: "a committed complaint reads back with every field as written", run: checkComplaintRoundTrip},
+		{Name: "ComplaintNotFound", Rule: "Complaint returns ErrNotFound for an unknown complaint", run: checkComplaintNotFound},
+		{Name: "SurveyRoundTrip", Rule: "a survey, keyed by its work order, reads back with every field as written", run: checkSurveyRoundTrip},
+		{Name: "SurveyNotFound", Rule: "Survey returns ErrNotFound for a work order with no survey", run: checkSurveyNotFound},
+		{Name: "AmountsExact", Rule: "amounts keep 20 digits before the point and 4 after exactly (12345678901234567.89, 12.50) in every amount field", run: checkAmountsExact},
+		{Name: "ReadsAreCopies", Rule: "records returned and records committed share no memory with the store, nested slices and pointers included", run: checkReadsAreCopies},
+
+		// Versions, atomicity, tenancy.
+		{Name: "WorkOrderVersionRule", Rule: versionRule("work order"), run: checkVersionRule(workOrders)},
+		{Name: "CalendarDayVersionRule", Rule: versionRule("calendar day (technician, day)"), run: checkVersionRule(calendarDays)},
+		{Name: "ComplaintVersionRule", Rule: versionRule("complaint"), run: checkVersionRule(complaints)},
+		{Name: "SurveyVersionRule", Rule: versionRule("survey (work order)"), run: checkVersionRule(surveys)},
+		{Name: "CommitIsAtomic", Rule: "Commit writes every record of every kind and every event, or none of them", run: checkAtomic},
+		{Name: "CommitOtherDealerInvalid", Rule: "Commit refuses, with ErrInvalid, a record of any kind or an event of another dealer, and writes nothing", run: checkCommitOtherDealer},
+		{Name: "TenancyIsolation", Rule: "no call for dealer A reads, lists or changes a record of dealer B, even one with the same ID", run: checkTenancy},
+
+		// Lists.
+		{Name: "WorkOrdersOrderAndPages", Rule: "WorkOrders returns IDs in byte order, at most Limit, starting after After", run: checkWorkOrdersPages},
+		{Name: "WorkOrdersFilters", Rule: "WorkOrders filters by State, Advisor and OpenedAt in [OpenedFrom, OpenedBefore), comparing instants whatever their zone", run: checkWorkOrdersFilters},
+		{Name: "ComplaintsOrderAndPages", Rule: "Complaints returns IDs in byte order, at most Limit, starting after After", run: checkComplaintsPages},
+		{Name: "ComplaintsFilters", Rule: "Complaints filters by State, Advisor and OpenedAt in [OpenedFrom, OpenedBefore)", run: checkComplaintsFilters},
+		{Name: "SurveysOrderAndPages", Rule: "Surveys returns work order IDs in byte order, at most Limit, starting after After", run: checkSurveysPages},
+		{Name: "SurveysFilters", Rule: "Surveys filters by Advisor and AnsweredAt in [AnsweredFrom, AnsweredBefore)", run: checkSurveysFilters},
+		{Name: "EmptyResults", Rule: "no match is an empty result, not an error", run: checkEmpty},
+
+		// The audit trail.
+		{Name: "EventsSharedTrail", Rule: "events committed with servicedesk records get strictly increasing Seq in commit order and read back exactly after a cursor", run: checkEventsTrail},
+		{Name: "SubjectEventsInOrder", Rule: "SubjectEvents, when offered, returns exactly the subject's events (no prefix match), in Seq order", run: checkSubjectEvents},
+		{Name: "EventsShareRosterTrail", Rule: "events committed through org.Store and servicedesk.Store form one sequence per dealer, read the same through either", run: checkRosterTrail},
+
+		{Name: "ContextDone", Rule: "a call whose context is done returns an error matching ctx.Err() and writes nothing", run: checkContextDone},
+
+		// Concurrency and size.
+		{Name: "ConcurrentCommitsLoseNothing", Rule: "concurrent read-modify-write commits of one work order either land or fail with ErrConflict; none is lost", run: checkConcurrentNotes},
+		{Name: "ConcurrentBookingsNeverDoubleBook", Rule: "of concurrent bookings of overlapping slots on one technician's day, each written with the version read, exactly one lands", run: checkConcurrentBookings},
+		{Name: "ConcurrentEventsUnique", Rule: "concurrent commits never give two events the same Seq nor lose one; each commit's events are numbered together, in order", run: checkConcurrentEvents},
+		{Name: "LargeMonth", Rule: "a month of 2000 work orders pages completely and in order within its bounds", Large: true, run: checkLargeMonth},
+	}
+}
+
+func versionRule(what string) string {
+	return "a " + what + " of Version 1 creates (ErrConflict if it exists); Version n replaces only stored n-1 (else ErrConflict, also when missing); Version < 1 is ErrInvalid; a refused write changes nothing"
+}
