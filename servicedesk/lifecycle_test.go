@@ -31,6 +31,11 @@ func TestLifecycle_receptionToDelivery(t *testing.T) {
 
 	_, err = f.desk.CompleteJob(ctx, dealer, wu, ref, servicedesk.JobRef{Job: "j3"})
 	require.ErrorIs(t, err, servicedesk.ErrInvalidTransition, "R3.3b: unapproved added work cannot be worked")
+	var te *servicedesk.TransitionError
+	require.ErrorAs(t, err, &te)
+	require.Equal(t, "R3.3b_work_needs_consent", te.Blockers[0].Guard)
+	_, err = f.desk.CompleteJob(ctx, dealer, wu, ref, servicedesk.JobRef{Job: "j99"})
+	require.ErrorIs(t, err, servicedesk.ErrInvalid, "an unknown job is bad input")
 
 	_, err = f.desk.DecideSupplement(ctx, dealer, chen, ref, servicedesk.Consent{Declined: []string{"j3"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone})
 	require.NoError(t, err)

@@ -157,6 +157,12 @@ var (
 		}
 		return ""
 	}}
+	guardJobToWork = Guard{"R3.3b_an_approved_job_to_work", func(w *WorkOrder, _ org.Actor) string {
+		if !slices.ContainsFunc(w.Jobs, func(j Job) bool { return j.Status == JobApproved }) {
+			return "no job approved by the customer is left to work"
+		}
+		return ""
+	}}
 	guardJobsDone = Guard{"R3.3c_approved_jobs_done", func(w *WorkOrder, _ org.Actor) string {
 		var open []string
 		for _, j := range w.Jobs {
@@ -192,9 +198,9 @@ var table = []Transition{
 	{Command: CmdNote, From: open, To: nil, Roles: workers},
 	{Command: CmdPause, From: []State{StateInProgress}, To: []State{StatePaused}, Roles: workers},
 	{Command: CmdResume, From: []State{StatePaused}, To: []State{StateInProgress}, Roles: workers},
-	{Command: CmdProposeSupplement, From: []State{StateInProgress, StatePaused}, To: nil, Roles: workers},
+	{Command: CmdProposeSupplement, From: []State{StateInProgress, StatePaused}, To: nil, Roles: workers, Guards: []Guard{guardNoPendingSupplement}},
 	{Command: CmdDecideSupplement, From: []State{StateInProgress, StatePaused}, To: nil, Roles: advisors, Guards: []Guard{guardPendingSupplement}},
-	{Command: CmdCompleteJob, From: []State{StateInProgress}, To: nil, Roles: []org.Role{org.RoleTechnician, org.RoleSupervisor}},
+	{Command: CmdCompleteJob, From: []State{StateInProgress}, To: nil, Roles: []org.Role{org.RoleTechnician, org.RoleSupervisor}, Guards: []Guard{guardJobToWork}},
 	{Command: CmdCompleteRepair, From: []State{StateInProgress}, To: []State{StateRepaired}, Roles: []org.Role{org.RoleTechnician, org.RoleSupervisor}, Guards: []Guard{guardNoPendingSupplement, guardJobsDone}},
 	{Command: CmdInspect, From: []State{StateRepaired}, To: []State{StatePassed, StateInProgress}, Roles: advisors},
 	{Command: CmdNotifyReady, From: []State{StatePassed}, To: []State{StateReady}, Roles: advisors, Guards: []Guard{guardInspectionPassed}},
@@ -293,6 +299,11 @@ func check(w *WorkOrder, cmd Command, actor org.Actor, opts Options) (Transition
 			terr.Blockers = append(terr.Blockers, Blocker{Guard: guard, Message: msg})
 		}
 	}
+	// When some row of cmd starts from the current state, the other rows'
+	// states are no reason: the blockers are that row's roles and guards.
+	stateMatched := slices.ContainsFunc(table, func(t Transition) bool {
+		return t.Command == cmd && opts.enabled(t.Option) && slices.Contains(t.From, w.State)
+	})
 	found := false
 	for _, t := range table {
 		if t.Command != cmd || !opts.enabled(t.Option) {
@@ -301,6 +312,9 @@ func check(w *WorkOrder, cmd Command, actor org.Actor, opts Options) (Transition
 		found = true
 		var blocked bool
 		if !slices.Contains(t.From, w.State) {
+			if stateMatched {
+				continue
+			}
 			add("state", fmt.Sprintf("%s is allowed only in %s", cmd, statesList(t.From)))
 			blocked = true
 		}

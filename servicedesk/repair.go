@@ -84,11 +84,8 @@ func (s *Service) ProposeSupplement(ctx context.Context, dealer org.DealerID, ac
 	}
 	return s.run(ctx, dealer, actor, step{cmd: CmdProposeSupplement, id: ref.ID, expected: ref.ExpectedVersion, input: in, reason: in.Reason,
 		apply: func(ctx context.Context, w *WorkOrder, _ Transition, _ time.Time, ve *org.ValidationError, _ *Change) error {
-			if w.PendingSupplement() {
-				ve.Add("jobs", org.CodeSecondHolder, "added work already awaits the customer's decision (R3.3b)")
-				return nil
-			}
-			n := 0
+			n := 0 // the table's R3.3b_added_work_decided guard: none pending
+
 			for _, j := range w.Jobs {
 				n = max(n, j.Supplement)
 			}
@@ -137,7 +134,7 @@ func (s *Service) CompleteJob(ctx context.Context, dealer org.DealerID, actor or
 				ve.Add("job", org.CodeNotFound, "no such job on this order")
 			case j.Status == JobDone:
 				return &TransitionError{WorkOrder: w.ID, State: w.State, Command: CmdCompleteJob, Actor: actor,
-					Blockers: []Blocker{{Guard: "job_done_once", Message: "job " + j.ID + " is already done"}}}
+					Blockers: []Blocker{{Guard: "R3.3a_job_done_once", Message: "job " + j.ID + " is already done"}}}
 			case j.Status != JobApproved:
 				// R3.3b: work only with the customer's consent.
 				return &TransitionError{WorkOrder: w.ID, State: w.State, Command: CmdCompleteJob, Actor: actor,
@@ -277,9 +274,13 @@ func (s *Service) Cancel(ctx context.Context, dealer org.DealerID, actor org.Act
 	return s.run(ctx, dealer, actor, step{cmd: CmdCancel, id: ref.ID, expected: ref.ExpectedVersion, input: in, reason: in.Reason,
 		apply: func(ctx context.Context, w *WorkOrder, _ Transition, _ time.Time, _ *org.ValidationError, c *Change) error {
 			w.CancelReason = in.Reason
-			if w.Booking != nil && w.Booking.Outcome == OutcomePending {
+			switch {
+			case w.Booking == nil:
+				return nil
+			case w.Booking.Outcome == OutcomePending:
 				return s.endBooking(ctx, dealer, w, OutcomeCancelled, c)
+			default: // started: the booking was kept; its slot is free again
+				return s.endBooking(ctx, dealer, w, w.Booking.Outcome, c)
 			}
-			return nil
 		}})
 }

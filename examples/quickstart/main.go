@@ -1,7 +1,8 @@
 // Command quickstart runs servicelane end to end on a real database: it
 // opens SQLite (or PostgreSQL), migrates, seeds a dealership's service
-// advisor department and prints the roster. Later chapters of the SDK
-// extend it into a whole month of the service lane.
+// advisor department, prints the roster, then plays a day of the service
+// lane (three customers, added work declined, a failed final inspection, a
+// complaint) and prints each order's timeline and the advisors' figures.
 //
 //	go run ./examples/quickstart                      # SQLite file servicelane.db in a temp dir
 //	go run ./examples/quickstart -db ./lane.db        # SQLite file of your choice
@@ -23,6 +24,7 @@ import (
 	_ "modernc.org/sqlite"             // pure-Go SQLite driver "sqlite"
 
 	"github.com/servicelane/servicelane/org"
+	"github.com/servicelane/servicelane/servicedesk"
 	"github.com/servicelane/servicelane/store/sqlstore"
 )
 
@@ -54,10 +56,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "servicelane quickstart on %s (%s)\n\n", dialect, where)
 
-	svc, err := org.NewService(org.Config{
-		Store: store,
-		Clock: org.NewManualClock(time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC)),
-	})
+	// The example's clock starts on Monday 2 November 2026, 08:30 in Taipei,
+	// and moves only when the script says so: the output is reproducible.
+	clock := org.NewManualClock(time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC))
+	svc, err := org.NewService(org.Config{Store: store, Clock: clock})
+	if err != nil {
+		return err
+	}
+	desk, err := servicedesk.NewService(servicedesk.Config{Store: store.ServiceDesk(), Roster: svc, Clock: clock})
 	if err != nil {
 		return err
 	}
@@ -66,7 +72,19 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err := seed(ctx, svc, dealer); err != nil {
 		return err
 	}
-	return printRoster(ctx, svc, dealer, out)
+	if err := printRoster(ctx, svc, dealer, out); err != nil {
+		return err
+	}
+	d, err := svc.Dealer(ctx, dealer)
+	if err != nil {
+		return err
+	}
+	loc, err := d.Location()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nA day of the service lane, %s\n", clock.Now().In(loc).Format("Monday 2 January 2006"))
+	return runDay(&lane{ctx: ctx, desk: desk, clock: clock, dealer: dealer, loc: loc}, out)
 }
 
 func open(path, dsn string) (*sql.DB, sqlstore.Dialect, string, error) {

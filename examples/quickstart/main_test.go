@@ -42,6 +42,13 @@ func assertRoster(t *testing.T, out string) {
 		"wu      Wu Da-wei 吳大偉",
 		"technician   workshop          -",
 		"7 audit events; a second supervisor was refused (R2.1).",
+		"RO-1001  Kao Ming 高明, Toyota Corolla Altis  advisor chen  approved 6190 TWD  reworks 0  state closed",
+		"record_supplement_decision   in_progress",
+		"RO-1002  Lee Hui-chen 李慧珍, Volkswagen Golf  advisor wang  approved 3160 TWD  reworks 1  state closed",
+		"final_inspection             repaired -> in_progress",
+		"Complaint CP-0001 against RO-1003 (chen): resolved by lin after 1h30m",
+		"chen            2            2      100%         100.0          1       0",
+		"wang            1            1      100%          75.0          0       1",
 	} {
 		assert.Contains(t, out, want)
 	}

@@ -200,7 +200,7 @@ func checkContextDone(ctx context.Context, s servicedesk.Store, _ Features) erro
 		return err
 	}
 	if err := before.same(after); err != nil {
-		errs = append(errs, fmt.Errorf("Commit with a cancelled context wrote: %w", err))
+		errs = append(errs, fmt.Errorf("a Commit with a cancelled context wrote: %w", err))
 	}
 	return errors.Join(errs...)
 }

@@ -170,7 +170,7 @@ func readComplaints(ctx context.Context, s servicedesk.Store, want ...servicedes
 			return fmt.Errorf("read complaint %s: %w", w.ID, err)
 		}
 		if err := diffComplaint(got, w); err != nil {
-			return fmt.Errorf("Complaint: %w", err)
+			return fmt.Errorf("reading the complaint: %w", err)
 		}
 	}
 	list, err := s.Complaints(ctx, "d1", servicedesk.ComplaintQuery{Limit: 10})
@@ -178,11 +178,11 @@ func readComplaints(ctx context.Context, s servicedesk.Store, want ...servicedes
 		return fmt.Errorf("list complaints: %w", err)
 	}
 	if len(list) != len(want) {
-		return fmt.Errorf("Complaints listed %d, want %d", len(list), len(want))
+		return fmt.Errorf("listing complaints gave %d, want %d", len(list), len(want))
 	}
 	for i := range want {
 		if err := diffComplaint(list[i], want[i]); err != nil {
-			return fmt.Errorf("Complaints: %w", err)
+			return fmt.Errorf("listing complaints: %w", err)
 		}
 	}
 	return nil
@@ -225,7 +225,7 @@ func readSurveys(ctx context.Context, s servicedesk.Store, want ...servicedesk.S
 			return fmt.Errorf("read survey of %s: %w", w.WorkOrder, err)
 		}
 		if err := diffSurvey(got, w); err != nil {
-			return fmt.Errorf("Survey: %w", err)
+			return fmt.Errorf("reading the survey: %w", err)
 		}
 	}
 	list, err := s.Surveys(ctx, "d1", servicedesk.SurveyQuery{Limit: 10})
@@ -233,11 +233,11 @@ func readSurveys(ctx context.Context, s servicedesk.Store, want ...servicedesk.S
 		return fmt.Errorf("list surveys: %w", err)
 	}
 	if len(list) != len(want) {
-		return fmt.Errorf("Surveys listed %d, want %d", len(list), len(want))
+		return fmt.Errorf("listing surveys gave %d, want %d", len(list), len(want))
 	}
 	for i := range want {
 		if err := diffSurvey(list[i], want[i]); err != nil {
-			return fmt.Errorf("Surveys: %w", err)
+			return fmt.Errorf("listing surveys: %w", err)
 		}
 	}
 	return nil

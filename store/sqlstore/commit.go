@@ -114,38 +114,6 @@ func oneRow(res sql.Result, err error, what string, version int64) error {
 	return nil
 }
 
-// appendEvents takes len(evs) Seqs from the dealer's counter and inserts
-// the events with them. It runs last in the transaction: on PostgreSQL the
-// counter's row lock makes the dealer's other commits wait until this one
-// ends, which is what orders Seqs by commit, and the lock should be held
-// as briefly as possible.
-func (s *Store) appendEvents(ctx context.Context, tx *sql.Tx, dealer org.DealerID, evs []org.Event) error {
-	if len(evs) == 0 {
-		return nil
-	}
-	var last int64
-	err := tx.QueryRowContext(ctx, s.q(`INSERT INTO event_seq (dealer_id, last_seq) VALUES (?, ?)
-		ON CONFLICT (dealer_id) DO UPDATE SET last_seq = event_seq.last_seq + excluded.last_seq
-		RETURNING last_seq`), dealer, len(evs)).Scan(&last)
-	if err != nil {
-		return fmt.Errorf("event sequence: %w", err)
-	}
-	query := s.q(`INSERT INTO events (` + eventColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	first := last - int64(len(evs)) + 1
-	for i, ev := range evs {
-		var data any // NULL for no data
-		if len(ev.Data) > 0 {
-			data = string(ev.Data)
-		}
-		_, err := tx.ExecContext(ctx, query, dealer, first+int64(i), ev.ID, s.timeArg(ev.At),
-			ev.Actor.ID, ev.Actor.Role, ev.Type, ev.Subject, ev.Reason, data)
-		if err != nil {
-			return fmt.Errorf("event %s: %w", ev.ID, err)
-		}
-	}
-	return nil
-}
-
 // checkChange rejects, before anything is written, what the store cannot
 // write faithfully or must not write for dealer.
 func checkChange(dealer org.DealerID, c org.Change) error {
@@ -166,11 +134,7 @@ func checkChange(dealer org.DealerID, c org.Change) error {
 		checkTime(ve, p+"created_at", e.CreatedAt)
 		checkTime(ve, p+"updated_at", e.UpdatedAt)
 	}
-	for i, ev := range c.Events {
-		p := "events[" + strconv.Itoa(i) + "]."
-		checkOwner(ve, p+"dealer_id", ev.DealerID, dealer)
-		checkTime(ve, p+"at", ev.At)
-	}
+	checkEvents(ve, dealer, c.Events)
 	return ve.Err()
 }
 

@@ -1,5 +1,7 @@
-// Package sqlstore implements servicelane's storage interfaces, starting
-// with [org.Store], on [database/sql], for SQLite and PostgreSQL.
+// Package sqlstore implements servicelane's storage interfaces on
+// [database/sql], for SQLite and PostgreSQL: a [*Store] is an [org.Store],
+// and its view [Store.ServiceDesk] is a [servicedesk.Store] on the same
+// database and the same audit trail.
 //
 // # Bring your own *sql.DB
 //
@@ -61,10 +63,24 @@
 // COLLATE "C"), so pages of [org.EmployeeQuery] are the same everywhere.
 // Event data is TEXT, not JSONB, so it comes back byte for byte.
 //
+// # Servicedesk records
+//
+// Work orders, complaints and surveys are stored whole, each as a JSON
+// document in a TEXT column (amounts as exact decimal strings, instants in
+// UTC), beside copies of the fields their queries filter on: state,
+// advisor, and the opened or answered time, indexed. A technician's
+// calendar day keeps its slots as JSON. Instants anywhere in a record are
+// stored in UTC at microsecond precision, as above, so the document and
+// its columns agree. Records are written in one order (by table, then by
+// key) whatever the order of the Change, so two PostgreSQL commits never
+// deadlock on them.
+//
 // # Events
 //
 // [Store.Commit] numbers a dealer's events from a per-dealer counter row
 // updated in the same transaction, so Seqs have no gaps or duplicates and
 // follow commit order: a reader that polls [Store.Events] after its last
-// Seq never skips an event committed later.
+// Seq never skips an event committed later. [DeskStore.Commit] takes its
+// Seqs from the same counter, so a dealer has one audit trail, and
+// [DeskStore.SubjectEvents] reads one subject's events through an index.
 package sqlstore

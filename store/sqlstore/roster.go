@@ -126,21 +126,9 @@ func (s *Store) Events(ctx context.Context, dealer org.DealerID, after int64, li
 	if limit < 1 || limit > maxLimit {
 		return nil, fmt.Errorf("sqlstore: dealer %s: events: limit %d is not 1 to %d: %w", dealer, limit, maxLimit, org.ErrInvalid)
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+eventColumns+` FROM events
-		WHERE dealer_id = ? AND seq > ? ORDER BY seq LIMIT ?`), dealer, after, limit)
+	out, err := s.readEvents(ctx, `SELECT `+eventColumns+` FROM events
+		WHERE dealer_id = ? AND seq > ? ORDER BY seq LIMIT ?`, dealer, after, limit)
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: dealer %s: events: %w", dealer, err)
-	}
-	defer rows.Close()
-	out := []org.Event{}
-	for rows.Next() {
-		ev, err := scanEvent(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlstore: dealer %s: events: %w", dealer, err)
-		}
-		out = append(out, ev)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: dealer %s: events: %w", dealer, err)
 	}
 	return out, nil

@@ -1,0 +1,75 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"github.com/servicelane/servicelane/org"
+)
+
+// This file holds the audit trail that org.Store and servicedesk.Store
+// share: one events table and one per-dealer Seq counter, whichever
+// interface commits.
+
+// appendEvents takes len(evs) Seqs from the dealer's counter and inserts
+// the events with them. It runs last in the transaction: on PostgreSQL the
+// counter's row lock makes the dealer's other commits wait until this one
+// ends, which is what orders Seqs by commit, and the lock should be held
+// as briefly as possible.
+func (s *Store) appendEvents(ctx context.Context, tx *sql.Tx, dealer org.DealerID, evs []org.Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	var last int64
+	err := tx.QueryRowContext(ctx, s.q(`INSERT INTO event_seq (dealer_id, last_seq) VALUES (?, ?)
+		ON CONFLICT (dealer_id) DO UPDATE SET last_seq = event_seq.last_seq + excluded.last_seq
+		RETURNING last_seq`), dealer, len(evs)).Scan(&last)
+	if err != nil {
+		return fmt.Errorf("event sequence: %w", err)
+	}
+	query := s.q(`INSERT INTO events (` + eventColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	first := last - int64(len(evs)) + 1
+	for i, ev := range evs {
+		var data any // NULL for no data
+		if len(ev.Data) > 0 {
+			data = string(ev.Data)
+		}
+		_, err := tx.ExecContext(ctx, query, dealer, first+int64(i), ev.ID, s.timeArg(ev.At),
+			ev.Actor.ID, ev.Actor.Role, ev.Type, ev.Subject, ev.Reason, data)
+		if err != nil {
+			return fmt.Errorf("event %s: %w", ev.ID, err)
+		}
+	}
+	return nil
+}
+
+// checkEvents records in ve the events a commit for dealer must refuse:
+// another dealer's, or one whose time the store cannot keep.
+func checkEvents(ve *org.ValidationError, dealer org.DealerID, evs []org.Event) {
+	for i, ev := range evs {
+		p := "events[" + strconv.Itoa(i) + "]."
+		checkOwner(ve, p+"dealer_id", ev.DealerID, dealer)
+		checkTime(ve, p+"at", ev.At)
+	}
+}
+
+// readEvents runs a query selecting eventColumns and returns the events it
+// finds, never nil.
+func (s *Store) readEvents(ctx context.Context, query string, args ...any) ([]org.Event, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []org.Event{}
+	for rows.Next() {
+		ev, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}
