@@ -43,4 +43,20 @@
 // Every command writes the order with the version it read, together with
 // its audit event, in one [Store.Commit]; concurrent writers get
 // [ErrConflict] and retry. [Service.Timeline] replays an order's events.
+//
+// # Around the work order
+//
+//   - Bookings ([Service.Book], [Service.Reschedule], [Service.NoShow]) go on
+//     a technician's [CalendarDay]: working days and hours, no overlap, a
+//     daily capacity. Outcomes (kept, no-show, rescheduled, cancelled) feed
+//     the appointment success rate.
+//   - Complaints ([Service.OpenComplaint], then InvestigateComplaint,
+//     ResolveComplaint, CloseComplaint by a supervisor who is not the one
+//     complained about; R2.2, R4.4, R1.3), with due dates and
+//     [Service.OverdueComplaints].
+//   - Surveys ([Service.RecordSurvey]): one per delivered order, on a
+//     configured scale, never recorded by the order's own advisor (R1.3).
+//   - [Service.Figures]: per advisor and dealer month, the measured inputs
+//     of the appraisal (R6.1): customers received, appointment success
+//     rate, satisfaction, complaints, reworks.
 package servicedesk
