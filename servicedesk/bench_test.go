@@ -1,17 +1,13 @@
 package servicedesk_test
 
 import (
-	"database/sql"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
-	_ "modernc.org/sqlite"
-
+	"github.com/servicelane/servicelane/internal/testdb"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
-	"github.com/servicelane/servicelane/store/sqlstore"
 )
 
 // slotFor gives order i its own one-hour slot: nine a day per technician,
@@ -76,18 +72,7 @@ func lifecycle(tb testing.TB, f *fixture, i int) {
 
 func sqliteFixture(tb testing.TB) *fixture {
 	tb.Helper()
-	db, err := sql.Open("sqlite", sqlstore.SQLiteDSN(filepath.Join(tb.TempDir(), "bench.db")))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	st, err := sqlstore.New(db, sqlstore.SQLite)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := st.Migrate(tb.Context()); err != nil {
-		tb.Fatal(err)
-	}
+	st := testdb.SQLite(tb)
 	return newFixtureOn(tb, st, st.ServiceDesk(), servicedesk.Options{})
 }
 

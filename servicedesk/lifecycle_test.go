@@ -80,3 +80,28 @@ func TestLifecycle_receptionToDelivery(t *testing.T) {
 		"workorder.final_inspection", "workorder.complete_repair", "workorder.final_inspection", "workorder.notify_ready",
 		"workorder.settle", "workorder.deliver", "workorder.close"}, types)
 }
+
+func TestDeferredWork_R3_2c_declined_jobs_offered_later(t *testing.T) {
+	f := newFixture(t, servicedesk.Options{})
+	f.receive(t, "wo1") // another visit of the same car, nothing declined
+	// wo2 gets to an estimate; the customer declines the oil change.
+	w := f.toEstimate(t, "wo2")
+	require.Equal(t, servicedesk.StateEstimated, w.State)
+	_, err := f.desk.Approve(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo2"}, servicedesk.Consent{Approved: []string{"j1"}, Declined: []string{"j2"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone})
+	require.NoError(t, err)
+
+	got, err := f.desk.DeferredWork(f.ctx, dealer, servicedesk.DeferredQuery{Plate: "abc-1234"})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, servicedesk.WorkOrderID("wo2"), got[0].WorkOrder)
+	assert.Equal(t, "Oil change", got[0].Job.Title)
+	assert.Equal(t, "Mr. Kao", got[0].DeclinedBy)
+	assert.False(t, got[0].DeclinedAt.IsZero())
+
+	got, err = f.desk.DeferredWork(f.ctx, dealer, servicedesk.DeferredQuery{VIN: "XXXXXXXXXXXXXXXXX"})
+	require.NoError(t, err)
+	assert.Empty(t, got)
+
+	_, err = f.desk.DeferredWork(f.ctx, dealer, servicedesk.DeferredQuery{})
+	require.ErrorIs(t, err, servicedesk.ErrInvalid, "a vehicle must be named")
+}

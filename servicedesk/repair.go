@@ -196,15 +196,28 @@ func (s *Service) NotifyReady(ctx context.Context, dealer org.DealerID, actor or
 		return WorkOrder{}, err
 	}
 	return s.run(ctx, dealer, actor, step{cmd: CmdNotifyReady, id: ref.ID, expected: ref.ExpectedVersion,
-		input: readyNotice(in),
+		input: readyNotice{Explanation: in.Explanation},
 		apply: func(_ context.Context, w *WorkOrder, _ Transition, now time.Time, _ *org.ValidationError, _ *Change) error {
 			w.Explanation, w.ReadyAt = in.Explanation, now
 			return nil
 		}})
 }
 
+// readyNotice is the data of "workorder.notify_ready": everything a host
+// needs to send the pickup notice (R3.3d) without reading the order.
 type readyNotice struct {
-	Explanation string `json:"explanation"`
+	Explanation string         `json:"explanation"`
+	Customer    Customer       `json:"customer"`
+	Plate       string         `json:"plate,omitempty"`
+	Vehicle     string         `json:"vehicle"`
+	Advisor     org.EmployeeID `json:"advisor"`
+}
+
+// fill completes the notice from the order as it is written.
+func (n readyNotice) fill(w *WorkOrder) any {
+	n.Customer, n.Plate, n.Advisor = w.Customer, w.Vehicle.Plate, w.Advisor
+	n.Vehicle = w.Vehicle.Make + " " + w.Vehicle.Model
+	return n
 }
 
 // Settlement is the billing document that settled the order (R3.4d).

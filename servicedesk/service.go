@@ -308,7 +308,11 @@ func (s *Service) run(ctx context.Context, dealer org.DealerID, actor org.Actor,
 	w.Version++
 	w.UpdatedAt = now
 	c.WorkOrders = append(c.WorkOrders, w)
-	c.Events = append(c.Events, s.event(dealer, actor, now, st.cmd, w.ID, st.reason, transitionData{From: before.State, To: w.State, Input: st.input}))
+	input := st.input
+	if oa, ok := input.(interface{ fill(*WorkOrder) any }); ok {
+		input = oa.fill(&w) // event data that needs the order, such as a notice's contact
+	}
+	c.Events = append(c.Events, s.event(dealer, actor, now, st.cmd, w.ID, st.reason, transitionData{From: before.State, To: w.State, Input: input}))
 	if err := s.store.Commit(ctx, dealer, c); err != nil {
 		return WorkOrder{}, fmt.Errorf("%s %s: %w", op, st.id, err)
 	}

@@ -101,6 +101,16 @@ func (f *fixture) receive(t testing.TB, id servicedesk.WorkOrderID) servicedesk.
 // estimate of two jobs (j1 brakes, j2 oil), j1 and j2 approved.
 func (f *fixture) toApproved(t testing.TB, id servicedesk.WorkOrderID) servicedesk.WorkOrder {
 	t.Helper()
+	f.toEstimate(t, id)
+	w, err := f.desk.Approve(f.ctx, dealer, chen, servicedesk.Ref{ID: id}, servicedesk.Consent{Approved: []string{"j1", "j2"}, By: "Mr. Kao", Method: servicedesk.ApprovalSignature})
+	require.NoError(t, err)
+	return w
+}
+
+// toEstimate drives a new order to estimated: walk-around, diagnosis,
+// estimate of two jobs (j1 brakes, j2 oil).
+func (f *fixture) toEstimate(t testing.TB, id servicedesk.WorkOrderID) servicedesk.WorkOrder {
+	t.Helper()
 	f.receive(t, id)
 	ref := servicedesk.Ref{ID: id}
 	_, err := f.desk.RecordCondition(f.ctx, dealer, chen, ref, servicedesk.ConditionInput{Items: []servicedesk.ConditionItem{
@@ -120,7 +130,7 @@ func (f *fixture) toApproved(t testing.TB, id servicedesk.WorkOrderID) servicede
 			{Kind: servicedesk.LineLabor, Code: "OIL-01", Description: "oil change", Quantity: dec("0.5"), UnitPrice: dec("1200")},
 			{Kind: servicedesk.LinePart, Code: "OIL-5W30", Description: "oil 5W-30", Quantity: dec("4"), UnitPrice: dec("320")}}}}})
 	require.NoError(t, err)
-	w, err := f.desk.Approve(f.ctx, dealer, chen, ref, servicedesk.Consent{Approved: []string{"j1", "j2"}, By: "Mr. Kao", Method: servicedesk.ApprovalSignature})
+	w, err := f.desk.WorkOrder(f.ctx, dealer, id)
 	require.NoError(t, err)
 	return w
 }
