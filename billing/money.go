@@ -1,0 +1,113 @@
+package billing
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/shopspring/decimal"
+)
+
+// RoundingMode is how an amount is cut to its places. Every mode is
+// symmetric: a negative amount rounds to the negative of its absolute
+// value's rounding, so a credit note mirrors its invoice to the cent.
+type RoundingMode string
+
+// Rounding modes.
+const (
+	HalfUp   RoundingMode = "half_up"   // 2.665 -> 2.67, -2.665 -> -2.67
+	HalfEven RoundingMode = "half_even" // banker's: 2.665 -> 2.66, 2.675 -> 2.68
+	Down     RoundingMode = "down"      // toward zero: 2.669 -> 2.66
+	Up       RoundingMode = "up"        // away from zero: 2.661 -> 2.67
+	Cash     RoundingMode = "cash"      // half up to a cash increment: 2.67 by 0.05 -> 2.65
+)
+
+// Rounding is one explicit rounding: a mode and a number of places, or for
+// Cash an increment (0.05, 0.10, 1).
+type Rounding struct {
+	Mode      RoundingMode    `json:"mode" yaml:"mode"`
+	Places    int32           `json:"places" yaml:"places"`
+	Increment decimal.Decimal `json:"increment,omitzero" yaml:"increment,omitempty"`
+}
+
+// Round applies r to d.
+func (r Rounding) Round(d decimal.Decimal) decimal.Decimal {
+	switch r.Mode {
+	case HalfEven:
+		return d.RoundBank(r.Places)
+	case Down:
+		return d.Truncate(r.Places)
+	case Up:
+		return d.RoundUp(r.Places)
+	case Cash:
+		if !r.Increment.IsPositive() {
+			return d.Round(r.Places)
+		}
+		return d.Div(r.Increment).Round(0).Mul(r.Increment)
+	default: // HalfUp: shopspring rounds half away from zero, symmetric.
+		return d.Round(r.Places)
+	}
+}
+
+// String writes "half_up to 2 places" or "cash to 0.05".
+func (r Rounding) String() string {
+	if r.Mode == Cash {
+		return fmt.Sprintf("cash to %s", r.Increment)
+	}
+	return fmt.Sprintf("%s to %d places", r.Mode, r.Places)
+}
+
+func validMode(m RoundingMode) bool {
+	return slices.Contains([]RoundingMode{HalfUp, HalfEven, Down, Up, Cash}, m)
+}
+
+// Allocate splits total over parts in proportion to weights, rounded to
+// places, so that the parts sum to total exactly. It uses the largest
+// remainder method: every part gets its proportional share rounded toward
+// zero, and the units left over go one each to the parts with the largest
+// remainders, ties to the earlier part. Weights must not be negative; with
+// all weights zero the split is equal.
+func Allocate(total decimal.Decimal, weights []decimal.Decimal, places int32) []decimal.Decimal {
+	n := len(weights)
+	out := make([]decimal.Decimal, n)
+	if n == 0 {
+		return out
+	}
+	sum := decimal.Zero
+	for _, w := range weights {
+		sum = sum.Add(w)
+	}
+	if sum.IsZero() {
+		weights = slices.Repeat([]decimal.Decimal{decimal.NewFromInt(1)}, n)
+		sum = decimal.NewFromInt(int64(n))
+	}
+	neg := total.IsNegative()
+	abs := total.Abs()
+	unit := decimal.New(1, -places)
+	type rem struct {
+		i int
+		r decimal.Decimal
+	}
+	rems := make([]rem, n)
+	given := decimal.Zero
+	divisor := sum.Mul(unit)
+	for i, w := range weights {
+		// Exact: abs*w = divisor*q + r, q a whole number of units. The
+		// remainders share one divisor, so they compare as fractions do.
+		q, r := abs.Mul(w).QuoRem(divisor, 0)
+		out[i] = q.Mul(unit)
+		given = given.Add(out[i])
+		rems[i] = rem{i, r}
+	}
+	slices.SortStableFunc(rems, func(a, b rem) int { return b.r.Cmp(a.r) })
+	left := abs.Sub(given).Div(unit).IntPart()
+	for k := int64(0); k < left; k++ {
+		i := rems[int(k)%n].i
+		out[i] = out[i].Add(unit)
+	}
+	if neg {
+		for i := range out {
+			out[i] = out[i].Neg()
+		}
+	}
+	return out
+}
