@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/servicelane/servicelane/billing"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -52,6 +53,10 @@ type Change struct {
 	Complaints []Complaint
 	Surveys    []Survey
 	Events     []org.Event
+	// Billing is written in the same commit: settling a work order issues
+	// its documents and moves it to settled in one step (R3.4). A Store
+	// writes it under the rules of billing.Store.Commit.
+	Billing billing.Change
 }
 
 // Store persists work orders, technician calendars, complaints and surveys.

@@ -29,6 +29,7 @@ type tenant struct {
 	events    []org.Event
 	seq       int64
 	desk      *desk
+	ledger    *ledger
 }
 
 // appendEvents assigns the next Seqs and keeps copies.

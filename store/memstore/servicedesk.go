@@ -231,16 +231,24 @@ func (s *Store) commitDesk(ctx context.Context, dealer org.DealerID, c servicede
 	if err := checkDeskTenant(dealer, c); err != nil {
 		return err
 	}
+	if err := checkLedgerTenant(dealer, c.Billing); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var d *desk
-	if t := s.tenantLocked(dealer, false); t != nil {
-		d = t.desk
+	cur := s.tenantLocked(dealer, false)
+	if cur != nil {
+		d = cur.desk
 	}
 	if err := checkDeskVersions(d, c); err != nil {
 		return err
 	}
+	if err := checkLedgerVersions(cur, c.Billing); err != nil {
+		return err
+	}
 	t := s.tenantLocked(dealer, true)
+	applyLedger(t, c.Billing)
 	d = t.deskRecords()
 	for _, w := range c.WorkOrders {
 		d.orders[w.ID] = w.Clone()
@@ -255,6 +263,7 @@ func (s *Store) commitDesk(ctx context.Context, dealer org.DealerID, c servicede
 		d.surveys[sv.WorkOrder] = sv
 	}
 	t.appendEvents(c.Events)
+	t.appendEvents(c.Billing.Events)
 	return nil
 }
 
