@@ -180,11 +180,17 @@ func (b Bill) Negate() Bill {
 		np.Lines = make([]Line, len(p.Lines))
 		for k, l := range p.Lines {
 			l.Quantity, l.Amount, l.Discount, l.Net, l.Tax = l.Quantity.Neg(), l.Amount.Neg(), l.Discount.Neg(), l.Net.Neg(), l.Tax.Neg()
+			l.Explain = l.Explain.clone()
+			if l.Explain.Args != nil {
+				l.Explain.Args["credit"] = "true"
+			}
 			np.Lines[k] = l
 		}
+		np.Explain = p.Explain.clone()
 		np.Taxes = make([]TaxLine, len(p.Taxes))
 		for k, t := range p.Taxes {
 			t.Base, t.Tax = t.Base.Neg(), t.Tax.Neg()
+			t.Explain = t.Explain.clone()
 			np.Taxes[k] = t
 		}
 		out.Payers[i] = np

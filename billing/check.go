@@ -35,11 +35,11 @@ func checkOrder(book *PriceBook, o Order, ve *org.ValidationError) {
 			ve.Add(at+".deductible", org.CodeInvalid, "only a contract or insurance job has a deductible")
 		}
 		for k, d := range j.Discounts {
-			checkDiscount(fmt.Sprintf("%s.discounts[%d]", at, k), d, ve)
+			checkDiscount(book, fmt.Sprintf("%s.discounts[%d]", at, k), d, ve)
 		}
 	}
 	for k, d := range o.Discounts {
-		checkDiscount(fmt.Sprintf("discounts[%d]", k), d, ve)
+		checkDiscount(book, fmt.Sprintf("discounts[%d]", k), d, ve)
 	}
 	for k, code := range o.Coupons {
 		if !slices.ContainsFunc(book.Coupons, func(c Coupon) bool { return c.Code == code }) {
@@ -105,14 +105,16 @@ func checkJobLines(book *PriceBook, j Job, at string, ve *org.ValidationError) {
 	}
 }
 
-func checkDiscount(p string, d Discount, ve *org.ValidationError) {
+func checkDiscount(book *PriceBook, p string, d Discount, ve *org.ValidationError) {
 	switch {
-	case d.Percent.IsPositive() == d.Amount.IsPositive():
-		ve.Add(p, org.CodeInvalid, "set exactly one of percent and amount")
 	case d.Percent.IsNegative() || d.Amount.IsNegative():
 		ve.Add(p, org.CodeRange, "must not be negative")
+	case d.Percent.IsPositive() == d.Amount.IsPositive():
+		ve.Add(p, org.CodeInvalid, "set exactly one of percent and amount")
 	case d.Percent.GreaterThan(one):
 		ve.Add(p+".percent", org.CodeRange, "must be at most 1 (100%)")
+	case !d.Amount.Equal(d.Amount.Truncate(book.Scale)):
+		ve.Add(p+".amount", org.CodeRange, fmt.Sprintf("must have at most %d decimal places, as the currency", book.Scale))
 	}
 }
 

@@ -48,6 +48,15 @@ func (r Rounding) Round(d decimal.Decimal) decimal.Decimal {
 	}
 }
 
+// unitPlaces is the places of the smallest amount r produces: Places, or
+// for Cash the places of its increment (0.05: 2).
+func (r Rounding) unitPlaces() int32 {
+	if r.Mode == Cash && r.Increment.IsPositive() {
+		return max(0, -r.Increment.Exponent())
+	}
+	return r.Places
+}
+
 // String writes "half_up to 2 places" or "cash to 0.05".
 func (r Rounding) String() string {
 	if r.Mode == Cash {
@@ -65,7 +74,9 @@ func validMode(m RoundingMode) bool {
 // remainder method: every part gets its proportional share rounded toward
 // zero, and the units left over go one each to the parts with the largest
 // remainders, ties to the earlier part. Weights must not be negative; with
-// all weights zero the split is equal.
+// all weights zero the split is equal. total must be a whole number of
+// units of places (what a rounding to places gives): a finer total loses
+// its fraction.
 func Allocate(total decimal.Decimal, weights []decimal.Decimal, places int32) []decimal.Decimal {
 	n := len(weights)
 	out := make([]decimal.Decimal, n)

@@ -2,6 +2,7 @@ package billing
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/shopspring/decimal"
@@ -33,7 +34,7 @@ func Price(book *PriceBook, o Order) (Bill, error) {
 		lines = append(lines, jl...)
 	}
 	lines = append(lines, p.percentFees(lines)...)
-	lines = append(lines, p.deductibles(o.Jobs)...)
+	lines = append(lines, p.deductibles(o.Jobs, lines)...)
 	p.orderDiscounts(lines, o)
 	bill := Bill{WorkOrder: o.WorkOrder, Currency: book.Currency, Scale: book.Scale, PriceBookVersion: book.Version, Inclusive: book.Tax.Inclusive}
 	for _, pt := range PayTypes() {
@@ -64,9 +65,14 @@ func percent(d decimal.Decimal) string { return d.Mul(hundred).String() + "%" }
 // jobLines prices a job's labor, parts, cores, sublets and per-unit fees.
 func (p pricer) jobLines(j Job) []Line {
 	var out []Line
+	seen := map[string]int{}
 	add := func(l Line) {
 		l.Job, l.PayType = j.ID, j.PayType
 		l.Net = l.Amount
+		// A code twice in one job keeps both lines apart: "j1/labor/BRK#2".
+		if seen[l.ID]++; seen[l.ID] > 1 {
+			l.ID = fmt.Sprintf("%s#%d", l.ID, seen[l.ID])
+		}
 		out = append(out, l)
 	}
 	for _, li := range j.Labor {
@@ -210,19 +216,27 @@ func inBase(b FeeBase, k Kind) bool {
 
 // deductibles move the customer's share of a contract or insurance job to
 // the customer: a line for the customer, and its credit for the payer.
-func (p pricer) deductibles(jobs []Job) []Line {
+func (p pricer) deductibles(jobs []Job, lines []Line) []Line {
 	var out []Line
 	for _, j := range jobs {
 		if !j.Deductible.IsPositive() {
 			continue
 		}
-		d := p.money.Round(j.Deductible)
+		// The customer's share is never more than the job costs: the
+		// payer's part of a job is never negative.
+		jobNet := decimal.Zero
+		for _, l := range lines {
+			if l.Job == j.ID {
+				jobNet = jobNet.Add(l.Net)
+			}
+		}
+		d := decimal.Min(p.money.Round(j.Deductible), jobNet)
 		args := map[string]string{"job": j.ID, "title": j.Title, "payer": string(j.PayType), "amount": p.fmt(d)}
 		out = append(out,
 			Line{ID: j.ID + "/deductible", Job: j.ID, PayType: PayCustomer, Kind: KindDeductible, Code: "DEDUCTIBLE", Description: j.Title,
 				Quantity: one, UnitPrice: d, Amount: d, Net: d, Explain: Explanation{Key: "line.deductible", Args: args}},
 			Line{ID: j.ID + "/deductible-credit", Job: j.ID, PayType: j.PayType, Kind: KindDeductible, Code: "DEDUCTIBLE", Description: j.Title,
-				Quantity: one, UnitPrice: d.Neg(), Amount: d.Neg(), Net: d.Neg(), Explain: Explanation{Key: "line.deductible_credit", Args: args}})
+				Quantity: one, UnitPrice: d.Neg(), Amount: d.Neg(), Net: d.Neg(), Explain: Explanation{Key: "line.deductible_credit", Args: maps.Clone(args)}})
 	}
 	return out
 }
@@ -277,6 +291,14 @@ func (p pricer) applyDiscount(lines []Line, d Discount, payer func(Line) bool) {
 		l := &lines[i]
 		l.Discount = l.Discount.Add(parts[k])
 		l.Net = l.Amount.Sub(l.Discount)
+		if parts[k].IsZero() {
+			continue
+		}
+		if c := l.Explain.Args["discount_codes"]; c != "" {
+			l.Explain.Args["discount_codes"] = c + ", " + d.Code
+		} else {
+			l.Explain.Args["discount_codes"] = d.Code
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package billing
 
 import (
 	"slices"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 )
@@ -55,7 +56,7 @@ func (p pricer) taxes(pb *PayerBill) {
 		for _, e := range exact {
 			total = total.Add(e)
 		}
-		shares := Allocate(tp.Rounding.Round(total), absAll(exact), tp.Rounding.Places)
+		shares := Allocate(tp.Rounding.Round(total), absAll(exact), tp.Rounding.unitPlaces())
 		for gi, g := range groups {
 			p.spread(pb, g, shares[gi])
 		}
@@ -67,6 +68,7 @@ func (p pricer) taxes(pb *PayerBill) {
 			t.Tax = t.Tax.Add(l.Tax)
 			t.Base = t.Base.Add(p.taxBase(l))
 			l.Explain.Args["tax"] = percent(g.rate.Rate)
+			l.Explain.Args["tax_included"] = strconv.FormatBool(tp.Inclusive)
 		}
 		if tp.Inclusive {
 			t.Base = t.Base.Sub(t.Tax)
@@ -118,10 +120,12 @@ func (p pricer) lineTax(l Line, rate decimal.Decimal) decimal.Decimal {
 	r := p.book.Tax.Rounding
 	if p.book.Tax.Scope == ScopeUnit && !l.Quantity.IsZero() {
 		unit := p.taxBase(l).DivRound(l.Quantity, 20)
+		// Round per unit, then again after the quantity: a fractional
+		// quantity (1.3 h) must not leave tax below the currency's unit.
 		if p.book.Tax.Inclusive {
-			return r.Round(unit.Mul(rate).DivRound(one.Add(rate), 20)).Mul(l.Quantity)
+			return r.Round(r.Round(unit.Mul(rate).DivRound(one.Add(rate), 20)).Mul(l.Quantity))
 		}
-		return r.Round(unit.Mul(rate)).Mul(l.Quantity)
+		return r.Round(r.Round(unit.Mul(rate)).Mul(l.Quantity))
 	}
 	return r.Round(p.exactTax(l, rate))
 }
@@ -133,7 +137,7 @@ func (p pricer) spread(pb *PayerBill, g *taxGroup, tax decimal.Decimal) {
 	for k, i := range g.lines {
 		weights[k] = p.taxBase(pb.Lines[i]).Abs()
 	}
-	shares := Allocate(tax, weights, p.book.Tax.Rounding.Places)
+	shares := Allocate(tax, weights, p.book.Tax.Rounding.unitPlaces())
 	for k, i := range g.lines {
 		pb.Lines[i].Tax = shares[k]
 	}
