@@ -78,9 +78,12 @@ func DefaultWorkingHours() WorkingHours {
 
 // Config configures a Service. Store and Roster are required.
 type Config struct {
-	Store   Store
-	Roster  Roster
-	Pricer  Pricer // nil: LinePricer{Places: 2}
+	Store  Store
+	Roster Roster
+	Pricer Pricer // nil: LinePricer{Places: 2}
+	// Billing settles work orders through the billing package
+	// ([Service.SettleBill]); nil leaves only the plain Settle seam.
+	Billing Biller
 	Clock   org.Clock
 	IDs     org.IDSource
 	Options Options
@@ -99,6 +102,7 @@ type Service struct {
 	store  Store
 	roster Roster
 	pricer Pricer
+	biller Biller
 	clock  org.Clock
 	ids    org.IDSource
 	opts   Options
@@ -138,7 +142,7 @@ func NewService(cfg Config) (*Service, error) {
 	if err := ve.Err(); err != nil {
 		return nil, err
 	}
-	s := &Service{store: cfg.Store, roster: cfg.Roster, pricer: cfg.Pricer, clock: cfg.Clock, ids: cfg.IDs,
+	s := &Service{store: cfg.Store, roster: cfg.Roster, pricer: cfg.Pricer, biller: cfg.Billing, clock: cfg.Clock, ids: cfg.IDs,
 		opts: cfg.Options, hours: cfg.Hours, due: cfg.ComplaintDue, smin: cfg.SurveyMin, smax: cfg.SurveyMax}
 	if s.pricer == nil {
 		s.pricer = LinePricer{Places: 2}

@@ -1,0 +1,184 @@
+package billing
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/servicelane/servicelane/internal/validate"
+	"github.com/servicelane/servicelane/org"
+)
+
+// The errors of every servicelane package; see package org.
+var (
+	ErrNotFound          = org.ErrNotFound
+	ErrConflict          = org.ErrConflict
+	ErrForbidden         = org.ErrForbidden
+	ErrInvalid           = org.ErrInvalid
+	ErrInvalidTransition = org.ErrInvalidTransition
+)
+
+// Roster is what billing needs from the roster: *org.Service has it.
+type Roster interface {
+	Dealer(ctx context.Context, id org.DealerID) (org.Dealer, error)
+	Authorize(ctx context.Context, dealer org.DealerID, actor org.Actor, roles ...org.Role) (org.Employee, error)
+}
+
+// Config configures a Service. Store and Roster are required.
+type Config struct {
+	Store  Store
+	Roster Roster
+	Clock  org.Clock
+	IDs    org.IDSource
+	// Series names the numbering series of each document kind; defaults
+	// INV, RCP and CRN.
+	Series map[DocumentKind]string
+	// Digits pads document numbers: 6 gives INV-000042. Zero means 6.
+	Digits int
+	// Retries bounds how often Settle retries when a concurrent settlement
+	// took the next number first; zero means 50.
+	Retries int
+}
+
+// Service keeps price books, settles bills into documents with gapless
+// numbers, and issues credit notes (R3.4). It is safe for concurrent use.
+type Service struct {
+	store   Store
+	roster  Roster
+	clock   org.Clock
+	ids     org.IDSource
+	series  map[DocumentKind]string
+	digits  int
+	retries int
+}
+
+var v = validate.New()
+
+// NewService checks cfg and builds a Service.
+func NewService(cfg Config) (*Service, error) {
+	ve := &org.ValidationError{Op: "billing: new service"}
+	if cfg.Store == nil {
+		ve.Add("store", org.CodeRequired, "is required")
+	}
+	if cfg.Roster == nil {
+		ve.Add("roster", org.CodeRequired, "is required")
+	}
+	if cfg.Digits < 0 || cfg.Digits > 12 {
+		ve.Add("digits", org.CodeRange, "must be 0 to 12")
+	}
+	if err := ve.Err(); err != nil {
+		return nil, err
+	}
+	s := &Service{store: cfg.Store, roster: cfg.Roster, clock: cfg.Clock, ids: cfg.IDs, digits: cfg.Digits, retries: cfg.Retries,
+		series: map[DocumentKind]string{Invoice: "INV", Receipt: "RCP", CreditNote: "CRN"}}
+	for k, name := range cfg.Series {
+		s.series[k] = name
+	}
+	if s.clock == nil {
+		s.clock = org.SystemClock()
+	}
+	if s.ids == nil {
+		s.ids = org.RandomIDs()
+	}
+	if s.digits == 0 {
+		s.digits = 6
+	}
+	if s.retries == 0 {
+		s.retries = 50
+	}
+	return s, nil
+}
+
+// SavePriceBook stores a price book version after validating it, and makes
+// it the active one when activate is set. Only a supervisor or an admin may.
+// A version once saved cannot change: save a new version instead.
+func (s *Service) SavePriceBook(ctx context.Context, dealer org.DealerID, actor org.Actor, book PriceBook, activate bool) (StoredPriceBook, error) {
+	if err := book.Validate(); err != nil {
+		return StoredPriceBook{}, err
+	}
+	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor, org.RoleAdmin); err != nil {
+		return StoredPriceBook{}, err
+	}
+	d, err := s.roster.Dealer(ctx, dealer)
+	if err != nil {
+		return StoredPriceBook{}, fmt.Errorf("billing: save price book: %w", err)
+	}
+	if book.Currency != d.Currency {
+		return StoredPriceBook{}, &org.ValidationError{Op: "billing: save price book", Fields: []org.FieldError{{Path: "currency",
+			Code: org.CodeInvalid, Message: fmt.Sprintf("the dealer's currency is %s", d.Currency)}}}
+	}
+	_, err = s.store.PriceBook(ctx, dealer, book.Version)
+	switch {
+	case err == nil:
+		return StoredPriceBook{}, &org.ValidationError{Op: "billing: save price book", Fields: []org.FieldError{{Path: "version",
+			Code: org.CodeDuplicate, Message: "this version is saved already; a saved version never changes"}}}
+	case !errors.Is(err, ErrNotFound):
+		return StoredPriceBook{}, fmt.Errorf("billing: save price book: %w", err)
+	}
+	now := org.Now(s.clock)
+	sp := StoredPriceBook{DealerID: dealer, Book: book.Clone(), Active: activate, SavedAt: now, SavedBy: actor, Version: 1}
+	c := Change{PriceBooks: []StoredPriceBook{sp}}
+	if activate {
+		old, err := s.store.ActivePriceBook(ctx, dealer)
+		switch {
+		case err == nil:
+			old.Active = false
+			old.Version++
+			c.PriceBooks = append(c.PriceBooks, old)
+		case !errors.Is(err, ErrNotFound):
+			return StoredPriceBook{}, fmt.Errorf("billing: save price book: %w", err)
+		}
+	}
+	c.Events = []org.Event{s.event(dealer, actor, now, "pricebook.saved", "pricebook/"+book.Version, "",
+		map[string]any{"version": book.Version, "active": activate})}
+	if err := s.store.Commit(ctx, dealer, c); err != nil {
+		return StoredPriceBook{}, fmt.Errorf("billing: save price book %s: %w", book.Version, err)
+	}
+	return sp, nil
+}
+
+// ActivePriceBook returns the dealer's active price book.
+func (s *Service) ActivePriceBook(ctx context.Context, dealer org.DealerID) (PriceBook, error) {
+	sp, err := s.store.ActivePriceBook(ctx, dealer)
+	if err != nil {
+		return PriceBook{}, fmt.Errorf("billing: active price book of %s: %w", dealer, err)
+	}
+	return sp.Book, nil
+}
+
+// Price prices an order with the dealer's active price book.
+func (s *Service) Price(ctx context.Context, dealer org.DealerID, o Order) (Bill, error) {
+	book, err := s.ActivePriceBook(ctx, dealer)
+	if err != nil {
+		return Bill{}, err
+	}
+	return Price(&book, o)
+}
+
+// Document returns one issued document.
+func (s *Service) Document(ctx context.Context, dealer org.DealerID, id DocumentID) (Document, error) {
+	d, err := s.store.Document(ctx, dealer, id)
+	if err != nil {
+		return Document{}, fmt.Errorf("billing: document %s: %w", id, err)
+	}
+	return d, nil
+}
+
+// Settlement returns the settlement with an idempotency key.
+func (s *Service) Settlement(ctx context.Context, dealer org.DealerID, key string) (Settlement, error) {
+	st, err := s.store.Settlement(ctx, dealer, key)
+	if err != nil {
+		return Settlement{}, fmt.Errorf("billing: settlement %s: %w", key, err)
+	}
+	return st, nil
+}
+
+func (s *Service) event(dealer org.DealerID, actor org.Actor, now time.Time, typ, subject, reason string, data any) org.Event {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		panic(fmt.Sprintf("billing: marshal event data: %v", err)) // our own types always marshal
+	}
+	return org.Event{DealerID: dealer, ID: s.ids.NewID(), At: now, Actor: actor, Type: typ, Subject: subject, Reason: reason, Data: raw}
+}

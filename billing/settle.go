@@ -1,0 +1,473 @@
+package billing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/servicelane/servicelane/org"
+)
+
+// SettleInput is everything a settlement needs (R3.4): the bill, the
+// technician's submitted lines to reconcile it against (R3.4b), the
+// customer's confirmation (R3.4d), the documents wanted and the payments.
+type SettleInput struct {
+	// Key makes settling idempotent: settling again with the same key
+	// returns the first settlement and its documents, never new ones.
+	Key       string         `json:"key" validate:"required,max=100,ident"`
+	WorkOrder string         `json:"work_order" validate:"required,max=64"`
+	Advisor   org.EmployeeID `json:"advisor" validate:"required,max=64"`
+	Bill      Bill           `json:"bill"`
+	// Submitted is what the technician reported doing (R3.4a).
+	Submitted []WorkLine `json:"submitted"`
+	// ApprovedJobs are the jobs the customer approved; a billed job not
+	// among them is a difference.
+	ApprovedJobs []string `json:"approved_jobs"`
+	// OverrideReason lets a supervisor settle a bill whose reconciliation
+	// has open differences; the supervisor may not be the order's advisor.
+	OverrideReason string       `json:"override_reason" validate:"max=1000"`
+	Confirmation   Confirmation `json:"confirmation"`
+	// Kinds says which document each payer gets; the default is an invoice.
+	Kinds map[PayType]DocumentKind `json:"kinds"`
+	// Payers addresses each payer's document; the customer's defaults to
+	// the confirmation's name.
+	Payers map[PayType]Party `json:"payers"`
+	// Payments are the customer's tenders, deposits included.
+	Payments []Payment `json:"payments"`
+}
+
+// Prepared is a settlement ready to commit: what Settle writes. The
+// servicedesk package commits its Change together with the work order.
+type Prepared struct {
+	Settlement Settlement
+	Documents  []Document
+	Change     Change
+	// Reconciliation is the bill checked against the technician's lines
+	// (R3.4b); it is empty for an existing settlement.
+	Reconciliation Reconciliation
+	// Existing is set when the key was settled already: Change is empty
+	// and the records are the first settlement's.
+	Existing bool
+}
+
+// Prepare checks a settlement and builds its records without writing
+// anything: the reconciliation must be clean or overridden by a supervisor,
+// the customer's payments must cover what they owe, and every payer gets
+// its document with the next numbers of its series.
+func (s *Service) Prepare(ctx context.Context, dealer org.DealerID, actor org.Actor, in SettleInput) (Prepared, error) {
+	const op = "billing: settle"
+	ve := &org.ValidationError{Op: op}
+	for _, p := range v.Struct(in, "") {
+		ve.Fields = append(ve.Fields, org.FieldError(p))
+	}
+	if ve.Has("key") {
+		return Prepared{}, ve
+	}
+	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleAdvisor, org.RoleSupervisor); err != nil {
+		return Prepared{}, err
+	}
+	if st, err := s.store.Settlement(ctx, dealer, in.Key); err == nil {
+		return s.existing(ctx, dealer, st)
+	} else if !errors.Is(err, ErrNotFound) {
+		return Prepared{}, fmt.Errorf("%s %s: %w", op, in.Key, err)
+	}
+	book, err := s.bookOf(ctx, dealer, in.Bill)
+	if err != nil {
+		return Prepared{}, err
+	}
+	rec, err := Reconcile(ReconcileInput{Submitted: in.Submitted, Bill: in.Bill, Book: &book, Approved: in.ApprovedJobs})
+	if err != nil {
+		return Prepared{}, err
+	}
+	var override *Override
+	if !rec.Clean {
+		override, err = s.override(ctx, dealer, actor, in, rec)
+		if err != nil {
+			return Prepared{}, err
+		}
+	}
+	if len(in.Bill.Payers) == 0 {
+		ve.Add("bill.payers", org.CodeRequired, "the bill has no payer")
+	}
+	due := decimal.Zero
+	if cust, ok := in.Bill.Payer(PayCustomer); ok {
+		due = cust.Total
+	}
+	paid, change := s.checkPayments(in, due, ve)
+	s.checkKinds(in, ve)
+	if err := ve.Err(); err != nil {
+		return Prepared{}, err
+	}
+	now := org.Now(s.clock)
+	st := Settlement{DealerID: dealer, Key: in.Key, WorkOrder: in.WorkOrder, Advisor: in.Advisor, Confirmation: in.Confirmation,
+		Payments: slices.Clone(in.Payments), Due: due, Paid: paid, Change: change, Differences: len(rec.Differences), Override: override,
+		SettledAt: now, SettledBy: actor, Version: 1}
+	p := Prepared{Reconciliation: rec}
+	numbers := newNumbering(s, ctx, dealer)
+	for _, pb := range in.Bill.Payers {
+		kind := in.Kinds[pb.PayType]
+		if kind == "" {
+			kind = Invoice
+		}
+		id, series, n, err := numbers.next(kind)
+		if err != nil {
+			return Prepared{}, err
+		}
+		doc := Document{DealerID: dealer, ID: id, Series: series, Number: n, Kind: kind, WorkOrder: in.WorkOrder, Settlement: in.Key,
+			PayType: pb.PayType, Payer: s.party(in, pb.PayType), Currency: in.Bill.Currency, Scale: in.Bill.Scale,
+			PriceBookVersion: in.Bill.PriceBookVersion, Inclusive: in.Bill.Inclusive, Bill: pb.clone(), Total: pb.Total,
+			Notes: notes(pb), IssuedAt: now, IssuedBy: actor, Version: 1}
+		if pb.PayType == PayCustomer {
+			doc.Payments = slices.Clone(in.Payments)
+		}
+		st.Documents = append(st.Documents, id)
+		p.Documents = append(p.Documents, doc)
+		p.Change.Events = append(p.Change.Events, s.event(dealer, actor, now, "document.issued", "document/"+string(id), "",
+			map[string]any{"kind": kind, "pay_type": pb.PayType, "total": pb.Total, "work_order": in.WorkOrder}))
+	}
+	p.Settlement = st
+	p.Change.Settlements = []Settlement{st}
+	p.Change.Documents = p.Documents
+	p.Change.Series = numbers.records()
+	p.Change.Events = append([]org.Event{s.event(dealer, actor, now, "settlement.settled", "settlement/"+in.Key, in.OverrideReason,
+		map[string]any{"work_order": in.WorkOrder, "documents": st.Documents, "due": due, "paid": paid, "change": change,
+			"differences": len(rec.Differences)})}, p.Change.Events...)
+	return p, nil
+}
+
+// Settle prepares and commits a settlement. When a concurrent settlement
+// took the next document number first, it prepares again with the next
+// free number, so numbers stay gapless; when the key was settled already
+// (also by a concurrent call), it returns that settlement.
+func (s *Service) Settle(ctx context.Context, dealer org.DealerID, actor org.Actor, in SettleInput) (Settlement, []Document, error) {
+	for attempt := 0; ; attempt++ {
+		p, err := s.Prepare(ctx, dealer, actor, in)
+		if err != nil {
+			return Settlement{}, nil, err
+		}
+		if p.Existing {
+			return p.Settlement, p.Documents, nil
+		}
+		err = s.store.Commit(ctx, dealer, p.Change)
+		if err == nil {
+			return p.Settlement, p.Documents, nil
+		}
+		if !errors.Is(err, ErrConflict) || attempt >= s.retries {
+			return Settlement{}, nil, fmt.Errorf("billing: settle %s: %w", in.Key, err)
+		}
+	}
+}
+
+// existing returns a settled key's records.
+func (s *Service) existing(ctx context.Context, dealer org.DealerID, st Settlement) (Prepared, error) {
+	p := Prepared{Settlement: st, Existing: true}
+	for _, id := range st.Documents {
+		d, err := s.store.Document(ctx, dealer, id)
+		if err != nil {
+			return Prepared{}, fmt.Errorf("billing: settlement %s: document %s: %w", st.Key, id, err)
+		}
+		p.Documents = append(p.Documents, d)
+	}
+	return p, nil
+}
+
+// bookOf loads the price book version that priced the bill.
+func (s *Service) bookOf(ctx context.Context, dealer org.DealerID, b Bill) (PriceBook, error) {
+	sp, err := s.store.PriceBook(ctx, dealer, b.PriceBookVersion)
+	if errors.Is(err, ErrNotFound) {
+		return PriceBook{}, &org.ValidationError{Op: "billing: settle", Fields: []org.FieldError{{Path: "bill.price_book_version",
+			Code: org.CodeNotFound, Message: "no saved price book of this version"}}}
+	}
+	if err != nil {
+		return PriceBook{}, fmt.Errorf("billing: settle: %w", err)
+	}
+	return sp.Book, nil
+}
+
+// override: open differences (R3.4b) block settlement unless a supervisor,
+// who is not the order's advisor, overrides with a reason.
+func (s *Service) override(ctx context.Context, dealer org.DealerID, actor org.Actor, in SettleInput, rec Reconciliation) (*Override, error) {
+	n := len(rec.Differences)
+	if in.OverrideReason == "" {
+		return nil, &ReconciliationError{WorkOrder: in.WorkOrder, Differences: n, Reconciliation: rec}
+	}
+	if actor.Role != org.RoleSupervisor || actor.ID == in.Advisor {
+		return nil, fmt.Errorf("billing: settle %s: only a supervisor other than the order's advisor overrides %d open differences (R3.4b): %w",
+			in.WorkOrder, n, ErrForbidden)
+	}
+	return &Override{By: actor.ID, Reason: in.OverrideReason}, nil
+}
+
+// ReconciliationError says that a bill does not match what the technician
+// submitted (R3.4b) and nobody overrode it. It matches ErrInvalidTransition:
+// settle again after correcting the bill, or with a supervisor's override.
+type ReconciliationError struct {
+	WorkOrder   string
+	Differences int
+	// Reconciliation lists every difference, to show the advisor.
+	Reconciliation Reconciliation
+}
+
+func (e *ReconciliationError) Error() string {
+	return fmt.Sprintf("billing: settle %s: the bill has %d open differences with the technician's lines (R3.4b); correct it or have a supervisor override",
+		e.WorkOrder, e.Differences)
+}
+
+// Is matches ErrInvalidTransition.
+func (e *ReconciliationError) Is(target error) bool { return target == ErrInvalidTransition }
+
+// checkPayments: the customer's tenders cover what they owe; change comes
+// back only from cash.
+func (s *Service) checkPayments(in SettleInput, due decimal.Decimal, ve *org.ValidationError) (paid, change decimal.Decimal) {
+	cash := decimal.Zero
+	for i, p := range in.Payments {
+		at := fmt.Sprintf("payments[%d]", i)
+		if !slices.Contains([]PaymentMethod{PayCash, PayCard, PayTransfer, PayOther, PayDeposit}, p.Method) {
+			ve.Add(at+".method", org.CodeUnknown, "must be cash, card, transfer, other or deposit")
+		}
+		if !p.Amount.IsPositive() {
+			ve.Add(at+".amount", org.CodeRange, "must be above zero")
+		}
+		paid = paid.Add(p.Amount)
+		if p.Method == PayCash {
+			cash = cash.Add(p.Amount)
+		}
+	}
+	switch {
+	case paid.LessThan(due):
+		ve.Add("payments", org.CodeRange, fmt.Sprintf("pay %s of %s due", paid, due))
+	case paid.Sub(due).GreaterThan(cash):
+		ve.Add("payments", org.CodeRange, fmt.Sprintf("overpaid by %s, more than the cash tendered (%s): change comes back only from cash", paid.Sub(due), cash))
+	default:
+		change = paid.Sub(due)
+	}
+	return paid, change
+}
+
+func (s *Service) checkKinds(in SettleInput, ve *org.ValidationError) {
+	for pt, k := range in.Kinds {
+		if k != Invoice && k != Receipt {
+			ve.Add("kinds."+string(pt), org.CodeUnknown, "a settlement issues an invoice or a receipt")
+		}
+		if _, ok := in.Bill.Payer(pt); !ok {
+			ve.Add("kinds."+string(pt), org.CodeNotFound, "the bill has no such payer")
+		}
+	}
+}
+
+func (s *Service) party(in SettleInput, pt PayType) Party {
+	if p, ok := in.Payers[pt]; ok {
+		return p
+	}
+	if pt == PayCustomer {
+		return Party{Name: in.Confirmation.By}
+	}
+	return Party{Name: string(pt)}
+}
+
+// notes are what every document prints: the warranty reminder (R3.4e) and
+// a disclosure of each fee.
+func notes(pb PayerBill) []Explanation {
+	out := []Explanation{{Key: "note.warranty"}}
+	for _, l := range pb.Lines {
+		if l.Kind == KindFee {
+			out = append(out, Explanation{Key: "note.fee_disclosure", Args: map[string]string{"code": l.Code, "description": l.Description}})
+		}
+	}
+	return out
+}
+
+// numbering hands out the next numbers of each series within one commit.
+type numbering struct {
+	s      *Service
+	ctx    context.Context
+	dealer org.DealerID
+	series map[string]*Series
+	order  []string
+}
+
+func newNumbering(s *Service, ctx context.Context, dealer org.DealerID) *numbering {
+	return &numbering{s: s, ctx: ctx, dealer: dealer, series: map[string]*Series{}}
+}
+
+func (n *numbering) next(kind DocumentKind) (DocumentID, string, int64, error) {
+	name := n.s.series[kind]
+	sr, ok := n.series[name]
+	if !ok {
+		cur, err := n.s.store.Series(n.ctx, n.dealer, name)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			cur = Series{DealerID: n.dealer, Name: name, Next: 1}
+		case err != nil:
+			return "", "", 0, fmt.Errorf("billing: series %s: %w", name, err)
+		}
+		cur.Version++ // the commit writes the series: a concurrent issuer conflicts
+		sr = &cur
+		n.series[name] = sr
+		n.order = append(n.order, name)
+	}
+	num := sr.Next
+	sr.Next++
+	return DocumentID(fmt.Sprintf("%s-%0*d", name, n.s.digits, num)), name, num, nil
+}
+
+func (n *numbering) records() []Series {
+	out := make([]Series, 0, len(n.order))
+	for _, name := range n.order {
+		out = append(out, *n.series[name])
+	}
+	return out
+}
+
+// CreditInput is a credit note for an issued document.
+type CreditInput struct {
+	Key      string     `json:"key" validate:"required,max=100,ident"`
+	Document DocumentID `json:"document" validate:"required,max=64"`
+	Reason   string     `json:"reason" validate:"notblank,max=1000"`
+}
+
+// CreditNote issues a credit note that reverses a document in full, with a
+// reason; the original stays as issued, and its settlement counts as
+// corrected (R6.1 settlement accuracy). Only a supervisor may. Like Settle
+// it is idempotent by key.
+func (s *Service) CreditNote(ctx context.Context, dealer org.DealerID, actor org.Actor, in CreditInput) (Document, error) {
+	const op = "billing: credit note"
+	ve := &org.ValidationError{Op: op}
+	for _, p := range v.Struct(in, "") {
+		ve.Fields = append(ve.Fields, org.FieldError(p))
+	}
+	if err := ve.Err(); err != nil {
+		return Document{}, err
+	}
+	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor); err != nil {
+		return Document{}, err
+	}
+	for attempt := 0; ; attempt++ {
+		doc, c, err := s.prepareCredit(ctx, dealer, actor, in)
+		if err != nil || c.Empty() {
+			return doc, err
+		}
+		err = s.store.Commit(ctx, dealer, c)
+		if err == nil {
+			return doc, nil
+		}
+		if !errors.Is(err, ErrConflict) || attempt >= s.retries {
+			return Document{}, fmt.Errorf("%s %s: %w", op, in.Key, err)
+		}
+	}
+}
+
+func (s *Service) prepareCredit(ctx context.Context, dealer org.DealerID, actor org.Actor, in CreditInput) (Document, Change, error) {
+	if st, err := s.store.Settlement(ctx, dealer, in.Key); err == nil {
+		p, err := s.existing(ctx, dealer, st)
+		if err != nil || len(p.Documents) == 0 {
+			return Document{}, Change{}, err
+		}
+		return p.Documents[0], Change{}, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return Document{}, Change{}, err
+	}
+	orig, err := s.store.Document(ctx, dealer, in.Document)
+	if errors.Is(err, ErrNotFound) {
+		return Document{}, Change{}, &org.ValidationError{Op: "billing: credit note", Fields: []org.FieldError{{Path: "document", Code: org.CodeNotFound, Message: "no such document"}}}
+	}
+	if err != nil {
+		return Document{}, Change{}, err
+	}
+	if orig.Kind == CreditNote {
+		return Document{}, Change{}, fmt.Errorf("billing: credit note: %s is a credit note itself: %w", orig.ID, ErrInvalidTransition)
+	}
+	settled, err := s.store.Settlement(ctx, dealer, orig.Settlement)
+	if err != nil {
+		return Document{}, Change{}, fmt.Errorf("billing: credit note: settlement of %s: %w", orig.ID, err)
+	}
+	now := org.Now(s.clock)
+	numbers := newNumbering(s, ctx, dealer)
+	id, series, n, err := numbers.next(CreditNote)
+	if err != nil {
+		return Document{}, Change{}, err
+	}
+	neg := Bill{Payers: []PayerBill{orig.Bill}}.Negate().Payers[0]
+	doc := Document{DealerID: dealer, ID: id, Series: series, Number: n, Kind: CreditNote, WorkOrder: orig.WorkOrder, Settlement: in.Key,
+		PayType: orig.PayType, Payer: orig.Payer, Currency: orig.Currency, Scale: orig.Scale, PriceBookVersion: orig.PriceBookVersion,
+		Inclusive: orig.Inclusive, Bill: neg, Total: neg.Total, References: orig.ID, Reason: in.Reason,
+		Notes: []Explanation{{Key: "note.credit", Args: map[string]string{"original": string(orig.ID)}}}, IssuedAt: now, IssuedBy: actor, Version: 1}
+	credit := Settlement{DealerID: dealer, Key: in.Key, WorkOrder: orig.WorkOrder, Advisor: settled.Advisor, Due: neg.Total,
+		Documents: []DocumentID{id}, SettledAt: now, SettledBy: actor, Version: 1, Corrects: orig.ID}
+	settled.Corrected = true
+	settled.Version++
+	c := Change{Settlements: []Settlement{credit, settled}, Documents: []Document{doc}, Series: numbers.records(),
+		Events: []org.Event{s.event(dealer, actor, now, "document.credited", "document/"+string(orig.ID), in.Reason,
+			map[string]any{"credit_note": id, "total": neg.Total})}}
+	return doc, c, nil
+}
+
+// AdvisorAccuracy is an advisor's settlement accuracy in a month (R6.1):
+// bills settled with no correction / bills settled.
+type AdvisorAccuracy struct {
+	Advisor  org.EmployeeID  `json:"advisor"`
+	Month    org.Month       `json:"month"`
+	Settled  int             `json:"settled"`
+	Accurate int             `json:"accurate"`
+	Rate     decimal.Decimal `json:"rate"`
+	// None is set when nothing was settled: the rate is then no data, not 0%.
+	None bool `json:"none"`
+}
+
+// Accuracy computes each advisor's settlement accuracy for a dealer month.
+// A settlement is accurate when it needed no override of differences and
+// no credit note corrected it since.
+func (s *Service) Accuracy(ctx context.Context, dealer org.DealerID, m org.Month) ([]AdvisorAccuracy, error) {
+	d, err := s.roster.Dealer(ctx, dealer)
+	if err != nil {
+		return nil, fmt.Errorf("billing: accuracy: %w", err)
+	}
+	loc, err := d.Location()
+	if err != nil {
+		return nil, err
+	}
+	by := map[org.EmployeeID]*AdvisorAccuracy{}
+	q := SettlementQuery{SettledFrom: m.Start(loc), SettledBefore: m.End(loc), Limit: org.MaxPage}
+	for {
+		page, err := s.store.Settlements(ctx, dealer, q)
+		if err != nil {
+			return nil, fmt.Errorf("billing: accuracy: %w", err)
+		}
+		for _, st := range page {
+			if st.Corrects != "" {
+				continue // a credit note's own record is not a settlement of a bill
+			}
+			a := by[st.Advisor]
+			if a == nil {
+				a = &AdvisorAccuracy{Advisor: st.Advisor, Month: m}
+				by[st.Advisor] = a
+			}
+			a.Settled++
+			if !st.Corrected && st.Override == nil {
+				a.Accurate++
+			}
+		}
+		if len(page) < q.Limit {
+			break
+		}
+		q.After = page[len(page)-1].Key
+	}
+	out := make([]AdvisorAccuracy, 0, len(by))
+	for _, a := range by {
+		a.Rate, a.None, _ = SettlementAccuracy(a.Settled, a.Settled-a.Accurate) // counts are never out of range here
+		out = append(out, *a)
+	}
+	slices.SortFunc(out, func(a, b AdvisorAccuracy) int {
+		if a.Advisor < b.Advisor {
+			return -1
+		}
+		if a.Advisor > b.Advisor {
+			return 1
+		}
+		return 0
+	})
+	return out, nil
+}
