@@ -177,7 +177,8 @@ func Reconcile(in ReconcileInput) (Reconciliation, error) {
 		billed += len(pb.Lines)
 	}
 	r := reconciler{in: in, bill: make(map[rcKey]*rcGroup, billed), sub: make(map[rcKey]*rcGroup, len(in.Submitted)),
-		groups: make([]rcGroup, 0, billed+len(in.Submitted))}
+		groups: make([]rcGroup, 0, billed+len(in.Submitted)),
+		out:    Reconciliation{Differences: []Difference{}}} // JSON: [], not null
 	if in.Book != nil {
 		r.p = pricer{book: in.Book, money: in.Book.money()}
 	}
@@ -467,7 +468,7 @@ func (r *reconciler) approval(keys []rcKey) {
 // Clocked hours are the technician's, or the bill's when the technician
 // submitted none for the key.
 func (r *reconciler) variances(keys []rcKey) []HoursVariance {
-	var out []HoursVariance
+	out := []HoursVariance{}
 	for _, k := range keys {
 		if k.kind != KindLabor {
 			continue
@@ -501,7 +502,7 @@ func (r *reconciler) variances(keys []rcKey) []HoursVariance {
 
 // summed lists the keys found on more than one line of a side.
 func (r *reconciler) summed(keys []rcKey) []SummedKey {
-	var out []SummedKey
+	out := []SummedKey{}
 	for _, k := range keys {
 		s := SummedKey{Job: k.job, LineKind: k.kind, Code: k.code}
 		if g := r.sub[k]; g != nil {
