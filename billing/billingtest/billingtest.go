@@ -1,0 +1,193 @@
+// Package billingtest is the conformance kit for [billing.Store]: it proves
+// that a host's implementation keeps the contract the billing package
+// relies on, for price books, settlements, issued documents, numbering
+// series and the audit events committed with them.
+//
+// It needs only the standard library (and the module's own packages). Call
+// [TestStore] from a test in your own package:
+//
+//	func TestBillingStore(t *testing.T) {
+//		billingtest.TestStore(t, billingtest.Harness{
+//			NewStore: func(t *testing.T) billing.Store { return mystore.Open(t.TempDir()).Billing() },
+//		})
+//	}
+//
+// Each rule of the contract is one [Check] and one subtest, named in
+// CamelCase, so one can be run alone while debugging:
+//
+//	go test -run 'TestBillingStore/ConcurrentSeriesGapless'
+//
+// A failure message names the broken rule. [Checks] lists them all; each can
+// also be run outside a test with [Check.Run], which is how the kit tests
+// itself against deliberately broken stores.
+//
+// # Numbers without gaps
+//
+// An invoice number is used only by a committed document (R3.4d), so
+// numbers of a series have no gaps and no duplicates. The store makes that
+// possible with nothing but the version rule: a writer reads the series,
+// commits the document with the series' Next number together with the
+// series at Next+1 and the version read plus one, and retries on
+// ErrConflict. ConcurrentSeriesGapless runs [Features].Writers such writers
+// at once, twice (racing to create the series, then to advance it), and
+// counts the numbers.
+//
+// Every document the kit writes has its own number in its series, as the
+// Service's documents do, so a store may keep (dealer, series, number)
+// unique as a safety net; the kit never relies on it.
+//
+// # Optional parts
+//
+// billing.Store has no method to read the audit trail: events committed
+// with billing records land in the trail the dealer's org.Store reads. A
+// store whose value also has that method ([EventReader], as memstore's view
+// does), or whose harness says where to read it in [Features].Events, has
+// its events checked too: appended in commit order, never by a refused
+// commit. Without either, EventsAppended is skipped and the other checks
+// look at records only.
+package billingtest
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/org"
+)
+
+// EventReader reads a dealer's audit trail: org.Store's Events method.
+type EventReader interface {
+	// Events returns the dealer's events with Seq > after, ordered by
+	// Seq, at most limit.
+	Events(ctx context.Context, dealer org.DealerID, after int64, limit int) ([]org.Event, error)
+}
+
+// Features tells the kit what a store offers beyond the contract's minimum.
+// The zero value is right for most stores.
+type Features struct {
+	// Writers is how many goroutines the concurrency checks start; zero
+	// means 16.
+	Writers int
+	// SkipLarge skips checks that write more than a thousand records, for
+	// stores behind a slow network. Shipped stores never set it.
+	SkipLarge bool
+	// Events, when set, returns where the events committed through s are
+	// read (for memstore, the *memstore.Store behind the view). When it is
+	// nil the kit uses s itself if it is an [EventReader], and skips the
+	// event checks otherwise.
+	Events func(s billing.Store) EventReader
+}
+
+// events returns where s's events are read, or nil.
+func (f Features) events(s billing.Store) EventReader {
+	if f.Events != nil {
+		return f.Events(s)
+	}
+	if r, ok := s.(EventReader); ok {
+		return r
+	}
+	return nil
+}
+
+// Harness opens stores for the kit.
+type Harness struct {
+	// NewStore returns a new, empty store. Close it with t.Cleanup.
+	NewStore func(t *testing.T) billing.Store
+	Features Features
+}
+
+// ErrSkip is what [Check.Run] returns, wrapped with the reason, when the
+// store does not offer what the check is about (the audit trail is not
+// readable): the check proved nothing. [TestStore] reports it as a skipped
+// subtest.
+var ErrSkip = errors.New("billingtest: check does not apply to this store")
+
+// Check is one rule of the billing.Store contract.
+type Check struct {
+	// Name is the subtest's name.
+	Name string
+	// Rule is the contract sentence the check proves; it is printed when
+	// the check fails.
+	Rule string
+	// Large marks a check that writes more than a thousand records.
+	Large bool
+	run   func(ctx context.Context, s billing.Store, f Features) error
+}
+
+// Run runs the check on s, which must be new and empty, and returns what
+// went wrong, an error matching [ErrSkip], or nil.
+func (c Check) Run(ctx context.Context, s billing.Store, f Features) error {
+	if f.Writers <= 0 {
+		f.Writers = 16
+	}
+	return c.run(ctx, s, f)
+}
+
+// TestStore runs every check as a subtest, each on a new store.
+func TestStore(t *testing.T, h Harness) {
+	t.Helper()
+	if h.NewStore == nil {
+		t.Fatal("billingtest: Harness.NewStore is nil")
+	}
+	for _, c := range Checks() {
+		t.Run(c.Name, func(t *testing.T) {
+			if c.Large && h.Features.SkipLarge {
+				t.Skip("billingtest: Features.SkipLarge is set")
+			}
+			s := h.NewStore(t)
+			switch err := c.Run(t.Context(), s, h.Features); {
+			case errors.Is(err, ErrSkip):
+				t.Skip(err)
+			case err != nil:
+				t.Errorf("billingtest: %s: %v\n\trule broken: %s", c.Name, err, c.Rule)
+			}
+		})
+	}
+}
+
+// Checks returns every rule of the contract, in the order TestStore runs them.
+func Checks() []Check {
+	return []Check{
+		// Records read back as written.
+		{Name: "PriceBookRoundTrip", Rule: "a stored price book, keyed by its Book.Version, reads back with every field, slice and amount as written (12345678901234567.89 and 12.50 exactly), instants in UTC to the microsecond", run: checkPriceBookRoundTrip},
+		{Name: "PriceBookNotFound", Rule: "PriceBook returns ErrNotFound for a version never stored", run: checkPriceBookNotFound},
+		{Name: "ActivePriceBook", Rule: "ActivePriceBook returns the version marked Active now, and ErrNotFound when none is", run: checkActivePriceBook},
+		{Name: "SettlementRoundTrip", Rule: "a settlement, keyed by Key, reads back with every field as written: payments, documents, Override nil or set, amounts exact, instants in UTC to the microsecond", run: checkSettlementRoundTrip},
+		{Name: "SettlementNotFound", Rule: "Settlement returns ErrNotFound for a key never committed", run: checkSettlementNotFound},
+		{Name: "DocumentRoundTrip", Rule: "a document reads back with every field as written: its bill's lines, taxes and explanations with their Args, notes and payments; amounts exact, negative ones of a credit note too", run: checkDocumentRoundTrip},
+		{Name: "DocumentNotFound", Rule: "Document returns ErrNotFound for an ID never committed", run: checkDocumentNotFound},
+		{Name: "SeriesRoundTrip", Rule: "a numbering series, keyed by Name, reads back as written", run: checkSeriesRoundTrip},
+		{Name: "SeriesNotFound", Rule: "Series returns ErrNotFound before the series' first commit", run: checkSeriesNotFound},
+		{Name: "AmountsExact", Rule: "amounts keep 20 digits before the point and 4 after exactly (12345678901234567.89, 12.50, -1234.5678) in every amount field", run: checkAmountsExact},
+		{Name: "ReadsAreCopies", Rule: "records returned and records committed share no memory with the store: slices, maps (Explanation.Args) and pointers included", run: checkReadsAreCopies},
+
+		// Versions, atomicity, tenancy.
+		{Name: "PriceBookVersionRule", Rule: versionRule("price book (Book.Version)"), run: checkVersionRule(priceBooks)},
+		{Name: "SettlementVersionRule", Rule: versionRule("settlement (Key)"), run: checkVersionRule(settlements)},
+		{Name: "DocumentVersionRule", Rule: versionRule("document (ID)"), run: checkVersionRule(documents)},
+		{Name: "SeriesVersionRule", Rule: versionRule("series (Name)"), run: checkVersionRule(seriesKind)},
+		{Name: "CommitIsAtomic", Rule: "Commit writes every record of every kind and every event, or none of them", run: checkAtomic},
+		{Name: "CommitOtherDealerInvalid", Rule: "Commit refuses, with ErrInvalid, a record of any kind or an event of another dealer, and writes nothing", run: checkCommitOtherDealer},
+		{Name: "TenancyIsolation", Rule: "no call for dealer A reads, lists or changes a record of dealer B, even one with the same key", run: checkTenancy},
+
+		// Lists.
+		{Name: "DocumentsQuery", Rule: "Documents returns IDs in byte order, at most Limit, after After, filtered by WorkOrder and Kind (exact match) and IssuedAt in [IssuedFrom, IssuedBefore)", run: checkDocumentsQuery},
+		{Name: "SettlementsQuery", Rule: "Settlements returns Keys in byte order, at most Limit, after After, filtered by Advisor and SettledAt in [SettledFrom, SettledBefore)", run: checkSettlementsQuery},
+		{Name: "EmptyResults", Rule: "no match is an empty result, not an error", run: checkEmpty},
+
+		// The audit trail.
+		{Name: "EventsAppended", Rule: "events committed with billing records are appended to the dealer's trail in commit order, exactly as written, with strictly increasing Seq", run: checkEventsAppended},
+
+		{Name: "ContextDone", Rule: "a call whose context is done returns an error matching ctx.Err() and writes nothing", run: checkContextDone},
+
+		// Concurrency and size.
+		{Name: "ConcurrentSeriesGapless", Rule: "writers issuing documents at once (read the series, commit the document numbered Next with the series at Next+1 and the version read plus one, retry on ErrConflict) number them 1..n: no gap, no duplicate", run: checkSeriesGapless},
+		{Name: "ConcurrentSettlementKeyOnce", Rule: "of concurrent commits of settlements with one Key at Version 1, exactly one lands with its documents and events; the others get ErrConflict and write nothing", run: checkSettlementKeyOnce},
+		{Name: "LargeDocuments", Rule: "1500 documents page completely and in byte order", Large: true, run: checkLargeDocuments},
+	}
+}
+
+func versionRule(what string) string {
+	return "a " + what + " of Version 1 creates (ErrConflict if it exists); Version n replaces only stored n-1 (else ErrConflict, also when missing); Version < 1 is ErrInvalid; a refused write changes nothing"
+}

@@ -1,0 +1,243 @@
+package billingtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/org"
+)
+
+// hammer runs write(i, attempt) in n goroutines at once, each retrying on
+// ErrConflict until it lands, and returns how many conflicts were retried.
+func hammer(ctx context.Context, n int, write func(i, attempt int) error) (int, error) {
+	var (
+		wg        sync.WaitGroup
+		mu        sync.Mutex
+		conflicts int
+		errs      []error
+		start     = make(chan struct{})
+	)
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			for attempt := 0; ; attempt++ {
+				err := write(i, attempt)
+				if err == nil {
+					return
+				}
+				if !errors.Is(err, org.ErrConflict) || attempt > 100*n || ctx.Err() != nil {
+					mu.Lock()
+					errs = append(errs, fmt.Errorf("writer %d, attempt %d: %w", i, attempt, err))
+					mu.Unlock()
+					return
+				}
+				mu.Lock()
+				conflicts++
+				mu.Unlock()
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if len(errs) > 3 {
+		errs = append(errs[:3], fmt.Errorf("and %d writers more", len(errs)-3))
+	}
+	return conflicts, errors.Join(errs...)
+}
+
+// barrier holds writers that have read until all n have, so that their
+// first commits all carry the version they read together: a store that
+// lets two writers of one version land is caught every time, not only
+// when the scheduler happens to interleave them.
+type barrier struct {
+	mu   sync.Mutex
+	left int
+	all  chan struct{}
+}
+
+func newBarrier(n int) *barrier { return &barrier{left: n, all: make(chan struct{})} }
+
+// wait blocks until every writer has called it, or a second has passed: a
+// writer that failed before reaching it must not hold up the rest.
+func (b *barrier) wait(ctx context.Context) {
+	b.mu.Lock()
+	if b.left--; b.left == 0 {
+		close(b.all)
+	}
+	b.mu.Unlock()
+	t := time.NewTimer(time.Second)
+	defer t.Stop()
+	select {
+	case <-b.all:
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// checkSeriesGapless: f.Writers goroutines each issue one invoice the way
+// the Service does: read the series (none yet: Next is 1), commit the
+// document numbered Next with the series at Next+1 and the version read
+// plus one, retry on ErrConflict. It runs two rounds: in the first the
+// writers' first reads all see no series, so their first commits race to
+// create it; in the second they all see the series the first left, so
+// they race to update it. A document's ID does not derive from its number
+// here, so only the series' version keeps two writers from one number.
+func checkSeriesGapless(ctx context.Context, s billing.Store, f Features) error {
+	for round, what := range []string{"from a series never written", "from a series in use"} {
+		together := newBarrier(f.Writers)
+		conflicts, err := hammer(ctx, f.Writers, func(i, attempt int) error {
+			sr, err := s.Series(ctx, "d1", "INV")
+			switch {
+			case errors.Is(err, org.ErrNotFound):
+				sr = billing.Series{DealerID: "d1", Name: "INV", Next: 1}
+			case err != nil:
+				return err
+			}
+			if attempt == 0 {
+				together.wait(ctx)
+			}
+			w := fmt.Sprintf("r%dw%02d", round, i)
+			doc := document("d1", billing.DocumentID("INV-"+w))
+			doc.Series, doc.Kind, doc.Number = "INV", billing.Invoice, sr.Next
+			sr.Next++
+			sr.Version++
+			return s.Commit(ctx, "d1", billing.Change{Documents: []billing.Document{doc}, Series: []billing.Series{sr},
+				Events: events("d1", "issued-"+w, "document/"+string(doc.ID), 1)})
+		})
+		if err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		if err := gapless(ctx, s, f, (round+1)*f.Writers); err != nil {
+			return fmt.Errorf("%s, %d writers (%d conflicts retried): %w", what, f.Writers, conflicts, err)
+		}
+	}
+	return nil
+}
+
+// gapless checks that the invoices are numbered 1..n, the series is at
+// n+1 after n updates, and the trail holds one event per invoice.
+func gapless(ctx context.Context, s billing.Store, f Features, n int) error {
+	docs, err := allDocuments(ctx, s, "d1", billing.DocumentQuery{Kind: billing.Invoice})
+	if err != nil {
+		return err
+	}
+	var numbers []int64
+	for _, d := range docs {
+		numbers = append(numbers, d.Number)
+	}
+	slices.Sort(numbers)
+	want := make([]int64, n)
+	for i := range want {
+		want[i] = int64(i + 1)
+	}
+	if !slices.Equal(numbers, want) {
+		return fmt.Errorf("issued numbers %v, want 1..%d each once: a gap or a duplicate", numbers, n)
+	}
+	sr, err := s.Series(ctx, "d1", "INV")
+	if err != nil {
+		return err
+	}
+	if err := diffSeries(sr, billing.Series{DealerID: "d1", Name: "INV", Next: int64(n + 1), Version: int64(n)}); err != nil {
+		return fmt.Errorf("after %d documents: %w", n, err)
+	}
+	if r := f.events(s); r != nil {
+		evs, err := allEvents(ctx, r, "d1")
+		if err != nil {
+			return err
+		}
+		if len(evs) != n {
+			return fmt.Errorf("%d documents issued left %d events %s: a refused commit wrote its event, or a landed one lost it", n, len(evs), eventIDs(evs))
+		}
+	}
+	return nil
+}
+
+// checkSettlementKeyOnce: f.Writers goroutines settle one work order with
+// one idempotency key at once, each with its own receipt and event, as a
+// double-clicked "settle" button does: each looks the key up, finds none,
+// and commits the settlement at Version 1; their lookups all happen before
+// any commit. One lands; the rest conflict and leave nothing behind.
+func checkSettlementKeyOnce(ctx context.Context, s billing.Store, f Features) error {
+	type result struct {
+		i   int
+		err error
+	}
+	var (
+		wg      sync.WaitGroup
+		start   = make(chan struct{})
+		results = make(chan result, f.Writers)
+		changes = make([]billing.Change, f.Writers)
+	)
+	for i := range f.Writers {
+		w := fmt.Sprintf("w%02d", i)
+		doc := document("d1", billing.DocumentID("RCP-"+w))
+		st := settlement("d1", "st-1")
+		st.Advisor, st.Documents = org.EmployeeID("adv-"+w), []billing.DocumentID{doc.ID}
+		changes[i] = billing.Change{Settlements: []billing.Settlement{st}, Documents: []billing.Document{doc},
+			Events: events("d1", "settled-"+w, "settlement/st-1", 1)}
+	}
+	together := newBarrier(f.Writers)
+	for i := range f.Writers {
+		wg.Go(func() {
+			<-start
+			// Settling looks the key up first: settling again returns the
+			// settlement already made. Every writer finds none.
+			_, err := s.Settlement(ctx, "d1", "st-1")
+			together.wait(ctx)
+			if !errors.Is(err, org.ErrNotFound) {
+				results <- result{i, fmt.Errorf("looking up the key before settling: got %v, want an error matching %v", err, org.ErrNotFound)}
+				return
+			}
+			results <- result{i, s.Commit(ctx, "d1", changes[i])}
+		})
+	}
+	close(start)
+	wg.Wait()
+	close(results)
+	var landed []int
+	var errs []error
+	for r := range results {
+		switch {
+		case r.err == nil:
+			landed = append(landed, r.i)
+		case !errors.Is(r.err, org.ErrConflict):
+			errs = append(errs, fmt.Errorf("writer %d: got %v, want nil or an error matching %v", r.i, r.err, org.ErrConflict))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if len(landed) != 1 {
+		return fmt.Errorf("%d of %d commits of settlement st-1 at Version 1 landed (writers %v), want exactly 1", len(landed), f.Writers, landed)
+	}
+	won := changes[landed[0]]
+	st, err := s.Settlement(ctx, "d1", "st-1")
+	if err != nil {
+		return err
+	}
+	if err := diffSettlement(st, won.Settlements[0]); err != nil {
+		return fmt.Errorf("the settlement is not the one commit that landed: %w", err)
+	}
+	docs, err := allDocuments(ctx, s, "d1", billing.DocumentQuery{})
+	if err != nil {
+		return err
+	}
+	if ids := keysOf(docs, documentID); !slices.Equal(ids, []string{string(won.Documents[0].ID)}) {
+		return fmt.Errorf("documents %q are stored, want only %s of the commit that landed: a refused commit wrote its document", ids, won.Documents[0].ID)
+	}
+	if r := f.events(s); r != nil {
+		evs, err := allEvents(ctx, r, "d1")
+		if err != nil {
+			return err
+		}
+		if err := sameEvents("the trail", evs, won.Events); err != nil {
+			return fmt.Errorf("only the landed commit's event may be in the trail: %w", err)
+		}
+	}
+	return nil
+}

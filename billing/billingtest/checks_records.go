@@ -1,0 +1,352 @@
+package billingtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/org"
+)
+
+// checkPriceBookRoundTrip writes a full and a bare price book, reads them
+// back, then replaces each with a version that drops what the other adds: a
+// store keeping rates or fees in their own tables must delete the old rows.
+func checkPriceBookRoundTrip(ctx context.Context, s billing.Store, _ Features) error {
+	full := fullPriceBook("d1", bookVersions[1], true)
+	bare := billing.StoredPriceBook{DealerID: "d1", Book: billing.PriceBook{Version: bookVersions[0]}, SavedAt: t0, Version: 1}
+	if err := commit(ctx, s, "d1", billing.Change{PriceBooks: []billing.StoredPriceBook{full, bare}}, "commit a full and a bare price book"); err != nil {
+		return err
+	}
+	if err := readBooks(ctx, s, full, bare); err != nil {
+		return err
+	}
+	shrunk := fullPriceBook("d1", bookVersions[1], false)
+	shrunk.Version, shrunk.SavedAt = 2, at(600)
+	b := &shrunk.Book
+	b.Labor.Rates, b.Labor.Operations = b.Labor.Rates[1:], nil
+	b.Parts.Matrix = b.Parts.Matrix[:1]
+	b.Fees = b.Fees[1:]
+	b.Coupons = nil
+	b.Tax.Rates[0].Kinds, b.Tax.Rates = nil, b.Tax.Rates[:1]
+	grown := fullPriceBook("d1", bookVersions[0], true)
+	grown.Version = 2
+	if err := commit(ctx, s, "d1", billing.Change{PriceBooks: []billing.StoredPriceBook{shrunk, grown}}, "update both to version 2"); err != nil {
+		return err
+	}
+	if err := readBooks(ctx, s, shrunk, grown); err != nil {
+		return fmt.Errorf("after replacing the full book by a smaller one and the bare one by a full one: %w", err)
+	}
+	return nil
+}
+
+func readBooks(ctx context.Context, s billing.Store, want ...billing.StoredPriceBook) error {
+	for _, w := range want {
+		got, err := s.PriceBook(ctx, w.DealerID, w.Book.Version)
+		if err != nil {
+			return fmt.Errorf("read price book %s: %w", w.Book.Version, err)
+		}
+		if err := diffStoredPriceBook(got, w); err != nil {
+			return fmt.Errorf("reading it with PriceBook: %w", err)
+		}
+	}
+	return nil
+}
+
+func checkPriceBookNotFound(ctx context.Context, s billing.Store, _ Features) error {
+	c := billing.Change{PriceBooks: []billing.StoredPriceBook{priceBook("d1", "2026-11", true), priceBook("d1", "v1", false)}}
+	if err := commit(ctx, s, "d1", c, "seed"); err != nil {
+		return err
+	}
+	// "2026-1" is a prefix of a stored version; "V1" and "2026-11 " are
+	// other versions under a case-insensitive or space-padding collation.
+	for _, v := range []string{"2026-12", "2026-1", "2026-11 ", "V1", ""} {
+		_, err := s.PriceBook(ctx, "d1", v)
+		if err := expectErr(err, org.ErrNotFound, fmt.Sprintf("PriceBook(d1, %q)", v)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkActivePriceBook moves the mark from book to book, as the Service
+// does when a new version is activated or an old one restored.
+func checkActivePriceBook(ctx context.Context, s billing.Store, _ Features) error {
+	book := func(v string, version int64, active bool) billing.StoredPriceBook {
+		b := fullPriceBook("d1", v, active)
+		b.Version = version
+		return b
+	}
+	steps := []struct {
+		what   string
+		books  []billing.StoredPriceBook
+		active string // "": none is
+	}{
+		{"a new store", nil, ""},
+		{"a book saved inactive", []billing.StoredPriceBook{book(bookVersions[0], 1, false)}, ""},
+		{"a second book saved active", []billing.StoredPriceBook{book(bookVersions[1], 1, true)}, bookVersions[1]},
+		{"the mark moved to a third, new book", []billing.StoredPriceBook{book(bookVersions[1], 2, false), book(bookVersions[2], 1, true)}, bookVersions[2]},
+		{"the mark taken off every book", []billing.StoredPriceBook{book(bookVersions[2], 2, false)}, ""},
+		{"the first, oldest book marked active again", []billing.StoredPriceBook{book(bookVersions[0], 2, true)}, bookVersions[0]},
+	}
+	stored := map[string]billing.StoredPriceBook{}
+	for _, st := range steps {
+		if len(st.books) > 0 {
+			if err := commit(ctx, s, "d1", billing.Change{PriceBooks: st.books}, st.what); err != nil {
+				return err
+			}
+		}
+		for _, b := range st.books {
+			stored[b.Book.Version] = b
+		}
+		got, err := s.ActivePriceBook(ctx, "d1")
+		if st.active == "" {
+			if err := expectErr(err, org.ErrNotFound, "ActivePriceBook after "+st.what+", when no book is active"); err != nil {
+				return fmt.Errorf("%w (returned %q)", err, got.Book.Version)
+			}
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("ActivePriceBook after %s: %w", st.what, err)
+		}
+		if got.Book.Version != st.active {
+			return fmt.Errorf("ActivePriceBook after %s returned %q, want %q", st.what, got.Book.Version, st.active)
+		}
+		if err := diffStoredPriceBook(got, stored[st.active]); err != nil {
+			return fmt.Errorf("ActivePriceBook after %s: %w", st.what, err)
+		}
+	}
+	return nil
+}
+
+func checkSettlementRoundTrip(ctx context.Context, s billing.Store, _ Features) error {
+	full := fullSettlement("d1", "st-1")
+	bare := billing.Settlement{DealerID: "d1", Key: "st-2", SettledAt: t0, Version: 1}
+	if err := commit(ctx, s, "d1", billing.Change{Settlements: []billing.Settlement{full, bare}}, "commit a full and a bare settlement"); err != nil {
+		return err
+	}
+	if err := readSettlements(ctx, s, full, bare); err != nil {
+		return err
+	}
+	// The full one loses its override and a payment; the bare one gains
+	// every field: an override column must be cleared and set.
+	shrunk := fullSettlement("d1", "st-1")
+	shrunk.Version, shrunk.Override, shrunk.Payments, shrunk.Documents, shrunk.Corrected = 2, nil, shrunk.Payments[2:], nil, false
+	grown := fullSettlement("d1", "st-2")
+	grown.Version = 2
+	grown.Override = &billing.Override{By: "sup-2", Reason: "approved later"}
+	if err := commit(ctx, s, "d1", billing.Change{Settlements: []billing.Settlement{shrunk, grown}}, "update both to version 2"); err != nil {
+		return err
+	}
+	if err := readSettlements(ctx, s, shrunk, grown); err != nil {
+		return fmt.Errorf("after clearing the full settlement's override and setting the bare one's: %w", err)
+	}
+	return nil
+}
+
+// readSettlements reads want (sorted by Key) with Settlement and
+// Settlements.
+func readSettlements(ctx context.Context, s billing.Store, want ...billing.Settlement) error {
+	for _, w := range want {
+		got, err := s.Settlement(ctx, w.DealerID, w.Key)
+		if err != nil {
+			return fmt.Errorf("read settlement %s: %w", w.Key, err)
+		}
+		if err := diffSettlement(got, w); err != nil {
+			return fmt.Errorf("reading it with Settlement: %w", err)
+		}
+	}
+	list, err := s.Settlements(ctx, "d1", billing.SettlementQuery{Limit: 10})
+	if err != nil {
+		return fmt.Errorf("list settlements: %w", err)
+	}
+	if len(list) != len(want) {
+		return fmt.Errorf("listing with Settlements gave %d, want %d", len(list), len(want))
+	}
+	for i := range want {
+		if err := diffSettlement(list[i], want[i]); err != nil {
+			return fmt.Errorf("listing with Settlements: %w", err)
+		}
+	}
+	return nil
+}
+
+func checkSettlementNotFound(ctx context.Context, s billing.Store, _ Features) error {
+	if err := commit(ctx, s, "d1", billing.Change{Settlements: []billing.Settlement{settlement("d1", "st-1")}}, "seed"); err != nil {
+		return err
+	}
+	for _, key := range []string{"st-404", "st-", "ST-1", "st-1 ", ""} {
+		_, err := s.Settlement(ctx, "d1", key)
+		if err := expectErr(err, org.ErrNotFound, fmt.Sprintf("Settlement(d1, %q)", key)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkDocumentRoundTrip writes a full invoice, the credit note that
+// reverses it (every amount negative) and a bare document.
+func checkDocumentRoundTrip(ctx context.Context, s billing.Store, _ Features) error {
+	inv := fullDocument("d1", "INV-000001", 1)
+	crn := creditNote(inv, "CRN-000001", 1)
+	bare := billing.Document{DealerID: "d1", ID: "RCP-000001", Series: "RCP", Number: 1, Kind: billing.Receipt, IssuedAt: t0, Version: 1}
+	if err := commit(ctx, s, "d1", billing.Change{Documents: []billing.Document{inv, crn, bare}}, "commit an invoice, its credit note and a bare receipt"); err != nil {
+		return err
+	}
+	want := []billing.Document{crn, inv, bare} // by ID
+	for _, w := range want {
+		got, err := s.Document(ctx, "d1", w.ID)
+		if err != nil {
+			return fmt.Errorf("read document %s: %w", w.ID, err)
+		}
+		if err := diffDocument(got, w); err != nil {
+			return fmt.Errorf("reading it with Document: %w", err)
+		}
+	}
+	list, err := s.Documents(ctx, "d1", billing.DocumentQuery{Limit: 10})
+	if err != nil {
+		return fmt.Errorf("list documents: %w", err)
+	}
+	if len(list) != len(want) {
+		return fmt.Errorf("listing with Documents gave %d, want %d", len(list), len(want))
+	}
+	for i := range want {
+		if err := diffDocument(list[i], want[i]); err != nil {
+			return fmt.Errorf("listing with Documents: %w", err)
+		}
+	}
+	return nil
+}
+
+func checkDocumentNotFound(ctx context.Context, s billing.Store, _ Features) error {
+	if err := commit(ctx, s, "d1", billing.Change{Documents: []billing.Document{document("d1", "INV-000001")}}, "seed"); err != nil {
+		return err
+	}
+	for _, id := range []billing.DocumentID{"INV-000002", "INV-00000", "inv-000001", "INV-000001 ", ""} {
+		_, err := s.Document(ctx, "d1", id)
+		if err := expectErr(err, org.ErrNotFound, fmt.Sprintf("Document(d1, %q)", id)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkSeriesRoundTrip(ctx context.Context, s billing.Store, _ Features) error {
+	want := []billing.Series{series("d1", "INV", 43), series("d1", "RCP", 1), series("d1", "CRN", 7)}
+	if err := commit(ctx, s, "d1", billing.Change{Series: want}, "commit three series"); err != nil {
+		return err
+	}
+	if err := readSeries(ctx, s, want); err != nil {
+		return err
+	}
+	want[0].Next, want[0].Version = 44, 2
+	want[2].Next, want[2].Version = 9, 2
+	if err := commit(ctx, s, "d1", billing.Change{Series: []billing.Series{want[0], want[2]}}, "advance INV and CRN"); err != nil {
+		return err
+	}
+	if err := readSeries(ctx, s, want); err != nil {
+		return fmt.Errorf("after advancing INV and CRN: %w", err)
+	}
+	return nil
+}
+
+func readSeries(ctx context.Context, s billing.Store, want []billing.Series) error {
+	for _, w := range want {
+		got, err := s.Series(ctx, w.DealerID, w.Name)
+		if err != nil {
+			return fmt.Errorf("read series %s: %w", w.Name, err)
+		}
+		if err := diffSeries(got, w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkSeriesNotFound(ctx context.Context, s billing.Store, _ Features) error {
+	if err := commit(ctx, s, "d1", billing.Change{Series: []billing.Series{series("d1", "INV", 5)}}, "seed"); err != nil {
+		return err
+	}
+	for _, name := range []string{"RCP", "IN", "inv", "INV ", ""} {
+		_, err := s.Series(ctx, "d1", name)
+		if err := expectErr(err, org.ErrNotFound, fmt.Sprintf("Series(d1, %q), before its first document", name)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// amounts are the values every amount column must keep exactly: above
+// 2^53, with trailing zeros, at the fourth decimal, at the contract's
+// widest, and below zero (a credit note, a deposit applied).
+var amounts = []string{big, "12.50", "0", "0.0001", "99999999999999999999.9999", "9007199254740993", "-1234.5678", "-" + big}
+
+// setAmounts sets every amount inside *p (a pointer to a record) to v,
+// in every element of every slice: a field added later is covered too.
+func setAmounts(p any, v decimal.Decimal) {
+	var walk func(x reflect.Value)
+	walk = func(x reflect.Value) {
+		if x.Type() == reflect.TypeFor[decimal.Decimal]() {
+			x.Set(reflect.ValueOf(v))
+			return
+		}
+		switch x.Kind() {
+		case reflect.Struct:
+			for i := range x.NumField() {
+				if x.Type().Field(i).IsExported() {
+					walk(x.Field(i))
+				}
+			}
+		case reflect.Pointer:
+			if !x.IsNil() {
+				walk(x.Elem())
+			}
+		case reflect.Slice:
+			for i := range x.Len() {
+				walk(x.Index(i))
+			}
+		}
+	}
+	walk(reflect.ValueOf(p).Elem())
+}
+
+func checkAmountsExact(ctx context.Context, s billing.Store, _ Features) error {
+	var c billing.Change
+	for i, a := range amounts {
+		v := amount(a)
+		b := fullPriceBook("d1", fmt.Sprintf("amounts-%d", i), false)
+		setAmounts(&b, v)
+		st := fullSettlement("d1", fmt.Sprintf("st-%d", i))
+		setAmounts(&st, v)
+		doc := fullDocument("d1", billing.DocumentID(fmt.Sprintf("INV-%d", i)), int64(i+1))
+		setAmounts(&doc, v)
+		c.PriceBooks, c.Settlements, c.Documents = append(c.PriceBooks, b), append(c.Settlements, st), append(c.Documents, doc)
+	}
+	if err := commit(ctx, s, "d1", c, "commit a price book, a settlement and a document per amount"); err != nil {
+		return err
+	}
+	var errs []error
+	for i, a := range amounts {
+		b, err := s.PriceBook(ctx, "d1", c.PriceBooks[i].Book.Version)
+		if err != nil {
+			return fmt.Errorf("read price book %s: %w", c.PriceBooks[i].Book.Version, err)
+		}
+		st, err := s.Settlement(ctx, "d1", c.Settlements[i].Key)
+		if err != nil {
+			return fmt.Errorf("read settlement %s: %w", c.Settlements[i].Key, err)
+		}
+		doc, err := s.Document(ctx, "d1", c.Documents[i].ID)
+		if err != nil {
+			return fmt.Errorf("read document %s: %w", c.Documents[i].ID, err)
+		}
+		for _, err := range []error{diffStoredPriceBook(b, c.PriceBooks[i]), diffSettlement(st, c.Settlements[i]), diffDocument(doc, c.Documents[i])} {
+			if err != nil {
+				errs = append(errs, fmt.Errorf("amount %s: %w", a, err))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}

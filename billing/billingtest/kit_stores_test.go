@@ -1,0 +1,778 @@
+package billingtest_test
+
+// The stores kit_test.go feeds the kit: over, memstore with some methods
+// replaced, and mapped, a small map store with one flaw.
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/billing/billingtest"
+	"github.com/servicelane/servicelane/org"
+	"github.com/servicelane/servicelane/store/memstore"
+)
+
+// over is memstore with some methods replaced. Each broken store replaces
+// what its flaw needs and delegates the rest, so memstore's soundness
+// elsewhere keeps the flaw the only one.
+type over struct {
+	memstore.BillingStore
+
+	priceBook       func(ctx context.Context, d org.DealerID, version string) (billing.StoredPriceBook, error)
+	activePriceBook func(ctx context.Context, d org.DealerID) (billing.StoredPriceBook, error)
+	settlement      func(ctx context.Context, d org.DealerID, key string) (billing.Settlement, error)
+	settlements     func(ctx context.Context, d org.DealerID, q billing.SettlementQuery) ([]billing.Settlement, error)
+	document        func(ctx context.Context, d org.DealerID, id billing.DocumentID) (billing.Document, error)
+	documents       func(ctx context.Context, d org.DealerID, q billing.DocumentQuery) ([]billing.Document, error)
+	series          func(ctx context.Context, d org.DealerID, name string) (billing.Series, error)
+	events          func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error)
+	commit          func(ctx context.Context, d org.DealerID, c billing.Change) error
+
+	mu      sync.Mutex
+	dealers map[org.DealerID]bool // every dealer Commit was called for
+}
+
+var (
+	_ billing.Store           = (*over)(nil)
+	_ billingtest.EventReader = (*over)(nil)
+)
+
+// bend returns an opener of memstore bent by fn.
+func bend(fn func(o *over)) func() billing.Store {
+	return func() billing.Store {
+		o := &over{BillingStore: memstore.New().Billing(), dealers: map[org.DealerID]bool{}}
+		o.fill()
+		fn(o)
+		return o
+	}
+}
+
+// fill sets every method to memstore's, so bends can wrap one another.
+func (o *over) fill() {
+	b := o.BillingStore
+	o.priceBook, o.activePriceBook, o.settlement, o.settlements = b.PriceBook, b.ActivePriceBook, b.Settlement, b.Settlements
+	o.document, o.documents, o.series, o.events, o.commit = b.Document, b.Documents, b.Series, b.Events, b.Commit
+}
+
+func (o *over) PriceBook(ctx context.Context, d org.DealerID, version string) (billing.StoredPriceBook, error) {
+	return o.priceBook(ctx, d, version)
+}
+
+func (o *over) ActivePriceBook(ctx context.Context, d org.DealerID) (billing.StoredPriceBook, error) {
+	return o.activePriceBook(ctx, d)
+}
+
+func (o *over) Settlement(ctx context.Context, d org.DealerID, key string) (billing.Settlement, error) {
+	return o.settlement(ctx, d, key)
+}
+
+func (o *over) Settlements(ctx context.Context, d org.DealerID, q billing.SettlementQuery) ([]billing.Settlement, error) {
+	return o.settlements(ctx, d, q)
+}
+
+func (o *over) Document(ctx context.Context, d org.DealerID, id billing.DocumentID) (billing.Document, error) {
+	return o.document(ctx, d, id)
+}
+
+func (o *over) Documents(ctx context.Context, d org.DealerID, q billing.DocumentQuery) ([]billing.Document, error) {
+	return o.documents(ctx, d, q)
+}
+
+func (o *over) Series(ctx context.Context, d org.DealerID, name string) (billing.Series, error) {
+	return o.series(ctx, d, name)
+}
+
+func (o *over) Events(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
+	return o.events(ctx, d, after, limit)
+}
+
+func (o *over) Commit(ctx context.Context, d org.DealerID, c billing.Change) error {
+	o.mu.Lock()
+	o.dealers[d] = true
+	o.mu.Unlock()
+	return o.commit(ctx, d, c)
+}
+
+func (o *over) knownDealers() []org.DealerID {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return slices.Sorted(maps.Keys(o.dealers))
+}
+
+// mapErrors passes every method's error through fn.
+func (o *over) mapErrors(fn func(error) error) {
+	pb, apb, st, sts, doc, docs, sr, evs, commit := o.priceBook, o.activePriceBook, o.settlement, o.settlements, o.document, o.documents, o.series, o.events, o.commit
+	o.priceBook = func(ctx context.Context, d org.DealerID, v string) (billing.StoredPriceBook, error) {
+		b, err := pb(ctx, d, v)
+		return b, fn(err)
+	}
+	o.activePriceBook = func(ctx context.Context, d org.DealerID) (billing.StoredPriceBook, error) {
+		b, err := apb(ctx, d)
+		return b, fn(err)
+	}
+	o.settlement = func(ctx context.Context, d org.DealerID, key string) (billing.Settlement, error) {
+		s, err := st(ctx, d, key)
+		return s, fn(err)
+	}
+	o.settlements = func(ctx context.Context, d org.DealerID, q billing.SettlementQuery) ([]billing.Settlement, error) {
+		s, err := sts(ctx, d, q)
+		return s, fn(err)
+	}
+	o.document = func(ctx context.Context, d org.DealerID, id billing.DocumentID) (billing.Document, error) {
+		x, err := doc(ctx, d, id)
+		return x, fn(err)
+	}
+	o.documents = func(ctx context.Context, d org.DealerID, q billing.DocumentQuery) ([]billing.Document, error) {
+		x, err := docs(ctx, d, q)
+		return x, fn(err)
+	}
+	o.series = func(ctx context.Context, d org.DealerID, name string) (billing.Series, error) {
+		x, err := sr(ctx, d, name)
+		return x, fn(err)
+	}
+	o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
+		x, err := evs(ctx, d, after, limit)
+		return x, fn(err)
+	}
+	o.commit = func(ctx context.Context, d org.DealerID, c billing.Change) error { return fn(commit(ctx, d, c)) }
+}
+
+// mapContexts passes the reads' contexts, and Commit's when commitToo is
+// set, through fn.
+func (o *over) mapContexts(fn func(context.Context) context.Context, commitToo bool) {
+	pb, apb, st, sts, doc, docs, sr, commit := o.priceBook, o.activePriceBook, o.settlement, o.settlements, o.document, o.documents, o.series, o.commit
+	o.priceBook = func(ctx context.Context, d org.DealerID, v string) (billing.StoredPriceBook, error) {
+		return pb(fn(ctx), d, v)
+	}
+	o.activePriceBook = func(ctx context.Context, d org.DealerID) (billing.StoredPriceBook, error) { return apb(fn(ctx), d) }
+	o.settlement = func(ctx context.Context, d org.DealerID, key string) (billing.Settlement, error) {
+		return st(fn(ctx), d, key)
+	}
+	o.settlements = func(ctx context.Context, d org.DealerID, q billing.SettlementQuery) ([]billing.Settlement, error) {
+		return sts(fn(ctx), d, q)
+	}
+	o.document = func(ctx context.Context, d org.DealerID, id billing.DocumentID) (billing.Document, error) {
+		return doc(fn(ctx), d, id)
+	}
+	o.documents = func(ctx context.Context, d org.DealerID, q billing.DocumentQuery) ([]billing.Document, error) {
+		return docs(fn(ctx), d, q)
+	}
+	o.series = func(ctx context.Context, d org.DealerID, name string) (billing.Series, error) {
+		return sr(fn(ctx), d, name)
+	}
+	if commitToo {
+		o.commit = func(ctx context.Context, d org.DealerID, c billing.Change) error { return commit(fn(ctx), d, c) }
+	}
+}
+
+// mapReads walks every record a read returns with visit (see walk).
+func (o *over) mapReads(visit func(reflect.Value) bool) {
+	pb, apb, st, sts, doc, docs, sr, evs := o.priceBook, o.activePriceBook, o.settlement, o.settlements, o.document, o.documents, o.series, o.events
+	o.priceBook = func(ctx context.Context, d org.DealerID, v string) (billing.StoredPriceBook, error) {
+		return walked(pb(ctx, d, v))(visit)
+	}
+	o.activePriceBook = func(ctx context.Context, d org.DealerID) (billing.StoredPriceBook, error) {
+		return walked(apb(ctx, d))(visit)
+	}
+	o.settlement = func(ctx context.Context, d org.DealerID, key string) (billing.Settlement, error) {
+		return walked(st(ctx, d, key))(visit)
+	}
+	o.settlements = func(ctx context.Context, d org.DealerID, q billing.SettlementQuery) ([]billing.Settlement, error) {
+		return walked(sts(ctx, d, q))(visit)
+	}
+	o.document = func(ctx context.Context, d org.DealerID, id billing.DocumentID) (billing.Document, error) {
+		return walked(doc(ctx, d, id))(visit)
+	}
+	o.documents = func(ctx context.Context, d org.DealerID, q billing.DocumentQuery) ([]billing.Document, error) {
+		return walked(docs(ctx, d, q))(visit)
+	}
+	o.series = func(ctx context.Context, d org.DealerID, name string) (billing.Series, error) {
+		return walked(sr(ctx, d, name))(visit)
+	}
+	o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
+		return walked(evs(ctx, d, after, limit))(visit)
+	}
+}
+
+// walked returns a function that walks v (a fresh copy memstore returned)
+// with visit and hands it back with err.
+func walked[T any](v T, err error) func(visit func(reflect.Value) bool) (T, error) {
+	return func(visit func(reflect.Value) bool) (T, error) {
+		walk(reflect.ValueOf(&v).Elem(), visit)
+		return v, err
+	}
+}
+
+// walk calls visit on v and, unless visit handled it, on every exported
+// field, pointee and element inside it. Map values are not walked: they
+// are not addressable.
+func walk(v reflect.Value, visit func(reflect.Value) bool) {
+	if visit(v) {
+		return
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				walk(v.Field(i), visit)
+			}
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			walk(v.Elem(), visit)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			walk(v.Index(i), visit)
+		}
+	}
+}
+
+// onValues returns a deep copy of c with every amount passed through dec
+// and every instant through tm (when set).
+func onValues(c billing.Change, dec func(decimal.Decimal) decimal.Decimal, tm func(time.Time) time.Time) billing.Change {
+	c = cloneChange(c)
+	walk(reflect.ValueOf(&c).Elem(), func(v reflect.Value) bool {
+		switch x := v.Interface().(type) {
+		case decimal.Decimal:
+			if dec != nil {
+				v.Set(reflect.ValueOf(dec(x)))
+			}
+			return true
+		case time.Time:
+			if tm != nil {
+				v.Set(reflect.ValueOf(tm(x)))
+			}
+			return true
+		}
+		return false
+	})
+	return c
+}
+
+// cloneChange returns a copy of c sharing no memory with it: the checks
+// compare against what they committed, so a bend must not change it.
+func cloneChange(c billing.Change) billing.Change {
+	c.PriceBooks = slices.Clone(c.PriceBooks)
+	for i := range c.PriceBooks {
+		c.PriceBooks[i] = c.PriceBooks[i].Clone()
+	}
+	c.Settlements = slices.Clone(c.Settlements)
+	for i := range c.Settlements {
+		c.Settlements[i] = c.Settlements[i].Clone()
+	}
+	c.Documents = slices.Clone(c.Documents)
+	for i := range c.Documents {
+		c.Documents[i] = c.Documents[i].Clone()
+	}
+	c.Series = slices.Clone(c.Series)
+	c.Events = slices.Clone(c.Events)
+	for i := range c.Events {
+		c.Events[i].Data = slices.Clone(c.Events[i].Data)
+	}
+	return c
+}
+
+// bendCommit returns an opener of memstore whose Commit writes fn(c).
+func bendCommit(fn func(billing.Change) billing.Change) func() billing.Store {
+	return bend(func(o *over) {
+		o.commit = func(ctx context.Context, d org.DealerID, c billing.Change) error {
+			return o.BillingStore.Commit(ctx, d, fn(c))
+		}
+	})
+}
+
+func bendDocuments(fn func(q *billing.DocumentQuery)) func() billing.Store {
+	return bend(func(o *over) {
+		o.documents = func(ctx context.Context, d org.DealerID, q billing.DocumentQuery) ([]billing.Document, error) {
+			fn(&q)
+			return o.BillingStore.Documents(ctx, d, q)
+		}
+	})
+}
+
+func bendSettlements(fn func(q *billing.SettlementQuery)) func() billing.Store {
+	return bend(func(o *over) {
+		o.settlements = func(ctx context.Context, d org.DealerID, q billing.SettlementQuery) ([]billing.Settlement, error) {
+			fn(&q)
+			return o.BillingStore.Settlements(ctx, d, q)
+		}
+	})
+}
+
+// fallBack reads from d and, when d lacks the record, from every dealer.
+func fallBack[T any](o *over, d org.DealerID, read func(org.DealerID) (T, error)) (T, error) {
+	v, err := read(d)
+	if !errors.Is(err, org.ErrNotFound) {
+		return v, err
+	}
+	for _, other := range o.knownDealers() {
+		if v, err := read(other); err == nil {
+			return v, nil
+		}
+	}
+	return v, err
+}
+
+// everyDealer lists from every dealer, in key order, at most limit.
+func everyDealer[T any](o *over, limit int, key func(T) string, read func(org.DealerID) ([]T, error)) ([]T, error) {
+	all := []T{}
+	for _, d := range o.knownDealers() {
+		list, err := read(d)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, list...)
+	}
+	slices.SortStableFunc(all, func(a, b T) int { return cmp.Compare(key(a), key(b)) })
+	return all[:min(len(all), limit)], nil
+}
+
+func commitParts(ctx context.Context, s billing.Store, d org.DealerID, parts []billing.Change) error {
+	for _, p := range parts {
+		if p.Empty() {
+			continue
+		}
+		if err := s.Commit(ctx, d, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func plainNotFound(err error) error {
+	if errors.Is(err, org.ErrNotFound) {
+		return errors.New("not found")
+	}
+	return err
+}
+
+func nilIfNotFound(err error) error {
+	if errors.Is(err, org.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+func notFoundIfEmpty[T any](list []T, err error) ([]T, error) {
+	if err == nil && len(list) == 0 {
+		return nil, fmt.Errorf("no match: %w", org.ErrNotFound)
+	}
+	return list, err
+}
+
+func nilIfEmpty[T any](list []T, err error) ([]T, error) {
+	if len(list) == 0 {
+		return nil, err
+	}
+	return list, err
+}
+
+// leaves lists the path of every leaf field of t: fields are followed into
+// structs, pointers to structs and slices of structs; an instant, an
+// amount, a string, a number, a bool, a map or a slice of plain values is
+// a leaf.
+func leaves(t reflect.Type, prefix []string) [][]string {
+	var out [][]string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		path := append(slices.Clip(prefix), f.Name)
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
+			ft = ft.Elem()
+		}
+		if ft.Kind() == reflect.Struct && ft != reflect.TypeFor[time.Time]() && ft != reflect.TypeFor[decimal.Decimal]() {
+			out = append(out, leaves(ft, path)...)
+			continue
+		}
+		out = append(out, path)
+	}
+	return out
+}
+
+// zeroPath zeroes the field at path in v, in every element of the slices
+// and in the pointees on the way.
+func zeroPath(v reflect.Value, path []string) {
+	switch {
+	case len(path) == 0:
+		v.Set(reflect.Zero(v.Type()))
+	case v.Kind() == reflect.Pointer:
+		if !v.IsNil() {
+			zeroPath(v.Elem(), path)
+		}
+	case v.Kind() == reflect.Slice:
+		for i := range v.Len() {
+			zeroPath(v.Index(i), path)
+		}
+	default:
+		zeroPath(v.FieldByName(path[0]), path[1:])
+	}
+}
+
+// flaw is the one rule a mapped store breaks, for the breakages memstore
+// cannot be bent into: it checks versions and copies inside one lock.
+type flaw int
+
+const (
+	noFlaw                       flaw = iota
+	lastWriterWins                    // no version rule beyond Version >= 1
+	createOverwrites                  // Version 1 replaces an existing record
+	staleWins                         // Version n > 1 replaces any stored version
+	updateCreates                     // Version n > 1 of a missing record creates it
+	versionZeroAccepted               // Version < 1 is written
+	versionZeroConflicts              // Version < 1 is ErrConflict, not ErrInvalid
+	writesThenConflicts               // a refused change is written anyway
+	checkThenWrite                    // versions checked, lock dropped, then written
+	keepsCommittedSlices              // stores the caller's slices and maps
+	documentReturnsStored             // Document returns the stored slices and maps
+	documentsReturnStored             // Documents returns the stored slices and maps
+	shallowDocuments                  // documents copied one level deep: Explain.Args shared
+	settlementReturnsStored           // Settlement returns the stored slices and pointer
+	settlementsReturnStored           // Settlements returns the stored slices and pointer
+	priceBookReturnsStored            // PriceBook returns the stored slices
+	activePriceBookReturnsStored      // ActivePriceBook returns the stored slices
+	shallowPriceBooks                 // price books copied one level deep: a fee's PayTypes shared
+	eventsReturnStored                // Events returns the stored Data
+)
+
+// mapStore returns an opener of a small map store with flaw f.
+func mapStore(f flaw) func() billing.Store { return openMapped(f, "", 0) }
+
+// slowMapStore is mapStore answering every read a millisecond after taking
+// it, as a store across a network does.
+func slowMapStore(f flaw) func() billing.Store { return openMapped(f, "", time.Millisecond) }
+
+// mapStoreOnly bends the version rule of one kind only ("pricebook",
+// "settlement", "document", "series").
+func mapStoreOnly(f flaw, kind string) func() billing.Store { return openMapped(f, kind, 0) }
+
+func openMapped(f flaw, only string, latency time.Duration) func() billing.Store {
+	return func() billing.Store {
+		return &mapped{
+			flaw: f, only: only, latency: latency,
+			books:       map[key]billing.StoredPriceBook{},
+			settlements: map[key]billing.Settlement{},
+			documents:   map[key]billing.Document{},
+			series:      map[key]billing.Series{},
+			events:      map[org.DealerID][]org.Event{},
+		}
+	}
+}
+
+type key struct {
+	dealer org.DealerID
+	id     string
+}
+
+type mapped struct {
+	flaw    flaw
+	only    string        // the kind the version flaws bend; "" for all
+	latency time.Duration // slept after each read, outside the lock
+
+	mu          sync.Mutex
+	books       map[key]billing.StoredPriceBook
+	settlements map[key]billing.Settlement
+	documents   map[key]billing.Document
+	series      map[key]billing.Series
+	events      map[org.DealerID][]org.Event
+}
+
+var (
+	_ billing.Store           = (*mapped)(nil)
+	_ billingtest.EventReader = (*mapped)(nil)
+)
+
+// read runs f under the lock, then sleeps the store's latency.
+func (s *mapped) read(ctx context.Context, f func()) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	f()
+	s.mu.Unlock()
+	time.Sleep(s.latency)
+	return nil
+}
+
+func notFound(what string) error { return fmt.Errorf("mapstore: %s: %w", what, org.ErrNotFound) }
+
+// get reads one record of m.
+func get[T any](s *mapped, ctx context.Context, m map[key]T, d org.DealerID, id, what string) (T, error) {
+	var v T
+	var ok bool
+	if err := s.read(ctx, func() { v, ok = m[key{d, id}] }); err != nil {
+		return v, err
+	}
+	if !ok {
+		return v, notFound(what + " " + id)
+	}
+	return v, nil
+}
+
+func (s *mapped) copyDocument(d billing.Document, stored flaw) billing.Document {
+	switch s.flaw {
+	case stored, keepsCommittedSlices:
+		return d
+	case shallowDocuments:
+		d.Bill.Lines, d.Bill.Taxes, d.Payments, d.Notes = slices.Clone(d.Bill.Lines), slices.Clone(d.Bill.Taxes), slices.Clone(d.Payments), slices.Clone(d.Notes)
+		return d
+	}
+	return d.Clone()
+}
+
+func (s *mapped) copySettlement(st billing.Settlement, stored flaw) billing.Settlement {
+	if s.flaw == stored || s.flaw == keepsCommittedSlices {
+		return st
+	}
+	return st.Clone()
+}
+
+func (s *mapped) copyBook(b billing.StoredPriceBook, stored flaw) billing.StoredPriceBook {
+	switch s.flaw {
+	case stored, keepsCommittedSlices:
+		return b
+	case shallowPriceBooks:
+		p := &b.Book
+		p.Labor.Rates, p.Labor.Operations, p.Parts.Matrix = slices.Clone(p.Labor.Rates), slices.Clone(p.Labor.Operations), slices.Clone(p.Parts.Matrix)
+		p.Fees, p.Coupons, p.Tax.Rates = slices.Clone(p.Fees), slices.Clone(p.Coupons), slices.Clone(p.Tax.Rates)
+		for i := range p.Tax.Rates {
+			p.Tax.Rates[i].Kinds, p.Tax.Rates[i].PayTypes = slices.Clone(p.Tax.Rates[i].Kinds), slices.Clone(p.Tax.Rates[i].PayTypes)
+		}
+		return b
+	}
+	return b.Clone()
+}
+
+func (s *mapped) PriceBook(ctx context.Context, d org.DealerID, version string) (billing.StoredPriceBook, error) {
+	b, err := get(s, ctx, s.books, d, version, "price book")
+	return s.copyBook(b, priceBookReturnsStored), err
+}
+
+func (s *mapped) ActivePriceBook(ctx context.Context, d org.DealerID) (billing.StoredPriceBook, error) {
+	var b billing.StoredPriceBook
+	var ok bool
+	if err := s.read(ctx, func() {
+		for k, sb := range s.books {
+			if k.dealer == d && sb.Active {
+				b, ok = sb, true
+			}
+		}
+	}); err != nil {
+		return b, err
+	}
+	if !ok {
+		return b, notFound("active price book")
+	}
+	return s.copyBook(b, activePriceBookReturnsStored), nil
+}
+
+func (s *mapped) Settlement(ctx context.Context, d org.DealerID, k string) (billing.Settlement, error) {
+	st, err := get(s, ctx, s.settlements, d, k, "settlement")
+	return s.copySettlement(st, settlementReturnsStored), err
+}
+
+func within(t, from, before time.Time) bool {
+	return (from.IsZero() || !t.Before(from)) && (before.IsZero() || t.Before(before))
+}
+
+func (s *mapped) Settlements(ctx context.Context, d org.DealerID, q billing.SettlementQuery) ([]billing.Settlement, error) {
+	out := []billing.Settlement{}
+	err := s.read(ctx, func() {
+		for k, st := range s.settlements {
+			if k.dealer == d && (q.Advisor == "" || st.Advisor == q.Advisor) && within(st.SettledAt, q.SettledFrom, q.SettledBefore) && st.Key > q.After {
+				out = append(out, s.copySettlement(st, settlementsReturnStored))
+			}
+		}
+	})
+	slices.SortFunc(out, func(a, b billing.Settlement) int { return cmp.Compare(a.Key, b.Key) })
+	return out[:min(len(out), q.Limit)], err
+}
+
+func (s *mapped) Document(ctx context.Context, d org.DealerID, id billing.DocumentID) (billing.Document, error) {
+	doc, err := get(s, ctx, s.documents, d, string(id), "document")
+	return s.copyDocument(doc, documentReturnsStored), err
+}
+
+func (s *mapped) Documents(ctx context.Context, d org.DealerID, q billing.DocumentQuery) ([]billing.Document, error) {
+	out := []billing.Document{}
+	err := s.read(ctx, func() {
+		for k, doc := range s.documents {
+			if k.dealer == d && (q.WorkOrder == "" || doc.WorkOrder == q.WorkOrder) && (q.Kind == "" || doc.Kind == q.Kind) &&
+				within(doc.IssuedAt, q.IssuedFrom, q.IssuedBefore) && doc.ID > q.After {
+				out = append(out, s.copyDocument(doc, documentsReturnStored))
+			}
+		}
+	})
+	slices.SortFunc(out, func(a, b billing.Document) int { return cmp.Compare(a.ID, b.ID) })
+	return out[:min(len(out), q.Limit)], err
+}
+
+func (s *mapped) Series(ctx context.Context, d org.DealerID, name string) (billing.Series, error) {
+	return get(s, ctx, s.series, d, name, "series")
+}
+
+func (s *mapped) Events(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
+	out := []org.Event{}
+	err := s.read(ctx, func() {
+		for _, ev := range s.events[d] {
+			if ev.Seq > after {
+				if s.flaw != eventsReturnStored && s.flaw != keepsCommittedSlices {
+					ev.Data = slices.Clone(ev.Data)
+				}
+				out = append(out, ev)
+			}
+		}
+	})
+	return out[:min(len(out), limit)], err
+}
+
+func (s *mapped) Commit(ctx context.Context, d org.DealerID, c billing.Change) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := otherDealer(d, c); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch err := s.check(d, c); {
+	case err != nil && s.flaw == writesThenConflicts:
+		s.write(d, c)
+		return err
+	case err != nil:
+		return err
+	case s.flaw == checkThenWrite:
+		// SELECT version, then UPDATE without "AND version = ?", a few
+		// round trips apart: long enough for the other writers to check
+		// too, however loaded the machine running the kit.
+		s.mu.Unlock()
+		time.Sleep(5 * time.Millisecond)
+		s.mu.Lock()
+	}
+	s.write(d, c)
+	return nil
+}
+
+func otherDealer(d org.DealerID, c billing.Change) error {
+	var ids []org.DealerID
+	for _, b := range c.PriceBooks {
+		ids = append(ids, b.DealerID)
+	}
+	for _, st := range c.Settlements {
+		ids = append(ids, st.DealerID)
+	}
+	for _, doc := range c.Documents {
+		ids = append(ids, doc.DealerID)
+	}
+	for _, sr := range c.Series {
+		ids = append(ids, sr.DealerID)
+	}
+	for _, ev := range c.Events {
+		ids = append(ids, ev.DealerID)
+	}
+	for _, id := range ids {
+		if id != d {
+			return fmt.Errorf("mapstore: commit for %s holds a record of %s: %w", d, id, org.ErrInvalid)
+		}
+	}
+	return nil
+}
+
+// check applies the version rule of Commit, as s.flaw bends it.
+func (s *mapped) check(d org.DealerID, c billing.Change) error {
+	var errs []error
+	for _, b := range c.PriceBooks {
+		cur, ok := s.books[key{d, b.Book.Version}]
+		errs = append(errs, s.versionErr("pricebook", b.Book.Version, b.Version, ok, cur.Version))
+	}
+	for _, st := range c.Settlements {
+		cur, ok := s.settlements[key{d, st.Key}]
+		errs = append(errs, s.versionErr("settlement", st.Key, st.Version, ok, cur.Version))
+	}
+	for _, doc := range c.Documents {
+		cur, ok := s.documents[key{d, string(doc.ID)}]
+		errs = append(errs, s.versionErr("document", string(doc.ID), doc.Version, ok, cur.Version))
+	}
+	for _, sr := range c.Series {
+		cur, ok := s.series[key{d, sr.Name}]
+		errs = append(errs, s.versionErr("series", sr.Name, sr.Version, ok, cur.Version))
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err // the first, as a store stopping at it would
+		}
+	}
+	return nil
+}
+
+func (s *mapped) versionErr(kind, what string, v int64, exists bool, stored int64) error {
+	conflict := fmt.Errorf("mapstore: %s %s: version %d over %d (exists %v): %w", kind, what, v, stored, exists, org.ErrConflict)
+	f := s.flaw
+	if s.only != "" && s.only != kind {
+		f = noFlaw
+	}
+	switch {
+	case v < 1 && f == versionZeroAccepted:
+		return nil
+	case v < 1 && f == versionZeroConflicts:
+		return conflict
+	case v < 1:
+		return fmt.Errorf("mapstore: %s %s: version %d: %w", kind, what, v, org.ErrInvalid)
+	case f == lastWriterWins:
+		return nil
+	case v == 1 && exists && f != createOverwrites:
+		return conflict
+	case v > 1 && !exists && f != updateCreates:
+		return conflict
+	case v > 1 && exists && stored != v-1 && f != staleWins:
+		return conflict
+	}
+	return nil
+}
+
+// write applies c; the caller holds s.mu.
+func (s *mapped) write(d org.DealerID, c billing.Change) {
+	keep := s.flaw == keepsCommittedSlices
+	for _, b := range c.PriceBooks {
+		if !keep {
+			b = b.Clone()
+		}
+		s.books[key{d, b.Book.Version}] = b
+	}
+	for _, st := range c.Settlements {
+		if !keep {
+			st = st.Clone()
+		}
+		s.settlements[key{d, st.Key}] = st
+	}
+	for _, doc := range c.Documents {
+		if !keep {
+			doc = doc.Clone()
+		}
+		s.documents[key{d, string(doc.ID)}] = doc
+	}
+	for _, sr := range c.Series {
+		s.series[key{d, sr.Name}] = sr
+	}
+	last := int64(len(s.events[d]))
+	for i, ev := range c.Events {
+		ev.Seq = last + int64(i) + 1
+		if !keep {
+			ev.Data = slices.Clone(ev.Data)
+		}
+		s.events[d] = append(s.events[d], ev)
+	}
+}
