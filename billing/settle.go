@@ -70,6 +70,12 @@ func (s *Service) Prepare(ctx context.Context, dealer org.DealerID, actor org.Ac
 		return Prepared{}, err
 	}
 	if st, err := s.store.Settlement(ctx, dealer, in.Key); err == nil {
+		if st.WorkOrder != in.WorkOrder || st.Corrects != "" {
+			// A key names one settlement: reusing it for another order is
+			// a mistake, not a repeat.
+			ve.Add("key", org.CodeDuplicate, fmt.Sprintf("this key settled work order %s already", st.WorkOrder))
+			return Prepared{}, ve
+		}
 		return s.existing(ctx, dealer, st)
 	} else if !errors.Is(err, ErrNotFound) {
 		return Prepared{}, fmt.Errorf("%s %s: %w", op, in.Key, err)

@@ -28,7 +28,7 @@ type BookPricer struct {
 	Billing Biller
 }
 
-// PriceJobs implements Pricer: each job's total is what its lines cost
+// PriceJobs implements Pricer: each job's total is what its own lines cost
 // before tax (with tax when the book's prices include it).
 func (p BookPricer) PriceJobs(ctx context.Context, dealer org.Dealer, jobs []Job) ([]Job, error) {
 	book, err := p.Billing.ActivePriceBook(ctx, dealer.ID)
@@ -46,8 +46,14 @@ func (p BookPricer) PriceJobs(ctx context.Context, dealer org.Dealer, jobs []Job
 		for k := range j.Lines {
 			j.Lines[k].Amount = decimal.Zero
 		}
+		// The job's own lines only: fees the book adds to the whole order
+		// (shop supplies) are not a job's, and the overrun policy allows
+		// for them at settlement.
 		for _, pb := range bill.Payers {
 			for _, bl := range pb.Lines {
+				if bl.Job != j.ID || bl.Kind == billing.KindDeductible {
+					continue
+				}
 				if k := lineIndex(j, bl); k >= 0 {
 					j.Lines[k].Amount = j.Lines[k].Amount.Add(bl.Net)
 				}
@@ -192,4 +198,25 @@ func docIDs(ds []billing.Document) []string {
 
 func settledOrLater(st State) bool {
 	return st == StateSettled || st == StateDelivered || st == StateClosed
+}
+
+// WorkLines are the technician's submitted lines for a work order (R3.4a):
+// the lines of every job marked done, as performed, customer pay unless
+// payTypes says otherwise. A host whose technicians report actual
+// quantities (hours clocked, parts drawn) adjusts them before settling.
+func WorkLines(w *WorkOrder, payTypes map[string]billing.PayType) []billing.WorkLine {
+	var out []billing.WorkLine
+	for _, j := range w.Jobs {
+		if j.Status != JobDone {
+			continue
+		}
+		pt := billing.PayCustomer
+		if p, ok := payTypes[j.ID]; ok {
+			pt = p
+		}
+		for _, l := range j.Lines {
+			out = append(out, billing.WorkLine{Job: j.ID, Kind: billing.Kind(l.Kind), Code: l.Code, PayType: pt, Quantity: l.Quantity})
+		}
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/servicelane/servicelane/billing"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
 )
@@ -19,10 +21,15 @@ import (
 type lane struct {
 	ctx    context.Context
 	desk   *servicedesk.Service
+	bills  *billing.Service
+	book   *billing.PriceBook
 	clock  *org.ManualClock
 	dealer org.DealerID
 	loc    *time.Location
+	out    io.Writer
 	err    error
+	// settled keeps each order's documents for the report.
+	settled map[servicedesk.WorkOrderID][]billing.Document
 }
 
 var (
@@ -88,7 +95,7 @@ func runDay(l *lane, out io.Writer) error {
 		Concerns: []string{"air conditioning blows warm"},
 	}, []servicedesk.JobInput{
 		{ConcernID: "c1", Title: "A/C recharge", Hours: amount("1"), Lines: []servicedesk.LineInput{
-			line(servicedesk.LineLabor, "AC-02", "evacuate and recharge", "1", "1200"), line(servicedesk.LinePart, "R1234YF", "refrigerant, grams", "450", "1.2")}},
+			line(servicedesk.LineLabor, "AC-02", "evacuate and recharge", "1", "1200"), line(servicedesk.LinePart, "R1234YF", "refrigerant, kg", "0.45", "1200")}},
 		{ConcernID: "c1", Title: "Cabin filter", Hours: amount("0.2"), Lines: []servicedesk.LineInput{
 			line(servicedesk.LinePart, "CAB-F", "cabin filter", "1", "650")}},
 	}, []string{"j1"}, []string{"j2"}, 13, 30, 1)
@@ -108,20 +115,29 @@ func runDay(l *lane, out io.Writer) error {
 		})
 	}, "j1", "j2")
 	l.inspect(kao, chen, true, "Replaced the front pads and changed the oil; the rear rotors are worn and were declined, we will check them next visit.")
-	l.handOver(kao, chen, "INV-2026-000101", "6190", 42004)
+	l.handOver(kao, chen, 42004, billing.PayCard, nil)
 
 	// RO-1002: the first final inspection fails (R3.3c): back to rework.
 	l.repair(lee, tsai, nil, "j1")
 	l.inspect(lee, wang, false, "")
 	l.repair(lee, tsai, nil)
 	l.inspect(lee, wang, true, "Replaced both front stabiliser links; the clunk is gone on the road test.")
-	l.handOver(lee, wang, "INV-2026-000102", "3160", 61262)
+	// The technician's sheet disagrees with the bill in two places
+	// (R3.4b): more hours than billed, and bolts the bill leaves out.
+	l.handOver(lee, wang, 61262, billing.PayTransfer, func(ws []billing.WorkLine) []billing.WorkLine {
+		for i := range ws {
+			if ws[i].Code == "SUS-07" {
+				ws[i].Quantity = amount("1.5")
+			}
+		}
+		return append(ws, billing.WorkLine{Job: "j1", Kind: billing.KindPart, Code: "BOLT-M10", PayType: billing.PayCustomer, Quantity: amount("2")})
+	})
 
 	// RO-1003: the customer waited too long at pickup and complains; only
 	// the supervisor handles it (R2.2), until resolved and told (R4.4).
 	l.repair(huang, wu, nil, "j1")
 	l.inspect(huang, chen, true, "Recharged the A/C; the cabin filter is due and was deferred.")
-	l.handOver(huang, chen, "INV-2026-000103", "1740", 38805)
+	l.handOver(huang, chen, 38805, billing.PayCash, nil)
 	var complaint servicedesk.Complaint
 	l.do(15, "open complaint", func() (err error) {
 		complaint, err = l.desk.OpenComplaint(l.ctx, l.dealer, chen, servicedesk.ComplaintInput{ID: "CP-0001", WorkOrder: huang,
@@ -241,10 +257,43 @@ func (l *lane) inspect(id servicedesk.WorkOrderID, advisor org.Actor, pass bool,
 	}
 }
 
-// handOver settles (R3.4), delivers and closes.
-func (l *lane) handOver(id servicedesk.WorkOrderID, advisor org.Actor, doc, total string, mileage int64) {
+// handOver settles through billing (R3.4): the bill is priced from the
+// approved jobs, reconciled against the technician's lines, confirmed and
+// paid, one invoice per payer issued as the order moves to settled; then
+// the car is delivered and the order closed. adjust, when set, changes the
+// technician's submitted lines.
+func (l *lane) handOver(id servicedesk.WorkOrderID, advisor org.Actor, mileage int64, method billing.PaymentMethod,
+	adjust func([]billing.WorkLine) []billing.WorkLine) {
 	l.do(30, "settle", func() error {
-		_, err := l.desk.Settle(l.ctx, l.dealer, advisor, ref(id), servicedesk.Settlement{Document: doc, Total: amount(total)})
+		w, err := l.desk.WorkOrder(l.ctx, l.dealer, id)
+		if err != nil {
+			return err
+		}
+		bill, err := billing.Price(l.book, servicedesk.BillingOrder(&w, nil, false))
+		if err != nil {
+			return err
+		}
+		submitted := servicedesk.WorkLines(&w, nil)
+		if adjust != nil {
+			submitted = adjust(submitted)
+		}
+		due, _ := bill.Payer(billing.PayCustomer)
+		tendered := due.Total
+		if method == billing.PayCash { // the customer hands over whole thousands
+			tendered = due.Total.Div(amount("1000")).Ceil().Mul(amount("1000"))
+		}
+		in := billing.SettleInput{Key: "settle-" + string(id), Bill: bill, Submitted: submitted,
+			Confirmation: billing.Confirmation{By: w.Customer.Name, Method: "signature"},
+			Payments:     []billing.Payment{{Method: method, Amount: tendered}}}
+		_, docs, err := l.desk.SettleBill(l.ctx, l.dealer, advisor, ref(id), in)
+		var rerr *billing.ReconciliationError
+		if errors.As(err, &rerr) {
+			l.reconciliation(id, rerr.Reconciliation)
+			// R3.4b: the supervisor, not the order's advisor, decides.
+			in.OverrideReason = "timesheet includes road-test time; bolts came from shop stock at no charge"
+			_, docs, err = l.desk.SettleBill(l.ctx, l.dealer, lin, ref(id), in)
+		}
+		l.settled[id] = docs
 		return err
 	})
 	l.do(5, "deliver", func() error {
@@ -252,6 +301,20 @@ func (l *lane) handOver(id servicedesk.WorkOrderID, advisor org.Actor, doc, tota
 		return err
 	})
 	l.do(1, "close", func() error { _, err := l.desk.Close(l.ctx, l.dealer, advisor, ref(id)); return err })
+}
+
+// reconciliation prints what R3.4b found, in both languages.
+func (l *lane) reconciliation(id servicedesk.WorkOrderID, rec billing.Reconciliation) {
+	fmt.Fprintf(l.out, "\nReconciliation of %s found %d differences (R3.4b); the supervisor overrides:\n", id, len(rec.Differences))
+	for _, d := range rec.Differences {
+		for _, lang := range org.Langs() {
+			text, err := d.Explain.Text(lang)
+			if err != nil {
+				text = string(d.Kind)
+			}
+			fmt.Fprintf(l.out, "  %s\n", text)
+		}
+	}
 }
 
 // report prints each order's timeline, the complaint and the month's
@@ -264,6 +327,9 @@ func (l *lane) report(out io.Writer, orders []servicedesk.WorkOrderID, c service
 		}
 		fmt.Fprintf(out, "\n%s  %s, %s %s  advisor %s  approved %s TWD  reworks %d  state %s\n",
 			w.ID, w.Customer.Name, w.Vehicle.Make, w.Vehicle.Model, w.Advisor, w.ApprovedTotal().StringFixed(0), w.Reworks, w.State)
+		for _, d := range l.settled[id] {
+			fmt.Fprintf(l.out, "  %s %s for %s: %s %s\n", d.Kind, d.ID, d.Payer.Name, d.Total.StringFixed(d.Scale), d.Currency)
+		}
 		tl, err := l.desk.Timeline(l.ctx, l.dealer, id)
 		if err != nil {
 			return err
@@ -281,17 +347,41 @@ func (l *lane) report(out io.Writer, orders []servicedesk.WorkOrderID, c service
 		}
 	}
 	age := c.Age(l.clock.Now()).Round(time.Minute)
+	for _, id := range orders {
+		docs := l.settled[id]
+		if len(docs) == 0 {
+			continue
+		}
+		bill := billing.Bill{WorkOrder: string(id), Currency: docs[0].Currency, Scale: docs[0].Scale,
+			PriceBookVersion: docs[0].PriceBookVersion, Inclusive: docs[0].Inclusive}
+		for _, d := range docs {
+			bill.Payers = append(bill.Payers, d.Bill)
+		}
+		for _, lang := range org.Langs() {
+			fmt.Fprintf(out, "\n%s", bill.Text(lang))
+		}
+	}
 	fmt.Fprintf(out, "\nComplaint %s against %s (%s): %s by %s after %dh%02dm\n  %s\n  told: %s\n",
 		c.ID, c.WorkOrder, c.Advisor, c.State, c.Handler, int(age.Hours()), int(age.Minutes())%60, c.Resolution, c.CustomerInformed)
 	figs, err := l.desk.Figures(l.ctx, l.dealer, org.MonthOf(l.clock.Now(), l.loc))
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\nFigures for %s (R6.1)\n%-6s %9s %12s %9s %13s %10s %7s\n", org.MonthOf(l.clock.Now(), l.loc),
-		"ADVISOR", "CUSTOMERS", "APPOINTMENTS", "KEPT", "SATISFACTION", "COMPLAINTS", "REWORKS")
+	fmt.Fprintf(out, "\nFigures for %s (R6.1)\n%-6s %9s %12s %9s %13s %10s %7s %9s\n", org.MonthOf(l.clock.Now(), l.loc),
+		"ADVISOR", "CUSTOMERS", "APPOINTMENTS", "KEPT", "SATISFACTION", "COMPLAINTS", "REWORKS", "ACCURATE")
+	acc, err := l.bills.Accuracy(l.ctx, l.dealer, org.MonthOf(l.clock.Now(), l.loc))
+	if err != nil {
+		return err
+	}
 	for _, f := range figs {
-		fmt.Fprintf(out, "%-7s %9d %12d %9s %13s %10d %7d\n", f.Advisor, f.CustomersReceived, f.Appointments,
-			f.AppointmentSuccessRate.Mul(amount("100")).StringFixed(0)+"%", f.Satisfaction.StringFixed(1), f.Complaints, f.Reworks)
+		settled := "-"
+		for _, a := range acc {
+			if a.Advisor == f.Advisor && !a.None {
+				settled = a.Rate.Mul(amount("100")).StringFixed(0) + "%"
+			}
+		}
+		fmt.Fprintf(out, "%-7s %9d %12d %9s %13s %10d %7d %9s\n", f.Advisor, f.CustomersReceived, f.Appointments,
+			f.AppointmentSuccessRate.Mul(amount("100")).StringFixed(0)+"%", f.Satisfaction.StringFixed(1), f.Complaints, f.Reworks, settled)
 	}
 	return nil
 }

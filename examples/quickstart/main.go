@@ -12,6 +12,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	_ "embed"
 	"errors"
 	"flag"
 	"fmt"
@@ -23,10 +24,16 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	_ "modernc.org/sqlite"             // pure-Go SQLite driver "sqlite"
 
+	"github.com/servicelane/servicelane/billing"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
 	"github.com/servicelane/servicelane/store/sqlstore"
 )
+
+// priceBookYAML is Taipei Motors' price book, as a dealer would keep it.
+//
+//go:embed pricebook.yaml
+var priceBookYAML []byte
 
 func main() {
 	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
@@ -63,13 +70,26 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	desk, err := servicedesk.NewService(servicedesk.Config{Store: store.ServiceDesk(), Roster: svc, Clock: clock})
+	bills, err := billing.NewService(billing.Config{Store: store.Billing(), Roster: svc, Clock: clock})
+	if err != nil {
+		return err
+	}
+	// Estimates are priced with the same price book as the final bills.
+	desk, err := servicedesk.NewService(servicedesk.Config{Store: store.ServiceDesk(), Roster: svc, Clock: clock,
+		Billing: bills, Pricer: servicedesk.BookPricer{Billing: bills}})
 	if err != nil {
 		return err
 	}
 	// Each run is its own dealer, so runs against one database never collide.
 	dealer := org.DealerID(fmt.Sprintf("taipei-%d", time.Now().UnixNano()))
 	if err := seed(ctx, svc, dealer); err != nil {
+		return err
+	}
+	book, err := billing.LoadPriceBook("pricebook.yaml", priceBookYAML)
+	if err != nil {
+		return err
+	}
+	if _, err := bills.SavePriceBook(ctx, dealer, org.Admin("dms-setup"), *book, true); err != nil {
 		return err
 	}
 	if err := printRoster(ctx, svc, dealer, out); err != nil {
@@ -84,7 +104,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "\nA day of the service lane, %s\n", clock.Now().In(loc).Format("Monday 2 January 2006"))
-	return runDay(&lane{ctx: ctx, desk: desk, clock: clock, dealer: dealer, loc: loc}, out)
+	return runDay(&lane{ctx: ctx, desk: desk, bills: bills, book: book, clock: clock, dealer: dealer, loc: loc, out: out,
+		settled: map[servicedesk.WorkOrderID][]billing.Document{}}, out)
 }
 
 func open(path, dsn string) (*sql.DB, sqlstore.Dialect, string, error) {

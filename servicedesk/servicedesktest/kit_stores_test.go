@@ -15,6 +15,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/servicelane/servicelane/billing"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
 	"github.com/servicelane/servicelane/store/memstore"
@@ -65,6 +66,8 @@ func (o *over) fill() {
 }
 
 func (o *over) roster() org.Store { return o.DeskStore.Store }
+
+func (o *over) billing() billing.Store { return o.DeskStore.Billing() }
 
 func (o *over) WorkOrder(ctx context.Context, d org.DealerID, id servicedesk.WorkOrderID) (servicedesk.WorkOrder, error) {
 	return o.workOrder(ctx, d, id)

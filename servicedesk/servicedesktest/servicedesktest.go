@@ -39,6 +39,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/servicelane/servicelane/billing"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
 )
@@ -56,6 +57,10 @@ type Features struct {
 	// (for memstore, the *memstore.Store behind the view). The check
 	// EventsShareRosterTrail is skipped without it.
 	Roster func(s servicedesk.Store) org.Store
+	// Billing, when set, returns the billing.Store over s's records (for
+	// memstore, the Billing view of the *memstore.Store behind s). The
+	// check CommitWritesBillingAtomically is skipped without it.
+	Billing func(s servicedesk.Store) billing.Store
 }
 
 // Harness opens stores for the kit.
@@ -135,6 +140,7 @@ func Checks() []Check {
 		{Name: "ComplaintVersionRule", Rule: versionRule("complaint"), run: checkVersionRule(complaints)},
 		{Name: "SurveyVersionRule", Rule: versionRule("survey (work order)"), run: checkVersionRule(surveys)},
 		{Name: "CommitIsAtomic", Rule: "Commit writes every record of every kind and every event, or none of them", run: checkAtomic},
+		{Name: "CommitWritesBillingAtomically", Rule: "Commit writes Change.Billing in the same transaction as the servicedesk records, under billing.Store's version rule, its events after Change.Events: all of it lands, or (a stale billing series) none of it, work orders and events included", run: checkCommitWritesBilling},
 		{Name: "CommitOtherDealerInvalid", Rule: "Commit refuses, with ErrInvalid, a record of any kind or an event of another dealer, and writes nothing", run: checkCommitOtherDealer},
 		{Name: "TenancyIsolation", Rule: "no call for dealer A reads, lists or changes a record of dealer B, even one with the same ID", run: checkTenancy},
 

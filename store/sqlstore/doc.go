@@ -1,7 +1,8 @@
 // Package sqlstore implements servicelane's storage interfaces on
 // [database/sql], for SQLite and PostgreSQL: a [*Store] is an [org.Store],
-// and its view [Store.ServiceDesk] is a [servicedesk.Store] on the same
-// database and the same audit trail.
+// its view [Store.ServiceDesk] is a [servicedesk.Store] and its view
+// [Store.Billing] a [billing.Store], all on the same database and the same
+// audit trail.
 //
 // # Bring your own *sql.DB
 //
@@ -75,12 +76,26 @@
 // key) whatever the order of the Change, so two PostgreSQL commits never
 // deadlock on them.
 //
+// # Billing records
+//
+// Price book versions, settlements and issued documents are JSON documents
+// too, beside the columns their reads use; a numbering series is two
+// numbers. Two unique indexes back the billing rules: at most one active
+// price book per dealer (a partial index; a switch writes the old
+// version's deactivation before the new one's activation), and one
+// document per number of a series, behind the series' version. A commit
+// that would break either fails with [org.ErrConflict]. A servicedesk
+// Change carries a billing Change: [DeskStore.Commit] writes both in one
+// transaction, the billing tables after the servicedesk ones.
+//
 // # Events
 //
 // [Store.Commit] numbers a dealer's events from a per-dealer counter row
 // updated in the same transaction, so Seqs have no gaps or duplicates and
 // follow commit order: a reader that polls [Store.Events] after its last
-// Seq never skips an event committed later. [DeskStore.Commit] takes its
-// Seqs from the same counter, so a dealer has one audit trail, and
-// [DeskStore.SubjectEvents] reads one subject's events through an index.
+// Seq never skips an event committed later. [DeskStore.Commit] and
+// [BillingStore.Commit] take their Seqs from the same counter, so a dealer
+// has one audit trail (a servicedesk Change's own events come before its
+// billing events), and [DeskStore.SubjectEvents] reads one subject's
+// events through an index.
 package sqlstore

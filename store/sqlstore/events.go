@@ -9,9 +9,9 @@ import (
 	"github.com/servicelane/servicelane/org"
 )
 
-// This file holds the audit trail that org.Store and servicedesk.Store
-// share: one events table and one per-dealer Seq counter, whichever
-// interface commits.
+// This file holds the audit trail that org.Store, servicedesk.Store and
+// billing.Store share: one events table and one per-dealer Seq counter,
+// whichever interface commits.
 
 // appendEvents takes len(evs) Seqs from the dealer's counter and inserts
 // the events with them. It runs last in the transaction: on PostgreSQL the
@@ -48,8 +48,14 @@ func (s *Store) appendEvents(ctx context.Context, tx *sql.Tx, dealer org.DealerI
 // checkEvents records in ve the events a commit for dealer must refuse:
 // another dealer's, or one whose time the store cannot keep.
 func checkEvents(ve *org.ValidationError, dealer org.DealerID, evs []org.Event) {
+	checkEventsAt(ve, "events", dealer, evs)
+}
+
+// checkEventsAt is checkEvents for events found at path in the Change
+// ("billing.events").
+func checkEventsAt(ve *org.ValidationError, path string, dealer org.DealerID, evs []org.Event) {
 	for i, ev := range evs {
-		p := "events[" + strconv.Itoa(i) + "]."
+		p := path + "[" + strconv.Itoa(i) + "]."
 		checkOwner(ve, p+"dealer_id", ev.DealerID, dealer)
 		checkTime(ve, p+"at", ev.At)
 	}

@@ -1,0 +1,122 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/org"
+)
+
+var _ billing.Store = BillingStore{}
+
+// BillingStore is the [billing.Store] view of a Store: the same database,
+// and the same audit trail as the Store's other views, so events committed
+// through any of them are numbered from one per-dealer counter. Like
+// [DeskStore] it is a view because billing.Store has a Commit of its own.
+//
+// Price books, settlements and documents are stored whole as JSON
+// documents (amounts as exact decimal strings, instants in UTC to the
+// microsecond) beside the columns their reads filter on; a series is two
+// numbers.
+type BillingStore struct{ *Store }
+
+// Billing returns the billing.Store view of s.
+func (s *Store) Billing() BillingStore { return BillingStore{s} }
+
+// PriceBook returns one stored version of dealer's price book, keyed by
+// its Book.Version, or an error matching org.ErrNotFound.
+func (b BillingStore) PriceBook(ctx context.Context, dealer org.DealerID, version string) (billing.StoredPriceBook, error) {
+	pb, err := readDoc[billing.StoredPriceBook](ctx, b.Store,
+		`SELECT doc FROM price_books WHERE dealer_id = ? AND book_version = ?`, dealer, version)
+	if err != nil {
+		return billing.StoredPriceBook{}, fmt.Errorf("sqlstore: dealer %s: price book %s: %w", dealer, version, err)
+	}
+	return pb, nil
+}
+
+// ActivePriceBook returns the version of dealer's price book marked
+// Active, or an error matching org.ErrNotFound when none is. A partial
+// unique index keeps it to one.
+func (b BillingStore) ActivePriceBook(ctx context.Context, dealer org.DealerID) (billing.StoredPriceBook, error) {
+	pb, err := readDoc[billing.StoredPriceBook](ctx, b.Store,
+		`SELECT doc FROM price_books WHERE dealer_id = ? AND active`, dealer)
+	if err != nil {
+		return billing.StoredPriceBook{}, fmt.Errorf("sqlstore: dealer %s: active price book: %w", dealer, err)
+	}
+	return pb, nil
+}
+
+// Settlement returns the settlement of dealer with an idempotency key, or
+// an error matching org.ErrNotFound.
+func (b BillingStore) Settlement(ctx context.Context, dealer org.DealerID, key string) (billing.Settlement, error) {
+	st, err := readDoc[billing.Settlement](ctx, b.Store,
+		`SELECT doc FROM settlements WHERE dealer_id = ? AND key = ?`, dealer, key)
+	if err != nil {
+		return billing.Settlement{}, fmt.Errorf("sqlstore: dealer %s: settlement %s: %w", dealer, key, err)
+	}
+	return st, nil
+}
+
+// Settlements returns the settlements of dealer that q selects, ordered by
+// Key in byte order: at most q.Limit, or all when q.Limit is 0 or less.
+func (b BillingStore) Settlements(ctx context.Context, dealer org.DealerID, q billing.SettlementQuery) ([]billing.Settlement, error) {
+	sel := newSelection("settlements", dealer)
+	sel.greater("key", q.After)
+	sel.equal("advisor", string(q.Advisor))
+	sel.within(b.Store, "settled_at", q.SettledFrom, q.SettledBefore)
+	out, err := readDocs[billing.Settlement](ctx, b.Store, sel, "key", q.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: dealer %s: settlements: %w", dealer, err)
+	}
+	return out, nil
+}
+
+// Document returns one issued document of dealer, or an error matching
+// org.ErrNotFound.
+func (b BillingStore) Document(ctx context.Context, dealer org.DealerID, id billing.DocumentID) (billing.Document, error) {
+	doc, err := readDoc[billing.Document](ctx, b.Store,
+		`SELECT doc FROM documents WHERE dealer_id = ? AND id = ?`, dealer, id)
+	if err != nil {
+		return billing.Document{}, fmt.Errorf("sqlstore: dealer %s: document %s: %w", dealer, id, err)
+	}
+	return doc, nil
+}
+
+// Documents returns the documents of dealer that q selects, ordered by ID
+// in byte order: at most q.Limit, or all when q.Limit is 0 or less.
+func (b BillingStore) Documents(ctx context.Context, dealer org.DealerID, q billing.DocumentQuery) ([]billing.Document, error) {
+	sel := newSelection("documents", dealer)
+	sel.greater("id", string(q.After))
+	sel.equal("work_order", q.WorkOrder)
+	sel.equal("kind", string(q.Kind))
+	sel.within(b.Store, "issued_at", q.IssuedFrom, q.IssuedBefore)
+	out, err := readDocs[billing.Document](ctx, b.Store, sel, "id", q.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: dealer %s: documents: %w", dealer, err)
+	}
+	return out, nil
+}
+
+// Series returns a numbering series of dealer, or an error matching
+// org.ErrNotFound before its first commit.
+func (b BillingStore) Series(ctx context.Context, dealer org.DealerID, name string) (billing.Series, error) {
+	sr := billing.Series{DealerID: dealer, Name: name}
+	err := b.db.QueryRowContext(ctx, b.q(`SELECT next, version FROM series WHERE dealer_id = ? AND name = ?`),
+		dealer, name).Scan(&sr.Next, &sr.Version)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = org.ErrNotFound
+	}
+	if err != nil {
+		return billing.Series{}, fmt.Errorf("sqlstore: dealer %s: series %s: %w", dealer, name, err)
+	}
+	return sr, nil
+}
+
+// Events returns the dealer's audit events with Seq > after, as
+// [Store.Events] does: billing shares the trail of org and servicedesk.
+func (b BillingStore) Events(ctx context.Context, dealer org.DealerID, after int64, limit int) ([]org.Event, error) {
+	return b.Store.Events(ctx, dealer, after, limit)
+}
