@@ -208,6 +208,18 @@ var msgDefs = map[string]msgDef{
 	"payment.transfer":           {"", "Bank transfer", "銀行轉帳"},
 	"payment.other":              {"", "Other", "其他"},
 	"payment.deposit":            {"", "Deposit applied", "訂金抵扣"},
+	// Printed on documents (R3.4d, R3.4e).
+	"note.warranty":       {"", "Please keep this document: you will need it for enquiries and for warranty claims.", "請妥善保存本憑證，以便日後查詢及申請保固。"},
+	"note.fee_disclosure": {"code description", "Fee {code} ({description}) is charged as the price book sets it; ask your advisor how it is computed.", "規費 {code}（{description}）依價目表收取；計算方式請洽您的服務顧問。"},
+	"note.credit":         {"original", "This credit note reverses document {original} in full.", "本折讓單全額沖銷憑證 {original}。"},
+	"doc.heading":         {"kind number", "{kind} {number}", "{kind}第 {number} 號"},
+	"doc.issued":          {"date payer", "Issued {date} to {payer}", "開立日期 {date}，買受人：{payer}"},
+	"doc.work_order":      {"work_order", "Work order {work_order}", "工單 {work_order}"},
+	"doc.references":      {"original", "Corrects {original}", "沖銷 {original}"},
+	"doc.reason":          {"reason", "Reason: {reason}", "原因：{reason}"},
+	"doc.payment":         {"method", "Paid by {method}", "付款方式：{method}"},
+	"doc.change":          {"", "Change", "找零"},
+	"doc.balance":         {"", "Balance due", "尚欠金額"},
 
 	// ---- Reconciliation (R3.4b): the technician's lines against the bill.
 	// Used by the reconciliation of billing. Arguments for every kind: job,

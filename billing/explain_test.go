@@ -24,6 +24,7 @@ func explD(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 // explSamples gives a sample value for every argument name the catalogue
 // uses; a new argument must get one here.
 var explSamples = map[string]string{
+	"kind": "Invoice", "original": "INV-000001", "date": "2026-11-02", "reason": "price corrected", "method": "Cash",
 	"op": "BRK-01", "description": "replace pads", "hours": "1.5", "rate": "5%", "amount": "1800",
 	"number": "04465-0K240", "quantity": "2", "unit_price": "1200", "priced_by": "multiplier 1.6",
 	"vendor": "Glass Co", "cost": "3000", "markup": "15%", "code": "SHOP", "unit": "L",

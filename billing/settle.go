@@ -63,8 +63,20 @@ func (s *Service) Prepare(ctx context.Context, dealer org.DealerID, actor org.Ac
 	for _, p := range v.Struct(in, "") {
 		ve.Fields = append(ve.Fields, org.FieldError(p))
 	}
-	if ve.Has("key") {
-		return Prepared{}, ve
+	// Everything the input alone can show is checked first, so the caller
+	// learns every bad field at once (docs/CONVENTIONS.md).
+	if len(in.Bill.Payers) == 0 {
+		ve.Add("bill.payers", org.CodeRequired, "the bill has no payer")
+	}
+	checkBillSums(in.Bill, ve)
+	due := decimal.Zero
+	if cust, ok := in.Bill.Payer(PayCustomer); ok {
+		due = cust.Total
+	}
+	paid, change := s.checkPayments(in, due, ve)
+	s.checkKinds(in, ve)
+	if err := ve.Err(); err != nil {
+		return Prepared{}, err
 	}
 	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleAdvisor, org.RoleSupervisor); err != nil {
 		return Prepared{}, err
@@ -84,6 +96,11 @@ func (s *Service) Prepare(ctx context.Context, dealer org.DealerID, actor org.Ac
 	if err != nil {
 		return Prepared{}, err
 	}
+	if in.Bill.Currency != book.Currency || in.Bill.Scale != book.Scale || in.Bill.Inclusive != book.Tax.Inclusive {
+		ve.Add("bill", org.CodeInvalid, fmt.Sprintf("the bill's currency, scale or tax mode is not price book %s's (%s, %d places, inclusive %v)",
+			book.Version, book.Currency, book.Scale, book.Tax.Inclusive))
+		return Prepared{}, ve
+	}
 	rec, err := Reconcile(ReconcileInput{Submitted: in.Submitted, Bill: in.Bill, Book: &book, Approved: in.ApprovedJobs})
 	if err != nil {
 		return Prepared{}, err
@@ -94,18 +111,6 @@ func (s *Service) Prepare(ctx context.Context, dealer org.DealerID, actor org.Ac
 		if err != nil {
 			return Prepared{}, err
 		}
-	}
-	if len(in.Bill.Payers) == 0 {
-		ve.Add("bill.payers", org.CodeRequired, "the bill has no payer")
-	}
-	due := decimal.Zero
-	if cust, ok := in.Bill.Payer(PayCustomer); ok {
-		due = cust.Total
-	}
-	paid, change := s.checkPayments(in, due, ve)
-	s.checkKinds(in, ve)
-	if err := ve.Err(); err != nil {
-		return Prepared{}, err
 	}
 	now := org.Now(s.clock)
 	st := Settlement{DealerID: dealer, Key: in.Key, WorkOrder: in.WorkOrder, Advisor: in.Advisor, Confirmation: in.Confirmation,
@@ -205,6 +210,36 @@ func (s *Service) override(ctx context.Context, dealer org.DealerID, actor org.A
 			in.WorkOrder, n, ErrForbidden)
 	}
 	return &Override{By: actor.ID, Reason: in.OverrideReason}, nil
+}
+
+// checkBillSums: every printed total is the sum of its printed parts. A bill
+// from Price always is; a bill edited on its way here may not be, and an
+// invoice must never print a total its lines do not add up to.
+func checkBillSums(b Bill, ve *org.ValidationError) {
+	for i, p := range b.Payers {
+		sub, disc, lineTax, taxes := decimal.Zero, decimal.Zero, decimal.Zero, decimal.Zero
+		for _, l := range p.Lines {
+			sub, disc, lineTax = sub.Add(l.Amount), disc.Add(l.Discount), lineTax.Add(l.Tax)
+		}
+		for _, t := range p.Taxes {
+			taxes = taxes.Add(t.Tax)
+		}
+		total := p.Subtotal.Sub(p.Discount)
+		if !b.Inclusive {
+			total = total.Add(p.Tax)
+		}
+		at := fmt.Sprintf("bill.payers[%d]", i)
+		switch {
+		case !sub.Equal(p.Subtotal):
+			ve.Add(at+".subtotal", org.CodeInvalid, fmt.Sprintf("is %s; its lines sum to %s", p.Subtotal, sub))
+		case !disc.Equal(p.Discount):
+			ve.Add(at+".discount", org.CodeInvalid, fmt.Sprintf("is %s; its lines' discounts sum to %s", p.Discount, disc))
+		case !taxes.Equal(p.Tax) || !lineTax.Equal(p.Tax):
+			ve.Add(at+".tax", org.CodeInvalid, fmt.Sprintf("is %s; its tax lines sum to %s and its lines' taxes to %s", p.Tax, taxes, lineTax))
+		case !total.Equal(p.Total):
+			ve.Add(at+".total", org.CodeInvalid, fmt.Sprintf("is %s; its subtotal, discount and tax give %s", p.Total, total))
+		}
+	}
 }
 
 // ReconciliationError says that a bill does not match what the technician
@@ -368,6 +403,10 @@ func (s *Service) CreditNote(ctx context.Context, dealer org.DealerID, actor org
 
 func (s *Service) prepareCredit(ctx context.Context, dealer org.DealerID, actor org.Actor, in CreditInput) (Document, Change, error) {
 	if st, err := s.store.Settlement(ctx, dealer, in.Key); err == nil {
+		if st.Corrects != in.Document {
+			return Document{}, Change{}, &org.ValidationError{Op: "billing: credit note", Fields: []org.FieldError{{Path: "key",
+				Code: org.CodeDuplicate, Message: "this key was used for another settlement or credit note"}}}
+		}
 		p, err := s.existing(ctx, dealer, st)
 		if err != nil || len(p.Documents) == 0 {
 			return Document{}, Change{}, err
@@ -385,6 +424,18 @@ func (s *Service) prepareCredit(ctx context.Context, dealer org.DealerID, actor 
 	}
 	if orig.Kind == CreditNote {
 		return Document{}, Change{}, fmt.Errorf("billing: credit note: %s is a credit note itself: %w", orig.ID, ErrInvalidTransition)
+	}
+	credits, err := s.store.Documents(ctx, dealer, DocumentQuery{WorkOrder: orig.WorkOrder, Kind: CreditNote, Limit: org.MaxPage})
+	if err != nil {
+		return Document{}, Change{}, err
+	}
+	for _, c := range credits {
+		if c.References == orig.ID {
+			// A document is reversed once; the original settlement's
+			// version makes two concurrent credits conflict, so the retry
+			// lands here.
+			return Document{}, Change{}, fmt.Errorf("billing: credit note: %s is reversed already by %s: %w", orig.ID, c.ID, ErrInvalidTransition)
+		}
 	}
 	settled, err := s.store.Settlement(ctx, dealer, orig.Settlement)
 	if err != nil {

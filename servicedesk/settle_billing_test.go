@@ -1,0 +1,445 @@
+package servicedesk_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/org"
+	"github.com/servicelane/servicelane/servicedesk"
+)
+
+// sbFixture is the test dealership with billing: the Taipei price book
+// (its operations BRK-01 and OIL-01 are the fixture's labor; PAD-F and
+// OIL-5W30 are priced at the estimate's unit prices) saved and active, and
+// a desk that settles through billing.
+type sbFixture struct {
+	*fixture
+	bills *billing.Service
+	book  billing.PriceBook
+}
+
+func newSBFixture(t testing.TB) *sbFixture {
+	t.Helper()
+	f := newFixture(t, servicedesk.Options{})
+	bills, err := billing.NewService(billing.Config{Store: f.store.Billing(), Roster: f.roster, Clock: f.clock, IDs: org.SequentialIDs("bl")})
+	require.NoError(t, err)
+	book, err := billing.LoadPriceBookFile("../billing/testdata/pricebooks/taipei.yaml")
+	require.NoError(t, err)
+	_, err = bills.SavePriceBook(f.ctx, dealer, sup, *book, true)
+	require.NoError(t, err)
+	desk, err := servicedesk.NewService(servicedesk.Config{Store: f.store.ServiceDesk(), Roster: f.roster, Clock: f.clock,
+		IDs: org.SequentialIDs("sb"), Billing: bills})
+	require.NoError(t, err)
+	f.desk = desk
+	return &sbFixture{fixture: f, bills: bills, book: *book}
+}
+
+// toRepaired drives a new order through the fixture's estimate (j1 brakes,
+// j2 oil), the customer's decision, a booking of wu on day, and the
+// approved jobs done.
+func (f *sbFixture) toRepaired(t testing.TB, id servicedesk.WorkOrderID, day int, approved, declined []string) servicedesk.WorkOrder {
+	t.Helper()
+	ctx, ref := f.ctx, servicedesk.Ref{ID: id}
+	f.toEstimate(t, id)
+	_, err := f.desk.Approve(ctx, dealer, chen, ref, servicedesk.Consent{Approved: approved, Declined: declined, By: "Mr. Kao", Method: servicedesk.ApprovalSignature})
+	require.NoError(t, err)
+	_, err = f.desk.Book(ctx, dealer, chen, ref, servicedesk.BookingInput{Technician: "wu", Start: at(day, 10, 0), End: at(day, 12, 0)})
+	require.NoError(t, err)
+	_, err = f.desk.Start(ctx, dealer, wu, ref)
+	require.NoError(t, err)
+	for _, j := range approved {
+		_, err = f.desk.CompleteJob(ctx, dealer, wu, ref, servicedesk.JobRef{Job: j})
+		require.NoError(t, err)
+	}
+	w, err := f.desk.CompleteRepair(ctx, dealer, wu, ref)
+	require.NoError(t, err)
+	require.Equal(t, servicedesk.StateRepaired, w.State)
+	return w
+}
+
+// toReady drives a new order on to ready_for_pickup: a passed final
+// inspection and the customer told (R3.3c, R3.3d).
+func (f *sbFixture) toReady(t testing.TB, id servicedesk.WorkOrderID, day int, approved, declined []string) servicedesk.WorkOrder {
+	t.Helper()
+	ctx, ref := f.ctx, servicedesk.Ref{ID: id}
+	f.toRepaired(t, id, day, approved, declined)
+	_, err := f.desk.Inspect(ctx, dealer, chen, ref, servicedesk.InspectionInput{Items: []servicedesk.InspectionCheck{{Item: "brake test", Passed: true}}})
+	require.NoError(t, err)
+	w, err := f.desk.NotifyReady(ctx, dealer, chen, ref, servicedesk.ReadyInput{Explanation: "work done as approved"})
+	require.NoError(t, err)
+	require.Equal(t, servicedesk.StateReady, w.State)
+	return w
+}
+
+// sbSubmitted is the technician's report (R3.4a): every line of every
+// done job, as estimated.
+func sbSubmitted(w *servicedesk.WorkOrder, payTypes map[string]billing.PayType) []billing.WorkLine {
+	var out []billing.WorkLine
+	for _, j := range w.Jobs {
+		if j.Status != servicedesk.JobDone {
+			continue
+		}
+		pt := billing.PayCustomer
+		if p, ok := payTypes[j.ID]; ok {
+			pt = p
+		}
+		for _, l := range j.Lines {
+			out = append(out, billing.WorkLine{Job: j.ID, Kind: billing.Kind(l.Kind), Code: l.Code, PayType: pt, Quantity: l.Quantity})
+		}
+	}
+	return out
+}
+
+// settleInput bills a ready order's done jobs with the active book, and
+// pays the customer's part in cash.
+func (f *sbFixture) settleInput(t testing.TB, key string, w *servicedesk.WorkOrder, payTypes map[string]billing.PayType) billing.SettleInput {
+	t.Helper()
+	bill, err := billing.Price(&f.book, servicedesk.BillingOrder(w, payTypes, false))
+	require.NoError(t, err)
+	return f.settleBill(t, key, w, payTypes, bill)
+}
+
+func (f *sbFixture) settleBill(t testing.TB, key string, w *servicedesk.WorkOrder, payTypes map[string]billing.PayType, bill billing.Bill) billing.SettleInput {
+	t.Helper()
+	in := billing.SettleInput{Key: key, Bill: bill, Submitted: sbSubmitted(w, payTypes),
+		Confirmation: billing.Confirmation{By: "Mr. Kao", Method: "signature"}}
+	if cust, ok := bill.Payer(billing.PayCustomer); ok {
+		in.Payments = []billing.Payment{{Method: billing.PayCash, Amount: cust.Total}}
+	}
+	return in
+}
+
+// sbState is what a refused SettleBill must leave as it was.
+type sbState struct {
+	Order     servicedesk.WorkOrder
+	Documents []billing.DocumentID
+	Events    int
+}
+
+func (f *sbFixture) snap(t testing.TB, id servicedesk.WorkOrderID) sbState {
+	t.Helper()
+	w, err := f.desk.WorkOrder(f.ctx, dealer, id)
+	require.NoError(t, err)
+	docs, err := f.store.Billing().Documents(f.ctx, dealer, billing.DocumentQuery{Limit: org.MaxPage})
+	require.NoError(t, err)
+	evs, err := f.store.Events(f.ctx, dealer, 0, org.MaxPage)
+	require.NoError(t, err)
+	s := sbState{Order: w, Events: len(evs)}
+	for _, d := range docs {
+		s.Documents = append(s.Documents, d.ID)
+	}
+	return s
+}
+
+func sbIDs(docs []billing.Document) []billing.DocumentID {
+	out := make([]billing.DocumentID, len(docs))
+	for i, d := range docs {
+		out[i] = d.ID
+	}
+	return out
+}
+
+func sbBlockers(t testing.TB, err error) []string {
+	t.Helper()
+	var te *servicedesk.TransitionError
+	require.ErrorAs(t, err, &te)
+	out := make([]string, 0, len(te.Blockers))
+	for _, b := range te.Blockers {
+		out = append(out, b.Guard)
+	}
+	return out
+}
+
+// TestSettleBill_R3_4d_one_commit: the order moves to settled and its
+// documents are issued in one commit, with one audit trail.
+func TestSettleBill_R3_4d_one_commit(t *testing.T) {
+	f := newSBFixture(t)
+	ctx := f.ctx
+	w := f.toReady(t, "wo1", 2, []string{"j1", "j2"}, nil)
+	assert.True(t, dec("6130").Equal(w.ApprovedTotal()))
+	warranty := map[string]billing.PayType{"j2": billing.PayWarranty}
+	in := f.settleInput(t, "settle-wo1", &w, warranty)
+	in.Payments = []billing.Payment{{Method: billing.PayCash, Amount: dec("4500")}}
+	before := f.snap(t, "wo1")
+
+	got, docs, err := f.desk.SettleBill(ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, in)
+	require.NoError(t, err)
+
+	assert.Equal(t, servicedesk.StateSettled, got.State)
+	assert.Equal(t, "INV-000001,INV-000002", got.Settlement, "the order lists its documents")
+	assert.True(t, in.Bill.Total().Equal(got.SettledTotal), "settled %s", got.SettledTotal)
+	assert.Equal(t, "6084", got.SettledTotal.String(), "customer 1800+2450+54 shop supplies, warranty 500+1280")
+	assert.True(t, f.clock.Now().Equal(got.SettledAt))
+	require.Len(t, docs, 2)
+	assert.Equal(t, []billing.DocumentID{"INV-000001", "INV-000002"}, sbIDs(docs))
+	assert.Equal(t, billing.PayCustomer, docs[0].PayType)
+	assert.Equal(t, "4304", docs[0].Total.String())
+	assert.Equal(t, billing.PayWarranty, docs[1].PayType)
+	assert.Equal(t, "1780", docs[1].Total.String())
+	for _, d := range docs {
+		assert.Equal(t, "wo1", d.WorkOrder, "the order's ID, filled in by SettleBill")
+		assert.Equal(t, "note.warranty", d.Notes[0].Key, "R3.4e")
+		stored, err := f.bills.Document(ctx, dealer, d.ID)
+		require.NoError(t, err, "the billing store has %s", d.ID)
+		assert.True(t, d.Total.Equal(stored.Total))
+	}
+	st, err := f.bills.Settlement(ctx, dealer, "settle-wo1")
+	require.NoError(t, err)
+	assert.Equal(t, org.EmployeeID("chen"), st.Advisor, "the order's advisor, filled in by SettleBill")
+	assert.Equal(t, "wo1", st.WorkOrder)
+	assert.Equal(t, "196", st.Change.String())
+
+	stored, err := f.desk.WorkOrder(ctx, dealer, "wo1")
+	require.NoError(t, err)
+	assert.Equal(t, servicedesk.StateSettled, stored.State)
+	assert.Equal(t, got.Settlement, stored.Settlement)
+	assert.Equal(t, before.Order.Version+1, stored.Version)
+
+	// The order's timeline ends with the settle event; the billing events
+	// follow it in the same commit, in the dealer's one audit trail.
+	tl, err := f.desk.Timeline(ctx, dealer, "wo1")
+	require.NoError(t, err)
+	settle := tl[len(tl)-1]
+	assert.Equal(t, "workorder.settle", settle.Type)
+	var data struct {
+		From  string `json:"from"`
+		To    string `json:"to"`
+		Input struct {
+			Key       string   `json:"key"`
+			Documents []string `json:"documents"`
+		} `json:"input"`
+	}
+	require.NoError(t, json.Unmarshal(settle.Data, &data))
+	assert.Equal(t, "ready_for_pickup", data.From)
+	assert.Equal(t, "settled", data.To)
+	assert.Equal(t, "settle-wo1", data.Input.Key)
+	assert.Equal(t, []string{"INV-000001", "INV-000002"}, data.Input.Documents)
+
+	evs, err := f.store.Events(ctx, dealer, settle.Seq-1, org.MaxPage)
+	require.NoError(t, err)
+	var trail []string
+	for i, ev := range evs {
+		assert.Equal(t, settle.Seq+int64(i), ev.Seq)
+		assert.Equal(t, chen, ev.Actor)
+		trail = append(trail, ev.Type+" "+ev.Subject)
+	}
+	assert.Equal(t, []string{"workorder.settle workorder/wo1", "settlement.settled settlement/settle-wo1",
+		"document.issued document/INV-000001", "document.issued document/INV-000002"}, trail)
+	assert.Equal(t, before.Events+4, f.snap(t, "wo1").Events, "one commit wrote these four events and no other")
+}
+
+// TestSettleBill_refusals: a refused settlement leaves the order as it
+// was and issues nothing.
+func TestSettleBill_refusals(t *testing.T) {
+	extraPart := func(t testing.TB, f *sbFixture, w *servicedesk.WorkOrder) billing.SettleInput {
+		// Rear rotors billed on the approved brake job: the technician
+		// reports them, so the bill reconciles (R3.4b), but NT$3,600 more
+		// than the estimate of 6,130 is beyond the book's 10% / NT$2,000.
+		o := servicedesk.BillingOrder(w, nil, false)
+		o.Jobs[0].Parts = append(o.Jobs[0].Parts, billing.PartItem{Number: "ROT-R", Description: "rear rotors", Quantity: dec("2"), Sell: dec("1800")})
+		bill, err := billing.Price(&f.book, o)
+		require.NoError(t, err)
+		in := f.settleBill(t, "settle-"+string(w.ID), w, nil, bill)
+		in.Submitted = append(in.Submitted, billing.WorkLine{Job: "j1", Kind: billing.KindPart, Code: "ROT-R", PayType: billing.PayCustomer, Quantity: dec("2")})
+		return in
+	}
+	cases := []struct {
+		name     string
+		state    servicedesk.State // repaired, in_progress (failed inspection) or ready
+		by       org.Actor
+		input    func(t testing.TB, f *sbFixture, w *servicedesk.WorkOrder) billing.SettleInput
+		blockers []string // a TransitionError's guards
+		is       error
+	}{
+		{name: "R3.3c_no_settlement_before_the_final_inspection", state: servicedesk.StateRepaired, by: chen,
+			blockers: []string{"state"}, is: servicedesk.ErrInvalidTransition},
+		{name: "R3.3c_no_settlement_after_a_failed_inspection", state: servicedesk.StateInProgress, by: chen,
+			blockers: []string{"state"}, is: servicedesk.ErrInvalidTransition},
+		{name: "R3.4_overrun_needs_reapproval", state: servicedesk.StateReady, by: chen, input: extraPart,
+			blockers: []string{"R3.4_overrun_needs_reapproval"}, is: servicedesk.ErrInvalidTransition},
+		{name: "R2.3_technician_may_not_settle", state: servicedesk.StateReady, by: wu,
+			blockers: []string{"role"}, is: servicedesk.ErrForbidden},
+		{name: "R3.4b_bill_not_matching_the_technicians_lines", state: servicedesk.StateReady, by: chen,
+			input: func(t testing.TB, f *sbFixture, w *servicedesk.WorkOrder) billing.SettleInput {
+				in := f.settleInput(t, "settle-"+string(w.ID), w, nil)
+				in.Submitted[3].Quantity = dec("5") // five litres of oil reported, four billed
+				return in
+			}, is: servicedesk.ErrInvalidTransition},
+		{name: "R3.4d_short_payment", state: servicedesk.StateReady, by: chen,
+			input: func(t testing.TB, f *sbFixture, w *servicedesk.WorkOrder) billing.SettleInput {
+				in := f.settleInput(t, "settle-"+string(w.ID), w, nil)
+				in.Payments[0].Amount = dec("100")
+				return in
+			}, is: servicedesk.ErrInvalid},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newSBFixture(t)
+			var w servicedesk.WorkOrder
+			switch c.state {
+			case servicedesk.StateRepaired:
+				w = f.toRepaired(t, "wo1", 2, []string{"j1", "j2"}, nil)
+			case servicedesk.StateInProgress:
+				f.toRepaired(t, "wo1", 2, []string{"j1", "j2"}, nil)
+				var err error
+				w, err = f.desk.Inspect(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, servicedesk.InspectionInput{Items: []servicedesk.InspectionCheck{{Item: "brake test", Passed: false, Note: "pedal soft"}}})
+				require.NoError(t, err)
+				require.Equal(t, servicedesk.StateInProgress, w.State)
+			default:
+				w = f.toReady(t, "wo1", 2, []string{"j1", "j2"}, nil)
+			}
+			for _, j := range w.Jobs {
+				require.Equal(t, servicedesk.JobDone, j.Status, "both jobs are done in every state these cases reach")
+			}
+			var in billing.SettleInput
+			if c.input != nil {
+				in = c.input(t, f, &w)
+			} else {
+				in = f.settleInput(t, "settle-wo1", &w, nil)
+			}
+			before := f.snap(t, "wo1")
+
+			got, docs, err := f.desk.SettleBill(f.ctx, dealer, c.by, servicedesk.Ref{ID: "wo1"}, in)
+			require.Error(t, err)
+			require.ErrorIs(t, err, c.is)
+			if c.blockers != nil {
+				assert.Equal(t, c.blockers, sbBlockers(t, err))
+			}
+			assert.Empty(t, docs)
+			assert.Empty(t, got.ID)
+			assert.Equal(t, before, f.snap(t, "wo1"), "no document, no event, the order unchanged")
+			_, err = f.bills.Settlement(f.ctx, dealer, in.Key)
+			require.ErrorIs(t, err, billing.ErrNotFound)
+		})
+	}
+}
+
+// TestSettleBill_R3_4_within_the_overrun_policy: the book's shop supplies
+// (3% of labor) take the bill NT$72 above the estimate, within the
+// policy: the order settles without asking the customer again.
+func TestSettleBill_R3_4_within_the_overrun_policy(t *testing.T) {
+	f := newSBFixture(t)
+	w := f.toReady(t, "wo1", 2, []string{"j1", "j2"}, nil)
+	in := f.settleInput(t, "settle-wo1", &w, nil)
+	assert.Equal(t, "6202", in.Bill.Total().String())
+	got, docs, err := f.desk.SettleBill(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, in)
+	require.NoError(t, err)
+	assert.Equal(t, servicedesk.StateSettled, got.State)
+	assert.Equal(t, []billing.DocumentID{"INV-000001"}, sbIDs(docs))
+}
+
+// TestSettleBill_R3_4d_idempotent: the same key again returns the same
+// documents, though the order is settled by then.
+func TestSettleBill_R3_4d_idempotent(t *testing.T) {
+	f := newSBFixture(t)
+	ctx := f.ctx
+	w := f.toReady(t, "wo1", 2, []string{"j1", "j2"}, nil)
+	in := f.settleInput(t, "settle-wo1", &w, nil)
+	first, docs, err := f.desk.SettleBill(ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, in)
+	require.NoError(t, err)
+	after := f.snap(t, "wo1")
+
+	t.Run("R3.4d_same_key_same_documents", func(t *testing.T) {
+		again, docs2, err := f.desk.SettleBill(ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, in)
+		require.NoError(t, err, "the order is settled already, yet the retry is no error")
+		assert.Equal(t, sbIDs(docs), sbIDs(docs2))
+		assert.Equal(t, first.Version, again.Version)
+		assert.Equal(t, servicedesk.StateSettled, again.State)
+		assert.Equal(t, after, f.snap(t, "wo1"), "nothing new is written")
+	})
+	t.Run("R3.4d_same_key_by_another_advisor", func(t *testing.T) {
+		_, docs2, err := f.desk.SettleBill(ctx, dealer, wang, servicedesk.Ref{ID: "wo1"}, in)
+		require.NoError(t, err)
+		assert.Equal(t, sbIDs(docs), sbIDs(docs2))
+		assert.Equal(t, after, f.snap(t, "wo1"))
+	})
+	t.Run("R3.4d_other_key_on_a_settled_order_refused", func(t *testing.T) {
+		other := in
+		other.Key = "settle-wo1-again"
+		_, docs2, err := f.desk.SettleBill(ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, other)
+		require.ErrorIs(t, err, servicedesk.ErrInvalidTransition)
+		assert.Equal(t, []string{"state"}, sbBlockers(t, err))
+		assert.Empty(t, docs2)
+		assert.Equal(t, after, f.snap(t, "wo1"), "an order is settled once")
+	})
+	t.Run("R3.4d_key_of_another_order_refused", func(t *testing.T) {
+		// wo2 is ready; its advisor reuses wo1's key by mistake. SettleBill
+		// must not report wo2 settled with wo1's invoice.
+		w2 := f.toReady(t, "wo2", 3, []string{"j1", "j2"}, nil)
+		in2 := f.settleInput(t, "settle-wo1", &w2, nil)
+		before := f.snap(t, "wo2")
+		got, docs2, err := f.desk.SettleBill(ctx, dealer, chen, servicedesk.Ref{ID: "wo2"}, in2)
+		for _, d := range docs2 {
+			assert.Equal(t, "wo2", d.WorkOrder, "%s returned for wo2 is %s's", d.ID, d.WorkOrder)
+		}
+		require.Error(t, err, "wo2 returned as %s with documents %v of another order", got.State, sbIDs(docs2))
+		fe, ok := org.FieldErrorOf(err, "key")
+		require.True(t, ok, "%v names the key", err)
+		assert.Equal(t, org.CodeDuplicate, fe.Code)
+		assert.Equal(t, before, f.snap(t, "wo2"))
+	})
+}
+
+// TestSettleBill_R3_2c_declined_jobs_never_billed: a job the customer
+// declined is not on the billing order, nor on any document; a bill that
+// carries it anyway is refused.
+func TestSettleBill_R3_2c_declined_jobs_never_billed(t *testing.T) {
+	f := newSBFixture(t)
+	ctx := f.ctx
+	w := f.toReady(t, "wo1", 2, []string{"j1"}, []string{"j2"})
+	j2, ok := w.Job("j2")
+	require.True(t, ok)
+	require.Equal(t, servicedesk.JobDeclined, j2.Status)
+
+	o := servicedesk.BillingOrder(&w, nil, false)
+	require.Len(t, o.Jobs, 1)
+	assert.Equal(t, "j1", o.Jobs[0].ID, "BillingOrder skips the declined job")
+	all := servicedesk.BillingOrder(&w, nil, true)
+	assert.Len(t, all.Jobs, 2, "an estimate prices every job")
+
+	t.Run("R3.2c_bill_with_a_declined_job_refused", func(t *testing.T) {
+		bill, err := billing.Price(&f.book, all)
+		require.NoError(t, err)
+		in := f.settleBill(t, "settle-wo1-all", &w, nil, bill)
+		before := f.snap(t, "wo1")
+		_, _, err = f.desk.SettleBill(ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, in)
+		var re *billing.ReconciliationError
+		require.ErrorAs(t, err, &re)
+		require.ErrorIs(t, err, servicedesk.ErrInvalidTransition)
+		kinds := map[billing.DiffKind]int{}
+		for _, d := range re.Reconciliation.Differences {
+			assert.Equal(t, "j2", d.Job)
+			kinds[d.Kind]++
+		}
+		assert.Equal(t, map[billing.DiffKind]int{billing.DiffNotPerformed: 2, billing.DiffNotApproved: 2}, kinds)
+		assert.Equal(t, before, f.snap(t, "wo1"))
+	})
+	t.Run("R3.2c_documents_carry_only_approved_work", func(t *testing.T) {
+		in := f.settleInput(t, "settle-wo1", &w, nil)
+		got, docs, err := f.desk.SettleBill(ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, in)
+		require.NoError(t, err)
+		assert.Equal(t, servicedesk.StateSettled, got.State)
+		require.Len(t, docs, 1)
+		var codes []string
+		for _, l := range docs[0].Bill.Lines {
+			assert.NotEqual(t, "j2", l.Job)
+			codes = append(codes, l.Code)
+		}
+		assert.Equal(t, []string{"BRK-01", "PAD-F", "SHOP"}, codes)
+		assert.Equal(t, "4304", docs[0].Total.String())
+		assert.False(t, strings.Contains(got.Settlement, ","), "one payer, one document")
+	})
+}
+
+// TestSettleBill_needs_billing: a desk without Config.Billing cannot
+// settle through billing.
+func TestSettleBill_needs_billing(t *testing.T) {
+	f := newFixture(t, servicedesk.Options{})
+	_, _, err := f.desk.SettleBill(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, billing.SettleInput{Key: "k"})
+	require.ErrorIs(t, err, servicedesk.ErrInvalid)
+}
