@@ -220,3 +220,40 @@ func WorkLines(w *WorkOrder, payTypes map[string]billing.PayType) []billing.Work
 	}
 	return out
 }
+
+// OverrunConsent is the customer's acceptance of a final bill above the
+// approved estimate, with the same evidence as any approval.
+type OverrunConsent struct {
+	// Total is the final amount the customer accepts (before tax when the
+	// book's prices exclude it), as SettleBill compares it.
+	Total    decimal.Decimal `json:"total"`
+	By       string          `json:"by" validate:"notblank,max=200"`
+	Method   ApprovalMethod  `json:"method" validate:"oneof=in_person phone sms email signature"`
+	Evidence string          `json:"evidence" validate:"max=500"`
+}
+
+// ApproveOverrun records that the customer accepts a final bill above the
+// approved estimate (R3.4: never a silent overrun). It is the re-approval
+// SettleBill asks for: the accepted excess joins the approved total, and
+// the approval is kept with its evidence like every other consent.
+func (s *Service) ApproveOverrun(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in OverrunConsent) (WorkOrder, error) {
+	ve := shape("record overrun approval", in)
+	if !in.Total.IsPositive() {
+		ve.Add("total", org.CodeRange, "must be above zero")
+	}
+	if err := ve.Err(); err != nil {
+		return WorkOrder{}, err
+	}
+	return s.run(ctx, dealer, actor, step{cmd: CmdApproveOverrun, id: ref.ID, expected: ref.ExpectedVersion, input: in,
+		apply: func(_ context.Context, w *WorkOrder, _ Transition, now time.Time, ve *org.ValidationError, _ *Change) error {
+			excess := in.Total.Sub(w.ApprovedTotal())
+			if !excess.IsPositive() {
+				ve.Add("total", org.CodeRange, fmt.Sprintf("the approved total is %s already; nothing to accept", w.ApprovedTotal()))
+				return nil
+			}
+			w.ApprovedOverrun = w.ApprovedOverrun.Add(excess)
+			w.Approvals = append(w.Approvals, Approval{Supplement: -1, ApprovedBy: in.By, Method: in.Method, Evidence: in.Evidence,
+				Total: excess, NewTotal: w.ApprovedTotal(), RecordedBy: actor.ID, At: now})
+			return nil
+		}})
+}

@@ -67,6 +67,7 @@ const (
 	CmdCompleteRepair    Command = "complete_repair"            // R3.3c
 	CmdInspect           Command = "final_inspection"           // R3.3c
 	CmdNotifyReady       Command = "notify_ready"               // R3.3d
+	CmdApproveOverrun    Command = "record_overrun_approval"    // R3.4: the customer accepts a bill above the estimate
 	CmdSettle            Command = "settle"                     // R3.4
 	CmdDeliver           Command = "deliver"                    // R3.4e
 	CmdClose             Command = "close"
@@ -204,6 +205,7 @@ var table = []Transition{
 	{Command: CmdCompleteRepair, From: []State{StateInProgress}, To: []State{StateRepaired}, Roles: []org.Role{org.RoleTechnician, org.RoleSupervisor}, Guards: []Guard{guardNoPendingSupplement, guardJobsDone}},
 	{Command: CmdInspect, From: []State{StateRepaired}, To: []State{StatePassed, StateInProgress}, Roles: advisors},
 	{Command: CmdNotifyReady, From: []State{StatePassed}, To: []State{StateReady}, Roles: advisors, Guards: []Guard{guardInspectionPassed}},
+	{Command: CmdApproveOverrun, From: []State{StateReady}, To: nil, Roles: advisors},
 	{Command: CmdSettle, From: []State{StateReady}, To: []State{StateSettled}, Roles: advisors, Guards: []Guard{guardInspectionPassed}},
 	{Command: CmdDeliver, From: []State{StateSettled}, To: []State{StateDelivered}, Roles: advisors, Guards: []Guard{guardInspectionPassed}},
 	{Command: CmdClose, From: []State{StateDelivered}, To: []State{StateClosed}, Roles: advisors},

@@ -22,7 +22,7 @@ import (
 var allCommands = []Command{
 	CmdReceive, CmdRecordCondition, CmdAcknowledge, CmdDiagnose, CmdEstimate, CmdApprove, CmdBook, CmdReschedule,
 	CmdNoShow, CmdStart, CmdNote, CmdPause, CmdResume, CmdProposeSupplement, CmdDecideSupplement, CmdCompleteJob,
-	CmdCompleteRepair, CmdInspect, CmdNotifyReady, CmdSettle, CmdDeliver, CmdClose, CmdCancel,
+	CmdCompleteRepair, CmdInspect, CmdNotifyReady, CmdApproveOverrun, CmdSettle, CmdDeliver, CmdClose, CmdCancel,
 }
 
 // machineActors gives one actor per role, plus the admin (the host, in no
@@ -360,8 +360,8 @@ func TestPermitted_spec(t *testing.T) {
 		"repaired_after_rework":            {adv: {CmdInspect, CmdNote}, sup: {CmdInspect, CmdNote, CmdCancel}, tech: note},
 		"passed":                           with(same(CmdNotifyReady, CmdNote), tech, note...),
 		"passed_last_inspection_failed":    with(same(CmdNote), tech, note...),
-		"ready_for_pickup":                 with(same(CmdSettle, CmdNote), tech, note...),
-		"ready_for_pickup_never_inspected": with(same(CmdNote), tech, note...),
+		"ready_for_pickup":                 with(same(CmdApproveOverrun, CmdSettle, CmdNote), tech, note...),
+		"ready_for_pickup_never_inspected": with(same(CmdApproveOverrun, CmdNote), tech, note...),
 		"settled":                          with(same(CmdDeliver, CmdNote), tech, note...),
 		"settled_last_inspection_failed":   with(same(CmdNote), tech, note...),
 		"delivered":                        with(same(CmdClose, CmdNote), tech, note...),

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -442,4 +443,44 @@ func TestSettleBill_needs_billing(t *testing.T) {
 	f := newFixture(t, servicedesk.Options{})
 	_, _, err := f.desk.SettleBill(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, billing.SettleInput{Key: "k"})
 	require.ErrorIs(t, err, servicedesk.ErrInvalid)
+}
+
+// TestSettleBill_R3_4_overrun_reapproved: a bill beyond the overrun policy
+// is refused; once the customer accepts the new total (with evidence), the
+// same bill settles. Never a silent overrun.
+func TestSettleBill_R3_4_overrun_reapproved(t *testing.T) {
+	f := newSBFixture(t)
+	w := f.toReady(t, "wo1", 2, []string{"j1", "j2"}, nil)
+	o := servicedesk.BillingOrder(&w, nil, false)
+	o.Jobs[0].Parts = append(o.Jobs[0].Parts, billing.PartItem{Number: "ROT-R", Description: "rear rotors", Quantity: dec("2"), Sell: dec("1800")})
+	bill, err := billing.Price(&f.book, o)
+	require.NoError(t, err)
+	in := f.settleBill(t, "settle-wo1", &w, nil, bill)
+	in.Submitted = append(in.Submitted, billing.WorkLine{Job: "j1", Kind: billing.KindPart, Code: "ROT-R", PayType: billing.PayCustomer, Quantity: dec("2")})
+	ref := servicedesk.Ref{ID: "wo1"}
+
+	_, _, err = f.desk.SettleBill(f.ctx, dealer, chen, ref, in)
+	require.ErrorIs(t, err, servicedesk.ErrInvalidTransition)
+	assert.Equal(t, []string{"R3.4_overrun_needs_reapproval"}, sbBlockers(t, err))
+
+	// Accepting less than is approved already is no consent at all.
+	_, err = f.desk.ApproveOverrun(f.ctx, dealer, chen, ref, servicedesk.OverrunConsent{Total: dec("100"), By: "Mr. Kao", Method: servicedesk.ApprovalPhone})
+	require.ErrorIs(t, err, servicedesk.ErrInvalid)
+
+	final := decimal.Zero
+	for _, p := range bill.Payers {
+		final = final.Add(p.Subtotal.Sub(p.Discount))
+	}
+	got, err := f.desk.ApproveOverrun(f.ctx, dealer, chen, ref, servicedesk.OverrunConsent{Total: final, By: "Mr. Kao",
+		Method: servicedesk.ApprovalPhone, Evidence: "call 15:02"})
+	require.NoError(t, err)
+	assert.True(t, got.ApprovedTotal().Equal(final), "approved %s, final %s", got.ApprovedTotal(), final)
+	last := got.Approvals[len(got.Approvals)-1]
+	assert.Equal(t, "Mr. Kao", last.ApprovedBy)
+	assert.True(t, last.NewTotal.Equal(final))
+
+	settled, docs, err := f.desk.SettleBill(f.ctx, dealer, chen, ref, in)
+	require.NoError(t, err)
+	assert.Equal(t, servicedesk.StateSettled, settled.State)
+	assert.Len(t, docs, 1)
 }

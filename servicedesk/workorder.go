@@ -253,6 +253,9 @@ type WorkOrder struct {
 	Reworks     int       `json:"reworks"`
 	Explanation string    `json:"explanation,omitempty"`
 	ReadyAt     time.Time `json:"ready_at,omitzero"`
+	// ApprovedOverrun is what the customer accepted above the approved jobs
+	// when the final bill came out higher (R3.4; [Service.ApproveOverrun]).
+	ApprovedOverrun decimal.Decimal `json:"approved_overrun"`
 	// Settlement is the billing document that settled the order (R3.4).
 	Settlement   string          `json:"settlement,omitempty"`
 	SettledTotal decimal.Decimal `json:"settled_total"`
@@ -308,10 +311,10 @@ func (w *WorkOrder) Job(id string) (*Job, bool) {
 	return nil, false
 }
 
-// ApprovedTotal is the sum of the approved and done jobs: what the customer
-// agreed to pay.
+// ApprovedTotal is the sum of the approved and done jobs, plus any excess
+// the customer accepted at settlement: what the customer agreed to pay.
 func (w *WorkOrder) ApprovedTotal() decimal.Decimal {
-	sum := decimal.Zero
+	sum := w.ApprovedOverrun
 	for _, j := range w.Jobs {
 		if j.Status == JobApproved || j.Status == JobDone {
 			sum = sum.Add(j.Total)
