@@ -126,6 +126,7 @@ func diffWorkOrder(got, want servicedesk.WorkOrder) error {
 	d.instant("ready_at", got.ReadyAt, want.ReadyAt)
 	eq(d, "settlement", got.Settlement, want.Settlement)
 	d.amount("settled_total", got.SettledTotal, want.SettledTotal)
+	d.amount("approved_overrun", got.ApprovedOverrun, want.ApprovedOverrun)
 	d.instant("settled_at", got.SettledAt, want.SettledAt)
 	d.instant("delivered_at", got.DeliveredAt, want.DeliveredAt)
 	eq(d, "cancel_reason", got.CancelReason, want.CancelReason)
