@@ -1,0 +1,23 @@
+// Package appraisal scores the monthly appraisal of rule R6: a weighted KPI
+// score from self, supervisor, customer and peer ratings (R6.3) and from
+// measured business figures (R6.1), with grades, the bonus that follows
+// the score (R6.4), and a breakdown that shows how every score was made
+// (R1.3: the same inputs always give the same score).
+//
+// # Plans
+//
+// A [Plan] is a dealer's configuration: KPIs whose weights sum to 100, each
+// fed by sources with their own weights; rating scales per source, curves
+// that turn measured figures into points, grade bands, and the bonus table.
+// [DefaultPlan] ships the five KPI areas of R6.1.
+//
+// # Scoring
+//
+// [Score] is pure and exact: decimals throughout, 16 digits of working
+// precision, one half-up rounding to the plan's places at the end. A
+// source without input is never counted as zero: it is dropped and the
+// others' weights shared out, or the KPI is marked incomplete, as the plan
+// says, and the result says which happened. Peer ratings count only from
+// the plan's minimum number of raters, optionally without the highest and
+// lowest; the result never shows who rated what.
+package appraisal
