@@ -30,6 +30,7 @@ type tenant struct {
 	seq       int64
 	desk      *desk
 	ledger    *ledger
+	review    *review
 }
 
 // appendEvents assigns the next Seqs and keeps copies.
