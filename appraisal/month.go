@@ -100,10 +100,11 @@ func (s *Service) rankAndHistory(ctx context.Context, dealer org.DealerID, m org
 			return err
 		}
 		var months []MonthResult
+		// A month with nothing to score has no grade: it is no fail.
 		for _, h := range hist {
-			months = append(months, MonthResult{Month: h.Month, Pass: h.Final.Pass})
+			months = append(months, MonthResult{Month: h.Month, Pass: h.Final.Pass || h.Final.Grade == ""})
 		}
-		months = append(months, MonthResult{Month: m, Pass: as[i].Final.Pass})
+		months = append(months, MonthResult{Month: m, Pass: as[i].Final.Pass || as[i].Final.Grade == ""})
 		as[i].ConsecutiveFails = ConsecutiveFails(months)
 	}
 	return nil

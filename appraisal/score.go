@@ -2,6 +2,7 @@ package appraisal
 
 import (
 	"fmt"
+	"math/big"
 	"slices"
 
 	"github.com/shopspring/decimal"
@@ -117,8 +118,10 @@ func Score(plan *Plan, in Inputs) (Result, error) {
 	}
 	res := Result{Employee: in.Employee, PlanVersion: plan.Version}
 	var counted []int
+	var exacts []*big.Rat
 	for _, k := range plan.KPIs {
-		kr := scoreKPI(plan, k, in)
+		kr, ex := scoreKPI(plan, k, in)
+		exacts = append(exacts, ex)
 		res.KPIs = append(res.KPIs, kr)
 		if !kr.Incomplete {
 			counted = append(counted, len(res.KPIs)-1)
@@ -129,36 +132,40 @@ func Score(plan *Plan, in Inputs) (Result, error) {
 		weights[i] = res.KPIs[k].Weight
 	}
 	shares := exact.Allocate(decimal.NewFromInt(1), weights, sharePlaces)
-	total, sum := decimal.Zero, decimal.Zero
+	total, sum := new(big.Rat), new(big.Rat)
 	for i, k := range counted {
 		res.KPIs[k].Share = shares[i]
-		total = total.Add(res.KPIs[k].Weight.Mul(res.KPIs[k].exact()))
-		sum = sum.Add(res.KPIs[k].Weight)
+		w := res.KPIs[k].Weight.Rat()
+		total.Add(total, new(big.Rat).Mul(w, exacts[k]))
+		sum.Add(sum, w)
 	}
 	res.Incomplete = len(counted) < len(plan.KPIs)
-	if sum.IsPositive() {
-		res.Score = total.DivRound(sum, work).Round(plan.places())
+	if sum.Sign() > 0 {
+		res.Score = decimal.NewFromBigRat(total.Quo(total, sum), plan.places())
+		if g, ok := plan.grade(res.Score); ok {
+			res.Grade, res.Pass, res.Excellent = g.Code, g.Pass, g.Excellent
+		}
+		res.BonusShare = plan.Bonus.share(res.Score, res.Grade)
 	}
-	if g, ok := plan.grade(res.Score); ok {
-		res.Grade, res.Pass, res.Excellent = g.Code, g.Pass, g.Excellent
-	}
-	res.BonusShare = plan.Bonus.share(res.Score, res.Grade)
 	res.Bonus = in.BonusBase.Mul(res.BonusShare).Round(plan.Bonus.Places)
 	for i := range res.KPIs {
-		res.KPIs[i].Score = res.KPIs[i].Score.Round(plan.places())
+		if exacts[i] != nil {
+			res.KPIs[i].Score = decimal.NewFromBigRat(exacts[i], plan.places())
+		} else {
+			res.KPIs[i].Score = res.KPIs[i].Score.Round(plan.places())
+		}
 	}
 	return res, nil
 }
 
-// exact is the KPI's unrounded score, kept in Score until Score rounds it.
-func (k KPIResult) exact() decimal.Decimal { return k.Score }
-
 // scoreKPI scores one KPI from its sources; Score holds the exact value.
-func scoreKPI(plan *Plan, k KPI, in Inputs) KPIResult {
+func scoreKPI(plan *Plan, k KPI, in Inputs) (KPIResult, *big.Rat) {
 	kr := KPIResult{Code: k.Code, Name: k.Name, Weight: k.Weight}
 	var present []int
+	var pts []*big.Rat
 	for _, sw := range k.Sources {
-		sr := scoreSource(plan, k, sw, in)
+		sr, p := scoreSource(plan, k, sw, in)
+		pts = append(pts, p)
 		kr.Sources = append(kr.Sources, sr)
 		if sr.Present {
 			present = append(present, len(kr.Sources)-1)
@@ -168,33 +175,34 @@ func scoreKPI(plan *Plan, k KPI, in Inputs) KPIResult {
 	}
 	if len(present) == 0 || (len(kr.Missing) > 0 && plan.Missing == Incomplete) {
 		kr.Incomplete = true
-		return kr
+		return kr, nil
 	}
 	weights := make([]decimal.Decimal, len(present))
 	for i, s := range present {
 		weights[i] = kr.Sources[s].Weight
 	}
 	shares := exact.Allocate(decimal.NewFromInt(1), weights, sharePlaces)
-	total, sum := decimal.Zero, decimal.Zero
+	total, sum := new(big.Rat), new(big.Rat)
 	for i, s := range present {
 		kr.Sources[s].Share = shares[i]
-		total = total.Add(kr.Sources[s].Weight.Mul(kr.Sources[s].Points))
-		sum = sum.Add(kr.Sources[s].Weight)
+		w := kr.Sources[s].Weight.Rat()
+		total.Add(total, new(big.Rat).Mul(w, pts[s]))
+		sum.Add(sum, w)
 	}
-	kr.Score = total.DivRound(sum, work)
-	return kr
+	return kr, total.Quo(total, sum)
 }
 
 // scoreSource gives a source's points for a KPI, or marks it missing.
-func scoreSource(plan *Plan, k KPI, sw SourceWeight, in Inputs) SourceResult {
+func scoreSource(plan *Plan, k KPI, sw SourceWeight, in Inputs) (SourceResult, *big.Rat) {
 	sr := SourceResult{Source: sw.Source, Metric: sw.Metric, Weight: sw.Weight}
 	if sw.Source == SourceMeasured {
 		m, ok := in.Measured[sw.Metric]
 		if !ok || m.None {
-			return sr
+			return sr, nil
 		}
-		sr.Present, sr.Raw, sr.Points = true, m.Value, sw.Curve.points(m.Value)
-		return sr
+		p := sw.Curve.points(m.Value)
+		sr.Present, sr.Raw, sr.Points = true, m.Value, decimal.NewFromBigRat(p, work)
+		return sr, p
 	}
 	var vals []decimal.Decimal
 	seen := map[org.EmployeeID]bool{}
@@ -207,7 +215,7 @@ func scoreSource(plan *Plan, k KPI, sw SourceWeight, in Inputs) SourceResult {
 	if sw.Source == SourcePeer {
 		if len(vals) < plan.minPeers() {
 			sr.TooFew = len(vals) > 0
-			return sr
+			return sr, nil
 		}
 		if plan.TrimPeers && len(vals) > 2 {
 			slices.SortFunc(vals, decimal.Decimal.Cmp)
@@ -216,29 +224,33 @@ func scoreSource(plan *Plan, k KPI, sw SourceWeight, in Inputs) SourceResult {
 		}
 	}
 	if len(vals) == 0 {
-		return sr
+		return sr, nil
 	}
 	sum := decimal.Zero
 	for _, v := range vals {
 		sum = sum.Add(v)
 	}
+	mean := new(big.Rat).Quo(sum.Rat(), big.NewRat(int64(len(vals)), 1))
+	p := sw.Scale.points(mean)
 	sr.Present, sr.Raters = true, len(vals)
-	sr.Raw = sum.DivRound(decimal.NewFromInt(int64(len(vals))), work)
-	sr.Points = sw.Scale.points(sr.Raw)
-	return sr
+	sr.Raw = decimal.NewFromBigRat(mean, work)
+	sr.Points = decimal.NewFromBigRat(p, work)
+	return sr, p
 }
 
 // points normalises a rating to 0 to 100.
-func (s Scale) points(v decimal.Decimal) decimal.Decimal {
+func (s Scale) points(v *big.Rat) *big.Rat {
 	span := s.Max.Sub(s.Min)
 	if !span.IsPositive() {
-		return decimal.Zero
+		return new(big.Rat)
 	}
-	return v.Sub(s.Min).Mul(hundred).DivRound(span, work)
+	p := new(big.Rat).Sub(v, s.Min.Rat())
+	p.Mul(p, big.NewRat(100, 1))
+	return p.Quo(p, span.Rat())
 }
 
 // points turns a measured figure into 0 to 100 points.
-func (c Curve) points(v decimal.Decimal) decimal.Decimal {
+func (c Curve) points(v decimal.Decimal) *big.Rat {
 	if len(c.Bands) > 0 {
 		best, found := decimal.Zero, false
 		for _, b := range c.Bands {
@@ -248,17 +260,24 @@ func (c Curve) points(v decimal.Decimal) decimal.Decimal {
 		}
 		for _, b := range c.Bands {
 			if found && b.From.Equal(best) {
-				return b.Points
+				return b.Points.Rat()
 			}
 		}
-		return decimal.Zero
+		return new(big.Rat)
 	}
 	span := c.Target.Sub(c.Floor) // negative when lower is better
 	if span.IsZero() {
-		return decimal.Zero
+		return new(big.Rat)
 	}
-	p := v.Sub(c.Floor).Mul(hundred).DivRound(span, work)
-	return decimal.Max(decimal.Zero, decimal.Min(hundred, p))
+	p := new(big.Rat).Sub(v.Rat(), c.Floor.Rat())
+	p.Mul(p, big.NewRat(100, 1)).Quo(p, span.Rat())
+	if p.Sign() < 0 {
+		return new(big.Rat)
+	}
+	if p.Cmp(big.NewRat(100, 1)) > 0 {
+		return big.NewRat(100, 1)
+	}
+	return p
 }
 
 // share is the part of the bonus base a score earns.
