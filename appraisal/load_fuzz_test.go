@@ -53,6 +53,17 @@ func FuzzLoadPlan(f *testing.F) {
 		"version: !!binary aGVsbG8=\nplaces: !!int 0x2\nmin_peers: -0o7\n",
 		"? [a]\n: b\n",
 		"",
+		// Found by fuzzing: 31 digits before the point loads and goes
+		// through JSON unchanged; tags, anchors and aliases on the
+		// document itself; a carriage return in a flow mapping.
+		strings.Replace(lpPlan, "target: 95", "target: 2345678901234567890123456789012.5", 1),
+		"!!0 0: \n1: !!00",
+		"!!binary 0",
+		"*00000000000000000000",
+		"&00000000000000000000000000000000",
+		"0: \n 0:\r, {0",
+		"01e700: 1e700",
+		"  - 0\n  - <<\n  ",
 	} {
 		f.Add([]byte(s), false)
 		f.Add([]byte(s), true)

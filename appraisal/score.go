@@ -282,7 +282,7 @@ func (c Curve) points(v decimal.Decimal) *big.Rat {
 
 // share is the part of the bonus base a score earns.
 func (b Bonus) share(score decimal.Decimal, grade string) decimal.Decimal {
-	s := decimal.Zero
+	var s decimal.Decimal
 	switch {
 	case b.Linear != nil:
 		l := b.Linear
