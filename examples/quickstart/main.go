@@ -24,6 +24,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	_ "modernc.org/sqlite"             // pure-Go SQLite driver "sqlite"
 
+	"github.com/servicelane/servicelane/appraisal"
 	"github.com/servicelane/servicelane/billing"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
@@ -104,8 +105,18 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "\nA day of the service lane, %s\n", clock.Now().In(loc).Format("Monday 2 January 2006"))
-	return runDay(&lane{ctx: ctx, desk: desk, bills: bills, book: book, clock: clock, dealer: dealer, loc: loc, out: out,
-		settled: map[servicedesk.WorkOrderID][]billing.Document{}}, out)
+	if err := runDay(&lane{ctx: ctx, desk: desk, bills: bills, book: book, clock: clock, dealer: dealer, loc: loc, out: out,
+		settled: map[servicedesk.WorkOrderID][]billing.Document{}}, out); err != nil {
+		return err
+	}
+	// Month end: the appraisal takes its measured figures from the
+	// records servicedesk and billing keep (R6.1).
+	review, err := appraisal.NewService(appraisal.Config{Store: store.Appraisal(), Roster: svc, Clock: clock,
+		Measurer: appraisal.Combine(desk.Measurer(), bills.Measurer())})
+	if err != nil {
+		return err
+	}
+	return monthEnd(ctx, review, clock, dealer, org.MonthOf(clock.Now(), loc), out)
 }
 
 func open(path, dsn string) (*sql.DB, sqlstore.Dialect, string, error) {
@@ -141,9 +152,9 @@ func seed(ctx context.Context, svc *org.Service, dealer org.DealerID) error {
 	// The supervisor manages the advisors of her department (R2.2).
 	lin := org.Actor{ID: "lin", Role: org.RoleSupervisor}
 	for _, e := range []org.NewEmployee{
-		{ID: "chen", Name: "Chen Wei 陳偉", Role: org.RoleAdvisor, Phone: "0912-345-678"},
-		{ID: "wang", Name: "Wang Ling 王玲", Role: org.RoleAdvisor, Phone: "0923-456-789"},
-		{ID: "huang", Name: "Huang Jie 黃傑", Role: org.RoleAdvisor, Phone: "0934-567-890"},
+		{ID: "chen", Name: "Chen Wei 陳偉", Role: org.RoleAdvisor, Phone: "0912-345-678", BonusBase: amount("10000")},
+		{ID: "wang", Name: "Wang Ling 王玲", Role: org.RoleAdvisor, Phone: "0923-456-789", BonusBase: amount("10000")},
+		{ID: "huang", Name: "Huang Jie 黃傑", Role: org.RoleAdvisor, Phone: "0934-567-890", BonusBase: amount("10000")},
 	} {
 		if _, err := svc.AddEmployee(ctx, dealer, lin, e); err != nil {
 			return err

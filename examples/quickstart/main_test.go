@@ -59,6 +59,10 @@ func assertRoster(t *testing.T, out string) {
 		"Fee SHOP Shop supplies 耗材費: 3% of labor 2,400 = 72 (tax 5% included)",
 		"規費 SHOP Shop supplies 耗材費：工資 1,200 × 3% = 36，未達下限，以下限 50 計收（含 5% 營業稅）",
 		"16:13  supervisor:lin      settle                       ready_for_pickup -> settled",
+		"Appraisal for 2026-11 (R6), plan default-2026",
+		"1    chen     79.70  pass        6000  satisfaction 93.3, business 60.0, teamwork 75.0, skill 82.1, attitude 87.5",
+		"! huang failed 2 months in a row (R6.4)",
+		"attitude      weight  15  score  87.50: self 75.0 pts x 0.20; supervisor 100.0 pts x 0.50; peer 75.0 pts x 0.30;",
 	} {
 		assert.Contains(t, out, want)
 	}

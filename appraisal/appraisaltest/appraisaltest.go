@@ -1,0 +1,194 @@
+// Package appraisaltest is the conformance kit for [appraisal.Store]: it
+// proves that a host's implementation keeps the contract the appraisal
+// package relies on, for monthly cycles, the inputs (ratings) collected for
+// them, each employee's scored month, improvement plans, and the audit
+// events committed with them.
+//
+// It needs only the standard library (and the module's own packages and
+// github.com/shopspring/decimal, which the records use). Call [TestStore]
+// from a test in your own package:
+//
+//	func TestAppraisalStore(t *testing.T) {
+//		appraisaltest.TestStore(t, appraisaltest.Harness{
+//			NewStore: func(t *testing.T) appraisal.Store { return mystore.Open(t.TempDir()).Appraisal() },
+//		})
+//	}
+//
+// Each rule of the contract is one [Check] and one subtest, named in
+// CamelCase, so one can be run alone while debugging:
+//
+//	go test -run 'TestAppraisalStore/HistoryOldestFirst'
+//
+// A failure message names the broken rule. [Checks] lists them all; each can
+// also be run outside a test with [Check.Run], which is how the kit tests
+// itself against deliberately broken stores.
+//
+// # Keys
+//
+// A cycle is keyed by its dealer month; an input by its month and
+// [appraisal.Input.Key] (ratee, rater, source and KPI); an appraisal by its
+// month and its Computed result's Employee; an improvement plan by its
+// month and Employee. Inputs lists in Key order and Appraisals in employee
+// order, both in byte order, as Go compares strings: "Adv-2" before
+// "adv-1", "adv-1-b/..." before "adv-1/...".
+//
+// # Decimals
+//
+// A result keeps decimals at more places than money does: shares at 8,
+// the mean of several ratings at 16. A store keeps every decimal exactly as
+// written, as a JSON document's strings do; a NUMERIC(24,4) column or a
+// float64 on the way loses digits, and AmountsExact says which.
+//
+// # Optional parts
+//
+// appraisal.Store has no method to read the audit trail: events committed
+// with appraisal records land in the trail the dealer's org.Store reads. A
+// store whose value also has that method ([EventReader], as memstore's and
+// sqlstore's views do), or whose harness says where to read it in
+// [Features].Events, has its events checked too: appended in commit order,
+// never by a refused commit. Without either, EventsAppended is skipped and
+// the other checks look at records only.
+package appraisaltest
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/servicelane/servicelane/appraisal"
+	"github.com/servicelane/servicelane/org"
+)
+
+// EventReader reads a dealer's audit trail: org.Store's Events method.
+type EventReader interface {
+	// Events returns the dealer's events with Seq > after, ordered by
+	// Seq, at most limit.
+	Events(ctx context.Context, dealer org.DealerID, after int64, limit int) ([]org.Event, error)
+}
+
+// Features tells the kit what a store offers beyond the contract's minimum.
+// The zero value is right for most stores.
+type Features struct {
+	// Writers is how many goroutines the concurrency checks start; zero
+	// means 16.
+	Writers int
+	// SkipLarge skips checks that write more than a thousand records, for
+	// stores behind a slow network. Shipped stores never set it.
+	SkipLarge bool
+	// Events, when set, returns where the events committed through s are
+	// read (for memstore, the *memstore.Store behind the view). When it is
+	// nil the kit uses s itself if it is an [EventReader], and skips the
+	// event checks otherwise.
+	Events func(s appraisal.Store) EventReader
+}
+
+// events returns where s's events are read, or nil.
+func (f Features) events(s appraisal.Store) EventReader {
+	if f.Events != nil {
+		return f.Events(s)
+	}
+	if r, ok := s.(EventReader); ok {
+		return r
+	}
+	return nil
+}
+
+// Harness opens stores for the kit.
+type Harness struct {
+	// NewStore returns a new, empty store. Close it with t.Cleanup.
+	NewStore func(t *testing.T) appraisal.Store
+	Features Features
+}
+
+// ErrSkip is what [Check.Run] returns, wrapped with the reason, when the
+// store does not offer what the check is about (the audit trail is not
+// readable): the check proved nothing. [TestStore] reports it as a skipped
+// subtest.
+var ErrSkip = errors.New("appraisaltest: check does not apply to this store")
+
+// Check is one rule of the appraisal.Store contract.
+type Check struct {
+	// Name is the subtest's name.
+	Name string
+	// Rule is the contract sentence the check proves; it is printed when
+	// the check fails.
+	Rule string
+	// Large marks a check that writes more than a thousand records.
+	Large bool
+	run   func(ctx context.Context, s appraisal.Store, f Features) error
+}
+
+// Run runs the check on s, which must be new and empty, and returns what
+// went wrong, an error matching [ErrSkip], or nil.
+func (c Check) Run(ctx context.Context, s appraisal.Store, f Features) error {
+	if f.Writers <= 0 {
+		f.Writers = 16
+	}
+	return c.run(ctx, s, f)
+}
+
+// TestStore runs every check as a subtest, each on a new store.
+func TestStore(t *testing.T, h Harness) {
+	t.Helper()
+	if h.NewStore == nil {
+		t.Fatal("appraisaltest: Harness.NewStore is nil")
+	}
+	for _, c := range Checks() {
+		t.Run(c.Name, func(t *testing.T) {
+			if c.Large && h.Features.SkipLarge {
+				t.Skip("appraisaltest: Features.SkipLarge is set")
+			}
+			s := h.NewStore(t)
+			switch err := c.Run(t.Context(), s, h.Features); {
+			case errors.Is(err, ErrSkip):
+				t.Skip(err)
+			case err != nil:
+				t.Errorf("appraisaltest: %s: %v\n\trule broken: %s", c.Name, err, c.Rule)
+			}
+		})
+	}
+}
+
+// Checks returns every rule of the contract, in the order TestStore runs them.
+func Checks() []Check {
+	return []Check{
+		// Records read back as written.
+		{Name: "CycleRoundTrip", Rule: "a cycle, keyed by its Month, reads back with every field as written: the plan's KPIs, sources, scales, curves with bands, grades, bonus by grade (a map) and linear (a pointer, nil or set), deadlines (a map), reopenings; decimals exact, instants in UTC to the microsecond", run: checkCycleRoundTrip},
+		{Name: "CycleNotFound", Rule: "Cycle returns ErrNotFound for a month never stored", run: checkCycleNotFound},
+		{Name: "InputRoundTrip", Rule: "an input, keyed by its Month and Key (ratee, rater, source, KPI), reads back with every field as written, the value exact, the instant in UTC to the microsecond", run: checkInputRoundTrip},
+		{Name: "AppraisalRoundTrip", Rule: "an appraisal, keyed by its Month and Computed.Employee, reads back with every field as written: both results with their KPIs, sources and missing lists, the calibration nil or set, rank and run of fails; decimals exact, instants in UTC to the microsecond", run: checkAppraisalRoundTrip},
+		{Name: "ImprovementRoundTrip", Rule: "an improvement plan, keyed by its Month and Employee, reads back with every field as written: goals and follow-ups, instants in UTC to the microsecond", run: checkImprovementRoundTrip},
+		{Name: "ImprovementNotFound", Rule: "Improvement returns ErrNotFound for a month and employee never stored, also when the employee has a plan of another month or the month one of another employee", run: checkImprovementNotFound},
+		{Name: "AmountsExact", Rule: "every decimal keeps its digits exactly: amounts 20 before the point and 4 after (12345678901234567.89, 12.50, -1234.5678), a result's 8-place shares and 16-place means, in every decimal field, map values included", run: checkAmountsExact},
+		{Name: "ReadsAreCopies", Rule: "records returned and records committed share no memory with the store: slices, maps (Bonus.ByGrade, Deadlines) and pointers (Bonus.Linear, Calibration) included", run: checkReadsAreCopies},
+
+		// Lists.
+		{Name: "InputsOrderedByKey", Rule: "Inputs returns the month's inputs ordered by Key in byte order, about the ratee named (exactly; all when empty), and no other month's", run: checkInputsOrdered},
+		{Name: "AppraisalsOrderedByEmployee", Rule: "Appraisals returns the month's appraisals ordered by employee in byte order, and no other month's", run: checkAppraisalsOrdered},
+		{Name: "HistoryOldestFirst", Rule: "History returns one employee's appraisals (exactly that employee's) of every month up to and including the month named, oldest first, across years", run: checkHistory},
+		{Name: "EmptyResults", Rule: "no match is an empty result, not an error: Inputs, Appraisals and History of a month or employee with nothing stored", run: checkEmpty},
+
+		// Versions, atomicity, tenancy.
+		{Name: "CycleVersionRule", Rule: versionRule("cycle (Month)"), run: checkVersionRule(cycles)},
+		{Name: "InputVersionRule", Rule: versionRule("input (Month, Key)"), run: checkVersionRule(inputs)},
+		{Name: "AppraisalVersionRule", Rule: versionRule("appraisal (Month, Computed.Employee)"), run: checkVersionRule(appraisals)},
+		{Name: "ImprovementVersionRule", Rule: versionRule("improvement plan (Month, Employee)"), run: checkVersionRule(improvements)},
+		{Name: "CommitIsAtomic", Rule: "Commit writes every record of every kind and every event, or none of them", run: checkAtomic},
+		{Name: "CommitOtherDealerInvalid", Rule: "Commit refuses, with ErrInvalid, a record of any kind or an event of another dealer, and writes nothing", run: checkCommitOtherDealer},
+		{Name: "TenancyIsolation", Rule: "no call for dealer A reads, lists or changes a record of dealer B, even one with the same key", run: checkTenancy},
+
+		// The audit trail.
+		{Name: "EventsAppended", Rule: "events committed with appraisal records are appended to the dealer's trail in commit order, exactly as written, with strictly increasing Seq", run: checkEventsAppended},
+
+		{Name: "ContextDone", Rule: "a call whose context is done returns an error matching ctx.Err() (context.Canceled) and writes nothing", run: checkContextDone},
+
+		// Concurrency and size.
+		{Name: "ConcurrentAppraisalUpdates", Rule: "writers updating one appraisal at once (read it, commit their change at the version read plus one, retry on ErrConflict) all land: no update lost, the version counts them", run: checkConcurrentUpdates},
+		{Name: "ConcurrentInputKeyOnce", Rule: "of concurrent commits of inputs with one Key at Version 1, exactly one lands with its event; the others get ErrConflict and write nothing", run: checkInputKeyOnce},
+		{Name: "LargeHistory", Rule: "12 months of 200 employees' appraisals list completely: every month in employee order, every employee's history oldest first", Large: true, run: checkLargeHistory},
+	}
+}
+
+func versionRule(what string) string {
+	return "a " + what + " of Version 1 creates (ErrConflict if it exists); Version n replaces only stored n-1 (else ErrConflict, also when missing); Version < 1 is ErrInvalid; a refused write changes nothing"
+}

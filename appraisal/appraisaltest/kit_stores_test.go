@@ -1,0 +1,759 @@
+package appraisaltest_test
+
+// The stores kit_test.go feeds the kit: over, memstore with some methods
+// replaced, and mapped, a small map store with one flaw.
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/servicelane/servicelane/appraisal"
+	"github.com/servicelane/servicelane/appraisal/appraisaltest"
+	"github.com/servicelane/servicelane/org"
+	"github.com/servicelane/servicelane/store/memstore"
+)
+
+// over is memstore with some methods replaced. Each broken store replaces
+// what its flaw needs and delegates the rest, so memstore's soundness
+// elsewhere keeps the flaw the only one.
+type over struct {
+	memstore.AppraisalStore
+
+	cycle       func(ctx context.Context, d org.DealerID, m org.Month) (appraisal.Cycle, error)
+	inputs      func(ctx context.Context, d org.DealerID, m org.Month, ratee org.EmployeeID) ([]appraisal.Input, error)
+	appraisals  func(ctx context.Context, d org.DealerID, m org.Month) ([]appraisal.Appraisal, error)
+	history     func(ctx context.Context, d org.DealerID, e org.EmployeeID, upTo org.Month) ([]appraisal.Appraisal, error)
+	improvement func(ctx context.Context, d org.DealerID, m org.Month, e org.EmployeeID) (appraisal.Improvement, error)
+	events      func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error)
+	commit      func(ctx context.Context, d org.DealerID, c appraisal.Change) error
+
+	mu      sync.Mutex
+	dealers map[org.DealerID]bool // every dealer Commit was called for
+}
+
+var (
+	_ appraisal.Store           = (*over)(nil)
+	_ appraisaltest.EventReader = (*over)(nil)
+)
+
+// bend returns an opener of memstore bent by fn.
+func bend(fn func(o *over)) func() appraisal.Store {
+	return func() appraisal.Store {
+		o := &over{AppraisalStore: memstore.New().Appraisal(), dealers: map[org.DealerID]bool{}}
+		o.fill()
+		fn(o)
+		return o
+	}
+}
+
+// fill sets every method to memstore's, so bends can wrap one another.
+func (o *over) fill() {
+	a := o.AppraisalStore
+	o.cycle, o.inputs, o.appraisals, o.history, o.improvement, o.events, o.commit =
+		a.Cycle, a.Inputs, a.Appraisals, a.History, a.Improvement, a.Events, a.Commit
+}
+
+func (o *over) Cycle(ctx context.Context, d org.DealerID, m org.Month) (appraisal.Cycle, error) {
+	return o.cycle(ctx, d, m)
+}
+
+func (o *over) Inputs(ctx context.Context, d org.DealerID, m org.Month, ratee org.EmployeeID) ([]appraisal.Input, error) {
+	return o.inputs(ctx, d, m, ratee)
+}
+
+func (o *over) Appraisals(ctx context.Context, d org.DealerID, m org.Month) ([]appraisal.Appraisal, error) {
+	return o.appraisals(ctx, d, m)
+}
+
+func (o *over) History(ctx context.Context, d org.DealerID, e org.EmployeeID, upTo org.Month) ([]appraisal.Appraisal, error) {
+	return o.history(ctx, d, e, upTo)
+}
+
+func (o *over) Improvement(ctx context.Context, d org.DealerID, m org.Month, e org.EmployeeID) (appraisal.Improvement, error) {
+	return o.improvement(ctx, d, m, e)
+}
+
+func (o *over) Events(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
+	return o.events(ctx, d, after, limit)
+}
+
+func (o *over) Commit(ctx context.Context, d org.DealerID, c appraisal.Change) error {
+	o.mu.Lock()
+	o.dealers[d] = true
+	o.mu.Unlock()
+	return o.commit(ctx, d, c)
+}
+
+func (o *over) knownDealers() []org.DealerID {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return slices.Sorted(maps.Keys(o.dealers))
+}
+
+// mapErrors passes every method's error through fn.
+func (o *over) mapErrors(fn func(error) error) {
+	cy, ins, as, hist, im, evs, commit := o.cycle, o.inputs, o.appraisals, o.history, o.improvement, o.events, o.commit
+	o.cycle = func(ctx context.Context, d org.DealerID, m org.Month) (appraisal.Cycle, error) {
+		x, err := cy(ctx, d, m)
+		return x, fn(err)
+	}
+	o.inputs = func(ctx context.Context, d org.DealerID, m org.Month, r org.EmployeeID) ([]appraisal.Input, error) {
+		x, err := ins(ctx, d, m, r)
+		return x, fn(err)
+	}
+	o.appraisals = func(ctx context.Context, d org.DealerID, m org.Month) ([]appraisal.Appraisal, error) {
+		x, err := as(ctx, d, m)
+		return x, fn(err)
+	}
+	o.history = func(ctx context.Context, d org.DealerID, e org.EmployeeID, upTo org.Month) ([]appraisal.Appraisal, error) {
+		x, err := hist(ctx, d, e, upTo)
+		return x, fn(err)
+	}
+	o.improvement = func(ctx context.Context, d org.DealerID, m org.Month, e org.EmployeeID) (appraisal.Improvement, error) {
+		x, err := im(ctx, d, m, e)
+		return x, fn(err)
+	}
+	o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
+		x, err := evs(ctx, d, after, limit)
+		return x, fn(err)
+	}
+	o.commit = func(ctx context.Context, d org.DealerID, c appraisal.Change) error { return fn(commit(ctx, d, c)) }
+}
+
+// mapContexts passes the reads' contexts, and Commit's when commitToo is
+// set, through fn.
+func (o *over) mapContexts(fn func(context.Context) context.Context, commitToo bool) {
+	cy, ins, as, hist, im, evs, commit := o.cycle, o.inputs, o.appraisals, o.history, o.improvement, o.events, o.commit
+	o.cycle = func(ctx context.Context, d org.DealerID, m org.Month) (appraisal.Cycle, error) {
+		return cy(fn(ctx), d, m)
+	}
+	o.inputs = func(ctx context.Context, d org.DealerID, m org.Month, r org.EmployeeID) ([]appraisal.Input, error) {
+		return ins(fn(ctx), d, m, r)
+	}
+	o.appraisals = func(ctx context.Context, d org.DealerID, m org.Month) ([]appraisal.Appraisal, error) {
+		return as(fn(ctx), d, m)
+	}
+	o.history = func(ctx context.Context, d org.DealerID, e org.EmployeeID, upTo org.Month) ([]appraisal.Appraisal, error) {
+		return hist(fn(ctx), d, e, upTo)
+	}
+	o.improvement = func(ctx context.Context, d org.DealerID, m org.Month, e org.EmployeeID) (appraisal.Improvement, error) {
+		return im(fn(ctx), d, m, e)
+	}
+	o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
+		return evs(fn(ctx), d, after, limit)
+	}
+	if commitToo {
+		o.commit = func(ctx context.Context, d org.DealerID, c appraisal.Change) error { return commit(fn(ctx), d, c) }
+	}
+}
+
+// mapReads walks every record a read returns with visit (see walk).
+func (o *over) mapReads(visit func(reflect.Value) bool) {
+	cy, ins, as, hist, im, evs := o.cycle, o.inputs, o.appraisals, o.history, o.improvement, o.events
+	o.cycle = func(ctx context.Context, d org.DealerID, m org.Month) (appraisal.Cycle, error) {
+		return walked(cy(ctx, d, m))(visit)
+	}
+	o.inputs = func(ctx context.Context, d org.DealerID, m org.Month, r org.EmployeeID) ([]appraisal.Input, error) {
+		return walked(ins(ctx, d, m, r))(visit)
+	}
+	o.appraisals = func(ctx context.Context, d org.DealerID, m org.Month) ([]appraisal.Appraisal, error) {
+		return walked(as(ctx, d, m))(visit)
+	}
+	o.history = func(ctx context.Context, d org.DealerID, e org.EmployeeID, upTo org.Month) ([]appraisal.Appraisal, error) {
+		return walked(hist(ctx, d, e, upTo))(visit)
+	}
+	o.improvement = func(ctx context.Context, d org.DealerID, m org.Month, e org.EmployeeID) (appraisal.Improvement, error) {
+		return walked(im(ctx, d, m, e))(visit)
+	}
+	o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
+		return walked(evs(ctx, d, after, limit))(visit)
+	}
+}
+
+// walked returns a function that walks v (a fresh copy memstore returned)
+// with visit and hands it back with err.
+func walked[T any](v T, err error) func(visit func(reflect.Value) bool) (T, error) {
+	return func(visit func(reflect.Value) bool) (T, error) {
+		walk(reflect.ValueOf(&v).Elem(), visit)
+		return v, err
+	}
+}
+
+// walk calls visit on v and, unless visit handled it, on every exported
+// field, pointee and element inside it. Map values are not walked: they
+// are not addressable.
+func walk(v reflect.Value, visit func(reflect.Value) bool) {
+	if visit(v) {
+		return
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				walk(v.Field(i), visit)
+			}
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			walk(v.Elem(), visit)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			walk(v.Index(i), visit)
+		}
+	}
+}
+
+// onValues returns a deep copy of c with every decimal passed through dec
+// and every instant through tm (when set), map values aside.
+func onValues(c appraisal.Change, dec func(decimal.Decimal) decimal.Decimal, tm func(time.Time) time.Time) appraisal.Change {
+	c = cloneChange(c)
+	walk(reflect.ValueOf(&c).Elem(), func(v reflect.Value) bool {
+		switch x := v.Interface().(type) {
+		case decimal.Decimal:
+			if dec != nil {
+				v.Set(reflect.ValueOf(dec(x)))
+			}
+			return true
+		case time.Time:
+			if tm != nil {
+				v.Set(reflect.ValueOf(tm(x)))
+			}
+			return true
+		}
+		return false
+	})
+	return c
+}
+
+// cloneChange returns a copy of c sharing no memory with it: the checks
+// compare against what they committed, so a bend must not change it.
+func cloneChange(c appraisal.Change) appraisal.Change {
+	c.Cycles = slices.Clone(c.Cycles)
+	for i := range c.Cycles {
+		c.Cycles[i] = c.Cycles[i].Clone()
+	}
+	c.Inputs = slices.Clone(c.Inputs)
+	c.Appraisals = slices.Clone(c.Appraisals)
+	for i := range c.Appraisals {
+		c.Appraisals[i] = c.Appraisals[i].Clone()
+	}
+	c.Improvements = slices.Clone(c.Improvements)
+	for i := range c.Improvements {
+		c.Improvements[i] = c.Improvements[i].Clone()
+	}
+	c.Events = slices.Clone(c.Events)
+	for i := range c.Events {
+		c.Events[i].Data = slices.Clone(c.Events[i].Data)
+	}
+	return c
+}
+
+func empty(c appraisal.Change) bool {
+	return len(c.Cycles)+len(c.Inputs)+len(c.Appraisals)+len(c.Improvements)+len(c.Events) == 0
+}
+
+// bendCommit returns an opener of memstore whose Commit writes fn(c).
+func bendCommit(fn func(appraisal.Change) appraisal.Change) func() appraisal.Store {
+	return bend(func(o *over) {
+		o.commit = func(ctx context.Context, d org.DealerID, c appraisal.Change) error {
+			return o.AppraisalStore.Commit(ctx, d, fn(c))
+		}
+	})
+}
+
+// fallBack reads from d and, when d lacks the record, from every dealer.
+func fallBack[T any](o *over, d org.DealerID, read func(org.DealerID) (T, error)) (T, error) {
+	v, err := read(d)
+	if !errors.Is(err, org.ErrNotFound) {
+		return v, err
+	}
+	for _, other := range o.knownDealers() {
+		if v, err := read(other); err == nil {
+			return v, nil
+		}
+	}
+	return v, err
+}
+
+// everyDealer lists from every dealer, sorted by key.
+func everyDealer[T any](o *over, key func(T) string, read func(org.DealerID) ([]T, error)) ([]T, error) {
+	all := []T{}
+	for _, d := range o.knownDealers() {
+		list, err := read(d)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, list...)
+	}
+	slices.SortStableFunc(all, func(a, b T) int { return cmp.Compare(key(a), key(b)) })
+	return all, nil
+}
+
+func commitParts(ctx context.Context, s appraisal.Store, d org.DealerID, parts []appraisal.Change) error {
+	for _, p := range parts {
+		if empty(p) {
+			continue
+		}
+		if err := s.Commit(ctx, d, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func plainNotFound(err error) error {
+	if errors.Is(err, org.ErrNotFound) {
+		return errors.New("not found")
+	}
+	return err
+}
+
+func nilIfNotFound(err error) error {
+	if errors.Is(err, org.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+func notFoundIfEmpty[T any](list []T, err error) ([]T, error) {
+	if err == nil && len(list) == 0 {
+		return nil, fmt.Errorf("no match: %w", org.ErrNotFound)
+	}
+	return list, err
+}
+
+func nilIfEmpty[T any](list []T, err error) ([]T, error) {
+	if len(list) == 0 {
+		return nil, err
+	}
+	return list, err
+}
+
+// leaves lists the path of every leaf field of t: fields are followed into
+// structs, pointers to structs and slices of structs; an instant, a
+// decimal, a month, a string, a number, a bool, a map or a slice of plain
+// values is a leaf.
+func leaves(t reflect.Type, prefix []string) [][]string {
+	var out [][]string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		path := append(slices.Clip(prefix), f.Name)
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
+			ft = ft.Elem()
+		}
+		if ft.Kind() == reflect.Struct && ft != reflect.TypeFor[time.Time]() && ft != reflect.TypeFor[decimal.Decimal]() && ft != reflect.TypeFor[org.Month]() {
+			out = append(out, leaves(ft, path)...)
+			continue
+		}
+		out = append(out, path)
+	}
+	return out
+}
+
+// zeroPath zeroes the field at path in v, in every element of the slices
+// and in the pointees on the way.
+func zeroPath(v reflect.Value, path []string) {
+	switch {
+	case len(path) == 0:
+		v.Set(reflect.Zero(v.Type()))
+	case v.Kind() == reflect.Pointer:
+		if !v.IsNil() {
+			zeroPath(v.Elem(), path)
+		}
+	case v.Kind() == reflect.Slice:
+		for i := range v.Len() {
+			zeroPath(v.Index(i), path)
+		}
+	default:
+		zeroPath(v.FieldByName(path[0]), path[1:])
+	}
+}
+
+// flaw is the one rule a mapped store breaks, for the breakages memstore
+// cannot be bent into: it checks versions and copies inside one lock.
+type flaw int
+
+const (
+	noFlaw                     flaw = iota
+	lastWriterWins                  // no version rule beyond Version >= 1
+	createOverwrites                // Version 1 replaces an existing record
+	staleWins                       // Version n > 1 replaces any stored version
+	updateCreates                   // Version n > 1 of a missing record creates it
+	versionZeroAccepted             // Version < 1 is written
+	versionZeroConflicts            // Version < 1 is ErrConflict, not ErrInvalid
+	writesThenConflicts             // a refused change is written anyway
+	checkThenWrite                  // versions checked, lock dropped, then written
+	keyWithoutDealer                // records keyed without their dealer
+	appraisalKeyWithoutMonth        // appraisals keyed by employee only
+	improvementKeyWithoutMonth      // improvement plans keyed by employee only
+	keepsCommittedSlices            // stores the caller's slices, maps and pointers
+	cycleReturnsStored              // Cycle returns the stored slices and maps
+	shallowCycles                   // cycles copied one level deep: ByGrade, Deadlines, Linear shared
+	appraisalsReturnStored          // Appraisals returns the stored slices and pointer
+	historyReturnsStored            // History returns the stored slices and pointer
+	shallowAppraisals               // appraisals copied one level deep: sources and missing lists shared
+	calibrationShared               // appraisals copied but for the Calibration pointer
+	improvementReturnsStored        // Improvement returns the stored slices
+	eventsReturnStored              // Events returns the stored Data
+)
+
+// mapStore returns an opener of a small map store with flaw f.
+func mapStore(f flaw) func() appraisal.Store { return openMapped(f, "", 0) }
+
+// slowMapStore is mapStore answering every read a millisecond after taking
+// it, as a store across a network does.
+func slowMapStore(f flaw) func() appraisal.Store { return openMapped(f, "", time.Millisecond) }
+
+// mapStoreOnly bends the version rule of one kind only ("cycle", "input",
+// "appraisal", "improvement").
+func mapStoreOnly(f flaw, kind string) func() appraisal.Store { return openMapped(f, kind, 0) }
+
+func openMapped(f flaw, only string, latency time.Duration) func() appraisal.Store {
+	return func() appraisal.Store {
+		return &mapped{
+			flaw: f, only: only, latency: latency,
+			cycles: map[key]appraisal.Cycle{}, inputs: map[key]appraisal.Input{},
+			appraisals: map[key]appraisal.Appraisal{}, improvements: map[key]appraisal.Improvement{},
+			events: map[org.DealerID][]org.Event{},
+		}
+	}
+}
+
+type key struct {
+	dealer org.DealerID
+	id     string
+}
+
+type mapped struct {
+	flaw    flaw
+	only    string        // the kind the version flaws bend; "" for all
+	latency time.Duration // slept after each read, outside the lock
+
+	mu           sync.Mutex
+	cycles       map[key]appraisal.Cycle
+	inputs       map[key]appraisal.Input
+	appraisals   map[key]appraisal.Appraisal
+	improvements map[key]appraisal.Improvement
+	events       map[org.DealerID][]org.Event
+}
+
+var (
+	_ appraisal.Store           = (*mapped)(nil)
+	_ appraisaltest.EventReader = (*mapped)(nil)
+)
+
+func (s *mapped) k(d org.DealerID, parts ...string) key {
+	if s.flaw == keyWithoutDealer {
+		d = ""
+	}
+	return key{d, strings.Join(parts, "/")}
+}
+
+func (s *mapped) cycleKey(d org.DealerID, m org.Month) key { return s.k(d, m.String()) }
+func (s *mapped) inputKey(d org.DealerID, in appraisal.Input) key {
+	return s.k(d, in.Month.String(), in.Key())
+}
+
+func (s *mapped) appraisalKey(d org.DealerID, m org.Month, e org.EmployeeID) key {
+	if s.flaw == appraisalKeyWithoutMonth {
+		return s.k(d, string(e))
+	}
+	return s.k(d, m.String(), string(e))
+}
+
+func (s *mapped) improvementKey(d org.DealerID, m org.Month, e org.EmployeeID) key {
+	if s.flaw == improvementKeyWithoutMonth {
+		return s.k(d, string(e))
+	}
+	return s.k(d, m.String(), string(e))
+}
+
+// read runs f under the lock, then sleeps the store's latency.
+func (s *mapped) read(ctx context.Context, f func()) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	f()
+	s.mu.Unlock()
+	time.Sleep(s.latency)
+	return nil
+}
+
+func notFound(what string) error { return fmt.Errorf("mapstore: %s: %w", what, org.ErrNotFound) }
+
+func (s *mapped) copyCycle(c appraisal.Cycle, stored flaw) appraisal.Cycle {
+	switch s.flaw {
+	case stored, keepsCommittedSlices:
+		return c
+	case shallowCycles:
+		p := &c.Plan
+		p.KPIs, p.Grades, c.Reopenings = slices.Clone(p.KPIs), slices.Clone(p.Grades), slices.Clone(c.Reopenings)
+		for i := range p.KPIs {
+			p.KPIs[i].Sources = slices.Clone(p.KPIs[i].Sources)
+			for j := range p.KPIs[i].Sources {
+				p.KPIs[i].Sources[j].Curve.Bands = slices.Clone(p.KPIs[i].Sources[j].Curve.Bands)
+			}
+		}
+		return c
+	}
+	return c.Clone()
+}
+
+func (s *mapped) copyAppraisal(a appraisal.Appraisal, stored flaw) appraisal.Appraisal {
+	switch s.flaw {
+	case stored, keepsCommittedSlices:
+		return a
+	case shallowAppraisals:
+		a.Computed.KPIs, a.Final.KPIs = slices.Clone(a.Computed.KPIs), slices.Clone(a.Final.KPIs)
+		if a.Calibration != nil {
+			c := *a.Calibration
+			a.Calibration = &c
+		}
+		return a
+	case calibrationShared:
+		cal := a.Calibration
+		a = a.Clone()
+		a.Calibration = cal
+		return a
+	}
+	return a.Clone()
+}
+
+func (s *mapped) copyImprovement(i appraisal.Improvement, stored flaw) appraisal.Improvement {
+	if s.flaw == stored || s.flaw == keepsCommittedSlices {
+		return i
+	}
+	return i.Clone()
+}
+
+func (s *mapped) Cycle(ctx context.Context, d org.DealerID, m org.Month) (appraisal.Cycle, error) {
+	var c appraisal.Cycle
+	var ok bool
+	if err := s.read(ctx, func() { c, ok = s.cycles[s.cycleKey(d, m)] }); err != nil {
+		return c, err
+	}
+	if !ok {
+		return c, notFound("cycle " + m.String())
+	}
+	return s.copyCycle(c, cycleReturnsStored), nil
+}
+
+func (s *mapped) Inputs(ctx context.Context, d org.DealerID, m org.Month, ratee org.EmployeeID) ([]appraisal.Input, error) {
+	out := []appraisal.Input{}
+	err := s.read(ctx, func() {
+		for _, in := range s.inputs {
+			if in.DealerID == d && in.Month == m && (ratee == "" || in.Ratee == ratee) {
+				out = append(out, in)
+			}
+		}
+	})
+	slices.SortFunc(out, func(a, b appraisal.Input) int { return cmp.Compare(a.Key(), b.Key()) })
+	return out, err
+}
+
+func (s *mapped) Appraisals(ctx context.Context, d org.DealerID, m org.Month) ([]appraisal.Appraisal, error) {
+	out := []appraisal.Appraisal{}
+	err := s.read(ctx, func() {
+		for _, a := range s.appraisals {
+			if a.DealerID == d && a.Month == m {
+				out = append(out, s.copyAppraisal(a, appraisalsReturnStored))
+			}
+		}
+	})
+	slices.SortFunc(out, func(a, b appraisal.Appraisal) int { return cmp.Compare(a.Computed.Employee, b.Computed.Employee) })
+	return out, err
+}
+
+func (s *mapped) History(ctx context.Context, d org.DealerID, e org.EmployeeID, upTo org.Month) ([]appraisal.Appraisal, error) {
+	out := []appraisal.Appraisal{}
+	err := s.read(ctx, func() {
+		for _, a := range s.appraisals {
+			if a.DealerID == d && a.Computed.Employee == e && !upTo.Before(a.Month) {
+				out = append(out, s.copyAppraisal(a, historyReturnsStored))
+			}
+		}
+	})
+	slices.SortFunc(out, func(a, b appraisal.Appraisal) int { return cmp.Compare(a.Month.String(), b.Month.String()) })
+	return out, err
+}
+
+func (s *mapped) Improvement(ctx context.Context, d org.DealerID, m org.Month, e org.EmployeeID) (appraisal.Improvement, error) {
+	var i appraisal.Improvement
+	var ok bool
+	if err := s.read(ctx, func() { i, ok = s.improvements[s.improvementKey(d, m, e)] }); err != nil {
+		return i, err
+	}
+	if !ok {
+		return i, notFound("improvement plan of " + string(e))
+	}
+	return s.copyImprovement(i, improvementReturnsStored), nil
+}
+
+func (s *mapped) Events(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
+	out := []org.Event{}
+	err := s.read(ctx, func() {
+		for _, ev := range s.events[d] {
+			if ev.Seq > after {
+				if s.flaw != eventsReturnStored && s.flaw != keepsCommittedSlices {
+					ev.Data = slices.Clone(ev.Data)
+				}
+				out = append(out, ev)
+			}
+		}
+	})
+	return out[:min(len(out), limit)], err
+}
+
+func (s *mapped) Commit(ctx context.Context, d org.DealerID, c appraisal.Change) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := otherDealer(d, c); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch err := s.check(d, c); {
+	case err != nil && s.flaw == writesThenConflicts:
+		s.write(d, c)
+		return err
+	case err != nil:
+		return err
+	case s.flaw == checkThenWrite:
+		// SELECT version, then UPDATE without "AND version = ?", a few
+		// round trips apart: long enough for the other writers to check
+		// too, however loaded the machine running the kit.
+		s.mu.Unlock()
+		time.Sleep(5 * time.Millisecond)
+		s.mu.Lock()
+	}
+	s.write(d, c)
+	return nil
+}
+
+func otherDealer(d org.DealerID, c appraisal.Change) error {
+	var ids []org.DealerID
+	for _, x := range c.Cycles {
+		ids = append(ids, x.DealerID)
+	}
+	for _, x := range c.Inputs {
+		ids = append(ids, x.DealerID)
+	}
+	for _, x := range c.Appraisals {
+		ids = append(ids, x.DealerID)
+	}
+	for _, x := range c.Improvements {
+		ids = append(ids, x.DealerID)
+	}
+	for _, ev := range c.Events {
+		ids = append(ids, ev.DealerID)
+	}
+	for _, id := range ids {
+		if id != d {
+			return fmt.Errorf("mapstore: commit for %s holds a record of %s: %w", d, id, org.ErrInvalid)
+		}
+	}
+	return nil
+}
+
+// check applies the version rule of Commit, as s.flaw bends it.
+func (s *mapped) check(d org.DealerID, c appraisal.Change) error {
+	var errs []error
+	for _, x := range c.Cycles {
+		cur, ok := s.cycles[s.cycleKey(d, x.Month)]
+		errs = append(errs, s.versionErr("cycle", x.Month.String(), x.Version, ok, cur.Version))
+	}
+	for _, x := range c.Inputs {
+		cur, ok := s.inputs[s.inputKey(d, x)]
+		errs = append(errs, s.versionErr("input", x.Key(), x.Version, ok, cur.Version))
+	}
+	for _, x := range c.Appraisals {
+		cur, ok := s.appraisals[s.appraisalKey(d, x.Month, x.Computed.Employee)]
+		errs = append(errs, s.versionErr("appraisal", string(x.Computed.Employee), x.Version, ok, cur.Version))
+	}
+	for _, x := range c.Improvements {
+		cur, ok := s.improvements[s.improvementKey(d, x.Month, x.Employee)]
+		errs = append(errs, s.versionErr("improvement", string(x.Employee), x.Version, ok, cur.Version))
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err // the first, as a store stopping at it would
+		}
+	}
+	return nil
+}
+
+func (s *mapped) versionErr(kind, what string, v int64, exists bool, stored int64) error {
+	conflict := fmt.Errorf("mapstore: %s %s: version %d over %d (exists %v): %w", kind, what, v, stored, exists, org.ErrConflict)
+	f := s.flaw
+	if s.only != "" && s.only != kind {
+		f = noFlaw
+	}
+	switch {
+	case v < 1 && f == versionZeroAccepted:
+		return nil
+	case v < 1 && f == versionZeroConflicts:
+		return conflict
+	case v < 1:
+		return fmt.Errorf("mapstore: %s %s: version %d: %w", kind, what, v, org.ErrInvalid)
+	case f == lastWriterWins:
+		return nil
+	case v == 1 && exists && f != createOverwrites:
+		return conflict
+	case v > 1 && !exists && f != updateCreates:
+		return conflict
+	case v > 1 && exists && stored != v-1 && f != staleWins:
+		return conflict
+	}
+	return nil
+}
+
+// write applies c; the caller holds s.mu.
+func (s *mapped) write(d org.DealerID, c appraisal.Change) {
+	keep := s.flaw == keepsCommittedSlices
+	for _, x := range c.Cycles {
+		if !keep {
+			x = x.Clone()
+		}
+		s.cycles[s.cycleKey(d, x.Month)] = x
+	}
+	for _, x := range c.Inputs {
+		s.inputs[s.inputKey(d, x)] = x
+	}
+	for _, x := range c.Appraisals {
+		if !keep {
+			x = x.Clone()
+		}
+		s.appraisals[s.appraisalKey(d, x.Month, x.Computed.Employee)] = x
+	}
+	for _, x := range c.Improvements {
+		if !keep {
+			x = x.Clone()
+		}
+		s.improvements[s.improvementKey(d, x.Month, x.Employee)] = x
+	}
+	last := int64(len(s.events[d]))
+	for i, ev := range c.Events {
+		ev.Seq = last + int64(i) + 1
+		if !keep {
+			ev.Data = slices.Clone(ev.Data)
+		}
+		s.events[d] = append(s.events[d], ev)
+	}
+}

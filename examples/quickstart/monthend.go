@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/servicelane/servicelane/appraisal"
+	"github.com/servicelane/servicelane/org"
+)
+
+// monthEnd runs the appraisal (R6): October is already finalised (Huang
+// failed it); November is rated, scored from the ratings and the month's
+// measured figures, ranked, finalised, and a second consecutive fail is
+// flagged (R6.4).
+func monthEnd(ctx context.Context, svc *appraisal.Service, clock *org.ManualClock, dealer org.DealerID, nov org.Month, out io.Writer) error {
+	plan := appraisal.DefaultPlan()
+	// Three advisors give each other two peer ratings; the dealer counts
+	// peers from two (the shipped default is three).
+	plan.MinPeers = 2
+	advisors := []org.EmployeeID{"chen", "wang", "huang"}
+	lin := org.Actor{ID: "lin", Role: org.RoleSupervisor}
+	rate := func(actor org.Actor, m org.Month, ratee org.EmployeeID, src appraisal.Source, kpi, value string) error {
+		in := appraisal.RateInput{Month: m, Ratee: ratee, Source: src, KPI: kpi, Value: amount(value)}
+		if src == appraisal.SourceCustomer {
+			in.Customer = "survey"
+		}
+		_, err := svc.Rate(ctx, dealer, actor, in)
+		return err
+	}
+	// low gives Huang the ratings that fail him; the others rate well.
+	score := func(ratee org.EmployeeID, good, low string) string {
+		if ratee == "huang" {
+			return low
+		}
+		return good
+	}
+	for _, m := range []org.Month{nov.Prev(), nov} {
+		if _, err := svc.OpenCycle(ctx, dealer, lin, appraisal.OpenInput{Month: m, Plan: plan}); err != nil {
+			return err
+		}
+		for _, ratee := range advisors {
+			self := org.Actor{ID: ratee, Role: org.RoleAdvisor}
+			steps := []error{
+				rate(self, m, ratee, appraisal.SourceSelf, "attitude", "4"),
+				rate(lin, m, ratee, appraisal.SourceSupervisor, "teamwork", score(ratee, "4", "2")),
+				rate(lin, m, ratee, appraisal.SourceSupervisor, "skill", score(ratee, "4", "1")),
+				rate(lin, m, ratee, appraisal.SourceSupervisor, "attitude", score(ratee, "5", "2")),
+				rate(org.Admin("dms"), m, ratee, appraisal.SourceCustomer, "satisfaction", score(ratee, "5", "2")),
+			}
+			for _, peer := range advisors {
+				if peer != ratee {
+					p := org.Actor{ID: peer, Role: org.RoleAdvisor}
+					steps = append(steps, rate(p, m, ratee, appraisal.SourcePeer, "teamwork", score(ratee, "4", "2")),
+						rate(p, m, ratee, appraisal.SourcePeer, "attitude", score(ratee, "4", "2")))
+				}
+			}
+			for _, err := range steps {
+				if err != nil {
+					return err
+				}
+			}
+		}
+		if _, err := svc.ScoreMonth(ctx, dealer, lin, m); err != nil {
+			return err
+		}
+		if _, err := svc.Finalize(ctx, dealer, lin, m); err != nil {
+			return err
+		}
+		clock.Advance(24 * time.Hour)
+	}
+	as, err := svc.Appraisals(ctx, dealer, nov)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nAppraisal for %s (R6), plan %s\n%-4s %-7s %6s  %-9s %6s  %s\n", nov, plan.Version, "RANK", "ADVISOR", "SCORE", "GRADE", "BONUS", "KPIs (points)")
+	for _, a := range as {
+		r := a.Final
+		var kpis []string
+		for _, k := range r.KPIs {
+			if k.Incomplete {
+				kpis = append(kpis, k.Code+" -")
+				continue
+			}
+			kpis = append(kpis, fmt.Sprintf("%s %s", k.Code, k.Score.StringFixed(1)))
+		}
+		fmt.Fprintf(out, "%-4d %-7s %6s  %-9s %6s  %s\n", a.Rank, r.Employee, r.Score.StringFixed(2), r.Grade, r.Bonus.StringFixed(0), strings.Join(kpis, ", "))
+		if a.ConsecutiveFails >= 2 {
+			fmt.Fprintf(out, "     ! %s failed %d months in a row (R6.4): performance interview and improvement plan; the contract may be ended\n",
+				r.Employee, a.ConsecutiveFails)
+		}
+	}
+	// How one score was made (R1.3): every source's points and share.
+	best := as[0].Final
+	fmt.Fprintf(out, "\nHow %s's %s was made:\n", best.Employee, best.Score.StringFixed(2))
+	for _, k := range best.KPIs {
+		fmt.Fprintf(out, "  %-13s weight %3s  score %6s:", k.Code, k.Weight, k.Score.StringFixed(2))
+		for _, s := range k.Sources {
+			name := string(s.Source)
+			if s.Metric != "" {
+				name = string(s.Metric)
+			}
+			if !s.Present {
+				fmt.Fprintf(out, " %s missing;", name)
+				continue
+			}
+			fmt.Fprintf(out, " %s %s pts x %s;", name, s.Points.StringFixed(1), s.Share.StringFixed(2))
+		}
+		fmt.Fprintln(out)
+	}
+	return nil
+}
