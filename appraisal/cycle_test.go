@@ -208,3 +208,35 @@ func TestMonthEnd(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, imp.Goals, 1)
 }
+
+func TestTrendAndFollowUp_R6_4(t *testing.T) {
+	f := newCycleFixture(t)
+	for _, m := range []org.Month{nov, dec26} {
+		f.open(t, m, nil)
+		require.NoError(t, f.rate(lin, m, "lee", appraisal.SourceSupervisor, "skill", "1"))
+		_, err := f.svc.ScoreMonth(f.ctx, "d1", lin, m)
+		require.NoError(t, err)
+		_, err = f.svc.Finalize(f.ctx, "d1", lin, m)
+		require.NoError(t, err)
+	}
+	trend, err := f.svc.Trend(f.ctx, "d1", "lee", 2026)
+	require.NoError(t, err)
+	require.Len(t, trend, 2)
+	assert.Equal(t, nov, trend[0].Month)
+	assert.Equal(t, "fail", trend[1].Grade)
+
+	_, err = f.svc.RecordImprovement(f.ctx, "d1", lin, appraisal.ImprovementInput{Month: dec26, Employee: "lee", Interview: "agreed a plan",
+		Goals: []appraisal.Goal{{Text: "daily callbacks", Due: time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC)}, {Text: "diagnosis course", Due: time.Date(2027, 2, 28, 0, 0, 0, 0, time.UTC)}}})
+	require.NoError(t, err)
+	_, err = f.svc.FollowUp(f.ctx, "d1", lin, appraisal.FollowUpInput{Month: dec26, Employee: "lee", Note: "x", Done: []int{5}})
+	fe, ok := org.FieldErrorOf(err, "done[0]")
+	require.True(t, ok, "%v", err)
+	assert.Equal(t, org.CodeRange, fe.Code)
+	imp, err := f.svc.FollowUp(f.ctx, "d1", lin, appraisal.FollowUpInput{Month: dec26, Employee: "lee", Note: "callbacks done daily since 5 Jan", Done: []int{0}})
+	require.NoError(t, err)
+	assert.True(t, imp.Goals[0].Done)
+	assert.False(t, imp.Goals[1].Done)
+	assert.Len(t, imp.FollowUps, 1)
+	_, err = f.svc.FollowUp(f.ctx, "d1", chen, appraisal.FollowUpInput{Month: dec26, Employee: "lee", Note: "x"})
+	require.ErrorIs(t, err, appraisal.ErrForbidden)
+}

@@ -324,3 +324,70 @@ func (s *Service) RecordImprovement(ctx context.Context, dealer org.DealerID, ac
 	}
 	return imp, nil
 }
+
+// TrendPoint is one month of an employee's year.
+type TrendPoint struct {
+	Month org.Month       `json:"month"`
+	Score decimal.Decimal `json:"score"`
+	Grade string          `json:"grade"`
+	Rank  int             `json:"rank"`
+}
+
+// Trend returns an employee's final scores month by month over a calendar
+// year, oldest first; months without an appraisal are absent.
+func (s *Service) Trend(ctx context.Context, dealer org.DealerID, employee org.EmployeeID, year int) ([]TrendPoint, error) {
+	hist, err := s.store.History(ctx, dealer, employee, org.Month{Year: year, Month: time.December})
+	if err != nil {
+		return nil, fmt.Errorf("appraisal: trend of %s: %w", employee, err)
+	}
+	var out []TrendPoint
+	for _, a := range hist {
+		if a.Month.Year == year {
+			out = append(out, TrendPoint{Month: a.Month, Score: a.Final.Score, Grade: a.Final.Grade, Rank: a.Rank})
+		}
+	}
+	return out, nil
+}
+
+// FollowUpInput notes how an improvement plan goes, and which goals are
+// met (by index).
+type FollowUpInput struct {
+	Month    org.Month      `json:"month"`
+	Employee org.EmployeeID `json:"employee" validate:"required,max=64"`
+	Note     string         `json:"note" validate:"notblank,max=4000"`
+	Done     []int          `json:"done" validate:"max=20"`
+}
+
+// FollowUp records a follow-up of an improvement plan (R6.4): a note, and
+// goals marked met. Only a supervisor.
+func (s *Service) FollowUp(ctx context.Context, dealer org.DealerID, actor org.Actor, in FollowUpInput) (Improvement, error) {
+	ve := shape("follow up", in)
+	if err := ve.Err(); err != nil {
+		return Improvement{}, err
+	}
+	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor); err != nil {
+		return Improvement{}, err
+	}
+	imp, err := s.store.Improvement(ctx, dealer, in.Month, in.Employee)
+	if err != nil {
+		return Improvement{}, fmt.Errorf("appraisal: follow up %s: %w", in.Employee, err)
+	}
+	for k, i := range in.Done {
+		if i < 0 || i >= len(imp.Goals) {
+			ve.Add(fmt.Sprintf("done[%d]", k), org.CodeRange, fmt.Sprintf("the plan has goals 0 to %d", len(imp.Goals)-1))
+			continue
+		}
+		imp.Goals[i].Done = true
+	}
+	if err := ve.Err(); err != nil {
+		return Improvement{}, err
+	}
+	now := org.Now(s.clock)
+	imp.FollowUps = append(imp.FollowUps, FollowUp{By: actor.ID, At: now, Note: in.Note})
+	imp.Version++
+	ev := s.event(dealer, actor, now, "appraisal.followed_up", in.Month, "/"+string(in.Employee), "", map[string]any{"done": in.Done})
+	if err := s.store.Commit(ctx, dealer, Change{Improvements: []Improvement{imp}, Events: []org.Event{ev}}); err != nil {
+		return Improvement{}, fmt.Errorf("appraisal: follow up %s: %w", in.Employee, err)
+	}
+	return imp, nil
+}
