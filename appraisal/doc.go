@@ -20,4 +20,19 @@
 // says, and the result says which happened. Peer ratings count only from
 // the plan's minimum number of raters, optionally without the highest and
 // lowest; the result never shows who rated what.
+//
+// # The monthly cycle
+//
+// [Service] runs a dealer month (R6.2): [Service.OpenCycle] with a plan
+// (loaded with [LoadPlanFile], checked by [Plan.Validate]) and deadlines
+// per source; [Service.Rate] takes ratings only from whom R6.3 allows (self
+// by the employee, supervisor by the roster's supervisor, peers by the
+// other advisors of the department, customers through the host), once per
+// rater and KPI; [Service.ScoreMonth] scores every advisor with the
+// [Measurer]'s figures, ranks them and counts consecutive failing months;
+// [Service.Calibrate] sets a final score with a reason, keeping the
+// computed one; [Service.Finalize] makes results immutable and
+// [Service.Reopen] undoes it only with a reason, audited;
+// [Service.RecordImprovement] and [Service.FollowUp] keep the interview and
+// improvement plan after a fail (R6.4).
 package appraisal
