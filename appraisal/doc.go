@@ -13,8 +13,10 @@
 //
 // # Scoring
 //
-// [Score] is pure and exact: decimals throughout, 16 digits of working
-// precision, one half-up rounding to the plan's places at the end. A
+// [Score] is pure and exact: the score is carried as an exact fraction
+// from every input to the end and rounded once, half up, to the plan's
+// places (shown inputs and points keep 16 digits). A month with nothing to
+// score has no grade, and so is no fail. A
 // source without input is never counted as zero: it is dropped and the
 // others' weights shared out, or the KPI is marked incomplete, as the plan
 // says, and the result says which happened. Peer ratings count only from
