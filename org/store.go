@@ -87,6 +87,7 @@ type Store interface {
 	// missing) fails with ErrConflict. Amounts are stored exactly: at least
 	// 20 digits before the point and 4 after. Instants keep microseconds
 	// and read back in UTC. Event Data reads back byte for byte (store it
-	// as text, not as a JSON type that reformats it).
+	// as text, not as a JSON type that reformats it). A Change names each
+	// record at most once; one named twice fails with ErrConflict.
 	Commit(ctx context.Context, dealer DealerID, c Change) error
 }

@@ -3,6 +3,7 @@ package memstore
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -152,6 +153,13 @@ func (v AppraisalStore) Commit(ctx context.Context, dealer org.DealerID, c appra
 		return err
 	}
 	if err := checkReviewTenant(dealer, c); err != nil {
+		return err
+	}
+	if err := errors.Join(
+		noRepeats("cycle", keysOf(c.Cycles, func(x appraisal.Cycle) string { return x.Month.String() })...),
+		noRepeats("input", keysOf(c.Inputs, func(x appraisal.Input) string { return x.Month.String() + "/" + x.Key() })...),
+		noRepeats("appraisal", keysOf(c.Appraisals, func(x appraisal.Appraisal) string { return x.Month.String() + "/" + string(x.Computed.Employee) })...),
+		noRepeats("improvement plan", keysOf(c.Improvements, func(x appraisal.Improvement) string { return x.Month.String() + "/" + string(x.Employee) })...)); err != nil {
 		return err
 	}
 	v.mu.Lock()

@@ -3,6 +3,7 @@ package memstore
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -204,6 +205,9 @@ func (v BillingStore) Commit(ctx context.Context, dealer org.DealerID, c billing
 	if err := checkLedgerTenant(dealer, c); err != nil {
 		return err
 	}
+	if err := ledgerRepeats(c); err != nil {
+		return err
+	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	t := v.tenantLocked(dealer, false)
@@ -302,4 +306,12 @@ func applyLedger(t *tenant, c billing.Change) {
 	for _, sr := range c.Series {
 		l.series[sr.Name] = sr
 	}
+}
+
+func ledgerRepeats(c billing.Change) error {
+	return errors.Join(
+		noRepeats("price book", keysOf(c.PriceBooks, func(b billing.StoredPriceBook) string { return b.Book.Version })...),
+		noRepeats("settlement", keysOf(c.Settlements, func(x billing.Settlement) string { return x.Key })...),
+		noRepeats("document", keysOf(c.Documents, func(x billing.Document) string { return string(x.ID) })...),
+		noRepeats("series", keysOf(c.Series, func(x billing.Series) string { return x.Name })...))
 }

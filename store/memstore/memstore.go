@@ -165,6 +165,9 @@ func (s *Store) Commit(ctx context.Context, dealer org.DealerID, c org.Change) e
 	if err := checkTenant(dealer, c); err != nil {
 		return err
 	}
+	if err := noRepeats("employee", keysOf(c.Employees, func(e org.Employee) string { return string(e.ID) })...); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.tenantLocked(dealer, false)

@@ -3,6 +3,7 @@ package memstore
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -234,6 +235,12 @@ func (s *Store) commitDesk(ctx context.Context, dealer org.DealerID, c servicede
 	if err := checkLedgerTenant(dealer, c.Billing); err != nil {
 		return err
 	}
+	if err := deskRepeats(c); err != nil {
+		return err
+	}
+	if err := ledgerRepeats(c.Billing); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var d *desk
@@ -336,4 +343,12 @@ func lookup[T any](d *desk, f func(*desk) (T, bool)) (T, bool) {
 		return zero, false
 	}
 	return f(d)
+}
+
+func deskRepeats(c servicedesk.Change) error {
+	return errors.Join(
+		noRepeats("work order", keysOf(c.WorkOrders, func(w servicedesk.WorkOrder) string { return string(w.ID) })...),
+		noRepeats("calendar day", keysOf(c.Calendar, func(d servicedesk.CalendarDay) string { return string(d.Technician) + "/" + d.Day })...),
+		noRepeats("complaint", keysOf(c.Complaints, func(x servicedesk.Complaint) string { return string(x.ID) })...),
+		noRepeats("survey of", keysOf(c.Surveys, func(x servicedesk.Survey) string { return string(x.WorkOrder) })...))
 }
