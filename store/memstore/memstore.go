@@ -31,6 +31,7 @@ type tenant struct {
 	desk      *desk
 	ledger    *ledger
 	review    *review
+	training  *trainingRecords
 }
 
 // appendEvents assigns the next Seqs and keeps copies.

@@ -1,0 +1,171 @@
+package training
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/servicelane/servicelane/internal/validate"
+	"github.com/servicelane/servicelane/org"
+)
+
+// The errors of every servicelane package; see package org.
+var (
+	ErrNotFound          = org.ErrNotFound
+	ErrConflict          = org.ErrConflict
+	ErrForbidden         = org.ErrForbidden
+	ErrInvalid           = org.ErrInvalid
+	ErrInvalidTransition = org.ErrInvalidTransition
+)
+
+// Roster is what training needs from the roster: *org.Service has it.
+type Roster interface {
+	Dealer(ctx context.Context, id org.DealerID) (org.Dealer, error)
+	Employee(ctx context.Context, dealer org.DealerID, id org.EmployeeID) (org.Employee, error)
+	Employees(ctx context.Context, dealer org.DealerID, q org.EmployeeQuery) ([]org.Employee, error)
+	Authorize(ctx context.Context, dealer org.DealerID, actor org.Actor, roles ...org.Role) (org.Employee, error)
+}
+
+// Config configures a Service. Store and Roster are required.
+type Config struct {
+	Store  Store
+	Roster Roster
+	Clock  org.Clock
+	IDs    org.IDSource
+}
+
+// Service runs training (R5): plans, sessions, assessments and their
+// consequences, careers. Safe for concurrent use.
+type Service struct {
+	store  Store
+	roster Roster
+	clock  org.Clock
+	ids    org.IDSource
+}
+
+var v = validate.New()
+
+// NewService checks cfg and builds a Service.
+func NewService(cfg Config) (*Service, error) {
+	ve := &org.ValidationError{Op: "training: new service"}
+	if cfg.Store == nil {
+		ve.Add("store", org.CodeRequired, "is required")
+	}
+	if cfg.Roster == nil {
+		ve.Add("roster", org.CodeRequired, "is required")
+	}
+	if err := ve.Err(); err != nil {
+		return nil, err
+	}
+	s := &Service{store: cfg.Store, roster: cfg.Roster, clock: cfg.Clock, ids: cfg.IDs}
+	if s.clock == nil {
+		s.clock = org.SystemClock()
+	}
+	if s.ids == nil {
+		s.ids = org.RandomIDs()
+	}
+	return s, nil
+}
+
+func shape(op string, in any) *org.ValidationError {
+	ve := &org.ValidationError{Op: "training: " + op}
+	for _, p := range v.Struct(in, "") {
+		ve.Fields = append(ve.Fields, org.FieldError(p))
+	}
+	return ve
+}
+
+func (s *Service) event(dealer org.DealerID, actor org.Actor, now time.Time, typ, subject, reason string, data any) org.Event {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		panic(fmt.Sprintf("training: marshal event data: %v", err)) // our own types always marshal
+	}
+	return org.Event{DealerID: dealer, ID: s.ids.NewID(), At: now, Actor: actor, Type: typ,
+		Subject: "training/" + subject, Reason: reason, Data: raw}
+}
+
+// PlanInput writes a year's plan: all its courses.
+type PlanInput struct {
+	Year    int      `json:"year" validate:"min=2000,max=2200"`
+	Courses []Course `json:"courses" validate:"min=1,max=200,dive"`
+	// Reason is required to change an approved plan; it is audited.
+	Reason string `json:"reason" validate:"max=2000"`
+	// ExpectedVersion, when set, is the version the caller edited.
+	ExpectedVersion int64 `json:"expected_version" validate:"min=0"`
+}
+
+// SavePlan writes the annual plan of a year (R5.1): the supervisor's
+// courses with content (R5.2), method (R5.3), month, hours, target and
+// assessment. Only a supervisor. A change to an approved plan needs a
+// reason and is audited with the plan before and after; the plan stays
+// approved.
+func (s *Service) SavePlan(ctx context.Context, dealer org.DealerID, actor org.Actor, in PlanInput) (Plan, error) {
+	const op = "save plan"
+	ve := shape(op, in)
+	checkCourses(in.Courses, ve)
+	if err := ve.Err(); err != nil {
+		return Plan{}, err
+	}
+	me, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor)
+	if err != nil {
+		return Plan{}, err
+	}
+	old, err := s.store.Plan(ctx, dealer, in.Year)
+	exists := err == nil
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Plan{}, err
+	}
+	if in.ExpectedVersion != 0 && in.ExpectedVersion != old.Version {
+		return Plan{}, fmt.Errorf("training: save plan %d: edited version %d, stored %d: %w", in.Year, in.ExpectedVersion, old.Version, ErrConflict)
+	}
+	if exists && old.State == PlanApproved && in.Reason == "" {
+		ve.Add("reason", org.CodeRequired, "a change to an approved plan states its reason (audited)")
+		return Plan{}, ve
+	}
+	now := org.Now(s.clock)
+	p := Plan{DealerID: dealer, Year: in.Year, State: PlanDraft, WrittenBy: me.ID, Revision: 1, Version: 1}
+	for _, c := range in.Courses {
+		p.Courses = append(p.Courses, c.Clone())
+	}
+	typ, data := "training.plan_written", map[string]any{"after": p}
+	if exists {
+		p.State, p.ApprovedBy, p.ApprovedAt = old.State, old.ApprovedBy, old.ApprovedAt
+		p.Revision, p.Version = old.Revision+1, old.Version+1
+		typ, data = "training.plan_changed", map[string]any{"before": old, "after": p}
+	}
+	ev := s.event(dealer, actor, now, typ, fmt.Sprintf("plan/%d", in.Year), in.Reason, data)
+	if err := s.store.Commit(ctx, dealer, Change{Plans: []Plan{p}, Events: []org.Event{ev}}); err != nil {
+		return Plan{}, fmt.Errorf("training: save plan %d: %w", in.Year, err)
+	}
+	return p, nil
+}
+
+// ApprovePlan approves a draft plan. A supervisor or an admin (the
+// dealer's management through the host).
+func (s *Service) ApprovePlan(ctx context.Context, dealer org.DealerID, actor org.Actor, year int) (Plan, error) {
+	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor, org.RoleAdmin); err != nil {
+		return Plan{}, err
+	}
+	p, err := s.store.Plan(ctx, dealer, year)
+	if err != nil {
+		return Plan{}, fmt.Errorf("training: approve plan %d: %w", year, err)
+	}
+	if p.State != PlanDraft {
+		return Plan{}, fmt.Errorf("training: approve plan %d: it is %s, not draft: %w", year, p.State, ErrInvalidTransition)
+	}
+	now := org.Now(s.clock)
+	p.State, p.ApprovedBy, p.ApprovedAt = PlanApproved, actor, now
+	p.Version++
+	ev := s.event(dealer, actor, now, "training.plan_approved", fmt.Sprintf("plan/%d", year), "", map[string]any{"revision": p.Revision})
+	if err := s.store.Commit(ctx, dealer, Change{Plans: []Plan{p}, Events: []org.Event{ev}}); err != nil {
+		return Plan{}, fmt.Errorf("training: approve plan %d: %w", year, err)
+	}
+	return p, nil
+}
+
+// Plan returns a year's plan.
+func (s *Service) Plan(ctx context.Context, dealer org.DealerID, year int) (Plan, error) {
+	return s.store.Plan(ctx, dealer, year)
+}
