@@ -228,9 +228,14 @@ type Settlement struct {
 }
 
 // Settle records that the fees were settled and the invoice or receipt
-// issued (R3.4). Settlement itself (reconciliation, taxes, documents) is the
-// billing package's; this is the seam.
+// issued (R3.4) by a host that bills elsewhere. When the Service has
+// Config.Billing it is refused: settlement then goes through
+// [Service.SettleBill], so reconciliation (R3.4b) and the overrun check
+// cannot be skipped.
 func (s *Service) Settle(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in Settlement) (WorkOrder, error) {
+	if s.biller != nil {
+		return WorkOrder{}, fmt.Errorf("servicedesk: settle %s: this desk settles through billing; use SettleBill (R3.4b): %w", ref.ID, ErrForbidden)
+	}
 	ve := shape("settle", in)
 	if in.Total.IsNegative() {
 		ve.Add("total", org.CodeRange, "must not be negative")

@@ -484,3 +484,15 @@ func TestSettleBill_R3_4_overrun_reapproved(t *testing.T) {
 	assert.Equal(t, servicedesk.StateSettled, settled.State)
 	assert.Len(t, docs, 1)
 }
+
+// TestSettle_R3_4b_no_bypass: with billing configured, the plain Settle
+// seam is refused, so no settlement skips reconciliation or the overrun
+// check; nothing is written.
+func TestSettle_R3_4b_no_bypass(t *testing.T) {
+	f := newSBFixture(t)
+	f.toReady(t, "wo1", 2, []string{"j1", "j2"}, nil)
+	before := f.snap(t, "wo1")
+	_, err := f.desk.Settle(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, servicedesk.Settlement{Document: "INV-X", Total: dec("1")})
+	require.ErrorIs(t, err, servicedesk.ErrForbidden)
+	assert.Equal(t, before, f.snap(t, "wo1"))
+}
