@@ -56,6 +56,7 @@ import (
 	"testing"
 
 	"github.com/servicelane/servicelane/appraisal"
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -121,32 +122,19 @@ type Check struct {
 // Run runs the check on s, which must be new and empty, and returns what
 // went wrong, an error matching [ErrSkip], or nil.
 func (c Check) Run(ctx context.Context, s appraisal.Store, f Features) error {
-	if f.Writers <= 0 {
-		f.Writers = 16
-	}
+	f.Writers = kit.Writers(f.Writers)
 	return c.run(ctx, s, f)
 }
 
 // TestStore runs every check as a subtest, each on a new store.
 func TestStore(t *testing.T, h Harness) {
 	t.Helper()
-	if h.NewStore == nil {
-		t.Fatal("appraisaltest: Harness.NewStore is nil")
-	}
+	var cases []kit.Case[appraisal.Store]
 	for _, c := range Checks() {
-		t.Run(c.Name, func(t *testing.T) {
-			if c.Large && h.Features.SkipLarge {
-				t.Skip("appraisaltest: Features.SkipLarge is set")
-			}
-			s := h.NewStore(t)
-			switch err := c.Run(t.Context(), s, h.Features); {
-			case errors.Is(err, ErrSkip):
-				t.Skip(err)
-			case err != nil:
-				t.Errorf("appraisaltest: %s: %v\n\trule broken: %s", c.Name, err, c.Rule)
-			}
-		})
+		run := func(ctx context.Context, s appraisal.Store) error { return c.Run(ctx, s, h.Features) }
+		cases = append(cases, kit.Case[appraisal.Store]{Name: c.Name, Rule: c.Rule, Large: c.Large, Run: run})
 	}
+	kit.Runner[appraisal.Store]{Kit: "appraisaltest", NewStore: h.NewStore, SkipLarge: h.Features.SkipLarge, Skip: ErrSkip}.Test(t, cases)
 }
 
 // Checks returns every rule of the contract, in the order TestStore runs them.
@@ -169,10 +157,10 @@ func Checks() []Check {
 		{Name: "EmptyResults", Rule: "no match is an empty result, not an error: Inputs, Appraisals and History of a month or employee with nothing stored", run: checkEmpty},
 
 		// Versions, atomicity, tenancy.
-		{Name: "CycleVersionRule", Rule: versionRule("cycle (Month)"), run: checkVersionRule(cycles)},
-		{Name: "InputVersionRule", Rule: versionRule("input (Month, Key)"), run: checkVersionRule(inputs)},
-		{Name: "AppraisalVersionRule", Rule: versionRule("appraisal (Month, Computed.Employee)"), run: checkVersionRule(appraisals)},
-		{Name: "ImprovementVersionRule", Rule: versionRule("improvement plan (Month, Employee)"), run: checkVersionRule(improvements)},
+		{Name: "CycleVersionRule", Rule: kit.VersionRule("cycle (Month)"), run: checkVersionRule(cycles)},
+		{Name: "InputVersionRule", Rule: kit.VersionRule("input (Month, Key)"), run: checkVersionRule(inputs)},
+		{Name: "AppraisalVersionRule", Rule: kit.VersionRule("appraisal (Month, Computed.Employee)"), run: checkVersionRule(appraisals)},
+		{Name: "ImprovementVersionRule", Rule: kit.VersionRule("improvement plan (Month, Employee)"), run: checkVersionRule(improvements)},
 		{Name: "CommitIsAtomic", Rule: "Commit writes every record of every kind and every event, or none of them", run: checkAtomic},
 		{Name: "CommitOtherDealerInvalid", Rule: "Commit refuses, with ErrInvalid, a record of any kind or an event of another dealer, and writes nothing", run: checkCommitOtherDealer},
 		{Name: "TenancyIsolation", Rule: "no call for dealer A reads, lists or changes a record of dealer B, even one with the same key", run: checkTenancy},
@@ -187,8 +175,4 @@ func Checks() []Check {
 		{Name: "ConcurrentInputKeyOnce", Rule: "of concurrent commits of inputs with one Key at Version 1, exactly one lands with its event; the others get ErrConflict and write nothing", run: checkInputKeyOnce},
 		{Name: "LargeHistory", Rule: "12 months of 200 employees' appraisals list completely: every month in employee order, every employee's history oldest first", Large: true, run: checkLargeHistory},
 	}
-}
-
-func versionRule(what string) string {
-	return "a " + what + " of Version 1 creates (ErrConflict if it exists); Version n replaces only stored n-1 (else ErrConflict, also when missing); Version < 1 is ErrInvalid; a refused write changes nothing"
 }

@@ -6,78 +6,11 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/servicelane/servicelane/appraisal"
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 )
-
-// hammer runs write(i, attempt) in n goroutines at once, each retrying on
-// ErrConflict until it lands, and returns how many conflicts were retried.
-func hammer(ctx context.Context, n int, write func(i, attempt int) error) (int, error) {
-	var (
-		wg        sync.WaitGroup
-		mu        sync.Mutex
-		conflicts int
-		errs      []error
-		start     = make(chan struct{})
-	)
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			for attempt := 0; ; attempt++ {
-				err := write(i, attempt)
-				if err == nil {
-					return
-				}
-				if !errors.Is(err, org.ErrConflict) || attempt > 100*n || ctx.Err() != nil {
-					mu.Lock()
-					errs = append(errs, fmt.Errorf("writer %d, attempt %d: %w", i, attempt, err))
-					mu.Unlock()
-					return
-				}
-				mu.Lock()
-				conflicts++
-				mu.Unlock()
-			}
-		})
-	}
-	close(start)
-	wg.Wait()
-	if len(errs) > 3 {
-		errs = append(errs[:3], fmt.Errorf("and %d writers more", len(errs)-3))
-	}
-	return conflicts, errors.Join(errs...)
-}
-
-// barrier holds writers that have read until all n have, so that their
-// first commits all carry the version they read together: a store that
-// lets two writers of one version land is caught every time, not only
-// when the scheduler happens to interleave them.
-type barrier struct {
-	mu   sync.Mutex
-	left int
-	all  chan struct{}
-}
-
-func newBarrier(n int) *barrier { return &barrier{left: n, all: make(chan struct{})} }
-
-// wait blocks until every writer has called it, or a second has passed: a
-// writer that failed before reaching it must not hold up the rest.
-func (b *barrier) wait(ctx context.Context) {
-	b.mu.Lock()
-	if b.left--; b.left == 0 {
-		close(b.all)
-	}
-	b.mu.Unlock()
-	t := time.NewTimer(time.Second)
-	defer t.Stop()
-	select {
-	case <-b.all:
-	case <-t.C:
-	case <-ctx.Done():
-	}
-}
 
 // checkConcurrentUpdates: f.Writers goroutines each add their own KPI to
 // the final result of one appraisal, the way the Service calibrates: read
@@ -93,11 +26,11 @@ func checkConcurrentUpdates(ctx context.Context, s appraisal.Store, f Features) 
 		"seed the appraisals of adv-1 and adv-2"); err != nil {
 		return err
 	}
-	together := newBarrier(f.Writers)
-	conflicts, err := hammer(ctx, f.Writers, func(i, attempt int) error {
+	together := kit.NewBarrier(f.Writers)
+	conflicts, err := kit.Hammer(ctx, f.Writers, func(i, attempt int) error {
 		a, err := readAppraisal(ctx, s, "d1", seed)
 		if attempt == 0 {
-			together.wait(ctx)
+			together.Wait(ctx)
 		}
 		if err != nil {
 			return err
@@ -134,7 +67,7 @@ func checkConcurrentUpdates(ctx context.Context, s appraisal.Store, f Features) 
 		return fmt.Errorf("after %d writers the appraisal is at version %d with rank %d, want version %d and rank %d", f.Writers, a.Version, a.Rank, f.Writers+1, f.Writers+1)
 	}
 	if r := f.events(s); r != nil {
-		evs, err := allEvents(ctx, r, "d1")
+		evs, err := kit.AllEvents(ctx, r, "d1")
 		if err != nil {
 			return err
 		}
@@ -167,12 +100,12 @@ func checkInputKeyOnce(ctx context.Context, s appraisal.Store, f Features) error
 		changes[i] = appraisal.Change{Inputs: []appraisal.Input{in}, Events: events("d1", fmt.Sprintf("rated-w%02d", i), "appraisal/2026-11/adv-1", 1)}
 	}
 	key := changes[0].Inputs[0].Key()
-	together := newBarrier(f.Writers)
+	together := kit.NewBarrier(f.Writers)
 	for i := range f.Writers {
 		wg.Go(func() {
 			<-start
 			list, err := s.Inputs(ctx, "d1", nov, "adv-1")
-			together.wait(ctx)
+			together.Wait(ctx)
 			switch {
 			case err != nil:
 				results <- result{i, fmt.Errorf("listing the ratee's inputs before rating: %w", err)}
@@ -212,7 +145,7 @@ func checkInputKeyOnce(ctx context.Context, s appraisal.Store, f Features) error
 		return fmt.Errorf("only the input of the commit that landed may be stored: %w", err)
 	}
 	if r := f.events(s); r != nil {
-		evs, err := allEvents(ctx, r, "d1")
+		evs, err := kit.AllEvents(ctx, r, "d1")
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/servicelane/servicelane/appraisal"
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -72,7 +73,7 @@ func checkCycleNotFound(ctx context.Context, s appraisal.Store, _ Features) erro
 	// and the zero Month.
 	for _, m := range []org.Month{dec, month("2026-10"), month("2025-11"), month("2027-11"), month("2026-01"), {}} {
 		_, err := s.Cycle(ctx, "d1", m)
-		if err := expectErr(err, org.ErrNotFound, fmt.Sprintf("Cycle(d1, %s)", m)); err != nil {
+		if err := kit.ExpectErr(err, org.ErrNotFound, fmt.Sprintf("Cycle(d1, %s)", m)); err != nil {
 			return err
 		}
 	}
@@ -253,7 +254,7 @@ func checkImprovementNotFound(ctx context.Context, s appraisal.Store, _ Features
 		{nov, ""},
 	} {
 		_, err := s.Improvement(ctx, "d1", k.m, k.e)
-		if err := expectErr(err, org.ErrNotFound, fmt.Sprintf("Improvement(d1, %s, %q)", k.m, k.e)); err != nil {
+		if err := kit.ExpectErr(err, org.ErrNotFound, fmt.Sprintf("Improvement(d1, %s, %q)", k.m, k.e)); err != nil {
 			return err
 		}
 	}

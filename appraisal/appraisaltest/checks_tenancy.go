@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/servicelane/servicelane/appraisal"
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -103,14 +104,14 @@ func readsOwnOnly(ctx context.Context, s appraisal.Store, f Features, a appraisa
 		return fmt.Errorf("dA read or listed a record of dB: %w", err)
 	}
 	_, err = s.Cycle(ctx, "dA", month("2026-10"))
-	errs = append(errs, expectErr(err, org.ErrNotFound, "Cycle(dA, 2026-10), a cycle of dB"))
+	errs = append(errs, kit.ExpectErr(err, org.ErrNotFound, "Cycle(dA, 2026-10), a cycle of dB"))
 	_, err = s.Improvement(ctx, "dA", month("2026-10"), "adv-1")
-	errs = append(errs, expectErr(err, org.ErrNotFound, "Improvement(dA, 2026-10, adv-1), a plan of dB"))
+	errs = append(errs, kit.ExpectErr(err, org.ErrNotFound, "Improvement(dA, 2026-10, adv-1), a plan of dB"))
 	for _, d := range []org.DealerID{"dC", ""} {
 		_, err = s.Cycle(ctx, d, nov)
-		errs = append(errs, expectErr(err, org.ErrNotFound, fmt.Sprintf("Cycle(%q, 2026-11), a dealer with no records", d)))
+		errs = append(errs, kit.ExpectErr(err, org.ErrNotFound, fmt.Sprintf("Cycle(%q, 2026-11), a dealer with no records", d)))
 		_, err = s.Improvement(ctx, d, nov, "adv-1")
-		errs = append(errs, expectErr(err, org.ErrNotFound, fmt.Sprintf("Improvement(%q, 2026-11, adv-1), a dealer with no records", d)))
+		errs = append(errs, kit.ExpectErr(err, org.ErrNotFound, fmt.Sprintf("Improvement(%q, 2026-11, adv-1), a dealer with no records", d)))
 		ins, err := s.Inputs(ctx, d, nov, "")
 		errs = append(errs, orErr(err, func() error { return countNone(fmt.Sprintf("Inputs(%q, 2026-11)", d), len(ins)) }))
 		as, err := s.Appraisals(ctx, d, nov)

@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/servicelane/servicelane/appraisal"
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -123,7 +124,7 @@ func checkVersionRule[T any](k kind[T]) func(context.Context, appraisal.Store, F
 				return err
 			}
 			err = s.Commit(ctx, "d1", change(rec, "refused"))
-			if err := expectErr(err, want, fmt.Sprintf("%s %s: %s", k.name, k.key(rec), what)); err != nil {
+			if err := kit.ExpectErr(err, want, fmt.Sprintf("%s %s: %s", k.name, k.key(rec), what)); err != nil {
 				return err
 			}
 			after, err := take(ctx, s, f, "d1")
@@ -173,7 +174,7 @@ func checkVersionRule[T any](k kind[T]) func(context.Context, appraisal.Store, F
 				return err
 			}
 			_, err := k.read(ctx, s, "d1", ghost)
-			if err := expectErr(err, org.ErrNotFound, fmt.Sprintf("reading %s %s, which a refused commit named", k.name, k.key(ghost))); err != nil {
+			if err := kit.ExpectErr(err, org.ErrNotFound, fmt.Sprintf("reading %s %s, which a refused commit named", k.name, k.key(ghost))); err != nil {
 				return err
 			}
 		}
@@ -190,7 +191,7 @@ func checkVersionRule[T any](k kind[T]) func(context.Context, appraisal.Store, F
 			return err
 		}
 		if r := f.events(s); r != nil {
-			evs, err := allEvents(ctx, r, "d1")
+			evs, err := kit.AllEvents(ctx, r, "d1")
 			if err != nil {
 				return err
 			}
@@ -255,7 +256,7 @@ func checkAtomic(ctx context.Context, s appraisal.Store, f Features) error {
 		if err != nil {
 			return err
 		}
-		if err := expectErr(s.Commit(ctx, "d1", c.c), org.ErrConflict, "commit of "+c.name); err != nil {
+		if err := kit.ExpectErr(s.Commit(ctx, "d1", c.c), org.ErrConflict, "commit of "+c.name); err != nil {
 			return err
 		}
 		after, err := take(ctx, s, f, "d1")
@@ -318,7 +319,7 @@ func checkCommitOtherDealer(ctx context.Context, s appraisal.Store, f Features) 
 		}
 		c := good()
 		tc.add(&c)
-		if err := expectErr(s.Commit(ctx, "dA", c), org.ErrInvalid, "commit for dA holding "+tc.name); err != nil {
+		if err := kit.ExpectErr(s.Commit(ctx, "dA", c), org.ErrInvalid, "commit for dA holding "+tc.name); err != nil {
 			return err
 		}
 		after, err := takeBoth(ctx, s, f, "dA", "dB")

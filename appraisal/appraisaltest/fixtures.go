@@ -3,7 +3,6 @@ package appraisaltest
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -228,14 +227,3 @@ func commit(ctx context.Context, s appraisal.Store, d org.DealerID, c appraisal.
 	}
 	return nil
 }
-
-func expectErr(err, want error, what string) error {
-	if !errors.Is(err, want) {
-		return fmt.Errorf("%s: got error %v, want one matching %v", what, err, want)
-	}
-	return nil
-}
-
-// maxPages bounds every paging loop of the kit, so that a store ignoring
-// the cursor fails a check instead of hanging it.
-const maxPages = 50

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/servicelane/servicelane/appraisal"
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -57,7 +58,7 @@ func take(ctx context.Context, s appraisal.Store, f Features, d org.DealerID) (s
 	if r := f.events(s); r != nil {
 		sn.withEvents = true
 		var err error
-		if sn.events, err = allEvents(ctx, r, d); err != nil {
+		if sn.events, err = kit.AllEvents(ctx, r, d); err != nil {
 			return fail(err)
 		}
 	}
@@ -90,30 +91,4 @@ func (a snapshot) same(b snapshot) error {
 		errs = append(errs, diffEvents(p+"events", b.events, a.events))
 	}
 	return errors.Join(errs...)
-}
-
-// allEvents reads a dealer's whole trail, checking that Seq increases.
-func allEvents(ctx context.Context, r EventReader, d org.DealerID) ([]org.Event, error) {
-	var all []org.Event
-	var after int64
-	for n := 0; n < maxPages; n++ {
-		list, err := r.Events(ctx, d, after, org.MaxPage)
-		if err != nil {
-			return all, fmt.Errorf("events of %s after %d: %w", d, after, err)
-		}
-		if len(list) > org.MaxPage {
-			return all, fmt.Errorf("events of %s after %d: %d events, more than the limit %d", d, after, len(list), org.MaxPage)
-		}
-		for _, ev := range list {
-			if ev.Seq <= after {
-				return all, fmt.Errorf("events of %s after %d: event %s has Seq %d, not above the previous", d, after, ev.ID, ev.Seq)
-			}
-			after = ev.Seq
-		}
-		all = append(all, list...)
-		if len(list) < org.MaxPage {
-			return all, nil
-		}
-	}
-	return all, fmt.Errorf("events of %s: still more after %d pages: does the store ignore the cursor?", d, maxPages)
 }

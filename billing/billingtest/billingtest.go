@@ -53,6 +53,7 @@ import (
 	"testing"
 
 	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -118,32 +119,19 @@ type Check struct {
 // Run runs the check on s, which must be new and empty, and returns what
 // went wrong, an error matching [ErrSkip], or nil.
 func (c Check) Run(ctx context.Context, s billing.Store, f Features) error {
-	if f.Writers <= 0 {
-		f.Writers = 16
-	}
+	f.Writers = kit.Writers(f.Writers)
 	return c.run(ctx, s, f)
 }
 
 // TestStore runs every check as a subtest, each on a new store.
 func TestStore(t *testing.T, h Harness) {
 	t.Helper()
-	if h.NewStore == nil {
-		t.Fatal("billingtest: Harness.NewStore is nil")
-	}
+	var cases []kit.Case[billing.Store]
 	for _, c := range Checks() {
-		t.Run(c.Name, func(t *testing.T) {
-			if c.Large && h.Features.SkipLarge {
-				t.Skip("billingtest: Features.SkipLarge is set")
-			}
-			s := h.NewStore(t)
-			switch err := c.Run(t.Context(), s, h.Features); {
-			case errors.Is(err, ErrSkip):
-				t.Skip(err)
-			case err != nil:
-				t.Errorf("billingtest: %s: %v\n\trule broken: %s", c.Name, err, c.Rule)
-			}
-		})
+		run := func(ctx context.Context, s billing.Store) error { return c.Run(ctx, s, h.Features) }
+		cases = append(cases, kit.Case[billing.Store]{Name: c.Name, Rule: c.Rule, Large: c.Large, Run: run})
 	}
+	kit.Runner[billing.Store]{Kit: "billingtest", NewStore: h.NewStore, SkipLarge: h.Features.SkipLarge, Skip: ErrSkip}.Test(t, cases)
 }
 
 // Checks returns every rule of the contract, in the order TestStore runs them.
@@ -163,10 +151,10 @@ func Checks() []Check {
 		{Name: "ReadsAreCopies", Rule: "records returned and records committed share no memory with the store: slices, maps (Explanation.Args) and pointers included", run: checkReadsAreCopies},
 
 		// Versions, atomicity, tenancy.
-		{Name: "PriceBookVersionRule", Rule: versionRule("price book (Book.Version)"), run: checkVersionRule(priceBooks)},
-		{Name: "SettlementVersionRule", Rule: versionRule("settlement (Key)"), run: checkVersionRule(settlements)},
-		{Name: "DocumentVersionRule", Rule: versionRule("document (ID)"), run: checkVersionRule(documents)},
-		{Name: "SeriesVersionRule", Rule: versionRule("series (Name)"), run: checkVersionRule(seriesKind)},
+		{Name: "PriceBookVersionRule", Rule: kit.VersionRule("price book (Book.Version)"), run: checkVersionRule(priceBooks)},
+		{Name: "SettlementVersionRule", Rule: kit.VersionRule("settlement (Key)"), run: checkVersionRule(settlements)},
+		{Name: "DocumentVersionRule", Rule: kit.VersionRule("document (ID)"), run: checkVersionRule(documents)},
+		{Name: "SeriesVersionRule", Rule: kit.VersionRule("series (Name)"), run: checkVersionRule(seriesKind)},
 		{Name: "CommitIsAtomic", Rule: "Commit writes every record of every kind and every event, or none of them", run: checkAtomic},
 		{Name: "CommitOtherDealerInvalid", Rule: "Commit refuses, with ErrInvalid, a record of any kind or an event of another dealer, and writes nothing", run: checkCommitOtherDealer},
 		{Name: "TenancyIsolation", Rule: "no call for dealer A reads, lists or changes a record of dealer B, even one with the same key", run: checkTenancy},
@@ -186,8 +174,4 @@ func Checks() []Check {
 		{Name: "ConcurrentSettlementKeyOnce", Rule: "of concurrent commits of settlements with one Key at Version 1, exactly one lands with its documents and events; the others get ErrConflict and write nothing", run: checkSettlementKeyOnce},
 		{Name: "LargeDocuments", Rule: "1500 documents page completely and in byte order", Large: true, run: checkLargeDocuments},
 	}
-}
-
-func versionRule(what string) string {
-	return "a " + what + " of Version 1 creates (ErrConflict if it exists); Version n replaces only stored n-1 (else ErrConflict, also when missing); Version < 1 is ErrInvalid; a refused write changes nothing"
 }

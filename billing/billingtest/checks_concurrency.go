@@ -6,78 +6,11 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 )
-
-// hammer runs write(i, attempt) in n goroutines at once, each retrying on
-// ErrConflict until it lands, and returns how many conflicts were retried.
-func hammer(ctx context.Context, n int, write func(i, attempt int) error) (int, error) {
-	var (
-		wg        sync.WaitGroup
-		mu        sync.Mutex
-		conflicts int
-		errs      []error
-		start     = make(chan struct{})
-	)
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			for attempt := 0; ; attempt++ {
-				err := write(i, attempt)
-				if err == nil {
-					return
-				}
-				if !errors.Is(err, org.ErrConflict) || attempt > 100*n || ctx.Err() != nil {
-					mu.Lock()
-					errs = append(errs, fmt.Errorf("writer %d, attempt %d: %w", i, attempt, err))
-					mu.Unlock()
-					return
-				}
-				mu.Lock()
-				conflicts++
-				mu.Unlock()
-			}
-		})
-	}
-	close(start)
-	wg.Wait()
-	if len(errs) > 3 {
-		errs = append(errs[:3], fmt.Errorf("and %d writers more", len(errs)-3))
-	}
-	return conflicts, errors.Join(errs...)
-}
-
-// barrier holds writers that have read until all n have, so that their
-// first commits all carry the version they read together: a store that
-// lets two writers of one version land is caught every time, not only
-// when the scheduler happens to interleave them.
-type barrier struct {
-	mu   sync.Mutex
-	left int
-	all  chan struct{}
-}
-
-func newBarrier(n int) *barrier { return &barrier{left: n, all: make(chan struct{})} }
-
-// wait blocks until every writer has called it, or a second has passed: a
-// writer that failed before reaching it must not hold up the rest.
-func (b *barrier) wait(ctx context.Context) {
-	b.mu.Lock()
-	if b.left--; b.left == 0 {
-		close(b.all)
-	}
-	b.mu.Unlock()
-	t := time.NewTimer(time.Second)
-	defer t.Stop()
-	select {
-	case <-b.all:
-	case <-t.C:
-	case <-ctx.Done():
-	}
-}
 
 // checkSeriesGapless: f.Writers goroutines each issue one invoice the way
 // the Service does: read the series (none yet: Next is 1), commit the
@@ -89,8 +22,8 @@ func (b *barrier) wait(ctx context.Context) {
 // here, so only the series' version keeps two writers from one number.
 func checkSeriesGapless(ctx context.Context, s billing.Store, f Features) error {
 	for round, what := range []string{"from a series never written", "from a series in use"} {
-		together := newBarrier(f.Writers)
-		conflicts, err := hammer(ctx, f.Writers, func(i, attempt int) error {
+		together := kit.NewBarrier(f.Writers)
+		conflicts, err := kit.Hammer(ctx, f.Writers, func(i, attempt int) error {
 			sr, err := s.Series(ctx, "d1", "INV")
 			switch {
 			case errors.Is(err, org.ErrNotFound):
@@ -99,7 +32,7 @@ func checkSeriesGapless(ctx context.Context, s billing.Store, f Features) error 
 				return err
 			}
 			if attempt == 0 {
-				together.wait(ctx)
+				together.Wait(ctx)
 			}
 			w := fmt.Sprintf("r%dw%02d", round, i)
 			doc := document("d1", billing.DocumentID("INV-"+w))
@@ -146,7 +79,7 @@ func gapless(ctx context.Context, s billing.Store, f Features, n int) error {
 		return fmt.Errorf("after %d documents: %w", n, err)
 	}
 	if r := f.events(s); r != nil {
-		evs, err := allEvents(ctx, r, "d1")
+		evs, err := kit.AllEvents(ctx, r, "d1")
 		if err != nil {
 			return err
 		}
@@ -181,14 +114,14 @@ func checkSettlementKeyOnce(ctx context.Context, s billing.Store, f Features) er
 		changes[i] = billing.Change{Settlements: []billing.Settlement{st}, Documents: []billing.Document{doc},
 			Events: events("d1", "settled-"+w, "settlement/st-1", 1)}
 	}
-	together := newBarrier(f.Writers)
+	together := kit.NewBarrier(f.Writers)
 	for i := range f.Writers {
 		wg.Go(func() {
 			<-start
 			// Settling looks the key up first: settling again returns the
 			// settlement already made. Every writer finds none.
 			_, err := s.Settlement(ctx, "d1", "st-1")
-			together.wait(ctx)
+			together.Wait(ctx)
 			if !errors.Is(err, org.ErrNotFound) {
 				results <- result{i, fmt.Errorf("looking up the key before settling: got %v, want an error matching %v", err, org.ErrNotFound)}
 				return
@@ -231,7 +164,7 @@ func checkSettlementKeyOnce(ctx context.Context, s billing.Store, f Features) er
 		return fmt.Errorf("documents %q are stored, want only %s of the commit that landed: a refused commit wrote its document", ids, won.Documents[0].ID)
 	}
 	if r := f.events(s); r != nil {
-		evs, err := allEvents(ctx, r, "d1")
+		evs, err := kit.AllEvents(ctx, r, "d1")
 		if err != nil {
 			return err
 		}

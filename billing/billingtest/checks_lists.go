@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -28,7 +29,7 @@ func checkPages[T any, K ~string](ctx context.Context, s billing.Store, what str
 		return err
 	}
 	want := slices.Sorted(slices.Values(pageKeys))
-	got, err := page(what+" by 3", 3, "", key, list)
+	got, err := kit.Page(what+" by 3", 3, "", key, list)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -65,7 +66,7 @@ func checkPriceBookNotFound(ctx context.Context, s billing.Store, _ Features) er
 	// other versions under a case-insensitive or space-padding collation.
 	for _, v := range []string{"2026-12", "2026-1", "2026-11 ", "V1", ""} {
 		_, err := s.PriceBook(ctx, "d1", v)
-		if err := expectErr(err, org.ErrNotFound, fmt.Sprintf("PriceBook(d1, %q)", v)); err != nil {
+		if err := kit.ExpectErr(err, org.ErrNotFound, fmt.Sprintf("PriceBook(d1, %q)", v)); err != nil {
 			return err
 		}
 	}
@@ -104,7 +105,7 @@ func checkActivePriceBook(ctx context.Context, s billing.Store, _ Features) erro
 		}
 		got, err := s.ActivePriceBook(ctx, "d1")
 		if st.active == "" {
-			if err := expectErr(err, org.ErrNotFound, "ActivePriceBook after "+st.what+", when no book is active"); err != nil {
+			if err := kit.ExpectErr(err, org.ErrNotFound, "ActivePriceBook after "+st.what+", when no book is active"); err != nil {
 				return fmt.Errorf("%w (returned %q)", err, got.Book.Version)
 			}
 			continue
@@ -180,7 +181,7 @@ func checkSettlementNotFound(ctx context.Context, s billing.Store, _ Features) e
 	}
 	for _, key := range []string{"st-404", "st-", "ST-1", "st-1 ", ""} {
 		_, err := s.Settlement(ctx, "d1", key)
-		if err := expectErr(err, org.ErrNotFound, fmt.Sprintf("Settlement(d1, %q)", key)); err != nil {
+		if err := kit.ExpectErr(err, org.ErrNotFound, fmt.Sprintf("Settlement(d1, %q)", key)); err != nil {
 			return err
 		}
 	}
@@ -227,7 +228,7 @@ func checkDocumentNotFound(ctx context.Context, s billing.Store, _ Features) err
 	}
 	for _, id := range []billing.DocumentID{"INV-000002", "INV-00000", "inv-000001", "INV-000001 ", ""} {
 		_, err := s.Document(ctx, "d1", id)
-		if err := expectErr(err, org.ErrNotFound, fmt.Sprintf("Document(d1, %q)", id)); err != nil {
+		if err := kit.ExpectErr(err, org.ErrNotFound, fmt.Sprintf("Document(d1, %q)", id)); err != nil {
 			return err
 		}
 	}
@@ -272,7 +273,7 @@ func checkSeriesNotFound(ctx context.Context, s billing.Store, _ Features) error
 	}
 	for _, name := range []string{"RCP", "IN", "inv", "INV ", ""} {
 		_, err := s.Series(ctx, "d1", name)
-		if err := expectErr(err, org.ErrNotFound, fmt.Sprintf("Series(d1, %q), before its first document", name)); err != nil {
+		if err := kit.ExpectErr(err, org.ErrNotFound, fmt.Sprintf("Series(d1, %q), before its first document", name)); err != nil {
 			return err
 		}
 	}

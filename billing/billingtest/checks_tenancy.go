@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -78,7 +79,7 @@ func checkTenancy(ctx context.Context, s billing.Store, f Features) error {
 		return fmt.Errorf("updating dA's records changed dB's records of the same keys: %w", err)
 	}
 	_, err = s.ActivePriceBook(ctx, "dA")
-	if err := expectErr(err, org.ErrNotFound, "ActivePriceBook(dA) after dA took the mark off its book, while dB's book of the same version keeps it"); err != nil {
+	if err := kit.ExpectErr(err, org.ErrNotFound, "ActivePriceBook(dA) after dA took the mark off its book, while dB's book of the same version keeps it"); err != nil {
 		return err
 	}
 	return nil
@@ -102,15 +103,15 @@ func readsOwnOnly(ctx context.Context, s billing.Store, a billing.Change) error 
 		return fmt.Errorf("dA read a record of dB of the same key: %w", err)
 	}
 	_, err = s.PriceBook(ctx, "dA", bookVersions[2])
-	errs = append(errs, expectErr(err, org.ErrNotFound, "PriceBook(dA, "+bookVersions[2]+"), a price book of dB"))
+	errs = append(errs, kit.ExpectErr(err, org.ErrNotFound, "PriceBook(dA, "+bookVersions[2]+"), a price book of dB"))
 	_, err = s.Settlement(ctx, "dA", "st-only-b")
-	errs = append(errs, expectErr(err, org.ErrNotFound, "Settlement(dA, st-only-b), a settlement of dB"))
+	errs = append(errs, kit.ExpectErr(err, org.ErrNotFound, "Settlement(dA, st-only-b), a settlement of dB"))
 	_, err = s.Document(ctx, "dA", "RCP-only-b")
-	errs = append(errs, expectErr(err, org.ErrNotFound, "Document(dA, RCP-only-b), a document of dB"))
+	errs = append(errs, kit.ExpectErr(err, org.ErrNotFound, "Document(dA, RCP-only-b), a document of dB"))
 	_, err = s.Series(ctx, "dA", "INV")
-	errs = append(errs, expectErr(err, org.ErrNotFound, "Series(dA, INV), a series of dB"))
+	errs = append(errs, kit.ExpectErr(err, org.ErrNotFound, "Series(dA, INV), a series of dB"))
 	_, err = s.ActivePriceBook(ctx, "dC")
-	errs = append(errs, expectErr(err, org.ErrNotFound, "ActivePriceBook(dC), a dealer with no active book while dA and dB have one"))
+	errs = append(errs, kit.ExpectErr(err, org.ErrNotFound, "ActivePriceBook(dC), a dealer with no active book while dA and dB have one"))
 	return errors.Join(errs...)
 }
 

@@ -3,7 +3,6 @@ package billingtest
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"time"
@@ -251,14 +250,3 @@ func commit(ctx context.Context, s billing.Store, d org.DealerID, c billing.Chan
 	}
 	return nil
 }
-
-func expectErr(err, want error, what string) error {
-	if !errors.Is(err, want) {
-		return fmt.Errorf("%s: got error %v, want one matching %v", what, err, want)
-	}
-	return nil
-}
-
-// maxPages bounds every paging loop of the kit, so that a store ignoring
-// After fails a check instead of hanging it.
-const maxPages = 50

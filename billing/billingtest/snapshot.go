@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -59,7 +60,7 @@ func take(ctx context.Context, s billing.Store, f Features, d org.DealerID) (sna
 	}
 	if r := f.events(s); r != nil {
 		sn.withEvents = true
-		if sn.events, err = allEvents(ctx, r, d); err != nil {
+		if sn.events, err = kit.AllEvents(ctx, r, d); err != nil {
 			return fail(err)
 		}
 	}
@@ -112,40 +113,11 @@ func (a snapshot) same(b snapshot) error {
 	return errors.Join(errs...)
 }
 
-// page reads a whole list one page of limit at a time, starting after
-// start, and checks what every page must be: at most limit long, keys
-// strictly increasing past the cursor. It stops after maxPages.
-func page[T any, K ~string](what string, limit int, start K, key func(T) K, read func(after K, limit int) ([]T, error)) ([]T, error) {
-	var all []T
-	after := start
-	for n := 0; n < maxPages; n++ {
-		list, err := read(after, limit)
-		if err != nil {
-			return all, fmt.Errorf("%s, page %d after %q: %w", what, n, after, err)
-		}
-		if len(list) > limit {
-			return all, fmt.Errorf("%s, page %d: %d results, more than Limit %d", what, n, len(list), limit)
-		}
-		for i, x := range list {
-			k := key(x)
-			if k <= after {
-				return all, fmt.Errorf("%s, page %d: result %d is %q, not after %q (byte order)", what, n, i, k, after)
-			}
-			after = k
-		}
-		all = append(all, list...)
-		if len(list) < limit {
-			return all, nil
-		}
-	}
-	return all, fmt.Errorf("%s: still more after %d pages of %d: does the store ignore After?", what, maxPages, limit)
-}
-
 func documentID(d billing.Document) billing.DocumentID { return d.ID }
 func settlementKey(s billing.Settlement) string        { return s.Key }
 
 func allDocuments(ctx context.Context, s billing.Store, d org.DealerID, q billing.DocumentQuery) ([]billing.Document, error) {
-	return page("documents of "+string(d), org.MaxPage, q.After, documentID,
+	return kit.Page("documents of "+string(d), org.MaxPage, q.After, documentID,
 		func(after billing.DocumentID, limit int) ([]billing.Document, error) {
 			q.After, q.Limit = after, limit
 			return s.Documents(ctx, d, q)
@@ -153,35 +125,9 @@ func allDocuments(ctx context.Context, s billing.Store, d org.DealerID, q billin
 }
 
 func allSettlements(ctx context.Context, s billing.Store, d org.DealerID, q billing.SettlementQuery) ([]billing.Settlement, error) {
-	return page("settlements of "+string(d), org.MaxPage, q.After, settlementKey,
+	return kit.Page("settlements of "+string(d), org.MaxPage, q.After, settlementKey,
 		func(after string, limit int) ([]billing.Settlement, error) {
 			q.After, q.Limit = after, limit
 			return s.Settlements(ctx, d, q)
 		})
-}
-
-// allEvents reads a dealer's whole trail, checking that Seq increases.
-func allEvents(ctx context.Context, r EventReader, d org.DealerID) ([]org.Event, error) {
-	var all []org.Event
-	var after int64
-	for n := 0; n < maxPages; n++ {
-		list, err := r.Events(ctx, d, after, org.MaxPage)
-		if err != nil {
-			return all, fmt.Errorf("events of %s after %d: %w", d, after, err)
-		}
-		if len(list) > org.MaxPage {
-			return all, fmt.Errorf("events of %s after %d: %d events, more than the limit %d", d, after, len(list), org.MaxPage)
-		}
-		for _, ev := range list {
-			if ev.Seq <= after {
-				return all, fmt.Errorf("events of %s after %d: event %s has Seq %d, not above the previous", d, after, ev.ID, ev.Seq)
-			}
-			after = ev.Seq
-		}
-		all = append(all, list...)
-		if len(list) < org.MaxPage {
-			return all, nil
-		}
-	}
-	return all, fmt.Errorf("events of %s: still more after %d pages: does the store ignore the cursor?", d, maxPages)
 }

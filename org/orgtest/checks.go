@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -41,7 +42,7 @@ func checkDealerNotFound(ctx context.Context, s org.Store, _ Features) error {
 		return err
 	}
 	_, err := s.Dealer(ctx, "nobody")
-	return expectErr(err, org.ErrNotFound, "Dealer(nobody)")
+	return kit.ExpectErr(err, org.ErrNotFound, "Dealer(nobody)")
 }
 
 func checkEmployeeRoundTrip(ctx context.Context, s org.Store, _ Features) error {
@@ -70,7 +71,7 @@ func checkEmployeeNotFound(ctx context.Context, s org.Store, _ Features) error {
 		return err
 	}
 	_, err := s.Employee(ctx, "d1", "e404")
-	return expectErr(err, org.ErrNotFound, "Employee(d1, e404)")
+	return kit.ExpectErr(err, org.ErrNotFound, "Employee(d1, e404)")
 }
 
 func checkAmountsExact(ctx context.Context, s org.Store, _ Features) error {
@@ -158,12 +159,12 @@ func checkCreateExisting(ctx context.Context, s org.Store, _ Features) error {
 	again := employee("d1", "e1")
 	again.Name = "Impostor"
 	err := s.Commit(ctx, "d1", org.Change{Employees: []org.Employee{again}})
-	if err := expectErr(err, org.ErrConflict, "creating employee e1 a second time"); err != nil {
+	if err := kit.ExpectErr(err, org.ErrConflict, "creating employee e1 a second time"); err != nil {
 		return err
 	}
 	d := dealer("d1")
 	err = s.Commit(ctx, "d1", org.Change{Dealer: &d})
-	if err := expectErr(err, org.ErrConflict, "creating dealer d1 a second time"); err != nil {
+	if err := kit.ExpectErr(err, org.ErrConflict, "creating dealer d1 a second time"); err != nil {
 		return err
 	}
 	got, err := s.Employee(ctx, "d1", "e1")
@@ -189,13 +190,13 @@ func checkStaleVersion(ctx context.Context, s org.Store, _ Features) error {
 	}{{2, "writing version 2 again (a writer that read version 1)"}, {4, "writing version 4 over 2 (a skipped version)"}} {
 		e := v2.Clone()
 		e.Name, e.Version = "Lost", bad.version
-		if err := expectErr(s.Commit(ctx, "d1", org.Change{Employees: []org.Employee{e}}), org.ErrConflict, bad.what); err != nil {
+		if err := kit.ExpectErr(s.Commit(ctx, "d1", org.Change{Employees: []org.Employee{e}}), org.ErrConflict, bad.what); err != nil {
 			return err
 		}
 	}
 	d3 := dealer("d1")
 	d3.Name, d3.Version = "Lost", 3
-	if err := expectErr(s.Commit(ctx, "d1", org.Change{Dealer: &d3}), org.ErrConflict, "writing dealer version 3 over 1"); err != nil {
+	if err := kit.ExpectErr(s.Commit(ctx, "d1", org.Change{Dealer: &d3}), org.ErrConflict, "writing dealer version 3 over 1"); err != nil {
 		return err
 	}
 	gotD, err := s.Dealer(ctx, "d1")
@@ -221,19 +222,19 @@ func checkUpdateMissing(ctx context.Context, s org.Store, _ Features) error {
 	}
 	e := employee("d1", "ghost")
 	e.Version = 2
-	if err := expectErr(s.Commit(ctx, "d1", org.Change{Employees: []org.Employee{e}}), org.ErrConflict, "writing version 2 of a missing employee"); err != nil {
+	if err := kit.ExpectErr(s.Commit(ctx, "d1", org.Change{Employees: []org.Employee{e}}), org.ErrConflict, "writing version 2 of a missing employee"); err != nil {
 		return err
 	}
-	if _, err := s.Employee(ctx, "d1", "ghost"); expectErr(err, org.ErrNotFound, "") != nil {
-		return fmt.Errorf("reading the employee a refused commit named: %w", expectErr(err, org.ErrNotFound, "Employee(d1, ghost)"))
+	if _, err := s.Employee(ctx, "d1", "ghost"); kit.ExpectErr(err, org.ErrNotFound, "") != nil {
+		return fmt.Errorf("reading the employee a refused commit named: %w", kit.ExpectErr(err, org.ErrNotFound, "Employee(d1, ghost)"))
 	}
 	d := dealer("d-ghost")
 	d.Version = 2
-	if err := expectErr(s.Commit(ctx, "d-ghost", org.Change{Dealer: &d}), org.ErrConflict, "writing version 2 of a missing dealer"); err != nil {
+	if err := kit.ExpectErr(s.Commit(ctx, "d-ghost", org.Change{Dealer: &d}), org.ErrConflict, "writing version 2 of a missing dealer"); err != nil {
 		return err
 	}
 	_, err := s.Dealer(ctx, "d-ghost")
-	return expectErr(err, org.ErrNotFound, "reading the dealer a refused commit named")
+	return kit.ExpectErr(err, org.ErrNotFound, "reading the dealer a refused commit named")
 }
 
 func checkVersionBelowOne(ctx context.Context, s org.Store, _ Features) error {
@@ -242,7 +243,7 @@ func checkVersionBelowOne(ctx context.Context, s org.Store, _ Features) error {
 	}
 	e := employee("d1", "e0")
 	e.Version = 0
-	if err := expectErr(s.Commit(ctx, "d1", org.Change{Employees: []org.Employee{e}}), org.ErrInvalid, "writing employee version 0"); err != nil {
+	if err := kit.ExpectErr(s.Commit(ctx, "d1", org.Change{Employees: []org.Employee{e}}), org.ErrInvalid, "writing employee version 0"); err != nil {
 		return err
 	}
 	if _, err := s.Employee(ctx, "d1", "e0"); !errors.Is(err, org.ErrNotFound) {
@@ -250,11 +251,11 @@ func checkVersionBelowOne(ctx context.Context, s org.Store, _ Features) error {
 	}
 	d := dealer("d0")
 	d.Version = 0
-	if err := expectErr(s.Commit(ctx, "d0", org.Change{Dealer: &d}), org.ErrInvalid, "writing dealer version 0"); err != nil {
+	if err := kit.ExpectErr(s.Commit(ctx, "d0", org.Change{Dealer: &d}), org.ErrInvalid, "writing dealer version 0"); err != nil {
 		return err
 	}
 	_, err := s.Dealer(ctx, "d0")
-	return expectErr(err, org.ErrNotFound, "reading the dealer a refused commit named")
+	return kit.ExpectErr(err, org.ErrNotFound, "reading the dealer a refused commit named")
 }
 
 func checkAtomic(ctx context.Context, s org.Store, _ Features) error {
@@ -278,7 +279,7 @@ func checkAtomic(ctx context.Context, s org.Store, _ Features) error {
 		{"a stale dealer with a new employee", org.Change{Dealer: &before.dealer, Employees: []org.Employee{fresh}, Events: []org.Event{event("d1", "x3", "t")}}},
 	}
 	for _, c := range cases {
-		if err := expectErr(s.Commit(ctx, "d1", c.c), org.ErrConflict, "commit of "+c.name); err != nil {
+		if err := kit.ExpectErr(s.Commit(ctx, "d1", c.c), org.ErrConflict, "commit of "+c.name); err != nil {
 			return err
 		}
 		after, err := take(ctx, s, "d1")
@@ -315,7 +316,7 @@ func checkCommitOtherDealer(ctx context.Context, s org.Store, _ Features) error 
 		if err := errors.Join(errA, errB); err != nil {
 			return err
 		}
-		if err := expectErr(s.Commit(ctx, "dA", c.c), org.ErrInvalid, "commit for dA holding "+c.name); err != nil {
+		if err := kit.ExpectErr(s.Commit(ctx, "dA", c.c), org.ErrInvalid, "commit for dA holding "+c.name); err != nil {
 			return err
 		}
 		afterA, errA := take(ctx, s, "dA")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -312,7 +313,7 @@ func checkServiceBadInput(ctx context.Context, s org.Store, _ Features) error {
 // wanted paths with their codes, or, for a nil want, ErrForbidden.
 func expectFields(err error, want map[string]string) error {
 	if want == nil {
-		return expectErr(err, org.ErrForbidden, "command")
+		return kit.ExpectErr(err, org.ErrForbidden, "command")
 	}
 	var ve *org.ValidationError
 	if !errors.As(err, &ve) {

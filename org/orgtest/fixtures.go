@@ -45,13 +45,6 @@ func seed(ctx context.Context, s org.Store, d org.DealerID, es ...org.Employee) 
 	return nil
 }
 
-func expectErr(err, want error, what string) error {
-	if !errors.Is(err, want) {
-		return fmt.Errorf("%s: got error %v, want one matching %v", what, err, want)
-	}
-	return nil
-}
-
 func diffDealer(got, want org.Dealer) error {
 	switch {
 	case got.ID != want.ID || got.Name != want.Name || got.TimeZone != want.TimeZone || got.Currency != want.Currency:

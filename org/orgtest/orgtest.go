@@ -24,6 +24,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -60,29 +61,19 @@ type Check struct {
 // Run runs the check on s, which must be new and empty, and returns what
 // went wrong, or nil.
 func (c Check) Run(ctx context.Context, s org.Store, f Features) error {
-	if f.Writers <= 0 {
-		f.Writers = 16
-	}
+	f.Writers = kit.Writers(f.Writers)
 	return c.run(ctx, s, f)
 }
 
 // TestStore runs every check as a subtest, each on a new store.
 func TestStore(t *testing.T, h Harness) {
 	t.Helper()
-	if h.NewStore == nil {
-		t.Fatal("orgtest: Harness.NewStore is nil")
-	}
+	var cases []kit.Case[org.Store]
 	for _, c := range Checks() {
-		t.Run(c.Name, func(t *testing.T) {
-			if c.Large && h.Features.SkipLarge {
-				t.Skip("orgtest: Features.SkipLarge is set")
-			}
-			s := h.NewStore(t)
-			if err := c.Run(t.Context(), s, h.Features); err != nil {
-				t.Errorf("orgtest: %s: %v\n\trule broken: %s", c.Name, err, c.Rule)
-			}
-		})
+		run := func(ctx context.Context, s org.Store) error { return c.Run(ctx, s, h.Features) }
+		cases = append(cases, kit.Case[org.Store]{Name: c.Name, Rule: c.Rule, Large: c.Large, Run: run})
 	}
+	kit.Runner[org.Store]{Kit: "orgtest", NewStore: h.NewStore, SkipLarge: h.Features.SkipLarge}.Test(t, cases)
 }
 
 // Checks returns every rule of the contract, in the order TestStore runs them.

@@ -9,6 +9,8 @@ import (
 	"github.com/servicelane/servicelane/billing"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
+
+	"github.com/servicelane/servicelane/internal/kit"
 )
 
 // Settling a work order moves it to settled and issues its documents in
@@ -49,7 +51,7 @@ func checkCommitWritesBilling(ctx context.Context, s servicedesk.Store, f Featur
 	if err := readBilling(ctx, b, "d1", first.Billing); err != nil {
 		return fmt.Errorf("after a commit with billing records: %w", err)
 	}
-	trail, err := allEvents(ctx, s, "d1")
+	trail, err := kit.AllEvents(ctx, s, "d1")
 	if err != nil {
 		return err
 	}
@@ -88,7 +90,7 @@ func checkCommitWritesBilling(ctx context.Context, s servicedesk.Store, f Featur
 		return err
 	}
 	err = s.Commit(ctx, "d1", stale)
-	if err := expectErr(err, org.ErrConflict, "commit with a stale billing series (INV at version 2, stored version 2)"); err != nil {
+	if err := kit.ExpectErr(err, org.ErrConflict, "commit with a stale billing series (INV at version 2, stored version 2)"); err != nil {
 		return err
 	}
 	after, err := take(ctx, s, "d1")
@@ -112,7 +114,7 @@ func checkCommitWritesBilling(ctx context.Context, s servicedesk.Store, f Featur
 		{"document RCP-000001", func() error { _, err := b.Document(ctx, "d1", "RCP-000001"); return err }},
 		{"series RCP", func() error { _, err := b.Series(ctx, "d1", "RCP"); return err }},
 	} {
-		if err := expectErr(absent.read(), org.ErrNotFound, "the refused commit's "+absent.what); err != nil {
+		if err := kit.ExpectErr(absent.read(), org.ErrNotFound, "the refused commit's "+absent.what); err != nil {
 			return err
 		}
 	}

@@ -6,78 +6,12 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
+
+	"github.com/servicelane/servicelane/internal/kit"
 )
-
-// hammer runs write(i, attempt) in n goroutines at once, each retrying on
-// ErrConflict until it lands, and returns how many conflicts were retried.
-func hammer(ctx context.Context, n int, write func(i, attempt int) error) (int, error) {
-	var (
-		wg        sync.WaitGroup
-		mu        sync.Mutex
-		conflicts int
-		errs      []error
-		start     = make(chan struct{})
-	)
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			for attempt := 0; ; attempt++ {
-				err := write(i, attempt)
-				if err == nil {
-					return
-				}
-				if !errors.Is(err, org.ErrConflict) || attempt > 100*n || ctx.Err() != nil {
-					mu.Lock()
-					errs = append(errs, fmt.Errorf("writer %d, attempt %d: %w", i, attempt, err))
-					mu.Unlock()
-					return
-				}
-				mu.Lock()
-				conflicts++
-				mu.Unlock()
-			}
-		})
-	}
-	close(start)
-	wg.Wait()
-	if len(errs) > 3 {
-		errs = append(errs[:3], fmt.Errorf("and %d writers more", len(errs)-3))
-	}
-	return conflicts, errors.Join(errs...)
-}
-
-// barrier holds writers that have read until all n have, so that their
-// first commits all carry the version they read together: a store that
-// lets two writers of one version land is caught every time, not only
-// when the scheduler happens to interleave them.
-type barrier struct {
-	mu   sync.Mutex
-	left int
-	all  chan struct{}
-}
-
-func newBarrier(n int) *barrier { return &barrier{left: n, all: make(chan struct{})} }
-
-// wait blocks until every writer has called it, or a second has passed: a
-// writer that failed before reaching it must not hold up the rest.
-func (b *barrier) wait(ctx context.Context) {
-	b.mu.Lock()
-	if b.left--; b.left == 0 {
-		close(b.all)
-	}
-	b.mu.Unlock()
-	t := time.NewTimer(time.Second)
-	defer t.Stop()
-	select {
-	case <-b.all:
-	case <-t.C:
-	case <-ctx.Done():
-	}
-}
 
 // checkConcurrentNotes: f.Writers goroutines each add a note to one work
 // order by read, modify, commit with the version read and an event,
@@ -87,14 +21,14 @@ func checkConcurrentNotes(ctx context.Context, s servicedesk.Store, f Features) 
 	if err := commit(ctx, s, "d1", servicedesk.Change{WorkOrders: []servicedesk.WorkOrder{workOrder("d1", "wo-1")}}, "seed"); err != nil {
 		return err
 	}
-	together := newBarrier(f.Writers)
-	conflicts, err := hammer(ctx, f.Writers, func(i, attempt int) error {
+	together := kit.NewBarrier(f.Writers)
+	conflicts, err := kit.Hammer(ctx, f.Writers, func(i, attempt int) error {
 		w, err := s.WorkOrder(ctx, "d1", "wo-1")
 		if err != nil {
 			return err
 		}
 		if attempt == 0 {
-			together.wait(ctx)
+			together.Wait(ctx)
 		}
 		text := fmt.Sprintf("w%02d", i)
 		// Clip: never write into an array the store might have shared.
@@ -124,7 +58,7 @@ func checkConcurrentNotes(ctx context.Context, s servicedesk.Store, f Features) 
 	if got.Version != int64(1+f.Writers) {
 		return fmt.Errorf("after %d landed updates the version is %d, want %d", f.Writers, got.Version, 1+f.Writers)
 	}
-	evs, err := allEvents(ctx, s, "d1")
+	evs, err := kit.AllEvents(ctx, s, "d1")
 	if err != nil {
 		return err
 	}
@@ -161,12 +95,12 @@ func checkConcurrentBookings(ctx context.Context, s servicedesk.Store, f Feature
 			mu      sync.Mutex
 			winners []servicedesk.Slot
 		)
-		together := newBarrier(f.Writers)
-		conflicts, err := hammer(ctx, f.Writers, func(i, attempt int) error {
+		together := kit.NewBarrier(f.Writers)
+		conflicts, err := kit.Hammer(ctx, f.Writers, func(i, attempt int) error {
 			mine := slot(servicedesk.WorkOrderID(fmt.Sprintf("wo-%02d", i)), i, 60+i)
 			cd, err := s.CalendarDay(ctx, "d1", r.tech, days[0])
 			if attempt == 0 {
-				together.wait(ctx)
+				together.Wait(ctx)
 			}
 			switch {
 			case errors.Is(err, org.ErrNotFound):
@@ -214,14 +148,14 @@ func checkConcurrentBookings(ctx context.Context, s servicedesk.Store, f Feature
 }
 
 func checkConcurrentEvents(ctx context.Context, s servicedesk.Store, f Features) error {
-	_, err := hammer(ctx, f.Writers, func(i, _ int) error {
+	_, err := kit.Hammer(ctx, f.Writers, func(i, _ int) error {
 		id := servicedesk.ComplaintID(fmt.Sprintf("cp-%02d", i))
 		return s.Commit(ctx, "d1", servicedesk.Change{Complaints: []servicedesk.Complaint{complaint("d1", id)}, Events: events("d1", string(id), "complaint/"+string(id), 2)})
 	})
 	if err != nil {
 		return err
 	}
-	evs, err := allEvents(ctx, s, "d1") // fails on a repeated Seq
+	evs, err := kit.AllEvents(ctx, s, "d1") // fails on a repeated Seq
 	if err != nil {
 		return err
 	}

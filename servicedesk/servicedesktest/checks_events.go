@@ -7,6 +7,8 @@ import (
 
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
+
+	"github.com/servicelane/servicelane/internal/kit"
 )
 
 func events(d org.DealerID, prefix, subject string, n int) []org.Event {
@@ -86,7 +88,7 @@ func checkSubjectEvents(ctx context.Context, s servicedesk.Store, _ Features) er
 			return err
 		}
 	}
-	all, err := allEvents(ctx, s, "d1")
+	all, err := kit.AllEvents(ctx, s, "d1")
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
+
+	"github.com/servicelane/servicelane/internal/kit"
 )
 
 // pageIDs are in no order, and byte order is not the order a person or a
@@ -30,7 +32,7 @@ func checkPages[T any](what string, write func(id string) T, put func(*servicede
 		}
 		want := slices.Sorted(slices.Values(pageIDs))
 		read := func(after string, limit int) ([]T, error) { return list(ctx, s, after, limit) }
-		got, err := page(what+" by 3", 3, "", func(x T) string { return key(x) }, read)
+		got, err := kit.Page(what+" by 3", 3, "", func(x T) string { return key(x) }, read)
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
+
+	"github.com/servicelane/servicelane/internal/kit"
 )
 
 // checkWorkOrderRoundTrip writes a full and a bare order, reads them back
@@ -73,7 +75,7 @@ func checkWorkOrderNotFound(ctx context.Context, s servicedesk.Store, _ Features
 	// space-padding collation must not find wo-1.
 	for _, id := range []servicedesk.WorkOrderID{"wo-404", "WO-1", "wo-1 "} {
 		_, err := s.WorkOrder(ctx, "d1", id)
-		if err := expectErr(err, org.ErrNotFound, fmt.Sprintf("WorkOrder(d1, %q)", id)); err != nil {
+		if err := kit.ExpectErr(err, org.ErrNotFound, fmt.Sprintf("WorkOrder(d1, %q)", id)); err != nil {
 			return err
 		}
 	}
@@ -133,7 +135,7 @@ func checkCalendarDayNotFound(ctx context.Context, s servicedesk.Store, _ Featur
 		day  string
 	}{{"t1", days[1]}, {"t2", days[0]}, {"t3", days[0]}, {"T1", days[0]}, {"t1", "2026-11-04"}} {
 		_, err := s.CalendarDay(ctx, "d1", k.tech, k.day)
-		if err := expectErr(err, org.ErrNotFound, fmt.Sprintf("CalendarDay(d1, %s, %s), a day never booked", k.tech, k.day)); err != nil {
+		if err := kit.ExpectErr(err, org.ErrNotFound, fmt.Sprintf("CalendarDay(d1, %s, %s), a day never booked", k.tech, k.day)); err != nil {
 			return err
 		}
 	}
@@ -194,7 +196,7 @@ func checkComplaintNotFound(ctx context.Context, s servicedesk.Store, _ Features
 	}
 	for _, id := range []servicedesk.ComplaintID{"cp-404", "CP-1", "cp-1 "} {
 		_, err := s.Complaint(ctx, "d1", id)
-		if err := expectErr(err, org.ErrNotFound, fmt.Sprintf("Complaint(d1, %q)", id)); err != nil {
+		if err := kit.ExpectErr(err, org.ErrNotFound, fmt.Sprintf("Complaint(d1, %q)", id)); err != nil {
 			return err
 		}
 	}
@@ -250,7 +252,7 @@ func checkSurveyNotFound(ctx context.Context, s servicedesk.Store, _ Features) e
 	}
 	for _, wo := range []servicedesk.WorkOrderID{"wo-2", "wo-404", "WO-1", "wo-1 "} {
 		_, err := s.Survey(ctx, "d1", wo)
-		if err := expectErr(err, org.ErrNotFound, fmt.Sprintf("Survey(d1, %q)", wo)); err != nil {
+		if err := kit.ExpectErr(err, org.ErrNotFound, fmt.Sprintf("Survey(d1, %q)", wo)); err != nil {
 			return err
 		}
 	}

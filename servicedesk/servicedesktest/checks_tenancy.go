@@ -7,6 +7,8 @@ import (
 
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
+
+	"github.com/servicelane/servicelane/internal/kit"
 )
 
 // tenant is one dealer's records in checkTenancy: the same IDs under both
@@ -88,13 +90,13 @@ func readsOwnOnly(ctx context.Context, s servicedesk.Store, a servicedesk.Change
 		return fmt.Errorf("dA read a record of dB of the same ID: %w", err)
 	}
 	_, err = s.WorkOrder(ctx, "dA", "wo-only-b")
-	errs = append(errs, expectErr(err, org.ErrNotFound, "WorkOrder(dA, wo-only-b), a work order of dB"))
+	errs = append(errs, kit.ExpectErr(err, org.ErrNotFound, "WorkOrder(dA, wo-only-b), a work order of dB"))
 	_, err = s.CalendarDay(ctx, "dA", "t1", days[1])
-	errs = append(errs, expectErr(err, org.ErrNotFound, "CalendarDay(dA, t1, "+days[1]+"), a day of dB"))
+	errs = append(errs, kit.ExpectErr(err, org.ErrNotFound, "CalendarDay(dA, t1, "+days[1]+"), a day of dB"))
 	_, err = s.Complaint(ctx, "dA", "cp-only-b")
-	errs = append(errs, expectErr(err, org.ErrNotFound, "Complaint(dA, cp-only-b), a complaint of dB"))
+	errs = append(errs, kit.ExpectErr(err, org.ErrNotFound, "Complaint(dA, cp-only-b), a complaint of dB"))
 	_, err = s.Survey(ctx, "dA", "wo-only-b")
-	errs = append(errs, expectErr(err, org.ErrNotFound, "Survey(dA, wo-only-b), a survey of dB"))
+	errs = append(errs, kit.ExpectErr(err, org.ErrNotFound, "Survey(dA, wo-only-b), a survey of dB"))
 	return errors.Join(errs...)
 }
 

@@ -7,6 +7,8 @@ import (
 
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
+
+	"github.com/servicelane/servicelane/internal/kit"
 )
 
 // kind is what the version rule needs of one record kind.
@@ -113,7 +115,7 @@ func checkVersionRule[T any](k kind[T]) func(context.Context, servicedesk.Store,
 				return err
 			}
 			err = s.Commit(ctx, "d1", change(rec, "refused"))
-			if err := expectErr(err, want, fmt.Sprintf("%s %s: %s", k.name, k.key(rec), what)); err != nil {
+			if err := kit.ExpectErr(err, want, fmt.Sprintf("%s %s: %s", k.name, k.key(rec), what)); err != nil {
 				return err
 			}
 			after, err := take(ctx, s, "d1")
@@ -163,7 +165,7 @@ func checkVersionRule[T any](k kind[T]) func(context.Context, servicedesk.Store,
 				return err
 			}
 			_, err := k.read(ctx, s, "d1", ghost)
-			if err := expectErr(err, org.ErrNotFound, fmt.Sprintf("reading %s %s, which a refused commit named", k.name, k.key(ghost))); err != nil {
+			if err := kit.ExpectErr(err, org.ErrNotFound, fmt.Sprintf("reading %s %s, which a refused commit named", k.name, k.key(ghost))); err != nil {
 				return err
 			}
 		}
@@ -179,7 +181,7 @@ func checkVersionRule[T any](k kind[T]) func(context.Context, servicedesk.Store,
 		if err := refused(zero, org.ErrInvalid, "writing version 0 over an existing record"); err != nil {
 			return err
 		}
-		evs, err := allEvents(ctx, s, "d1")
+		evs, err := kit.AllEvents(ctx, s, "d1")
 		if err != nil {
 			return err
 		}
@@ -233,7 +235,7 @@ func checkAtomic(ctx context.Context, s servicedesk.Store, _ Features) error {
 		if err != nil {
 			return err
 		}
-		if err := expectErr(s.Commit(ctx, "d1", c.c), org.ErrConflict, "commit of "+c.name); err != nil {
+		if err := kit.ExpectErr(s.Commit(ctx, "d1", c.c), org.ErrConflict, "commit of "+c.name); err != nil {
 			return err
 		}
 		after, err := take(ctx, s, "d1")
@@ -286,7 +288,7 @@ func checkCommitOtherDealer(ctx context.Context, s servicedesk.Store, _ Features
 		}
 		c := good()
 		tc.add(&c)
-		if err := expectErr(s.Commit(ctx, "dA", c), org.ErrInvalid, "commit for dA holding "+tc.name); err != nil {
+		if err := kit.ExpectErr(s.Commit(ctx, "dA", c), org.ErrInvalid, "commit for dA holding "+tc.name); err != nil {
 			return err
 		}
 		after, err := takeBoth(ctx, s, "dA", "dB")

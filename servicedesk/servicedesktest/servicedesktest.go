@@ -42,6 +42,8 @@ import (
 	"github.com/servicelane/servicelane/billing"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
+
+	"github.com/servicelane/servicelane/internal/kit"
 )
 
 // Features tells the kit what a store offers beyond the contract's minimum.
@@ -91,32 +93,19 @@ type Check struct {
 // Run runs the check on s, which must be new and empty, and returns what
 // went wrong, an error matching [ErrSkip], or nil.
 func (c Check) Run(ctx context.Context, s servicedesk.Store, f Features) error {
-	if f.Writers <= 0 {
-		f.Writers = 16
-	}
+	f.Writers = kit.Writers(f.Writers)
 	return c.run(ctx, s, f)
 }
 
 // TestStore runs every check as a subtest, each on a new store.
 func TestStore(t *testing.T, h Harness) {
 	t.Helper()
-	if h.NewStore == nil {
-		t.Fatal("servicedesktest: Harness.NewStore is nil")
-	}
+	var cases []kit.Case[servicedesk.Store]
 	for _, c := range Checks() {
-		t.Run(c.Name, func(t *testing.T) {
-			if c.Large && h.Features.SkipLarge {
-				t.Skip("servicedesktest: Features.SkipLarge is set")
-			}
-			s := h.NewStore(t)
-			switch err := c.Run(t.Context(), s, h.Features); {
-			case errors.Is(err, ErrSkip):
-				t.Skip(err)
-			case err != nil:
-				t.Errorf("servicedesktest: %s: %v\n\trule broken: %s", c.Name, err, c.Rule)
-			}
-		})
+		run := func(ctx context.Context, s servicedesk.Store) error { return c.Run(ctx, s, h.Features) }
+		cases = append(cases, kit.Case[servicedesk.Store]{Name: c.Name, Rule: c.Rule, Large: c.Large, Run: run})
 	}
+	kit.Runner[servicedesk.Store]{Kit: "servicedesktest", NewStore: h.NewStore, SkipLarge: h.Features.SkipLarge, Skip: ErrSkip}.Test(t, cases)
 }
 
 // Checks returns every rule of the contract, in the order TestStore runs them.
@@ -135,10 +124,10 @@ func Checks() []Check {
 		{Name: "ReadsAreCopies", Rule: "records returned and records committed share no memory with the store, nested slices and pointers included", run: checkReadsAreCopies},
 
 		// Versions, atomicity, tenancy.
-		{Name: "WorkOrderVersionRule", Rule: versionRule("work order"), run: checkVersionRule(workOrders)},
-		{Name: "CalendarDayVersionRule", Rule: versionRule("calendar day (technician, day)"), run: checkVersionRule(calendarDays)},
-		{Name: "ComplaintVersionRule", Rule: versionRule("complaint"), run: checkVersionRule(complaints)},
-		{Name: "SurveyVersionRule", Rule: versionRule("survey (work order)"), run: checkVersionRule(surveys)},
+		{Name: "WorkOrderVersionRule", Rule: kit.VersionRule("work order"), run: checkVersionRule(workOrders)},
+		{Name: "CalendarDayVersionRule", Rule: kit.VersionRule("calendar day (technician, day)"), run: checkVersionRule(calendarDays)},
+		{Name: "ComplaintVersionRule", Rule: kit.VersionRule("complaint"), run: checkVersionRule(complaints)},
+		{Name: "SurveyVersionRule", Rule: kit.VersionRule("survey (work order)"), run: checkVersionRule(surveys)},
 		{Name: "CommitIsAtomic", Rule: "Commit writes every record of every kind and every event, or none of them", run: checkAtomic},
 		{Name: "CommitWritesBillingAtomically", Rule: "Commit writes Change.Billing in the same transaction as the servicedesk records, under billing.Store's version rule, its events after Change.Events: all of it lands, or (a stale billing series) none of it, work orders and events included", run: checkCommitWritesBilling},
 		{Name: "CommitOtherDealerInvalid", Rule: "Commit refuses, with ErrInvalid, a record of any kind or an event of another dealer, and writes nothing", run: checkCommitOtherDealer},
@@ -166,8 +155,4 @@ func Checks() []Check {
 		{Name: "ConcurrentEventsUnique", Rule: "concurrent commits never give two events the same Seq nor lose one; each commit's events are numbered together, in order", run: checkConcurrentEvents},
 		{Name: "LargeMonth", Rule: "a month of 2000 work orders pages completely and in order within its bounds", Large: true, run: checkLargeMonth},
 	}
-}
-
-func versionRule(what string) string {
-	return "a " + what + " of Version 1 creates (ErrConflict if it exists); Version n replaces only stored n-1 (else ErrConflict, also when missing); Version < 1 is ErrInvalid; a refused write changes nothing"
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
+
+	"github.com/servicelane/servicelane/internal/kit"
 )
 
 // snapshot is everything a store holds for one dealer, as far as the kit
@@ -44,7 +46,7 @@ func take(ctx context.Context, s servicedesk.Store, d org.DealerID) (snapshot, e
 	if sn.surveys, err = allSurveys(ctx, s, d, servicedesk.SurveyQuery{}); err != nil {
 		return sn, fmt.Errorf("snapshot of %s: %w", d, err)
 	}
-	if sn.events, err = allEvents(ctx, s, d); err != nil {
+	if sn.events, err = kit.AllEvents(ctx, s, d); err != nil {
 		return sn, fmt.Errorf("snapshot of %s: %w", d, err)
 	}
 	return sn, nil
@@ -91,37 +93,8 @@ func (a snapshot) same(b snapshot) error {
 	return errors.Join(errs...)
 }
 
-// page reads a whole list one page of limit at a time, starting after
-// start, and checks what every page must be: at most limit long, keys
-// strictly increasing past the cursor. It stops after maxPages.
-func page[T any, K ~string](what string, limit int, start K, key func(T) K, read func(after K, limit int) ([]T, error)) ([]T, error) {
-	var all []T
-	after := start
-	for n := 0; n < maxPages; n++ {
-		list, err := read(after, limit)
-		if err != nil {
-			return all, fmt.Errorf("%s, page %d after %q: %w", what, n, after, err)
-		}
-		if len(list) > limit {
-			return all, fmt.Errorf("%s, page %d: %d results, more than Limit %d", what, n, len(list), limit)
-		}
-		for i, x := range list {
-			k := key(x)
-			if k <= after {
-				return all, fmt.Errorf("%s, page %d: result %d is %q, not after %q (byte order)", what, n, i, k, after)
-			}
-			after = k
-		}
-		all = append(all, list...)
-		if len(list) < limit {
-			return all, nil
-		}
-	}
-	return all, fmt.Errorf("%s: still more after %d pages of %d: does the store ignore After?", what, maxPages, limit)
-}
-
 func allWorkOrders(ctx context.Context, s servicedesk.Store, d org.DealerID, q servicedesk.WorkOrderQuery) ([]servicedesk.WorkOrder, error) {
-	return page("work orders of "+string(d), org.MaxPage, q.After, func(w servicedesk.WorkOrder) servicedesk.WorkOrderID { return w.ID },
+	return kit.Page("work orders of "+string(d), org.MaxPage, q.After, func(w servicedesk.WorkOrder) servicedesk.WorkOrderID { return w.ID },
 		func(after servicedesk.WorkOrderID, limit int) ([]servicedesk.WorkOrder, error) {
 			q.After, q.Limit = after, limit
 			return s.WorkOrders(ctx, d, q)
@@ -129,7 +102,7 @@ func allWorkOrders(ctx context.Context, s servicedesk.Store, d org.DealerID, q s
 }
 
 func allComplaints(ctx context.Context, s servicedesk.Store, d org.DealerID, q servicedesk.ComplaintQuery) ([]servicedesk.Complaint, error) {
-	return page("complaints of "+string(d), org.MaxPage, q.After, func(c servicedesk.Complaint) servicedesk.ComplaintID { return c.ID },
+	return kit.Page("complaints of "+string(d), org.MaxPage, q.After, func(c servicedesk.Complaint) servicedesk.ComplaintID { return c.ID },
 		func(after servicedesk.ComplaintID, limit int) ([]servicedesk.Complaint, error) {
 			q.After, q.Limit = after, limit
 			return s.Complaints(ctx, d, q)
@@ -137,35 +110,9 @@ func allComplaints(ctx context.Context, s servicedesk.Store, d org.DealerID, q s
 }
 
 func allSurveys(ctx context.Context, s servicedesk.Store, d org.DealerID, q servicedesk.SurveyQuery) ([]servicedesk.Survey, error) {
-	return page("surveys of "+string(d), org.MaxPage, q.After, func(sv servicedesk.Survey) servicedesk.WorkOrderID { return sv.WorkOrder },
+	return kit.Page("surveys of "+string(d), org.MaxPage, q.After, func(sv servicedesk.Survey) servicedesk.WorkOrderID { return sv.WorkOrder },
 		func(after servicedesk.WorkOrderID, limit int) ([]servicedesk.Survey, error) {
 			q.After, q.Limit = after, limit
 			return s.Surveys(ctx, d, q)
 		})
-}
-
-// allEvents reads a dealer's whole trail, checking that Seq increases.
-func allEvents(ctx context.Context, s servicedesk.Store, d org.DealerID) ([]org.Event, error) {
-	var all []org.Event
-	var after int64
-	for n := 0; n < maxPages; n++ {
-		list, err := s.Events(ctx, d, after, org.MaxPage)
-		if err != nil {
-			return all, fmt.Errorf("events of %s after %d: %w", d, after, err)
-		}
-		if len(list) > org.MaxPage {
-			return all, fmt.Errorf("events of %s after %d: %d events, more than the limit %d", d, after, len(list), org.MaxPage)
-		}
-		for _, ev := range list {
-			if ev.Seq <= after {
-				return all, fmt.Errorf("events of %s after %d: event %s has Seq %d, not above the previous", d, after, ev.ID, ev.Seq)
-			}
-			after = ev.Seq
-		}
-		all = append(all, list...)
-		if len(list) < org.MaxPage {
-			return all, nil
-		}
-	}
-	return all, fmt.Errorf("events of %s: still more after %d pages: does the store ignore the cursor?", d, maxPages)
 }
