@@ -1,0 +1,4 @@
+DROP TABLE training_careers;
+DROP TABLE training_progress;
+DROP TABLE training_sessions;
+DROP TABLE training_plans;
