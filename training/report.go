@@ -2,6 +2,7 @@ package training
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/shopspring/decimal"
@@ -174,11 +175,20 @@ func (s *Service) measure(ctx context.Context, dealer org.DealerID, m org.Month)
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.store.Plan(ctx, dealer, m.Year)
-	plan := map[string]Course{}
-	if err == nil {
+	// A course counts its attempts as its own year's plan says; a retake
+	// in January may finish a course of December's plan.
+	counting := map[int]map[string]Counting{}
+	for _, year := range []int{m.Year - 1, m.Year} {
+		counting[year] = map[string]Counting{}
+		p, err := s.store.Plan(ctx, dealer, year)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
 		for _, c := range p.Courses {
-			plan[c.ID] = c
+			counting[year][c.ID] = c.Assessment.Counts
 		}
 	}
 	type acc struct {
@@ -212,11 +222,11 @@ func (s *Service) measure(ctx context.Context, dealer org.DealerID, m org.Month)
 					a.passing++
 				}
 			}
-			counting := CountHighest
-			if c, ok := plan[x.CourseID]; ok && year == m.Year {
-				counting = c.Assessment.Counts
+			rule, ok := counting[year][x.CourseID]
+			if !ok {
+				rule = CountHighest // a course no longer in its plan
 			}
-			if sc, ok := x.Counted(counting); ok {
+			if sc, ok := x.Counted(rule); ok {
 				a.scores = append(a.scores, sc)
 			}
 		}

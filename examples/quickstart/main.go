@@ -29,6 +29,7 @@ import (
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
 	"github.com/servicelane/servicelane/store/sqlstore"
+	"github.com/servicelane/servicelane/training"
 )
 
 // priceBookYAML is Taipei Motors' price book, as a dealer would keep it.
@@ -109,10 +110,18 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		settled: map[servicedesk.WorkOrderID][]billing.Document{}}, out); err != nil {
 		return err
 	}
+	// The month's training: a session, its assessment, retakes (R5).
+	train, err := training.NewService(training.Config{Store: store.Training(), Roster: svc, Clock: clock})
+	if err != nil {
+		return err
+	}
+	if err := trainingMonth(ctx, train, clock, dealer, loc, out); err != nil {
+		return err
+	}
 	// Month end: the appraisal takes its measured figures from the
-	// records servicedesk and billing keep (R6.1).
+	// records servicedesk, billing and training keep (R6.1, R5.4).
 	review, err := appraisal.NewService(appraisal.Config{Store: store.Appraisal(), Roster: svc, Clock: clock,
-		Measurer: appraisal.Combine(desk.Measurer(), bills.Measurer())})
+		Measurer: appraisal.Combine(desk.Measurer(), bills.Measurer(), train.Measurer())})
 	if err != nil {
 		return err
 	}

@@ -92,6 +92,19 @@ func monthEnd(ctx context.Context, svc *appraisal.Service, clock *org.ManualCloc
 				r.Employee, a.ConsecutiveFails)
 		}
 	}
+	// Training results count toward the skill KPI (R5.4, R6.1): the
+	// month's counted exam score through the training Measurer.
+	var effect []string
+	for _, a := range as {
+		for _, k := range a.Final.KPIs {
+			for _, s := range k.Sources {
+				if s.Metric == appraisal.MetricTrainingScore && s.Present {
+					effect = append(effect, fmt.Sprintf("%s %s -> %s pts", a.Final.Employee, s.Raw.StringFixed(0), s.Points.StringFixed(1)))
+				}
+			}
+		}
+	}
+	fmt.Fprintf(out, "Training in the skill KPI (R5.4): %s\n", strings.Join(effect, "; "))
 	// How one score was made (R1.3): every source's points and share.
 	best := as[0].Final
 	fmt.Fprintf(out, "\nHow %s's %s was made:\n", best.Employee, best.Score.StringFixed(2))

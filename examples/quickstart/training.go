@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/servicelane/servicelane/org"
+	"github.com/servicelane/servicelane/training"
+)
+
+// trainingPlan is the supervisor's plan for the year (R5.1): one course of
+// each content (R5.2), by each method (R5.3), each ending in an assessment
+// (R5.4).
+func trainingPlan(year int) training.PlanInput {
+	exam := training.Assessment{Kind: training.KindExam, PassMark: amount("60"), Excellent: amount("90"),
+		MaxAttempts: 2, RetakeWindowDays: 14, Counts: training.CountHighest}
+	return training.PlanInput{Year: year, Courses: []training.Course{
+		{ID: "ev-diag", Title: "EV high-voltage diagnosis", Category: training.CategoryProfessional,
+			Method: training.MethodInternal, Instructor: "Wu Da-wei 吳大偉", Month: time.November, Hours: amount("4"),
+			Target: training.Target{AllAdvisors: true}, Mandatory: true, Assessment: exam,
+			Certificate: &training.Certificate{Name: "EV HV Level 1", ValidDays: 730}},
+		{ID: "complaints", Title: "Handling complaints", Category: training.CategoryService,
+			Method: training.MethodOnline, Month: time.December, Hours: amount("2"), SelfEnrol: true,
+			Target: training.Target{AllAdvisors: true},
+			Assessment: training.Assessment{Kind: training.KindPractical, PassMark: amount("75"), Excellent: amount("100"),
+				MaxAttempts: 2, RetakeWindowDays: 7, Counts: training.CountLast}},
+		{ID: "privacy", Title: "Customer data and confidentiality", Category: training.CategoryRules,
+			Method: training.MethodExternal, Provider: "Taipei HR Academy", Month: time.December, Hours: amount("1.5"),
+			Target: training.Target{AllAdvisors: true}, Mandatory: true,
+			Assessment: training.Assessment{Kind: training.KindCase, PassMark: amount("50"), Excellent: amount("95"),
+				MaxAttempts: 3, RetakeWindowDays: 10, Counts: training.CountAverage}},
+	}}
+}
+
+// trainingMonth runs November's training (R5): the plan, one session of
+// the EV course with an excellent result, a fail passed at its retake and a
+// fail at the last attempt that sends the advisor to retraining; then the
+// plan's progress and each advisor's record.
+func trainingMonth(ctx context.Context, svc *training.Service, clock *org.ManualClock, dealer org.DealerID, loc *time.Location, out io.Writer) error {
+	var err error
+	step := func(f func() error) {
+		if err == nil {
+			err = f()
+		}
+	}
+	year := clock.Now().In(loc).Year()
+	at := func(month time.Month, day, hour int) time.Time { return time.Date(year, month, day, hour, 0, 0, 0, loc) }
+	advisors := []org.EmployeeID{"chen", "wang", "huang"}
+	var plan training.Plan
+	step(func() (err error) { _, err = svc.SavePlan(ctx, dealer, lin, trainingPlan(year)); return err })
+	// The dealer's management approves the plan through the host.
+	step(func() (err error) { plan, err = svc.ApprovePlan(ctx, dealer, org.Admin("dms-management"), year); return err })
+	step(func() error {
+		for _, s := range []training.SessionInput{
+			{ID: "EV-1", Year: year, CourseID: "ev-diag", Start: at(time.November, 4, 14), Place: "Workshop bay 3", Capacity: 3},
+			{ID: "EV-2", Year: year, CourseID: "ev-diag", Start: at(time.December, 2, 14), Place: "Workshop bay 3", Capacity: 3},
+		} {
+			if _, err := svc.ScheduleSession(ctx, dealer, lin, s); err != nil {
+				return err
+			}
+		}
+		for _, e := range advisors {
+			if _, err := svc.Enrol(ctx, dealer, lin, training.EnrolInput{Session: "EV-1", Employee: e}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nTraining in %s (R5): plan %d revision %d, %d courses, approved by %s\n",
+		at(time.November, 1, 0).Format("January 2006"), plan.Year, plan.Revision, len(plan.Courses), plan.ApprovedBy)
+
+	// The session runs on the afternoon of the 4th; the assessment ends it.
+	clock.Set(at(time.November, 4, 18))
+	scores := map[org.EmployeeID]string{"chen": "96", "wang": "55", "huang": "48"}
+	results := map[org.EmployeeID]training.Progress{}
+	for _, e := range advisors {
+		step(func() error {
+			_, err := svc.RecordAttendance(ctx, dealer, lin, training.AttendanceInput{Session: "EV-1", Employee: e, Attendance: training.Present})
+			return err
+		})
+		step(func() (err error) {
+			results[e], err = svc.Assess(ctx, dealer, lin, training.AssessInput{Session: "EV-1", Employee: e,
+				Result: training.Result{Score: new(amount(scores[e]))}})
+			return err
+		})
+	}
+	step(func() error { _, err := svc.CloseSession(ctx, dealer, lin, "EV-1"); return err })
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Session EV-1, EV high-voltage diagnosis, %s, exam: pass mark 60, excellent from 90, 2 attempts\n",
+		at(time.November, 4, 14).Format("Mon 2 Jan 15:04"))
+	for _, e := range advisors {
+		fmt.Fprintf(out, "  %-6s %5s  %s\n", e, scores[e], standing(results[e], loc))
+	}
+
+	// A week later both retakes (補考) are sat: the last attempt either way.
+	clock.Set(at(time.November, 11, 10))
+	retakes := map[org.EmployeeID]string{"wang": "78", "huang": "52"}
+	for _, e := range []org.EmployeeID{"wang", "huang"} {
+		step(func() (err error) {
+			results[e], err = svc.Retake(ctx, dealer, lin, training.RetakeInput{Year: year, CourseID: "ev-diag", Employee: e,
+				Result: training.Result{Score: new(amount(retakes[e]))}})
+			return err
+		})
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Retakes on %s (R5.4 補考):\n", clock.Now().In(loc).Format("Mon 2 Jan"))
+	for _, e := range []org.EmployeeID{"wang", "huang"} {
+		p := results[e]
+		counted, _ := p.Counted(training.CountHighest)
+		fmt.Fprintf(out, "  %-6s %5s  %s (the highest attempt counts: %s)\n", e, retakes[e], standing(p, loc), counted)
+	}
+
+	c, err := svc.Completion(ctx, dealer, year)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Plan %d progress: %s%% of targeted places completed\n", year, c.Rate.Shift(2).StringFixed(0))
+	fmt.Fprintf(out, "  %-10s %-9s %8s %9s\n", "COURSE", "MANDATORY", "TARGETED", "COMPLETED")
+	for _, cc := range c.Courses {
+		fmt.Fprintf(out, "  %-10s %-9s %8d %9d\n", cc.CourseID, yesNo(cc.Mandatory), cc.Targeted, cc.Completed)
+	}
+	fmt.Fprintf(out, "  %-7s %5s %9s %9s  %s\n", "ADVISOR", "HOURS", "COMPLETED", "PASS RATE", "OUTSTANDING")
+	for _, e := range advisors {
+		r, err := svc.Report(ctx, dealer, e, year)
+		if err != nil {
+			return err
+		}
+		var todo []string
+		for _, id := range r.Retakes {
+			todo = append(todo, "retake "+id)
+		}
+		for _, id := range r.Retraining {
+			todo = append(todo, "retraining "+id)
+		}
+		if len(todo) == 0 {
+			todo = []string{"-"}
+		}
+		fmt.Fprintf(out, "  %-7s %5s %9d %8s%%  %s\n", e, r.Hours.StringFixed(1), r.CoursesCompleted,
+			r.PassRate.Shift(2).StringFixed(0), strings.Join(todo, ", "))
+	}
+	return nil
+}
+
+// standing says where an advisor stands in a course after an attempt.
+func standing(p training.Progress, loc *time.Location) string {
+	switch p.Standing {
+	case training.Passed:
+		if p.Commended {
+			return "passed, excellent: commended (R5.4), certificate issued"
+		}
+		return "passed"
+	case training.RetakeDue:
+		return "failed: retake due by " + p.RetakeBy.In(loc).Format("2 Jan")
+	case training.RetrainingRequired:
+		if p.RetrainingSession != "" {
+			return "failed the last attempt: retraining, enrolled in session " + p.RetrainingSession
+		}
+		return "failed the last attempt: retraining required"
+	}
+	return string(p.Standing)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
