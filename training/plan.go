@@ -53,47 +53,47 @@ const (
 
 // Assessment configures a course's assessment (R5.4). Scores are 0 to 100.
 type Assessment struct {
-	Kind      AssessmentKind  `json:"kind" validate:"oneof=exam practical case_analysis"`
-	PassMark  decimal.Decimal `json:"pass_mark"`
-	Excellent decimal.Decimal `json:"excellent"`
+	Kind      AssessmentKind  `json:"kind" yaml:"kind" validate:"oneof=exam practical case_analysis"`
+	PassMark  decimal.Decimal `json:"pass_mark" yaml:"pass_mark"`
+	Excellent decimal.Decimal `json:"excellent" yaml:"excellent"`
 	// MaxAttempts is the first attempt plus the retakes allowed.
-	MaxAttempts int `json:"max_attempts" validate:"min=1,max=10"`
+	MaxAttempts int `json:"max_attempts" yaml:"max_attempts" validate:"min=1,max=10"`
 	// RetakeWindowDays is how long after a failed attempt the retake may
 	// be taken; a retake not taken by then counts as failed.
-	RetakeWindowDays int      `json:"retake_window_days" validate:"min=1,max=365"`
-	Counts           Counting `json:"counts" validate:"oneof=highest last first average"`
+	RetakeWindowDays int      `json:"retake_window_days" yaml:"retake_window_days" validate:"min=1,max=365"`
+	Counts           Counting `json:"counts" yaml:"counts" validate:"oneof=highest last first average"`
 }
 
 // Target says who a course is for.
 type Target struct {
-	AllAdvisors bool             `json:"all_advisors"`
-	Role        org.Role         `json:"role,omitempty" validate:"max=64"`
-	Employees   []org.EmployeeID `json:"employees,omitempty" validate:"max=500,dive,required,max=64"`
+	AllAdvisors bool             `json:"all_advisors" yaml:"all_advisors"`
+	Role        org.Role         `json:"role,omitempty" yaml:"role,omitempty" validate:"max=64"`
+	Employees   []org.EmployeeID `json:"employees,omitempty" yaml:"employees,omitempty" validate:"max=500,dive,required,max=64"`
 }
 
 // Certificate is what a course grants on a pass, valid for ValidDays (0:
 // no expiry).
 type Certificate struct {
-	Name      string `json:"name" validate:"notblank,max=200"`
-	ValidDays int    `json:"valid_days" validate:"min=0,max=36500"`
+	Name      string `json:"name" yaml:"name" validate:"notblank,max=200"`
+	ValidDays int    `json:"valid_days" yaml:"valid_days" validate:"min=0,max=36500"`
 }
 
 // Course is one course of an annual plan (R5.1): content, time, method.
 type Course struct {
-	ID         string          `json:"id" validate:"required,ident,max=64"`
-	Title      string          `json:"title" validate:"notblank,max=200"`
-	Category   Category        `json:"category" validate:"oneof=professional_knowledge service_skills company_rules"`
-	Method     Method          `json:"method" validate:"oneof=internal external online"`
-	Instructor string          `json:"instructor,omitempty" validate:"max=200"`
-	Provider   string          `json:"provider,omitempty" validate:"max=200"`
-	Month      time.Month      `json:"month" validate:"min=1,max=12"`
-	Hours      decimal.Decimal `json:"hours"`
-	Target     Target          `json:"target"`
-	Mandatory  bool            `json:"mandatory"`
+	ID         string          `json:"id" yaml:"id" validate:"required,ident,max=64"`
+	Title      string          `json:"title" yaml:"title" validate:"notblank,max=200"`
+	Category   Category        `json:"category" yaml:"category" validate:"oneof=professional_knowledge service_skills company_rules"`
+	Method     Method          `json:"method" yaml:"method" validate:"oneof=internal external online"`
+	Instructor string          `json:"instructor,omitempty" yaml:"instructor,omitempty" validate:"max=200"`
+	Provider   string          `json:"provider,omitempty" yaml:"provider,omitempty" validate:"max=200"`
+	Month      time.Month      `json:"month" yaml:"month" validate:"min=1,max=12"`
+	Hours      decimal.Decimal `json:"hours" yaml:"hours"`
+	Target     Target          `json:"target" yaml:"target"`
+	Mandatory  bool            `json:"mandatory" yaml:"mandatory"`
 	// SelfEnrol lets an employee of the target enrol in a session.
-	SelfEnrol   bool         `json:"self_enrol"`
-	Assessment  Assessment   `json:"assessment"`
-	Certificate *Certificate `json:"certificate,omitempty"`
+	SelfEnrol   bool         `json:"self_enrol" yaml:"self_enrol"`
+	Assessment  Assessment   `json:"assessment" yaml:"assessment"`
+	Certificate *Certificate `json:"certificate,omitempty" yaml:"certificate,omitempty"`
 }
 
 // Targets reports whether the course is for e.

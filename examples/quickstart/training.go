@@ -47,12 +47,17 @@ func trainingMonth(ctx context.Context, svc *training.Service, clock *org.Manual
 		}
 	}
 	year := clock.Now().In(loc).Year()
-	at := func(month time.Month, day, hour int) time.Time { return time.Date(year, month, day, hour, 0, 0, 0, loc) }
+	at := func(month time.Month, day, hour int) time.Time {
+		return time.Date(year, month, day, hour, 0, 0, 0, loc)
+	}
 	advisors := []org.EmployeeID{"chen", "wang", "huang"}
 	var plan training.Plan
 	step(func() (err error) { _, err = svc.SavePlan(ctx, dealer, lin, trainingPlan(year)); return err })
 	// The dealer's management approves the plan through the host.
-	step(func() (err error) { plan, err = svc.ApprovePlan(ctx, dealer, org.Admin("dms-management"), year); return err })
+	step(func() (err error) {
+		plan, err = svc.ApprovePlan(ctx, dealer, org.Admin("dms-management"), year)
+		return err
+	})
 	step(func() error {
 		for _, s := range []training.SessionInput{
 			{ID: "EV-1", Year: year, CourseID: "ev-diag", Start: at(time.November, 4, 14), Place: "Workshop bay 3", Capacity: 3},
