@@ -39,6 +39,20 @@ func SQLite(tb testing.TB) *sqlstore.Store {
 // skips the test when PostgresEnv is not set.
 func Postgres(tb testing.TB) *sqlstore.Store {
 	tb.Helper()
+	db, err := sql.Open("pgx", PostgresDSN(tb))
+	if err != nil {
+		tb.Fatalf("testdb: open PostgreSQL: %v", err)
+	}
+	db.SetMaxOpenConns(8)
+	tb.Cleanup(func() { _ = db.Close() })
+	return migrate(tb, db, sqlstore.Postgres)
+}
+
+// PostgresDSN returns the URL of a new, empty schema (its search_path),
+// dropped at cleanup, for a test that opens the database itself. It skips
+// the test when PostgresEnv is not set.
+func PostgresDSN(tb testing.TB) string {
+	tb.Helper()
 	dsn := os.Getenv(PostgresEnv)
 	if dsn == "" {
 		tb.Skip("testdb: " + PostgresEnv + " not set; PostgreSQL tests skipped")
@@ -66,13 +80,7 @@ func Postgres(tb testing.TB) *sqlstore.Store {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	db, err := sql.Open("pgx", u.String())
-	if err != nil {
-		tb.Fatalf("testdb: open PostgreSQL: %v", err)
-	}
-	db.SetMaxOpenConns(8)
-	tb.Cleanup(func() { _ = db.Close() })
-	return migrate(tb, db, sqlstore.Postgres)
+	return u.String()
 }
 
 func migrate(tb testing.TB, db *sql.DB, d sqlstore.Dialect) *sqlstore.Store {

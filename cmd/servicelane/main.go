@@ -1,0 +1,95 @@
+// Command servicelane is servicelane's command line for the people who
+// keep a dealership's configuration and database: it checks configuration
+// files (price books, appraisal plans) before they are used, draws the work
+// order's workflow, and applies the database migrations.
+//
+//	servicelane pricebook check [-json] FILE...
+//	servicelane plan check [-json] FILE...
+//	servicelane workflow [-format mermaid|dot] [-express]
+//	servicelane migrate [-db FILE | -dsn URL] [-to N] [-status]
+//
+// Exit status: 0 when everything is right, 1 when a file has problems, 2
+// when the command cannot run (bad usage, a file or database it cannot
+// open).
+//
+// A check prints each problem on its own line as "file:line:col: field:
+// message (code)", every problem of a file at once; with -json it prints
+// one JSON object per file instead:
+//
+//	{"file":"book.yaml","ok":false,"problems":[{"path":"book.yaml:12:5: labor.rates[2].rate","code":"range","message":"..."}]}
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0 // everything is right
+	exitProblem = 1 // a checked file has problems
+	exitUsage   = 2 // the command cannot run
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// command is one "noun verb" of the command line.
+type command struct {
+	noun, verb string // verb empty: the noun alone
+	args       string // what follows the flags, for usage
+	what       string
+	run        func(args []string, stdout, stderr io.Writer) int
+}
+
+var commands = []command{
+	{"pricebook", "check", "[-json] FILE...", "check billing price books (YAML or JSON)", checkCommand(priceBookKind)},
+	{"plan", "check", "[-json] FILE...", "check appraisal KPI plans (YAML or JSON)", checkCommand(appraisalPlanKind)},
+	{"workflow", "", "[-format mermaid|dot] [-express]", "draw the work order's states and commands", workflowCommand},
+	{"migrate", "", "[-db FILE | -dsn URL] [-to N] [-status]", "apply (or roll back) the database migrations", migrateCommand},
+}
+
+// run is the command line without the process: it returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || slices.Contains([]string{"help", "-h", "-help", "--help"}, args[0]) {
+		w := stderr
+		if len(args) > 0 {
+			w = stdout
+		}
+		usage(w)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	for _, c := range commands {
+		if c.noun != args[0] {
+			continue
+		}
+		rest := args[1:]
+		if c.verb != "" {
+			if len(rest) == 0 || rest[0] != c.verb {
+				continue
+			}
+			rest = rest[1:]
+		}
+		return c.run(rest, stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "servicelane: unknown command %q\n\n", strings.Join(args[:min(2, len(args))], " "))
+	usage(stderr)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: servicelane COMMAND [flags] [args]")
+	fmt.Fprintln(w, "\ncommands:")
+	for _, c := range commands {
+		name := strings.TrimSpace(c.noun + " " + c.verb)
+		fmt.Fprintf(w, "  %-16s %-40s %s\n", name, c.args, c.what)
+	}
+	fmt.Fprintln(w, "\nexit status: 0 all right, 1 problems found, 2 cannot run")
+}
