@@ -39,6 +39,11 @@ func (r Result) score(kind AssessmentKind, ve *org.ValidationError) decimal.Deci
 		if r.Score.IsNegative() || r.Score.GreaterThan(hundred) {
 			ve.Add("result.score", org.CodeRange, "must be 0 to 100")
 		}
+		// Scores are in hundredths, as a checklist's or a rubric's are, so
+		// no rounding of a mean can lift a failed 59.995 to a pass mark.
+		if !r.Score.Equal(r.Score.Truncate(2)) {
+			ve.Add("result.score", org.CodeFormat, "at most 2 decimal places")
+		}
 		return *r.Score
 	case KindPractical:
 		if len(r.Checklist) == 0 {

@@ -34,6 +34,7 @@ func TestAssess_R5_4(t *testing.T) {
 	}{
 		{"R5.4_no_result_for_someone_not_enrolled", "wu", "80", training.ErrInvalid, ""},
 		{"R5.4_score_out_of_range", "chen", "101", training.ErrInvalid, ""},
+		{"R5.4_score_in_hundredths_no_rounding_to_a_pass", "wang", "59.995", training.ErrInvalid, ""},
 		{"R5.4_excellent_result_is_commended", "chen", "95", nil, training.Passed},
 		{"R5.4_one_result_per_session", "chen", "95", training.ErrInvalid, ""},
 		{"R5.4_fail_schedules_a_retake", "wang", "40", nil, training.RetakeDue},

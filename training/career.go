@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/servicelane/servicelane/org"
 )
@@ -53,6 +54,11 @@ func (s *Service) Advise(ctx context.Context, dealer org.DealerID, actor org.Act
 	}
 	if in.Goals != nil {
 		cr.Goals = slices.Clone(in.Goals)
+		for i := range cr.Goals {
+			if !cr.Goals[i].Due.IsZero() { // stored as every instant is: UTC, to the microsecond
+				cr.Goals[i].Due = cr.Goals[i].Due.UTC().Truncate(time.Microsecond)
+			}
+		}
 	}
 	cr.Version++
 	ev := s.event(dealer, actor, now, "training.advised", "career/"+string(in.Employee), "", map[string]any{"before": before, "after": cr})

@@ -40,7 +40,12 @@ const (
 	KindCase      AssessmentKind = "case_analysis" // a rubric, scored as points over maximum points
 )
 
-// Counting says which attempt's score counts for a course.
+// Counting says which attempt's score counts for a course: the score
+// [Progress.Counted] gives, which reports and the appraisal read (with
+// first, a retake never improves it; with average, every attempt weighs
+// the same). Passing is per attempt whatever the counting: any passing
+// attempt passes the course, which is what a retake (補考) is for; an
+// excellent attempt is commended once.
 type Counting string
 
 // Countings.
@@ -146,6 +151,9 @@ func (p Plan) Course(id string) (Course, bool) {
 	return p.Courses[i], true
 }
 
+// maxHours bounds a course's and a session's hours. Never modified.
+var maxHours = decimal.NewFromInt(1000)
+
 // Clone returns a deep copy of p.
 func (p Plan) Clone() Plan {
 	p.Courses = slices.Clone(p.Courses)
@@ -167,7 +175,7 @@ func checkCourses(cs []Course, ve *org.ValidationError) {
 			ve.Add(p+"id", org.CodeDuplicate, "course IDs are unique within a plan")
 		}
 		seen[c.ID] = true
-		if !c.Hours.IsPositive() || c.Hours.GreaterThan(decimal.NewFromInt(1000)) {
+		if !c.Hours.IsPositive() || c.Hours.GreaterThan(maxHours) {
 			ve.Add(p+"hours", org.CodeRange, "must be more than 0 and at most 1000")
 		}
 		switch {

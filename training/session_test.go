@@ -33,6 +33,8 @@ func TestScheduleSession(t *testing.T) {
 		{"R5.3_online_gives_its_link", training.SessionInput{Year: 2027, CourseID: "talk", Start: feb10, Place: "R", Capacity: 5}, training.ErrInvalid, "link"},
 		{"a_place_or_link", training.SessionInput{Year: 2027, CourseID: "diag", Start: feb10, Capacity: 5}, training.ErrInvalid, "place"},
 		{"a_capacity", training.SessionInput{Year: 2027, CourseID: "diag", Start: feb10, Place: "R"}, training.ErrInvalid, "capacity"},
+		{"hours_bounded_so_the_end_cannot_overflow", training.SessionInput{Year: 2027, CourseID: "diag", Start: feb10, Place: "R", Capacity: 5, Hours: dec("3000000")}, training.ErrInvalid, "hours"},
+		{"hours_not_negative", training.SessionInput{Year: 2027, CourseID: "diag", Start: feb10, Place: "R", Capacity: 5, Hours: dec("-1")}, training.ErrInvalid, "hours"},
 		{"ok", training.SessionInput{ID: "s1", Year: 2027, CourseID: "diag", Start: feb10, Place: "R", Capacity: 5}, nil, ""},
 		{"duplicate_id", training.SessionInput{ID: "s1", Year: 2027, CourseID: "diag", Start: feb10, Place: "R", Capacity: 5}, training.ErrInvalid, "id"},
 	}

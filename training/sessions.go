@@ -50,8 +50,8 @@ type SessionInput struct {
 func (s *Service) ScheduleSession(ctx context.Context, dealer org.DealerID, actor org.Actor, in SessionInput) (Session, error) {
 	const op = "schedule session"
 	ve := shape(op, in)
-	if in.Hours.IsNegative() {
-		ve.Add("hours", org.CodeRange, "must not be negative")
+	if in.Hours.IsNegative() || in.Hours.GreaterThan(maxHours) {
+		ve.Add("hours", org.CodeRange, "must be 0 (the course's hours) to 1000")
 	}
 	if err := ve.Err(); err != nil {
 		return Session{}, err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/training"
@@ -165,16 +166,16 @@ func (v TrainingStore) Commit(ctx context.Context, dealer org.DealerID, c traini
 	t := v.tenantLocked(dealer, true)
 	r = t.trainingRecordsOf()
 	for _, x := range c.Plans {
-		r.plans[x.Year] = x.Clone()
+		r.plans[x.Year] = storedPlan(x)
 	}
 	for _, x := range c.Sessions {
-		r.sessions[x.ID] = x.Clone()
+		r.sessions[x.ID] = storedSession(x)
 	}
 	for _, x := range c.Progress {
-		r.progress[x.Key()] = x.Clone()
+		r.progress[x.Key()] = storedProgress(x)
 	}
 	for _, x := range c.Careers {
-		r.careers[x.Employee] = x.Clone()
+		r.careers[x.Employee] = storedCareer(x)
 	}
 	t.appendEvents(c.Events)
 	return nil
@@ -241,4 +242,57 @@ func checkTrainingVersions(r *trainingRecords, c training.Change) error {
 		}
 	}
 	return nil
+}
+
+// storedInstant is t as org.Store keeps an instant: in UTC, to the
+// microsecond (what PostgreSQL keeps); the zero time stays zero.
+func storedInstant(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}
+
+// storedPlan, storedSession, storedProgress and storedCareer return the
+// copy of a record the store keeps: nothing shared with the caller, every
+// instant as storedInstant keeps it.
+func storedPlan(p training.Plan) training.Plan {
+	p = p.Clone()
+	p.ApprovedAt = storedInstant(p.ApprovedAt)
+	return p
+}
+
+func storedSession(s training.Session) training.Session {
+	s = s.Clone()
+	s.Start, s.ClosedAt = storedInstant(s.Start), storedInstant(s.ClosedAt)
+	for i := range s.Attendees {
+		s.Attendees[i].At = storedInstant(s.Attendees[i].At)
+	}
+	return s
+}
+
+func storedProgress(p training.Progress) training.Progress {
+	p = p.Clone()
+	for _, as := range [][]training.Attempt{p.Attempts, p.Earlier} {
+		for i := range as {
+			as[i].At = storedInstant(as[i].At)
+		}
+	}
+	p.RetakeBy, p.CommendedAt = storedInstant(p.RetakeBy), storedInstant(p.CommendedAt)
+	return p
+}
+
+func storedCareer(c training.Career) training.Career {
+	c = c.Clone()
+	for i := range c.Notes {
+		c.Notes[i].At = storedInstant(c.Notes[i].At)
+	}
+	for i := range c.Goals {
+		c.Goals[i].Due = storedInstant(c.Goals[i].Due)
+	}
+	for i := range c.Certificates {
+		c.Certificates[i].IssuedAt = storedInstant(c.Certificates[i].IssuedAt)
+		c.Certificates[i].Expires = storedInstant(c.Certificates[i].Expires)
+	}
+	return c
 }

@@ -60,9 +60,17 @@ func sortRows(rows []recordRow) {
 }
 
 // commitRows writes rows, which must be sorted, and then appends events,
-// in one transaction. A commit with nothing to write still fails on a done
-// context, as every call does.
+// in one transaction; a Change naming one record twice is ErrConflict. A
+// commit with nothing to write still fails on a done context, as every
+// call does.
 func (s *Store) commitRows(ctx context.Context, dealer org.DealerID, rows []recordRow, events []org.Event) error {
+	// One record twice would write its second version over its first in
+	// the same transaction: refuse it as memstore does, before writing.
+	for i := 1; i < len(rows); i++ {
+		if rows[i].table.name == rows[i-1].table.name && slices.Equal(rows[i].key, rows[i-1].key) {
+			return fmt.Errorf("sqlstore: commit for dealer %s: %s is in the change twice: %w", dealer, rows[i].what, org.ErrConflict)
+		}
+	}
 	if len(rows) == 0 && len(events) == 0 {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("sqlstore: commit for dealer %s: %w", dealer, err)

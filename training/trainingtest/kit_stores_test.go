@@ -1,0 +1,864 @@
+package trainingtest_test
+
+// The stores kit_test.go feeds the kit: over, memstore with some methods
+// replaced, and mapped, a small map store with one flaw.
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/servicelane/servicelane/org"
+	"github.com/servicelane/servicelane/store/memstore"
+	"github.com/servicelane/servicelane/training"
+	"github.com/servicelane/servicelane/training/trainingtest"
+)
+
+// over is memstore with some methods replaced. Each broken store replaces
+// what its flaw needs and delegates the rest, so memstore's soundness
+// elsewhere keeps the flaw the only one.
+type over struct {
+	memstore.TrainingStore
+
+	plan     func(ctx context.Context, d org.DealerID, year int) (training.Plan, error)
+	session  func(ctx context.Context, d org.DealerID, id string) (training.Session, error)
+	sessions func(ctx context.Context, d org.DealerID, year int) ([]training.Session, error)
+	progress func(ctx context.Context, d org.DealerID, year int, e org.EmployeeID) ([]training.Progress, error)
+	career   func(ctx context.Context, d org.DealerID, e org.EmployeeID) (training.Career, error)
+	careers  func(ctx context.Context, d org.DealerID) ([]training.Career, error)
+	events   func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error)
+	commit   func(ctx context.Context, d org.DealerID, c training.Change) error
+
+	mu      sync.Mutex
+	dealers map[org.DealerID]bool // every dealer Commit was called for
+}
+
+var (
+	_ training.Store           = (*over)(nil)
+	_ trainingtest.EventReader = (*over)(nil)
+)
+
+// bend returns an opener of memstore bent by fn.
+func bend(fn func(o *over)) func() training.Store {
+	return func() training.Store {
+		o := &over{TrainingStore: memstore.New().Training(), dealers: map[org.DealerID]bool{}}
+		o.fill()
+		fn(o)
+		return o
+	}
+}
+
+// fill sets every method to memstore's, so bends can wrap one another.
+func (o *over) fill() {
+	m := o.TrainingStore
+	o.plan, o.session, o.sessions, o.progress, o.career, o.careers, o.events, o.commit =
+		m.Plan, m.Session, m.Sessions, m.Progress, m.Career, m.Careers, m.Events, m.Commit
+}
+
+func (o *over) Plan(ctx context.Context, d org.DealerID, year int) (training.Plan, error) {
+	return o.plan(ctx, d, year)
+}
+
+func (o *over) Session(ctx context.Context, d org.DealerID, id string) (training.Session, error) {
+	return o.session(ctx, d, id)
+}
+
+func (o *over) Sessions(ctx context.Context, d org.DealerID, year int) ([]training.Session, error) {
+	return o.sessions(ctx, d, year)
+}
+
+func (o *over) Progress(ctx context.Context, d org.DealerID, year int, e org.EmployeeID) ([]training.Progress, error) {
+	return o.progress(ctx, d, year, e)
+}
+
+func (o *over) Career(ctx context.Context, d org.DealerID, e org.EmployeeID) (training.Career, error) {
+	return o.career(ctx, d, e)
+}
+
+func (o *over) Careers(ctx context.Context, d org.DealerID) ([]training.Career, error) {
+	return o.careers(ctx, d)
+}
+
+func (o *over) Events(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
+	return o.events(ctx, d, after, limit)
+}
+
+func (o *over) Commit(ctx context.Context, d org.DealerID, c training.Change) error {
+	o.mu.Lock()
+	o.dealers[d] = true
+	o.mu.Unlock()
+	return o.commit(ctx, d, c)
+}
+
+func (o *over) knownDealers() []org.DealerID {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return slices.Sorted(maps.Keys(o.dealers))
+}
+
+// mapErrors passes every method's error through fn.
+func (o *over) mapErrors(fn func(error) error) {
+	pl, se, ss, pr, cr, crs, evs, commit := o.plan, o.session, o.sessions, o.progress, o.career, o.careers, o.events, o.commit
+	o.plan = func(ctx context.Context, d org.DealerID, y int) (training.Plan, error) {
+		x, err := pl(ctx, d, y)
+		return x, fn(err)
+	}
+	o.session = func(ctx context.Context, d org.DealerID, id string) (training.Session, error) {
+		x, err := se(ctx, d, id)
+		return x, fn(err)
+	}
+	o.sessions = func(ctx context.Context, d org.DealerID, y int) ([]training.Session, error) {
+		x, err := ss(ctx, d, y)
+		return x, fn(err)
+	}
+	o.progress = func(ctx context.Context, d org.DealerID, y int, e org.EmployeeID) ([]training.Progress, error) {
+		x, err := pr(ctx, d, y, e)
+		return x, fn(err)
+	}
+	o.career = func(ctx context.Context, d org.DealerID, e org.EmployeeID) (training.Career, error) {
+		x, err := cr(ctx, d, e)
+		return x, fn(err)
+	}
+	o.careers = func(ctx context.Context, d org.DealerID) ([]training.Career, error) {
+		x, err := crs(ctx, d)
+		return x, fn(err)
+	}
+	o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
+		x, err := evs(ctx, d, after, limit)
+		return x, fn(err)
+	}
+	o.commit = func(ctx context.Context, d org.DealerID, c training.Change) error { return fn(commit(ctx, d, c)) }
+}
+
+// mapContexts passes the reads' contexts, and Commit's when commitToo is
+// set, through fn.
+func (o *over) mapContexts(fn func(context.Context) context.Context, commitToo bool) {
+	pl, se, ss, pr, cr, crs, evs, commit := o.plan, o.session, o.sessions, o.progress, o.career, o.careers, o.events, o.commit
+	o.plan = func(ctx context.Context, d org.DealerID, y int) (training.Plan, error) { return pl(fn(ctx), d, y) }
+	o.session = func(ctx context.Context, d org.DealerID, id string) (training.Session, error) {
+		return se(fn(ctx), d, id)
+	}
+	o.sessions = func(ctx context.Context, d org.DealerID, y int) ([]training.Session, error) { return ss(fn(ctx), d, y) }
+	o.progress = func(ctx context.Context, d org.DealerID, y int, e org.EmployeeID) ([]training.Progress, error) {
+		return pr(fn(ctx), d, y, e)
+	}
+	o.career = func(ctx context.Context, d org.DealerID, e org.EmployeeID) (training.Career, error) {
+		return cr(fn(ctx), d, e)
+	}
+	o.careers = func(ctx context.Context, d org.DealerID) ([]training.Career, error) { return crs(fn(ctx), d) }
+	o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
+		return evs(fn(ctx), d, after, limit)
+	}
+	if commitToo {
+		o.commit = func(ctx context.Context, d org.DealerID, c training.Change) error { return commit(fn(ctx), d, c) }
+	}
+}
+
+// mapReads walks every record a read returns with visit (see walk).
+func (o *over) mapReads(visit func(reflect.Value) bool) {
+	pl, se, ss, pr, cr, crs, evs := o.plan, o.session, o.sessions, o.progress, o.career, o.careers, o.events
+	o.plan = func(ctx context.Context, d org.DealerID, y int) (training.Plan, error) {
+		return walked(pl(ctx, d, y))(visit)
+	}
+	o.session = func(ctx context.Context, d org.DealerID, id string) (training.Session, error) {
+		return walked(se(ctx, d, id))(visit)
+	}
+	o.sessions = func(ctx context.Context, d org.DealerID, y int) ([]training.Session, error) {
+		return walked(ss(ctx, d, y))(visit)
+	}
+	o.progress = func(ctx context.Context, d org.DealerID, y int, e org.EmployeeID) ([]training.Progress, error) {
+		return walked(pr(ctx, d, y, e))(visit)
+	}
+	o.career = func(ctx context.Context, d org.DealerID, e org.EmployeeID) (training.Career, error) {
+		return walked(cr(ctx, d, e))(visit)
+	}
+	o.careers = func(ctx context.Context, d org.DealerID) ([]training.Career, error) {
+		return walked(crs(ctx, d))(visit)
+	}
+	o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
+		return walked(evs(ctx, d, after, limit))(visit)
+	}
+}
+
+// walked returns a function that walks v (a fresh copy memstore returned)
+// with visit and hands it back with err. A list is not visited itself,
+// only the records in it.
+func walked[T any](v T, err error) func(visit func(reflect.Value) bool) (T, error) {
+	return func(visit func(reflect.Value) bool) (T, error) {
+		x := reflect.ValueOf(&v).Elem()
+		if x.Kind() != reflect.Slice {
+			walk(x, visit)
+			return v, err
+		}
+		for i := range x.Len() {
+			walk(x.Index(i), visit)
+		}
+		return v, err
+	}
+}
+
+// walk calls visit on v and, unless visit handled it, on every exported
+// field, pointee and element inside it.
+func walk(v reflect.Value, visit func(reflect.Value) bool) {
+	if visit(v) {
+		return
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				walk(v.Field(i), visit)
+			}
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			walk(v.Elem(), visit)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			walk(v.Index(i), visit)
+		}
+	}
+}
+
+// onValues returns a deep copy of c with every decimal passed through dec
+// and every instant through tm (when set).
+func onValues(c training.Change, dec func(decimal.Decimal) decimal.Decimal, tm func(time.Time) time.Time) training.Change {
+	c = cloneChange(c)
+	walk(reflect.ValueOf(&c).Elem(), func(v reflect.Value) bool {
+		switch x := v.Interface().(type) {
+		case decimal.Decimal:
+			if dec != nil {
+				v.Set(reflect.ValueOf(dec(x)))
+			}
+			return true
+		case time.Time:
+			if tm != nil {
+				v.Set(reflect.ValueOf(tm(x)))
+			}
+			return true
+		}
+		return false
+	})
+	return c
+}
+
+// onInstants walks every instant of a record read back through tm.
+func onInstants(tm func(time.Time) time.Time) func(reflect.Value) bool {
+	return func(v reflect.Value) bool {
+		if t, ok := v.Interface().(time.Time); ok {
+			v.Set(reflect.ValueOf(tm(t)))
+			return true
+		}
+		return false
+	}
+}
+
+// onDecimals walks every decimal of a record read back through dec.
+func onDecimals(dec func(decimal.Decimal) decimal.Decimal) func(reflect.Value) bool {
+	return func(v reflect.Value) bool {
+		if d, ok := v.Interface().(decimal.Decimal); ok {
+			v.Set(reflect.ValueOf(dec(d)))
+			return true
+		}
+		return false
+	}
+}
+
+// cloneChange returns a copy of c sharing no memory with it: the checks
+// compare against what they committed, so a bend must not change it.
+func cloneChange(c training.Change) training.Change {
+	c.Plans = slices.Clone(c.Plans)
+	for i := range c.Plans {
+		c.Plans[i] = c.Plans[i].Clone()
+	}
+	c.Sessions = slices.Clone(c.Sessions)
+	for i := range c.Sessions {
+		c.Sessions[i] = c.Sessions[i].Clone()
+	}
+	c.Progress = slices.Clone(c.Progress)
+	for i := range c.Progress {
+		c.Progress[i] = c.Progress[i].Clone()
+	}
+	c.Careers = slices.Clone(c.Careers)
+	for i := range c.Careers {
+		c.Careers[i] = c.Careers[i].Clone()
+	}
+	c.Events = slices.Clone(c.Events)
+	for i := range c.Events {
+		c.Events[i].Data = slices.Clone(c.Events[i].Data)
+	}
+	return c
+}
+
+func empty(c training.Change) bool {
+	return len(c.Plans)+len(c.Sessions)+len(c.Progress)+len(c.Careers)+len(c.Events) == 0
+}
+
+// bendCommit returns an opener of memstore whose Commit writes fn(c).
+func bendCommit(fn func(training.Change) training.Change) func() training.Store {
+	return bend(func(o *over) {
+		o.commit = func(ctx context.Context, d org.DealerID, c training.Change) error {
+			return o.TrainingStore.Commit(ctx, d, fn(c))
+		}
+	})
+}
+
+// fallBack reads from d and, when d lacks the record, from every dealer.
+func fallBack[T any](o *over, d org.DealerID, read func(org.DealerID) (T, error)) (T, error) {
+	v, err := read(d)
+	if !errors.Is(err, org.ErrNotFound) {
+		return v, err
+	}
+	for _, other := range o.knownDealers() {
+		if v, err := read(other); err == nil {
+			return v, nil
+		}
+	}
+	return v, err
+}
+
+// everyDealer lists from every dealer, sorted by key.
+func everyDealer[T any](o *over, key func(T) string, read func(org.DealerID) ([]T, error)) ([]T, error) {
+	all := []T{}
+	for _, d := range o.knownDealers() {
+		list, err := read(d)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, list...)
+	}
+	slices.SortStableFunc(all, func(a, b T) int { return cmp.Compare(key(a), key(b)) })
+	return all, nil
+}
+
+// commitParts commits each part that is not empty on its own, as a store
+// running one transaction per part does; like any store, it fails at once
+// when ctx is done.
+func commitParts(ctx context.Context, s training.Store, d org.DealerID, parts []training.Change) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for _, p := range parts {
+		if empty(p) {
+			continue
+		}
+		if err := s.Commit(ctx, d, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func plainNotFound(err error) error {
+	if errors.Is(err, org.ErrNotFound) {
+		return errors.New("not found")
+	}
+	return err
+}
+
+func nilIfNotFound(err error) error {
+	if errors.Is(err, org.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+func notFoundIfEmpty[T any](list []T, err error) ([]T, error) {
+	if err == nil && len(list) == 0 {
+		return nil, fmt.Errorf("no match: %w", org.ErrNotFound)
+	}
+	return list, err
+}
+
+func nilIfEmpty[T any](list []T, err error) ([]T, error) {
+	if len(list) == 0 {
+		return nil, err
+	}
+	return list, err
+}
+
+// leaves lists the path of every leaf field of t: fields are followed into
+// structs, pointers to structs and slices of structs; an instant, a
+// decimal, a string, a number, a bool or a slice of plain values is a
+// leaf.
+func leaves(t reflect.Type, prefix []string) [][]string {
+	var out [][]string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		path := append(slices.Clip(prefix), f.Name)
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
+			ft = ft.Elem()
+		}
+		if ft.Kind() == reflect.Struct && ft != reflect.TypeFor[time.Time]() && ft != reflect.TypeFor[decimal.Decimal]() {
+			out = append(out, leaves(ft, path)...)
+			continue
+		}
+		out = append(out, path)
+	}
+	return out
+}
+
+// zeroPath zeroes the field at path in v, in every element of the slices
+// and in the pointees on the way.
+func zeroPath(v reflect.Value, path []string) {
+	switch {
+	case len(path) == 0:
+		v.Set(reflect.Zero(v.Type()))
+	case v.Kind() == reflect.Pointer:
+		if !v.IsNil() {
+			zeroPath(v.Elem(), path)
+		}
+	case v.Kind() == reflect.Slice:
+		for i := range v.Len() {
+			zeroPath(v.Index(i), path)
+		}
+	default:
+		zeroPath(v.FieldByName(path[0]), path[1:])
+	}
+}
+
+// flaw is the one rule a mapped store breaks, for the breakages memstore
+// cannot be bent into: it checks versions and copies inside one lock, and
+// keeps instants as it is told.
+type flaw int
+
+const (
+	noFlaw                flaw = iota
+	lastWriterWins             // no version rule beyond Version >= 1
+	createOverwrites           // Version 1 replaces an existing record
+	staleWins                  // Version n > 1 replaces any stored version
+	updateCreates              // Version n > 1 of a missing record creates it
+	versionZeroAccepted        // Version < 1 is written
+	versionZeroConflicts       // Version < 1 is ErrConflict, not ErrInvalid
+	writesThenConflicts        // a refused change is written anyway
+	checkThenWrite             // versions checked, lock dropped, then written
+	repeatsInOrder             // a record named twice is checked against the first
+	repeatsLastWins            // a record named twice: the last one is written
+	keyWithoutDealer           // records keyed without their dealer
+	keepsCommittedSlices       // stores the caller's slices and pointers
+	planReturnsStored          // Plan returns the stored courses
+	shallowPlans               // courses copied, their Target.Employees and Certificate shared
+	sessionReturnsStored       // Session returns the stored attendees
+	sessionsReturnStored       // Sessions returns the stored attendees
+	scoreShared                // attendees copied, their Score pointers shared
+	progressReturnsStored      // Progress returns the stored attempts
+	earlierShared              // progress copied but for Earlier
+	careerReturnsStored        // Career returns the stored notes, goals and certificates
+	careersReturnStored        // Careers returns the stored notes, goals and certificates
+	eventsReturnStored         // Events returns the stored Data
+	keepsZone                  // instants kept in the zone written, to the microsecond
+	keepsNanoseconds           // instants kept in UTC with their nanoseconds
+	roundsToMicro              // instants rounded (not truncated) to the microsecond: sound
+)
+
+// mapStore returns an opener of a small map store with flaw f.
+func mapStore(f flaw) func() training.Store { return openMapped(f, "", 0) }
+
+// slowMapStore is mapStore answering every read a millisecond after taking
+// it, as a store across a network does.
+func slowMapStore(f flaw) func() training.Store { return openMapped(f, "", time.Millisecond) }
+
+// mapStoreOnly bends the version rule of one kind only ("plan",
+// "session", "progress", "career").
+func mapStoreOnly(f flaw, kind string) func() training.Store { return openMapped(f, kind, 0) }
+
+func openMapped(f flaw, only string, latency time.Duration) func() training.Store {
+	return func() training.Store {
+		return &mapped{
+			flaw: f, only: only, latency: latency,
+			plans: map[key]training.Plan{}, sessions: map[key]training.Session{},
+			progress: map[key]training.Progress{}, careers: map[key]training.Career{},
+			events: map[org.DealerID][]org.Event{},
+		}
+	}
+}
+
+type key struct {
+	dealer org.DealerID
+	id     string
+}
+
+type mapped struct {
+	flaw    flaw
+	only    string        // the kind the version flaws bend; "" for all
+	latency time.Duration // slept after each read, outside the lock
+
+	mu       sync.Mutex
+	plans    map[key]training.Plan
+	sessions map[key]training.Session
+	progress map[key]training.Progress
+	careers  map[key]training.Career
+	events   map[org.DealerID][]org.Event
+}
+
+var (
+	_ training.Store           = (*mapped)(nil)
+	_ trainingtest.EventReader = (*mapped)(nil)
+)
+
+func (s *mapped) k(d org.DealerID, id string) key {
+	if s.flaw == keyWithoutDealer {
+		d = ""
+	}
+	return key{d, id}
+}
+
+// read runs f under the lock, then sleeps the store's latency.
+func (s *mapped) read(ctx context.Context, f func()) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	f()
+	s.mu.Unlock()
+	time.Sleep(s.latency)
+	return nil
+}
+
+func notFound(what string) error { return fmt.Errorf("mapstore: %s: %w", what, org.ErrNotFound) }
+
+// shares reports whether a read of the method named by stored returns
+// what the store holds instead of a copy.
+func (s *mapped) shares(stored flaw) bool { return s.flaw == stored || s.flaw == keepsCommittedSlices }
+
+func (s *mapped) copyPlan(p training.Plan, stored flaw) training.Plan {
+	switch {
+	case s.shares(stored):
+		return p
+	case s.flaw == shallowPlans:
+		p.Courses = slices.Clone(p.Courses)
+		return p
+	}
+	return p.Clone()
+}
+
+func (s *mapped) copySession(x training.Session, stored flaw) training.Session {
+	switch {
+	case s.shares(stored):
+		return x
+	case s.flaw == scoreShared:
+		x.Attendees = slices.Clone(x.Attendees)
+		return x
+	}
+	return x.Clone()
+}
+
+func (s *mapped) copyProgress(p training.Progress, stored flaw) training.Progress {
+	switch {
+	case s.shares(stored):
+		return p
+	case s.flaw == earlierShared:
+		p.Attempts = slices.Clone(p.Attempts)
+		return p
+	}
+	return p.Clone()
+}
+
+func (s *mapped) copyCareer(c training.Career, stored flaw) training.Career {
+	if s.shares(stored) {
+		return c
+	}
+	return c.Clone()
+}
+
+func (s *mapped) Plan(ctx context.Context, d org.DealerID, year int) (training.Plan, error) {
+	var p training.Plan
+	var ok bool
+	if err := s.read(ctx, func() { p, ok = s.plans[s.k(d, strconv.Itoa(year))] }); err != nil {
+		return p, err
+	}
+	if !ok {
+		return p, notFound("plan " + strconv.Itoa(year))
+	}
+	return s.copyPlan(p, planReturnsStored), nil
+}
+
+func (s *mapped) Session(ctx context.Context, d org.DealerID, id string) (training.Session, error) {
+	var x training.Session
+	var ok bool
+	if err := s.read(ctx, func() { x, ok = s.sessions[s.k(d, id)] }); err != nil {
+		return x, err
+	}
+	if !ok {
+		return x, notFound("session " + id)
+	}
+	return s.copySession(x, sessionReturnsStored), nil
+}
+
+func (s *mapped) Sessions(ctx context.Context, d org.DealerID, year int) ([]training.Session, error) {
+	out := []training.Session{}
+	err := s.read(ctx, func() {
+		for _, x := range s.sessions {
+			if x.DealerID == d && x.Year == year {
+				out = append(out, s.copySession(x, sessionsReturnStored))
+			}
+		}
+	})
+	slices.SortFunc(out, func(a, b training.Session) int { return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID)) })
+	return out, err
+}
+
+func (s *mapped) Progress(ctx context.Context, d org.DealerID, year int, e org.EmployeeID) ([]training.Progress, error) {
+	out := []training.Progress{}
+	err := s.read(ctx, func() {
+		for _, p := range s.progress {
+			if p.DealerID == d && p.Year == year && (e == "" || p.Employee == e) {
+				out = append(out, s.copyProgress(p, progressReturnsStored))
+			}
+		}
+	})
+	slices.SortFunc(out, func(a, b training.Progress) int { return cmp.Compare(a.Key(), b.Key()) })
+	return out, err
+}
+
+func (s *mapped) Career(ctx context.Context, d org.DealerID, e org.EmployeeID) (training.Career, error) {
+	var c training.Career
+	var ok bool
+	if err := s.read(ctx, func() { c, ok = s.careers[s.k(d, string(e))] }); err != nil {
+		return c, err
+	}
+	if !ok {
+		return c, notFound("career of " + string(e))
+	}
+	return s.copyCareer(c, careerReturnsStored), nil
+}
+
+func (s *mapped) Careers(ctx context.Context, d org.DealerID) ([]training.Career, error) {
+	out := []training.Career{}
+	err := s.read(ctx, func() {
+		for _, c := range s.careers {
+			if c.DealerID == d {
+				out = append(out, s.copyCareer(c, careersReturnStored))
+			}
+		}
+	})
+	slices.SortFunc(out, func(a, b training.Career) int { return cmp.Compare(a.Employee, b.Employee) })
+	return out, err
+}
+
+func (s *mapped) Events(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
+	out := []org.Event{}
+	err := s.read(ctx, func() {
+		for _, ev := range s.events[d] {
+			if ev.Seq > after {
+				if !s.shares(eventsReturnStored) {
+					ev.Data = slices.Clone(ev.Data)
+				}
+				out = append(out, ev)
+			}
+		}
+	})
+	return out[:min(len(out), limit)], err
+}
+
+func (s *mapped) Commit(ctx context.Context, d org.DealerID, c training.Change) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := otherDealer(d, c); err != nil {
+		return err
+	}
+	if s.flaw == repeatsLastWins {
+		c = lastOfEach(c)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch err := s.check(d, c); {
+	case err != nil && s.flaw == writesThenConflicts:
+		s.write(d, c)
+		return err
+	case err != nil:
+		return err
+	case s.flaw == checkThenWrite:
+		// SELECT version, then UPDATE without "AND version = ?", a few
+		// round trips apart: long enough for the other writers to check
+		// too, however loaded the machine running the kit.
+		s.mu.Unlock()
+		time.Sleep(5 * time.Millisecond)
+		s.mu.Lock()
+	}
+	s.write(d, c)
+	return nil
+}
+
+func otherDealer(d org.DealerID, c training.Change) error {
+	var ids []org.DealerID
+	for _, x := range c.Plans {
+		ids = append(ids, x.DealerID)
+	}
+	for _, x := range c.Sessions {
+		ids = append(ids, x.DealerID)
+	}
+	for _, x := range c.Progress {
+		ids = append(ids, x.DealerID)
+	}
+	for _, x := range c.Careers {
+		ids = append(ids, x.DealerID)
+	}
+	for _, ev := range c.Events {
+		ids = append(ids, ev.DealerID)
+	}
+	for _, id := range ids {
+		if id != d {
+			return fmt.Errorf("mapstore: commit for %s holds a record of %s: %w", d, id, org.ErrInvalid)
+		}
+	}
+	return nil
+}
+
+// lastOf keeps the last of the records sharing a key, in its place.
+func lastOf[T any](xs []T, key func(T) string) []T {
+	var out []T
+	for i, x := range xs {
+		if !slices.ContainsFunc(xs[i+1:], func(y T) bool { return key(y) == key(x) }) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func lastOfEach(c training.Change) training.Change {
+	c.Plans = lastOf(c.Plans, func(x training.Plan) string { return strconv.Itoa(x.Year) })
+	c.Sessions = lastOf(c.Sessions, func(x training.Session) string { return x.ID })
+	c.Progress = lastOf(c.Progress, training.Progress.Key)
+	c.Careers = lastOf(c.Careers, func(x training.Career) string { return string(x.Employee) })
+	return c
+}
+
+// check applies the version rule of Commit, as s.flaw bends it. A record
+// named twice is ErrConflict, unless the flaw checks repeats in order:
+// then the later one is checked against the version the earlier one
+// writes.
+func (s *mapped) check(d org.DealerID, c training.Change) error {
+	pending := map[string]int64{}
+	look := func(kind, id string, stored int64, ok bool) (int64, bool, error) {
+		v, seen := pending[kind+"/"+id]
+		switch {
+		case seen && s.flaw == repeatsInOrder:
+			return v, true, nil
+		case seen:
+			return 0, false, fmt.Errorf("mapstore: %s %s named twice: %w", kind, id, org.ErrConflict)
+		}
+		return stored, ok, nil
+	}
+	var errs []error
+	one := func(kind, id string, v int64, stored int64, ok bool) {
+		cur, exists, err := look(kind, id, stored, ok)
+		if err == nil {
+			err = s.versionErr(kind, id, v, exists, cur)
+		}
+		errs = append(errs, err)
+		pending[kind+"/"+id] = v
+	}
+	for _, x := range c.Plans {
+		cur, ok := s.plans[s.k(d, strconv.Itoa(x.Year))]
+		one("plan", strconv.Itoa(x.Year), x.Version, cur.Version, ok)
+	}
+	for _, x := range c.Sessions {
+		cur, ok := s.sessions[s.k(d, x.ID)]
+		one("session", x.ID, x.Version, cur.Version, ok)
+	}
+	for _, x := range c.Progress {
+		cur, ok := s.progress[s.k(d, x.Key())]
+		one("progress", x.Key(), x.Version, cur.Version, ok)
+	}
+	for _, x := range c.Careers {
+		cur, ok := s.careers[s.k(d, string(x.Employee))]
+		one("career", string(x.Employee), x.Version, cur.Version, ok)
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err // the first, as a store stopping at it would
+		}
+	}
+	return nil
+}
+
+func (s *mapped) versionErr(kind, what string, v int64, exists bool, stored int64) error {
+	conflict := fmt.Errorf("mapstore: %s %s: version %d over %d (exists %v): %w", kind, what, v, stored, exists, org.ErrConflict)
+	f := s.flaw
+	if s.only != "" && s.only != kind {
+		f = noFlaw
+	}
+	switch {
+	case v < 1 && f == versionZeroAccepted:
+		return nil
+	case v < 1 && f == versionZeroConflicts:
+		return conflict
+	case v < 1:
+		return fmt.Errorf("mapstore: %s %s: version %d: %w", kind, what, v, org.ErrInvalid)
+	case f == lastWriterWins:
+		return nil
+	case v == 1 && exists && f != createOverwrites:
+		return conflict
+	case v > 1 && !exists && f != updateCreates:
+		return conflict
+	case v > 1 && exists && stored != v-1 && f != staleWins:
+		return conflict
+	}
+	return nil
+}
+
+// instant is how the store keeps t, as its flaw says.
+func (s *mapped) instant(t time.Time) time.Time {
+	switch {
+	case t.IsZero():
+		return time.Time{}
+	case s.flaw == keepsZone:
+		return t.Truncate(time.Microsecond)
+	case s.flaw == keepsNanoseconds:
+		return t.UTC()
+	case s.flaw == roundsToMicro:
+		return t.UTC().Round(time.Microsecond)
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}
+
+// stored returns what the store keeps of x: a deep copy with its instants
+// kept as the flaw says, or, when the store keeps the caller's slices, x
+// itself with its instants set in place.
+func stored[T any](s *mapped, x T, clone func(T) T) T {
+	if s.flaw != keepsCommittedSlices {
+		x = clone(x)
+	}
+	walk(reflect.ValueOf(&x).Elem(), onInstants(s.instant))
+	return x
+}
+
+// write applies c; the caller holds s.mu.
+func (s *mapped) write(d org.DealerID, c training.Change) {
+	for _, x := range c.Plans {
+		s.plans[s.k(d, strconv.Itoa(x.Year))] = stored(s, x, training.Plan.Clone)
+	}
+	for _, x := range c.Sessions {
+		s.sessions[s.k(d, x.ID)] = stored(s, x, training.Session.Clone)
+	}
+	for _, x := range c.Progress {
+		s.progress[s.k(d, x.Key())] = stored(s, x, training.Progress.Clone)
+	}
+	for _, x := range c.Careers {
+		s.careers[s.k(d, string(x.Employee))] = stored(s, x, training.Career.Clone)
+	}
+	last := int64(len(s.events[d]))
+	for i, ev := range c.Events {
+		ev.Seq = last + int64(i) + 1
+		if s.flaw != keepsCommittedSlices {
+			ev.Data = slices.Clone(ev.Data)
+		}
+		s.events[d] = append(s.events[d], ev)
+	}
+}

@@ -1,0 +1,196 @@
+// Package trainingtest is the conformance kit for [training.Store]: it
+// proves that a host's implementation keeps the contract the training
+// package relies on, for annual plans, the sessions that run their
+// courses, each employee's progress in a course, career records, and the
+// audit events committed with them.
+//
+// It needs only the standard library (and the module's own packages and
+// github.com/shopspring/decimal, which the records use). Call [TestStore]
+// from a test in your own package:
+//
+//	func TestTrainingStore(t *testing.T) {
+//		trainingtest.TestStore(t, trainingtest.Harness{
+//			NewStore: func(t *testing.T) training.Store { return mystore.Open(t.TempDir()).Training() },
+//		})
+//	}
+//
+// Each rule of the contract is one [Check] and one subtest, named in
+// CamelCase, so one can be run alone while debugging:
+//
+//	go test -run 'TestTrainingStore/SessionsOrderedByStart'
+//
+// A failure message names the broken rule. [Checks] lists them all; each can
+// also be run outside a test with [Check.Run], which is how the kit tests
+// itself against deliberately broken stores.
+//
+// # Keys
+//
+// A plan is keyed by its Year; a session by its ID (whatever its year); a
+// progress record by [training.Progress.Key] (year, course and employee);
+// a career record by its Employee. Keys match exactly: not by prefix, not
+// case-blind, not with trailing spaces trimmed. Sessions lists a year's
+// sessions (by their Year field, not the year they start in) ordered by
+// Start, then by ID; Progress lists in Key order and Careers in employee
+// order; IDs and keys compare in byte order, as Go compares strings:
+// "S-3" before "s-1", and the Key "2027/c-1-b/..." before "2027/c-1/...".
+// A list with no match is empty and not nil, and not an error.
+//
+// # Decimals
+//
+// Hours, pass marks and scores carry more places than money does: a pass
+// mark of 7.12345678, an average of attempts at 16. A store keeps every
+// decimal's value exactly, as a JSON document's strings do; a
+// NUMERIC(24,4) column or a float64 on the way loses digits, and
+// AmountsExact says which. The value is what counts: 100.0000 may read
+// back as 100.
+//
+// # Instants
+//
+// Every instant reads back in UTC to the microsecond. The round trips
+// write instants as the Service does (UTC, whole microseconds);
+// InstantsUTCMicroseconds writes them in the dealer's zone with a
+// sub-microsecond part below half a microsecond, so a store that truncates
+// and one that rounds (PostgreSQL's text input) both pass, and one that
+// keeps the zone or the nanoseconds fails. The zero time reads back as
+// the zero time.
+//
+// # Optional parts
+//
+// training.Store has no method to read the audit trail: events committed
+// with training records land in the trail the dealer's org.Store reads. A
+// store whose value also has that method ([EventReader], as memstore's and
+// sqlstore's views do), or whose harness says where to read it in
+// [Features].Events, has its events checked too: appended in commit order,
+// never by a refused commit. Without either, EventsAppended is skipped and
+// the other checks look at records only.
+package trainingtest
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/servicelane/servicelane/internal/kit"
+	"github.com/servicelane/servicelane/org"
+	"github.com/servicelane/servicelane/training"
+)
+
+// EventReader reads a dealer's audit trail: org.Store's Events method.
+type EventReader interface {
+	// Events returns the dealer's events with Seq > after, ordered by
+	// Seq, at most limit.
+	Events(ctx context.Context, dealer org.DealerID, after int64, limit int) ([]org.Event, error)
+}
+
+// Features tells the kit what a store offers beyond the contract's minimum.
+// The zero value is right for most stores.
+type Features struct {
+	// Writers is how many goroutines the concurrency checks start; zero
+	// means 16.
+	Writers int
+	// SkipLarge skips checks that write more than a thousand records, for
+	// stores behind a slow network. Shipped stores never set it.
+	SkipLarge bool
+	// Events, when set, returns where the events committed through s are
+	// read (for memstore, the *memstore.Store behind the view). When it is
+	// nil the kit uses s itself if it is an [EventReader], and skips the
+	// event checks otherwise.
+	Events func(s training.Store) EventReader
+}
+
+// events returns where s's events are read, or nil.
+func (f Features) events(s training.Store) EventReader {
+	if f.Events != nil {
+		return f.Events(s)
+	}
+	if r, ok := s.(EventReader); ok {
+		return r
+	}
+	return nil
+}
+
+// Harness opens stores for the kit.
+type Harness struct {
+	// NewStore returns a new, empty store. Close it with t.Cleanup.
+	NewStore func(t *testing.T) training.Store
+	Features Features
+}
+
+// ErrSkip is what [Check.Run] returns, wrapped with the reason, when the
+// store does not offer what the check is about (the audit trail is not
+// readable): the check proved nothing. [TestStore] reports it as a skipped
+// subtest.
+var ErrSkip = errors.New("trainingtest: check does not apply to this store")
+
+// Check is one rule of the training.Store contract.
+type Check struct {
+	// Name is the subtest's name.
+	Name string
+	// Rule is the contract sentence the check proves; it is printed when
+	// the check fails.
+	Rule string
+	// Large marks a check that writes more than a thousand records.
+	Large bool
+	run   func(ctx context.Context, s training.Store, f Features) error
+}
+
+// Run runs the check on s, which must be new and empty, and returns what
+// went wrong, an error matching [ErrSkip], or nil.
+func (c Check) Run(ctx context.Context, s training.Store, f Features) error {
+	f.Writers = kit.Writers(f.Writers)
+	return c.run(ctx, s, f)
+}
+
+// TestStore runs every check as a subtest, each on a new store.
+func TestStore(t *testing.T, h Harness) {
+	t.Helper()
+	var cases []kit.Case[training.Store]
+	for _, c := range Checks() {
+		run := func(ctx context.Context, s training.Store) error { return c.Run(ctx, s, h.Features) }
+		cases = append(cases, kit.Case[training.Store]{Name: c.Name, Rule: c.Rule, Large: c.Large, Run: run})
+	}
+	kit.Runner[training.Store]{Kit: "trainingtest", NewStore: h.NewStore, SkipLarge: h.Features.SkipLarge, Skip: ErrSkip}.Test(t, cases)
+}
+
+// Checks returns every rule of the contract, in the order TestStore runs them.
+func Checks() []Check {
+	return []Check{
+		// Records read back as written.
+		{Name: "PlanRoundTrip", Rule: "a plan, keyed by its Year, reads back with every field as written: its courses with their targets (Employees, a slice), assessments and certificates (a pointer, nil or set), the approver; decimals exact, instants in UTC to the microsecond", run: checkPlanRoundTrip},
+		{Name: "PlanNotFound", Rule: "Plan returns ErrNotFound for a year never stored, also beside the plans of the years around it", run: checkPlanNotFound},
+		{Name: "SessionRoundTrip", Rule: "a session, keyed by its ID, reads back with every field as written, by Session and in its year's Sessions: attendees in order, each score a pointer (nil or set); decimals exact, instants in UTC to the microsecond", run: checkSessionRoundTrip},
+		{Name: "SessionNotFound", Rule: "Session returns ErrNotFound for an ID never stored: not found by prefix, case-blind or with trailing spaces trimmed", run: checkSessionNotFound},
+		{Name: "ProgressRoundTrip", Rule: "a progress record, keyed by its Key (year, course, employee), reads back with every field as written: the attempts of this round and the earlier ones, retake and commendation; decimals exact, instants in UTC to the microsecond", run: checkProgressRoundTrip},
+		{Name: "CareerRoundTrip", Rule: "a career record, keyed by its Employee, reads back with every field as written, by Career and in Careers: notes, goals and certificates (one that never expires among them); instants in UTC to the microsecond", run: checkCareerRoundTrip},
+		{Name: "CareerNotFound", Rule: "Career returns ErrNotFound for an employee never stored: not found by prefix, case-blind or with trailing spaces trimmed", run: checkCareerNotFound},
+		{Name: "AmountsExact", Rule: "every decimal keeps its value exactly: hours, pass marks, excellence marks and scores with 8 or 16 places (7.12345678, 3.6666666666666667), trailing zeros (100.0000), 20 digits before the point, below zero; attendee scores behind their pointers too", run: checkAmountsExact},
+		{Name: "InstantsUTCMicroseconds", Rule: "every instant (Start, At, ClosedAt, RetakeBy, CommendedAt, ApprovedAt, IssuedAt, Expires, Due) written in another zone with a part below the microsecond reads back as the same instant in UTC to the microsecond; the zero time reads back as the zero time", run: checkInstants},
+		{Name: "ReadsAreCopies", Rule: "records returned and records committed share no memory with the store: slices (Courses, Target.Employees, Attendees, Attempts, Earlier, Notes, Goals, Certificates, event Data) and pointers (Certificate, Score) included", run: checkReadsAreCopies},
+
+		// Lists.
+		{Name: "SessionsOrderedByStart", Rule: "Sessions returns the sessions whose Year is the year named, ordered by Start (as instants), then by ID in byte order, and no other year's", run: checkSessionsOrdered},
+		{Name: "ProgressOrderedByKey", Rule: "Progress returns the year's progress records ordered by Key in byte order, of the employee named (exactly; all when empty), and no other year's", run: checkProgressOrdered},
+		{Name: "CareersOrderedByEmployee", Rule: "Careers returns every career record of the dealer, ordered by employee in byte order", run: checkCareersOrdered},
+		{Name: "EmptyResults", Rule: "no match is an empty list, not nil and not an error: Sessions, Progress and Careers in a new store, beside other records and for a dealer with none", run: checkEmpty},
+
+		// Versions, atomicity, tenancy.
+		{Name: "PlanVersionRule", Rule: kit.VersionRule("plan (Year)"), run: checkVersionRule(plans)},
+		{Name: "SessionVersionRule", Rule: kit.VersionRule("session (ID)"), run: checkVersionRule(sessions)},
+		{Name: "ProgressVersionRule", Rule: kit.VersionRule("progress record (Key)"), run: checkVersionRule(progresses)},
+		{Name: "CareerVersionRule", Rule: kit.VersionRule("career record (Employee)"), run: checkVersionRule(careers)},
+		{Name: "RecordTwiceConflicts", Rule: "a Change naming one record twice (of any kind, at any versions) is refused with ErrConflict and writes nothing", run: checkTwice},
+		{Name: "CommitIsAtomic", Rule: "Commit writes every record of every kind and every event, or none of them", run: checkAtomic},
+		{Name: "CommitOtherDealerInvalid", Rule: "Commit refuses, with ErrInvalid, a record of any kind or an event of another dealer, and writes nothing", run: checkCommitOtherDealer},
+		{Name: "TenancyIsolation", Rule: "no call for dealer A reads, lists or changes a record of dealer B, even one with the same key", run: checkTenancy},
+
+		// The audit trail.
+		{Name: "EventsAppended", Rule: "events committed with training records are appended to the dealer's trail in commit order, exactly as written, with strictly increasing Seq", run: checkEventsAppended},
+
+		{Name: "ContextDone", Rule: "a call whose context is done returns an error matching ctx.Err() (context.Canceled) and writes nothing", run: checkContextDone},
+
+		// Concurrency and size.
+		{Name: "ConcurrentSessionUpdates", Rule: "writers updating one session at once (read it, commit their change at the version read plus one, retry on ErrConflict) all land: no update lost, the version counts them", run: checkConcurrentUpdates},
+		{Name: "ConcurrentProgressCreateOnce", Rule: "of concurrent commits of progress records with one Key at Version 1, exactly one lands with its event; the others get ErrConflict and write nothing", run: checkProgressCreateOnce},
+		{Name: "LargeYear", Rule: "a year of 1,500 progress records and 300 sessions lists completely: progress in Key order, for everyone and for each employee, sessions by start then ID", Large: true, run: checkLargeYear},
+	}
+}
