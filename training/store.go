@@ -17,9 +17,13 @@ type Change struct {
 
 // Store persists training plans, sessions, progress and careers. The host
 // implements it; the rules are in [Service]. The version rule, tenancy,
-// copies, amounts, instants and context are as in [org.Store]. Keys: a
-// plan by year; a session by ID; a progress by Key() (year, course,
-// employee); a career by employee.
+// copies, amounts, instants and context are as in [org.Store]: a record
+// reads back as written except that every instant is in UTC to the
+// microsecond, decimals keep their value exactly (scores carry up to 16
+// places), a list with no match is empty, never nil, and a Change naming
+// one record twice is refused with ErrConflict. Keys: a plan by year; a
+// session by ID; a progress by Key() (year, course, employee); a career by
+// employee. The kit training/trainingtest proves an implementation.
 type Store interface {
 	// Plan returns the plan of a year, or ErrNotFound.
 	Plan(ctx context.Context, dealer org.DealerID, year int) (Plan, error)

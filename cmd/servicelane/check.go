@@ -11,6 +11,7 @@ import (
 	"github.com/servicelane/servicelane/appraisal"
 	"github.com/servicelane/servicelane/billing"
 	"github.com/servicelane/servicelane/org"
+	"github.com/servicelane/servicelane/training"
 )
 
 // kind is a kind of configuration file: how to load one and what to say
@@ -35,6 +36,20 @@ var appraisalPlanKind = kind{"appraisal plan", func(name string, data []byte) (s
 		return "", err
 	}
 	return fmt.Sprintf("appraisal plan %s: %d KPIs", p.Version, len(p.KPIs)), nil
+}}
+
+var trainingPlanKind = kind{"training plan", func(name string, data []byte) (string, error) {
+	p, err := training.LoadPlan(name, data)
+	if err != nil {
+		return "", err
+	}
+	mandatory := 0
+	for _, c := range p.Courses {
+		if c.Mandatory {
+			mandatory++
+		}
+	}
+	return fmt.Sprintf("training plan %d: %d courses, %d mandatory", p.Year, len(p.Courses), mandatory), nil
 }}
 
 // fileReport is what -json prints for one file.

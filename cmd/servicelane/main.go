@@ -1,10 +1,11 @@
 // Command servicelane is servicelane's command line for the people who
 // keep a dealership's configuration and database: it checks configuration
-// files (price books, appraisal plans) before they are used, draws the work
+// files (price books, appraisal plans, training plans) before they are used, draws the work
 // order's workflow, and applies the database migrations.
 //
 //	servicelane pricebook check [-json] FILE...
 //	servicelane plan check [-json] FILE...
+//	servicelane training check [-json] FILE...
 //	servicelane workflow [-format mermaid|dot] [-express]
 //	servicelane migrate [-db FILE | -dsn URL] [-to N] [-status]
 //
@@ -49,6 +50,7 @@ type command struct {
 var commands = []command{
 	{"pricebook", "check", "[-json] FILE...", "check billing price books (YAML or JSON)", checkCommand(priceBookKind)},
 	{"plan", "check", "[-json] FILE...", "check appraisal KPI plans (YAML or JSON)", checkCommand(appraisalPlanKind)},
+	{"training", "check", "[-json] FILE...", "check annual training plans (YAML or JSON)", checkCommand(trainingPlanKind)},
 	{"workflow", "", "[-format mermaid|dot] [-express]", "draw the work order's states and commands", workflowCommand},
 	{"migrate", "", "[-db FILE | -dsn URL] [-to N] [-status]", "apply (or roll back) the database migrations", migrateCommand},
 }

@@ -144,3 +144,15 @@ func TestMigratePostgres(t *testing.T) {
 	require.Equal(t, exitOK, code)
 	assert.Regexp(t, `^postgres schema from version \d+ to 0\n$`, stdout)
 }
+
+func TestCheckTrainingPlans(t *testing.T) {
+	t.Parallel()
+	good := filepath.Join("..", "..", "examples", "quickstart", "trainingplan.yaml")
+	code, stdout, stderr := cli(t, "training", "check", good)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Equal(t, good+": ok: training plan 2026: 3 courses, 2 mandatory\n", stdout)
+	bad := writeFile(t, "plan.yaml", "year: 2026\ncourses:\n  - id: x\n    title: X\n    category: sales\n")
+	code, stdout, _ = cli(t, "training", "check", bad)
+	require.Equal(t, exitProblem, code)
+	assert.Contains(t, stdout, bad+":5:5: courses[0].category: must be one of: professional_knowledge service_skills company_rules (unknown_value)")
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	"io"
 	"strings"
@@ -11,48 +12,32 @@ import (
 	"github.com/servicelane/servicelane/training"
 )
 
-// trainingPlan is the supervisor's plan for the year (R5.1): one course of
-// each content (R5.2), by each method (R5.3), each ending in an assessment
-// (R5.4).
-func trainingPlan(year int) training.PlanInput {
-	exam := training.Assessment{Kind: training.KindExam, PassMark: amount("60"), Excellent: amount("90"),
-		MaxAttempts: 2, RetakeWindowDays: 14, Counts: training.CountHighest}
-	return training.PlanInput{Year: year, Courses: []training.Course{
-		{ID: "ev-diag", Title: "EV high-voltage diagnosis", Category: training.CategoryProfessional,
-			Method: training.MethodInternal, Instructor: "Wu Da-wei 吳大偉", Month: time.November, Hours: amount("4"),
-			Target: training.Target{AllAdvisors: true}, Mandatory: true, Assessment: exam,
-			Certificate: &training.Certificate{Name: "EV HV Level 1", ValidDays: 730}},
-		{ID: "complaints", Title: "Handling complaints", Category: training.CategoryService,
-			Method: training.MethodOnline, Month: time.December, Hours: amount("2"), SelfEnrol: true,
-			Target: training.Target{AllAdvisors: true},
-			Assessment: training.Assessment{Kind: training.KindPractical, PassMark: amount("75"), Excellent: amount("100"),
-				MaxAttempts: 2, RetakeWindowDays: 7, Counts: training.CountLast}},
-		{ID: "privacy", Title: "Customer data and confidentiality", Category: training.CategoryRules,
-			Method: training.MethodExternal, Provider: "Taipei HR Academy", Month: time.December, Hours: amount("1.5"),
-			Target: training.Target{AllAdvisors: true}, Mandatory: true,
-			Assessment: training.Assessment{Kind: training.KindCase, PassMark: amount("50"), Excellent: amount("95"),
-				MaxAttempts: 3, RetakeWindowDays: 10, Counts: training.CountAverage}},
-	}}
-}
+// trainingPlanYAML is the supervisor's plan for the year (R5.1).
+//
+//go:embed trainingplan.yaml
+var trainingPlanYAML []byte
 
 // trainingMonth runs November's training (R5): the plan, one session of
 // the EV course with an excellent result, a fail passed at its retake and a
 // fail at the last attempt that sends the advisor to retraining; then the
 // plan's progress and each advisor's record.
 func trainingMonth(ctx context.Context, svc *training.Service, clock *org.ManualClock, dealer org.DealerID, loc *time.Location, out io.Writer) error {
-	var err error
+	file, err := training.LoadPlan("trainingplan.yaml", trainingPlanYAML)
+	if err != nil {
+		return err
+	}
 	step := func(f func() error) {
 		if err == nil {
 			err = f()
 		}
 	}
-	year := clock.Now().In(loc).Year()
+	year := file.Year
 	at := func(month time.Month, day, hour int) time.Time {
 		return time.Date(year, month, day, hour, 0, 0, 0, loc)
 	}
 	advisors := []org.EmployeeID{"chen", "wang", "huang"}
 	var plan training.Plan
-	step(func() (err error) { _, err = svc.SavePlan(ctx, dealer, lin, trainingPlan(year)); return err })
+	step(func() (err error) { _, err = svc.SavePlan(ctx, dealer, lin, file.Input("")); return err })
 	// The dealer's management approves the plan through the host.
 	step(func() (err error) {
 		plan, err = svc.ApprovePlan(ctx, dealer, org.Admin("dms-management"), year)
