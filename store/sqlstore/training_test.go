@@ -72,7 +72,7 @@ func trainingYear(t *testing.T, s org.Store, ts training.Store) ([]training.Sess
 	_, err = svc.CloseSession(ctx, "d1", lin, "s1")
 	require.NoError(t, err)
 	clock.Advance(48 * time.Hour)
-	_, err = svc.Retake(ctx, "d1", lin, training.RetakeInput{Year: 2027, CourseID: "diag", Employee: "wang", Result: score("77.125")})
+	_, err = svc.Retake(ctx, "d1", lin, training.RetakeInput{Year: 2027, CourseID: "diag", Employee: "wang", Result: score("77.25")})
 	require.NoError(t, err)
 	clock.Advance(30 * 24 * time.Hour)
 	swept, err := svc.SweepRetakes(ctx, "d1", lin, 2027)
