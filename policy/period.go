@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/servicelane/servicelane/org"
@@ -25,7 +26,7 @@ func YearPeriod(year int) Period { return Period{Year: year} }
 
 // ParsePeriod reads "2026-11" (a month) or "2026" (a year).
 func ParsePeriod(s string) (Period, error) {
-	if len(s) == 4 {
+	if len(s) == 4 && strings.Trim(s, "0123456789") == "" { // Atoi takes "+123" too
 		y, err := strconv.Atoi(s)
 		if p := YearPeriod(y); err == nil && p.Valid() {
 			return p, nil
