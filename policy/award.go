@@ -85,17 +85,16 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// tie says how winner w was set apart from the first of the losers, when
-// it was tied with it on the first key (or there are no keys): on which
+// tie says how winner w was set apart from the losers, who met the
+// condition as w did: by the first key over all of them, or, when tied
+// with the first loser on the first keys (or there are no keys), on which
 // keys, with whom, and by which key (or the employee ID) it was broken.
 func tie(refs []sortRef, w candidate, losers []candidate) (Phrase, bool) {
 	j := 0 // the keys w and the first loser share
 	for j < len(refs) && keyCompare(refs[j], w.v, losers[0].v) == 0 {
 		j++
 	}
-	if j == 0 && len(refs) > 0 {
-		return Phrase{}, false // the first key decided: no tie
-	}
+	chosen := j == 0 && len(refs) > 0 // the first key set w apart from every loser
 	var others []string
 	for _, l := range losers {
 		same := true
@@ -119,6 +118,12 @@ func tie(refs []sortRef, w candidate, losers []candidate) (Phrase, bool) {
 		}
 	}
 	args := map[string]string{"others": strings.Join(others, "\n"), "by": by}
+	if chosen {
+		// Every candidate met the condition: the first key chose among
+		// them, and the explanation says so (the issue: ties are broken by
+		// a rule the policy states, and the explanation says so).
+		return Phrase{Key: "award.chosen", Args: args}, true
+	}
 	if j == 0 {
 		return Phrase{Key: "award.tie_all", Args: args}, true
 	}

@@ -327,13 +327,13 @@ func TestEvaluate_award(t *testing.T) {
 		facts []policy.Facts
 		want  []string // winners, each with its last reason
 	}{
-		{"R7.1_no_tie", []policy.Facts{tied("a", "95", 0), tied("b", "94", 0), tied("c", "93", 0)},
-			[]string{"a: 1st of 3 meeting the condition, 2 awarded", "b: 2nd of 3 meeting the condition, 2 awarded"}},
+		{"R7.1_chosen_by_the_first_key", []policy.Facts{tied("a", "95", 0), tied("b", "94", 0), tied("c", "93", 0)},
+			[]string{"a: chosen over c by appraisal score, highest first", "b: chosen over c by appraisal score, highest first"}},
 		{"R7.1_tie_broken_by_the_second_key", []policy.Facts{tied("a", "95", 0), tied("b", "94", 1), tied("c", "94", 0)},
-			[]string{"a: 1st of 3 meeting the condition, 2 awarded",
+			[]string{"a: chosen over b by appraisal score, highest first",
 				"c: tied with b on appraisal score 94, broken by complaint incidents in the period, lowest first"}},
 		{"R7.1_tie_broken_by_employee_id", []policy.Facts{tied("d", "94", 0), tied("a", "95", 0), tied("c", "94", 0), tied("b", "94", 0)},
-			[]string{"a: 1st of 4 meeting the condition, 2 awarded",
+			[]string{"a: chosen over c, d by appraisal score, highest first",
 				"b: tied with c, d on appraisal score 94 and complaint incidents in the period 0, broken by employee ID, in order"}},
 		{"R7.1_fewer_candidates_than_winners", []policy.Facts{tied("a", "95", 0)},
 			[]string{"a: 1st of 1 meeting the condition, 2 awarded"}},

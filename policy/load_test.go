@@ -439,3 +439,32 @@ func TestValidate(t *testing.T) {
 		return strings.Contains(f.Message, "nominations is an integer fact")
 	}), "%v", ve)
 }
+
+// TestLoad_bracketRulesOverlap: rules whose conditions are amount brackets
+// of the same incidents are a table; an overlap would punish one loss
+// twice (R7.2c), so it is refused at load, naming both rules.
+func TestLoad_bracketRulesOverlap(t *testing.T) {
+	text := string(policy.DefaultFile())
+	for _, c := range []struct{ name, old, new string }{
+		{"R7.2c_overlapping_brackets", "above: 10000, at_most: 50000}", "above: 9999, at_most: 50000}"},
+		{"R7.2c_open_bracket_over_the_next", "above: 200000}", "above: 100000}"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			require.Contains(t, text, c.old)
+			_, err := policy.Load("default.yaml", []byte(strings.Replace(text, c.old, c.new, 1)))
+			var ve *org.ValidationError
+			require.ErrorAs(t, err, &ve)
+			require.Len(t, ve.Fields, 1, "%v", err)
+			assert.Equal(t, policy.CodeOverlap, ve.Fields[0].Code)
+			assert.Contains(t, ve.Fields[0].Path, ".when.amount")
+			assert.Contains(t, ve.Fields[0].Message, "one amount would be punished by both")
+		})
+	}
+	t.Run("R7.2c_different_incidents_may_overlap", func(t *testing.T) {
+		edited := strings.Replace(text, "amount: {incidents: [complaint, loss, negligence], above: 10000, at_most: 50000}",
+			"amount: {incidents: [loss], above: 9999, at_most: 50000}", 1)
+		require.NotEqual(t, text, edited)
+		_, err := policy.Load("default.yaml", []byte(edited))
+		require.NoError(t, err)
+	})
+}

@@ -169,6 +169,43 @@ func (c *checker) checkRules(rules []Rule) {
 		}
 		c.checkRuleBody(at, r)
 	}
+	c.checkBracketRules(rules)
+}
+
+// checkBracketRules: rules of one period whose whole condition is an
+// amount bracket of the same incident kinds are a table (loss up to
+// 10,000, up to 50,000, ...): their brackets must not overlap, or one
+// loss would be punished twice.
+func (c *checker) checkBracketRules(rules []Rule) {
+	type bracketRule struct {
+		i      int
+		key    string
+		above  decimal.Decimal
+		atMost *decimal.Decimal
+	}
+	var seen []bracketRule
+	for i, r := range rules {
+		b := r.When.Amount
+		if b == nil || (b.AtMost != nil && !b.Above.LessThan(*b.AtMost)) {
+			continue // none, or impossible and reported as such
+		}
+		kinds := make([]string, len(b.Incidents))
+		for k, kind := range b.Incidents {
+			kinds[k] = string(kind)
+		}
+		slices.Sort(kinds)
+		x := bracketRule{i, string(r.Period) + "/" + strings.Join(slices.Compact(kinds), ","), b.Above, b.AtMost}
+		for _, y := range seen {
+			// (a1, b1] and (a2, b2] overlap when each starts below the
+			// other's end; no at_most is no end.
+			if y.key == x.key && (x.atMost == nil || y.above.LessThan(*x.atMost)) && (y.atMost == nil || x.above.LessThan(*y.atMost)) {
+				c.ve.Add(fmt.Sprintf("rules[%d].when.amount", i), CodeOverlap,
+					fmt.Sprintf("overlaps the bracket of rules[%d] (%s) for the same incidents: one amount would be punished by both", y.i, rules[y.i].ID))
+				break
+			}
+		}
+		seen = append(seen, x)
+	}
 }
 
 // checkRuleBody: exactly one of then and ladder, the condition, the award.
