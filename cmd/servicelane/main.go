@@ -1,15 +1,19 @@
 // Command servicelane is servicelane's command line for the people who
 // keep a dealership's configuration and database: it checks configuration
-// files (price books, appraisal plans, training plans) before they are used, draws the work
+// files (price books, appraisal and training plans, reward and penalty
+// policies) before they are used, runs a policy's test files, draws the work
 // order's workflow, and applies the database migrations.
 //
 //	servicelane pricebook check [-json] FILE...
 //	servicelane plan check [-json] FILE...
 //	servicelane training check [-json] FILE...
+//	servicelane policy check [-json] FILE...
+//	servicelane policy test [-json] [-run REGEX] [-min-coverage PCT] [-v] POLICY TESTS...
 //	servicelane workflow [-format mermaid|dot] [-express]
 //	servicelane migrate [-db FILE | -dsn URL] [-to N] [-status]
 //
-// Exit status: 0 when everything is right, 1 when a file has problems, 2
+// Exit status: 0 when everything is right, 1 when a file has problems (or
+// a policy test fails, or coverage is below -min-coverage), 2
 // when the command cannot run (bad usage, a file or database it cannot
 // open).
 //
@@ -51,6 +55,8 @@ var commands = []command{
 	{"pricebook", "check", "[-json] FILE...", "check billing price books (YAML or JSON)", checkCommand(priceBookKind)},
 	{"plan", "check", "[-json] FILE...", "check appraisal KPI plans (YAML or JSON)", checkCommand(appraisalPlanKind)},
 	{"training", "check", "[-json] FILE...", "check annual training plans (YAML or JSON)", checkCommand(trainingPlanKind)},
+	{"policy", "check", "[-json] FILE...", "check reward and penalty policies (YAML or JSON)", checkCommand(policyKind)},
+	{"policy", "test", "[-json] [-run REGEX] [-min-coverage PCT] [-v] POLICY TESTS...", "run a policy's test files, with rule coverage", policyTestCommand},
 	{"workflow", "", "[-format mermaid|dot] [-express]", "draw the work order's states and commands", workflowCommand},
 	{"migrate", "", "[-db FILE | -dsn URL] [-to N] [-status]", "apply (or roll back) the database migrations", migrateCommand},
 }
@@ -90,8 +96,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: servicelane COMMAND [flags] [args]")
 	fmt.Fprintln(w, "\ncommands:")
 	for _, c := range commands {
-		name := strings.TrimSpace(c.noun + " " + c.verb)
-		fmt.Fprintf(w, "  %-16s %-40s %s\n", name, c.args, c.what)
+		fmt.Fprintf(w, "  %s %s\n        %s\n", strings.TrimSpace(c.noun+" "+c.verb), c.args, c.what)
 	}
 	fmt.Fprintln(w, "\nexit status: 0 all right, 1 problems found, 2 cannot run")
 }
