@@ -3,7 +3,6 @@ package policy
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"time"
 
@@ -198,7 +197,7 @@ func (c Change) Empty() bool {
 
 // Store persists a dealer's policies, incidents, nominations and
 // decisions. The host implements it; the rules are in [Service], and the
-// kit policy/policytest proves an implementation ([policytest.TestStore]).
+// kit in policy/policytest proves an implementation (policytest.TestStore).
 //
 // The version rule, tenancy, copies, amounts, instants and context are as
 // in [org.Store]: Version 1 creates (ErrConflict if the record exists),
@@ -239,6 +238,3 @@ type Store interface {
 	// Commit writes c atomically: every record and event, or nothing.
 	Commit(ctx context.Context, dealer org.DealerID, c Change) error
 }
-
-// policyKey names a stored policy in messages.
-func policyKey(version int) string { return fmt.Sprintf("policy version %d", version) }

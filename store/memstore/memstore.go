@@ -32,6 +32,7 @@ type tenant struct {
 	ledger    *ledger
 	review    *review
 	training  *trainingRecords
+	policy    *policyRecords
 }
 
 // appendEvents assigns the next Seqs and keeps copies.

@@ -1,0 +1,404 @@
+package policy
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/servicelane/servicelane/internal/validate"
+	"github.com/servicelane/servicelane/org"
+)
+
+// The errors of every servicelane package; see package org.
+var (
+	ErrNotFound          = org.ErrNotFound
+	ErrConflict          = org.ErrConflict
+	ErrForbidden         = org.ErrForbidden
+	ErrInvalid           = org.ErrInvalid
+	ErrInvalidTransition = org.ErrInvalidTransition
+)
+
+// Roster is what the policy service needs from the roster: *org.Service
+// has it.
+type Roster interface {
+	Dealer(ctx context.Context, id org.DealerID) (org.Dealer, error)
+	Employee(ctx context.Context, dealer org.DealerID, id org.EmployeeID) (org.Employee, error)
+	Employees(ctx context.Context, dealer org.DealerID, q org.EmployeeQuery) ([]org.Employee, error)
+	Authorize(ctx context.Context, dealer org.DealerID, actor org.Actor, roles ...org.Role) (org.Employee, error)
+}
+
+// Config configures a Service. Store and Roster are required.
+type Config struct {
+	Store  Store
+	Roster Roster
+	Clock  org.Clock
+	IDs    org.IDSource
+	// Facts supplies the appraisal and training facts of a period (see
+	// [AppraisalSource], [TrainingSource], [Combine]); nil: none, and rules
+	// on them never fire. Incidents and nominations come from the Store.
+	Facts FactSource
+}
+
+// Service keeps a dealer's policies, records incidents and nominations,
+// evaluates the active policy for a period into decisions, and lets a
+// supervisor approve or reject them (R6.4, R7). Nothing is executed:
+// a decision is a record of what was proposed and decided. Safe for
+// concurrent use.
+type Service struct {
+	store  Store
+	roster Roster
+	clock  org.Clock
+	ids    org.IDSource
+	facts  FactSource
+}
+
+// inputRules checks the shape of the Service's inputs.
+var inputRules = validate.New()
+
+// NewService checks cfg and builds a Service.
+func NewService(cfg Config) (*Service, error) {
+	ve := &org.ValidationError{Op: "policy: new service"}
+	if cfg.Store == nil {
+		ve.Add("store", org.CodeRequired, "is required")
+	}
+	if cfg.Roster == nil {
+		ve.Add("roster", org.CodeRequired, "is required")
+	}
+	if err := ve.Err(); err != nil {
+		return nil, err
+	}
+	s := &Service{store: cfg.Store, roster: cfg.Roster, clock: cfg.Clock, ids: cfg.IDs, facts: cfg.Facts}
+	if s.clock == nil {
+		s.clock = org.SystemClock()
+	}
+	if s.ids == nil {
+		s.ids = org.RandomIDs()
+	}
+	return s, nil
+}
+
+func shape(op string, in any) *org.ValidationError {
+	ve := &org.ValidationError{Op: "policy: " + op}
+	for _, p := range inputRules.Struct(in, "") {
+		ve.Fields = append(ve.Fields, org.FieldError(p))
+	}
+	return ve
+}
+
+func (s *Service) event(dealer org.DealerID, actor org.Actor, now time.Time, typ, subject, reason string, data any) org.Event {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		panic(fmt.Sprintf("policy: marshal event data: %v", err)) // our own types always marshal
+	}
+	return org.Event{DealerID: dealer, ID: s.ids.NewID(), At: now, Actor: actor, Type: typ,
+		Subject: "policy/" + subject, Reason: reason, Data: raw}
+}
+
+// maxIncidentPlaces is the places an incident's amount may have when the
+// dealer has no active policy to say: the store keeps 4.
+const maxIncidentPlaces = 4
+
+// maxAmount bounds amounts to 20 digits before the point, as every store
+// keeps them.
+var maxAmount = decimal.New(1, 20)
+
+// SavePolicy stores a version of the dealer's policy after validating it,
+// and makes it the active one when activate is set. Only a supervisor or
+// an admin (the dealer's management through the host). Its currency must
+// be the dealer's, and its version above every version saved before: a
+// saved version never changes, so every decision can show the policy that
+// proposed it; save a new version instead. Audited.
+func (s *Service) SavePolicy(ctx context.Context, dealer org.DealerID, actor org.Actor, p *Policy, activate bool) (StoredPolicy, error) {
+	const op = "policy: save policy"
+	if err := p.Validate(); err != nil {
+		return StoredPolicy{}, err
+	}
+	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor, org.RoleAdmin); err != nil {
+		return StoredPolicy{}, err
+	}
+	d, err := s.roster.Dealer(ctx, dealer)
+	if err != nil {
+		return StoredPolicy{}, fmt.Errorf("%s: %w", op, err)
+	}
+	ve := &org.ValidationError{Op: op}
+	if p.Currency != d.Currency {
+		ve.Add("currency", org.CodeInvalid, fmt.Sprintf("is %s, but the dealer's currency is %s: amounts are in the dealer's currency", p.Currency, d.Currency))
+	}
+	saved, err := s.store.Policies(ctx, dealer)
+	if err != nil {
+		return StoredPolicy{}, fmt.Errorf("%s: %w", op, err)
+	}
+	var active *StoredPolicy
+	latest := 0
+	for i, sp := range saved {
+		if sp.Policy.Version == p.Version {
+			ve.Add("version", org.CodeDuplicate, fmt.Sprintf("version %d is saved already (%s); a saved version never changes: save a new version", p.Version, sp.Policy.ID))
+		}
+		latest = max(latest, sp.Policy.Version)
+		if sp.Active {
+			active = &saved[i]
+		}
+	}
+	if latest > p.Version {
+		ve.Add("version", org.CodeRange, fmt.Sprintf("must be above %d, the latest version saved: versions only increase", latest))
+	}
+	if err := ve.Err(); err != nil {
+		return StoredPolicy{}, err
+	}
+	now := org.Now(s.clock)
+	sp := StoredPolicy{DealerID: dealer, Policy: clonePolicy(*p), Active: activate, SavedAt: now, SavedBy: actor, Version: 1}
+	c := Change{Policies: []StoredPolicy{sp}}
+	data := map[string]any{"id": p.ID, "version": p.Version, "active": activate}
+	if activate && active != nil {
+		old := *active
+		old.Active = false
+		old.Version++
+		c.Policies = append(c.Policies, old)
+		data["replaces"] = old.Policy.Version
+	}
+	c.Events = []org.Event{s.event(dealer, actor, now, "policy.saved", fmt.Sprintf("policy/%d", p.Version), "", data)}
+	if err := s.store.Commit(ctx, dealer, c); err != nil {
+		return StoredPolicy{}, fmt.Errorf("%s %d: %w", op, p.Version, err)
+	}
+	return sp.Clone(), nil
+}
+
+// ActivatePolicy makes a saved version the active one, as to go back to an
+// earlier version. Only a supervisor or an admin. Activating the active
+// version writes nothing. Audited.
+func (s *Service) ActivatePolicy(ctx context.Context, dealer org.DealerID, actor org.Actor, version int) (StoredPolicy, error) {
+	const op = "policy: activate policy"
+	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor, org.RoleAdmin); err != nil {
+		return StoredPolicy{}, err
+	}
+	sp, err := s.store.Policy(ctx, dealer, version)
+	if err != nil {
+		return StoredPolicy{}, fmt.Errorf("%s %d: %w", op, version, err)
+	}
+	if sp.Active {
+		return sp, nil
+	}
+	c := Change{}
+	data := map[string]any{"id": sp.Policy.ID, "version": version}
+	old, err := s.store.ActivePolicy(ctx, dealer)
+	switch {
+	case err == nil:
+		old.Active = false
+		old.Version++
+		c.Policies = append(c.Policies, old)
+		data["replaces"] = old.Policy.Version
+	case !errors.Is(err, ErrNotFound):
+		return StoredPolicy{}, fmt.Errorf("%s %d: %w", op, version, err)
+	}
+	now := org.Now(s.clock)
+	sp.Active = true
+	sp.Version++
+	c.Policies = append(c.Policies, sp)
+	c.Events = []org.Event{s.event(dealer, actor, now, "policy.activated", fmt.Sprintf("policy/%d", version), "", data)}
+	if err := s.store.Commit(ctx, dealer, c); err != nil {
+		return StoredPolicy{}, fmt.Errorf("%s %d: %w", op, version, err)
+	}
+	return sp, nil
+}
+
+// ActivePolicy returns the dealer's active policy, or an error matching
+// ErrNotFound.
+func (s *Service) ActivePolicy(ctx context.Context, dealer org.DealerID) (StoredPolicy, error) {
+	sp, err := s.store.ActivePolicy(ctx, dealer)
+	if err != nil {
+		return StoredPolicy{}, fmt.Errorf("policy: active policy of %s: %w", dealer, err)
+	}
+	return sp, nil
+}
+
+// Policies returns every saved version of the dealer's policy, oldest
+// first.
+func (s *Service) Policies(ctx context.Context, dealer org.DealerID) ([]StoredPolicy, error) {
+	return s.store.Policies(ctx, dealer)
+}
+
+// IncidentInput records an incident about an employee (R7.2).
+type IncidentInput struct {
+	// ID identifies the incident within the dealer; empty: a new ID. A
+	// ladder's proposal is keyed by it.
+	ID       string         `json:"id" validate:"omitempty,ident,max=64"`
+	Employee org.EmployeeID `json:"employee" validate:"required,max=64"`
+	Kind     IncidentKind   `json:"kind" validate:"required"`
+	// At is when it happened, not later than now.
+	At time.Time `json:"at" validate:"required"`
+	// Amount is the loss or the amount in dispute, in the dealer's
+	// currency, with at most the active policy's places (4 without one);
+	// zero when there is none.
+	Amount decimal.Decimal `json:"amount"`
+	Note   string          `json:"note" validate:"max=2000"`
+}
+
+// attendance reports whether k is an attendance incident (R7.2a), which
+// the host's time clock records as an admin.
+func (k IncidentKind) attendance() bool { return k == Late || k == LeftEarly || k == Absent }
+
+// RecordIncident records an incident about an employee on the roster
+// (R7.2). A supervisor records any kind; an admin (the host's time clock)
+// only attendance: late, left early, absent. No supervisor records an
+// incident about themselves (R1.3). Audited.
+func (s *Service) RecordIncident(ctx context.Context, dealer org.DealerID, actor org.Actor, in IncidentInput) (IncidentRecord, error) {
+	const op = "record incident"
+	ve := shape(op, in)
+	if in.Kind != "" && !in.Kind.Valid() {
+		ve.Add("kind", org.CodeUnknown, "must be one of "+kindList())
+	}
+	if err := ve.Err(); err != nil {
+		return IncidentRecord{}, err
+	}
+	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor, org.RoleAdmin); err != nil {
+		return IncidentRecord{}, err
+	}
+	switch {
+	case actor.Role == org.RoleAdmin && !in.Kind.attendance():
+		return IncidentRecord{}, fmt.Errorf("policy: %s: an admin records attendance only (late, left early, absent), not %s: %w", op, in.Kind, ErrForbidden)
+	case actor.Role != org.RoleAdmin && actor.ID == in.Employee:
+		return IncidentRecord{}, fmt.Errorf("policy: %s: %s records no incident about themselves (R1.3): %w", op, actor, ErrForbidden)
+	}
+	if _, err := s.roster.Employee(ctx, dealer, in.Employee); errors.Is(err, ErrNotFound) {
+		ve.Add("employee", org.CodeNotFound, "no such employee")
+	} else if err != nil {
+		return IncidentRecord{}, err
+	}
+	places := int32(maxIncidentPlaces)
+	sp, err := s.store.ActivePolicy(ctx, dealer)
+	switch {
+	case err == nil:
+		places = sp.Policy.places()
+	case !errors.Is(err, ErrNotFound):
+		return IncidentRecord{}, err
+	}
+	switch {
+	case in.Amount.IsNegative():
+		ve.Add("amount", org.CodeRange, "must not be negative")
+	case in.Amount.Abs().Cmp(maxAmount) >= 0:
+		ve.Add("amount", org.CodeRange, "must have at most 20 digits before the point")
+	case !in.Amount.Equal(in.Amount.Truncate(places)):
+		ve.Add("amount", org.CodeRange, fmt.Sprintf("must have at most %d decimal places (the active policy's)", places))
+	}
+	now := org.Now(s.clock)
+	at := in.At.UTC().Truncate(time.Microsecond)
+	if at.After(now) {
+		ve.Add("at", org.CodeRange, "must not be in the future")
+	}
+	id := in.ID
+	if id == "" {
+		id = s.ids.NewID()
+	} else if _, err := s.store.Incident(ctx, dealer, id); err == nil {
+		ve.Add("id", org.CodeDuplicate, "an incident has this ID already")
+	} else if !errors.Is(err, ErrNotFound) {
+		return IncidentRecord{}, err
+	}
+	if err := ve.Err(); err != nil {
+		return IncidentRecord{}, err
+	}
+	r := IncidentRecord{DealerID: dealer, ID: id, Employee: in.Employee, Kind: in.Kind, At: at, Amount: in.Amount,
+		Note: in.Note, RecordedBy: actor, RecordedAt: now, Version: 1}
+	ev := s.event(dealer, actor, now, "policy.incident_recorded", "incident/"+id, in.Note, map[string]any{"after": r})
+	if err := s.store.Commit(ctx, dealer, Change{Incidents: []IncidentRecord{r}, Events: []org.Event{ev}}); err != nil {
+		return IncidentRecord{}, fmt.Errorf("policy: %s %s: %w", op, id, err)
+	}
+	return r, nil
+}
+
+// Incidents returns the dealer's incidents that happened in [from,
+// before), in the order they happened; a zero bound is no bound.
+func (s *Service) Incidents(ctx context.Context, dealer org.DealerID, from, before time.Time) ([]IncidentRecord, error) {
+	return s.store.Incidents(ctx, dealer, from, before)
+}
+
+// NominationInput nominates an employee for a special contribution
+// (R7.1).
+type NominationInput struct {
+	// ID identifies the nomination within the dealer; empty: a new ID.
+	ID       string         `json:"id" validate:"omitempty,ident,max=64"`
+	Employee org.EmployeeID `json:"employee" validate:"required,max=64"`
+	// Period is the month or the year of the contribution.
+	Period Period `json:"period"`
+	Reason string `json:"reason" validate:"notblank,max=2000"`
+}
+
+// Nominate records a supervisor's nomination of an active employee for a
+// special contribution in a period (R7.1), with the reason. Only a
+// supervisor; never themselves (R1.3); once per supervisor, employee and
+// period. Audited.
+func (s *Service) Nominate(ctx context.Context, dealer org.DealerID, actor org.Actor, in NominationInput) (NominationRecord, error) {
+	const op = "nominate"
+	ve := shape(op, in)
+	if !in.Period.Valid() {
+		ve.Add("period", org.CodeRange, "must be a month or a year")
+	}
+	if err := ve.Err(); err != nil {
+		return NominationRecord{}, err
+	}
+	me, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor)
+	if err != nil {
+		return NominationRecord{}, err
+	}
+	if me.ID == in.Employee {
+		return NominationRecord{}, fmt.Errorf("policy: %s: %s does not nominate themselves (R1.3): %w", op, actor, ErrForbidden)
+	}
+	if e, err := s.roster.Employee(ctx, dealer, in.Employee); errors.Is(err, ErrNotFound) || (err == nil && !e.Active) {
+		ve.Add("employee", org.CodeNotFound, "no active employee with this ID")
+	} else if err != nil {
+		return NominationRecord{}, err
+	}
+	others, err := s.store.Nominations(ctx, dealer, in.Period)
+	if err != nil {
+		return NominationRecord{}, err
+	}
+	for _, o := range others {
+		switch {
+		case o.Employee == in.Employee && o.By == me.ID:
+			ve.Add("employee", org.CodeDuplicate, fmt.Sprintf("is nominated by %s for %s already (%s)", me.ID, in.Period, o.ID))
+		case in.ID != "" && o.ID == in.ID:
+			ve.Add("id", org.CodeDuplicate, "a nomination has this ID already")
+		}
+	}
+	if err := ve.Err(); err != nil {
+		return NominationRecord{}, err
+	}
+	now := org.Now(s.clock)
+	n := NominationRecord{DealerID: dealer, ID: in.ID, Employee: in.Employee, Period: in.Period, Reason: in.Reason,
+		By: me.ID, At: now, Version: 1}
+	if n.ID == "" {
+		n.ID = s.ids.NewID()
+	}
+	ev := s.event(dealer, actor, now, "policy.nominated", "nomination/"+n.ID, in.Reason, map[string]any{"after": n})
+	if err := s.store.Commit(ctx, dealer, Change{Nominations: []NominationRecord{n}, Events: []org.Event{ev}}); err != nil {
+		return NominationRecord{}, fmt.Errorf("policy: %s %s: %w", op, in.Employee, err)
+	}
+	return n, nil
+}
+
+// Nominations returns the nominations of a period, ordered by ID.
+func (s *Service) Nominations(ctx context.Context, dealer org.DealerID, period Period) ([]NominationRecord, error) {
+	return s.store.Nominations(ctx, dealer, period)
+}
+
+// Decision returns the decision with a key.
+func (s *Service) Decision(ctx context.Context, dealer org.DealerID, key string) (Decision, error) {
+	d, err := s.store.Decision(ctx, dealer, key)
+	if err != nil {
+		return Decision{}, fmt.Errorf("policy: decision %s: %w", key, err)
+	}
+	return d, nil
+}
+
+// Decisions returns the decisions of a period about employee (everyone
+// when empty), ordered by Key.
+func (s *Service) Decisions(ctx context.Context, dealer org.DealerID, period Period, employee org.EmployeeID) ([]Decision, error) {
+	if !period.Valid() {
+		return nil, &org.ValidationError{Op: "policy: decisions", Fields: []org.FieldError{{Path: "period", Code: org.CodeRange,
+			Message: "must be a month or a year"}}}
+	}
+	return s.store.Decisions(ctx, dealer, period, employee)
+}
