@@ -27,6 +27,7 @@ import (
 	"github.com/servicelane/servicelane/appraisal"
 	"github.com/servicelane/servicelane/billing"
 	"github.com/servicelane/servicelane/org"
+	"github.com/servicelane/servicelane/policy"
 	"github.com/servicelane/servicelane/servicedesk"
 	"github.com/servicelane/servicelane/store/sqlstore"
 	"github.com/servicelane/servicelane/training"
@@ -125,7 +126,18 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return monthEnd(ctx, review, clock, dealer, org.MonthOf(clock.Now(), loc), out)
+	nov := org.MonthOf(clock.Now(), loc)
+	if err := monthEnd(ctx, review, clock, dealer, nov, out); err != nil {
+		return err
+	}
+	// The month's rewards and penalties follow from the appraisal, the
+	// training and the recorded incidents (R6.4, R7).
+	decide, err := policy.NewService(policy.Config{Store: store.Policy(), Roster: svc, Clock: clock,
+		Facts: policy.Combine(policy.AppraisalSource(store.Appraisal()), policy.TrainingSource(store.Training()))})
+	if err != nil {
+		return err
+	}
+	return policyMonth(ctx, decide, clock, dealer, nov, loc, out)
 }
 
 func open(path, dsn string) (*sql.DB, sqlstore.Dialect, string, error) {

@@ -73,6 +73,18 @@ func assertRoster(t *testing.T, out string) {
 		"skill         weight  15  score  87.50: supervisor 75.0 pts x 0.50; training_score 100.0 pts x 0.30; reworks 100.0 pts x 0.20;",
 		"! huang failed 2 months in a row (R6.4)",
 		"attitude      weight  15  score  87.50: self 75.0 pts x 0.20; supervisor 100.0 pts x 0.50; peer 75.0 pts x 0.30;",
+		"Policy decisions for 2026-11 (R6.4, R7): policy default version 1, 8 proposals",
+		"  wang attendance #3: fine TWD 500",
+		"    3rd lateness within 30 days (2026-11-03, 2026-11-06, 2026-11-10): fine TWD 500 under rule attendance (R7.2a)",
+		"    30 天內第 3 次遲到（2026-11-03、2026-11-06、2026-11-10）：罰款 TWD 500（規則 attendance，R7.2a）",
+		"  huang conduct #1: demerit",
+		"  huang retake_failed: retraining",
+		"  chen special_contribution: bonus TWD 5000, training opportunity, trip",
+		"  huang two_consecutive_fails: termination eligibility [needs approval]",
+		"Evaluated again: 0 new, 8 unchanged",
+		"lin approved 7 routine decisions",
+		"without a reason is refused: approving a severe action states its reason (R7.2, audited)",
+		"lin approved it: \"Second failed appraisal in a row despite October's improvement plan; HR reviews the contract with Huang.\"",
 	} {
 		assert.Contains(t, out, want)
 	}
