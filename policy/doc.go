@@ -126,4 +126,88 @@
 //
 // [Default] is R6.4 and R7 as written; its source is the embedded
 // default.yaml ([DefaultFile]), loaded through [Load] like any other.
+//
+// # Decisions: the Service
+//
+// [Policy.Evaluate] only proposes. A [Service] keeps a dealer's policies,
+// the incidents and nominations its rules read, and the [Decision] that
+// each proposal becomes, on a host's [Store] (store/memstore and
+// store/sqlstore have one: their Policy view). Every command names an
+// org.Actor, checked against the roster, and writes what it changes in one
+// Commit, with its audit events (policy.saved, policy.incident_recorded,
+// policy.decision_proposed, policy.decision_approved, ...):
+//
+//	svc, err := policy.NewService(policy.Config{Store: store.Policy(), Roster: roster,
+//		Facts: policy.Combine(policy.AppraisalSource(store.Appraisal()), policy.TrainingSource(store.Training()))})
+//	_, err = svc.SavePolicy(ctx, "d1", lin, policy.Default("TWD"), true)      // saved and active
+//	_, err = svc.RecordIncident(ctx, "d1", timeClock, policy.IncidentInput{Employee: "chen", Kind: policy.Late, At: at})
+//	res, err := svc.Evaluate(ctx, "d1", lin, policy.MonthPeriod(nov))        // month end
+//	_, err = svc.Approve(ctx, "d1", lin, policy.DecideInput{Key: res.Decisions[0].Key})
+//
+// The commands, and the rules they keep:
+//
+//   - [Service.SavePolicy] stores a version after [Policy.Validate], in the
+//     dealer's currency, with a version above every one saved before (a
+//     saved version never changes, so every decision can show the policy
+//     that proposed it), and makes it the active one when asked;
+//     [Service.ActivatePolicy] makes an earlier version active again. Only
+//     a supervisor or an admin. A dealer has at most one active policy,
+//     and the Store enforces it.
+//   - [Service.RecordIncident] records a late, an absence, a quarrel, a
+//     loss with its amount, ... (R7.2): a supervisor any kind, an admin
+//     (the host's time clock) attendance only, and no supervisor about
+//     themselves. [Service.Nominate] records a supervisor's nomination for
+//     a special contribution, with its reason (R7.1): never of themselves,
+//     once per supervisor, employee and period.
+//   - [Service.Evaluate] (a supervisor, or an admin: the host at month
+//     end) evaluates the active policy (ErrNotFound when there is none)
+//     for a month or a year on the facts it gathers (see below), and
+//     records its proposals idempotently, by their keys: a new proposal
+//     becomes a proposed decision; a proposed decision whose proposal
+//     changed (the facts, or the policy's version) is updated; a proposed
+//     decision the policy no longer proposes is withdrawn, and proposed
+//     again if the policy proposes it again; an approved or rejected
+//     decision is never touched. Evaluating the same inputs again writes
+//     nothing. The [EvaluationResult] counts what changed and lists the
+//     period's decisions.
+//   - [Service.Approve] and [Service.Reject] decide a proposed decision.
+//     Only a supervisor or an admin, and no one about themselves (R1.3):
+//     a decision about a supervisor needs another supervisor or an admin.
+//     A rejection states its reason, and so does the approval of a
+//     decision that needs approval (a severe action, R7.2); every reason
+//     is audited. With ExpectedVersion, a decision that an evaluation
+//     changed after the supervisor read it is ErrConflict. A decision
+//     that is not proposed is ErrInvalidTransition.
+//
+// Nothing is executed by this package: an approved decision is a record.
+// The host pays the bonus, deducts the fine or starts the demotion, and
+// reads the audit trail to know when.
+//
+// # Where the facts come from
+//
+// [Service.Evaluate] gathers the facts of a period itself: the incidents
+// its Store keeps (those of the period, and those before it as far as the
+// policy's longest window), the nominations of the period (of a year: of
+// the year and of its months), every active advisor of the roster, so that
+// an award is given among them all, and what the Config's [FactSource]
+// adds. A FactSource answers a [FactQuery] (the period and the dealer's
+// time zone) with Facts per employee: [AppraisalSource] reads the
+// appraisal's finalised months (R6.4), [TrainingSource] the training
+// assessments of the period (R5.4), [Combine] merges several sources, and
+// [FactFunc] makes one of a function. Without a FactSource no one has an
+// appraisal (its facts are unknown) and the training counts are 0.
+//
+// # Testing a policy
+//
+// A policy file has a test file beside it: cases of facts and the
+// decisions the policy must, or must not, propose. Package
+// policy/policytest runs it inside go test (policytest.Test) with the
+// rule coverage of the cases, and the command line runs it for a team
+// that does not write Go:
+//
+//	go run ./cmd/servicelane policy check policy.yaml
+//	go run ./cmd/servicelane policy test -min-coverage 100 policy.yaml policy.tests.yaml
+//
+// The default policy ships with such a file, default.tests.yaml, which
+// exercises every rule. docs/POLICY.md is the guide for a dealer's team.
 package policy

@@ -32,7 +32,7 @@
 //	    facts:                          # one entry per employee (policy.Facts)
 //	      - employee: chen
 //	        appraisal: {score: 91.5, grade: excellent, passed: true, excellent: true,
-//	                    rank: 1, ranked: 3, consecutive_fails: 0}
+//	                    rank: 2, ranked: 3, consecutive_fails: 0}
 //	        training: [{course: brakes, outcome: failed}]
 //	        incidents:                  # at: RFC 3339, or a local time or date in zone
 //	          - {id: l1, kind: late, at: "2026-11-03T09:10:00+08:00"}
@@ -62,7 +62,8 @@
 //
 // An expectation ([Expected]) matches a proposal when every field it gives
 // is equal: employee and rule (both required in decisions and includes;
-// in excludes at least one: {rule: dismissal} excludes it for everyone);
+// in excludes at least one: {rule: loss_severe} excludes that rule for
+// everyone, {employee: chen} every proposal about chen);
 // offence and incident (a ladder's offence number and incident id);
 // actions, every action of the proposal in any order, none missing and
 // none more, each {kind, amount} with the amount compared as a number and
@@ -75,13 +76,18 @@
 // # Results and coverage
 //
 // A failing case's [CaseResult] has its [Failure] list and a diff, one
-// line per proposal, as [ProposalLine] writes it:
+// line per proposal as [ProposalLine] writes it (with a ladder's
+// incident): "-" for an expectation no proposal matched, "+" for a
+// proposal not expected or excluded, followed by its reason in English,
+// and " " for the others:
 //
 //	-want +got:
-//	- chen attendance #3: fine TWD 500  (expect.decisions[2])
-//	+ chen attendance #3: fine TWD 1000
-//	      incident l3: 3rd lateness within 30 days (2026-11-03, 2026-11-10, 2026-11-24): fine TWD 1,000 under rule attendance (R7.2a)
 //	  chen excellent_appraisal: commendation
+//	  chen attendance #1 (incident l1): warning
+//	  chen attendance #2 (incident l2): warning
+//	- chen attendance #3: fine TWD 1000  (expect.decisions[2])
+//	+ chen attendance #3 (incident l3): fine TWD 500
+//	      3rd lateness within 30 days (2026-11-03, 2026-11-10, 2026-11-24): fine TWD 500 under rule attendance (R7.2a)
 //
 // A rule is covered when it proposed in a case, or a case expects it in
 // decisions or includes; [Coverage] lists the rules none exercised and
@@ -89,6 +95,32 @@
 //
 // # The store kit
 //
-// The package also holds the conformance kit of [policy.Store]: see
-// [TestStore].
+// The package also holds the conformance kit of [policy.Store], for a host
+// that stores policies, incidents, nominations and decisions in its own
+// database. [TestStore] runs it inside go test; [Harness] says how to open
+// a new, empty store for each check, and its [Features] what the store
+// offers beyond the contract's minimum (how many writers the concurrency
+// checks start, whether to skip the checks that write thousands of
+// records, where the audit events are read):
+//
+//	func TestPolicyStore(t *testing.T) {
+//		policytest.TestStore(t, policytest.Harness{
+//			NewStore: func(t *testing.T) policy.Store { return mystore.Open(t.TempDir()).Policy() },
+//		})
+//	}
+//
+// Each rule of the contract is one [StoreCheck] and one subtest, named in
+// CamelCase (PolicyRoundTrip, OneActivePolicy, IncidentsOrderedByTime,
+// DecisionVersionRule, CommitIsAtomic, TenancyIsolation,
+// ConcurrentDecisionCreateOnce, ...), and a failure names the rule it
+// broke. Among them: a stored policy keyed by its Policy.Version, at most
+// one active per dealer (a Commit that would leave two is ErrConflict), a
+// decision keyed by its proposal's Key, amounts exact and instants in UTC
+// to the microsecond. [StoreChecks] lists them all, and [StoreCheck.Run]
+// runs one outside go test, returning an error matching [ErrSkip] when it
+// does not apply (the store's audit trail cannot be read). The kit uses no
+// test framework, so a host's tests pull in none. store/memstore and
+// store/sqlstore (on SQLite, and on PostgreSQL when
+// SERVICELANE_POSTGRES_DSN is set) run it, and the kit is itself tested
+// against deliberately broken stores, each of which it must catch.
 package policytest

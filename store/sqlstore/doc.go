@@ -1,8 +1,10 @@
 // Package sqlstore implements servicelane's storage interfaces on
 // [database/sql], for SQLite and PostgreSQL: a [*Store] is an [org.Store],
-// its view [Store.ServiceDesk] is a [servicedesk.Store] and its view
-// [Store.Billing] a [billing.Store], all on the same database and the same
-// audit trail.
+// and its views are the other domains' stores, all on the same database
+// and the same audit trail: [Store.ServiceDesk] is a [servicedesk.Store],
+// [Store.Billing] a [billing.Store], [Store.Appraisal] an
+// [appraisal.Store], [Store.Training] a [training.Store] and
+// [Store.Policy] a [policy.Store].
 //
 // # Bring your own *sql.DB
 //
@@ -88,14 +90,27 @@
 // Change carries a billing Change: [DeskStore.Commit] writes both in one
 // transaction, the billing tables after the servicedesk ones.
 //
+// # Policy records
+//
+// Saved policies, incidents, nominations and decisions are JSON documents
+// too (migration 0006), beside the columns their reads select and order
+// on: a policy's version and active mark, an incident's instant, a
+// nomination's and a decision's period ("2026-11" or "2026") and employee.
+// A partial unique index keeps at most one active policy per dealer: a
+// switch writes the old version's deactivation before the new one's
+// activation, and a commit that would leave two active fails with
+// [org.ErrConflict]. A decision is keyed by its proposal's key, so an
+// evaluation that meets a decision recorded by another fails with
+// [org.ErrConflict] rather than recording it twice.
+//
 // # Events
 //
 // [Store.Commit] numbers a dealer's events from a per-dealer counter row
 // updated in the same transaction, so Seqs have no gaps or duplicates and
 // follow commit order: a reader that polls [Store.Events] after its last
-// Seq never skips an event committed later. [DeskStore.Commit] and
-// [BillingStore.Commit] take their Seqs from the same counter, so a dealer
-// has one audit trail (a servicedesk Change's own events come before its
-// billing events), and [DeskStore.SubjectEvents] reads one subject's
-// events through an index.
+// Seq never skips an event committed later. Every view's Commit
+// ([DeskStore.Commit], [BillingStore.Commit], [PolicyStore.Commit], ...)
+// takes its Seqs from the same counter, so a dealer has one audit trail
+// (a servicedesk Change's own events come before its billing events), and
+// [DeskStore.SubjectEvents] reads one subject's events through an index.
 package sqlstore

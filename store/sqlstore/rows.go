@@ -12,11 +12,12 @@ import (
 	"github.com/servicelane/servicelane/org"
 )
 
-// This file writes the records that servicedesk.Store, billing.Store and
-// appraisal.Store commit: each is one row keyed by (dealer_id, key...) and
-// carrying its version, written under the version rule, in one order for
-// every commit. Each view declares its tables with ranks of their own
-// (servicedesk 0-3, billing 10-14, appraisal 20-23).
+// This file writes the records that servicedesk.Store, billing.Store,
+// appraisal.Store, training.Store and policy.Store commit: each is one row
+// keyed by (dealer_id, key...) and carrying its version, written under the
+// version rule, in one order for every commit. Each view declares its
+// tables with ranks of their own (servicedesk 0-3, billing 10-14,
+// appraisal 20-23, training 30-33, policy 40-44).
 
 // recordTable is where one kind of record goes.
 type recordTable struct {
