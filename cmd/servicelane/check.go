@@ -67,16 +67,17 @@ func checkCommand(k kind) func(args []string, stdout, stderr io.Writer) int {
 		fs := flag.NewFlagSet("check", flag.ContinueOnError)
 		fs.SetOutput(stderr)
 		asJSON := fs.Bool("json", false, "print one JSON object per file")
-		if err := fs.Parse(args); err != nil {
+		files, err := parseArgs(fs, args)
+		if err != nil {
 			return exitUsage
 		}
-		if fs.NArg() == 0 {
+		if len(files) == 0 {
 			fmt.Fprintf(stderr, "servicelane: check: name the %s files to check\n", k.name)
 			return exitUsage
 		}
 		status := exitOK
 		enc := json.NewEncoder(stdout)
-		for _, file := range fs.Args() {
+		for _, file := range files {
 			data, err := os.ReadFile(file)
 			if err != nil {
 				fmt.Fprintf(stderr, "servicelane: %v\n", err)
@@ -108,7 +109,7 @@ func checkCommand(k kind) func(args []string, stdout, stderr io.Writer) int {
 			for _, p := range r.Problems {
 				fmt.Fprintf(stdout, "%s: %s (%s)\n", p.Path, p.Message, p.Code)
 			}
-			fmt.Fprintf(stdout, "%s: %d problems\n", file, len(r.Problems))
+			fmt.Fprintf(stdout, "%s: %s\n", file, count(len(r.Problems), "problem"))
 		}
 		return status
 	}

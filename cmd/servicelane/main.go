@@ -25,6 +25,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -99,4 +100,33 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %s %s\n        %s\n", strings.TrimSpace(c.noun+" "+c.verb), c.args, c.what)
 	}
 	fmt.Fprintln(w, "\nexit status: 0 all right, 1 problems found, 2 cannot run")
+}
+
+// parseArgs parses fs's flags wherever they stand among args, as people
+// type them ("policy test POLICY TESTS -min-coverage 100" as well as
+// flags first), and returns the other arguments in order. Everything after
+// "--" is an argument, even when it starts with a dash.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest, after []string
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, after = args[:i], args[i+1:]
+	}
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return append(rest, after...), nil
+		}
+		rest, args = append(rest, args[0]), args[1:]
+	}
+}
+
+// count is "1 rule", "2 rules".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -156,3 +156,19 @@ func TestCheckTrainingPlans(t *testing.T) {
 	require.Equal(t, exitProblem, code)
 	assert.Contains(t, stdout, bad+":5:5: courses[0].category: must be one of: professional_knowledge service_skills company_rules (unknown_value)")
 }
+
+// TestFlagsAnywhere: flags may follow the files, as people type them, and
+// "--" ends the flags.
+func TestFlagsAnywhere(t *testing.T) {
+	t.Parallel()
+	good := filepath.Join("..", "..", "appraisal", "testdata", "plans", "default.yaml")
+	code, stdout, _ := cli(t, "plan", "check", good, "-json")
+	require.Equal(t, exitOK, code)
+	assert.True(t, strings.HasPrefix(stdout, `{"file":`), "the -json after the file counts: %s", stdout)
+	code, _, stderr := cli(t, "plan", "check", "--", "-json")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "open -json", "after -- a dash is a file name")
+	code, _, stderr = cli(t, "workflow", "-format", "dot", "extra")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, `unexpected arguments ["extra"]`)
+}

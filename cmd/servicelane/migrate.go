@@ -24,10 +24,11 @@ func migrateCommand(args []string, stdout, stderr io.Writer) int {
 	dsn := fs.String("dsn", "", "PostgreSQL connection URL (postgres://...)")
 	to := fs.Int("to", -1, "roll back to this schema version (0 removes every table)")
 	status := fs.Bool("status", false, "print the schema version and change nothing")
-	if err := fs.Parse(args); err != nil {
+	rest, err := parseArgs(fs, args)
+	if err != nil {
 		return exitUsage
 	}
-	if fs.NArg() > 0 || (*path == "") == (*dsn == "") {
+	if len(rest) > 0 || (*path == "") == (*dsn == "") {
 		fmt.Fprintln(stderr, "servicelane: migrate: give exactly one of -db FILE or -dsn URL")
 		return exitUsage
 	}

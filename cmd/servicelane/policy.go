@@ -36,7 +36,7 @@ var policyKind = kind{"policy", func(name string, data []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("policy %s version %d in %s: %d rules, %d ladders", p.ID, p.Version, p.Currency, len(p.Rules), len(p.Ladders)), nil
+	return fmt.Sprintf("policy %s version %d in %s: %s, %s", p.ID, p.Version, p.Currency, count(len(p.Rules), "rule"), count(len(p.Ladders), "ladder")), nil
 }}
 
 // policyTestReport is what policy test -json prints: the report of
@@ -121,10 +121,11 @@ func parsePolicyTestFlags(args []string, stderr io.Writer) (parsedPolicyTest, bo
 	fs.StringVar(&f.run, "run", "", "run only the cases whose name matches the regular expression")
 	minText := fs.String("min-coverage", "0", "fail when less than this percent of the policy's rules are exercised")
 	fs.BoolVar(&f.verbose, "v", false, "list every case, passing or not")
-	if err := fs.Parse(args); err != nil {
+	files, err := parseArgs(fs, args)
+	if err != nil {
 		return f, false
 	}
-	f.files = fs.Args()
+	f.files = files
 	if f.run != "" {
 		re, err := regexp.Compile(f.run)
 		if err != nil {
@@ -133,7 +134,6 @@ func parsePolicyTestFlags(args []string, stderr io.Writer) (parsedPolicyTest, bo
 		}
 		f.opts.Run = re
 	}
-	var err error
 	f.minCoverage, err = decimal.NewFromString(strings.TrimSuffix(*minText, "%"))
 	if err != nil || f.minCoverage.IsNegative() || f.minCoverage.GreaterThan(decimal.NewFromInt(100)) {
 		fmt.Fprintf(stderr, "servicelane: policy test: -min-coverage is a percent from 0 to 100, not %q\n", *minText)

@@ -14,11 +14,12 @@ func workflowCommand(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	format := fs.String("format", "mermaid", "mermaid (for Markdown) or dot (Graphviz)")
 	express := fs.Bool("express", false, "include the express-lane option's transitions")
-	if err := fs.Parse(args); err != nil {
+	rest, err := parseArgs(fs, args)
+	if err != nil {
 		return exitUsage
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "servicelane: workflow: unexpected arguments %q\n", fs.Args())
+	if len(rest) > 0 {
+		fmt.Fprintf(stderr, "servicelane: workflow: unexpected arguments %q\n", rest)
 		return exitUsage
 	}
 	opts := servicedesk.Options{ExpressLane: *express}
