@@ -124,9 +124,6 @@ func tie(refs []sortRef, w candidate, losers []candidate) (Phrase, bool) {
 		// a rule the policy states, and the explanation says so).
 		return Phrase{Key: "award.chosen", Args: args}, true
 	}
-	if j == 0 {
-		return Phrase{Key: "award.tie_all", Args: args}, true
-	}
 	on := make([]string, j)
 	for i, r := range refs[:j] {
 		if got, ok := w.v.get(r.fact); ok {

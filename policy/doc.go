@@ -119,8 +119,9 @@
 // incident, but not the policy's version, so evaluating a period again
 // after a change never duplicates a recorded decision, while every
 // proposal records the version that made it. An award goes to the first
-// winners by the policy's tie-break keys and then the employee ID, and
-// the winner's explanation says when a tie was broken, and by what.
+// winners by the policy's tie-break keys (at least one: the policy states
+// how it chooses) and then the employee ID, and the winner's explanation
+// says how it was chosen: by which key, over whom.
 //
 // # The default policy
 //

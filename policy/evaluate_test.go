@@ -348,13 +348,12 @@ func TestEvaluate_award(t *testing.T) {
 			assert.Equal(t, c.want, got)
 		})
 	}
-	// Without keys, everyone meeting the condition is tied; Used lists
-	// the keys.
+	// Without keys the employee ID alone would choose: the policy must
+	// say how it chooses, so it is refused.
 	p.Rules[0].Award = &policy.Award{Winners: 1}
-	props := evaluate(t, p, nov, tied("b", "90", 0), tied("a", "80", 0))
-	require.Len(t, props, 1)
-	assert.Equal(t, "tied with b, broken by employee ID, in order", props[0].Explanation.Reasons[2].Text(org.English))
-	assert.Equal(t, "與 b 同列，依員工編號順序決定", props[0].Explanation.Reasons[2].Text(org.TraditionalChinese))
+	_, err := p.Evaluate(policy.Input{Period: nov, Facts: []policy.Facts{tied("b", "90", 0), tied("a", "80", 0)}})
+	_, ok := org.FieldErrorOf(err, "rules[0].award.tie_break")
+	assert.True(t, ok, "%v", err)
 }
 
 func TestEvaluate_badInput(t *testing.T) {

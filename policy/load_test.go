@@ -347,7 +347,7 @@ func TestLoad_problems(t *testing.T) {
 			[]string{"p.yaml:21:38: rules[0].award.tie_break[0].fact wrong_type", "p.yaml:21:62: rules[0].award.tie_break[0].order unknown_value"}},
 		{"award_without_winners", edit("award: {winners: 1, ", "award: {"), []string{"p.yaml:21:5: rules[0].award.winners out_of_range"}},
 		{"award_on_a_ladder_rule", edit("    ladder: attendance\n", "    ladder: attendance\n    award: {winners: 1}\n"),
-			[]string{"p.yaml:27:5: rules[1].award invalid"}},
+			[]string{"p.yaml:27:5: rules[1].award invalid", "p.yaml:27:5: rules[1].award.tie_break required"}},
 		{"ladder_problems", edit("    incidents: [late, absent]\n    within_days: 30\n", "    incidents: [late, late]\n    within_days: 9999\n"),
 			[]string{"p.yaml:7:23: ladders[0].incidents[1] duplicate", "p.yaml:8:5: ladders[0].within_days out_of_range"}},
 		{"empty_ladder_step", edit("      - [{kind: warning}]\n", "      - []\n"), []string{"p.yaml:10:9: ladders[0].steps[0] required"}},

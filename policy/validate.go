@@ -263,6 +263,12 @@ func (c *checker) checkAward(at string, a *Award, ladder bool) {
 	if a.Winners < 1 || a.Winners > maxCount {
 		c.ve.Add(at+".winners", org.CodeRange, fmt.Sprintf("must be between 1 and %d", maxCount))
 	}
+	if len(a.TieBreak) == 0 {
+		// Without keys the employee ID would choose among everyone who
+		// meets the condition: the policy states how it chooses (R1.3).
+		c.ve.Add(at+".tie_break", org.CodeRequired,
+			"an award states how it chooses among those meeting its condition, e.g. {fact: appraisal.score, order: desc}; the employee ID only settles what every key leaves tied")
+	}
 	for i, k := range a.TieBreak {
 		kat := fmt.Sprintf("%s.tie_break[%d]", at, i)
 		c.checkNumberFact(kat+".fact", k.Fact)

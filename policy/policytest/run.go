@@ -65,8 +65,8 @@ type CaseResult struct {
 	// or excluded, each "+" followed by the proposal's reason in English:
 	//
 	//	-want +got:
-	//	- chen attendance #3: fine TWD 500  (expect.decisions[2])
-	//	+ chen attendance #3: fine TWD 1000
+	//	- chen attendance #3 (incident l3): fine TWD 500  (expect.decisions[2])
+	//	+ chen attendance #3 (incident l3): fine TWD 1000
 	//	      3rd lateness within 30 days (2026-11-03, ...): fine TWD 1,000 under rule attendance (R7.2a)
 	//	  chen excellent_appraisal: commendation
 	Diff string `json:"diff,omitempty"`

@@ -72,7 +72,8 @@ type Expect struct {
 // proposal's explanation contains in English and in Traditional Chinese.
 // An expectation of Decisions or Includes gives Employee and Rule; one of
 // Excludes gives at least one of them ({employee: chen} excludes every
-// proposal for chen, {rule: dismissal} every dismissal).
+// proposal for chen, {rule: confidentiality_breach} every proposal of that
+// rule).
 type Expected struct {
 	Employee      org.EmployeeID   `json:"employee,omitempty" yaml:"employee,omitempty"`
 	Rule          string           `json:"rule,omitempty" yaml:"rule,omitempty"`
