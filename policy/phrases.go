@@ -67,7 +67,7 @@ func (e *evaluator) leafPhrase(c *cond, v *view, got tri) Phrase {
 // "2 month".
 func (e *evaluator) periods(n int) string { return strconv.Itoa(n) + " " + string(e.period.Kind()) }
 
-// factPhrase says a comparison: "appraisal score 92 (at least 90)"; a
+// factPhrase says a comparison: "appraisal score: 92 (at least 90)"; a
 // yes/no fact by its value: "failed the appraisal"; with the dates,
 // courses or reasons counted.
 func (e *evaluator) factPhrase(c *cond, v *view, got tri) Phrase {
