@@ -2,12 +2,10 @@ package billing
 
 import (
 	"errors"
-	"fmt"
-	"maps"
 	"regexp"
-	"slices"
 	"strings"
 
+	"github.com/servicelane/servicelane/internal/catalog"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -56,7 +54,7 @@ type msgDef struct {
 	zh   string
 }
 
-// msgDefs is the catalogue as written. It is read once, by msgCompile.
+// msgDefs is the catalogue as written. It is read once, to build msgCatalogue.
 var msgDefs = map[string]msgDef{
 	// ---- Bill lines, as Price explains them (R3.4c). ----
 	"line.labor": {"op description hours rate:money amount:money",
@@ -265,153 +263,36 @@ var msgDefs = map[string]msgDef{
 // msgArgKinds are the kinds an argument may have.
 var msgArgKinds = []string{"", "money", "pay", "kind", "base", "unit", "taxname", "rmode", "rounding", "pricedby"}
 
-type msgArg struct {
-	name string
-	kind string
-}
-
-// msgSegment is literal text, or (arg >= 0) the value of an argument.
-type msgSegment struct {
-	lit string
-	arg int
-}
-
-// msgCompiled is a message ready to render.
-type msgCompiled struct {
-	key  string
-	args []msgArg
-	src  map[org.Lang]string
-	tmpl map[org.Lang][]msgSegment
-}
-
 // msgCatalogue is the compiled catalogue. It is built once, at load, and
 // never changed.
-var msgCatalogue = mustCompileCatalogue(msgDefs)
+var msgCatalogue = catalog.MustCompile(catalog.Config{
+	Name:              "billing",
+	Kinds:             msgArgKinds,
+	ErrUnknownMessage: ErrUnknownMessage,
+	ErrMissingArg:     ErrMissingArg,
+}, msgCatalogueDefs(msgDefs))
 
-func mustCompileCatalogue(defs map[string]msgDef) map[string]*msgCompiled {
-	c, err := msgCompile(defs)
-	if err != nil {
-		panic(err)
+// msgCatalogueDefs gives the catalogue as written to the catalog engine.
+func msgCatalogueDefs(defs map[string]msgDef) map[string]catalog.Def {
+	out := make(map[string]catalog.Def, len(defs))
+	for key, d := range defs {
+		out[key] = catalog.Def{Args: d.args, Text: map[org.Lang]string{org.English: d.en, org.TraditionalChinese: d.zh}}
 	}
-	return c
-}
-
-var msgArgName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
-
-// msgCompile checks and compiles every message of defs.
-func msgCompile(defs map[string]msgDef) (map[string]*msgCompiled, error) {
-	out := make(map[string]*msgCompiled, len(defs))
-	var errs []error
-	for _, key := range slices.Sorted(maps.Keys(defs)) {
-		def := defs[key]
-		m := &msgCompiled{key: key,
-			src:  map[org.Lang]string{org.English: def.en, org.TraditionalChinese: def.zh},
-			tmpl: map[org.Lang][]msgSegment{}}
-		ok := true
-		for _, f := range strings.Fields(def.args) {
-			name, kind, _ := strings.Cut(f, ":")
-			if !msgArgName.MatchString(name) || !slices.Contains(msgArgKinds, kind) ||
-				slices.ContainsFunc(m.args, func(a msgArg) bool { return a.name == name }) {
-				errs = append(errs, fmt.Errorf("billing: message %s: bad argument %q", key, f))
-				ok = false
-			}
-			m.args = append(m.args, msgArg{name, kind})
-		}
-		for _, lang := range org.Langs() {
-			segs, err := msgParse(m.src[lang], m.args)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("billing: message %s [%s]: %w", key, lang, err))
-				ok = false
-			}
-			m.tmpl[lang] = segs
-		}
-		if ok {
-			out[key] = m
-		}
-	}
-	return out, errors.Join(errs...)
-}
-
-// msgParse splits a template into literal text and placeholders, each of
-// which must name a declared argument.
-func msgParse(src string, args []msgArg) ([]msgSegment, error) {
-	if strings.TrimSpace(src) == "" {
-		return nil, errors.New("empty template")
-	}
-	var segs []msgSegment
-	rest := src
-	for rest != "" {
-		open := strings.IndexByte(rest, '{')
-		if close := strings.IndexByte(rest, '}'); close >= 0 && (open < 0 || close < open) {
-			return nil, fmt.Errorf("%q: '}' without '{'", src)
-		}
-		if open < 0 {
-			segs = append(segs, msgSegment{lit: rest, arg: -1})
-			break
-		}
-		if open > 0 {
-			segs = append(segs, msgSegment{lit: rest[:open], arg: -1})
-		}
-		end := strings.IndexByte(rest[open:], '}')
-		if end < 0 {
-			return nil, fmt.Errorf("%q: '{' without '}'", src)
-		}
-		name := rest[open+1 : open+end]
-		i := slices.IndexFunc(args, func(a msgArg) bool { return a.name == name })
-		if i < 0 {
-			return nil, fmt.Errorf("%q: {%s} is not a declared argument", src, name)
-		}
-		segs = append(segs, msgSegment{arg: i})
-		rest = rest[open+end+1:]
-	}
-	return segs, nil
+	return out
 }
 
 // msgLang is the language a message renders in: Traditional Chinese when
 // asked for, English for English and for every other Lang.
-func msgLang(lang org.Lang) org.Lang {
-	if lang == org.TraditionalChinese {
-		return org.TraditionalChinese
-	}
-	return org.English
-}
+func msgLang(lang org.Lang) org.Lang { return catalog.Lang(lang) }
 
 // msgRender renders the message key in lang with args.
 func msgRender(key string, lang org.Lang, args map[string]string) (string, error) {
-	m, ok := msgCatalogue[key]
-	if !ok {
-		return "", fmt.Errorf("%w: %q", ErrUnknownMessage, key)
-	}
-	var missing []string
-	for _, a := range m.args {
-		if _, ok := args[a.name]; !ok {
-			missing = append(missing, a.name)
-		}
-	}
-	if len(missing) > 0 {
-		return "", fmt.Errorf("%w: %s needs %s", ErrMissingArg, key, strings.Join(missing, ", "))
-	}
-	lang = msgLang(lang)
-	var b strings.Builder
-	for _, s := range m.tmpl[lang] {
-		if s.arg < 0 {
-			b.WriteString(s.lit)
-			continue
-		}
-		a := m.args[s.arg]
-		b.WriteString(msgValue(a.kind, args[a.name], lang))
-	}
-	return b.String(), nil
+	return msgCatalogue.Render(key, lang, args, msgValue)
 }
 
-// msgTerm renders the message key, which takes no arguments beyond args,
-// or gives fallback when the catalogue lacks it.
+// msgTerm renders the message key, or gives fallback when it cannot.
 func msgTerm(key string, lang org.Lang, args map[string]string, fallback string) string {
-	s, err := msgRender(key, lang, args)
-	if err != nil {
-		return fallback
-	}
-	return s
+	return msgCatalogue.Term(key, lang, args, msgValue, fallback)
 }
 
 // msgValue shows an argument's value by its kind.
@@ -482,34 +363,12 @@ func msgPricedBy(v string, lang org.Lang) string {
 	return msgTerm("priced_by."+v, lang, nil, v)
 }
 
+// msgNumber matches a plain decimal number, as money arguments are written.
 var msgNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 
-// groupThousands writes a plain decimal number with a comma every three
-// digits of its whole part, the same in every language: 1234567.50 ->
-// 1,234,567.50, -1200 -> -1,200. Anything else is returned as given.
-func groupThousands(v string) string {
-	if !msgNumber.MatchString(v) {
-		return v
-	}
-	sign, digits := "", v
-	if strings.HasPrefix(v, "-") {
-		sign, digits = "-", v[1:]
-	}
-	whole, frac, hasFrac := strings.Cut(digits, ".")
-	var b strings.Builder
-	b.WriteString(sign)
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if hasFrac {
-		b.WriteByte('.')
-		b.WriteString(frac)
-	}
-	return b.String()
-}
+// groupThousands writes a plain decimal number with thousands separators:
+// 1234567.50 -> 1,234,567.50. Anything else is returned as given.
+func groupThousands(v string) string { return catalog.GroupThousands(v) }
 
 // Message is one message of the catalogue: its key, the arguments it
 // needs, and its template in every language of [org.Langs].
@@ -522,14 +381,10 @@ type Message struct {
 // Messages lists the catalogue, sorted by key: for translators to review,
 // for a host to check its own keys, for tests to render every message.
 func Messages() []Message {
-	out := make([]Message, 0, len(msgCatalogue))
-	for _, key := range slices.Sorted(maps.Keys(msgCatalogue)) {
-		m := msgCatalogue[key]
-		msg := Message{Key: key, Text: maps.Clone(m.src)}
-		for _, a := range m.args {
-			msg.Args = append(msg.Args, a.name)
-		}
-		out = append(out, msg)
+	ms := msgCatalogue.Messages()
+	out := make([]Message, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, Message(m))
 	}
 	return out
 }
