@@ -72,7 +72,7 @@ func checkConcurrentUpdates(ctx context.Context, s appraisal.Store, f Features) 
 			return err
 		}
 		if len(evs) != f.Writers {
-			return fmt.Errorf("%d updates landed and left %d events %s: a refused commit wrote its event, or a landed one lost it", f.Writers, len(evs), eventIDs(evs))
+			return fmt.Errorf("%d updates landed and left %d events %s: a refused commit wrote its event, or a landed one lost it", f.Writers, len(evs), kit.EventIDs(evs))
 		}
 	}
 	return nil
@@ -141,7 +141,7 @@ func checkInputKeyOnce(ctx context.Context, s appraisal.Store, f Features) error
 	if err != nil {
 		return err
 	}
-	if err := diffList("the inputs after the race", list, won.Inputs, inputKey, diffInput); err != nil {
+	if err := kit.DiffList("the inputs after the race", list, won.Inputs, inputKey, diffInput); err != nil {
 		return fmt.Errorf("only the input of the commit that landed may be stored: %w", err)
 	}
 	if r := f.events(s); r != nil {
@@ -149,7 +149,7 @@ func checkInputKeyOnce(ctx context.Context, s appraisal.Store, f Features) error
 		if err != nil {
 			return err
 		}
-		if err := sameEvents("the trail", evs, won.Events); err != nil {
+		if err := kit.SameEvents("the trail", evs, won.Events); err != nil {
 			return fmt.Errorf("only the landed commit's event may be in the trail: %w", err)
 		}
 	}
@@ -187,7 +187,7 @@ func checkLargeHistory(ctx context.Context, s appraisal.Store, _ Features) error
 		if err != nil {
 			return fmt.Errorf("Appraisals(d1, %s): %w", m, err)
 		}
-		errs = append(errs, diffList(fmt.Sprintf("Appraisals(d1, %s)", m), got, sortedByEmployee(byMonth[m]), employeeOf, diffAppraisal))
+		errs = append(errs, kit.DiffList(fmt.Sprintf("Appraisals(d1, %s)", m), got, sortedByEmployee(byMonth[m]), employeeOf, diffAppraisal))
 	}
 	for _, e := range []org.EmployeeID{ids[0], ids[2], ids[10], ids[nEmployees/2], ids[nEmployees-1]} {
 		for _, upTo := range []int{0, 7, nMonths - 1, nMonths + 5} {
@@ -201,7 +201,7 @@ func checkLargeHistory(ctx context.Context, s appraisal.Store, _ Features) error
 			if err != nil {
 				return fmt.Errorf("History(d1, %s, %s): %w", e, last, err)
 			}
-			errs = append(errs, diffList(fmt.Sprintf("History(d1, %s, %s)", e, last), got, want, monthEmployee, diffAppraisal))
+			errs = append(errs, kit.DiffList(fmt.Sprintf("History(d1, %s, %s)", e, last), got, want, monthEmployee, diffAppraisal))
 		}
 	}
 	return errors.Join(errs...)

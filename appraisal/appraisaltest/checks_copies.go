@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/servicelane/servicelane/appraisal"
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -125,7 +126,7 @@ func checkReadsAreCopies(ctx context.Context, s appraisal.Store, f Features) err
 			if err != nil {
 				return err
 			}
-			err = diffList("Inputs", list, []appraisal.Input{wantInput}, inputKey, diffInput)
+			err = kit.DiffList("Inputs", list, []appraisal.Input{wantInput}, inputKey, diffInput)
 			for i := range list {
 				list[i].Value = minusOne
 			}
@@ -136,7 +137,7 @@ func checkReadsAreCopies(ctx context.Context, s appraisal.Store, f Features) err
 			if err != nil {
 				return err
 			}
-			err = diffList("Appraisals", list, []appraisal.Appraisal{wantAppraisal}, employeeOf, diffAppraisal)
+			err = kit.DiffList("Appraisals", list, []appraisal.Appraisal{wantAppraisal}, employeeOf, diffAppraisal)
 			for i := range list {
 				scribbleAppraisal(&list[i])
 			}
@@ -147,7 +148,7 @@ func checkReadsAreCopies(ctx context.Context, s appraisal.Store, f Features) err
 			if err != nil {
 				return err
 			}
-			err = diffList("History", list, []appraisal.Appraisal{wantAppraisal}, monthOf, diffAppraisal)
+			err = kit.DiffList("History", list, []appraisal.Appraisal{wantAppraisal}, monthOf, diffAppraisal)
 			for i := range list {
 				scribbleAppraisal(&list[i])
 			}
@@ -169,7 +170,7 @@ func checkReadsAreCopies(ctx context.Context, s appraisal.Store, f Features) err
 			if err != nil {
 				return err
 			}
-			err = sameEvents("Events", evs, []org.Event{event("d1", "ev-1", "appraisal/2026-11")})
+			err = kit.SameEvents("Events", evs, []org.Event{event("d1", "ev-1", "appraisal/2026-11")})
 			for _, ev := range evs {
 				if len(ev.Data) > 0 {
 					ev.Data[0] = 'Y'

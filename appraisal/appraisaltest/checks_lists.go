@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/servicelane/servicelane/appraisal"
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -70,7 +71,7 @@ func checkInputsOrdered(ctx context.Context, s appraisal.Store, _ Features) erro
 			errs = append(errs, fmt.Errorf("%s: %w", what, err))
 			continue
 		}
-		errs = append(errs, diffList(what, got, q.want, inputKey, diffInput))
+		errs = append(errs, kit.DiffList(what, got, q.want, inputKey, diffInput))
 	}
 	return errors.Join(errs...)
 }
@@ -106,7 +107,7 @@ func checkAppraisalsOrdered(ctx context.Context, s appraisal.Store, _ Features) 
 			errs = append(errs, fmt.Errorf("%s: %w", what, err))
 			continue
 		}
-		errs = append(errs, diffList(what, got, q.want, employeeOf, diffAppraisal))
+		errs = append(errs, kit.DiffList(what, got, q.want, employeeOf, diffAppraisal))
 	}
 	return errors.Join(errs...)
 }
@@ -178,7 +179,7 @@ func checkHistory(ctx context.Context, s appraisal.Store, _ Features) error {
 			errs = append(errs, fmt.Errorf("%s: %w", what, err))
 			continue
 		}
-		errs = append(errs, diffList(what, got, upTo(q.e, q.upTo, all), monthEmployee, diffAppraisal))
+		errs = append(errs, kit.DiffList(what, got, upTo(q.e, q.upTo, all), monthEmployee, diffAppraisal))
 	}
 	return errors.Join(errs...)
 }

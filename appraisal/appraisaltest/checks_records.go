@@ -131,7 +131,7 @@ func readInputs(ctx context.Context, s appraisal.Store, want []appraisal.Input) 
 	if err != nil {
 		return fmt.Errorf("Inputs(d1, %s, everyone): %w", nov, err)
 	}
-	if err := diffList("Inputs(d1, "+nov.String()+", everyone)", all, sortedByKey(want), inputKey, diffInput); err != nil {
+	if err := kit.DiffList("Inputs(d1, "+nov.String()+", everyone)", all, sortedByKey(want), inputKey, diffInput); err != nil {
 		return err
 	}
 	for _, ratee := range []org.EmployeeID{"adv-1", "adv-2"} {
@@ -140,7 +140,7 @@ func readInputs(ctx context.Context, s appraisal.Store, want []appraisal.Input) 
 			return fmt.Errorf("Inputs(d1, %s, %s): %w", nov, ratee, err)
 		}
 		of := slices.DeleteFunc(slices.Clone(want), func(in appraisal.Input) bool { return in.Ratee != ratee })
-		if err := diffList(fmt.Sprintf("Inputs(d1, %s, %s)", nov, ratee), got, sortedByKey(of), inputKey, diffInput); err != nil {
+		if err := kit.DiffList(fmt.Sprintf("Inputs(d1, %s, %s)", nov, ratee), got, sortedByKey(of), inputKey, diffInput); err != nil {
 			return err
 		}
 	}
@@ -184,7 +184,7 @@ func readAppraisals(ctx context.Context, s appraisal.Store, want ...appraisal.Ap
 	if err != nil {
 		return fmt.Errorf("Appraisals(d1, %s): %w", nov, err)
 	}
-	if err := diffList("Appraisals(d1, "+nov.String()+")", got, want, employeeOf, diffAppraisal); err != nil {
+	if err := kit.DiffList("Appraisals(d1, "+nov.String()+")", got, want, employeeOf, diffAppraisal); err != nil {
 		return err
 	}
 	for _, w := range want {
@@ -193,7 +193,7 @@ func readAppraisals(ctx context.Context, s appraisal.Store, want ...appraisal.Ap
 		if err != nil {
 			return fmt.Errorf("History(d1, %s, %s): %w", e, nov, err)
 		}
-		if err := diffList(fmt.Sprintf("History(d1, %s, %s)", e, nov), h, []appraisal.Appraisal{w}, monthOf, diffAppraisal); err != nil {
+		if err := kit.DiffList(fmt.Sprintf("History(d1, %s, %s)", e, nov), h, []appraisal.Appraisal{w}, monthOf, diffAppraisal); err != nil {
 			return err
 		}
 	}

@@ -85,20 +85,24 @@ func checkTenancy(ctx context.Context, s appraisal.Store, f Features) error {
 func readsOwnOnly(ctx context.Context, s appraisal.Store, f Features, a appraisal.Change) error {
 	var errs []error
 	cy, err := s.Cycle(ctx, "dA", nov)
-	errs = append(errs, orErr(err, func() error { return diffCycle(cy, a.Cycles[0]) }))
+	errs = append(errs, kit.Then(err, func() error { return diffCycle(cy, a.Cycles[0]) }))
 	ins, err := s.Inputs(ctx, "dA", nov, "")
-	errs = append(errs, orErr(err, func() error { return diffList("Inputs(dA, 2026-11, everyone)", ins, a.Inputs, inputKey, diffInput) }))
+	errs = append(errs, kit.Then(err, func() error { return kit.DiffList("Inputs(dA, 2026-11, everyone)", ins, a.Inputs, inputKey, diffInput) }))
 	ins, err = s.Inputs(ctx, "dA", nov, "adv-1")
-	errs = append(errs, orErr(err, func() error { return diffList("Inputs(dA, 2026-11, adv-1)", ins, a.Inputs, inputKey, diffInput) }))
+	errs = append(errs, kit.Then(err, func() error { return kit.DiffList("Inputs(dA, 2026-11, adv-1)", ins, a.Inputs, inputKey, diffInput) }))
 	as, err := s.Appraisals(ctx, "dA", nov)
-	errs = append(errs, orErr(err, func() error { return diffList("Appraisals(dA, 2026-11)", as, a.Appraisals, employeeOf, diffAppraisal) }))
+	errs = append(errs, kit.Then(err, func() error {
+		return kit.DiffList("Appraisals(dA, 2026-11)", as, a.Appraisals, employeeOf, diffAppraisal)
+	}))
 	as, err = s.History(ctx, "dA", "adv-1", dec)
-	errs = append(errs, orErr(err, func() error { return diffList("History(dA, adv-1, 2026-12)", as, a.Appraisals, monthOf, diffAppraisal) }))
+	errs = append(errs, kit.Then(err, func() error {
+		return kit.DiffList("History(dA, adv-1, 2026-12)", as, a.Appraisals, monthOf, diffAppraisal)
+	}))
 	im, err := s.Improvement(ctx, "dA", nov, "adv-1")
-	errs = append(errs, orErr(err, func() error { return diffImprovement(im, a.Improvements[0]) }))
+	errs = append(errs, kit.Then(err, func() error { return diffImprovement(im, a.Improvements[0]) }))
 	if r := f.events(s); r != nil {
 		evs, err := r.Events(ctx, "dA", 0, 100)
-		errs = append(errs, orErr(err, func() error { return sameEvents("Events(dA)", evs, a.Events) }))
+		errs = append(errs, kit.Then(err, func() error { return kit.SameEvents("Events(dA)", evs, a.Events) }))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("dA read or listed a record of dB: %w", err)
@@ -113,11 +117,11 @@ func readsOwnOnly(ctx context.Context, s appraisal.Store, f Features, a appraisa
 		_, err = s.Improvement(ctx, d, nov, "adv-1")
 		errs = append(errs, kit.ExpectErr(err, org.ErrNotFound, fmt.Sprintf("Improvement(%q, 2026-11, adv-1), a dealer with no records", d)))
 		ins, err := s.Inputs(ctx, d, nov, "")
-		errs = append(errs, orErr(err, func() error { return countNone(fmt.Sprintf("Inputs(%q, 2026-11)", d), len(ins)) }))
+		errs = append(errs, kit.Then(err, func() error { return countNone(fmt.Sprintf("Inputs(%q, 2026-11)", d), len(ins)) }))
 		as, err := s.Appraisals(ctx, d, nov)
-		errs = append(errs, orErr(err, func() error { return countNone(fmt.Sprintf("Appraisals(%q, 2026-11)", d), len(as)) }))
+		errs = append(errs, kit.Then(err, func() error { return countNone(fmt.Sprintf("Appraisals(%q, 2026-11)", d), len(as)) }))
 		as, err = s.History(ctx, d, "adv-1", dec)
-		errs = append(errs, orErr(err, func() error { return countNone(fmt.Sprintf("History(%q, adv-1, 2026-12)", d), len(as)) }))
+		errs = append(errs, kit.Then(err, func() error { return countNone(fmt.Sprintf("History(%q, adv-1, 2026-12)", d), len(as)) }))
 	}
 	return errors.Join(errs...)
 }
@@ -127,11 +131,4 @@ func countNone(what string, n int) error {
 		return fmt.Errorf("%s: %d records, want none: another dealer's", what, n)
 	}
 	return nil
-}
-
-func orErr(err error, then func() error) error {
-	if err != nil {
-		return err
-	}
-	return then()
 }

@@ -196,7 +196,7 @@ func checkVersionRule[T any](k kind[T]) func(context.Context, appraisal.Store, F
 				return err
 			}
 			if len(evs) != 2 || evs[0].ID != "ok-1" || evs[1].ID != "ok-2" {
-				return fmt.Errorf("the trail holds %s, want the two accepted commits' events ok-1 and ok-2 only", eventIDs(evs))
+				return fmt.Errorf("the trail holds %s, want the two accepted commits' events ok-1 and ok-2 only", kit.EventIDs(evs))
 			}
 		}
 		return nil

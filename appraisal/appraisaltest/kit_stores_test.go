@@ -19,6 +19,7 @@ import (
 
 	"github.com/servicelane/servicelane/appraisal"
 	"github.com/servicelane/servicelane/appraisal/appraisaltest"
+	"github.com/servicelane/servicelane/internal/kit/kitcheck"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/store/memstore"
 )
@@ -157,60 +158,26 @@ func (o *over) mapContexts(fn func(context.Context) context.Context, commitToo b
 	}
 }
 
-// mapReads walks every record a read returns with visit (see walk).
+// mapReads walks every record a read returns with visit (see kitcheck.Walk).
 func (o *over) mapReads(visit func(reflect.Value) bool) {
 	cy, ins, as, hist, im, evs := o.cycle, o.inputs, o.appraisals, o.history, o.improvement, o.events
 	o.cycle = func(ctx context.Context, d org.DealerID, m org.Month) (appraisal.Cycle, error) {
-		return walked(cy(ctx, d, m))(visit)
+		return kitcheck.Walked(cy(ctx, d, m))(visit)
 	}
 	o.inputs = func(ctx context.Context, d org.DealerID, m org.Month, r org.EmployeeID) ([]appraisal.Input, error) {
-		return walked(ins(ctx, d, m, r))(visit)
+		return kitcheck.Walked(ins(ctx, d, m, r))(visit)
 	}
 	o.appraisals = func(ctx context.Context, d org.DealerID, m org.Month) ([]appraisal.Appraisal, error) {
-		return walked(as(ctx, d, m))(visit)
+		return kitcheck.Walked(as(ctx, d, m))(visit)
 	}
 	o.history = func(ctx context.Context, d org.DealerID, e org.EmployeeID, upTo org.Month) ([]appraisal.Appraisal, error) {
-		return walked(hist(ctx, d, e, upTo))(visit)
+		return kitcheck.Walked(hist(ctx, d, e, upTo))(visit)
 	}
 	o.improvement = func(ctx context.Context, d org.DealerID, m org.Month, e org.EmployeeID) (appraisal.Improvement, error) {
-		return walked(im(ctx, d, m, e))(visit)
+		return kitcheck.Walked(im(ctx, d, m, e))(visit)
 	}
 	o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
-		return walked(evs(ctx, d, after, limit))(visit)
-	}
-}
-
-// walked returns a function that walks v (a fresh copy memstore returned)
-// with visit and hands it back with err.
-func walked[T any](v T, err error) func(visit func(reflect.Value) bool) (T, error) {
-	return func(visit func(reflect.Value) bool) (T, error) {
-		walk(reflect.ValueOf(&v).Elem(), visit)
-		return v, err
-	}
-}
-
-// walk calls visit on v and, unless visit handled it, on every exported
-// field, pointee and element inside it. Map values are not walked: they
-// are not addressable.
-func walk(v reflect.Value, visit func(reflect.Value) bool) {
-	if visit(v) {
-		return
-	}
-	switch v.Kind() {
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				walk(v.Field(i), visit)
-			}
-		}
-	case reflect.Pointer:
-		if !v.IsNil() {
-			walk(v.Elem(), visit)
-		}
-	case reflect.Slice:
-		for i := range v.Len() {
-			walk(v.Index(i), visit)
-		}
+		return kitcheck.Walked(evs(ctx, d, after, limit))(visit)
 	}
 }
 
@@ -218,7 +185,7 @@ func walk(v reflect.Value, visit func(reflect.Value) bool) {
 // and every instant through tm (when set), map values aside.
 func onValues(c appraisal.Change, dec func(decimal.Decimal) decimal.Decimal, tm func(time.Time) time.Time) appraisal.Change {
 	c = cloneChange(c)
-	walk(reflect.ValueOf(&c).Elem(), func(v reflect.Value) bool {
+	kitcheck.Walk(reflect.ValueOf(&c).Elem(), func(v reflect.Value) bool {
 		switch x := v.Interface().(type) {
 		case decimal.Decimal:
 			if dec != nil {
@@ -310,78 +277,6 @@ func commitParts(ctx context.Context, s appraisal.Store, d org.DealerID, parts [
 		}
 	}
 	return nil
-}
-
-func plainNotFound(err error) error {
-	if errors.Is(err, org.ErrNotFound) {
-		return errors.New("not found")
-	}
-	return err
-}
-
-func nilIfNotFound(err error) error {
-	if errors.Is(err, org.ErrNotFound) {
-		return nil
-	}
-	return err
-}
-
-func notFoundIfEmpty[T any](list []T, err error) ([]T, error) {
-	if err == nil && len(list) == 0 {
-		return nil, fmt.Errorf("no match: %w", org.ErrNotFound)
-	}
-	return list, err
-}
-
-func nilIfEmpty[T any](list []T, err error) ([]T, error) {
-	if len(list) == 0 {
-		return nil, err
-	}
-	return list, err
-}
-
-// leaves lists the path of every leaf field of t: fields are followed into
-// structs, pointers to structs and slices of structs; an instant, a
-// decimal, a month, a string, a number, a bool, a map or a slice of plain
-// values is a leaf.
-func leaves(t reflect.Type, prefix []string) [][]string {
-	var out [][]string
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		path := append(slices.Clip(prefix), f.Name)
-		ft := f.Type
-		if ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
-			ft = ft.Elem()
-		}
-		if ft.Kind() == reflect.Struct && ft != reflect.TypeFor[time.Time]() && ft != reflect.TypeFor[decimal.Decimal]() && ft != reflect.TypeFor[org.Month]() {
-			out = append(out, leaves(ft, path)...)
-			continue
-		}
-		out = append(out, path)
-	}
-	return out
-}
-
-// zeroPath zeroes the field at path in v, in every element of the slices
-// and in the pointees on the way.
-func zeroPath(v reflect.Value, path []string) {
-	switch {
-	case len(path) == 0:
-		v.Set(reflect.Zero(v.Type()))
-	case v.Kind() == reflect.Pointer:
-		if !v.IsNil() {
-			zeroPath(v.Elem(), path)
-		}
-	case v.Kind() == reflect.Slice:
-		for i := range v.Len() {
-			zeroPath(v.Index(i), path)
-		}
-	default:
-		zeroPath(v.FieldByName(path[0]), path[1:])
-	}
 }
 
 // flaw is the one rule a mapped store breaks, for the breakages memstore

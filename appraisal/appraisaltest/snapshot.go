@@ -82,13 +82,13 @@ func inputMonthKey(in appraisal.Input) string { return in.Month.String() + "/" +
 func (a snapshot) same(b snapshot) error {
 	p := "dealer " + string(a.dealer) + ": "
 	errs := []error{
-		diffList(p+"cycles", b.cycles, a.cycles, cycleMonth, diffCycle),
-		diffList(p+"inputs", b.inputs, a.inputs, inputMonthKey, diffInput),
-		diffList(p+"appraisals", b.appraisals, a.appraisals, monthEmployee, diffAppraisal),
-		diffList(p+"improvement plans", b.improvements, a.improvements, improvementKey, diffImprovement),
+		kit.DiffList(p+"cycles", b.cycles, a.cycles, cycleMonth, diffCycle),
+		kit.DiffList(p+"inputs", b.inputs, a.inputs, inputMonthKey, diffInput),
+		kit.DiffList(p+"appraisals", b.appraisals, a.appraisals, monthEmployee, diffAppraisal),
+		kit.DiffList(p+"improvement plans", b.improvements, a.improvements, improvementKey, diffImprovement),
 	}
 	if a.withEvents && b.withEvents {
-		errs = append(errs, diffEvents(p+"events", b.events, a.events))
+		errs = append(errs, kit.DiffEvents(p+"events", b.events, a.events))
 	}
 	return errors.Join(errs...)
 }

@@ -84,7 +84,7 @@ func gapless(ctx context.Context, s billing.Store, f Features, n int) error {
 			return err
 		}
 		if len(evs) != n {
-			return fmt.Errorf("%d documents issued left %d events %s: a refused commit wrote its event, or a landed one lost it", n, len(evs), eventIDs(evs))
+			return fmt.Errorf("%d documents issued left %d events %s: a refused commit wrote its event, or a landed one lost it", n, len(evs), kit.EventIDs(evs))
 		}
 	}
 	return nil
@@ -160,7 +160,7 @@ func checkSettlementKeyOnce(ctx context.Context, s billing.Store, f Features) er
 	if err != nil {
 		return err
 	}
-	if ids := keysOf(docs, documentID); !slices.Equal(ids, []string{string(won.Documents[0].ID)}) {
+	if ids := kit.Keys(docs, documentID); !slices.Equal(ids, []string{string(won.Documents[0].ID)}) {
 		return fmt.Errorf("documents %q are stored, want only %s of the commit that landed: a refused commit wrote its document", ids, won.Documents[0].ID)
 	}
 	if r := f.events(s); r != nil {
@@ -168,7 +168,7 @@ func checkSettlementKeyOnce(ctx context.Context, s billing.Store, f Features) er
 		if err != nil {
 			return err
 		}
-		if err := sameEvents("the trail", evs, won.Events); err != nil {
+		if err := kit.SameEvents("the trail", evs, won.Events); err != nil {
 			return fmt.Errorf("only the landed commit's event may be in the trail: %w", err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -179,7 +180,7 @@ func checkReadsAreCopies(ctx context.Context, s billing.Store, f Features) error
 			if err != nil {
 				return err
 			}
-			err = sameEvents("Events", evs, []org.Event{event("d1", "ev-1", "settlement/st-1")})
+			err = kit.SameEvents("Events", evs, []org.Event{event("d1", "ev-1", "settlement/st-1")})
 			for _, ev := range evs {
 				if len(ev.Data) > 0 {
 					ev.Data[0] = 'Y'

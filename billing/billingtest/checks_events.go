@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -32,7 +33,7 @@ func checkEventsAppended(ctx context.Context, s billing.Store, f Features) error
 	if err != nil {
 		return err
 	}
-	if err := sameEvents("Events(d1, after 0)", all, want); err != nil {
+	if err := kit.SameEvents("Events(d1, after 0)", all, want); err != nil {
 		return err
 	}
 	if all[0].Seq <= 0 {
@@ -57,7 +58,7 @@ func checkEventsAppended(ctx context.Context, s billing.Store, f Features) error
 		if err != nil {
 			return err
 		}
-		if err := diffEvents(fmt.Sprintf("Events(d1, after %d, limit %d)", c.after, c.limit), got, c.want); err != nil {
+		if err := kit.DiffEvents(fmt.Sprintf("Events(d1, after %d, limit %d)", c.after, c.limit), got, c.want); err != nil {
 			return err
 		}
 	}

@@ -33,7 +33,7 @@ func checkPages[T any, K ~string](ctx context.Context, s billing.Store, what str
 	if err != nil {
 		return err
 	}
-	if keys := keysOf(got, key); !slices.Equal(keys, want) {
+	if keys := kit.Keys(got, key); !slices.Equal(keys, want) {
 		return fmt.Errorf("paging %s by 3 gave %q, want %q (byte order, each once)", what, keys, want)
 	}
 	one, err := list("INV-10", 1)
@@ -41,24 +41,16 @@ func checkPages[T any, K ~string](ctx context.Context, s billing.Store, what str
 		return err
 	}
 	if len(one) != 1 || key(one[0]) != "INV-2" {
-		return fmt.Errorf("%s after INV-10, Limit 1: got %q, want INV-2 only", what, keysOf(one, key))
+		return fmt.Errorf("%s after INV-10, Limit 1: got %q, want INV-2 only", what, kit.Keys(one, key))
 	}
 	none, err := list("b", 5)
 	if err != nil {
 		return err
 	}
 	if len(none) != 0 {
-		return fmt.Errorf("%s after the last key b: got %q, want none", what, keysOf(none, key))
+		return fmt.Errorf("%s after the last key b: got %q, want none", what, kit.Keys(none, key))
 	}
 	return nil
-}
-
-func keysOf[T any, K ~string](xs []T, key func(T) K) []string {
-	keys := make([]string, len(xs))
-	for i, x := range xs {
-		keys[i] = string(key(x))
-	}
-	return keys
 }
 
 // Bounds of the filter checks: the lower one is inclusive, the upper one
@@ -83,7 +75,7 @@ func runFilters[T, Q any, K ~string](ctx context.Context, what string, cases []f
 		if err != nil {
 			return fmt.Errorf("%s %s: %w", what, c.name, err)
 		}
-		if keys := keysOf(got, key); !slices.Equal(keys, c.want) {
+		if keys := kit.Keys(got, key); !slices.Equal(keys, c.want) {
 			return fmt.Errorf("%s %s = %q, want %q", what, c.name, keys, c.want)
 		}
 	}
@@ -272,19 +264,10 @@ func checkLargeDocuments(ctx context.Context, s billing.Store, _ Features) error
 		if err != nil {
 			return err
 		}
-		if ids := keysOf(got, documentID); !slices.Equal(ids, c.want) {
+		if ids := kit.Keys(got, documentID); !slices.Equal(ids, c.want) {
 			return fmt.Errorf("paging %s by %d gave %d documents, want %d, each once in byte order; first difference at %d",
-				c.what, org.MaxPage, len(ids), len(c.want), firstDiff(ids, c.want))
+				c.what, org.MaxPage, len(ids), len(c.want), kit.FirstDiff(ids, c.want))
 		}
 	}
 	return nil
-}
-
-func firstDiff(a, b []string) int {
-	for i := range min(len(a), len(b)) {
-		if a[i] != b[i] {
-			return i
-		}
-	}
-	return min(len(a), len(b))
 }

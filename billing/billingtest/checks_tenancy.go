@@ -90,15 +90,15 @@ func checkTenancy(ctx context.Context, s billing.Store, f Features) error {
 func readsOwnOnly(ctx context.Context, s billing.Store, a billing.Change) error {
 	var errs []error
 	b, err := s.PriceBook(ctx, "dA", bookVersions[1])
-	errs = append(errs, orErr(err, func() error { return diffStoredPriceBook(b, a.PriceBooks[0]) }))
+	errs = append(errs, kit.Then(err, func() error { return diffStoredPriceBook(b, a.PriceBooks[0]) }))
 	act, err := s.ActivePriceBook(ctx, "dA")
-	errs = append(errs, orErr(err, func() error { return diffStoredPriceBook(act, a.PriceBooks[0]) }))
+	errs = append(errs, kit.Then(err, func() error { return diffStoredPriceBook(act, a.PriceBooks[0]) }))
 	st, err := s.Settlement(ctx, "dA", "st-1")
-	errs = append(errs, orErr(err, func() error { return diffSettlement(st, a.Settlements[0]) }))
+	errs = append(errs, kit.Then(err, func() error { return diffSettlement(st, a.Settlements[0]) }))
 	doc, err := s.Document(ctx, "dA", "RCP-000001")
-	errs = append(errs, orErr(err, func() error { return diffDocument(doc, a.Documents[0]) }))
+	errs = append(errs, kit.Then(err, func() error { return diffDocument(doc, a.Documents[0]) }))
 	sr, err := s.Series(ctx, "dA", "RCP")
-	errs = append(errs, orErr(err, func() error { return diffSeries(sr, a.Series[0]) }))
+	errs = append(errs, kit.Then(err, func() error { return diffSeries(sr, a.Series[0]) }))
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("dA read a record of dB of the same key: %w", err)
 	}
@@ -120,9 +120,9 @@ func readsOwnOnly(ctx context.Context, s billing.Store, a billing.Change) error 
 func listsOwnOnly(ctx context.Context, s billing.Store, f Features, a billing.Change) error {
 	var errs []error
 	docs, err := s.Documents(ctx, "dA", billing.DocumentQuery{WorkOrder: "wo-1", Kind: billing.Receipt, Limit: 100})
-	errs = append(errs, orErr(err, func() error { return sameKeys("Documents(dA)", docs, a.Documents, documentID) }))
+	errs = append(errs, kit.Then(err, func() error { return kit.SameKeys("Documents(dA)", docs, a.Documents, documentID) }))
 	sts, err := s.Settlements(ctx, "dA", billing.SettlementQuery{Limit: 100})
-	errs = append(errs, orErr(err, func() error { return sameKeys("Settlements(dA)", sts, a.Settlements, settlementKey) }))
+	errs = append(errs, kit.Then(err, func() error { return kit.SameKeys("Settlements(dA)", sts, a.Settlements, settlementKey) }))
 	for _, doc := range docs {
 		errs = append(errs, diffDocument(doc, a.Documents[0]))
 	}
@@ -131,31 +131,10 @@ func listsOwnOnly(ctx context.Context, s billing.Store, f Features, a billing.Ch
 	}
 	if r := f.events(s); r != nil {
 		evs, err := r.Events(ctx, "dA", 0, 100)
-		errs = append(errs, orErr(err, func() error { return sameEvents("Events(dA)", evs, a.Events) }))
+		errs = append(errs, kit.Then(err, func() error { return kit.SameEvents("Events(dA)", evs, a.Events) }))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("a list for dA holds dB's records: %w", err)
-	}
-	return nil
-}
-
-func orErr(err error, then func() error) error {
-	if err != nil {
-		return err
-	}
-	return then()
-}
-
-func sameKeys[T any, K ~string](what string, got, want []T, key func(T) K) error {
-	g, w := make([]string, len(got)), make([]string, len(want))
-	for i := range got {
-		g[i] = string(key(got[i]))
-	}
-	for i := range want {
-		w[i] = string(key(want[i]))
-	}
-	if fmt.Sprint(g) != fmt.Sprint(w) {
-		return fmt.Errorf("%s = %q, want %q", what, g, w)
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/servicelane/servicelane/billing"
 	"github.com/servicelane/servicelane/billing/billingtest"
+	"github.com/servicelane/servicelane/internal/kit/kitcheck"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/store/memstore"
 )
@@ -175,66 +176,32 @@ func (o *over) mapContexts(fn func(context.Context) context.Context, commitToo b
 	}
 }
 
-// mapReads walks every record a read returns with visit (see walk).
+// mapReads walks every record a read returns with visit (see kitcheck.Walk).
 func (o *over) mapReads(visit func(reflect.Value) bool) {
 	pb, apb, st, sts, doc, docs, sr, evs := o.priceBook, o.activePriceBook, o.settlement, o.settlements, o.document, o.documents, o.series, o.events
 	o.priceBook = func(ctx context.Context, d org.DealerID, v string) (billing.StoredPriceBook, error) {
-		return walked(pb(ctx, d, v))(visit)
+		return kitcheck.Walked(pb(ctx, d, v))(visit)
 	}
 	o.activePriceBook = func(ctx context.Context, d org.DealerID) (billing.StoredPriceBook, error) {
-		return walked(apb(ctx, d))(visit)
+		return kitcheck.Walked(apb(ctx, d))(visit)
 	}
 	o.settlement = func(ctx context.Context, d org.DealerID, key string) (billing.Settlement, error) {
-		return walked(st(ctx, d, key))(visit)
+		return kitcheck.Walked(st(ctx, d, key))(visit)
 	}
 	o.settlements = func(ctx context.Context, d org.DealerID, q billing.SettlementQuery) ([]billing.Settlement, error) {
-		return walked(sts(ctx, d, q))(visit)
+		return kitcheck.Walked(sts(ctx, d, q))(visit)
 	}
 	o.document = func(ctx context.Context, d org.DealerID, id billing.DocumentID) (billing.Document, error) {
-		return walked(doc(ctx, d, id))(visit)
+		return kitcheck.Walked(doc(ctx, d, id))(visit)
 	}
 	o.documents = func(ctx context.Context, d org.DealerID, q billing.DocumentQuery) ([]billing.Document, error) {
-		return walked(docs(ctx, d, q))(visit)
+		return kitcheck.Walked(docs(ctx, d, q))(visit)
 	}
 	o.series = func(ctx context.Context, d org.DealerID, name string) (billing.Series, error) {
-		return walked(sr(ctx, d, name))(visit)
+		return kitcheck.Walked(sr(ctx, d, name))(visit)
 	}
 	o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
-		return walked(evs(ctx, d, after, limit))(visit)
-	}
-}
-
-// walked returns a function that walks v (a fresh copy memstore returned)
-// with visit and hands it back with err.
-func walked[T any](v T, err error) func(visit func(reflect.Value) bool) (T, error) {
-	return func(visit func(reflect.Value) bool) (T, error) {
-		walk(reflect.ValueOf(&v).Elem(), visit)
-		return v, err
-	}
-}
-
-// walk calls visit on v and, unless visit handled it, on every exported
-// field, pointee and element inside it. Map values are not walked: they
-// are not addressable.
-func walk(v reflect.Value, visit func(reflect.Value) bool) {
-	if visit(v) {
-		return
-	}
-	switch v.Kind() {
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				walk(v.Field(i), visit)
-			}
-		}
-	case reflect.Pointer:
-		if !v.IsNil() {
-			walk(v.Elem(), visit)
-		}
-	case reflect.Slice:
-		for i := range v.Len() {
-			walk(v.Index(i), visit)
-		}
+		return kitcheck.Walked(evs(ctx, d, after, limit))(visit)
 	}
 }
 
@@ -242,7 +209,7 @@ func walk(v reflect.Value, visit func(reflect.Value) bool) {
 // and every instant through tm (when set).
 func onValues(c billing.Change, dec func(decimal.Decimal) decimal.Decimal, tm func(time.Time) time.Time) billing.Change {
 	c = cloneChange(c)
-	walk(reflect.ValueOf(&c).Elem(), func(v reflect.Value) bool {
+	kitcheck.Walk(reflect.ValueOf(&c).Elem(), func(v reflect.Value) bool {
 		switch x := v.Interface().(type) {
 		case decimal.Decimal:
 			if dec != nil {
@@ -348,78 +315,6 @@ func commitParts(ctx context.Context, s billing.Store, d org.DealerID, parts []b
 		}
 	}
 	return nil
-}
-
-func plainNotFound(err error) error {
-	if errors.Is(err, org.ErrNotFound) {
-		return errors.New("not found")
-	}
-	return err
-}
-
-func nilIfNotFound(err error) error {
-	if errors.Is(err, org.ErrNotFound) {
-		return nil
-	}
-	return err
-}
-
-func notFoundIfEmpty[T any](list []T, err error) ([]T, error) {
-	if err == nil && len(list) == 0 {
-		return nil, fmt.Errorf("no match: %w", org.ErrNotFound)
-	}
-	return list, err
-}
-
-func nilIfEmpty[T any](list []T, err error) ([]T, error) {
-	if len(list) == 0 {
-		return nil, err
-	}
-	return list, err
-}
-
-// leaves lists the path of every leaf field of t: fields are followed into
-// structs, pointers to structs and slices of structs; an instant, an
-// amount, a string, a number, a bool, a map or a slice of plain values is
-// a leaf.
-func leaves(t reflect.Type, prefix []string) [][]string {
-	var out [][]string
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		path := append(slices.Clip(prefix), f.Name)
-		ft := f.Type
-		if ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
-			ft = ft.Elem()
-		}
-		if ft.Kind() == reflect.Struct && ft != reflect.TypeFor[time.Time]() && ft != reflect.TypeFor[decimal.Decimal]() {
-			out = append(out, leaves(ft, path)...)
-			continue
-		}
-		out = append(out, path)
-	}
-	return out
-}
-
-// zeroPath zeroes the field at path in v, in every element of the slices
-// and in the pointees on the way.
-func zeroPath(v reflect.Value, path []string) {
-	switch {
-	case len(path) == 0:
-		v.Set(reflect.Zero(v.Type()))
-	case v.Kind() == reflect.Pointer:
-		if !v.IsNil() {
-			zeroPath(v.Elem(), path)
-		}
-	case v.Kind() == reflect.Slice:
-		for i := range v.Len() {
-			zeroPath(v.Index(i), path)
-		}
-	default:
-		zeroPath(v.FieldByName(path[0]), path[1:])
-	}
 }
 
 // flaw is the one rule a mapped store breaks, for the breakages memstore

@@ -108,7 +108,7 @@ func (a snapshot) same(b snapshot) error {
 		}
 	}
 	if a.withEvents && b.withEvents {
-		errs = append(errs, diffEvents("dealer "+string(a.dealer)+" events", b.events, a.events))
+		errs = append(errs, kit.DiffEvents("dealer "+string(a.dealer)+" events", b.events, a.events))
 	}
 	return errors.Join(errs...)
 }

@@ -1,8 +1,9 @@
 // Package kit holds the machinery the conformance kits (orgtest,
-// servicedesktest, billingtest, appraisaltest) share: the runner that turns
-// checks into subtests, the concurrency helpers, the error and version-rule
-// helpers and the paging guards. It needs only the standard library and
-// the org package.
+// servicedesktest, billingtest, appraisaltest, trainingtest, policytest)
+// share: the runner that turns checks into subtests, the concurrency
+// helpers, the error and version-rule helpers, the paging guards and the
+// Differ that compares a record read back with the one written. It needs
+// only the standard library, shopspring/decimal and the org package.
 package kit
 
 import (

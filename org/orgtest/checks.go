@@ -142,7 +142,7 @@ func checkReadsAreCopies(ctx context.Context, s org.Store, _ Features) error {
 		if err != nil || len(read) != 1 {
 			return fmt.Errorf("Events(d1) returned %d events (want 1), err %v", len(read), err)
 		}
-		if err := diffEvent(read[0], event("d1", "ev1", "employee.added")); err != nil {
+		if err := kit.DiffEvent(read[0], event("d1", "ev1", "employee.added")); err != nil {
 			return fmt.Errorf("changing %s changed the store: %w", what, err)
 		}
 		if len(read[0].Data) > 2 {
@@ -492,7 +492,7 @@ func checkEventsInOrder(ctx context.Context, s org.Store, _ Features) error {
 		return fmt.Errorf("Events(after 0) gave %d events, want %d", len(all), len(want))
 	}
 	for i := range all {
-		if err := diffEvent(all[i], want[i]); err != nil {
+		if err := kit.DiffEvent(all[i], want[i]); err != nil {
 			return fmt.Errorf("event %d: %w", i, err)
 		}
 		if i > 0 && all[i].Seq <= all[i-1].Seq {

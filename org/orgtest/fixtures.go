@@ -10,6 +10,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -80,25 +81,10 @@ func diffEmployee(got, want org.Employee) error {
 	return sameInstant("employee updated_at", got.UpdatedAt, want.UpdatedAt)
 }
 
-func diffEvent(got, want org.Event) error {
-	switch {
-	case got.DealerID != want.DealerID || got.ID != want.ID || got.Type != want.Type || got.Subject != want.Subject || got.Reason != want.Reason:
-		return fmt.Errorf("event: got %s/%s %q %q %q, want %s/%s %q %q %q",
-			got.DealerID, got.ID, got.Type, got.Subject, got.Reason, want.DealerID, want.ID, want.Type, want.Subject, want.Reason)
-	case got.Actor != want.Actor:
-		return fmt.Errorf("event %s actor: got %v, want %v", want.ID, got.Actor, want.Actor)
-	case string(got.Data) != string(want.Data):
-		return fmt.Errorf("event %s data: got %s, want %s (byte for byte)", want.ID, got.Data, want.Data)
-	}
-	return sameInstant("event at", got.At, want.At)
-}
-
+// sameInstant is kit.SameInstant, its error prefixed with what.
 func sameInstant(what string, got, want time.Time) error {
-	if !got.Equal(want) {
-		return fmt.Errorf("%s: got %s, want %s", what, got.Format(time.RFC3339Nano), want.Format(time.RFC3339Nano))
-	}
-	if got.Location() != time.UTC {
-		return fmt.Errorf("%s: got zone %s, want UTC", what, got.Location())
+	if err := kit.SameInstant(got, want); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }

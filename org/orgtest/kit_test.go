@@ -13,8 +13,6 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"os"
-	"os/exec"
 	"slices"
 	"sort"
 	"strings"
@@ -25,59 +23,44 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/servicelane/servicelane/internal/kit/kitcheck"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/org/orgtest"
 	"github.com/servicelane/servicelane/store/memstore"
 )
 
 // brokenStore is a store that breaks one rule of the contract.
-type brokenStore struct {
-	name string
-	// flaw is the rule it breaks, in the contract's words.
-	flaw string
-	open func() org.Store
-	// caughtBy are the checks that must fail on it with an error.
-	caughtBy []string
-	// panics are checks that panic on it instead of returning an error: a
-	// weakness of the kit, since a panic ends TestStore's whole test binary.
-	panics []string
-	// loops are checks that would page forever on it; the store's guard
-	// stops them with errPagedForever.
-	loops []string
-	// byChance are checks that catch it only when their writers happen to
-	// interleave: logged, not asserted (a weakness of the kit).
-	byChance []string
-}
+type brokenStore = kitcheck.Broken[org.Store]
 
 func brokenStores() []brokenStore {
 	return []brokenStore{
 		// Not found.
-		{name: "plainNotFound", flaw: "returns errors.New(\"not found\") instead of an error matching ErrNotFound",
-			open: bend(func(o *over) {
+		{Name: "plainNotFound", Flaw: "returns errors.New(\"not found\") instead of an error matching ErrNotFound",
+			Open: bend(func(o *over) {
 				o.dealer = func(ctx context.Context, id org.DealerID) (org.Dealer, error) {
 					d, err := o.Store.Dealer(ctx, id)
-					return d, plainNotFound(err)
+					return d, kitcheck.PlainNotFound(err)
 				}
 				o.employee = func(ctx context.Context, d org.DealerID, id org.EmployeeID) (org.Employee, error) {
 					e, err := o.Store.Employee(ctx, d, id)
-					return e, plainNotFound(err)
+					return e, kitcheck.PlainNotFound(err)
 				}
 			}),
-			caughtBy: []string{"DealerNotFound", "EmployeeNotFound"}},
-		{name: "missingIsZero", flaw: "returns a zero record and nil for a missing one (sql.ErrNoRows swallowed)",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"DealerNotFound", "EmployeeNotFound"}},
+		{Name: "missingIsZero", Flaw: "returns a zero record and nil for a missing one (sql.ErrNoRows swallowed)",
+			Open: bend(func(o *over) {
 				o.dealer = func(ctx context.Context, id org.DealerID) (org.Dealer, error) {
 					d, err := o.Store.Dealer(ctx, id)
-					return d, nilIfNotFound(err)
+					return d, kitcheck.NilIfNotFound(err)
 				}
 				o.employee = func(ctx context.Context, d org.DealerID, id org.EmployeeID) (org.Employee, error) {
 					e, err := o.Store.Employee(ctx, d, id)
-					return e, nilIfNotFound(err)
+					return e, kitcheck.NilIfNotFound(err)
 				}
 			}),
-			caughtBy: []string{"DealerNotFound", "EmployeeNotFound", "UpdateMissingConflicts", "VersionBelowOneInvalid"}},
-		{name: "emptyIsNotFound", flaw: "answers a list with no match with ErrNotFound instead of an empty result",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"DealerNotFound", "EmployeeNotFound", "UpdateMissingConflicts", "VersionBelowOneInvalid"}},
+		{Name: "emptyIsNotFound", Flaw: "answers a list with no match with ErrNotFound instead of an empty result",
+			Open: bend(func(o *over) {
 				o.employees = func(ctx context.Context, d org.DealerID, q org.EmployeeQuery) ([]org.Employee, error) {
 					list, err := o.Store.Employees(ctx, d, q)
 					if err == nil && len(list) == 0 {
@@ -93,34 +76,34 @@ func brokenStores() []brokenStore {
 					return evs, err
 				}
 			}),
-			caughtBy: []string{"EmptyResults"}},
+			CaughtBy: []string{"EmptyResults"}},
 
 		// Values kept exactly.
-		{name: "floatMoney", flaw: "passes amounts through float64 on write",
-			open: bend(func(o *over) {
+		{Name: "floatMoney", Flaw: "passes amounts through float64 on write",
+			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
 					return o.Store.Commit(ctx, d, withEmployees(c, func(e *org.Employee) {
 						e.BonusBase = decimal.NewFromFloat(e.BonusBase.InexactFloat64())
 					}))
 				}
 			}),
-			caughtBy: []string{"AmountsExact", "EmployeeRoundTrip"}},
-		{name: "moneyTwoPlaces", flaw: "keeps 2 decimals of an amount (a NUMERIC(22,2) column), not 4",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"AmountsExact", "EmployeeRoundTrip"}},
+		{Name: "moneyTwoPlaces", Flaw: "keeps 2 decimals of an amount (a NUMERIC(22,2) column), not 4",
+			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
 					return o.Store.Commit(ctx, d, withEmployees(c, func(e *org.Employee) { e.BonusBase = e.BonusBase.Round(2) }))
 				}
 			}),
-			caughtBy: []string{"AmountsExact"}},
-		{name: "dropsMicroseconds", flaw: "keeps instants to the second",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"AmountsExact"}},
+		{Name: "dropsMicroseconds", Flaw: "keeps instants to the second",
+			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
 					return o.Store.Commit(ctx, d, withInstants(c, func(t time.Time) time.Time { return t.Truncate(time.Second) }))
 				}
 			}),
-			caughtBy: []string{"DealerRoundTrip", "EmployeeRoundTrip", "EventsInOrder"}},
-		{name: "readsInDealerZone", flaw: "returns instants in the dealer's zone (+08:00), not UTC",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"DealerRoundTrip", "EmployeeRoundTrip", "EventsInOrder"}},
+		{Name: "readsInDealerZone", Flaw: "returns instants in the dealer's zone (+08:00), not UTC",
+			Open: bend(func(o *over) {
 				taipei := time.FixedZone("CST", 8*3600)
 				in := func(t time.Time) time.Time { return t.In(taipei) }
 				o.dealer = func(ctx context.Context, id org.DealerID) (org.Dealer, error) {
@@ -148,30 +131,30 @@ func brokenStores() []brokenStore {
 					return evs, err
 				}
 			}),
-			caughtBy: []string{"DealerRoundTrip", "EmployeeRoundTrip", "EventsInOrder"}},
-		{name: "dropsSupervisor", flaw: "does not store SupervisorID (a forgotten column)",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"DealerRoundTrip", "EmployeeRoundTrip", "EventsInOrder"}},
+		{Name: "dropsSupervisor", Flaw: "does not store SupervisorID (a forgotten column)",
+			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
 					return o.Store.Commit(ctx, d, withEmployees(c, func(e *org.Employee) { e.SupervisorID = "" }))
 				}
 			}),
-			caughtBy: []string{"EmployeeRoundTrip", "ServiceBadInputWritesNothing"}},
-		{name: "dropsSkills", flaw: "does not store Skills",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"EmployeeRoundTrip", "ServiceBadInputWritesNothing"}},
+		{Name: "dropsSkills", Flaw: "does not store Skills",
+			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
 					return o.Store.Commit(ctx, d, withEmployees(c, func(e *org.Employee) { e.Skills = nil }))
 				}
 			}),
-			caughtBy: []string{"EmployeeRoundTrip", "ConcurrentCommitsLoseNothing", "ServiceConcurrentUpdates", "ReadsAreCopies"}},
+			CaughtBy: []string{"EmployeeRoundTrip", "ConcurrentCommitsLoseNothing", "ServiceConcurrentUpdates", "ReadsAreCopies"}},
 
 		// Copies.
 		// Found as kit gaps, now caught.
-		{name: "listReturnsStored", flaw: "Employees returns the stored Skills slices",
-			open: mapStore(listReturnsStored), caughtBy: []string{"ReadsAreCopies"}},
-		{name: "eventsReturnStored", flaw: "Events returns the stored Data slices",
-			open: mapStore(eventsReturnStored), caughtBy: []string{"ReadsAreCopies"}},
-		{name: "readsIgnoreContext", flaw: "Dealer, Employees and Events never check ctx",
-			open: bend(func(o *over) {
+		{Name: "listReturnsStored", Flaw: "Employees returns the stored Skills slices",
+			Open: mapStore(listReturnsStored), CaughtBy: []string{"ReadsAreCopies"}},
+		{Name: "eventsReturnStored", Flaw: "Events returns the stored Data slices",
+			Open: mapStore(eventsReturnStored), CaughtBy: []string{"ReadsAreCopies"}},
+		{Name: "readsIgnoreContext", Flaw: "Dealer, Employees and Events never check ctx",
+			Open: bend(func(o *over) {
 				o.dealer = func(ctx context.Context, id org.DealerID) (org.Dealer, error) {
 					return o.Store.Dealer(context.WithoutCancel(ctx), id)
 				}
@@ -182,9 +165,9 @@ func brokenStores() []brokenStore {
 					return o.Store.Events(context.WithoutCancel(ctx), d, after, limit)
 				}
 			}),
-			caughtBy: []string{"ContextDone"}},
-		{name: "hidesContextError", flaw: "returns its own error, not one matching ctx.Err(), when ctx is done",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"ContextDone"}},
+		{Name: "hidesContextError", Flaw: "returns its own error, not one matching ctx.Err(), when ctx is done",
+			Open: bend(func(o *over) {
 				unavailable := errors.New("store unavailable")
 				o.employee = func(ctx context.Context, d org.DealerID, id org.EmployeeID) (org.Employee, error) {
 					if ctx.Err() != nil {
@@ -199,17 +182,17 @@ func brokenStores() []brokenStore {
 					return o.Store.Commit(ctx, d, c)
 				}
 			}),
-			caughtBy: []string{"ContextDone"}},
-		{name: "dealerConflictWrites", flaw: "a refused dealer write lands anyway",
-			open: mapStore(dealerConflictWrites), caughtBy: []string{"StaleVersionConflicts"}},
-		{name: "dealerUpdateCreates", flaw: "dealer Version n > 1 of a missing dealer creates it",
-			open: mapStore(dealerUpdateCreates), caughtBy: []string{"UpdateMissingConflicts"}},
-		{name: "dealerVersionZeroAccepted", flaw: "dealer Version < 1 is written instead of refused with ErrInvalid",
-			open: mapStore(dealerVersionZeroAccepted), caughtBy: []string{"VersionBelowOneInvalid"}},
-		{name: "keepsCommittedSlices", flaw: "stores the caller's Skills and Data slices instead of copies",
-			open: mapStore(keepsCommittedSlices), caughtBy: []string{"ReadsAreCopies"}},
-		{name: "employeeReturnsStored", flaw: "Employee returns the stored Skills slice",
-			open: mapStore(employeeReturnsStored), caughtBy: []string{"ReadsAreCopies"}},
+			CaughtBy: []string{"ContextDone"}},
+		{Name: "dealerConflictWrites", Flaw: "a refused dealer write lands anyway",
+			Open: mapStore(dealerConflictWrites), CaughtBy: []string{"StaleVersionConflicts"}},
+		{Name: "dealerUpdateCreates", Flaw: "dealer Version n > 1 of a missing dealer creates it",
+			Open: mapStore(dealerUpdateCreates), CaughtBy: []string{"UpdateMissingConflicts"}},
+		{Name: "dealerVersionZeroAccepted", Flaw: "dealer Version < 1 is written instead of refused with ErrInvalid",
+			Open: mapStore(dealerVersionZeroAccepted), CaughtBy: []string{"VersionBelowOneInvalid"}},
+		{Name: "keepsCommittedSlices", Flaw: "stores the caller's Skills and Data slices instead of copies",
+			Open: mapStore(keepsCommittedSlices), CaughtBy: []string{"ReadsAreCopies"}},
+		{Name: "employeeReturnsStored", Flaw: "Employee returns the stored Skills slice",
+			Open: mapStore(employeeReturnsStored), CaughtBy: []string{"ReadsAreCopies"}},
 
 		// Versions.
 		// The store-level concurrency check holds every writer after its
@@ -218,37 +201,37 @@ func brokenStores() []brokenStore {
 		// service reads again just before committing, which narrows the
 		// window to chance on a fast store; the slow variants (reads take
 		// 1ms, as across a network) are caught every time.
-		{name: "lastWriterWins", flaw: "ignores Version: every write of Version >= 1 lands",
-			open: mapStore(lastWriterWins),
-			caughtBy: []string{"CreateExistingConflicts", "StaleVersionConflicts", "UpdateMissingConflicts", "CommitIsAtomic",
+		{Name: "lastWriterWins", Flaw: "ignores Version: every write of Version >= 1 lands",
+			Open: mapStore(lastWriterWins),
+			CaughtBy: []string{"CreateExistingConflicts", "StaleVersionConflicts", "UpdateMissingConflicts", "CommitIsAtomic",
 				"ConcurrentCommitsLoseNothing"},
-			byChance: []string{"ServiceConcurrentUpdates"}},
-		{name: "lastWriterWinsSlow", flaw: "ignores Version, and answers reads after 1ms",
-			open: slowMapStore(lastWriterWins),
-			caughtBy: []string{"CreateExistingConflicts", "StaleVersionConflicts", "UpdateMissingConflicts", "CommitIsAtomic",
+			ByChance: []string{"ServiceConcurrentUpdates"}},
+		{Name: "lastWriterWinsSlow", Flaw: "ignores Version, and answers reads after 1ms",
+			Open: slowMapStore(lastWriterWins),
+			CaughtBy: []string{"CreateExistingConflicts", "StaleVersionConflicts", "UpdateMissingConflicts", "CommitIsAtomic",
 				"ConcurrentCommitsLoseNothing", "ServiceConcurrentUpdates"}},
-		{name: "createOverwrites", flaw: "Version 1 replaces an existing record",
-			open: mapStore(createOverwrites), caughtBy: []string{"CreateExistingConflicts", "CommitIsAtomic"}},
-		{name: "staleWins", flaw: "Version n > 1 replaces whatever version is stored",
-			open:     mapStore(staleWins),
-			caughtBy: []string{"StaleVersionConflicts", "ConcurrentCommitsLoseNothing"},
-			byChance: []string{"ServiceConcurrentUpdates"}},
-		{name: "staleWinsSlow", flaw: "Version n > 1 replaces whatever version is stored, and reads take 1ms",
-			open:     slowMapStore(staleWins),
-			caughtBy: []string{"StaleVersionConflicts", "ConcurrentCommitsLoseNothing", "ServiceConcurrentUpdates"}},
-		{name: "updateCreates", flaw: "Version n > 1 of a missing record creates it (an upsert)",
-			open: mapStore(updateCreates), caughtBy: []string{"UpdateMissingConflicts"}},
-		{name: "versionZeroAccepted", flaw: "Version < 1 is written instead of refused with ErrInvalid",
-			open: mapStore(versionZeroAccepted), caughtBy: []string{"VersionBelowOneInvalid"}},
-		{name: "writesThenConflicts", flaw: "writes the whole change, then reports the version conflict",
-			open:     mapStore(writesThenConflicts),
-			caughtBy: []string{"CreateExistingConflicts", "StaleVersionConflicts", "UpdateMissingConflicts", "CommitIsAtomic"}},
-		{name: "checkThenWrite", flaw: "checks versions, lets go of its lock, then writes: concurrent writers of one version both land",
-			open: mapStore(checkThenWrite), caughtBy: []string{"ConcurrentCommitsLoseNothing", "ServiceConcurrentUpdates"}},
+		{Name: "createOverwrites", Flaw: "Version 1 replaces an existing record",
+			Open: mapStore(createOverwrites), CaughtBy: []string{"CreateExistingConflicts", "CommitIsAtomic"}},
+		{Name: "staleWins", Flaw: "Version n > 1 replaces whatever version is stored",
+			Open:     mapStore(staleWins),
+			CaughtBy: []string{"StaleVersionConflicts", "ConcurrentCommitsLoseNothing"},
+			ByChance: []string{"ServiceConcurrentUpdates"}},
+		{Name: "staleWinsSlow", Flaw: "Version n > 1 replaces whatever version is stored, and reads take 1ms",
+			Open:     slowMapStore(staleWins),
+			CaughtBy: []string{"StaleVersionConflicts", "ConcurrentCommitsLoseNothing", "ServiceConcurrentUpdates"}},
+		{Name: "updateCreates", Flaw: "Version n > 1 of a missing record creates it (an upsert)",
+			Open: mapStore(updateCreates), CaughtBy: []string{"UpdateMissingConflicts"}},
+		{Name: "versionZeroAccepted", Flaw: "Version < 1 is written instead of refused with ErrInvalid",
+			Open: mapStore(versionZeroAccepted), CaughtBy: []string{"VersionBelowOneInvalid"}},
+		{Name: "writesThenConflicts", Flaw: "writes the whole change, then reports the version conflict",
+			Open:     mapStore(writesThenConflicts),
+			CaughtBy: []string{"CreateExistingConflicts", "StaleVersionConflicts", "UpdateMissingConflicts", "CommitIsAtomic"}},
+		{Name: "checkThenWrite", Flaw: "checks versions, lets go of its lock, then writes: concurrent writers of one version both land",
+			Open: mapStore(checkThenWrite), CaughtBy: []string{"ConcurrentCommitsLoseNothing", "ServiceConcurrentUpdates"}},
 
 		// Atomicity.
-		{name: "notAtomic", flaw: "writes each record as its own commit, so records before a conflict land",
-			open: bend(func(o *over) {
+		{Name: "notAtomic", Flaw: "writes each record as its own commit, so records before a conflict land",
+			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
 					var parts []org.Change
 					if c.Dealer != nil {
@@ -268,9 +251,9 @@ func brokenStores() []brokenStore {
 					return nil
 				}
 			}),
-			caughtBy: []string{"CommitIsAtomic", "CommitOtherDealerInvalid"}},
-		{name: "eventsFirst", flaw: "appends the events (the outbox) before checking the records",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"CommitIsAtomic", "CommitOtherDealerInvalid"}},
+		{Name: "eventsFirst", Flaw: "appends the events (the outbox) before checking the records",
+			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
 					if len(c.Events) > 0 {
 						if err := o.Store.Commit(ctx, d, org.Change{Events: c.Events}); err != nil {
@@ -281,11 +264,11 @@ func brokenStores() []brokenStore {
 					return o.Store.Commit(ctx, d, c)
 				}
 			}),
-			caughtBy: []string{"CommitIsAtomic"}},
+			CaughtBy: []string{"CommitIsAtomic"}},
 
 		// Tenancy.
-		{name: "acceptsOtherDealer", flaw: "writes each record under the dealer it names, not refusing other dealers'",
-			open: bend(func(o *over) {
+		{Name: "acceptsOtherDealer", Flaw: "writes each record under the dealer it names, not refusing other dealers'",
+			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
 					parts := map[org.DealerID]*org.Change{}
 					part := func(id org.DealerID) *org.Change {
@@ -313,9 +296,9 @@ func brokenStores() []brokenStore {
 					return nil
 				}
 			}),
-			caughtBy: []string{"CommitOtherDealerInvalid"}},
-		{name: "employeeFallsBack", flaw: "Employee looks the ID up in every dealer when the asked one lacks it",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"CommitOtherDealerInvalid"}},
+		{Name: "employeeFallsBack", Flaw: "Employee looks the ID up in every dealer when the asked one lacks it",
+			Open: bend(func(o *over) {
 				o.employee = func(ctx context.Context, d org.DealerID, id org.EmployeeID) (org.Employee, error) {
 					e, err := o.Store.Employee(ctx, d, id)
 					if !errors.Is(err, org.ErrNotFound) {
@@ -329,9 +312,9 @@ func brokenStores() []brokenStore {
 					return e, err
 				}
 			}),
-			caughtBy: []string{"TenancyIsolation"}},
-		{name: "listsEveryDealer", flaw: "Employees ignores the dealer",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"TenancyIsolation"}},
+		{Name: "listsEveryDealer", Flaw: "Employees ignores the dealer",
+			Open: bend(func(o *over) {
 				o.employees = func(ctx context.Context, _ org.DealerID, q org.EmployeeQuery) ([]org.Employee, error) {
 					all := []org.Employee{}
 					for _, other := range o.knownDealers() {
@@ -345,9 +328,9 @@ func brokenStores() []brokenStore {
 					return all[:min(len(all), q.Limit)], nil
 				}
 			}),
-			caughtBy: []string{"TenancyIsolation"}},
-		{name: "eventsOfEveryDealer", flaw: "Events ignores the dealer",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"TenancyIsolation"}},
+		{Name: "eventsOfEveryDealer", Flaw: "Events ignores the dealer",
+			Open: bend(func(o *over) {
 				o.events = func(ctx context.Context, _ org.DealerID, after int64, limit int) ([]org.Event, error) {
 					all := []org.Event{}
 					for _, other := range o.knownDealers() {
@@ -361,9 +344,9 @@ func brokenStores() []brokenStore {
 					return all[:min(len(all), limit)], nil
 				}
 			}),
-			caughtBy: []string{"TenancyIsolation"}},
-		{name: "updatesByIDOnly", flaw: "an update also lands on another dealer's employee of the same ID (WHERE id = ? without dealer_id)",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"TenancyIsolation"}},
+		{Name: "updatesByIDOnly", Flaw: "an update also lands on another dealer's employee of the same ID (WHERE id = ? without dealer_id)",
+			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
 					if err := o.Store.Commit(ctx, d, c); err != nil {
 						return err
@@ -384,19 +367,19 @@ func brokenStores() []brokenStore {
 					return nil
 				}
 			}),
-			caughtBy: []string{"TenancyIsolation"}},
+			CaughtBy: []string{"TenancyIsolation"}},
 
 		// Lists.
-		{name: "ignoresLimit", flaw: "Employees returns every match, ignoring Limit",
-			open: bend(func(o *over) {
+		{Name: "ignoresLimit", Flaw: "Employees returns every match, ignoring Limit",
+			Open: bend(func(o *over) {
 				o.employees = func(ctx context.Context, d org.DealerID, q org.EmployeeQuery) ([]org.Employee, error) {
 					q.Limit = 0 // memstore: no limit
 					return o.Store.Employees(ctx, d, q)
 				}
 			}),
-			caughtBy: []string{"EmployeesOrderAndPages"}},
-		{name: "ignoresAfter", flaw: "Employees starts every page from the first ID, ignoring After",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"EmployeesOrderAndPages"}},
+		{Name: "ignoresAfter", Flaw: "Employees starts every page from the first ID, ignoring After",
+			Open: bend(func(o *over) {
 				var pages atomic.Int64
 				o.employees = func(ctx context.Context, d org.DealerID, q org.EmployeeQuery) ([]org.Employee, error) {
 					if q.After != "" && pages.Add(1) > 50 {
@@ -406,9 +389,9 @@ func brokenStores() []brokenStore {
 					return o.Store.Employees(ctx, d, q)
 				}
 			}),
-			caughtBy: []string{"EmployeesOrderAndPages", "LargeRoster"}},
-		{name: "caseFoldOrder", flaw: "orders and pages IDs case-insensitively (a database collation), not in byte order",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"EmployeesOrderAndPages", "LargeRoster"}},
+		{Name: "caseFoldOrder", Flaw: "orders and pages IDs case-insensitively (a database collation), not in byte order",
+			Open: bend(func(o *over) {
 				fold := func(id org.EmployeeID) string { return strings.ToLower(string(id)) }
 				o.employees = func(ctx context.Context, d org.DealerID, q org.EmployeeQuery) ([]org.Employee, error) {
 					all, err := o.Store.Employees(ctx, d, org.EmployeeQuery{Role: q.Role, Department: q.Department, IncludeInactive: q.IncludeInactive})
@@ -425,9 +408,9 @@ func brokenStores() []brokenStore {
 					return out, nil
 				}
 			}),
-			caughtBy: []string{"EmployeesOrderAndPages"}},
-		{name: "firstThousandOnly", flaw: "pages within the first 1000 employees only (LIMIT applied before WHERE id > after)",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"EmployeesOrderAndPages"}},
+		{Name: "firstThousandOnly", Flaw: "pages within the first 1000 employees only (LIMIT applied before WHERE id > after)",
+			Open: bend(func(o *over) {
 				o.employees = func(ctx context.Context, d org.DealerID, q org.EmployeeQuery) ([]org.Employee, error) {
 					first := q
 					first.After, first.Limit = "", org.MaxPage
@@ -444,42 +427,42 @@ func brokenStores() []brokenStore {
 					return out, nil
 				}
 			}),
-			caughtBy: []string{"LargeRoster"}},
-		{name: "includesInactive", flaw: "Employees lists inactive employees without IncludeInactive",
-			open: bendQuery(func(q *org.EmployeeQuery) { q.IncludeInactive = true }), caughtBy: []string{"EmployeesFilters"}},
-		{name: "hidesInactive", flaw: "Employees never lists inactive employees, even with IncludeInactive",
-			open: bendQuery(func(q *org.EmployeeQuery) { q.IncludeInactive = false }), caughtBy: []string{"EmployeesFilters"}},
-		{name: "ignoresRole", flaw: "Employees ignores the Role filter",
-			open: bendQuery(func(q *org.EmployeeQuery) { q.Role = "" }), caughtBy: []string{"EmployeesFilters"}},
-		{name: "ignoresDepartment", flaw: "Employees ignores the Department filter",
-			open: bendQuery(func(q *org.EmployeeQuery) { q.Department = "" }), caughtBy: []string{"EmployeesFilters"}},
+			CaughtBy: []string{"LargeRoster"}},
+		{Name: "includesInactive", Flaw: "Employees lists inactive employees without IncludeInactive",
+			Open: bendQuery(func(q *org.EmployeeQuery) { q.IncludeInactive = true }), CaughtBy: []string{"EmployeesFilters"}},
+		{Name: "hidesInactive", Flaw: "Employees never lists inactive employees, even with IncludeInactive",
+			Open: bendQuery(func(q *org.EmployeeQuery) { q.IncludeInactive = false }), CaughtBy: []string{"EmployeesFilters"}},
+		{Name: "ignoresRole", Flaw: "Employees ignores the Role filter",
+			Open: bendQuery(func(q *org.EmployeeQuery) { q.Role = "" }), CaughtBy: []string{"EmployeesFilters"}},
+		{Name: "ignoresDepartment", Flaw: "Employees ignores the Department filter",
+			Open: bendQuery(func(q *org.EmployeeQuery) { q.Department = "" }), CaughtBy: []string{"EmployeesFilters"}},
 
 		// Events.
-		{name: "newestEventsFirst", flaw: "Events returns newest first",
-			open: bend(func(o *over) {
+		{Name: "newestEventsFirst", Flaw: "Events returns newest first",
+			Open: bend(func(o *over) {
 				o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
 					evs, err := o.Store.Events(ctx, d, after, math.MaxInt)
 					slices.Reverse(evs)
 					return evs[:min(len(evs), limit)], err
 				}
 			}),
-			caughtBy: []string{"EventsInOrder"}},
-		{name: "eventsIgnoreLimit", flaw: "Events returns every event after the cursor, ignoring limit",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"EventsInOrder"}},
+		{Name: "eventsIgnoreLimit", Flaw: "Events returns every event after the cursor, ignoring limit",
+			Open: bend(func(o *over) {
 				o.events = func(ctx context.Context, d org.DealerID, after int64, _ int) ([]org.Event, error) {
 					return o.Store.Events(ctx, d, after, math.MaxInt)
 				}
 			}),
-			caughtBy: []string{"EventsInOrder"}},
-		{name: "eventsIgnoreCursor", flaw: "Events starts from the first event, ignoring after",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"EventsInOrder"}},
+		{Name: "eventsIgnoreCursor", Flaw: "Events starts from the first event, ignoring after",
+			Open: bend(func(o *over) {
 				o.events = func(ctx context.Context, d org.DealerID, _ int64, limit int) ([]org.Event, error) {
 					return o.Store.Events(ctx, d, 0, limit)
 				}
 			}),
-			caughtBy: []string{"EventsInOrder"}},
-		{name: "seqFromZero", flaw: "numbers events from 0, so cursor 0 skips the first",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"EventsInOrder"}},
+		{Name: "seqFromZero", Flaw: "numbers events from 0, so cursor 0 skips the first",
+			Open: bend(func(o *over) {
 				o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
 					evs, err := o.Store.Events(ctx, d, after+1, limit)
 					for i := range evs {
@@ -488,13 +471,13 @@ func brokenStores() []brokenStore {
 					return evs, err
 				}
 			}),
-			caughtBy: []string{"EventsInOrder"}},
-		{name: "racySeq", flaw: "reads the last Seq, lets go of its lock, then numbers the events: concurrent commits share a Seq",
-			open: mapStore(racySeq), caughtBy: []string{"ConcurrentEventsUnique"}},
+			CaughtBy: []string{"EventsInOrder"}},
+		{Name: "racySeq", Flaw: "reads the last Seq, lets go of its lock, then numbers the events: concurrent commits share a Seq",
+			Open: mapStore(racySeq), CaughtBy: []string{"ConcurrentEventsUnique"}},
 
 		// Context.
-		{name: "ignoresContext", flaw: "never checks ctx",
-			open: bend(func(o *over) {
+		{Name: "ignoresContext", Flaw: "never checks ctx",
+			Open: bend(func(o *over) {
 				o.dealer = func(ctx context.Context, id org.DealerID) (org.Dealer, error) {
 					return o.Store.Dealer(context.WithoutCancel(ctx), id)
 				}
@@ -511,9 +494,9 @@ func brokenStores() []brokenStore {
 					return o.Store.Commit(context.WithoutCancel(ctx), d, c)
 				}
 			}),
-			caughtBy: []string{"ContextDone"}},
-		{name: "checksContextAfterWriting", flaw: "Commit writes, then returns ctx.Err()",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"ContextDone"}},
+		{Name: "checksContextAfterWriting", Flaw: "Commit writes, then returns ctx.Err()",
+			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
 					if err := o.Store.Commit(context.WithoutCancel(ctx), d, c); err != nil {
 						return err
@@ -521,24 +504,20 @@ func brokenStores() []brokenStore {
 					return ctx.Err()
 				}
 			}),
-			caughtBy: []string{"ContextDone"}},
+			CaughtBy: []string{"ContextDone"}},
 	}
 }
 
 // soundStore keeps the contract, sometimes in a way memstore does not.
-type soundStore struct {
-	name string
-	how  string
-	open func() org.Store
-}
+type soundStore = kitcheck.Sound[org.Store]
 
 func soundStores() []soundStore {
 	return []soundStore{
-		{name: "memstore", how: "the shipped in-memory store", open: func() org.Store { return memstore.New() }},
-		{name: "mapStore", how: "this file's map store with no flaw, the base of the version and copy breakages", open: mapStore(noFlaw)},
-		{name: "mapStoreSlow", how: "answers reads after 1ms, so concurrent writers conflict and retry", open: slowMapStore(noFlaw)},
-		{name: "wrapsErrors", how: "wraps every error in its own message (fmt.Errorf with %w)",
-			open: bend(func(o *over) {
+		{Name: "memstore", How: "the shipped in-memory store", Open: func() org.Store { return memstore.New() }},
+		{Name: "mapStore", How: "this file's map store with no flaw, the base of the version and copy breakages", Open: mapStore(noFlaw)},
+		{Name: "mapStoreSlow", How: "answers reads after 1ms, so concurrent writers conflict and retry", Open: slowMapStore(noFlaw)},
+		{Name: "wrapsErrors", How: "wraps every error in its own message (fmt.Errorf with %w)",
+			Open: bend(func(o *over) {
 				o.dealer = func(ctx context.Context, id org.DealerID) (org.Dealer, error) {
 					d, err := o.Store.Dealer(ctx, id)
 					return d, wrap(err)
@@ -559,8 +538,8 @@ func soundStores() []soundStore {
 					return wrap(o.Store.Commit(ctx, d, c))
 				}
 			})},
-		{name: "nilForNone", how: "returns nil slices, not empty ones, for no match",
-			open: bend(func(o *over) {
+		{Name: "nilForNone", How: "returns nil slices, not empty ones, for no match",
+			Open: bend(func(o *over) {
 				o.employees = func(ctx context.Context, d org.DealerID, q org.EmployeeQuery) ([]org.Employee, error) {
 					list, err := o.Store.Employees(ctx, d, q)
 					if len(list) == 0 {
@@ -576,8 +555,8 @@ func soundStores() []soundStore {
 					return evs, err
 				}
 			})},
-		{name: "seqWithGaps", how: "numbers events 10, 20, 30 (one sequence shared by every dealer looks like this)",
-			open: bend(func(o *over) {
+		{Name: "seqWithGaps", How: "numbers events 10, 20, 30 (one sequence shared by every dealer looks like this)",
+			Open: bend(func(o *over) {
 				o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
 					evs, err := o.Store.Events(ctx, d, after/10, limit)
 					for i := range evs {
@@ -586,8 +565,8 @@ func soundStores() []soundStore {
 					return evs, err
 				}
 			})},
-		{name: "keepsMicroseconds", how: "keeps instants to the microsecond, as the contract asks and PostgreSQL does",
-			open: bend(func(o *over) {
+		{Name: "keepsMicroseconds", How: "keeps instants to the microsecond, as the contract asks and PostgreSQL does",
+			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
 					return o.Store.Commit(ctx, d, withInstants(c, func(t time.Time) time.Time { return t.Truncate(time.Microsecond) }))
 				}
@@ -612,83 +591,31 @@ func kitGaps() []kitGap {
 	}
 }
 
+// kit is orgtest's checks as the self-tests run them. A check failing a
+// broken store it is not named for is logged, not an error.
+var kit = kitcheck.Kit[org.Store]{
+	Name:   "orgtest.Checks",
+	Checks: checks(),
+	Looped: errPagedForever,
+}
+
+func checks() []kitcheck.Check[org.Store] {
+	var cs []kitcheck.Check[org.Store]
+	for _, c := range orgtest.Checks() {
+		run := func(ctx context.Context, s org.Store) error { return c.Run(ctx, s, orgtest.Features{}) }
+		cs = append(cs, kitcheck.Check[org.Store]{Name: c.Name, Rule: c.Rule, Large: c.Large, Run: run})
+	}
+	return cs
+}
+
 func TestKitCatchesBrokenStores(t *testing.T) {
 	t.Parallel()
-	for _, b := range brokenStores() {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			store := b.name + " (" + b.flaw + ")"
-			var (
-				mu     sync.Mutex
-				failed []string
-			)
-			t.Cleanup(func() {
-				slices.Sort(failed)
-				t.Logf("%s fails %d checks: %s", store, len(failed), strings.Join(failed, ", "))
-			})
-			for _, c := range orgtest.Checks() {
-				t.Run(c.Name, func(t *testing.T) {
-					t.Parallel()
-					err := runCheck(t, c, b.open())
-					if err != nil {
-						mu.Lock()
-						failed = append(failed, c.Name)
-						mu.Unlock()
-					}
-					panicked := errors.Is(err, errCheckPanicked)
-					switch {
-					case slices.Contains(b.panics, c.Name):
-						if !panicked {
-							t.Errorf("%s no longer panics on %s (err %v): the kit is fixed; move it from panics to caughtBy", c.Name, store, err)
-							return
-						}
-						t.Logf("KIT WEAKNESS: %s panics on %s instead of failing: %v", c.Name, store, err)
-					case panicked:
-						t.Errorf("%s panicked on %s, instead of returning an error: %v", c.Name, store, err)
-					case slices.Contains(b.loops, c.Name):
-						if !errors.Is(err, errPagedForever) {
-							t.Errorf("%s no longer pages forever on %s (err %v): move it from loops to caughtBy", c.Name, store, err)
-							return
-						}
-						t.Logf("KIT WEAKNESS: %s would page forever on %s; the store's guard stopped it: %v", c.Name, store, err)
-					case errors.Is(err, errPagedForever):
-						t.Errorf("%s paged forever on %s", c.Name, store)
-					case slices.Contains(b.byChance, c.Name):
-						if err == nil {
-							t.Logf("KIT WEAKNESS: %s missed %s this run: its writers did not interleave", c.Name, store)
-							return
-						}
-						t.Logf("caught, this run: %v", err)
-					case slices.Contains(b.caughtBy, c.Name):
-						if err == nil {
-							t.Errorf("%s passed %s", c.Name, store)
-							return
-						}
-						t.Logf("caught: %v", err)
-					case err != nil:
-						t.Logf("also failed: %v", err)
-					}
-				})
-			}
-		})
-	}
+	kit.TestBroken(t, brokenStores())
 }
 
 func TestKitPassesSoundStores(t *testing.T) {
 	t.Parallel()
-	for _, s := range soundStores() {
-		t.Run(s.name, func(t *testing.T) {
-			t.Parallel()
-			for _, c := range orgtest.Checks() {
-				t.Run(c.Name, func(t *testing.T) {
-					t.Parallel()
-					if err := runCheck(t, c, s.open()); err != nil {
-						t.Errorf("%s failed sound store %s (%s): %v", c.Name, s.name, s.how, err)
-					}
-				})
-			}
-		})
-	}
+	kit.TestSound(t, soundStores())
 }
 
 func TestKitGaps(t *testing.T) {
@@ -698,10 +625,10 @@ func TestKitGaps(t *testing.T) {
 			t.Parallel()
 			store := g.name + " (" + g.flaw + ")"
 			var still, incidental []string
-			for _, c := range orgtest.Checks() {
-				err := runCheck(t, c, g.open())
+			for _, c := range kit.Checks {
+				err, panicked := kitcheck.RunCheck(t, func(ctx context.Context) error { return c.Run(ctx, g.open()) })
 				switch {
-				case errors.Is(err, errCheckPanicked):
+				case panicked:
 					t.Errorf("%s panicked on %s: %v", c.Name, store, err)
 				case slices.Contains(g.shouldFail, c.Name) && err != nil:
 					t.Errorf("%s now catches %s (%v): move it to brokenStores", c.Name, store, err)
@@ -724,34 +651,17 @@ func TestKitGaps(t *testing.T) {
 // is the one that must catch at least one broken store.
 func TestEveryCheckHasABrokenStore(t *testing.T) {
 	t.Parallel()
-	by := map[string][]string{}
-	for _, b := range brokenStores() {
-		for _, name := range b.caughtBy {
-			by[name] = append(by[name], b.name)
-		}
-	}
-	known := map[string]bool{}
-	for _, c := range orgtest.Checks() {
-		known[c.Name] = true
-		if len(by[c.Name]) == 0 {
-			t.Errorf("no broken store must fail %s: write one that breaks %q", c.Name, c.Rule)
-			continue
-		}
-		t.Logf("%s catches %s", c.Name, strings.Join(by[c.Name], ", "))
-	}
-	for name, stores := range by {
-		if !known[name] {
-			t.Errorf("broken stores %v name check %q, which orgtest.Checks does not have", stores, name)
-		}
-	}
+	kit.TestEveryCheckCatches(t, brokenStores())
 	for _, g := range kitGaps() {
 		for _, name := range g.shouldFail {
-			if !known[name] {
+			if !slices.ContainsFunc(kit.Checks, func(c kitcheck.Check[org.Store]) bool { return c.Name == name }) {
 				t.Errorf("kit gap %s names check %q, which orgtest.Checks does not have", g.name, name)
 			}
 		}
 	}
 }
+
+var child = kitcheck.Child{Test: "TestChildTestStore", Env: "ORGTEST_KIT_CHILD"}
 
 // TestTestStoreFailsBrokenStore runs orgtest.TestStore on a broken store in a
 // child process (a failing subtest cannot be observed in this one) and reads
@@ -759,94 +669,28 @@ func TestEveryCheckHasABrokenStore(t *testing.T) {
 // SkipLarge skips.
 func TestTestStoreFailsBrokenStore(t *testing.T) {
 	t.Parallel()
-	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestChildTestStore$", "-test.v", "-test.count=1")
-	cmd.Env = append(os.Environ(), childEnv+"=1")
-	out, err := cmd.CombinedOutput()
-	if exit, ok := errors.AsType[*exec.ExitError](err); !ok || exit.ExitCode() != 1 {
-		t.Fatalf("TestStore on a store that hides ErrNotFound: got %v, want the child test to fail\n%s", err, out)
-	}
-	nf := check(t, "DealerNotFound")
-	for _, want := range []string{
+	child.Run(t,
 		"--- FAIL: TestChildTestStore/DealerNotFound",
 		"orgtest: DealerNotFound: ",
-		"rule broken: " + nf.Rule,
+		"rule broken: "+kit.Rule(t, "DealerNotFound"),
 		"--- PASS: TestChildTestStore/DealerRoundTrip",
 		"--- SKIP: TestChildTestStore/LargeRoster",
-	} {
-		if !strings.Contains(string(out), want) {
-			t.Errorf("child output lacks %q:\n%s", want, out)
-		}
-	}
+	)
 }
-
-const childEnv = "ORGTEST_KIT_CHILD"
 
 // TestChildTestStore is run by TestTestStoreFailsBrokenStore only.
 func TestChildTestStore(t *testing.T) {
-	if os.Getenv(childEnv) != "1" {
-		t.Skip("run in a child process by TestTestStoreFailsBrokenStore")
-	}
-	open := brokenByName(t, "missingIsZero")
+	child.Only(t)
+	open := kitcheck.Named(t, brokenStores(), "missingIsZero").Open
 	orgtest.TestStore(t, orgtest.Harness{
 		NewStore: func(*testing.T) org.Store { return open() },
 		Features: orgtest.Features{SkipLarge: true},
 	})
 }
 
-func brokenByName(t *testing.T, name string) func() org.Store {
-	t.Helper()
-	for _, b := range brokenStores() {
-		if b.name == name {
-			return b.open
-		}
-	}
-	t.Fatalf("no broken store %q", name)
-	return nil
-}
-
-func check(t *testing.T, name string) orgtest.Check {
-	t.Helper()
-	for _, c := range orgtest.Checks() {
-		if c.Name == name {
-			return c
-		}
-	}
-	t.Fatalf("orgtest.Checks has no check %q", name)
-	return orgtest.Check{}
-}
-
-// runCheck runs c on s, turning a panic of the check into an error matching
-// errCheckPanicked.
-func runCheck(t *testing.T, c orgtest.Check, s org.Store) (err error) {
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%w: %v", errCheckPanicked, r)
-		}
-	}()
-	return c.Run(ctx, s, orgtest.Features{})
-}
-
-var errCheckPanicked = errors.New("the check panicked")
-
 // errPagedForever is what ignoresAfter returns once a caller has asked it
 // for fifty pages after an ID: the caller would never stop.
 var errPagedForever = errors.New("kit_test: 50 pages after an ID, and the store ignores After: the caller would page forever")
-
-func plainNotFound(err error) error {
-	if errors.Is(err, org.ErrNotFound) {
-		return errors.New("not found")
-	}
-	return err
-}
-
-func nilIfNotFound(err error) error {
-	if errors.Is(err, org.ErrNotFound) {
-		return nil
-	}
-	return err
-}
 
 func wrap(err error) error {
 	if err == nil {

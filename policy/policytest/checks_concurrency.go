@@ -71,7 +71,7 @@ func storeConcurrentUpdates(ctx context.Context, s policy.Store, f Features) err
 			return err
 		}
 		if len(evs) != f.Writers {
-			return fmt.Errorf("%d updates landed and left %d events %s: a refused commit wrote its event, or a landed one lost it", f.Writers, len(evs), stEventIDs(evs))
+			return fmt.Errorf("%d updates landed and left %d events %s: a refused commit wrote its event, or a landed one lost it", f.Writers, len(evs), kit.EventIDs(evs))
 		}
 	}
 	return nil
@@ -153,7 +153,7 @@ func storeCreateOnce(ctx context.Context, s policy.Store, f Features) error {
 	if err != nil {
 		return err
 	}
-	if err := stDiffList("the decisions after the race", list, won.Decisions, stDecisionKey, stDiffDecision); err != nil {
+	if err := kit.DiffList("the decisions after the race", list, won.Decisions, stDecisionKey, stDiffDecision); err != nil {
 		return fmt.Errorf("only the decision of the commit that landed may be stored: %w", err)
 	}
 	if r := f.events(s); r != nil {
@@ -161,7 +161,7 @@ func storeCreateOnce(ctx context.Context, s policy.Store, f Features) error {
 		if err != nil {
 			return err
 		}
-		if err := stSameEvents("the trail", evs, won.Events); err != nil {
+		if err := kit.SameEvents("the trail", evs, won.Events); err != nil {
 			return fmt.Errorf("only the landed commit's event may be in the trail: %w", err)
 		}
 	}
@@ -238,7 +238,7 @@ func storeConcurrentActivations(ctx context.Context, s policy.Store, f Features)
 			return err
 		}
 		if len(evs) != f.Writers {
-			return fmt.Errorf("%d saves landed and left %d events %s", f.Writers, len(evs), stEventIDs(evs))
+			return fmt.Errorf("%d saves landed and left %d events %s", f.Writers, len(evs), kit.EventIDs(evs))
 		}
 	}
 	return nil
@@ -282,26 +282,26 @@ func storeLargePeriod(ctx context.Context, s policy.Store, _ Features) error {
 	if err != nil {
 		return fmt.Errorf("Decisions(d1, %s, everyone): %w", stMonth, err)
 	}
-	errs = append(errs, stDiffList(fmt.Sprintf("Decisions(d1, %s, everyone)", stMonth), got, stByKey(all), stDecisionKey, stDiffDecision))
+	errs = append(errs, kit.DiffList(fmt.Sprintf("Decisions(d1, %s, everyone)", stMonth), got, stByKey(all), stDecisionKey, stDiffDecision))
 	for _, e := range []org.EmployeeID{ids[0], ids[2], ids[10], ids[nEmployees-1]} {
 		got, err := s.Decisions(ctx, "d1", stMonth, e)
 		if err != nil {
 			return fmt.Errorf("Decisions(d1, %s, %s): %w", stMonth, e, err)
 		}
 		of := slices.DeleteFunc(slices.Clone(all), func(d policy.Decision) bool { return d.Proposal.Employee != e })
-		errs = append(errs, stDiffList(fmt.Sprintf("Decisions(d1, %s, %s)", stMonth, e), got, stByKey(of), stDecisionKey, stDiffDecision))
+		errs = append(errs, kit.DiffList(fmt.Sprintf("Decisions(d1, %s, %s)", stMonth, e), got, stByKey(of), stDecisionKey, stDiffDecision))
 	}
 	list, err := s.Incidents(ctx, "d1", time.Time{}, time.Time{})
 	if err != nil {
 		return fmt.Errorf("Incidents(d1): %w", err)
 	}
-	errs = append(errs, stDiffList("Incidents(d1)", list, stByTime(incidents), stIncidentID, stDiffIncident))
+	errs = append(errs, kit.DiffList("Incidents(d1)", list, stByTime(incidents), stIncidentID, stDiffIncident))
 	from, before := stAt(40), stAt(100)
 	list, err = s.Incidents(ctx, "d1", from, before)
 	if err != nil {
 		return fmt.Errorf("Incidents(d1, 40 to 100 minutes): %w", err)
 	}
 	within := slices.DeleteFunc(slices.Clone(incidents), func(r policy.IncidentRecord) bool { return r.At.Before(from) || !r.At.Before(before) })
-	errs = append(errs, stDiffList("Incidents(d1, 40 to 100 minutes)", list, stByTime(within), stIncidentID, stDiffIncident))
+	errs = append(errs, kit.DiffList("Incidents(d1, 40 to 100 minutes)", list, stByTime(within), stIncidentID, stDiffIncident))
 	return errors.Join(errs...)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/policy"
 )
@@ -181,7 +182,7 @@ func storeReadsAreCopies(ctx context.Context, s policy.Store, f Features) error 
 			if err != nil {
 				return err
 			}
-			err = stDiffList("Policies", list, []policy.StoredPolicy{wantPolicy}, stPolicyKey, stDiffStoredPolicy)
+			err = kit.DiffList("Policies", list, []policy.StoredPolicy{wantPolicy}, stPolicyKey, stDiffStoredPolicy)
 			for i := range list {
 				stScribblePolicy(&list[i])
 			}
@@ -199,7 +200,7 @@ func storeReadsAreCopies(ctx context.Context, s policy.Store, f Features) error 
 			if err != nil {
 				return err
 			}
-			err = stDiffList("Incidents", list, []policy.IncidentRecord{stFullIncident("d1", "loss-1")}, stIncidentID, stDiffIncident)
+			err = kit.DiffList("Incidents", list, []policy.IncidentRecord{stFullIncident("d1", "loss-1")}, stIncidentID, stDiffIncident)
 			for i := range list {
 				list[i].Note = stScribbled
 			}
@@ -210,7 +211,7 @@ func storeReadsAreCopies(ctx context.Context, s policy.Store, f Features) error 
 			if err != nil {
 				return err
 			}
-			err = stDiffList("Nominations", list, []policy.NominationRecord{stFullNomination("d1", "nom-1")}, stNominationID, stDiffNomination)
+			err = kit.DiffList("Nominations", list, []policy.NominationRecord{stFullNomination("d1", "nom-1")}, stNominationID, stDiffNomination)
 			for i := range list {
 				list[i].Reason = stScribbled
 			}
@@ -230,7 +231,7 @@ func storeReadsAreCopies(ctx context.Context, s policy.Store, f Features) error 
 			if err != nil {
 				return err
 			}
-			err = stDiffList("Decisions", list, []policy.Decision{wantDecision}, stDecisionKey, stDiffDecision)
+			err = kit.DiffList("Decisions", list, []policy.Decision{wantDecision}, stDecisionKey, stDiffDecision)
 			for i := range list {
 				stScribbleDecision(&list[i])
 			}
@@ -241,7 +242,7 @@ func storeReadsAreCopies(ctx context.Context, s policy.Store, f Features) error 
 			if err != nil {
 				return err
 			}
-			err = stDiffList("Decisions of adv-1", list, []policy.Decision{wantDecision}, stDecisionKey, stDiffDecision)
+			err = kit.DiffList("Decisions of adv-1", list, []policy.Decision{wantDecision}, stDecisionKey, stDiffDecision)
 			for i := range list {
 				stScribbleDecision(&list[i])
 			}
@@ -254,7 +255,7 @@ func storeReadsAreCopies(ctx context.Context, s policy.Store, f Features) error 
 			if err != nil {
 				return err
 			}
-			err = stSameEvents("Events", evs, []org.Event{stEvent("d1", "ev-1", "policy/decision/x")})
+			err = kit.SameEvents("Events", evs, []org.Event{stEvent("d1", "ev-1", "policy/decision/x")})
 			for _, ev := range evs {
 				if len(ev.Data) > 0 {
 					ev.Data[0] = 'Y'

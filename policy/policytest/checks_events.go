@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/policy"
 )
@@ -34,7 +35,7 @@ func storeEventsAppended(ctx context.Context, s policy.Store, f Features) error 
 	if err != nil {
 		return err
 	}
-	if err := stSameEvents("Events(d1, after 0)", all, want); err != nil {
+	if err := kit.SameEvents("Events(d1, after 0)", all, want); err != nil {
 		return err
 	}
 	if all[0].Seq <= 0 {
@@ -59,7 +60,7 @@ func storeEventsAppended(ctx context.Context, s policy.Store, f Features) error 
 		if err != nil {
 			return err
 		}
-		if err := stDiffEvents(fmt.Sprintf("Events(d1, after %d, limit %d)", c.after, c.limit), got, c.want); err != nil {
+		if err := kit.DiffEvents(fmt.Sprintf("Events(d1, after %d, limit %d)", c.after, c.limit), got, c.want); err != nil {
 			return err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/policy"
 )
@@ -26,7 +27,7 @@ func storePoliciesOrdered(ctx context.Context, s policy.Store, _ Features) error
 	if err != nil {
 		return fmt.Errorf("Policies(d1): %w", err)
 	}
-	return stDiffList("Policies(d1)", got, stByVersion(all), stPolicyKey, stDiffStoredPolicy)
+	return kit.DiffList("Policies(d1)", got, stByVersion(all), stPolicyKey, stDiffStoredPolicy)
 }
 
 // stListIncidents are incidents in an order that is none of the orders a
@@ -64,7 +65,7 @@ func storeIncidentsOrdered(ctx context.Context, s policy.Store, _ Features) erro
 	if err != nil {
 		return fmt.Errorf("Incidents(d1, unbounded): %w", err)
 	}
-	return stDiffList("Incidents(d1, unbounded)", got, stByTime(all), stIncidentID, stDiffIncident)
+	return kit.DiffList("Incidents(d1, unbounded)", got, stByTime(all), stIncidentID, stDiffIncident)
 }
 
 func storeIncidentsBounds(ctx context.Context, s policy.Store, _ Features) error {
@@ -98,7 +99,7 @@ func storeIncidentsBounds(ctx context.Context, s policy.Store, _ Features) error
 			errs = append(errs, fmt.Errorf("%s: %w", what, err))
 			continue
 		}
-		errs = append(errs, stDiffList(what, got, within(q.from, q.before), stIncidentID, stDiffIncident))
+		errs = append(errs, kit.DiffList(what, got, within(q.from, q.before), stIncidentID, stDiffIncident))
 	}
 	return errors.Join(errs...)
 }
@@ -123,7 +124,7 @@ func storeNominationsOfPeriod(ctx context.Context, s policy.Store, _ Features) e
 			errs = append(errs, fmt.Errorf("%s: %w", what, err))
 			continue
 		}
-		errs = append(errs, stDiffList(what, got, of, stNominationID, stDiffNomination))
+		errs = append(errs, kit.DiffList(what, got, of, stNominationID, stDiffNomination))
 	}
 	return errors.Join(errs...)
 }
@@ -180,7 +181,7 @@ func storeDecisionsOrdered(ctx context.Context, s policy.Store, _ Features) erro
 			errs = append(errs, fmt.Errorf("%s: %w", what, err))
 			continue
 		}
-		errs = append(errs, stDiffList(what, got, of(q.p, q.e), stDecisionKey, stDiffDecision))
+		errs = append(errs, kit.DiffList(what, got, of(q.p, q.e), stDecisionKey, stDiffDecision))
 	}
 	return errors.Join(errs...)
 }

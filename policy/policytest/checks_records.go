@@ -63,7 +63,7 @@ func stReadPolicies(ctx context.Context, s policy.Store, want ...policy.StoredPo
 	if err != nil {
 		return fmt.Errorf("Policies(d1): %w", err)
 	}
-	if err := stDiffList("Policies(d1)", list, stByVersion(want), stPolicyKey, stDiffStoredPolicy); err != nil {
+	if err := kit.DiffList("Policies(d1)", list, stByVersion(want), stPolicyKey, stDiffStoredPolicy); err != nil {
 		return err
 	}
 	got, err := s.ActivePolicy(ctx, "d1")
@@ -226,7 +226,7 @@ func stReadIncidents(ctx context.Context, s policy.Store, want ...policy.Inciden
 	if err != nil {
 		return fmt.Errorf("Incidents(d1): %w", err)
 	}
-	return stDiffList("Incidents(d1)", list, stByTime(want), stIncidentID, stDiffIncident)
+	return kit.DiffList("Incidents(d1)", list, stByTime(want), stIncidentID, stDiffIncident)
 }
 
 func storeIncidentNotFound(ctx context.Context, s policy.Store, _ Features) error {
@@ -265,7 +265,7 @@ func storeNominationRoundTrip(ctx context.Context, s policy.Store, _ Features) e
 			if err != nil {
 				return fmt.Errorf("Nominations(d1, %s): %w", p, err)
 			}
-			if err := stDiffList(fmt.Sprintf("Nominations(d1, %s)", p), got, stByID(of), stNominationID, stDiffNomination); err != nil {
+			if err := kit.DiffList(fmt.Sprintf("Nominations(d1, %s)", p), got, stByID(of), stNominationID, stDiffNomination); err != nil {
 				return err
 			}
 		}
@@ -335,7 +335,7 @@ func stReadDecisions(ctx context.Context, s policy.Store, want ...policy.Decisio
 		if err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
-		if err := stDiffList(what, list, stByKey(want), stDecisionKey, stDiffDecision); err != nil {
+		if err := kit.DiffList(what, list, stByKey(want), stDecisionKey, stDiffDecision); err != nil {
 			return err
 		}
 	}
@@ -415,20 +415,20 @@ func storeAmountsExact(ctx context.Context, s policy.Store, _ Features) error {
 	}
 	var errs []error
 	ps, err := s.Policies(ctx, "d1")
-	errs = append(errs, stOrErr(err, func() error { return stDiffList("Policies(d1)", ps, c.Policies, stPolicyKey, stDiffStoredPolicy) }))
+	errs = append(errs, kit.Then(err, func() error { return kit.DiffList("Policies(d1)", ps, c.Policies, stPolicyKey, stDiffStoredPolicy) }))
 	is, err := s.Incidents(ctx, "d1", time.Time{}, time.Time{})
-	errs = append(errs, stOrErr(err, func() error { return stDiffList("Incidents(d1)", is, c.Incidents, stIncidentID, stDiffIncident) }))
+	errs = append(errs, kit.Then(err, func() error { return kit.DiffList("Incidents(d1)", is, c.Incidents, stIncidentID, stDiffIncident) }))
 	ds, err := s.Decisions(ctx, "d1", stMonth, "adv-1")
-	errs = append(errs, stOrErr(err, func() error {
-		return stDiffList("Decisions(d1, 2026-11, adv-1)", ds, c.Decisions, stDecisionKey, stDiffDecision)
+	errs = append(errs, kit.Then(err, func() error {
+		return kit.DiffList("Decisions(d1, 2026-11, adv-1)", ds, c.Decisions, stDecisionKey, stDiffDecision)
 	}))
 	for i, a := range stAmounts {
 		r, err := s.Incident(ctx, "d1", c.Incidents[i].ID)
-		errs = append(errs, stOrErr(err, func() error { return stDiffIncident(r, c.Incidents[i]) }))
+		errs = append(errs, kit.Then(err, func() error { return stDiffIncident(r, c.Incidents[i]) }))
 		sp, err := s.Policy(ctx, "d1", c.Policies[i].Policy.Version)
-		errs = append(errs, stOrErr(err, func() error { return stDiffStoredPolicy(sp, c.Policies[i]) }))
+		errs = append(errs, kit.Then(err, func() error { return stDiffStoredPolicy(sp, c.Policies[i]) }))
 		d, err := s.Decision(ctx, "d1", c.Decisions[i].Key)
-		errs = append(errs, stOrErr(err, func() error { return stDiffDecision(d, c.Decisions[i]) }))
+		errs = append(errs, kit.Then(err, func() error { return stDiffDecision(d, c.Decisions[i]) }))
 		if err := errors.Join(errs...); err != nil {
 			return fmt.Errorf("decimal %s: %w", a, err)
 		}
@@ -492,29 +492,29 @@ func storeInstants(ctx context.Context, s policy.Store, _ Features) error {
 	var errs []error
 	for _, w := range want.Policies {
 		got, err := s.Policy(ctx, "d1", w.Policy.Version)
-		errs = append(errs, stOrErr(err, func() error { return stDiffStoredPolicy(got, w) }))
+		errs = append(errs, kit.Then(err, func() error { return stDiffStoredPolicy(got, w) }))
 	}
 	act, err := s.ActivePolicy(ctx, "d1")
-	errs = append(errs, stOrErr(err, func() error { return stDiffStoredPolicy(act, want.Policies[0]) }))
+	errs = append(errs, kit.Then(err, func() error { return stDiffStoredPolicy(act, want.Policies[0]) }))
 	for _, w := range want.Incidents {
 		got, err := s.Incident(ctx, "d1", w.ID)
-		errs = append(errs, stOrErr(err, func() error { return stDiffIncident(got, w) }))
+		errs = append(errs, kit.Then(err, func() error { return stDiffIncident(got, w) }))
 	}
 	is, err := s.Incidents(ctx, "d1", time.Time{}, time.Time{})
-	errs = append(errs, stOrErr(err, func() error {
-		return stDiffList("Incidents(d1)", is, stByTime(want.Incidents), stIncidentID, stDiffIncident)
+	errs = append(errs, kit.Then(err, func() error {
+		return kit.DiffList("Incidents(d1)", is, stByTime(want.Incidents), stIncidentID, stDiffIncident)
 	}))
 	ns, err := s.Nominations(ctx, "d1", stMonth)
-	errs = append(errs, stOrErr(err, func() error {
-		return stDiffList("Nominations(d1, 2026-11)", ns, stByID(want.Nominations), stNominationID, stDiffNomination)
+	errs = append(errs, kit.Then(err, func() error {
+		return kit.DiffList("Nominations(d1, 2026-11)", ns, stByID(want.Nominations), stNominationID, stDiffNomination)
 	}))
 	for _, w := range want.Decisions {
 		got, err := s.Decision(ctx, "d1", w.Key)
-		errs = append(errs, stOrErr(err, func() error { return stDiffDecision(got, w) }))
+		errs = append(errs, kit.Then(err, func() error { return stDiffDecision(got, w) }))
 	}
 	ds, err := s.Decisions(ctx, "d1", stMonth, "")
-	errs = append(errs, stOrErr(err, func() error {
-		return stDiffList("Decisions(d1, 2026-11)", ds, stByKey(want.Decisions), stDecisionKey, stDiffDecision)
+	errs = append(errs, kit.Then(err, func() error {
+		return kit.DiffList("Decisions(d1, 2026-11)", ds, stByKey(want.Decisions), stDecisionKey, stDiffDecision)
 	}))
 	return errors.Join(errs...)
 }

@@ -71,16 +71,16 @@ func stTake(ctx context.Context, s policy.Store, f Features, d org.DealerID) (st
 func (a stSnapshot) same(b stSnapshot) error {
 	p := "dealer " + string(a.dealer) + ": "
 	errs := []error{
-		stDiffList(p+"policies", b.policies, a.policies, stPolicyKey, stDiffStoredPolicy),
-		stDiffList(p+"incidents", b.incidents, a.incidents, stIncidentID, stDiffIncident),
-		stDiffList(p+"nominations", b.nominations, a.nominations, stNominationID, stDiffNomination),
-		stDiffList(p+"decisions", b.decisions, a.decisions, stDecisionKey, stDiffDecision),
+		kit.DiffList(p+"policies", b.policies, a.policies, stPolicyKey, stDiffStoredPolicy),
+		kit.DiffList(p+"incidents", b.incidents, a.incidents, stIncidentID, stDiffIncident),
+		kit.DiffList(p+"nominations", b.nominations, a.nominations, stNominationID, stDiffNomination),
+		kit.DiffList(p+"decisions", b.decisions, a.decisions, stDecisionKey, stDiffDecision),
 	}
 	if a.active != b.active {
 		errs = append(errs, fmt.Errorf("%sthe active policy is version %d, was %d (0: none)", p, b.active, a.active))
 	}
 	if a.withEvents && b.withEvents {
-		errs = append(errs, stDiffEvents(p+"events", b.events, a.events))
+		errs = append(errs, kit.DiffEvents(p+"events", b.events, a.events))
 	}
 	return errors.Join(errs...)
 }

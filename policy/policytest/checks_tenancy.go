@@ -86,30 +86,30 @@ func storeTenancy(ctx context.Context, s policy.Store, f Features) error {
 func stReadsOwnOnly(ctx context.Context, s policy.Store, f Features, a policy.Change) error {
 	var errs []error
 	sp, err := s.Policy(ctx, "dA", 1)
-	errs = append(errs, stOrErr(err, func() error { return stDiffStoredPolicy(sp, a.Policies[0]) }))
+	errs = append(errs, kit.Then(err, func() error { return stDiffStoredPolicy(sp, a.Policies[0]) }))
 	act, err := s.ActivePolicy(ctx, "dA")
-	errs = append(errs, stOrErr(err, func() error { return stDiffStoredPolicy(act, a.Policies[0]) }))
+	errs = append(errs, kit.Then(err, func() error { return stDiffStoredPolicy(act, a.Policies[0]) }))
 	ps, err := s.Policies(ctx, "dA")
-	errs = append(errs, stOrErr(err, func() error { return stDiffList("Policies(dA)", ps, a.Policies, stPolicyKey, stDiffStoredPolicy) }))
+	errs = append(errs, kit.Then(err, func() error { return kit.DiffList("Policies(dA)", ps, a.Policies, stPolicyKey, stDiffStoredPolicy) }))
 	inc, err := s.Incident(ctx, "dA", "i-1")
-	errs = append(errs, stOrErr(err, func() error { return stDiffIncident(inc, a.Incidents[0]) }))
+	errs = append(errs, kit.Then(err, func() error { return stDiffIncident(inc, a.Incidents[0]) }))
 	is, err := s.Incidents(ctx, "dA", time.Time{}, time.Time{})
-	errs = append(errs, stOrErr(err, func() error { return stDiffList("Incidents(dA)", is, a.Incidents, stIncidentID, stDiffIncident) }))
+	errs = append(errs, kit.Then(err, func() error { return kit.DiffList("Incidents(dA)", is, a.Incidents, stIncidentID, stDiffIncident) }))
 	ns, err := s.Nominations(ctx, "dA", stMonth)
-	errs = append(errs, stOrErr(err, func() error {
-		return stDiffList("Nominations(dA, 2026-11)", ns, a.Nominations, stNominationID, stDiffNomination)
+	errs = append(errs, kit.Then(err, func() error {
+		return kit.DiffList("Nominations(dA, 2026-11)", ns, a.Nominations, stNominationID, stDiffNomination)
 	}))
 	dec, err := s.Decision(ctx, "dA", a.Decisions[0].Key)
-	errs = append(errs, stOrErr(err, func() error { return stDiffDecision(dec, a.Decisions[0]) }))
+	errs = append(errs, kit.Then(err, func() error { return stDiffDecision(dec, a.Decisions[0]) }))
 	for _, e := range []org.EmployeeID{"", "adv-1"} {
 		ds, err := s.Decisions(ctx, "dA", stMonth, e)
-		errs = append(errs, stOrErr(err, func() error {
-			return stDiffList(fmt.Sprintf("Decisions(dA, 2026-11, %q)", e), ds, a.Decisions, stDecisionKey, stDiffDecision)
+		errs = append(errs, kit.Then(err, func() error {
+			return kit.DiffList(fmt.Sprintf("Decisions(dA, 2026-11, %q)", e), ds, a.Decisions, stDecisionKey, stDiffDecision)
 		}))
 	}
 	if r := f.events(s); r != nil {
 		evs, err := r.Events(ctx, "dA", 0, 100)
-		errs = append(errs, stOrErr(err, func() error { return stSameEvents("Events(dA)", evs, a.Events) }))
+		errs = append(errs, kit.Then(err, func() error { return kit.SameEvents("Events(dA)", evs, a.Events) }))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("dA read or listed a record of dB: %w", err)
@@ -121,11 +121,11 @@ func stReadsOwnOnly(ctx context.Context, s policy.Store, f Features, a policy.Ch
 	_, err = s.Decision(ctx, "dA", stKey("adv-2", stMonth, ""))
 	errs = append(errs, kit.ExpectErr(err, org.ErrNotFound, "Decision(dA, adv-2's), a decision of dB"))
 	ns, err = s.Nominations(ctx, "dA", stPrevMonth)
-	errs = append(errs, stOrErr(err, func() error { return stCountNone("Nominations(dA, 2026-10)", len(ns)) }))
+	errs = append(errs, kit.Then(err, func() error { return stCountNone("Nominations(dA, 2026-10)", len(ns)) }))
 	ds, err := s.Decisions(ctx, "dA", stPrevMonth, "")
-	errs = append(errs, stOrErr(err, func() error { return stCountNone("Decisions(dA, 2026-10)", len(ds)) }))
+	errs = append(errs, kit.Then(err, func() error { return stCountNone("Decisions(dA, 2026-10)", len(ds)) }))
 	ds, err = s.Decisions(ctx, "dA", stMonth, "adv-2")
-	errs = append(errs, stOrErr(err, func() error { return stCountNone("Decisions(dA, 2026-11, adv-2)", len(ds)) }))
+	errs = append(errs, kit.Then(err, func() error { return stCountNone("Decisions(dA, 2026-11, adv-2)", len(ds)) }))
 	for _, d := range []org.DealerID{"dC", ""} {
 		_, err = s.Policy(ctx, d, 1)
 		errs = append(errs, kit.ExpectErr(err, org.ErrNotFound, fmt.Sprintf("Policy(%q, 1), a dealer with no records", d)))
@@ -136,13 +136,13 @@ func stReadsOwnOnly(ctx context.Context, s policy.Store, f Features, a policy.Ch
 		_, err = s.Decision(ctx, d, a.Decisions[0].Key)
 		errs = append(errs, kit.ExpectErr(err, org.ErrNotFound, fmt.Sprintf("Decision(%q), a dealer with no records", d)))
 		ps, err := s.Policies(ctx, d)
-		errs = append(errs, stOrErr(err, func() error { return stCountNone(fmt.Sprintf("Policies(%q)", d), len(ps)) }))
+		errs = append(errs, kit.Then(err, func() error { return stCountNone(fmt.Sprintf("Policies(%q)", d), len(ps)) }))
 		is, err := s.Incidents(ctx, d, time.Time{}, time.Time{})
-		errs = append(errs, stOrErr(err, func() error { return stCountNone(fmt.Sprintf("Incidents(%q)", d), len(is)) }))
+		errs = append(errs, kit.Then(err, func() error { return stCountNone(fmt.Sprintf("Incidents(%q)", d), len(is)) }))
 		ns, err := s.Nominations(ctx, d, stMonth)
-		errs = append(errs, stOrErr(err, func() error { return stCountNone(fmt.Sprintf("Nominations(%q, 2026-11)", d), len(ns)) }))
+		errs = append(errs, kit.Then(err, func() error { return stCountNone(fmt.Sprintf("Nominations(%q, 2026-11)", d), len(ns)) }))
 		ds, err := s.Decisions(ctx, d, stMonth, "")
-		errs = append(errs, stOrErr(err, func() error { return stCountNone(fmt.Sprintf("Decisions(%q, 2026-11)", d), len(ds)) }))
+		errs = append(errs, kit.Then(err, func() error { return stCountNone(fmt.Sprintf("Decisions(%q, 2026-11)", d), len(ds)) }))
 	}
 	return errors.Join(errs...)
 }

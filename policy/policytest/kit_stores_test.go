@@ -19,6 +19,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/servicelane/servicelane/internal/kit/kitcheck"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/policy"
 	"github.com/servicelane/servicelane/policy/policytest"
@@ -186,76 +187,35 @@ func (o *ksOver) mapContexts(fn func(context.Context) context.Context, commitToo
 	}
 }
 
-// mapReads walks every record a read returns with visit (see ksWalk).
+// mapReads walks every record a read returns with visit (see kitcheck.Walk).
 func (o *ksOver) mapReads(visit func(reflect.Value) bool) {
 	po, ac, ps, in, ins, ns, de, ds, evs := o.policy, o.active, o.policies, o.incident, o.incidents, o.nominations, o.decision, o.decisions, o.events
 	o.policy = func(ctx context.Context, d org.DealerID, v int) (policy.StoredPolicy, error) {
-		return ksWalked(po(ctx, d, v))(visit)
+		return kitcheck.WalkedRecords(po(ctx, d, v))(visit)
 	}
 	o.active = func(ctx context.Context, d org.DealerID) (policy.StoredPolicy, error) {
-		return ksWalked(ac(ctx, d))(visit)
+		return kitcheck.WalkedRecords(ac(ctx, d))(visit)
 	}
 	o.policies = func(ctx context.Context, d org.DealerID) ([]policy.StoredPolicy, error) {
-		return ksWalked(ps(ctx, d))(visit)
+		return kitcheck.WalkedRecords(ps(ctx, d))(visit)
 	}
 	o.incident = func(ctx context.Context, d org.DealerID, id string) (policy.IncidentRecord, error) {
-		return ksWalked(in(ctx, d, id))(visit)
+		return kitcheck.WalkedRecords(in(ctx, d, id))(visit)
 	}
 	o.incidents = func(ctx context.Context, d org.DealerID, from, before time.Time) ([]policy.IncidentRecord, error) {
-		return ksWalked(ins(ctx, d, from, before))(visit)
+		return kitcheck.WalkedRecords(ins(ctx, d, from, before))(visit)
 	}
 	o.nominations = func(ctx context.Context, d org.DealerID, p policy.Period) ([]policy.NominationRecord, error) {
-		return ksWalked(ns(ctx, d, p))(visit)
+		return kitcheck.WalkedRecords(ns(ctx, d, p))(visit)
 	}
 	o.decision = func(ctx context.Context, d org.DealerID, key string) (policy.Decision, error) {
-		return ksWalked(de(ctx, d, key))(visit)
+		return kitcheck.WalkedRecords(de(ctx, d, key))(visit)
 	}
 	o.decisions = func(ctx context.Context, d org.DealerID, p policy.Period, e org.EmployeeID) ([]policy.Decision, error) {
-		return ksWalked(ds(ctx, d, p, e))(visit)
+		return kitcheck.WalkedRecords(ds(ctx, d, p, e))(visit)
 	}
 	o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
-		return ksWalked(evs(ctx, d, after, limit))(visit)
-	}
-}
-
-// ksWalked returns a function that walks v (a fresh copy memstore
-// returned) with visit and hands it back with err. A list is not visited
-// itself, only the records in it.
-func ksWalked[T any](v T, err error) func(visit func(reflect.Value) bool) (T, error) {
-	return func(visit func(reflect.Value) bool) (T, error) {
-		x := reflect.ValueOf(&v).Elem()
-		if x.Kind() != reflect.Slice {
-			ksWalk(x, visit)
-			return v, err
-		}
-		for i := range x.Len() {
-			ksWalk(x.Index(i), visit)
-		}
-		return v, err
-	}
-}
-
-// ksWalk calls visit on v and, unless visit handled it, on every exported
-// field, pointee and element inside it.
-func ksWalk(v reflect.Value, visit func(reflect.Value) bool) {
-	if visit(v) {
-		return
-	}
-	switch v.Kind() {
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				ksWalk(v.Field(i), visit)
-			}
-		}
-	case reflect.Pointer:
-		if !v.IsNil() {
-			ksWalk(v.Elem(), visit)
-		}
-	case reflect.Slice:
-		for i := range v.Len() {
-			ksWalk(v.Index(i), visit)
-		}
+		return kitcheck.WalkedRecords(evs(ctx, d, after, limit))(visit)
 	}
 }
 
@@ -263,7 +223,7 @@ func ksWalk(v reflect.Value, visit func(reflect.Value) bool) {
 // dec and every instant through tm (when set).
 func ksOnValues(c policy.Change, dec func(decimal.Decimal) decimal.Decimal, tm func(time.Time) time.Time) policy.Change {
 	c = ksClone(c)
-	ksWalk(reflect.ValueOf(&c).Elem(), func(v reflect.Value) bool {
+	kitcheck.Walk(reflect.ValueOf(&c).Elem(), func(v reflect.Value) bool {
 		switch x := v.Interface().(type) {
 		case decimal.Decimal:
 			if dec != nil {
@@ -279,28 +239,6 @@ func ksOnValues(c policy.Change, dec func(decimal.Decimal) decimal.Decimal, tm f
 		return false
 	})
 	return c
-}
-
-// ksOnInstants walks every instant of a record read back through tm.
-func ksOnInstants(tm func(time.Time) time.Time) func(reflect.Value) bool {
-	return func(v reflect.Value) bool {
-		if t, ok := v.Interface().(time.Time); ok {
-			v.Set(reflect.ValueOf(tm(t)))
-			return true
-		}
-		return false
-	}
-}
-
-// ksOnDecimals walks every decimal of a record read back through dec.
-func ksOnDecimals(dec func(decimal.Decimal) decimal.Decimal) func(reflect.Value) bool {
-	return func(v reflect.Value) bool {
-		if d, ok := v.Interface().(decimal.Decimal); ok {
-			v.Set(reflect.ValueOf(dec(d)))
-			return true
-		}
-		return false
-	}
 }
 
 // ksClone returns a copy of c sharing no memory with it: the checks
@@ -376,81 +314,6 @@ func ksCommitParts(ctx context.Context, s policy.Store, d org.DealerID, parts []
 		}
 	}
 	return nil
-}
-
-func ksPlainNotFound(err error) error {
-	if errors.Is(err, org.ErrNotFound) {
-		return errors.New("not found")
-	}
-	return err
-}
-
-func ksNilIfNotFound(err error) error {
-	if errors.Is(err, org.ErrNotFound) {
-		return nil
-	}
-	return err
-}
-
-func ksNotFoundIfEmpty[T any](list []T, err error) ([]T, error) {
-	if err == nil && len(list) == 0 {
-		return nil, fmt.Errorf("no match: %w", org.ErrNotFound)
-	}
-	return list, err
-}
-
-func ksNilIfEmpty[T any](list []T, err error) ([]T, error) {
-	if len(list) == 0 {
-		return nil, err
-	}
-	return list, err
-}
-
-// ksLeaves lists the path of every leaf field of t: fields are followed
-// into structs, pointers to structs and slices of structs; an instant, a
-// decimal, a string, a number, a bool, a map, a slice of plain values, and
-// a struct already on the path (a condition inside a condition) are
-// leaves.
-func ksLeaves(t reflect.Type, prefix []string, seen []reflect.Type) [][]string {
-	var out [][]string
-	seen = append(slices.Clip(seen), t)
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		path := append(slices.Clip(prefix), f.Name)
-		ft := f.Type
-		if ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
-			ft = ft.Elem()
-		}
-		if ft.Kind() == reflect.Struct && ft != reflect.TypeFor[time.Time]() && ft != reflect.TypeFor[decimal.Decimal]() &&
-			!slices.Contains(seen, ft) {
-			out = append(out, ksLeaves(ft, path, seen)...)
-			continue
-		}
-		out = append(out, path)
-	}
-	return out
-}
-
-// ksZeroPath zeroes the field at path in v, in every element of the
-// slices and in the pointees on the way.
-func ksZeroPath(v reflect.Value, path []string) {
-	switch {
-	case len(path) == 0:
-		v.Set(reflect.Zero(v.Type()))
-	case v.Kind() == reflect.Pointer:
-		if !v.IsNil() {
-			ksZeroPath(v.Elem(), path)
-		}
-	case v.Kind() == reflect.Slice:
-		for i := range v.Len() {
-			ksZeroPath(v.Index(i), path)
-		}
-	default:
-		ksZeroPath(v.FieldByName(path[0]), path[1:])
-	}
 }
 
 // ksFlaw is the one rule a ksMapped store breaks, for the breakages
@@ -893,7 +756,7 @@ func ksStored[T any](s *ksMapped, x T, clone func(T) T) T {
 	if s.flaw != ksKeepsCommitted {
 		x = clone(x)
 	}
-	ksWalk(reflect.ValueOf(&x).Elem(), ksOnInstants(s.instant))
+	kitcheck.Walk(reflect.ValueOf(&x).Elem(), kitcheck.OnInstants(s.instant))
 	return x
 }
 

@@ -56,7 +56,7 @@ func checkCommitWritesBilling(ctx context.Context, s servicedesk.Store, f Featur
 		return err
 	}
 	// The servicedesk events first, then billing's.
-	if err := sameEvents("events of the commit", trail, slices.Concat(first.Events, first.Billing.Events)); err != nil {
+	if err := kit.SameEvents("events of the commit", trail, slices.Concat(first.Events, first.Billing.Events)); err != nil {
 		return err
 	}
 
@@ -187,47 +187,47 @@ func readBilling(ctx context.Context, b billing.Store, d org.DealerID, want bill
 	if err != nil {
 		return fmt.Errorf("list settlements: %w", err)
 	}
-	if err := sameIDs("settlements of "+string(d), sts, want.Settlements, func(st billing.Settlement) string { return st.Key }); err != nil {
+	if err := kit.SameKeys("settlements of "+string(d), sts, want.Settlements, func(st billing.Settlement) string { return st.Key }); err != nil {
 		return err
 	}
 	docs, err := b.Documents(ctx, d, billing.DocumentQuery{Limit: 100})
 	if err != nil {
 		return fmt.Errorf("list documents: %w", err)
 	}
-	return sameIDs("documents of "+string(d), docs, want.Documents, func(doc billing.Document) string { return string(doc.ID) })
+	return kit.SameKeys("documents of "+string(d), docs, want.Documents, func(doc billing.Document) string { return string(doc.ID) })
 }
 
 // diffBillingSettlement compares what this check is about: the record
 // landed whole with its commit. Every field is billingtest's business.
 func diffBillingSettlement(got, want billing.Settlement) error {
-	d := &differ{what: fmt.Sprintf("settlement %s/%s", want.DealerID, want.Key)}
-	eq(d, "dealer_id", got.DealerID, want.DealerID)
-	eq(d, "key", got.Key, want.Key)
-	eq(d, "work_order", got.WorkOrder, want.WorkOrder)
-	eq(d, "advisor", got.Advisor, want.Advisor)
-	d.amount("due", got.Due, want.Due)
-	d.amount("paid", got.Paid, want.Paid)
-	strs(d, "documents", got.Documents, want.Documents)
-	d.instant("settled_at", got.SettledAt, want.SettledAt)
-	eq(d, "version", got.Version, want.Version)
-	return d.err()
+	d := kit.NewDiffer("settlement %s/%s", want.DealerID, want.Key)
+	kit.Eq(d, "dealer_id", got.DealerID, want.DealerID)
+	kit.Eq(d, "key", got.Key, want.Key)
+	kit.Eq(d, "work_order", got.WorkOrder, want.WorkOrder)
+	kit.Eq(d, "advisor", got.Advisor, want.Advisor)
+	d.Amount("due", got.Due, want.Due)
+	d.Amount("paid", got.Paid, want.Paid)
+	kit.List(d, "documents", got.Documents, want.Documents)
+	d.Instant("settled_at", got.SettledAt, want.SettledAt)
+	kit.Eq(d, "version", got.Version, want.Version)
+	return d.Err()
 }
 
 func diffBillingDocument(got, want billing.Document) error {
-	d := &differ{what: fmt.Sprintf("document %s/%s", want.DealerID, want.ID)}
-	eq(d, "dealer_id", got.DealerID, want.DealerID)
-	eq(d, "id", got.ID, want.ID)
-	eq(d, "series", got.Series, want.Series)
-	eq(d, "number", got.Number, want.Number)
-	eq(d, "kind", got.Kind, want.Kind)
-	eq(d, "work_order", got.WorkOrder, want.WorkOrder)
-	eq(d, "settlement", got.Settlement, want.Settlement)
-	d.amount("total", got.Total, want.Total)
-	d.amount("bill.total", got.Bill.Total, want.Bill.Total)
+	d := kit.NewDiffer("document %s/%s", want.DealerID, want.ID)
+	kit.Eq(d, "dealer_id", got.DealerID, want.DealerID)
+	kit.Eq(d, "id", got.ID, want.ID)
+	kit.Eq(d, "series", got.Series, want.Series)
+	kit.Eq(d, "number", got.Number, want.Number)
+	kit.Eq(d, "kind", got.Kind, want.Kind)
+	kit.Eq(d, "work_order", got.WorkOrder, want.WorkOrder)
+	kit.Eq(d, "settlement", got.Settlement, want.Settlement)
+	d.Amount("total", got.Total, want.Total)
+	d.Amount("bill.total", got.Bill.Total, want.Bill.Total)
 	if len(got.Bill.Lines) != len(want.Bill.Lines) {
-		d.add("bill.lines", "got %d lines, want %d", len(got.Bill.Lines), len(want.Bill.Lines))
+		d.Add("bill.lines", "got %d lines, want %d", len(got.Bill.Lines), len(want.Bill.Lines))
 	}
-	d.instant("issued_at", got.IssuedAt, want.IssuedAt)
-	eq(d, "version", got.Version, want.Version)
-	return d.err()
+	d.Instant("issued_at", got.IssuedAt, want.IssuedAt)
+	kit.Eq(d, "version", got.Version, want.Version)
+	return d.Err()
 }

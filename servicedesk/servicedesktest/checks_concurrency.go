@@ -63,7 +63,7 @@ func checkConcurrentNotes(ctx context.Context, s servicedesk.Store, f Features) 
 		return err
 	}
 	if len(evs) != f.Writers {
-		return fmt.Errorf("%d landed updates left %d events %s: a refused commit wrote its event, or a landed one lost it", f.Writers, len(evs), eventIDs(evs))
+		return fmt.Errorf("%d landed updates left %d events %s: a refused commit wrote its event, or a landed one lost it", f.Writers, len(evs), kit.EventIDs(evs))
 	}
 	return nil
 }
@@ -165,7 +165,7 @@ func checkConcurrentEvents(ctx context.Context, s servicedesk.Store, f Features)
 	// A commit's events are numbered together, in order.
 	for i := 0; i+1 < len(evs); i += 2 {
 		if evs[i].Subject != evs[i+1].Subject || evs[i].ID > evs[i+1].ID {
-			return fmt.Errorf("events %s and %s of one commit are not adjacent and in order: %s", evs[i].ID, evs[i+1].ID, eventIDs(evs))
+			return fmt.Errorf("events %s and %s of one commit are not adjacent and in order: %s", evs[i].ID, evs[i+1].ID, kit.EventIDs(evs))
 		}
 	}
 	return nil

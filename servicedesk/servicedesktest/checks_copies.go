@@ -6,6 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
 )
@@ -165,7 +166,7 @@ func eventCopies(ctx context.Context, s servicedesk.Store) error {
 		if len(got) != 1 {
 			return fmt.Errorf("after %s: %d events, want 1", how, len(got))
 		}
-		if err := diffEvent(got[0], want); err != nil {
+		if err := kit.DiffEvent(got[0], want); err != nil {
 			return fmt.Errorf("%s changed the store: %w", how, err)
 		}
 		return nil
@@ -208,7 +209,7 @@ func eventCopies(ctx context.Context, s servicedesk.Store) error {
 	if len(read) != 1 {
 		return fmt.Errorf("SubjectEvents(%s) gave %d events, want 1", subject, len(read))
 	}
-	if err := diffEvent(read[0], want); err != nil {
+	if err := kit.DiffEvent(read[0], want); err != nil {
 		return fmt.Errorf("changing events read with SubjectEvents changed what it returns: %w", err)
 	}
 	return nil

@@ -38,7 +38,7 @@ func checkEventsTrail(ctx context.Context, s servicedesk.Store, _ Features) erro
 	if err != nil {
 		return err
 	}
-	if err := sameEvents("Events(d1, after 0)", all, want); err != nil {
+	if err := kit.SameEvents("Events(d1, after 0)", all, want); err != nil {
 		return err
 	}
 	if all[0].Seq <= 0 {
@@ -63,7 +63,7 @@ func checkEventsTrail(ctx context.Context, s servicedesk.Store, _ Features) erro
 		if err != nil {
 			return err
 		}
-		if err := diffEvents(fmt.Sprintf("Events(d1, after %d, limit %d)", c.after, c.limit), got, c.want); err != nil {
+		if err := kit.DiffEvents(fmt.Sprintf("Events(d1, after %d, limit %d)", c.after, c.limit), got, c.want); err != nil {
 			return err
 		}
 	}
@@ -103,7 +103,7 @@ func checkSubjectEvents(ctx context.Context, s servicedesk.Store, _ Features) er
 		if err != nil {
 			return fmt.Errorf("SubjectEvents(d1, %s): %w", subj, err)
 		}
-		if err := diffEvents(fmt.Sprintf("SubjectEvents(d1, %s)", subj), got, want); err != nil {
+		if err := kit.DiffEvents(fmt.Sprintf("SubjectEvents(d1, %s)", subj), got, want); err != nil {
 			return err
 		}
 	}
@@ -143,10 +143,10 @@ func checkRosterTrail(ctx context.Context, s servicedesk.Store, f Features) erro
 	if err := errors.Join(errD, errO); err != nil {
 		return err
 	}
-	if err := sameEvents("servicedesk.Store.Events", fromDesk, want); err != nil {
+	if err := kit.SameEvents("servicedesk.Store.Events", fromDesk, want); err != nil {
 		return fmt.Errorf("the trails are not shared: %w", err)
 	}
-	if err := diffEvents("org.Store.Events against servicedesk.Store.Events", fromOrg, fromDesk); err != nil {
+	if err := kit.DiffEvents("org.Store.Events against servicedesk.Store.Events", fromOrg, fromDesk); err != nil {
 		return fmt.Errorf("the trails are not shared: %w", err)
 	}
 	for i := 1; i < len(fromDesk); i++ {

@@ -48,25 +48,17 @@ func checkPages[T any](what string, write func(id string) T, put func(*servicede
 			return err
 		}
 		if len(one) != 1 || key(one[0]) != "wo-2" {
-			return fmt.Errorf("%s after wo-10, Limit 1: got %d results %v, want wo-2 only", what, len(one), idsOf(one, key))
+			return fmt.Errorf("%s after wo-10, Limit 1: got %d results %v, want wo-2 only", what, len(one), kit.Keys(one, key))
 		}
 		none, err := read("wo-9", 5)
 		if err != nil {
 			return err
 		}
 		if len(none) != 0 {
-			return fmt.Errorf("%s after the last ID wo-9: got %v, want none", what, idsOf(none, key))
+			return fmt.Errorf("%s after the last ID wo-9: got %v, want none", what, kit.Keys(none, key))
 		}
 		return nil
 	}
-}
-
-func idsOf[T any](xs []T, key func(T) string) []string {
-	ids := make([]string, len(xs))
-	for i, x := range xs {
-		ids[i] = key(x)
-	}
-	return ids
 }
 
 var (
@@ -112,7 +104,7 @@ func runFilters[T, Q any](ctx context.Context, what string, cases []filterCase[Q
 		if err != nil {
 			return fmt.Errorf("%s %s: %w", what, c.name, err)
 		}
-		if ids := idsOf(got, key); !slices.Equal(ids, c.want) {
+		if ids := kit.Keys(got, key); !slices.Equal(ids, c.want) {
 			return fmt.Errorf("%s %s = %q, want %q", what, c.name, ids, c.want)
 		}
 	}
@@ -309,18 +301,9 @@ func checkLargeMonth(ctx context.Context, s servicedesk.Store, _ Features) error
 	if err != nil {
 		return err
 	}
-	ids := idsOf(got, workOrderID)
+	ids := kit.Keys(got, workOrderID)
 	if !slices.Equal(ids, want) {
-		return fmt.Errorf("paging November by %d gave %d orders, want %d, each once in byte order; first difference at %d", org.MaxPage, len(ids), len(want), firstDiff(ids, want))
+		return fmt.Errorf("paging November by %d gave %d orders, want %d, each once in byte order; first difference at %d", org.MaxPage, len(ids), len(want), kit.FirstDiff(ids, want))
 	}
 	return nil
-}
-
-func firstDiff(a, b []string) int {
-	for i := range min(len(a), len(b)) {
-		if a[i] != b[i] {
-			return i
-		}
-	}
-	return min(len(a), len(b))
 }

@@ -79,13 +79,13 @@ func checkTenancy(ctx context.Context, s servicedesk.Store, _ Features) error {
 func readsOwnOnly(ctx context.Context, s servicedesk.Store, a servicedesk.Change) error {
 	var errs []error
 	w, err := s.WorkOrder(ctx, "dA", "wo-1")
-	errs = append(errs, orErr(err, func() error { return diffWorkOrder(w, a.WorkOrders[0]) }))
+	errs = append(errs, kit.Then(err, func() error { return diffWorkOrder(w, a.WorkOrders[0]) }))
 	cd, err := s.CalendarDay(ctx, "dA", "t1", days[0])
-	errs = append(errs, orErr(err, func() error { return diffCalendarDay(cd, a.Calendar[0]) }))
+	errs = append(errs, kit.Then(err, func() error { return diffCalendarDay(cd, a.Calendar[0]) }))
 	cp, err := s.Complaint(ctx, "dA", "cp-1")
-	errs = append(errs, orErr(err, func() error { return diffComplaint(cp, a.Complaints[0]) }))
+	errs = append(errs, kit.Then(err, func() error { return diffComplaint(cp, a.Complaints[0]) }))
 	sv, err := s.Survey(ctx, "dA", "wo-1")
-	errs = append(errs, orErr(err, func() error { return diffSurvey(sv, a.Surveys[0]) }))
+	errs = append(errs, kit.Then(err, func() error { return diffSurvey(sv, a.Surveys[0]) }))
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("dA read a record of dB of the same ID: %w", err)
 	}
@@ -105,11 +105,11 @@ func readsOwnOnly(ctx context.Context, s servicedesk.Store, a servicedesk.Change
 func listsOwnOnly(ctx context.Context, s servicedesk.Store, a servicedesk.Change) error {
 	var errs []error
 	ws, err := s.WorkOrders(ctx, "dA", servicedesk.WorkOrderQuery{State: servicedesk.StateReceived, Limit: 100})
-	errs = append(errs, orErr(err, func() error { return sameIDs("WorkOrders(dA)", ws, a.WorkOrders, workOrderID) }))
+	errs = append(errs, kit.Then(err, func() error { return kit.SameKeys("WorkOrders(dA)", ws, a.WorkOrders, workOrderID) }))
 	cps, err := s.Complaints(ctx, "dA", servicedesk.ComplaintQuery{Limit: 100})
-	errs = append(errs, orErr(err, func() error { return sameIDs("Complaints(dA)", cps, a.Complaints, complaintID) }))
+	errs = append(errs, kit.Then(err, func() error { return kit.SameKeys("Complaints(dA)", cps, a.Complaints, complaintID) }))
 	svs, err := s.Surveys(ctx, "dA", servicedesk.SurveyQuery{Limit: 100})
-	errs = append(errs, orErr(err, func() error { return sameIDs("Surveys(dA)", svs, a.Surveys, surveyWO) }))
+	errs = append(errs, kit.Then(err, func() error { return kit.SameKeys("Surveys(dA)", svs, a.Surveys, surveyWO) }))
 	for _, w := range ws {
 		errs = append(errs, diffWorkOrder(w, a.WorkOrders[0]))
 	}
@@ -120,10 +120,10 @@ func listsOwnOnly(ctx context.Context, s servicedesk.Store, a servicedesk.Change
 		errs = append(errs, diffSurvey(sv, a.Surveys[0]))
 	}
 	evs, err := s.Events(ctx, "dA", 0, 100)
-	errs = append(errs, orErr(err, func() error { return sameEvents("Events(dA)", evs, a.Events) }))
+	errs = append(errs, kit.Then(err, func() error { return kit.SameEvents("Events(dA)", evs, a.Events) }))
 	if se, ok := s.(servicedesk.SubjectEvents); ok {
 		evs, err := se.SubjectEvents(ctx, "dA", "workorder/wo-1")
-		errs = append(errs, orErr(err, func() error { return sameEvents("SubjectEvents(dA, workorder/wo-1)", evs, a.Events) }))
+		errs = append(errs, kit.Then(err, func() error { return kit.SameEvents("SubjectEvents(dA, workorder/wo-1)", evs, a.Events) }))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("a list for dA holds dB's records: %w", err)
@@ -131,40 +131,6 @@ func listsOwnOnly(ctx context.Context, s servicedesk.Store, a servicedesk.Change
 	return nil
 }
 
-func orErr(err error, then func() error) error {
-	if err != nil {
-		return err
-	}
-	return then()
-}
-
 func workOrderID(w servicedesk.WorkOrder) string { return string(w.ID) }
 func complaintID(c servicedesk.Complaint) string { return string(c.ID) }
 func surveyWO(s servicedesk.Survey) string       { return string(s.WorkOrder) }
-
-func sameIDs[T any](what string, got, want []T, id func(T) string) error {
-	g, w := make([]string, len(got)), make([]string, len(want))
-	for i := range got {
-		g[i] = id(got[i])
-	}
-	for i := range want {
-		w[i] = id(want[i])
-	}
-	if fmt.Sprint(g) != fmt.Sprint(w) {
-		return fmt.Errorf("%s = %q, want %q", what, g, w)
-	}
-	return nil
-}
-
-// sameEvents compares events without their Seq.
-func sameEvents(what string, got, want []org.Event) error {
-	if len(got) != len(want) {
-		return fmt.Errorf("%s: got %d events %s, want %s", what, len(got), eventIDs(got), eventIDs(want))
-	}
-	for i := range want {
-		if err := diffEvent(got[i], want[i]); err != nil {
-			return fmt.Errorf("%s, event %d: %w", what, i, err)
-		}
-	}
-	return nil
-}

@@ -16,6 +16,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/internal/kit/kitcheck"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
 	"github.com/servicelane/servicelane/store/memstore"
@@ -201,68 +202,35 @@ func (o *over) mapContexts(fn func(context.Context) context.Context, commitToo b
 	}
 }
 
-// mapReads walks every record a read returns with visit (see walk).
+// mapReads walks every record a read returns with visit (see kitcheck.Walk).
 func (o *over) mapReads(visit func(reflect.Value) bool) {
 	wo, wos, cd, cp, cps, sv, svs, evs, sevs := o.workOrder, o.workOrders, o.calendarDay, o.complaint, o.complaints, o.survey, o.surveys, o.events, o.subjectEvents
 	o.workOrder = func(ctx context.Context, d org.DealerID, id servicedesk.WorkOrderID) (servicedesk.WorkOrder, error) {
-		return walked(wo(ctx, d, id))(visit)
+		return kitcheck.Walked(wo(ctx, d, id))(visit)
 	}
 	o.workOrders = func(ctx context.Context, d org.DealerID, q servicedesk.WorkOrderQuery) ([]servicedesk.WorkOrder, error) {
-		return walked(wos(ctx, d, q))(visit)
+		return kitcheck.Walked(wos(ctx, d, q))(visit)
 	}
 	o.calendarDay = func(ctx context.Context, d org.DealerID, tech org.EmployeeID, day string) (servicedesk.CalendarDay, error) {
-		return walked(cd(ctx, d, tech, day))(visit)
+		return kitcheck.Walked(cd(ctx, d, tech, day))(visit)
 	}
 	o.complaint = func(ctx context.Context, d org.DealerID, id servicedesk.ComplaintID) (servicedesk.Complaint, error) {
-		return walked(cp(ctx, d, id))(visit)
+		return kitcheck.Walked(cp(ctx, d, id))(visit)
 	}
 	o.complaints = func(ctx context.Context, d org.DealerID, q servicedesk.ComplaintQuery) ([]servicedesk.Complaint, error) {
-		return walked(cps(ctx, d, q))(visit)
+		return kitcheck.Walked(cps(ctx, d, q))(visit)
 	}
 	o.survey = func(ctx context.Context, d org.DealerID, wo servicedesk.WorkOrderID) (servicedesk.Survey, error) {
-		return walked(sv(ctx, d, wo))(visit)
+		return kitcheck.Walked(sv(ctx, d, wo))(visit)
 	}
 	o.surveys = func(ctx context.Context, d org.DealerID, q servicedesk.SurveyQuery) ([]servicedesk.Survey, error) {
-		return walked(svs(ctx, d, q))(visit)
+		return kitcheck.Walked(svs(ctx, d, q))(visit)
 	}
 	o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
-		return walked(evs(ctx, d, after, limit))(visit)
+		return kitcheck.Walked(evs(ctx, d, after, limit))(visit)
 	}
 	o.subjectEvents = func(ctx context.Context, d org.DealerID, subject string) ([]org.Event, error) {
-		return walked(sevs(ctx, d, subject))(visit)
-	}
-}
-
-// walked returns a function that walks v (a fresh copy memstore returned)
-// with visit and hands it back with err.
-func walked[T any](v T, err error) func(visit func(reflect.Value) bool) (T, error) {
-	return func(visit func(reflect.Value) bool) (T, error) {
-		walk(reflect.ValueOf(&v).Elem(), visit)
-		return v, err
-	}
-}
-
-// walk calls visit on v and, unless visit handled it, on every exported
-// field, pointee and element inside it.
-func walk(v reflect.Value, visit func(reflect.Value) bool) {
-	if visit(v) {
-		return
-	}
-	switch v.Kind() {
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				walk(v.Field(i), visit)
-			}
-		}
-	case reflect.Pointer:
-		if !v.IsNil() {
-			walk(v.Elem(), visit)
-		}
-	case reflect.Slice:
-		for i := range v.Len() {
-			walk(v.Index(i), visit)
-		}
+		return kitcheck.Walked(sevs(ctx, d, subject))(visit)
 	}
 }
 
@@ -270,7 +238,7 @@ func walk(v reflect.Value, visit func(reflect.Value) bool) {
 // and every instant through tm (when set).
 func onValues(c servicedesk.Change, dec func(decimal.Decimal) decimal.Decimal, tm func(time.Time) time.Time) servicedesk.Change {
 	c = cloneChange(c)
-	walk(reflect.ValueOf(&c).Elem(), func(v reflect.Value) bool {
+	kitcheck.Walk(reflect.ValueOf(&c).Elem(), func(v reflect.Value) bool {
 		switch x := v.Interface().(type) {
 		case decimal.Decimal:
 			if dec != nil {
@@ -440,77 +408,6 @@ func mergeBy[T any](old, latest []T, key func(T) string) []T {
 		}
 	}
 	return out
-}
-
-func plainNotFound(err error) error {
-	if errors.Is(err, org.ErrNotFound) {
-		return errors.New("not found")
-	}
-	return err
-}
-
-func nilIfNotFound(err error) error {
-	if errors.Is(err, org.ErrNotFound) {
-		return nil
-	}
-	return err
-}
-
-func notFoundIfEmpty[T any](list []T, err error) ([]T, error) {
-	if err == nil && len(list) == 0 {
-		return nil, fmt.Errorf("no match: %w", org.ErrNotFound)
-	}
-	return list, err
-}
-
-func nilIfEmpty[T any](list []T, err error) ([]T, error) {
-	if len(list) == 0 {
-		return nil, err
-	}
-	return list, err
-}
-
-// leaves lists the path of every leaf field of t: fields are followed into
-// structs, pointers to structs and slices of structs; an instant, an
-// amount, a string, a number, a bool or a slice of strings is a leaf.
-func leaves(t reflect.Type, prefix []string) [][]string {
-	var out [][]string
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		path := append(slices.Clip(prefix), f.Name)
-		ft := f.Type
-		if ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
-			ft = ft.Elem()
-		}
-		if ft.Kind() == reflect.Struct && ft != reflect.TypeFor[time.Time]() && ft != reflect.TypeFor[decimal.Decimal]() {
-			out = append(out, leaves(ft, path)...)
-			continue
-		}
-		out = append(out, path)
-	}
-	return out
-}
-
-// zeroPath zeroes the field at path in v, in every element of the slices
-// and in the pointees on the way.
-func zeroPath(v reflect.Value, path []string) {
-	switch {
-	case len(path) == 0:
-		v.Set(reflect.Zero(v.Type()))
-	case v.Kind() == reflect.Pointer:
-		if !v.IsNil() {
-			zeroPath(v.Elem(), path)
-		}
-	case v.Kind() == reflect.Slice:
-		for i := range v.Len() {
-			zeroPath(v.Index(i), path)
-		}
-	default:
-		zeroPath(v.FieldByName(path[0]), path[1:])
-	}
 }
 
 // flaw is the one rule a mapped store breaks, for the breakages memstore

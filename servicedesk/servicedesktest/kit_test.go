@@ -16,18 +16,16 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
-	"os/exec"
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/internal/kit/kitcheck"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
 	"github.com/servicelane/servicelane/servicedesk/servicedesktest"
@@ -35,14 +33,7 @@ import (
 )
 
 // brokenStore is a store that breaks one rule of the contract.
-type brokenStore struct {
-	name string
-	// flaw is the rule it breaks, in the contract's words.
-	flaw string
-	open func() servicedesk.Store
-	// caughtBy are the checks that must fail on it with an error.
-	caughtBy []string
-}
+type brokenStore = kitcheck.Broken[servicedesk.Store]
 
 func brokenStores() []brokenStore {
 	var bs []brokenStore
@@ -55,16 +46,16 @@ func brokenStores() []brokenStore {
 
 func notFoundStores() []brokenStore {
 	return []brokenStore{
-		{name: "plainNotFound", flaw: `returns errors.New("not found") instead of an error matching ErrNotFound`,
-			open: bend(func(o *over) { o.mapErrors(plainNotFound) }),
-			caughtBy: []string{"WorkOrderNotFound", "CalendarDayNotFound", "ComplaintNotFound", "SurveyNotFound",
+		{Name: "plainNotFound", Flaw: `returns errors.New("not found") instead of an error matching ErrNotFound`,
+			Open: bend(func(o *over) { o.mapErrors(kitcheck.PlainNotFound) }),
+			CaughtBy: []string{"WorkOrderNotFound", "CalendarDayNotFound", "ComplaintNotFound", "SurveyNotFound",
 				"WorkOrderVersionRule", "TenancyIsolation", "ConcurrentBookingsNeverDoubleBook"}},
-		{name: "missingIsZero", flaw: "returns a zero record and nil for a missing one (sql.ErrNoRows swallowed)",
-			open: bend(func(o *over) { o.mapErrors(nilIfNotFound) }),
-			caughtBy: []string{"WorkOrderNotFound", "CalendarDayNotFound", "ComplaintNotFound", "SurveyNotFound",
+		{Name: "missingIsZero", Flaw: "returns a zero record and nil for a missing one (sql.ErrNoRows swallowed)",
+			Open: bend(func(o *over) { o.mapErrors(kitcheck.NilIfNotFound) }),
+			CaughtBy: []string{"WorkOrderNotFound", "CalendarDayNotFound", "ComplaintNotFound", "SurveyNotFound",
 				"WorkOrderVersionRule", "CalendarDayVersionRule", "ComplaintVersionRule", "SurveyVersionRule", "TenancyIsolation"}},
-		{name: "calendarMissingIsEmpty", flaw: "CalendarDay answers a day never booked with an empty day of version 0",
-			open: bend(func(o *over) {
+		{Name: "calendarMissingIsEmpty", Flaw: "CalendarDay answers a day never booked with an empty day of version 0",
+			Open: bend(func(o *over) {
 				o.calendarDay = func(ctx context.Context, d org.DealerID, tech org.EmployeeID, day string) (servicedesk.CalendarDay, error) {
 					cd, err := o.DeskStore.CalendarDay(ctx, d, tech, day)
 					if errors.Is(err, org.ErrNotFound) {
@@ -73,48 +64,48 @@ func notFoundStores() []brokenStore {
 					return cd, err
 				}
 			}),
-			caughtBy: []string{"CalendarDayNotFound", "CalendarDayVersionRule", "TenancyIsolation"}},
-		{name: "emptyIsNotFound", flaw: "answers a list with no match with ErrNotFound instead of an empty result",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"CalendarDayNotFound", "CalendarDayVersionRule", "TenancyIsolation"}},
+		{Name: "emptyIsNotFound", Flaw: "answers a list with no match with ErrNotFound instead of an empty result",
+			Open: bend(func(o *over) {
 				o.workOrders = func(ctx context.Context, d org.DealerID, q servicedesk.WorkOrderQuery) ([]servicedesk.WorkOrder, error) {
-					return notFoundIfEmpty(o.DeskStore.WorkOrders(ctx, d, q))
+					return kitcheck.NotFoundIfEmpty(o.DeskStore.WorkOrders(ctx, d, q))
 				}
 				o.complaints = func(ctx context.Context, d org.DealerID, q servicedesk.ComplaintQuery) ([]servicedesk.Complaint, error) {
-					return notFoundIfEmpty(o.DeskStore.Complaints(ctx, d, q))
+					return kitcheck.NotFoundIfEmpty(o.DeskStore.Complaints(ctx, d, q))
 				}
 				o.surveys = func(ctx context.Context, d org.DealerID, q servicedesk.SurveyQuery) ([]servicedesk.Survey, error) {
-					return notFoundIfEmpty(o.DeskStore.Surveys(ctx, d, q))
+					return kitcheck.NotFoundIfEmpty(o.DeskStore.Surveys(ctx, d, q))
 				}
 			}),
-			caughtBy: []string{"EmptyResults", "WorkOrdersFilters", "ComplaintsFilters", "SurveysFilters"}},
+			CaughtBy: []string{"EmptyResults", "WorkOrdersFilters", "ComplaintsFilters", "SurveysFilters"}},
 	}
 }
 
 func valueStores() []brokenStore {
 	taipei := time.FixedZone("CST", 8*3600)
 	return []brokenStore{
-		{name: "floatMoney", flaw: "passes amounts through float64 on write",
-			open: bendCommit(func(c servicedesk.Change) servicedesk.Change {
+		{Name: "floatMoney", Flaw: "passes amounts through float64 on write",
+			Open: bendCommit(func(c servicedesk.Change) servicedesk.Change {
 				return onValues(c, func(d decimal.Decimal) decimal.Decimal { return decimal.NewFromFloat(d.InexactFloat64()) }, nil)
 			}),
-			caughtBy: []string{"AmountsExact", "WorkOrderRoundTrip"}},
-		{name: "moneyTwoPlaces", flaw: "keeps 2 decimals of an amount (a NUMERIC(22,2) column), not 4",
-			open: bendCommit(func(c servicedesk.Change) servicedesk.Change {
+			CaughtBy: []string{"AmountsExact", "WorkOrderRoundTrip"}},
+		{Name: "moneyTwoPlaces", Flaw: "keeps 2 decimals of an amount (a NUMERIC(22,2) column), not 4",
+			Open: bendCommit(func(c servicedesk.Change) servicedesk.Change {
 				return onValues(c, func(d decimal.Decimal) decimal.Decimal { return d.Round(2) }, nil)
 			}),
-			caughtBy: []string{"AmountsExact", "WorkOrderRoundTrip"}},
-		{name: "moneyUnsigned", flaw: "drops the sign of an amount (an unsigned column)",
-			open: bendCommit(func(c servicedesk.Change) servicedesk.Change {
+			CaughtBy: []string{"AmountsExact", "WorkOrderRoundTrip"}},
+		{Name: "moneyUnsigned", Flaw: "drops the sign of an amount (an unsigned column)",
+			Open: bendCommit(func(c servicedesk.Change) servicedesk.Change {
 				return onValues(c, decimal.Decimal.Abs, nil)
 			}),
-			caughtBy: []string{"AmountsExact"}},
-		{name: "dropsMicroseconds", flaw: "keeps instants to the second",
-			open: bendCommit(func(c servicedesk.Change) servicedesk.Change {
+			CaughtBy: []string{"AmountsExact"}},
+		{Name: "dropsMicroseconds", Flaw: "keeps instants to the second",
+			Open: bendCommit(func(c servicedesk.Change) servicedesk.Change {
 				return onValues(c, nil, func(t time.Time) time.Time { return t.Truncate(time.Second) })
 			}),
-			caughtBy: []string{"WorkOrderRoundTrip", "CalendarDayRoundTrip", "ComplaintRoundTrip", "SurveyRoundTrip", "WorkOrdersFilters", "ComplaintsFilters", "SurveysFilters"}},
-		{name: "readsInDealerZone", flaw: "returns instants in the dealer's zone (+08:00), not UTC",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"WorkOrderRoundTrip", "CalendarDayRoundTrip", "ComplaintRoundTrip", "SurveyRoundTrip", "WorkOrdersFilters", "ComplaintsFilters", "SurveysFilters"}},
+		{Name: "readsInDealerZone", Flaw: "returns instants in the dealer's zone (+08:00), not UTC",
+			Open: bend(func(o *over) {
 				o.mapReads(func(v reflect.Value) bool {
 					if t, ok := v.Interface().(time.Time); ok {
 						v.Set(reflect.ValueOf(t.In(taipei)))
@@ -123,9 +114,9 @@ func valueStores() []brokenStore {
 					return false
 				})
 			}),
-			caughtBy: []string{"WorkOrderRoundTrip", "CalendarDayRoundTrip", "ComplaintRoundTrip", "SurveyRoundTrip", "EventsSharedTrail"}},
-		{name: "boundsAsWallClock", flaw: "compares a query bound's wall clock, ignoring its zone (instants kept as local text)",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"WorkOrderRoundTrip", "CalendarDayRoundTrip", "ComplaintRoundTrip", "SurveyRoundTrip", "EventsSharedTrail"}},
+		{Name: "boundsAsWallClock", Flaw: "compares a query bound's wall clock, ignoring its zone (instants kept as local text)",
+			Open: bend(func(o *over) {
 				wall := func(t time.Time) time.Time {
 					if t.IsZero() {
 						return t
@@ -145,9 +136,9 @@ func valueStores() []brokenStore {
 					return o.DeskStore.Surveys(ctx, d, q)
 				}
 			}),
-			caughtBy: []string{"WorkOrdersFilters", "ComplaintsFilters", "SurveysFilters", "LargeMonth"}},
-		{name: "nilPointerAsZero", flaw: "reads a missing condition report or booking as a pointer to a zero one (nullable columns scanned into a struct)",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"WorkOrdersFilters", "ComplaintsFilters", "SurveysFilters", "LargeMonth"}},
+		{Name: "nilPointerAsZero", Flaw: "reads a missing condition report or booking as a pointer to a zero one (nullable columns scanned into a struct)",
+			Open: bend(func(o *over) {
 				o.mapReads(func(v reflect.Value) bool {
 					if v.Kind() == reflect.Pointer && v.IsNil() && v.CanSet() {
 						v.Set(reflect.New(v.Type().Elem()))
@@ -156,15 +147,15 @@ func valueStores() []brokenStore {
 					return false
 				})
 			}),
-			caughtBy: []string{"WorkOrderRoundTrip"}},
-		{name: "calendarKeyedByTechnician", flaw: "keys a calendar day by technician only, forgetting the day",
-			open:     bendCalendarKey(func(tech org.EmployeeID, day string) (org.EmployeeID, string) { return tech, "any" }),
-			caughtBy: []string{"CalendarDayRoundTrip", "CalendarDayNotFound", "CalendarDayVersionRule", "TenancyIsolation"}},
-		{name: "calendarKeyedByDay", flaw: "keys a calendar day by day only, forgetting the technician",
-			open:     bendCalendarKey(func(tech org.EmployeeID, day string) (org.EmployeeID, string) { return "any", day }),
-			caughtBy: []string{"CalendarDayRoundTrip", "CalendarDayNotFound", "CalendarDayVersionRule"}},
-		{name: "caseFoldKeys", flaw: "finds IDs case-insensitively (a _ci collation)",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"WorkOrderRoundTrip"}},
+		{Name: "calendarKeyedByTechnician", Flaw: "keys a calendar day by technician only, forgetting the day",
+			Open:     bendCalendarKey(func(tech org.EmployeeID, day string) (org.EmployeeID, string) { return tech, "any" }),
+			CaughtBy: []string{"CalendarDayRoundTrip", "CalendarDayNotFound", "CalendarDayVersionRule", "TenancyIsolation"}},
+		{Name: "calendarKeyedByDay", Flaw: "keys a calendar day by day only, forgetting the technician",
+			Open:     bendCalendarKey(func(tech org.EmployeeID, day string) (org.EmployeeID, string) { return "any", day }),
+			CaughtBy: []string{"CalendarDayRoundTrip", "CalendarDayNotFound", "CalendarDayVersionRule"}},
+		{Name: "caseFoldKeys", Flaw: "finds IDs case-insensitively (a _ci collation)",
+			Open: bend(func(o *over) {
 				o.workOrder = func(ctx context.Context, d org.DealerID, id servicedesk.WorkOrderID) (servicedesk.WorkOrder, error) {
 					return o.DeskStore.WorkOrder(ctx, d, servicedesk.WorkOrderID(strings.ToLower(string(id))))
 				}
@@ -178,9 +169,9 @@ func valueStores() []brokenStore {
 					return o.DeskStore.CalendarDay(ctx, d, org.EmployeeID(strings.ToLower(string(tech))), day)
 				}
 			}),
-			caughtBy: []string{"WorkOrderNotFound", "ComplaintNotFound", "SurveyNotFound", "CalendarDayNotFound"}},
-		{name: "trimsKeys", flaw: "finds IDs with trailing spaces trimmed (a PAD SPACE collation, CHAR columns)",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"WorkOrderNotFound", "ComplaintNotFound", "SurveyNotFound", "CalendarDayNotFound"}},
+		{Name: "trimsKeys", Flaw: "finds IDs with trailing spaces trimmed (a PAD SPACE collation, CHAR columns)",
+			Open: bend(func(o *over) {
 				o.workOrder = func(ctx context.Context, d org.DealerID, id servicedesk.WorkOrderID) (servicedesk.WorkOrder, error) {
 					return o.DeskStore.WorkOrder(ctx, d, servicedesk.WorkOrderID(strings.TrimRight(string(id), " ")))
 				}
@@ -191,9 +182,9 @@ func valueStores() []brokenStore {
 					return o.DeskStore.Survey(ctx, d, servicedesk.WorkOrderID(strings.TrimRight(string(id), " ")))
 				}
 			}),
-			caughtBy: []string{"WorkOrderNotFound", "ComplaintNotFound", "SurveyNotFound"}},
-		{name: "keepsOldJobs", flaw: "an update adds jobs, lines and notes to the stored ones instead of replacing them (child rows never deleted)",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"WorkOrderNotFound", "ComplaintNotFound", "SurveyNotFound"}},
+		{Name: "keepsOldJobs", Flaw: "an update adds jobs, lines and notes to the stored ones instead of replacing them (child rows never deleted)",
+			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c servicedesk.Change) error {
 					c = cloneChange(c)
 					for i, w := range c.WorkOrders {
@@ -205,19 +196,19 @@ func valueStores() []brokenStore {
 					return o.DeskStore.Commit(ctx, d, c)
 				}
 			}),
-			caughtBy: []string{"WorkOrderRoundTrip"}},
+			CaughtBy: []string{"WorkOrderRoundTrip"}},
 	}
 }
 
 func copyStores() []brokenStore {
 	return []brokenStore{
-		{name: "keepsCommittedSlices", flaw: "stores the caller's slices instead of copies", open: mapStore(keepsCommittedSlices), caughtBy: []string{"ReadsAreCopies"}},
-		{name: "workOrderReturnsStored", flaw: "WorkOrder returns the stored slices", open: mapStore(workOrderReturnsStored), caughtBy: []string{"ReadsAreCopies"}},
-		{name: "listReturnsStored", flaw: "WorkOrders returns the stored slices", open: mapStore(listReturnsStored), caughtBy: []string{"ReadsAreCopies"}},
-		{name: "shallowCopies", flaw: "copies a work order's slices but not the slices and pointers inside them", open: mapStore(shallowCopies), caughtBy: []string{"ReadsAreCopies"}},
-		{name: "calendarReturnsStored", flaw: "CalendarDay returns the stored Slots", open: mapStore(calendarReturnsStored), caughtBy: []string{"ReadsAreCopies"}},
-		{name: "eventsReturnStored", flaw: "Events returns the stored Data", open: mapStore(eventsReturnStored), caughtBy: []string{"ReadsAreCopies"}},
-		{name: "subjectEventsReturnStored", flaw: "SubjectEvents returns the stored Data", open: mapStore(subjectEventsReturnStored), caughtBy: []string{"ReadsAreCopies"}},
+		{Name: "keepsCommittedSlices", Flaw: "stores the caller's slices instead of copies", Open: mapStore(keepsCommittedSlices), CaughtBy: []string{"ReadsAreCopies"}},
+		{Name: "workOrderReturnsStored", Flaw: "WorkOrder returns the stored slices", Open: mapStore(workOrderReturnsStored), CaughtBy: []string{"ReadsAreCopies"}},
+		{Name: "listReturnsStored", Flaw: "WorkOrders returns the stored slices", Open: mapStore(listReturnsStored), CaughtBy: []string{"ReadsAreCopies"}},
+		{Name: "shallowCopies", Flaw: "copies a work order's slices but not the slices and pointers inside them", Open: mapStore(shallowCopies), CaughtBy: []string{"ReadsAreCopies"}},
+		{Name: "calendarReturnsStored", Flaw: "CalendarDay returns the stored Slots", Open: mapStore(calendarReturnsStored), CaughtBy: []string{"ReadsAreCopies"}},
+		{Name: "eventsReturnStored", Flaw: "Events returns the stored Data", Open: mapStore(eventsReturnStored), CaughtBy: []string{"ReadsAreCopies"}},
+		{Name: "subjectEventsReturnStored", Flaw: "SubjectEvents returns the stored Data", Open: mapStore(subjectEventsReturnStored), CaughtBy: []string{"ReadsAreCopies"}},
 	}
 }
 
@@ -225,39 +216,39 @@ func versionStores() []brokenStore {
 	versionChecks := []string{"WorkOrderVersionRule", "CalendarDayVersionRule", "ComplaintVersionRule", "SurveyVersionRule"}
 	concurrent := []string{"ConcurrentCommitsLoseNothing", "ConcurrentBookingsNeverDoubleBook"}
 	return []brokenStore{
-		{name: "lastWriterWins", flaw: "ignores Version: every write of Version >= 1 lands",
-			open: mapStore(lastWriterWins), caughtBy: slices.Concat(versionChecks, []string{"CommitIsAtomic"}, concurrent)},
-		{name: "lastWriterWinsSlow", flaw: "ignores Version, and answers reads after 1ms, as a store across a network does",
-			open: slowMapStore(lastWriterWins), caughtBy: slices.Concat(versionChecks, []string{"CommitIsAtomic"}, concurrent)},
-		{name: "createOverwrites", flaw: "Version 1 replaces an existing record",
-			open: mapStore(createOverwrites), caughtBy: slices.Concat(versionChecks, []string{"CommitIsAtomic", "ConcurrentBookingsNeverDoubleBook"})},
-		{name: "staleWins", flaw: "Version n > 1 replaces whatever version is stored",
-			open: mapStore(staleWins), caughtBy: slices.Concat(versionChecks, concurrent)},
-		{name: "updateCreates", flaw: "Version n > 1 of a missing record creates it (an upsert)",
-			open: mapStore(updateCreates), caughtBy: versionChecks},
-		{name: "versionZeroAccepted", flaw: "Version < 1 is written instead of refused with ErrInvalid",
-			open: mapStore(versionZeroAccepted), caughtBy: versionChecks},
-		{name: "versionZeroConflicts", flaw: "Version < 1 is refused with ErrConflict, not ErrInvalid",
-			open: mapStore(versionZeroConflicts), caughtBy: versionChecks},
-		{name: "writesThenConflicts", flaw: "writes the whole change, then reports the version conflict",
-			open: mapStore(writesThenConflicts), caughtBy: slices.Concat(versionChecks, []string{"CommitIsAtomic"}, concurrent)},
-		{name: "checkThenWrite", flaw: "checks versions, lets go of its lock, then writes: concurrent writers of one version both land",
-			open: mapStore(checkThenWrite), caughtBy: concurrent},
-		{name: "calendarUpserts", flaw: "writes calendar days with INSERT OR REPLACE, ignoring their Version; other kinds keep the rule",
-			open: mapStoreOnly(lastWriterWins, "calendar"), caughtBy: []string{"CalendarDayVersionRule", "CommitIsAtomic", "ConcurrentBookingsNeverDoubleBook"}},
-		{name: "workOrderUpserts", flaw: "ignores work orders' Version; other kinds keep the rule",
-			open: mapStoreOnly(lastWriterWins, "workorder"), caughtBy: []string{"WorkOrderVersionRule", "CommitIsAtomic", "ConcurrentCommitsLoseNothing"}},
-		{name: "complaintUpserts", flaw: "ignores complaints' Version; other kinds keep the rule",
-			open: mapStoreOnly(lastWriterWins, "complaint"), caughtBy: []string{"ComplaintVersionRule", "CommitIsAtomic"}},
-		{name: "surveyUpserts", flaw: "ignores surveys' Version; other kinds keep the rule",
-			open: mapStoreOnly(lastWriterWins, "survey"), caughtBy: []string{"SurveyVersionRule", "CommitIsAtomic"}},
+		{Name: "lastWriterWins", Flaw: "ignores Version: every write of Version >= 1 lands",
+			Open: mapStore(lastWriterWins), CaughtBy: slices.Concat(versionChecks, []string{"CommitIsAtomic"}, concurrent)},
+		{Name: "lastWriterWinsSlow", Flaw: "ignores Version, and answers reads after 1ms, as a store across a network does",
+			Open: slowMapStore(lastWriterWins), CaughtBy: slices.Concat(versionChecks, []string{"CommitIsAtomic"}, concurrent)},
+		{Name: "createOverwrites", Flaw: "Version 1 replaces an existing record",
+			Open: mapStore(createOverwrites), CaughtBy: slices.Concat(versionChecks, []string{"CommitIsAtomic", "ConcurrentBookingsNeverDoubleBook"})},
+		{Name: "staleWins", Flaw: "Version n > 1 replaces whatever version is stored",
+			Open: mapStore(staleWins), CaughtBy: slices.Concat(versionChecks, concurrent)},
+		{Name: "updateCreates", Flaw: "Version n > 1 of a missing record creates it (an upsert)",
+			Open: mapStore(updateCreates), CaughtBy: versionChecks},
+		{Name: "versionZeroAccepted", Flaw: "Version < 1 is written instead of refused with ErrInvalid",
+			Open: mapStore(versionZeroAccepted), CaughtBy: versionChecks},
+		{Name: "versionZeroConflicts", Flaw: "Version < 1 is refused with ErrConflict, not ErrInvalid",
+			Open: mapStore(versionZeroConflicts), CaughtBy: versionChecks},
+		{Name: "writesThenConflicts", Flaw: "writes the whole change, then reports the version conflict",
+			Open: mapStore(writesThenConflicts), CaughtBy: slices.Concat(versionChecks, []string{"CommitIsAtomic"}, concurrent)},
+		{Name: "checkThenWrite", Flaw: "checks versions, lets go of its lock, then writes: concurrent writers of one version both land",
+			Open: mapStore(checkThenWrite), CaughtBy: concurrent},
+		{Name: "calendarUpserts", Flaw: "writes calendar days with INSERT OR REPLACE, ignoring their Version; other kinds keep the rule",
+			Open: mapStoreOnly(lastWriterWins, "calendar"), CaughtBy: []string{"CalendarDayVersionRule", "CommitIsAtomic", "ConcurrentBookingsNeverDoubleBook"}},
+		{Name: "workOrderUpserts", Flaw: "ignores work orders' Version; other kinds keep the rule",
+			Open: mapStoreOnly(lastWriterWins, "workorder"), CaughtBy: []string{"WorkOrderVersionRule", "CommitIsAtomic", "ConcurrentCommitsLoseNothing"}},
+		{Name: "complaintUpserts", Flaw: "ignores complaints' Version; other kinds keep the rule",
+			Open: mapStoreOnly(lastWriterWins, "complaint"), CaughtBy: []string{"ComplaintVersionRule", "CommitIsAtomic"}},
+		{Name: "surveyUpserts", Flaw: "ignores surveys' Version; other kinds keep the rule",
+			Open: mapStoreOnly(lastWriterWins, "survey"), CaughtBy: []string{"SurveyVersionRule", "CommitIsAtomic"}},
 	}
 }
 
 func atomicStores() []brokenStore {
 	return []brokenStore{
-		{name: "notAtomic", flaw: "writes each record as its own commit, so records before a conflict land",
-			open: bend(func(o *over) {
+		{Name: "notAtomic", Flaw: "writes each record as its own commit, so records before a conflict land",
+			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c servicedesk.Change) error {
 					var parts []servicedesk.Change
 					for _, w := range c.WorkOrders {
@@ -278,33 +269,33 @@ func atomicStores() []brokenStore {
 					return commitParts(ctx, o.DeskStore, d, parts)
 				}
 			}),
-			caughtBy: []string{"CommitIsAtomic", "CommitOtherDealerInvalid"}},
-		{name: "kindByKind", flaw: "writes each kind of record in its own transaction (one per table)",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"CommitIsAtomic", "CommitOtherDealerInvalid"}},
+		{Name: "kindByKind", Flaw: "writes each kind of record in its own transaction (one per table)",
+			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c servicedesk.Change) error {
 					return commitParts(ctx, o.DeskStore, d, []servicedesk.Change{
 						{WorkOrders: c.WorkOrders}, {Calendar: c.Calendar}, {Complaints: c.Complaints}, {Surveys: c.Surveys}, {Events: c.Events},
 					})
 				}
 			}),
-			caughtBy: []string{"CommitIsAtomic", "CommitOtherDealerInvalid"}},
-		{name: "eventsFirst", flaw: "appends the events (the outbox) before checking the records",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"CommitIsAtomic", "CommitOtherDealerInvalid"}},
+		{Name: "eventsFirst", Flaw: "appends the events (the outbox) before checking the records",
+			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c servicedesk.Change) error {
 					evs := c.Events
 					c.Events = nil
 					return commitParts(ctx, o.DeskStore, d, []servicedesk.Change{{Events: evs}, c})
 				}
 			}),
-			caughtBy: []string{"CommitIsAtomic", "WorkOrderVersionRule", "CalendarDayVersionRule", "ComplaintVersionRule", "SurveyVersionRule", "ConcurrentCommitsLoseNothing"}},
-		{name: "billingDropped", flaw: "writes the servicedesk records and events of a change and drops its Billing",
-			open: bendCommit(func(c servicedesk.Change) servicedesk.Change {
+			CaughtBy: []string{"CommitIsAtomic", "WorkOrderVersionRule", "CalendarDayVersionRule", "ComplaintVersionRule", "SurveyVersionRule", "ConcurrentCommitsLoseNothing"}},
+		{Name: "billingDropped", Flaw: "writes the servicedesk records and events of a change and drops its Billing",
+			Open: bendCommit(func(c servicedesk.Change) servicedesk.Change {
 				c.Billing = billing.Change{}
 				return c
 			}),
-			caughtBy: []string{"CommitWritesBillingAtomically"}},
-		{name: "billingApart", flaw: "writes a change's Billing in a transaction of its own, after the servicedesk part",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"CommitWritesBillingAtomically"}},
+		{Name: "billingApart", Flaw: "writes a change's Billing in a transaction of its own, after the servicedesk part",
+			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c servicedesk.Change) error {
 					bc := c.Billing
 					c.Billing = billing.Change{}
@@ -314,20 +305,20 @@ func atomicStores() []brokenStore {
 					return o.DeskStore.Billing().Commit(ctx, d, bc)
 				}
 			}),
-			caughtBy: []string{"CommitWritesBillingAtomically"}},
-		{name: "billingEventsFirst", flaw: "appends a change's billing events before its servicedesk events",
-			open: bendCommit(func(c servicedesk.Change) servicedesk.Change {
+			CaughtBy: []string{"CommitWritesBillingAtomically"}},
+		{Name: "billingEventsFirst", Flaw: "appends a change's billing events before its servicedesk events",
+			Open: bendCommit(func(c servicedesk.Change) servicedesk.Change {
 				c.Events, c.Billing.Events = slices.Concat(c.Billing.Events, c.Events), nil
 				return c
 			}),
-			caughtBy: []string{"CommitWritesBillingAtomically"}},
+			CaughtBy: []string{"CommitWritesBillingAtomically"}},
 	}
 }
 
 func tenancyStores() []brokenStore {
 	return []brokenStore{
-		{name: "acceptsOtherDealer", flaw: "writes each record under the dealer it names, not refusing other dealers'",
-			open: bend(func(o *over) {
+		{Name: "acceptsOtherDealer", Flaw: "writes each record under the dealer it names, not refusing other dealers'",
+			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c servicedesk.Change) error {
 					parts := map[org.DealerID]*servicedesk.Change{}
 					part := func(id org.DealerID) *servicedesk.Change {
@@ -364,9 +355,9 @@ func tenancyStores() []brokenStore {
 					return nil
 				}
 			}),
-			caughtBy: []string{"CommitOtherDealerInvalid"}},
-		{name: "dealerCheckedOnWorkOrdersOnly", flaw: "checks DealerID of work orders and events only; other records are filed under the commit's dealer",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"CommitOtherDealerInvalid"}},
+		{Name: "dealerCheckedOnWorkOrdersOnly", Flaw: "checks DealerID of work orders and events only; other records are filed under the commit's dealer",
+			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c servicedesk.Change) error {
 					c = cloneChange(c)
 					for i := range c.Calendar {
@@ -381,79 +372,79 @@ func tenancyStores() []brokenStore {
 					return o.DeskStore.Commit(ctx, d, c)
 				}
 			}),
-			caughtBy: []string{"CommitOtherDealerInvalid"}},
-		{name: "workOrderFallsBack", flaw: "WorkOrder looks the ID up in every dealer when the asked one lacks it",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"CommitOtherDealerInvalid"}},
+		{Name: "workOrderFallsBack", Flaw: "WorkOrder looks the ID up in every dealer when the asked one lacks it",
+			Open: bend(func(o *over) {
 				o.workOrder = func(ctx context.Context, d org.DealerID, id servicedesk.WorkOrderID) (servicedesk.WorkOrder, error) {
 					return fallBack(o, d, func(d org.DealerID) (servicedesk.WorkOrder, error) { return o.DeskStore.WorkOrder(ctx, d, id) })
 				}
 			}),
-			caughtBy: []string{"TenancyIsolation"}},
-		{name: "calendarFallsBack", flaw: "CalendarDay looks the day up in every dealer when the asked one lacks it",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"TenancyIsolation"}},
+		{Name: "calendarFallsBack", Flaw: "CalendarDay looks the day up in every dealer when the asked one lacks it",
+			Open: bend(func(o *over) {
 				o.calendarDay = func(ctx context.Context, d org.DealerID, tech org.EmployeeID, day string) (servicedesk.CalendarDay, error) {
 					return fallBack(o, d, func(d org.DealerID) (servicedesk.CalendarDay, error) {
 						return o.DeskStore.CalendarDay(ctx, d, tech, day)
 					})
 				}
 			}),
-			caughtBy: []string{"TenancyIsolation"}},
-		{name: "complaintFallsBack", flaw: "Complaint looks the ID up in every dealer when the asked one lacks it",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"TenancyIsolation"}},
+		{Name: "complaintFallsBack", Flaw: "Complaint looks the ID up in every dealer when the asked one lacks it",
+			Open: bend(func(o *over) {
 				o.complaint = func(ctx context.Context, d org.DealerID, id servicedesk.ComplaintID) (servicedesk.Complaint, error) {
 					return fallBack(o, d, func(d org.DealerID) (servicedesk.Complaint, error) { return o.DeskStore.Complaint(ctx, d, id) })
 				}
 			}),
-			caughtBy: []string{"TenancyIsolation"}},
-		{name: "surveyFallsBack", flaw: "Survey looks the work order up in every dealer when the asked one lacks it",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"TenancyIsolation"}},
+		{Name: "surveyFallsBack", Flaw: "Survey looks the work order up in every dealer when the asked one lacks it",
+			Open: bend(func(o *over) {
 				o.survey = func(ctx context.Context, d org.DealerID, wo servicedesk.WorkOrderID) (servicedesk.Survey, error) {
 					return fallBack(o, d, func(d org.DealerID) (servicedesk.Survey, error) { return o.DeskStore.Survey(ctx, d, wo) })
 				}
 			}),
-			caughtBy: []string{"TenancyIsolation"}},
-		{name: "workOrdersOfEveryDealer", flaw: "WorkOrders ignores the dealer",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"TenancyIsolation"}},
+		{Name: "workOrdersOfEveryDealer", Flaw: "WorkOrders ignores the dealer",
+			Open: bend(func(o *over) {
 				o.workOrders = func(ctx context.Context, _ org.DealerID, q servicedesk.WorkOrderQuery) ([]servicedesk.WorkOrder, error) {
 					return everyDealer(o, q.Limit, func(w servicedesk.WorkOrder) string { return string(w.ID) },
 						func(d org.DealerID) ([]servicedesk.WorkOrder, error) { return o.DeskStore.WorkOrders(ctx, d, q) })
 				}
 			}),
-			caughtBy: []string{"TenancyIsolation"}},
-		{name: "complaintsOfEveryDealer", flaw: "Complaints ignores the dealer",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"TenancyIsolation"}},
+		{Name: "complaintsOfEveryDealer", Flaw: "Complaints ignores the dealer",
+			Open: bend(func(o *over) {
 				o.complaints = func(ctx context.Context, _ org.DealerID, q servicedesk.ComplaintQuery) ([]servicedesk.Complaint, error) {
 					return everyDealer(o, q.Limit, func(c servicedesk.Complaint) string { return string(c.ID) },
 						func(d org.DealerID) ([]servicedesk.Complaint, error) { return o.DeskStore.Complaints(ctx, d, q) })
 				}
 			}),
-			caughtBy: []string{"TenancyIsolation"}},
-		{name: "surveysOfEveryDealer", flaw: "Surveys ignores the dealer",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"TenancyIsolation"}},
+		{Name: "surveysOfEveryDealer", Flaw: "Surveys ignores the dealer",
+			Open: bend(func(o *over) {
 				o.surveys = func(ctx context.Context, _ org.DealerID, q servicedesk.SurveyQuery) ([]servicedesk.Survey, error) {
 					return everyDealer(o, q.Limit, func(sv servicedesk.Survey) string { return string(sv.WorkOrder) },
 						func(d org.DealerID) ([]servicedesk.Survey, error) { return o.DeskStore.Surveys(ctx, d, q) })
 				}
 			}),
-			caughtBy: []string{"TenancyIsolation"}},
-		{name: "eventsOfEveryDealer", flaw: "Events ignores the dealer",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"TenancyIsolation"}},
+		{Name: "eventsOfEveryDealer", Flaw: "Events ignores the dealer",
+			Open: bend(func(o *over) {
 				o.events = func(ctx context.Context, _ org.DealerID, after int64, limit int) ([]org.Event, error) {
 					return everyDealer(o, limit, func(ev org.Event) string { return fmt.Sprintf("%020d", ev.Seq) },
 						func(d org.DealerID) ([]org.Event, error) { return o.DeskStore.Events(ctx, d, after, limit) })
 				}
 			}),
-			caughtBy: []string{"TenancyIsolation"}},
-		{name: "subjectEventsOfEveryDealer", flaw: "SubjectEvents ignores the dealer",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"TenancyIsolation"}},
+		{Name: "subjectEventsOfEveryDealer", Flaw: "SubjectEvents ignores the dealer",
+			Open: bend(func(o *over) {
 				o.subjectEvents = func(ctx context.Context, _ org.DealerID, subject string) ([]org.Event, error) {
 					return everyDealer(o, 1<<30, func(ev org.Event) string { return fmt.Sprintf("%020d", ev.Seq) },
 						func(d org.DealerID) ([]org.Event, error) { return o.DeskStore.SubjectEvents(ctx, d, subject) })
 				}
 			}),
-			caughtBy: []string{"TenancyIsolation"}},
-		{name: "updatesByIDOnly", flaw: "an update also lands on another dealer's record of the same ID (WHERE id = ? without dealer_id)",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"TenancyIsolation"}},
+		{Name: "updatesByIDOnly", Flaw: "an update also lands on another dealer's record of the same ID (WHERE id = ? without dealer_id)",
+			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c servicedesk.Change) error {
 					if err := o.DeskStore.Commit(ctx, d, c); err != nil {
 						return err
@@ -483,7 +474,7 @@ func tenancyStores() []brokenStore {
 					return nil
 				}
 			}),
-			caughtBy: []string{"TenancyIsolation"}},
+			CaughtBy: []string{"TenancyIsolation"}},
 	}
 }
 
@@ -498,12 +489,12 @@ func listStores() []brokenStore {
 		return t.Add(time.Nanosecond)
 	}
 	return []brokenStore{
-		{name: "workOrdersIgnoreLimit", flaw: "WorkOrders returns every match, ignoring Limit",
-			open: bendWorkOrders(func(q *wq) { q.Limit = 0 }), caughtBy: []string{"WorkOrdersOrderAndPages", "WorkOrdersFilters"}},
-		{name: "workOrdersIgnoreAfter", flaw: "WorkOrders starts every page from the first ID, ignoring After",
-			open: bendWorkOrders(func(q *wq) { q.After = "" }), caughtBy: []string{"WorkOrdersOrderAndPages", "WorkOrdersFilters", "LargeMonth"}},
-		{name: "workOrdersAfterInclusive", flaw: "WorkOrders starts a page at After, not after it (id >= ?)",
-			open: bend(func(o *over) {
+		{Name: "workOrdersIgnoreLimit", Flaw: "WorkOrders returns every match, ignoring Limit",
+			Open: bendWorkOrders(func(q *wq) { q.Limit = 0 }), CaughtBy: []string{"WorkOrdersOrderAndPages", "WorkOrdersFilters"}},
+		{Name: "workOrdersIgnoreAfter", Flaw: "WorkOrders starts every page from the first ID, ignoring After",
+			Open: bendWorkOrders(func(q *wq) { q.After = "" }), CaughtBy: []string{"WorkOrdersOrderAndPages", "WorkOrdersFilters", "LargeMonth"}},
+		{Name: "workOrdersAfterInclusive", Flaw: "WorkOrders starts a page at After, not after it (id >= ?)",
+			Open: bend(func(o *over) {
 				o.workOrders = func(ctx context.Context, d org.DealerID, q servicedesk.WorkOrderQuery) ([]servicedesk.WorkOrder, error) {
 					if q.After != "" {
 						if w, err := o.DeskStore.WorkOrder(ctx, d, q.After); err == nil {
@@ -515,9 +506,9 @@ func listStores() []brokenStore {
 					return o.DeskStore.WorkOrders(ctx, d, q)
 				}
 			}),
-			caughtBy: []string{"WorkOrdersOrderAndPages"}},
-		{name: "caseFoldOrder", flaw: "orders and pages work order IDs case-insensitively (a database collation), not in byte order",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"WorkOrdersOrderAndPages"}},
+		{Name: "caseFoldOrder", Flaw: "orders and pages work order IDs case-insensitively (a database collation), not in byte order",
+			Open: bend(func(o *over) {
 				fold := func(id servicedesk.WorkOrderID) string { return strings.ToLower(string(id)) }
 				o.workOrders = func(ctx context.Context, d org.DealerID, q servicedesk.WorkOrderQuery) ([]servicedesk.WorkOrder, error) {
 					limit, after := q.Limit, q.After
@@ -533,9 +524,9 @@ func listStores() []brokenStore {
 					return out, err
 				}
 			}),
-			caughtBy: []string{"WorkOrdersOrderAndPages"}},
-		{name: "firstThousandOnly", flaw: "pages within the first 1000 work orders only (LIMIT applied before WHERE id > after)",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"WorkOrdersOrderAndPages"}},
+		{Name: "firstThousandOnly", Flaw: "pages within the first 1000 work orders only (LIMIT applied before WHERE id > after)",
+			Open: bend(func(o *over) {
 				o.workOrders = func(ctx context.Context, d org.DealerID, q servicedesk.WorkOrderQuery) ([]servicedesk.WorkOrder, error) {
 					first := q
 					first.After, first.Limit = "", org.MaxPage
@@ -549,62 +540,62 @@ func listStores() []brokenStore {
 					return out, err
 				}
 			}),
-			caughtBy: []string{"LargeMonth"}},
-		{name: "workOrdersIgnoreState", flaw: "WorkOrders ignores State", open: bendWorkOrders(func(q *wq) { q.State = "" }), caughtBy: []string{"WorkOrdersFilters", "EmptyResults"}},
-		{name: "workOrdersIgnoreAdvisor", flaw: "WorkOrders ignores Advisor", open: bendWorkOrders(func(q *wq) { q.Advisor = "" }), caughtBy: []string{"WorkOrdersFilters"}},
-		{name: "openedFromExclusive", flaw: "WorkOrders leaves out an order opened at OpenedFrom exactly (opened_at > ?)",
-			open: bendWorkOrders(func(q *wq) { q.OpenedFrom = later(q.OpenedFrom) }), caughtBy: []string{"WorkOrdersFilters"}},
-		{name: "openedBeforeInclusive", flaw: "WorkOrders includes an order opened at OpenedBefore exactly (opened_at <= ?)",
-			open: bendWorkOrders(func(q *wq) { q.OpenedBefore = later(q.OpenedBefore) }), caughtBy: []string{"WorkOrdersFilters"}},
-		{name: "workOrdersIgnoreBounds", flaw: "WorkOrders ignores OpenedFrom and OpenedBefore",
-			open: bendWorkOrders(func(q *wq) { q.OpenedFrom, q.OpenedBefore = time.Time{}, time.Time{} }), caughtBy: []string{"WorkOrdersFilters", "LargeMonth"}},
+			CaughtBy: []string{"LargeMonth"}},
+		{Name: "workOrdersIgnoreState", Flaw: "WorkOrders ignores State", Open: bendWorkOrders(func(q *wq) { q.State = "" }), CaughtBy: []string{"WorkOrdersFilters", "EmptyResults"}},
+		{Name: "workOrdersIgnoreAdvisor", Flaw: "WorkOrders ignores Advisor", Open: bendWorkOrders(func(q *wq) { q.Advisor = "" }), CaughtBy: []string{"WorkOrdersFilters"}},
+		{Name: "openedFromExclusive", Flaw: "WorkOrders leaves out an order opened at OpenedFrom exactly (opened_at > ?)",
+			Open: bendWorkOrders(func(q *wq) { q.OpenedFrom = later(q.OpenedFrom) }), CaughtBy: []string{"WorkOrdersFilters"}},
+		{Name: "openedBeforeInclusive", Flaw: "WorkOrders includes an order opened at OpenedBefore exactly (opened_at <= ?)",
+			Open: bendWorkOrders(func(q *wq) { q.OpenedBefore = later(q.OpenedBefore) }), CaughtBy: []string{"WorkOrdersFilters"}},
+		{Name: "workOrdersIgnoreBounds", Flaw: "WorkOrders ignores OpenedFrom and OpenedBefore",
+			Open: bendWorkOrders(func(q *wq) { q.OpenedFrom, q.OpenedBefore = time.Time{}, time.Time{} }), CaughtBy: []string{"WorkOrdersFilters", "LargeMonth"}},
 
-		{name: "complaintsIgnoreLimit", flaw: "Complaints ignores Limit", open: bendComplaints(func(q *cq) { q.Limit = 0 }), caughtBy: []string{"ComplaintsOrderAndPages", "ComplaintsFilters"}},
-		{name: "complaintsIgnoreAfter", flaw: "Complaints ignores After", open: bendComplaints(func(q *cq) { q.After = "" }), caughtBy: []string{"ComplaintsOrderAndPages", "ComplaintsFilters"}},
-		{name: "complaintsIgnoreState", flaw: "Complaints ignores State", open: bendComplaints(func(q *cq) { q.State = "" }), caughtBy: []string{"ComplaintsFilters"}},
-		{name: "complaintsIgnoreAdvisor", flaw: "Complaints ignores Advisor", open: bendComplaints(func(q *cq) { q.Advisor = "" }), caughtBy: []string{"ComplaintsFilters"}},
-		{name: "complaintsOpenedFromExclusive", flaw: "Complaints leaves out one opened at OpenedFrom exactly",
-			open: bendComplaints(func(q *cq) { q.OpenedFrom = later(q.OpenedFrom) }), caughtBy: []string{"ComplaintsFilters"}},
-		{name: "complaintsOpenedBeforeInclusive", flaw: "Complaints includes one opened at OpenedBefore exactly",
-			open: bendComplaints(func(q *cq) { q.OpenedBefore = later(q.OpenedBefore) }), caughtBy: []string{"ComplaintsFilters"}},
+		{Name: "complaintsIgnoreLimit", Flaw: "Complaints ignores Limit", Open: bendComplaints(func(q *cq) { q.Limit = 0 }), CaughtBy: []string{"ComplaintsOrderAndPages", "ComplaintsFilters"}},
+		{Name: "complaintsIgnoreAfter", Flaw: "Complaints ignores After", Open: bendComplaints(func(q *cq) { q.After = "" }), CaughtBy: []string{"ComplaintsOrderAndPages", "ComplaintsFilters"}},
+		{Name: "complaintsIgnoreState", Flaw: "Complaints ignores State", Open: bendComplaints(func(q *cq) { q.State = "" }), CaughtBy: []string{"ComplaintsFilters"}},
+		{Name: "complaintsIgnoreAdvisor", Flaw: "Complaints ignores Advisor", Open: bendComplaints(func(q *cq) { q.Advisor = "" }), CaughtBy: []string{"ComplaintsFilters"}},
+		{Name: "complaintsOpenedFromExclusive", Flaw: "Complaints leaves out one opened at OpenedFrom exactly",
+			Open: bendComplaints(func(q *cq) { q.OpenedFrom = later(q.OpenedFrom) }), CaughtBy: []string{"ComplaintsFilters"}},
+		{Name: "complaintsOpenedBeforeInclusive", Flaw: "Complaints includes one opened at OpenedBefore exactly",
+			Open: bendComplaints(func(q *cq) { q.OpenedBefore = later(q.OpenedBefore) }), CaughtBy: []string{"ComplaintsFilters"}},
 
-		{name: "surveysIgnoreLimit", flaw: "Surveys ignores Limit", open: bendSurveys(func(q *sq) { q.Limit = 0 }), caughtBy: []string{"SurveysOrderAndPages", "SurveysFilters"}},
-		{name: "surveysIgnoreAfter", flaw: "Surveys ignores After", open: bendSurveys(func(q *sq) { q.After = "" }), caughtBy: []string{"SurveysOrderAndPages", "SurveysFilters"}},
-		{name: "surveysIgnoreAdvisor", flaw: "Surveys ignores Advisor", open: bendSurveys(func(q *sq) { q.Advisor = "" }), caughtBy: []string{"SurveysFilters"}},
-		{name: "answeredFromExclusive", flaw: "Surveys leaves out one answered at AnsweredFrom exactly",
-			open: bendSurveys(func(q *sq) { q.AnsweredFrom = later(q.AnsweredFrom) }), caughtBy: []string{"SurveysFilters"}},
-		{name: "answeredBeforeInclusive", flaw: "Surveys includes one answered at AnsweredBefore exactly",
-			open: bendSurveys(func(q *sq) { q.AnsweredBefore = later(q.AnsweredBefore) }), caughtBy: []string{"SurveysFilters"}},
+		{Name: "surveysIgnoreLimit", Flaw: "Surveys ignores Limit", Open: bendSurveys(func(q *sq) { q.Limit = 0 }), CaughtBy: []string{"SurveysOrderAndPages", "SurveysFilters"}},
+		{Name: "surveysIgnoreAfter", Flaw: "Surveys ignores After", Open: bendSurveys(func(q *sq) { q.After = "" }), CaughtBy: []string{"SurveysOrderAndPages", "SurveysFilters"}},
+		{Name: "surveysIgnoreAdvisor", Flaw: "Surveys ignores Advisor", Open: bendSurveys(func(q *sq) { q.Advisor = "" }), CaughtBy: []string{"SurveysFilters"}},
+		{Name: "answeredFromExclusive", Flaw: "Surveys leaves out one answered at AnsweredFrom exactly",
+			Open: bendSurveys(func(q *sq) { q.AnsweredFrom = later(q.AnsweredFrom) }), CaughtBy: []string{"SurveysFilters"}},
+		{Name: "answeredBeforeInclusive", Flaw: "Surveys includes one answered at AnsweredBefore exactly",
+			Open: bendSurveys(func(q *sq) { q.AnsweredBefore = later(q.AnsweredBefore) }), CaughtBy: []string{"SurveysFilters"}},
 	}
 }
 
 func eventStores() []brokenStore {
 	return []brokenStore{
-		{name: "newestEventsFirst", flaw: "Events returns newest first",
-			open: bend(func(o *over) {
+		{Name: "newestEventsFirst", Flaw: "Events returns newest first",
+			Open: bend(func(o *over) {
 				o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
 					evs, err := o.DeskStore.Events(ctx, d, after, 1<<30)
 					slices.Reverse(evs)
 					return evs[:min(len(evs), limit)], err
 				}
 			}),
-			caughtBy: []string{"EventsSharedTrail"}},
-		{name: "eventsIgnoreLimit", flaw: "Events returns every event after the cursor, ignoring limit",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"EventsSharedTrail"}},
+		{Name: "eventsIgnoreLimit", Flaw: "Events returns every event after the cursor, ignoring limit",
+			Open: bend(func(o *over) {
 				o.events = func(ctx context.Context, d org.DealerID, after int64, _ int) ([]org.Event, error) {
 					return o.DeskStore.Events(ctx, d, after, 1<<30)
 				}
 			}),
-			caughtBy: []string{"EventsSharedTrail"}},
-		{name: "eventsIgnoreCursor", flaw: "Events starts from the first event, ignoring after",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"EventsSharedTrail"}},
+		{Name: "eventsIgnoreCursor", Flaw: "Events starts from the first event, ignoring after",
+			Open: bend(func(o *over) {
 				o.events = func(ctx context.Context, d org.DealerID, _ int64, limit int) ([]org.Event, error) {
 					return o.DeskStore.Events(ctx, d, 0, limit)
 				}
 			}),
-			caughtBy: []string{"EventsSharedTrail"}},
-		{name: "seqFromZero", flaw: "numbers events from 0, so cursor 0 skips the first",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"EventsSharedTrail"}},
+		{Name: "seqFromZero", Flaw: "numbers events from 0, so cursor 0 skips the first",
+			Open: bend(func(o *over) {
 				o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
 					evs, err := o.DeskStore.Events(ctx, d, after+1, limit)
 					for i := range evs {
@@ -613,49 +604,49 @@ func eventStores() []brokenStore {
 					return evs, err
 				}
 			}),
-			caughtBy: []string{"EventsSharedTrail"}},
-		{name: "eventsWithRecordsDropped", flaw: "writes a change's events only when it holds no records",
-			open: bendCommit(func(c servicedesk.Change) servicedesk.Change {
+			CaughtBy: []string{"EventsSharedTrail"}},
+		{Name: "eventsWithRecordsDropped", Flaw: "writes a change's events only when it holds no records",
+			Open: bendCommit(func(c servicedesk.Change) servicedesk.Change {
 				if len(c.WorkOrders)+len(c.Calendar)+len(c.Complaints)+len(c.Surveys) > 0 {
 					c.Events = nil
 				}
 				return c
 			}),
-			caughtBy: []string{"EventsSharedTrail", "ConcurrentCommitsLoseNothing", "ConcurrentEventsUnique", "EventsShareRosterTrail"}},
-		{name: "racySeq", flaw: "reads the last Seq, lets go of its lock, then numbers the events: concurrent commits share a Seq",
-			open: mapStore(racySeq), caughtBy: []string{"ConcurrentEventsUnique"}},
-		{name: "interleavedSeq", flaw: "numbers each event of a commit in its own step, so concurrent commits' events interleave",
-			open: mapStore(interleavedSeq), caughtBy: []string{"ConcurrentEventsUnique"}},
-		{name: "subjectPrefix", flaw: "SubjectEvents matches subjects by prefix (LIKE 'workorder/wo-1%')",
-			open: bendSubject(func(o *over, ctx context.Context, d org.DealerID, subject string) ([]org.Event, error) {
+			CaughtBy: []string{"EventsSharedTrail", "ConcurrentCommitsLoseNothing", "ConcurrentEventsUnique", "EventsShareRosterTrail"}},
+		{Name: "racySeq", Flaw: "reads the last Seq, lets go of its lock, then numbers the events: concurrent commits share a Seq",
+			Open: mapStore(racySeq), CaughtBy: []string{"ConcurrentEventsUnique"}},
+		{Name: "interleavedSeq", Flaw: "numbers each event of a commit in its own step, so concurrent commits' events interleave",
+			Open: mapStore(interleavedSeq), CaughtBy: []string{"ConcurrentEventsUnique"}},
+		{Name: "subjectPrefix", Flaw: "SubjectEvents matches subjects by prefix (LIKE 'workorder/wo-1%')",
+			Open: bendSubject(func(o *over, ctx context.Context, d org.DealerID, subject string) ([]org.Event, error) {
 				return filterTrail(ctx, o, d, func(s string) bool { return strings.HasPrefix(s, subject) })
 			}),
-			caughtBy: []string{"SubjectEventsInOrder"}},
-		{name: "subjectLike", flaw: "SubjectEvents passes the subject as a LIKE pattern, so _ matches any character",
-			open: bendSubject(func(o *over, ctx context.Context, d org.DealerID, subject string) ([]org.Event, error) {
+			CaughtBy: []string{"SubjectEventsInOrder"}},
+		{Name: "subjectLike", Flaw: "SubjectEvents passes the subject as a LIKE pattern, so _ matches any character",
+			Open: bendSubject(func(o *over, ctx context.Context, d org.DealerID, subject string) ([]org.Event, error) {
 				return filterTrail(ctx, o, d, func(s string) bool { return likeUnderscore(subject, s) })
 			}),
-			caughtBy: []string{"SubjectEventsInOrder"}},
-		{name: "subjectCaseFold", flaw: "SubjectEvents matches subjects case-insensitively",
-			open: bendSubject(func(o *over, ctx context.Context, d org.DealerID, subject string) ([]org.Event, error) {
+			CaughtBy: []string{"SubjectEventsInOrder"}},
+		{Name: "subjectCaseFold", Flaw: "SubjectEvents matches subjects case-insensitively",
+			Open: bendSubject(func(o *over, ctx context.Context, d org.DealerID, subject string) ([]org.Event, error) {
 				return filterTrail(ctx, o, d, func(s string) bool { return strings.EqualFold(s, subject) })
 			}),
-			caughtBy: []string{"SubjectEventsInOrder"}},
-		{name: "subjectNewestFirst", flaw: "SubjectEvents returns newest first",
-			open: bendSubject(func(o *over, ctx context.Context, d org.DealerID, subject string) ([]org.Event, error) {
+			CaughtBy: []string{"SubjectEventsInOrder"}},
+		{Name: "subjectNewestFirst", Flaw: "SubjectEvents returns newest first",
+			Open: bendSubject(func(o *over, ctx context.Context, d org.DealerID, subject string) ([]org.Event, error) {
 				evs, err := o.DeskStore.SubjectEvents(ctx, d, subject)
 				slices.Reverse(evs)
 				return evs, err
 			}),
-			caughtBy: []string{"SubjectEventsInOrder"}},
-		{name: "subjectFirstPageOnly", flaw: "SubjectEvents looks only at the dealer's first 3 events",
-			open: bendSubject(func(o *over, ctx context.Context, d org.DealerID, subject string) ([]org.Event, error) {
+			CaughtBy: []string{"SubjectEventsInOrder"}},
+		{Name: "subjectFirstPageOnly", Flaw: "SubjectEvents looks only at the dealer's first 3 events",
+			Open: bendSubject(func(o *over, ctx context.Context, d org.DealerID, subject string) ([]org.Event, error) {
 				evs, err := o.DeskStore.Events(ctx, d, 0, 3)
 				return slices.DeleteFunc(evs, func(ev org.Event) bool { return ev.Subject != subject }), err
 			}),
-			caughtBy: []string{"SubjectEventsInOrder"}},
-		{name: "separateTrails", flaw: "keeps servicedesk events in a trail of their own, numbered apart from the roster's",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"SubjectEventsInOrder"}},
+		{Name: "separateTrails", Flaw: "keeps servicedesk events in a trail of their own, numbered apart from the roster's",
+			Open: bend(func(o *over) {
 				side := memstore.New().ServiceDesk()
 				o.commit = func(ctx context.Context, d org.DealerID, c servicedesk.Change) error {
 					evs := c.Events
@@ -672,20 +663,20 @@ func eventStores() []brokenStore {
 					return side.SubjectEvents(ctx, d, subject)
 				}
 			}),
-			caughtBy: []string{"EventsShareRosterTrail"}},
+			CaughtBy: []string{"EventsShareRosterTrail"}},
 	}
 }
 
 func contextStores() []brokenStore {
 	return []brokenStore{
-		{name: "ignoresContext", flaw: "never checks ctx",
-			open:     bend(func(o *over) { o.mapContexts(context.WithoutCancel, true) }),
-			caughtBy: []string{"ContextDone"}},
-		{name: "readsIgnoreContext", flaw: "checks ctx in Commit only",
-			open:     bend(func(o *over) { o.mapContexts(context.WithoutCancel, false) }),
-			caughtBy: []string{"ContextDone"}},
-		{name: "checksContextAfterWriting", flaw: "Commit writes, then returns ctx.Err()",
-			open: bend(func(o *over) {
+		{Name: "ignoresContext", Flaw: "never checks ctx",
+			Open:     bend(func(o *over) { o.mapContexts(context.WithoutCancel, true) }),
+			CaughtBy: []string{"ContextDone"}},
+		{Name: "readsIgnoreContext", Flaw: "checks ctx in Commit only",
+			Open:     bend(func(o *over) { o.mapContexts(context.WithoutCancel, false) }),
+			CaughtBy: []string{"ContextDone"}},
+		{Name: "checksContextAfterWriting", Flaw: "Commit writes, then returns ctx.Err()",
+			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c servicedesk.Change) error {
 					if err := o.DeskStore.Commit(context.WithoutCancel(ctx), d, c); err != nil {
 						return err
@@ -693,9 +684,9 @@ func contextStores() []brokenStore {
 					return ctx.Err()
 				}
 			}),
-			caughtBy: []string{"ContextDone"}},
-		{name: "hidesContextError", flaw: "returns its own error, not one matching ctx.Err(), when ctx is done",
-			open: bend(func(o *over) {
+			CaughtBy: []string{"ContextDone"}},
+		{Name: "hidesContextError", Flaw: "returns its own error, not one matching ctx.Err(), when ctx is done",
+			Open: bend(func(o *over) {
 				unavailable := errors.New("store unavailable")
 				o.mapErrors(func(err error) error {
 					if errors.Is(err, context.Canceled) {
@@ -704,32 +695,25 @@ func contextStores() []brokenStore {
 					return err
 				})
 			}),
-			caughtBy: []string{"ContextDone"}},
+			CaughtBy: []string{"ContextDone"}},
 	}
 }
 
 // soundStore keeps the contract, sometimes in a way memstore does not.
-type soundStore struct {
-	name string
-	how  string
-	open func() servicedesk.Store
-	// skips are checks that must report ErrSkip: the store lacks the
-	// optional part they are about.
-	skips []string
-}
+type soundStore = kitcheck.Sound[servicedesk.Store]
 
 func soundStores() []soundStore {
 	return []soundStore{
-		{name: "memstore", how: "the shipped in-memory store", open: func() servicedesk.Store { return memstore.New().ServiceDesk() }},
-		{name: "memstoreMinimal", how: "memstore behind the bare interface: no SubjectEvents, no roster view",
-			open:  func() servicedesk.Store { return minimal{memstore.New().ServiceDesk()} },
-			skips: []string{"SubjectEventsInOrder", "EventsShareRosterTrail", "CommitWritesBillingAtomically"}},
-		{name: "mapStore", how: "this file's map store with no flaw, the base of the version and copy breakages",
-			open: mapStore(noFlaw), skips: []string{"EventsShareRosterTrail", "CommitWritesBillingAtomically"}},
-		{name: "mapStoreSlow", how: "answers reads after 1ms, so concurrent writers conflict and retry",
-			open: slowMapStore(noFlaw), skips: []string{"EventsShareRosterTrail", "CommitWritesBillingAtomically"}},
-		{name: "wrapsErrors", how: "wraps every error in its own message (fmt.Errorf with %w)",
-			open: bend(func(o *over) {
+		{Name: "memstore", How: "the shipped in-memory store", Open: func() servicedesk.Store { return memstore.New().ServiceDesk() }},
+		{Name: "memstoreMinimal", How: "memstore behind the bare interface: no SubjectEvents, no roster view",
+			Open:  func() servicedesk.Store { return minimal{memstore.New().ServiceDesk()} },
+			Skips: []string{"SubjectEventsInOrder", "EventsShareRosterTrail", "CommitWritesBillingAtomically"}},
+		{Name: "mapStore", How: "this file's map store with no flaw, the base of the version and copy breakages",
+			Open: mapStore(noFlaw), Skips: []string{"EventsShareRosterTrail", "CommitWritesBillingAtomically"}},
+		{Name: "mapStoreSlow", How: "answers reads after 1ms, so concurrent writers conflict and retry",
+			Open: slowMapStore(noFlaw), Skips: []string{"EventsShareRosterTrail", "CommitWritesBillingAtomically"}},
+		{Name: "wrapsErrors", How: "wraps every error in its own message (fmt.Errorf with %w)",
+			Open: bend(func(o *over) {
 				o.mapErrors(func(err error) error {
 					if err == nil {
 						return nil
@@ -737,20 +721,20 @@ func soundStores() []soundStore {
 					return fmt.Errorf("soundstore: %w", err)
 				})
 			})},
-		{name: "nilForNone", how: "returns nil slices, not empty ones, for no match",
-			open: bend(func(o *over) {
+		{Name: "nilForNone", How: "returns nil slices, not empty ones, for no match",
+			Open: bend(func(o *over) {
 				o.workOrders = func(ctx context.Context, d org.DealerID, q servicedesk.WorkOrderQuery) ([]servicedesk.WorkOrder, error) {
-					return nilIfEmpty(o.DeskStore.WorkOrders(ctx, d, q))
+					return kitcheck.NilIfEmpty(o.DeskStore.WorkOrders(ctx, d, q))
 				}
 				o.complaints = func(ctx context.Context, d org.DealerID, q servicedesk.ComplaintQuery) ([]servicedesk.Complaint, error) {
-					return nilIfEmpty(o.DeskStore.Complaints(ctx, d, q))
+					return kitcheck.NilIfEmpty(o.DeskStore.Complaints(ctx, d, q))
 				}
 				o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
-					return nilIfEmpty(o.DeskStore.Events(ctx, d, after, limit))
+					return kitcheck.NilIfEmpty(o.DeskStore.Events(ctx, d, after, limit))
 				}
 			})},
-		{name: "emptySlicesAsNil", how: "reads every empty slice inside a record as nil (JSON columns with omitempty)",
-			open: bend(func(o *over) {
+		{Name: "emptySlicesAsNil", How: "reads every empty slice inside a record as nil (JSON columns with omitempty)",
+			Open: bend(func(o *over) {
 				o.mapReads(func(v reflect.Value) bool {
 					if v.Kind() == reflect.Slice && v.Len() == 0 && !v.IsNil() && v.CanSet() {
 						v.Set(reflect.Zero(v.Type()))
@@ -759,8 +743,8 @@ func soundStores() []soundStore {
 					return false
 				})
 			})},
-		{name: "nilSlicesAsEmpty", how: "reads every nil slice inside a record as empty (JSON columns holding [])",
-			open: bend(func(o *over) {
+		{Name: "nilSlicesAsEmpty", How: "reads every nil slice inside a record as empty (JSON columns holding [])",
+			Open: bend(func(o *over) {
 				o.mapReads(func(v reflect.Value) bool {
 					if v.Kind() == reflect.Slice && v.IsNil() && v.CanSet() && v.Type() != reflect.TypeFor[[]byte]() && v.Type().Name() == "" {
 						v.Set(reflect.MakeSlice(v.Type(), 0, 0))
@@ -769,8 +753,8 @@ func soundStores() []soundStore {
 					return false
 				})
 			})},
-		{name: "seqWithGaps", how: "numbers events 10, 20, 30 (one sequence shared by every dealer looks like this)",
-			open: withoutRoster(bend(func(o *over) {
+		{Name: "seqWithGaps", How: "numbers events 10, 20, 30 (one sequence shared by every dealer looks like this)",
+			Open: withoutRoster(bend(func(o *over) {
 				o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
 					evs, err := o.DeskStore.Events(ctx, d, after/10, limit)
 					for i := range evs {
@@ -788,13 +772,13 @@ func soundStores() []soundStore {
 			})),
 			// Its roster view would number the same events 1, 2, 3; its
 			// billing view is hidden with it.
-			skips: []string{"EventsShareRosterTrail", "CommitWritesBillingAtomically"}},
-		{name: "keepsMicroseconds", how: "keeps instants to the microsecond, as the contract asks and PostgreSQL does",
-			open: bendCommit(func(c servicedesk.Change) servicedesk.Change {
+			Skips: []string{"EventsShareRosterTrail", "CommitWritesBillingAtomically"}},
+		{Name: "keepsMicroseconds", How: "keeps instants to the microsecond, as the contract asks and PostgreSQL does",
+			Open: bendCommit(func(c servicedesk.Change) servicedesk.Change {
 				return onValues(c, nil, func(t time.Time) time.Time { return t.Truncate(time.Microsecond) })
 			})},
-		{name: "fixedScaleMoney", how: "reads every amount back at scale 4 (12.50 as 12.5000), as a TEXT or NUMERIC(24,4) column does",
-			open: bend(func(o *over) {
+		{Name: "fixedScaleMoney", How: "reads every amount back at scale 4 (12.50 as 12.5000), as a TEXT or NUMERIC(24,4) column does",
+			Open: bend(func(o *over) {
 				o.mapReads(func(v reflect.Value) bool {
 					if d, ok := v.Interface().(decimal.Decimal); ok {
 						v.Set(reflect.ValueOf(decimal.RequireFromString(d.StringFixed(4))))
@@ -803,8 +787,8 @@ func soundStores() []soundStore {
 					return false
 				})
 			})},
-		{name: "utcFromDriver", how: "reads instants as a driver does: UTC, rebuilt from parts",
-			open: bend(func(o *over) {
+		{Name: "utcFromDriver", How: "reads instants as a driver does: UTC, rebuilt from parts",
+			Open: bend(func(o *over) {
 				o.mapReads(func(v reflect.Value) bool {
 					if t, ok := v.Interface().(time.Time); ok {
 						if !t.IsZero() {
@@ -819,73 +803,30 @@ func soundStores() []soundStore {
 	}
 }
 
+// kit is servicedesktest's checks as the self-tests run them.
+var kit = kitcheck.Kit[servicedesk.Store]{
+	Name:   "servicedesktest.Checks",
+	Checks: checks(),
+	Skip:   servicedesktest.ErrSkip,
+}
+
+func checks() []kitcheck.Check[servicedesk.Store] {
+	var cs []kitcheck.Check[servicedesk.Store]
+	for _, c := range servicedesktest.Checks() {
+		run := func(ctx context.Context, s servicedesk.Store) error { return c.Run(ctx, s, featuresOf(s)) }
+		cs = append(cs, kitcheck.Check[servicedesk.Store]{Name: c.Name, Rule: c.Rule, Large: c.Large, Run: run})
+	}
+	return cs
+}
+
 func TestKitCatchesBrokenStores(t *testing.T) {
 	t.Parallel()
-	known := checkNames()
-	for _, b := range brokenStores() {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			for _, name := range b.caughtBy {
-				if !known[name] {
-					t.Fatalf("%s names check %q, which servicedesktest.Checks does not have", b.name, name)
-				}
-			}
-			var (
-				mu     sync.Mutex
-				failed []string
-			)
-			t.Cleanup(func() {
-				slices.Sort(failed)
-				t.Logf("a store that %s fails %d checks: %s", b.flaw, len(failed), strings.Join(failed, ", "))
-			})
-			for _, c := range servicedesktest.Checks() {
-				t.Run(c.Name, func(t *testing.T) {
-					t.Parallel()
-					err, panicked := runCheck(t, c, b.open())
-					if err != nil && !errors.Is(err, servicedesktest.ErrSkip) {
-						mu.Lock()
-						failed = append(failed, c.Name)
-						mu.Unlock()
-					}
-					switch {
-					case panicked:
-						t.Errorf("%s panicked on a store that %s, instead of returning an error: %v", c.Name, b.flaw, err)
-					case slices.Contains(b.caughtBy, c.Name):
-						if err == nil || errors.Is(err, servicedesktest.ErrSkip) {
-							t.Errorf("%s passed a store that %s (err %v)", c.Name, b.flaw, err)
-							return
-						}
-						t.Logf("caught: %v", err)
-					case err != nil:
-						t.Logf("also failed: %v", err)
-					}
-				})
-			}
-		})
-	}
+	kit.TestBroken(t, brokenStores())
 }
 
 func TestKitPassesSoundStores(t *testing.T) {
 	t.Parallel()
-	for _, s := range soundStores() {
-		t.Run(s.name, func(t *testing.T) {
-			t.Parallel()
-			for _, c := range servicedesktest.Checks() {
-				t.Run(c.Name, func(t *testing.T) {
-					t.Parallel()
-					err, _ := runCheck(t, c, s.open())
-					switch skipped := errors.Is(err, servicedesktest.ErrSkip); {
-					case slices.Contains(s.skips, c.Name) && !skipped:
-						t.Errorf("%s should skip a store that %s; got %v", c.Name, s.how, err)
-					case slices.Contains(s.skips, c.Name):
-						t.Logf("skipped, as it should: %v", err)
-					case err != nil:
-						t.Errorf("%s failed a sound store that %s: %v", c.Name, s.how, err)
-					}
-				})
-			}
-		})
-	}
+	kit.TestSound(t, soundStores())
 }
 
 // TestKitCatchesForgottenColumns writes, for every field of every record
@@ -894,85 +835,26 @@ func TestKitPassesSoundStores(t *testing.T) {
 // fixture leaves zero, or its diff does not compare, fails here.
 func TestKitCatchesForgottenColumns(t *testing.T) {
 	t.Parallel()
-	checks := map[string]servicedesktest.Check{}
-	for _, c := range servicedesktest.Checks() {
-		checks[c.Name] = c
+	forgetting := func(forget func(servicedesk.Change) servicedesk.Change) servicedesk.Store {
+		return bendCommit(func(c servicedesk.Change) servicedesk.Change { return forget(cloneChange(c)) })()
 	}
-	kinds := []struct {
-		typ   reflect.Type
-		check string
-		zero  func(c servicedesk.Change, path []string) servicedesk.Change
-	}{
-		{reflect.TypeFor[servicedesk.WorkOrder](), "WorkOrderRoundTrip", func(c servicedesk.Change, path []string) servicedesk.Change {
-			for i := range c.WorkOrders {
-				zeroPath(reflect.ValueOf(&c.WorkOrders[i]).Elem(), path)
-			}
-			return c
-		}},
-		{reflect.TypeFor[servicedesk.CalendarDay](), "CalendarDayRoundTrip", func(c servicedesk.Change, path []string) servicedesk.Change {
-			for i := range c.Calendar {
-				zeroPath(reflect.ValueOf(&c.Calendar[i]).Elem(), path)
-			}
-			return c
-		}},
-		{reflect.TypeFor[servicedesk.Complaint](), "ComplaintRoundTrip", func(c servicedesk.Change, path []string) servicedesk.Change {
-			for i := range c.Complaints {
-				zeroPath(reflect.ValueOf(&c.Complaints[i]).Elem(), path)
-			}
-			return c
-		}},
-		{reflect.TypeFor[servicedesk.Survey](), "SurveyRoundTrip", func(c servicedesk.Change, path []string) servicedesk.Change {
-			for i := range c.Surveys {
-				zeroPath(reflect.ValueOf(&c.Surveys[i]).Elem(), path)
-			}
-			return c
-		}},
-		{reflect.TypeFor[org.Event](), "EventsSharedTrail", func(c servicedesk.Change, path []string) servicedesk.Change {
-			for i := range c.Events {
-				zeroPath(reflect.ValueOf(&c.Events[i]).Elem(), path)
-			}
-			return c
-		}},
-	}
-	for _, k := range kinds {
-		for _, path := range leaves(k.typ, nil) {
-			if k.typ == reflect.TypeFor[org.Event]() && path[0] == "Seq" {
-				continue // the store assigns it
-			}
-			name := k.typ.Name() + "." + strings.Join(path, ".")
-			t.Run(name, func(t *testing.T) {
-				t.Parallel()
-				s := bendCommit(func(c servicedesk.Change) servicedesk.Change { return k.zero(cloneChange(c), path) })()
-				err, panicked := runCheck(t, checks[k.check], s)
-				switch {
-				case panicked:
-					t.Errorf("%s panicked on a store that forgets %s: %v", k.check, name, err)
-				case err == nil:
-					t.Errorf("%s passed a store that forgets %s: the fixture leaves it zero, or the diff skips it", k.check, name)
-				}
-			})
-		}
-	}
+	kitcheck.TestForgottenFields(t, kit, forgetting, []kitcheck.Kind[servicedesk.Change]{
+		kitcheck.KindOf("WorkOrderRoundTrip", func(c *servicedesk.Change) []servicedesk.WorkOrder { return c.WorkOrders }),
+		kitcheck.KindOf("CalendarDayRoundTrip", func(c *servicedesk.Change) []servicedesk.CalendarDay { return c.Calendar }),
+		kitcheck.KindOf("ComplaintRoundTrip", func(c *servicedesk.Change) []servicedesk.Complaint { return c.Complaints }),
+		kitcheck.KindOf("SurveyRoundTrip", func(c *servicedesk.Change) []servicedesk.Survey { return c.Surveys }),
+		kitcheck.KindOf("EventsSharedTrail", func(c *servicedesk.Change) []org.Event { return c.Events }, "Seq"),
+	})
 }
 
 // TestEveryCheckHasABrokenStore proves that no check passes everything: each
 // is the one that must catch at least one broken store.
 func TestEveryCheckHasABrokenStore(t *testing.T) {
 	t.Parallel()
-	by := map[string][]string{}
-	for _, b := range brokenStores() {
-		for _, name := range b.caughtBy {
-			by[name] = append(by[name], b.name)
-		}
-	}
-	for _, c := range servicedesktest.Checks() {
-		if len(by[c.Name]) == 0 {
-			t.Errorf("no broken store must fail %s: write one that breaks %q", c.Name, c.Rule)
-			continue
-		}
-		t.Logf("%s catches %s", c.Name, strings.Join(by[c.Name], ", "))
-	}
+	kit.TestEveryCheckCatches(t, brokenStores())
 }
+
+var child = kitcheck.Child{Test: "TestChildTestStore", Env: "SERVICEDESKTEST_KIT_CHILD"}
 
 // TestTestStoreFailsBrokenStore runs servicedesktest.TestStore on a broken
 // store in a child process (a failing subtest cannot be observed in this
@@ -980,77 +862,30 @@ func TestEveryCheckHasABrokenStore(t *testing.T) {
 // pass, SkipLarge and missing optional parts skip.
 func TestTestStoreFailsBrokenStore(t *testing.T) {
 	t.Parallel()
-	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestChildTestStore$", "-test.v", "-test.count=1")
-	cmd.Env = append(os.Environ(), childEnv+"=1")
-	out, err := cmd.CombinedOutput()
-	if exit, ok := errors.AsType[*exec.ExitError](err); !ok || exit.ExitCode() != 1 {
-		t.Fatalf("TestStore on a store that hides ErrNotFound: got %v, want the child test to fail\n%s", err, out)
-	}
-	nf := check(t, "WorkOrderNotFound")
-	for _, want := range []string{
+	child.Run(t,
 		"--- FAIL: TestChildTestStore/WorkOrderNotFound",
-		`servicedesktest: WorkOrderNotFound: WorkOrder(d1, "wo-404"): got error <nil>, want one matching ` + org.ErrNotFound.Error(),
-		"rule broken: " + nf.Rule,
+		`servicedesktest: WorkOrderNotFound: WorkOrder(d1, "wo-404"): got error <nil>, want one matching `+org.ErrNotFound.Error(),
+		"rule broken: "+kit.Rule(t, "WorkOrderNotFound"),
 		"--- PASS: TestChildTestStore/WorkOrderRoundTrip",
 		"--- SKIP: TestChildTestStore/LargeMonth",
 		"--- SKIP: TestChildTestStore/EventsShareRosterTrail",
 		"Features.Roster is not set",
-	} {
-		if !strings.Contains(string(out), want) {
-			t.Errorf("child output lacks %q:\n%s", want, out)
-		}
-	}
+	)
 }
-
-const childEnv = "SERVICEDESKTEST_KIT_CHILD"
 
 // TestChildTestStore is run by TestTestStoreFailsBrokenStore only.
 func TestChildTestStore(t *testing.T) {
-	if os.Getenv(childEnv) != "1" {
-		t.Skip("run in a child process by TestTestStoreFailsBrokenStore")
-	}
-	var open func() servicedesk.Store
-	for _, b := range brokenStores() {
-		if b.name == "missingIsZero" {
-			open = b.open
-		}
-	}
+	child.Only(t)
+	open := kitcheck.Named(t, brokenStores(), "missingIsZero").Open
 	servicedesktest.TestStore(t, servicedesktest.Harness{
 		NewStore: func(*testing.T) servicedesk.Store { return open() },
 		Features: servicedesktest.Features{SkipLarge: true},
 	})
 }
 
-func checkNames() map[string]bool {
-	known := map[string]bool{}
-	for _, c := range servicedesktest.Checks() {
-		known[c.Name] = true
-	}
-	return known
-}
-
-func check(t *testing.T, name string) servicedesktest.Check {
-	t.Helper()
-	for _, c := range servicedesktest.Checks() {
-		if c.Name == name {
-			return c
-		}
-	}
-	t.Fatalf("servicedesktest.Checks has no check %q", name)
-	return servicedesktest.Check{}
-}
-
-// runCheck runs c on s, turning a panic of the check into an error. A store
-// with a roster view gets Features.Roster, one with a billing view
-// Features.Billing.
-func runCheck(t *testing.T, c servicedesktest.Check, s servicedesk.Store) (err error, panicked bool) {
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	defer func() {
-		if r := recover(); r != nil {
-			err, panicked = fmt.Errorf("panic: %v", r), true
-		}
-	}()
+// featuresOf gives a store with a roster view Features.Roster, one with a
+// billing view Features.Billing.
+func featuresOf(s servicedesk.Store) servicedesktest.Features {
 	var f servicedesktest.Features
 	switch s.(type) {
 	case memstore.DeskStore, interface{ roster() org.Store }:
@@ -1060,7 +895,7 @@ func runCheck(t *testing.T, c servicedesktest.Check, s servicedesk.Store) (err e
 	case memstore.DeskStore, interface{ billing() billing.Store }:
 		f.Billing = billingOf
 	}
-	return c.Run(ctx, s, f), false
+	return f
 }
 
 func rosterOf(s servicedesk.Store) org.Store {

@@ -89,7 +89,7 @@ func (a snapshot) same(b snapshot) error {
 			errs = append(errs, diffSurvey(b.surveys[i], a.surveys[i]))
 		}
 	}
-	errs = append(errs, diffEvents("dealer "+string(a.dealer)+" events", b.events, a.events))
+	errs = append(errs, kit.DiffEvents("dealer "+string(a.dealer)+" events", b.events, a.events))
 	return errors.Join(errs...)
 }
 

@@ -71,7 +71,7 @@ func checkConcurrentUpdates(ctx context.Context, s training.Store, f Features) e
 			return err
 		}
 		if len(evs) != f.Writers {
-			return fmt.Errorf("%d updates landed and left %d events %s: a refused commit wrote its event, or a landed one lost it", f.Writers, len(evs), eventIDs(evs))
+			return fmt.Errorf("%d updates landed and left %d events %s: a refused commit wrote its event, or a landed one lost it", f.Writers, len(evs), kit.EventIDs(evs))
 		}
 	}
 	return nil
@@ -141,7 +141,7 @@ func checkProgressCreateOnce(ctx context.Context, s training.Store, f Features) 
 	if err != nil {
 		return err
 	}
-	if err := diffList("the progress records after the race", list, won.Progress, progressKey, diffProgress); err != nil {
+	if err := kit.DiffList("the progress records after the race", list, won.Progress, progressKey, diffProgress); err != nil {
 		return fmt.Errorf("only the record of the commit that landed may be stored: %w", err)
 	}
 	if r := f.events(s); r != nil {
@@ -149,7 +149,7 @@ func checkProgressCreateOnce(ctx context.Context, s training.Store, f Features) 
 		if err != nil {
 			return err
 		}
-		if err := sameEvents("the trail", evs, won.Events); err != nil {
+		if err := kit.SameEvents("the trail", evs, won.Events); err != nil {
 			return fmt.Errorf("only the landed commit's event may be in the trail: %w", err)
 		}
 	}
@@ -196,19 +196,19 @@ func checkLargeYear(ctx context.Context, s training.Store, _ Features) error {
 	if err != nil {
 		return fmt.Errorf("Progress(d1, %d, everyone): %w", year, err)
 	}
-	errs = append(errs, diffList(fmt.Sprintf("Progress(d1, %d, everyone)", year), got, sortedByKey(all), progressKey, diffProgress))
+	errs = append(errs, kit.DiffList(fmt.Sprintf("Progress(d1, %d, everyone)", year), got, sortedByKey(all), progressKey, diffProgress))
 	for _, e := range []org.EmployeeID{ids[0], ids[2], ids[10], ids[nEmployees-1]} {
 		got, err := s.Progress(ctx, "d1", year, e)
 		if err != nil {
 			return fmt.Errorf("Progress(d1, %d, %s): %w", year, e, err)
 		}
 		of := slices.DeleteFunc(slices.Clone(all), func(p training.Progress) bool { return p.Employee != e })
-		errs = append(errs, diffList(fmt.Sprintf("Progress(d1, %d, %s)", year, e), got, sortedByKey(of), progressKey, diffProgress))
+		errs = append(errs, kit.DiffList(fmt.Sprintf("Progress(d1, %d, %s)", year, e), got, sortedByKey(of), progressKey, diffProgress))
 	}
 	list, err := s.Sessions(ctx, "d1", year)
 	if err != nil {
 		return fmt.Errorf("Sessions(d1, %d): %w", year, err)
 	}
-	errs = append(errs, diffList(fmt.Sprintf("Sessions(d1, %d)", year), list, sortedByStart(sessionsAll), sessionID, diffSession))
+	errs = append(errs, kit.DiffList(fmt.Sprintf("Sessions(d1, %d)", year), list, sortedByStart(sessionsAll), sessionID, diffSession))
 	return errors.Join(errs...)
 }

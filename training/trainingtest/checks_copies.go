@@ -6,6 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/training"
 )
@@ -112,7 +113,7 @@ func checkReadsAreCopies(ctx context.Context, s training.Store, f Features) erro
 			if err != nil {
 				return err
 			}
-			err = diffList("Sessions", list, []training.Session{wantSession}, sessionID, diffSession)
+			err = kit.DiffList("Sessions", list, []training.Session{wantSession}, sessionID, diffSession)
 			for i := range list {
 				scribbleSession(&list[i])
 			}
@@ -123,7 +124,7 @@ func checkReadsAreCopies(ctx context.Context, s training.Store, f Features) erro
 			if err != nil {
 				return err
 			}
-			err = diffList("Progress", list, []training.Progress{wantProgress}, progressKey, diffProgress)
+			err = kit.DiffList("Progress", list, []training.Progress{wantProgress}, progressKey, diffProgress)
 			for i := range list {
 				scribbleProgress(&list[i])
 			}
@@ -134,7 +135,7 @@ func checkReadsAreCopies(ctx context.Context, s training.Store, f Features) erro
 			if err != nil {
 				return err
 			}
-			err = diffList("Progress of adv-1", list, []training.Progress{wantProgress}, progressKey, diffProgress)
+			err = kit.DiffList("Progress of adv-1", list, []training.Progress{wantProgress}, progressKey, diffProgress)
 			for i := range list {
 				scribbleProgress(&list[i])
 			}
@@ -154,7 +155,7 @@ func checkReadsAreCopies(ctx context.Context, s training.Store, f Features) erro
 			if err != nil {
 				return err
 			}
-			err = diffList("Careers", list, []training.Career{wantCareer}, careerEmployee, diffCareer)
+			err = kit.DiffList("Careers", list, []training.Career{wantCareer}, careerEmployee, diffCareer)
 			for i := range list {
 				scribbleCareer(&list[i])
 			}
@@ -167,7 +168,7 @@ func checkReadsAreCopies(ctx context.Context, s training.Store, f Features) erro
 			if err != nil {
 				return err
 			}
-			err = sameEvents("Events", evs, []org.Event{event("d1", "ev-1", "session/s-1")})
+			err = kit.SameEvents("Events", evs, []org.Event{event("d1", "ev-1", "session/s-1")})
 			for _, ev := range evs {
 				if len(ev.Data) > 0 {
 					ev.Data[0] = 'Y'

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/training"
 )
@@ -57,7 +58,7 @@ func checkSessionsOrdered(ctx context.Context, s training.Store, _ Features) err
 			errs = append(errs, fmt.Errorf("%s: %w", what, err))
 			continue
 		}
-		errs = append(errs, diffList(what, got, q.want, sessionID, diffSession))
+		errs = append(errs, kit.DiffList(what, got, q.want, sessionID, diffSession))
 	}
 	return errors.Join(errs...)
 }
@@ -120,7 +121,7 @@ func checkProgressOrdered(ctx context.Context, s training.Store, _ Features) err
 			errs = append(errs, fmt.Errorf("%s: %w", what, err))
 			continue
 		}
-		errs = append(errs, diffList(what, got, q.want, progressKey, diffProgress))
+		errs = append(errs, kit.DiffList(what, got, q.want, progressKey, diffProgress))
 	}
 	return errors.Join(errs...)
 }
@@ -140,7 +141,7 @@ func checkCareersOrdered(ctx context.Context, s training.Store, _ Features) erro
 	if err != nil {
 		return fmt.Errorf("Careers(d1): %w", err)
 	}
-	return diffList("Careers(d1)", got, sortedByEmployee(cs), careerEmployee, diffCareer)
+	return kit.DiffList("Careers(d1)", got, sortedByEmployee(cs), careerEmployee, diffCareer)
 }
 
 // checkEmpty asks for what is not there, in a new store and beside

@@ -120,7 +120,7 @@ func readSessions(ctx context.Context, s training.Store, want ...training.Sessio
 	if err != nil {
 		return fmt.Errorf("Sessions(d1, %d): %w", year, err)
 	}
-	return diffList(fmt.Sprintf("Sessions(d1, %d)", year), list, sortedByStart(want), sessionID, diffSession)
+	return kit.DiffList(fmt.Sprintf("Sessions(d1, %d)", year), list, sortedByStart(want), sessionID, diffSession)
 }
 
 func checkSessionNotFound(ctx context.Context, s training.Store, _ Features) error {
@@ -189,7 +189,7 @@ func readProgress(ctx context.Context, s training.Store, want []training.Progres
 			if err != nil {
 				return fmt.Errorf("%s: %w", what, err)
 			}
-			if err := diffList(what, got, sortedByKey(of), progressKey, diffProgress); err != nil {
+			if err := kit.DiffList(what, got, sortedByKey(of), progressKey, diffProgress); err != nil {
 				return err
 			}
 		}
@@ -237,7 +237,7 @@ func readCareers(ctx context.Context, s training.Store, want ...training.Career)
 	if err != nil {
 		return fmt.Errorf("Careers(d1): %w", err)
 	}
-	return diffList("Careers(d1)", list, sortedByEmployee(want), careerEmployee, diffCareer)
+	return kit.DiffList("Careers(d1)", list, sortedByEmployee(want), careerEmployee, diffCareer)
 }
 
 func checkCareerNotFound(ctx context.Context, s training.Store, _ Features) error {
@@ -383,8 +383,8 @@ func checkInstants(ctx context.Context, s training.Store, _ Features) error {
 	}
 	errs = append(errs, readSessions(ctx, s, want.Sessions...), readCareers(ctx, s, want.Careers...))
 	ps, err := s.Progress(ctx, "d1", year, "")
-	errs = append(errs, orErr(err, func() error {
-		return diffList(fmt.Sprintf("Progress(d1, %d, everyone)", year), ps, sortedByKey(want.Progress), progressKey, diffProgress)
+	errs = append(errs, kit.Then(err, func() error {
+		return kit.DiffList(fmt.Sprintf("Progress(d1, %d, everyone)", year), ps, sortedByKey(want.Progress), progressKey, diffProgress)
 	}))
 	return errors.Join(errs...)
 }

@@ -85,26 +85,26 @@ func checkTenancy(ctx context.Context, s training.Store, f Features) error {
 func readsOwnOnly(ctx context.Context, s training.Store, f Features, a training.Change) error {
 	var errs []error
 	p, err := s.Plan(ctx, "dA", year)
-	errs = append(errs, orErr(err, func() error { return diffPlan(p, a.Plans[0]) }))
+	errs = append(errs, kit.Then(err, func() error { return diffPlan(p, a.Plans[0]) }))
 	ss, err := s.Session(ctx, "dA", "s-1")
-	errs = append(errs, orErr(err, func() error { return diffSession(ss, a.Sessions[0]) }))
+	errs = append(errs, kit.Then(err, func() error { return diffSession(ss, a.Sessions[0]) }))
 	list, err := s.Sessions(ctx, "dA", year)
-	errs = append(errs, orErr(err, func() error { return diffList("Sessions(dA, 2027)", list, a.Sessions, sessionID, diffSession) }))
+	errs = append(errs, kit.Then(err, func() error { return kit.DiffList("Sessions(dA, 2027)", list, a.Sessions, sessionID, diffSession) }))
 	ps, err := s.Progress(ctx, "dA", year, "")
-	errs = append(errs, orErr(err, func() error {
-		return diffList("Progress(dA, 2027, everyone)", ps, a.Progress, progressKey, diffProgress)
+	errs = append(errs, kit.Then(err, func() error {
+		return kit.DiffList("Progress(dA, 2027, everyone)", ps, a.Progress, progressKey, diffProgress)
 	}))
 	ps, err = s.Progress(ctx, "dA", year, "adv-1")
-	errs = append(errs, orErr(err, func() error {
-		return diffList("Progress(dA, 2027, adv-1)", ps, a.Progress, progressKey, diffProgress)
+	errs = append(errs, kit.Then(err, func() error {
+		return kit.DiffList("Progress(dA, 2027, adv-1)", ps, a.Progress, progressKey, diffProgress)
 	}))
 	cr, err := s.Career(ctx, "dA", "adv-1")
-	errs = append(errs, orErr(err, func() error { return diffCareer(cr, a.Careers[0]) }))
+	errs = append(errs, kit.Then(err, func() error { return diffCareer(cr, a.Careers[0]) }))
 	cs, err := s.Careers(ctx, "dA")
-	errs = append(errs, orErr(err, func() error { return diffList("Careers(dA)", cs, a.Careers, careerEmployee, diffCareer) }))
+	errs = append(errs, kit.Then(err, func() error { return kit.DiffList("Careers(dA)", cs, a.Careers, careerEmployee, diffCareer) }))
 	if r := f.events(s); r != nil {
 		evs, err := r.Events(ctx, "dA", 0, 100)
-		errs = append(errs, orErr(err, func() error { return sameEvents("Events(dA)", evs, a.Events) }))
+		errs = append(errs, kit.Then(err, func() error { return kit.SameEvents("Events(dA)", evs, a.Events) }))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("dA read or listed a record of dB: %w", err)
@@ -116,11 +116,11 @@ func readsOwnOnly(ctx context.Context, s training.Store, f Features, a training.
 	_, err = s.Career(ctx, "dA", "adv-2")
 	errs = append(errs, kit.ExpectErr(err, org.ErrNotFound, "Career(dA, adv-2), a career record of dB"))
 	list, err = s.Sessions(ctx, "dA", 2026)
-	errs = append(errs, orErr(err, func() error { return countNone("Sessions(dA, 2026)", len(list)) }))
+	errs = append(errs, kit.Then(err, func() error { return countNone("Sessions(dA, 2026)", len(list)) }))
 	ps, err = s.Progress(ctx, "dA", 2026, "")
-	errs = append(errs, orErr(err, func() error { return countNone("Progress(dA, 2026)", len(ps)) }))
+	errs = append(errs, kit.Then(err, func() error { return countNone("Progress(dA, 2026)", len(ps)) }))
 	ps, err = s.Progress(ctx, "dA", year, "adv-2")
-	errs = append(errs, orErr(err, func() error { return countNone("Progress(dA, 2027, adv-2)", len(ps)) }))
+	errs = append(errs, kit.Then(err, func() error { return countNone("Progress(dA, 2027, adv-2)", len(ps)) }))
 	for _, d := range []org.DealerID{"dC", ""} {
 		_, err = s.Plan(ctx, d, year)
 		errs = append(errs, kit.ExpectErr(err, org.ErrNotFound, fmt.Sprintf("Plan(%q, 2027), a dealer with no records", d)))
@@ -129,11 +129,11 @@ func readsOwnOnly(ctx context.Context, s training.Store, f Features, a training.
 		_, err = s.Career(ctx, d, "adv-1")
 		errs = append(errs, kit.ExpectErr(err, org.ErrNotFound, fmt.Sprintf("Career(%q, adv-1), a dealer with no records", d)))
 		list, err := s.Sessions(ctx, d, year)
-		errs = append(errs, orErr(err, func() error { return countNone(fmt.Sprintf("Sessions(%q, 2027)", d), len(list)) }))
+		errs = append(errs, kit.Then(err, func() error { return countNone(fmt.Sprintf("Sessions(%q, 2027)", d), len(list)) }))
 		ps, err := s.Progress(ctx, d, year, "")
-		errs = append(errs, orErr(err, func() error { return countNone(fmt.Sprintf("Progress(%q, 2027)", d), len(ps)) }))
+		errs = append(errs, kit.Then(err, func() error { return countNone(fmt.Sprintf("Progress(%q, 2027)", d), len(ps)) }))
 		cs, err := s.Careers(ctx, d)
-		errs = append(errs, orErr(err, func() error { return countNone(fmt.Sprintf("Careers(%q)", d), len(cs)) }))
+		errs = append(errs, kit.Then(err, func() error { return countNone(fmt.Sprintf("Careers(%q)", d), len(cs)) }))
 	}
 	return errors.Join(errs...)
 }
@@ -143,11 +143,4 @@ func countNone(what string, n int) error {
 		return fmt.Errorf("%s: %d records, want none: another dealer's", what, n)
 	}
 	return nil
-}
-
-func orErr(err error, then func() error) error {
-	if err != nil {
-		return err
-	}
-	return then()
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/servicelane/servicelane/internal/kit/kitcheck"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/store/memstore"
 	"github.com/servicelane/servicelane/training"
@@ -163,70 +164,29 @@ func (o *over) mapContexts(fn func(context.Context) context.Context, commitToo b
 	}
 }
 
-// mapReads walks every record a read returns with visit (see walk).
+// mapReads walks every record a read returns with visit (see kitcheck.Walk).
 func (o *over) mapReads(visit func(reflect.Value) bool) {
 	pl, se, ss, pr, cr, crs, evs := o.plan, o.session, o.sessions, o.progress, o.career, o.careers, o.events
 	o.plan = func(ctx context.Context, d org.DealerID, y int) (training.Plan, error) {
-		return walked(pl(ctx, d, y))(visit)
+		return kitcheck.WalkedRecords(pl(ctx, d, y))(visit)
 	}
 	o.session = func(ctx context.Context, d org.DealerID, id string) (training.Session, error) {
-		return walked(se(ctx, d, id))(visit)
+		return kitcheck.WalkedRecords(se(ctx, d, id))(visit)
 	}
 	o.sessions = func(ctx context.Context, d org.DealerID, y int) ([]training.Session, error) {
-		return walked(ss(ctx, d, y))(visit)
+		return kitcheck.WalkedRecords(ss(ctx, d, y))(visit)
 	}
 	o.progress = func(ctx context.Context, d org.DealerID, y int, e org.EmployeeID) ([]training.Progress, error) {
-		return walked(pr(ctx, d, y, e))(visit)
+		return kitcheck.WalkedRecords(pr(ctx, d, y, e))(visit)
 	}
 	o.career = func(ctx context.Context, d org.DealerID, e org.EmployeeID) (training.Career, error) {
-		return walked(cr(ctx, d, e))(visit)
+		return kitcheck.WalkedRecords(cr(ctx, d, e))(visit)
 	}
 	o.careers = func(ctx context.Context, d org.DealerID) ([]training.Career, error) {
-		return walked(crs(ctx, d))(visit)
+		return kitcheck.WalkedRecords(crs(ctx, d))(visit)
 	}
 	o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
-		return walked(evs(ctx, d, after, limit))(visit)
-	}
-}
-
-// walked returns a function that walks v (a fresh copy memstore returned)
-// with visit and hands it back with err. A list is not visited itself,
-// only the records in it.
-func walked[T any](v T, err error) func(visit func(reflect.Value) bool) (T, error) {
-	return func(visit func(reflect.Value) bool) (T, error) {
-		x := reflect.ValueOf(&v).Elem()
-		if x.Kind() != reflect.Slice {
-			walk(x, visit)
-			return v, err
-		}
-		for i := range x.Len() {
-			walk(x.Index(i), visit)
-		}
-		return v, err
-	}
-}
-
-// walk calls visit on v and, unless visit handled it, on every exported
-// field, pointee and element inside it.
-func walk(v reflect.Value, visit func(reflect.Value) bool) {
-	if visit(v) {
-		return
-	}
-	switch v.Kind() {
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				walk(v.Field(i), visit)
-			}
-		}
-	case reflect.Pointer:
-		if !v.IsNil() {
-			walk(v.Elem(), visit)
-		}
-	case reflect.Slice:
-		for i := range v.Len() {
-			walk(v.Index(i), visit)
-		}
+		return kitcheck.WalkedRecords(evs(ctx, d, after, limit))(visit)
 	}
 }
 
@@ -234,7 +194,7 @@ func walk(v reflect.Value, visit func(reflect.Value) bool) {
 // and every instant through tm (when set).
 func onValues(c training.Change, dec func(decimal.Decimal) decimal.Decimal, tm func(time.Time) time.Time) training.Change {
 	c = cloneChange(c)
-	walk(reflect.ValueOf(&c).Elem(), func(v reflect.Value) bool {
+	kitcheck.Walk(reflect.ValueOf(&c).Elem(), func(v reflect.Value) bool {
 		switch x := v.Interface().(type) {
 		case decimal.Decimal:
 			if dec != nil {
@@ -250,28 +210,6 @@ func onValues(c training.Change, dec func(decimal.Decimal) decimal.Decimal, tm f
 		return false
 	})
 	return c
-}
-
-// onInstants walks every instant of a record read back through tm.
-func onInstants(tm func(time.Time) time.Time) func(reflect.Value) bool {
-	return func(v reflect.Value) bool {
-		if t, ok := v.Interface().(time.Time); ok {
-			v.Set(reflect.ValueOf(tm(t)))
-			return true
-		}
-		return false
-	}
-}
-
-// onDecimals walks every decimal of a record read back through dec.
-func onDecimals(dec func(decimal.Decimal) decimal.Decimal) func(reflect.Value) bool {
-	return func(v reflect.Value) bool {
-		if d, ok := v.Interface().(decimal.Decimal); ok {
-			v.Set(reflect.ValueOf(dec(d)))
-			return true
-		}
-		return false
-	}
 }
 
 // cloneChange returns a copy of c sharing no memory with it: the checks
@@ -357,78 +295,6 @@ func commitParts(ctx context.Context, s training.Store, d org.DealerID, parts []
 		}
 	}
 	return nil
-}
-
-func plainNotFound(err error) error {
-	if errors.Is(err, org.ErrNotFound) {
-		return errors.New("not found")
-	}
-	return err
-}
-
-func nilIfNotFound(err error) error {
-	if errors.Is(err, org.ErrNotFound) {
-		return nil
-	}
-	return err
-}
-
-func notFoundIfEmpty[T any](list []T, err error) ([]T, error) {
-	if err == nil && len(list) == 0 {
-		return nil, fmt.Errorf("no match: %w", org.ErrNotFound)
-	}
-	return list, err
-}
-
-func nilIfEmpty[T any](list []T, err error) ([]T, error) {
-	if len(list) == 0 {
-		return nil, err
-	}
-	return list, err
-}
-
-// leaves lists the path of every leaf field of t: fields are followed into
-// structs, pointers to structs and slices of structs; an instant, a
-// decimal, a string, a number, a bool or a slice of plain values is a
-// leaf.
-func leaves(t reflect.Type, prefix []string) [][]string {
-	var out [][]string
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		path := append(slices.Clip(prefix), f.Name)
-		ft := f.Type
-		if ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
-			ft = ft.Elem()
-		}
-		if ft.Kind() == reflect.Struct && ft != reflect.TypeFor[time.Time]() && ft != reflect.TypeFor[decimal.Decimal]() {
-			out = append(out, leaves(ft, path)...)
-			continue
-		}
-		out = append(out, path)
-	}
-	return out
-}
-
-// zeroPath zeroes the field at path in v, in every element of the slices
-// and in the pointees on the way.
-func zeroPath(v reflect.Value, path []string) {
-	switch {
-	case len(path) == 0:
-		v.Set(reflect.Zero(v.Type()))
-	case v.Kind() == reflect.Pointer:
-		if !v.IsNil() {
-			zeroPath(v.Elem(), path)
-		}
-	case v.Kind() == reflect.Slice:
-		for i := range v.Len() {
-			zeroPath(v.Index(i), path)
-		}
-	default:
-		zeroPath(v.FieldByName(path[0]), path[1:])
-	}
 }
 
 // flaw is the one rule a mapped store breaks, for the breakages memstore
@@ -835,7 +701,7 @@ func stored[T any](s *mapped, x T, clone func(T) T) T {
 	if s.flaw != keepsCommittedSlices {
 		x = clone(x)
 	}
-	walk(reflect.ValueOf(&x).Elem(), onInstants(s.instant))
+	kitcheck.Walk(reflect.ValueOf(&x).Elem(), kitcheck.OnInstants(s.instant))
 	return x
 }
 

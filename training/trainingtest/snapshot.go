@@ -63,13 +63,13 @@ func take(ctx context.Context, s training.Store, f Features, d org.DealerID) (sn
 func (a snapshot) same(b snapshot) error {
 	p := "dealer " + string(a.dealer) + ": "
 	errs := []error{
-		diffList(p+"plans", b.plans, a.plans, planYear, diffPlan),
-		diffList(p+"sessions", b.sessions, a.sessions, yearSessionID, diffSession),
-		diffList(p+"progress", b.progress, a.progress, progressKey, diffProgress),
-		diffList(p+"careers", b.careers, a.careers, careerEmployee, diffCareer),
+		kit.DiffList(p+"plans", b.plans, a.plans, planYear, diffPlan),
+		kit.DiffList(p+"sessions", b.sessions, a.sessions, yearSessionID, diffSession),
+		kit.DiffList(p+"progress", b.progress, a.progress, progressKey, diffProgress),
+		kit.DiffList(p+"careers", b.careers, a.careers, careerEmployee, diffCareer),
 	}
 	if a.withEvents && b.withEvents {
-		errs = append(errs, diffEvents(p+"events", b.events, a.events))
+		errs = append(errs, kit.DiffEvents(p+"events", b.events, a.events))
 	}
 	return errors.Join(errs...)
 }
