@@ -224,13 +224,20 @@ var msgDefs = map[string]msgDef{
 	// code (operation, part number, fee code), expected (the work order as
 	// performed: the technician's lines), actual (the bill). An argument a
 	// kind does not show is still required, so every finding carries both
-	// sides.
+	// sides. The fee kinds are about order-level percent fees, which have
+	// no job and are charged per payer: they also need pay_type.
 	"reconcile.missing_from_bill": {"job code expected actual",
 		"Job {job}: {code} was done ({expected}) but is not on the bill",
 		"項目 {job}：{code} 已施工（{expected}），但未列入帳單"},
 	"reconcile.not_performed": {"job code expected actual",
 		"Job {job}: {code} is on the bill ({actual}) but was not done",
 		"項目 {job}：{code} 列於帳單（{actual}），但工單上沒有施工紀錄"},
+	"reconcile.fee_missing": {"job code expected:money actual:money pay_type:pay",
+		"Fee {code} ({pay_type}): the price book charges {expected}, but it is not on the bill",
+		"規費 {code}（{pay_type}）：依價目表應收 {expected}，但未列入帳單"},
+	"reconcile.fee_not_in_book": {"job code expected:money actual:money pay_type:pay",
+		"Fee {code} ({pay_type}) is on the bill at {actual}, but the price book does not charge it",
+		"規費 {code}（{pay_type}）列於帳單，金額 {actual}，但依價目表不應收取"},
 	"reconcile.quantity_differs": {"job code expected actual",
 		"Job {job}: {code} quantity differs: {expected} on the work order, {actual} on the bill",
 		"項目 {job}：{code} 數量不符：工單 {expected}，帳單 {actual}"},

@@ -38,6 +38,12 @@
 // [Reconcile] checks the technician's submitted lines against the bill
 // (R3.4a, R3.4b) line by line, so differences that cancel out in the
 // totals are still reported; clocked-hour variance is reported apart.
+// Given the price book that priced the bill, it also checks every line's
+// price and tax against the book, and the order-level percent fees (shop
+// supplies) the book adds by itself: one the book charges a payer that the
+// bill lacks ([DiffFeeMissing]), one on the bill the book does not charge
+// ([DiffFeeNotInBook]), one at another amount ([DiffPriceDiffers]). Every
+// difference explains itself in English and Traditional Chinese.
 // [Service.Settle] refuses a bill with open differences unless a
 // supervisor other than the order's advisor overrides with a reason,
 // records the customer's confirmation and payments, and issues one invoice

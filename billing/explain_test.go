@@ -33,7 +33,7 @@ var explSamples = map[string]string{
 	"note": "tax 5%", "discount": "100", "name": "VAT", "tax": "86", "rounding": "half_up to 0 places",
 	"subtotal": "1800", "total": "1700", "work_order": "WO-1", "version": "2026-11", "currency": "TWD",
 	"mode": "half_up", "places": "2", "increment": "0.05", "factor": "1.6", "margin": "35%",
-	"expected": "1.5", "actual": "2.0",
+	"expected": "1.5", "actual": "2.0", "pay_type": "warranty",
 }
 
 var explHasHan = regexp.MustCompile(`\p{Han}`)
@@ -121,15 +121,25 @@ func TestExplainMissingArgumentsAndUnknownKeys(t *testing.T) {
 }
 
 func TestExplainReconciliationMessages(t *testing.T) {
-	want := []string{"reconcile.clocked_variance", "reconcile.hours_differ", "reconcile.missing_from_bill",
-		"reconcile.not_approved", "reconcile.not_performed", "reconcile.pay_type_differs", "reconcile.price_differs",
-		"reconcile.quantity_differs", "reconcile.tax_differs"}
+	want := []string{"reconcile.clocked_variance", "reconcile.fee_missing", "reconcile.fee_not_in_book",
+		"reconcile.hours_differ", "reconcile.missing_from_bill", "reconcile.not_approved", "reconcile.not_performed",
+		"reconcile.pay_type_differs", "reconcile.price_differs", "reconcile.quantity_differs", "reconcile.tax_differs"}
+	// Percent fees are order-level and charged per payer: their messages
+	// name the payer too.
+	perPayer := []string{"reconcile.fee_missing", "reconcile.fee_not_in_book"}
 	var got []string
 	for _, m := range billing.Messages() {
 		if strings.HasPrefix(m.Key, "reconcile.") {
 			got = append(got, m.Key)
-			assert.Equal(t, []string{"job", "code", "expected", "actual"}, m.Args, m.Key)
+			args := []string{"job", "code", "expected", "actual"}
+			if slices.Contains(perPayer, m.Key) {
+				args = append(args, "pay_type")
+			}
+			assert.Equal(t, args, m.Args, m.Key)
 		}
+	}
+	for _, k := range billing.DiffKinds() {
+		assert.Contains(t, got, "reconcile."+string(k), "every kind of difference has its message")
 	}
 	for _, k := range want {
 		assert.Contains(t, got, k)
@@ -149,9 +159,16 @@ func TestExplainReconciliationMessages(t *testing.T) {
 		{"reconcile.clocked_variance", "1.5", "2.25",
 			"Job j1: BRK-01 clocked 2.25 h against 1.5 h billed",
 			"項目 j1：BRK-01 實際工時 2.25 小時，計費工時 1.5 小時"},
+		{"reconcile.fee_missing", "1575", "0",
+			"Fee BRK-01 (Warranty): the price book charges 1,575, but it is not on the bill",
+			"規費 BRK-01（保固）：依價目表應收 1,575，但未列入帳單"},
+		{"reconcile.fee_not_in_book", "0", "1575",
+			"Fee BRK-01 (Warranty) is on the bill at 1,575, but the price book does not charge it",
+			"規費 BRK-01（保固）列於帳單，金額 1,575，但依價目表不應收取"},
 	}
 	for _, tt := range tests {
-		e := billing.Explanation{Key: tt.key, Args: map[string]string{"job": "j1", "code": "BRK-01", "expected": tt.expected, "actual": tt.actual}}
+		e := billing.Explanation{Key: tt.key, Args: map[string]string{"job": "j1", "code": "BRK-01", "expected": tt.expected, "actual": tt.actual,
+			"pay_type": "warranty"}}
 		for lang, want := range map[org.Lang]string{org.English: tt.en, org.TraditionalChinese: tt.zh} {
 			got, err := e.Text(lang)
 			require.NoError(t, err)

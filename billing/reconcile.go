@@ -39,7 +39,9 @@ type ReconcileInput struct {
 	// must be the bill's PriceBookVersion). With it, labor hours are billed
 	// as the book bills them (book hours for zero, rounded up to the
 	// increment, at least the minimum), and every bill line's price and tax
-	// is checked against the book.
+	// is checked against the book, and so are the order-level percent fees
+	// (shop supplies): one the book charges a payer but the bill lacks,
+	// and one on the bill the book does not charge.
 	Book *PriceBook `json:"-"`
 	// Approved lists the jobs the customer approved (R3.2c, R3.3b). Empty:
 	// approval is not checked.
@@ -50,9 +52,15 @@ type ReconcileInput struct {
 type DiffKind string
 
 // Kinds of difference, in the order a reconciliation lists them for a line.
+// The fee kinds are found only with a price book, on order-level percent
+// fees (shop supplies), which the book adds by itself and the technician
+// never submits: they are the book's side of missing from the bill and not
+// performed.
 const (
 	DiffMissingFromBill DiffKind = "missing_from_bill" // submitted, not on the bill
 	DiffNotPerformed    DiffKind = "not_performed"     // on the bill, not submitted
+	DiffFeeMissing      DiffKind = "fee_missing"       // a percent fee the book charges, not on the bill
+	DiffFeeNotInBook    DiffKind = "fee_not_in_book"   // a percent fee on the bill the book does not charge
 	DiffQuantityDiffers DiffKind = "quantity_differs"  // parts, fees, sublets, cores
 	DiffHoursDiffer     DiffKind = "hours_differ"      // labor
 	DiffPayTypeDiffers  DiffKind = "pay_type_differs"
@@ -63,8 +71,8 @@ const (
 
 // DiffKinds lists the kinds of difference in listing order.
 func DiffKinds() []DiffKind {
-	return []DiffKind{DiffMissingFromBill, DiffNotPerformed, DiffQuantityDiffers, DiffHoursDiffer,
-		DiffPayTypeDiffers, DiffPriceDiffers, DiffTaxDiffers, DiffNotApproved}
+	return []DiffKind{DiffMissingFromBill, DiffNotPerformed, DiffFeeMissing, DiffFeeNotInBook, DiffQuantityDiffers,
+		DiffHoursDiffer, DiffPayTypeDiffers, DiffPriceDiffers, DiffTaxDiffers, DiffNotApproved}
 }
 
 // Difference is one thing the technician's lines and the bill disagree on,
@@ -76,21 +84,25 @@ type Difference struct {
 	LineKind Kind     `json:"line_kind"`
 	Code     string   `json:"code"`
 	PayType  PayType  `json:"pay_type,omitempty"`
-	// Line is the bill line's ID, for price and tax differences.
+	// Line is the bill line's ID, for price and tax differences and a
+	// percent fee the book does not charge (a missing fee has none).
 	Line string `json:"line,omitempty"`
-	// Field is what differs: quantity, hours, pay_type, unit_price, amount,
-	// tax_code, tax_rate, tax or job (not approved).
+	// Field is what differs: quantity, hours, pay_type, unit_price, amount
+	// (also of a missing fee or one the book does not charge), tax_code,
+	// tax_rate, tax or job (not approved).
 	Field string `json:"field"`
 	// Expected is what the technician submitted (or the customer
 	// approved) or the book gives; Actual is what the bill says. A side
 	// without the line has "0" (missing from the bill, not performed, not
-	// approved); an empty Expected is a price the book does not have, or
-	// no tax code (exempt). Quantities are plain decimals, money is at the
-	// bill's scale, pay types are joined by "+".
+	// approved, a fee missing or not in the book); an empty Expected is a
+	// price the book does not have, or no tax code (exempt). Quantities
+	// are plain decimals, money is at the bill's scale, pay types are
+	// joined by "+".
 	Expected string `json:"expected"`
 	Actual   string `json:"actual"`
 	// Explain's key is "reconcile." + Kind, with the arguments job, code,
-	// expected, actual, line_kind, pay_type, line and field.
+	// expected, actual, line_kind, pay_type, line and field. The fee kinds'
+	// messages show pay_type too: a percent fee is charged per payer.
 	Explain Explanation `json:"explain"`
 }
 
@@ -158,9 +170,18 @@ func (r Reconciliation) Of(k DiffKind) []Difference {
 //
 // With a book, every bill line is also checked against it: the unit price
 // (labor rate, matrix price of a part, sublet markup, per-unit fee), the
-// amount (quantity x unit price, rounded), order-level percent fees, and
-// the tax code, rate and amount, all computed from the book's own prices
-// so that one wrong line does not make its neighbours look wrong.
+// amount (quantity x unit price, rounded), and the tax code, rate and
+// amount, all computed from the book's own prices so that one wrong line
+// does not make its neighbours look wrong. Order-level percent fees are
+// checked as [Price] charges them: once per payer the fee applies to whose
+// base (labor, parts or both, at the book's prices) is above zero, a
+// percent of it within the fee's minimum and maximum. A fee the book
+// charges that the bill lacks is [DiffFeeMissing]; a fee on the bill that
+// the book does not charge that payer (no such percent fee, a payer it
+// does not apply to, a zero base, the same fee twice) is
+// [DiffFeeNotInBook], and its price and tax are not checked further; one
+// at another amount is [DiffPriceDiffers]. A fee of zero (a tiny base with
+// no minimum) charges nothing, so it is never missing nor extra.
 //
 // It is pure and never writes its input: the same input always gives the
 // same result, in the same order (R1.3): by job, line kind, code, kind of
@@ -588,14 +609,18 @@ func rcCompareDiffs(a, b Difference) int {
 // the bill), and reports each line that differs: one price difference
 // (unit price, else amount) and one tax difference (code, rate, else
 // amount). Percent fees and taxes are computed on the book's amounts, so
-// one wrong line does not make its neighbours look wrong.
+// one wrong line does not make its neighbours look wrong. A percent fee the
+// book does not charge is reported once, as such; a percent fee the book
+// charges pb's payer is reported when the bill lacks it.
 func (r *reconciler) checkBook(pb PayerBill) {
 	want, unpriced := r.bookLines(pb)
 	for i, l := range pb.Lines {
 		w, k := want[i], rcKey{l.Job, l.Kind, l.Code}
+		if rcPercentFee(l) && unpriced[i] {
+			r.feeNotInBook(l)
+			continue
+		}
 		switch {
-		case unpriced[i] && rcPercentFee(l):
-			r.add(DiffPriceDiffers, k, l.PayType, l.ID, "amount", "", r.money(l.Amount))
 		case unpriced[i]:
 			r.add(DiffPriceDiffers, k, l.PayType, l.ID, "unit_price", "", r.money(l.UnitPrice))
 		case !rcPercentFee(l) && !l.UnitPrice.Equal(w.UnitPrice):
@@ -612,6 +637,30 @@ func (r *reconciler) checkBook(pb PayerBill) {
 			r.add(DiffTaxDiffers, k, l.PayType, l.ID, "tax", r.money(w.Tax), r.money(l.Tax))
 		}
 	}
+	r.feesMissing(pb, want)
+}
+
+// feeNotInBook reports percent fee l, which the book does not charge its
+// payer (R3.4b), unless it charges nothing either.
+func (r *reconciler) feeNotInBook(l Line) {
+	if l.Amount.IsZero() && l.Tax.IsZero() {
+		return
+	}
+	r.add(DiffFeeNotInBook, rcKey{l.Job, l.Kind, l.Code}, l.PayType, l.ID, "amount", "0", r.money(l.Amount))
+}
+
+// feesMissing reports every percent fee the book charges pb's payer, on
+// the book's amounts want, that pb does not carry (R3.4b).
+func (r *reconciler) feesMissing(pb PayerBill, want []Line) {
+	for _, f := range r.in.Book.Fees {
+		if f.PerUnit() || !f.Percent.IsPositive() ||
+			slices.ContainsFunc(pb.Lines, func(l Line) bool { return rcPercentFee(l) && l.Code == f.Code }) {
+			continue
+		}
+		if amount, charged := r.percentFeeAmount(want, f.Code, pb.PayType); charged && !amount.IsZero() {
+			r.add(DiffFeeMissing, rcKey{"", KindFee, f.Code}, pb.PayType, "", "amount", r.money(amount), "0")
+		}
+	}
 }
 
 // rcPercentFee reports whether l is an order-level percent fee (shop
@@ -619,7 +668,8 @@ func (r *reconciler) checkBook(pb PayerBill) {
 func rcPercentFee(l Line) bool { return l.Kind == KindFee && l.Job == "" }
 
 // bookLines are pb's lines as the book prints them; unpriced marks the
-// lines the book has no price for (they keep the bill's).
+// lines the book has no price for (they keep the bill's): for a percent
+// fee, one the book does not charge the payer, or charges once already.
 func (r *reconciler) bookLines(pb PayerBill) (want []Line, unpriced []bool) {
 	want = slices.Clone(pb.Lines)
 	unpriced = make([]bool, len(want))
@@ -642,10 +692,18 @@ func (r *reconciler) bookLines(pb PayerBill) (want []Line, unpriced []bool) {
 		w.Explain.Args = scratch
 	}
 	for i := range want {
-		if w := &want[i]; rcPercentFee(*w) {
-			amount, ok := r.percentFeeAmount(want, w.Code, w.PayType)
-			w.UnitPrice, w.Amount, unpriced[i] = amount, amount, !ok
+		w := &want[i]
+		if !rcPercentFee(*w) {
+			continue
 		}
+		amount, charged := r.percentFeeAmount(want, w.Code, w.PayType)
+		if !charged || slices.ContainsFunc(pb.Lines[:i], func(o Line) bool { return rcPercentFee(o) && o.Code == w.Code }) {
+			// Kept at the bill's amount, so that its neighbours' taxes
+			// are computed on the lines as billed.
+			unpriced[i] = true
+			continue
+		}
+		w.UnitPrice, w.Amount = amount, amount
 	}
 	for i := range want {
 		want[i].Net = want[i].Amount.Sub(want[i].Discount)
@@ -689,10 +747,10 @@ func (r *reconciler) unitPrice(l Line, k rcKey) (want decimal.Decimal, ok, check
 }
 
 // percentFeeAmount is what the book charges payer pt for percent fee code:
-// a percent of the payer's labor or parts, within its minimum and maximum;
-// zero for a payer it does not apply to, as [Price] does. ok is false when
-// the book has no such percent fee.
-func (r *reconciler) percentFeeAmount(lines []Line, code string, pt PayType) (amount decimal.Decimal, ok bool) {
+// a percent of the payer's labor or parts in lines, within its minimum and
+// maximum, as [Price] does. charged is false when the book does not charge
+// it: no such percent fee, a payer it does not apply to, or a base of zero.
+func (r *reconciler) percentFeeAmount(lines []Line, code string, pt PayType) (amount decimal.Decimal, charged bool) {
 	rule, ok := r.in.Book.fee(code)
 	if !ok || rule.PerUnit() || !rule.Percent.IsPositive() {
 		return decimal.Zero, false
@@ -708,7 +766,7 @@ func (r *reconciler) percentFeeAmount(lines []Line, code string, pt PayType) (am
 		}
 	}
 	if !slices.Contains(payers, pt) || !base.IsPositive() {
-		return decimal.Zero, true
+		return decimal.Zero, false
 	}
 	amount = r.p.money.Round(base.Mul(rule.Percent))
 	if rule.Max.IsPositive() && amount.GreaterThan(rule.Max) {

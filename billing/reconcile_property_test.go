@@ -14,8 +14,12 @@ import (
 // rcGenBook draws a price book around rcBook: any scale, money rounding,
 // hour increment and minimum (also a minimum that is not a whole number of
 // increments), tax scope, inclusive or exclusive tax, discounts before or
-// after tax. It has extra codes ("X-...") that rcGenOrder never uses, for
-// lines added by a test.
+// after tax. Its shop-supplies fee is any percent of labor, parts or both,
+// with or without a minimum and a maximum, for one or more payers, and a
+// second percent fee (ENV) is there now and then, so that a percent fee
+// raised to its minimum, capped at its maximum, on a zero base or for one
+// payer only is drawn often. It has extra codes ("X-...") that rcGenOrder
+// never uses, for lines added by a test.
 func rcGenBook(t *rapid.T) *billing.PriceBook {
 	b := rcBook()
 	b.Scale = rapid.SampledFrom([]int32{0, 2}).Draw(t, "scale")
@@ -27,8 +31,16 @@ func rcGenBook(t *rapid.T) *billing.PriceBook {
 	b.Fees = append(b.Fees,
 		billing.FeeRule{Code: "TIRE", Description: "tire disposal", UnitPrice: rcDec("2.75"), Unit: "tire", Taxable: true},
 		billing.FeeRule{Code: "X-FEE", Description: "extra", UnitPrice: rcDec("1.25"), Unit: "each", Taxable: true})
-	b.Fees[0].PayTypes = []billing.PayType{billing.PayCustomer, billing.PayInternal}
-	b.Fees[0].Min = rcDec("1")
+	shop := &b.Fees[0]
+	shop.Percent = rcDec(rapid.SampledFrom([]string{"0.05", "0.03", "0.125"}).Draw(t, "shop percent"))
+	shop.Base = rapid.SampledFrom([]billing.FeeBase{billing.BaseLabor, billing.BaseParts, billing.BaseLaborAndParts}).Draw(t, "shop base")
+	shop.Min = rcDec(rapid.SampledFrom([]string{"0", "1", "2"}).Draw(t, "shop min"))
+	shop.Max = rcDec(rapid.SampledFrom([]string{"0", "3", "30"}).Draw(t, "shop max"))
+	shop.PayTypes = rapid.SliceOfNDistinct(rapid.SampledFrom(billing.PayTypes()), 0, 3, rapid.ID).Draw(t, "shop payers")
+	if rapid.Bool().Draw(t, "env fee") {
+		b.Fees = append(b.Fees, billing.FeeRule{Code: "ENV", Description: "environmental", Percent: rcDec("0.02"), Base: billing.BaseParts,
+			Min: rcDec("3"), PayTypes: []billing.PayType{billing.PayWarranty, billing.PayContract}})
+	}
 	b.Parts.Matrix[0].From = rcDec("1") // a cost below 1 is list priced
 	b.Coupons = []billing.Coupon{{Code: "TENOFF", Amount: rcDec("10")}}
 	b.Tax = billing.TaxPolicy{
@@ -138,6 +150,9 @@ type rcWorld struct {
 
 func rcGenWorld(t *rapid.T) rcWorld {
 	book := rcGenBook(t)
+	if err := book.Validate(); err != nil {
+		t.Fatalf("the drawn book is not valid: %v", err)
+	}
 	o := rcGenOrder(t)
 	bill, err := billing.Price(book, o)
 	if err != nil {
@@ -165,6 +180,65 @@ func TestReconcileProperties(t *testing.T) {
 			r := rcMustReconcile(t, w.input())
 			if !r.Clean || len(r.Differences) > 0 {
 				t.Fatalf("differences on a bill priced from the work itself: %+v", r.Differences)
+			}
+		})
+	})
+
+	t.Run("R3.4b_a_dropped_percent_fee_is_reported", func(t *testing.T) {
+		rapid.Check(t, func(t *rapid.T) {
+			w := rcGenWorld(t)
+			in := w.input()
+			type at struct{ p, i int }
+			var fees []at
+			for p, pb := range in.Bill.Payers {
+				for i, l := range pb.Lines {
+					if l.Kind == billing.KindFee && l.Job == "" && !l.Amount.IsZero() {
+						fees = append(fees, at{p, i})
+					}
+				}
+			}
+			if len(fees) == 0 {
+				t.Skip("no percent fee charged")
+			}
+			f := rapid.SampledFrom(fees).Draw(t, "fee")
+			l := in.Bill.Payers[f.p].Lines[f.i]
+			in.Bill.Payers = slices.Clone(in.Bill.Payers)
+			in.Bill.Payers[f.p].Lines = slices.Delete(slices.Clone(in.Bill.Payers[f.p].Lines), f.i, f.i+1)
+			r := rcMustReconcile(t, in)
+			want := billing.Difference{Kind: billing.DiffFeeMissing, LineKind: billing.KindFee, Code: l.Code, PayType: l.PayType,
+				Field: "amount", Expected: l.Amount.StringFixed(in.Bill.Scale), Actual: "0"}
+			if !slices.ContainsFunc(r.Differences, func(d billing.Difference) bool {
+				d.Explain = billing.Explanation{}
+				return fmt.Sprint(d) == fmt.Sprint(want)
+			}) {
+				t.Fatalf("fee %s dropped, want %+v, got %+v", l.ID, want, r.Differences)
+			}
+		})
+	})
+
+	t.Run("R3.4b_a_percent_fee_the_book_does_not_charge_is_reported", func(t *testing.T) {
+		rapid.Check(t, func(t *rapid.T) {
+			w := rcGenWorld(t)
+			in := w.input()
+			p := rapid.IntRange(0, len(in.Bill.Payers)-1).Draw(t, "payer")
+			pb := in.Bill.Payers[p]
+			code := rapid.SampledFrom([]string{"SHOP", "ENV", "OILDISP", "NOPE"}).Draw(t, "code")
+			if slices.ContainsFunc(pb.Lines, func(l billing.Line) bool { return l.Job == "" && l.Code == code }) {
+				code = "NOPE" // the book charges it here: bill it twice under a code it lacks
+			}
+			amount := rcDec("4")
+			l := billing.Line{ID: "fee/" + code + "/x", PayType: pb.PayType, Kind: billing.KindFee, Code: code,
+				Quantity: rcDec("1"), UnitPrice: amount, Amount: amount, Net: amount}
+			in.Bill.Payers = slices.Clone(in.Bill.Payers)
+			in.Bill.Payers[p].Lines = append(slices.Clone(pb.Lines), l)
+			r := rcMustReconcile(t, in)
+			if !slices.ContainsFunc(r.Differences, func(d billing.Difference) bool {
+				return d.Kind == billing.DiffFeeNotInBook && d.Code == code && d.PayType == pb.PayType && d.Line == l.ID
+			}) {
+				t.Fatalf("fee %s billed to %s, not reported: %+v", code, pb.PayType, r.Differences)
+			}
+			if slices.ContainsFunc(r.Differences, func(d billing.Difference) bool { return d.Kind == billing.DiffFeeMissing }) {
+				t.Fatalf("an extra fee made one missing: %+v", r.Differences)
 			}
 		})
 	})

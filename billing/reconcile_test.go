@@ -102,6 +102,33 @@ func rcLine(t *testing.T, in *billing.ReconcileInput, id string) *billing.Line {
 	return nil
 }
 
+// rcTakeLine removes the bill line with id and returns it.
+func rcTakeLine(t testing.TB, in *billing.ReconcileInput, id string) billing.Line {
+	t.Helper()
+	for p := range in.Bill.Payers {
+		lines := in.Bill.Payers[p].Lines
+		if i := slices.IndexFunc(lines, func(l billing.Line) bool { return l.ID == id }); i >= 0 {
+			l := lines[i]
+			in.Bill.Payers[p].Lines = slices.Delete(slices.Clone(lines), i, i+1)
+			return l
+		}
+	}
+	t.Fatalf("no bill line %s", id)
+	return billing.Line{}
+}
+
+// rcPutLine adds l to the part of the bill its payer pays.
+func rcPutLine(t testing.TB, in *billing.ReconcileInput, l billing.Line) {
+	t.Helper()
+	for p := range in.Bill.Payers {
+		if in.Bill.Payers[p].PayType == l.PayType {
+			in.Bill.Payers[p].Lines = append(slices.Clone(in.Bill.Payers[p].Lines), l)
+			return
+		}
+	}
+	t.Fatalf("no %s part on the bill", l.PayType)
+}
+
 // rcWorkLine is the submitted line of job and code.
 func rcWorkLine(t *testing.T, in *billing.ReconcileInput, job, code string) *billing.WorkLine {
 	t.Helper()
@@ -246,6 +273,50 @@ func TestReconcile(t *testing.T) {
 			l := rcLine(t, in, "fee/SHOP/customer") // 5% of 144 + 96 + 75 labor = 15.75
 			l.UnitPrice, l.Amount, l.Net = rcDec("9.99"), rcDec("9.99"), rcDec("9.99")
 		}, want: []rcDiff{{billing.DiffPriceDiffers, "", rcFee, "SHOP", rcCustomer, "amount", "15.75", "9.99"}}},
+		{name: "R3.4b_book_fee_missing_from_bill", edit: func(t *testing.T, in *billing.ReconcileInput) {
+			rcTakeLine(t, in, "fee/SHOP/customer") // 5% of 315.00 labor
+		}, want: []rcDiff{{billing.DiffFeeMissing, "", rcFee, "SHOP", rcCustomer, "amount", "15.75", "0"}}},
+		{name: "R3.4b_book_fee_not_charged_to_that_payer", edit: func(t *testing.T, in *billing.ReconcileInput) {
+			// Shop supplies apply to the customer only (no pay types
+			// listed), though the warranty job has labor too.
+			l := *rcLine(t, in, "fee/SHOP/customer")
+			l.ID, l.PayType, l.TaxCode, l.TaxRate, l.Tax = "fee/SHOP/warranty", rcWarranty, "", decimal.Zero, decimal.Zero
+			rcPutLine(t, in, l)
+		}, want: []rcDiff{{billing.DiffFeeNotInBook, "", rcFee, "SHOP", rcWarranty, "amount", "0", "15.75"}}},
+		{name: "R3.4b_book_fee_billed_to_the_wrong_payer", edit: func(t *testing.T, in *billing.ReconcileInput) {
+			l := rcTakeLine(t, in, "fee/SHOP/customer")
+			l.PayType = rcWarranty
+			rcPutLine(t, in, l)
+		}, want: []rcDiff{
+			{billing.DiffFeeMissing, "", rcFee, "SHOP", rcCustomer, "amount", "15.75", "0"},
+			{billing.DiffFeeNotInBook, "", rcFee, "SHOP", rcWarranty, "amount", "0", "15.75"},
+		}},
+		{name: "R3.4b_book_fee_the_book_does_not_have", edit: func(t *testing.T, in *billing.ReconcileInput) {
+			rcLine(t, in, "fee/SHOP/customer").Code = "SUPPLIES"
+		}, want: []rcDiff{
+			{billing.DiffFeeMissing, "", rcFee, "SHOP", rcCustomer, "amount", "15.75", "0"},
+			{billing.DiffFeeNotInBook, "", rcFee, "SUPPLIES", rcCustomer, "amount", "0", "15.75"},
+		}},
+		{name: "R3.4b_book_fee_charged_twice", edit: func(t *testing.T, in *billing.ReconcileInput) {
+			l := *rcLine(t, in, "fee/SHOP/customer")
+			l.ID += "#2"
+			rcPutLine(t, in, l)
+		}, want: []rcDiff{{billing.DiffFeeNotInBook, "", rcFee, "SHOP", rcCustomer, "amount", "0", "15.75"}}},
+		{name: "R3.4b_book_per_unit_fee_is_not_an_order_fee", edit: func(t *testing.T, in *billing.ReconcileInput) {
+			rcPutLine(t, in, billing.Line{ID: "fee/OILDISP/customer", PayType: rcCustomer, Kind: rcFee, Code: "OILDISP",
+				Quantity: rcDec("1"), UnitPrice: rcDec("2"), Amount: rcDec("2"), Net: rcDec("2")})
+		}, want: []rcDiff{{billing.DiffFeeNotInBook, "", rcFee, "OILDISP", rcCustomer, "amount", "0", "2.00"}}},
+		{name: "R3.4b_book_fee_of_zero_charges_nothing", edit: func(t *testing.T, in *billing.ReconcileInput) {
+			rcPutLine(t, in, billing.Line{ID: "fee/SHOP/warranty", PayType: rcWarranty, Kind: rcFee, Code: "SHOP", Quantity: rcDec("1")})
+		}},
+		{name: "R3.4b_book_fee_amount_differs_is_a_price_difference", edit: func(t *testing.T, in *billing.ReconcileInput) {
+			l := rcLine(t, in, "fee/SHOP/customer") // 5% of 315.00, not of 300.00
+			l.UnitPrice, l.Amount, l.Net = rcDec("15.00"), rcDec("15.00"), rcDec("15.00")
+		}, want: []rcDiff{{billing.DiffPriceDiffers, "", rcFee, "SHOP", rcCustomer, "amount", "15.75", "15.00"}}},
+		{name: "R3.4b_without_a_book_fees_are_not_checked", edit: func(t *testing.T, in *billing.ReconcileInput) {
+			in.Book = nil
+			rcTakeLine(t, in, "fee/SHOP/customer")
+		}},
 		{name: "R3.4b_wrong_labor_amount_does_not_blame_the_percent_fee", edit: func(t *testing.T, in *billing.ReconcileInput) {
 			l := rcLine(t, in, "j1/labor/BRK-01")
 			l.Amount, l.Net = rcDec("150.00"), rcDec("150.00")
@@ -467,6 +538,9 @@ func rcMessy(t testing.TB) billing.ReconcileInput {
 			}
 		}
 	}
+	shop := rcTakeLine(t, &in, "fee/SHOP/customer") // billed to the wrong payer
+	shop.PayType = rcWarranty
+	rcPutLine(t, &in, shop)
 	return in
 }
 
@@ -498,6 +572,8 @@ func TestReconcileDeterministic(t *testing.T) {
 		r, err := billing.Reconcile(rcMessy(t))
 		require.NoError(t, err)
 		assert.Equal(t, []rcDiff{
+			{billing.DiffFeeMissing, "", rcFee, "SHOP", rcCustomer, "amount", "15.75", "0"},
+			{billing.DiffFeeNotInBook, "", rcFee, "SHOP", rcWarranty, "amount", "0", "15.75"},
 			{billing.DiffMissingFromBill, "j0", rcFee, "OILDISP", rcCustomer, "quantity", "1", "0"},
 			{billing.DiffHoursDiffer, "j1", rcLabor, "BRK-01", rcCustomer, "hours", "1.5", "1.2"},
 			{billing.DiffPriceDiffers, "j1", rcPart, "PAD-1", rcCustomer, "unit_price", "64.00", "70.00"},
@@ -549,8 +625,11 @@ func TestReconcileExplains(t *testing.T) {
 	t.Run("R3.4b_price_and_tax_differences_name_the_bill_line", func(t *testing.T) {
 		r, err := billing.Reconcile(rcMessy(t))
 		require.NoError(t, err)
-		for _, d := range append(r.Of(billing.DiffPriceDiffers), r.Of(billing.DiffTaxDiffers)...) {
+		for _, d := range slices.Concat(r.Of(billing.DiffPriceDiffers), r.Of(billing.DiffTaxDiffers), r.Of(billing.DiffFeeNotInBook)) {
 			assert.NotEmpty(t, d.Line, "%+v", d)
+		}
+		for _, d := range r.Of(billing.DiffFeeMissing) {
+			assert.Empty(t, d.Line, "a missing fee has no bill line: %+v", d)
 		}
 	})
 }

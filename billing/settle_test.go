@@ -358,6 +358,21 @@ func TestSettle_R3_4b_reconciliation(t *testing.T) {
 		}
 		return ws
 	})
+	// noShop is the bill priced without the shop supplies the book charges
+	// (3% of labor): it adds up, so only reconciliation catches it.
+	noShop := func(in *billing.SettleInput) {
+		book, err := billing.LoadPriceBookFile("testdata/pricebooks/taipei.yaml")
+		if err != nil {
+			panic(err)
+		}
+		book.Fees = slices.DeleteFunc(book.Fees, func(f billing.FeeRule) bool { return f.Code == "SHOP" })
+		bill, err := billing.Price(book, stlOrder(in.WorkOrder, false))
+		if err != nil {
+			panic(err)
+		}
+		cust, _ := bill.Payer(billing.PayCustomer)
+		in.Bill, in.Submitted, in.Payments[0].Amount = bill, stlSubmitted(bill), cust.Total
+	}
 	type diff struct {
 		Kind billing.DiffKind
 		Job  string
@@ -385,7 +400,10 @@ func TestSettle_R3_4b_reconciliation(t *testing.T) {
 			diffs: []diff{{billing.DiffMissingFromBill, "j1", "ROT-F"}}},
 		{name: "R3.4b_job_not_approved_refused", actor: stlChen, edit: func(in *billing.SettleInput) { in.ApprovedJobs = []string{"j1"} },
 			diffs: []diff{{billing.DiffNotApproved, "j2", "OIL-01"}, {billing.DiffNotApproved, "j2", "OIL-5W30"}, {billing.DiffNotApproved, "j2", "OIL-DISP"}}},
+		{name: "R3.4b_book_fee_missing_from_bill_refused", actor: stlChen, edit: noShop,
+			diffs: []diff{{billing.DiffFeeMissing, "", "SHOP"}}},
 		{name: "R3.4b_supervisor_override_settles", actor: stlSup, edit: fiveLitres, reason: "customer's own oil topped up; agreed at the desk"},
+		{name: "R3.4b_supervisor_override_settles_a_missing_fee", actor: stlSup, edit: noShop, reason: "shop supplies waived for a returning customer"},
 		{name: "R3.4b_override_by_the_orders_own_advisor_forbidden", actor: stlSup, reason: "mine",
 			edit: func(in *billing.SettleInput) { fiveLitres(in); in.Advisor = "sup" }, is: billing.ErrForbidden},
 		{name: "R3.4b_override_by_the_advisor_forbidden", actor: stlChen, edit: fiveLitres, reason: "looks fine", is: billing.ErrForbidden},

@@ -1,6 +1,7 @@
 package billing_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -139,5 +140,132 @@ func TestTraps(t *testing.T) {
 			r := billing.Rounding{Mode: mode, Places: 2}
 			assert.True(t, r.Round(d("-2.665")).Equal(r.Round(d("2.665")).Neg()), "mode %s", mode)
 		}
+	})
+}
+
+// Percent fees (shop supplies) are added by the price book itself, so
+// reconciliation checks them against the book (R3.4b): the edges where the
+// fee is not simply a percent of a base.
+func TestTrapsPercentFeeReconciliation(t *testing.T) {
+	// feeBook charges SUP, 3% of labor, at least 5.00 and at most 20.00,
+	// to the payers listed (none: the customer).
+	feeBook := func(scale int32, payers ...billing.PayType) *billing.PriceBook {
+		b := bookWith(scale, billing.TaxPolicy{Scope: billing.ScopeLine, Rounding: billing.Rounding{Mode: billing.HalfUp, Places: scale}})
+		b.Fees = []billing.FeeRule{{Code: "SUP", Description: "shop supplies", Percent: d("0.03"), Base: billing.BaseLabor,
+			Min: d("5"), Max: d("20"), PayTypes: payers}}
+		return b
+	}
+	labor := func(id string, pt billing.PayType, hours string) billing.Job {
+		return billing.Job{ID: id, Title: id, PayType: pt, Labor: []billing.LaborItem{{Op: "OP", Hours: d(hours)}}}
+	}
+	// reconcile prices o, lets edit change the bill, and reconciles it
+	// against what the technician did: exactly what o bills.
+	reconcile := func(t *testing.T, book *billing.PriceBook, o billing.Order, edit func(b *billing.Bill)) billing.Reconciliation {
+		t.Helper()
+		bill, err := billing.Price(book, o)
+		require.NoError(t, err)
+		var work []billing.WorkLine
+		for _, pb := range bill.Payers {
+			for _, l := range pb.Lines {
+				if l.Job != "" {
+					work = append(work, billing.WorkLine{Job: l.Job, Kind: l.Kind, Code: l.Code, PayType: l.PayType, Quantity: l.Quantity})
+				}
+			}
+		}
+		if edit != nil {
+			edit(&bill)
+		}
+		r, err := billing.Reconcile(billing.ReconcileInput{Submitted: work, Bill: bill, Book: book})
+		require.NoError(t, err)
+		return r
+	}
+	type diff struct {
+		kind             billing.DiffKind
+		pay              billing.PayType
+		expected, actual string
+	}
+	diffs := func(r billing.Reconciliation) []diff {
+		out := []diff{}
+		for _, x := range r.Differences {
+			out = append(out, diff{x.Kind, x.PayType, x.Expected, x.Actual})
+		}
+		return out
+	}
+	fee := func(b *billing.Bill, pt billing.PayType) *billing.Line {
+		for p := range b.Payers {
+			for i, l := range b.Payers[p].Lines {
+				if l.Kind == billing.KindFee && l.Job == "" && l.PayType == pt {
+					return &b.Payers[p].Lines[i]
+				}
+			}
+		}
+		t.Fatalf("no fee for %s", pt)
+		return nil
+	}
+	drop := func(pt billing.PayType) func(b *billing.Bill) {
+		return func(b *billing.Bill) {
+			for p := range b.Payers {
+				b.Payers[p].Lines = slices.DeleteFunc(b.Payers[p].Lines, func(l billing.Line) bool {
+					return l.Kind == billing.KindFee && l.Job == "" && l.PayType == pt
+				})
+			}
+		}
+	}
+	put := func(pt billing.PayType, amount string) func(b *billing.Bill) {
+		return func(b *billing.Bill) {
+			for p := range b.Payers {
+				if b.Payers[p].PayType == pt {
+					b.Payers[p].Lines = append(b.Payers[p].Lines, billing.Line{ID: "fee/SUP/" + string(pt), PayType: pt, Kind: billing.KindFee,
+						Code: "SUP", Quantity: d("1"), UnitPrice: d(amount), Amount: d(amount), Net: d(amount)})
+				}
+			}
+		}
+	}
+	one := func(jobs ...billing.Job) billing.Order { return billing.Order{WorkOrder: "wo1", Jobs: jobs} }
+
+	t.Run("R3.4b_fee_raised_to_its_minimum_missing_from_the_bill", func(t *testing.T) {
+		o := one(labor("j1", billing.PayCustomer, "0.5")) // 3% of 50.00 = 1.50, raised to 5.00
+		assert.Empty(t, reconcile(t, feeBook(2), o, nil).Differences)
+		assert.Equal(t, []diff{{billing.DiffFeeMissing, billing.PayCustomer, "5.00", "0"}},
+			diffs(reconcile(t, feeBook(2), o, drop(billing.PayCustomer))))
+		// Billed at the percent without its minimum: a price difference.
+		assert.Equal(t, []diff{{billing.DiffPriceDiffers, billing.PayCustomer, "5.00", "1.50"}},
+			diffs(reconcile(t, feeBook(2), o, func(b *billing.Bill) {
+				l := fee(b, billing.PayCustomer)
+				l.UnitPrice, l.Amount, l.Net = d("1.50"), d("1.50"), d("1.50")
+			})))
+	})
+	t.Run("R3.4b_fee_above_its_maximum_is_capped", func(t *testing.T) {
+		o := one(labor("j1", billing.PayCustomer, "10")) // 3% of 1000.00 = 30.00, capped at 20.00
+		assert.Equal(t, []diff{{billing.DiffPriceDiffers, billing.PayCustomer, "20.00", "30.00"}},
+			diffs(reconcile(t, feeBook(2), o, func(b *billing.Bill) {
+				l := fee(b, billing.PayCustomer)
+				l.UnitPrice, l.Amount, l.Net = d("30.00"), d("30.00"), d("30.00")
+			})))
+	})
+	t.Run("R3.4b_fee_on_a_zero_labor_base_is_not_charged", func(t *testing.T) {
+		// Parts only: no labor, so no shop supplies, not even the minimum.
+		o := partsOrder(part("P", "1", "80"))
+		assert.Empty(t, reconcile(t, feeBook(2), o, nil).Differences)
+		assert.Equal(t, []diff{{billing.DiffFeeNotInBook, billing.PayCustomer, "0", "5.00"}},
+			diffs(reconcile(t, feeBook(2), o, put(billing.PayCustomer, "5.00"))))
+	})
+	t.Run("R3.4b_fee_for_one_payer_only", func(t *testing.T) {
+		o := one(labor("j1", billing.PayCustomer, "1"), labor("j2", billing.PayWarranty, "2"))
+		book := feeBook(2, billing.PayWarranty) // 3% of 200.00 = 6.00, warranty only
+		assert.Empty(t, reconcile(t, book, o, nil).Differences)
+		assert.Equal(t, []diff{{billing.DiffFeeNotInBook, billing.PayCustomer, "0", "5.00"}},
+			diffs(reconcile(t, book, o, put(billing.PayCustomer, "5.00"))))
+		assert.Equal(t, []diff{{billing.DiffFeeMissing, billing.PayWarranty, "6.00", "0"}},
+			diffs(reconcile(t, book, o, drop(billing.PayWarranty))))
+	})
+	t.Run("R3.4b_fee_that_rounds_to_nothing_is_never_missing", func(t *testing.T) {
+		// TWD: 3% of 10 is 0.3, which rounds to 0; Price prints a fee of
+		// 0, and a bill without it charges the same.
+		book := feeBook(0)
+		book.Fees[0].Min, book.Fees[0].Max = decimal.Zero, decimal.Zero
+		o := one(labor("j1", billing.PayCustomer, "0.1"))
+		assert.Empty(t, reconcile(t, book, o, nil).Differences)
+		assert.Empty(t, reconcile(t, book, o, drop(billing.PayCustomer)).Differences)
 	})
 }
