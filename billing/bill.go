@@ -131,6 +131,10 @@ type Line struct {
 	// Tax is the line's tax (its share, when tax is rounded per group or
 	// document).
 	Tax decimal.Decimal `json:"tax"`
+	// LaborType is the labor type whose rate priced a labor line: the
+	// job's own, else the operation's. Reconciliation checks the rate
+	// against it when the technician names none.
+	LaborType string `json:"labor_type,omitempty"`
 	// Labor lines: the operation's book hours and the clocked hours.
 	BookHours    decimal.Decimal `json:"book_hours,omitzero"`
 	ClockedHours decimal.Decimal `json:"clocked_hours,omitzero"`

@@ -136,7 +136,7 @@ func (p pricer) laborLine(j Job, li LaborItem) Line {
 		desc = op.Description
 	}
 	return Line{ID: j.ID + "/labor/" + li.Op, Kind: KindLabor, Code: li.Op, Description: desc, Quantity: billed, Unit: "h",
-		UnitPrice: rate, Amount: amount, BookHours: op.Hours, ClockedHours: li.Clocked,
+		UnitPrice: rate, Amount: amount, LaborType: laborType, BookHours: op.Hours, ClockedHours: li.Clocked,
 		Explain: Explanation{Key: "line.labor", Args: map[string]string{"op": li.Op, "description": desc, "hours": plain(billed),
 			"book_hours": plain(op.Hours), "rate": p.fmt(rate), "amount": p.fmt(amount)}}}
 }

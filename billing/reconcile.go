@@ -719,8 +719,10 @@ func (r *reconciler) unitPrice(l Line, k rcKey) (want decimal.Decimal, ok, check
 	book := r.in.Book
 	switch l.Kind {
 	case KindLabor:
-		laborType := ""
-		if g := r.sub[k]; g != nil {
+		// The technician's labor type, else the one that priced the line
+		// (the job's, from the approved estimate), else the operation's.
+		laborType := l.LaborType
+		if g := r.sub[k]; g != nil && g.laborType != "" {
 			laborType = g.laborType
 		}
 		if laborType == "" {

@@ -731,3 +731,44 @@ func TestSettlementAccuracy(t *testing.T) {
 		})
 	}
 }
+
+// TestReconcile_laborTypeOfTheJob: a labor type set on the job (priced
+// into the estimate the customer approved) is kept on the bill line, so
+// the technician need not repeat it: the line is checked at its own
+// type's rate; one the technician names still wins (R3.4b).
+func TestReconcile_laborTypeOfTheJob(t *testing.T) {
+	book := rcBook()
+	order := rcOrder()
+	order.Jobs[0].Labor[1].LaborType = "diag" // ALN-01 at the diagnostic rate
+	bill, err := billing.Price(book, order)
+	require.NoError(t, err)
+	in := billing.ReconcileInput{Submitted: rcWork(), Bill: bill, Book: book, Approved: []string{"j1", "j2"}}
+	line := rcLine(t, &in, "j1/labor/ALN-01")
+	require.Equal(t, "diag", line.LaborType, "the bill line says which labor type priced it")
+	require.True(t, line.UnitPrice.Equal(rcDec("150")))
+
+	t.Run("R3.4b_job_labor_type_not_repeated_by_the_technician", func(t *testing.T) {
+		r, err := billing.Reconcile(in)
+		require.NoError(t, err)
+		assert.Empty(t, rcDiffs(r), "the job's labor type is not a price difference")
+	})
+	t.Run("R3.4b_labor_type_named_by_the_technician_wins", func(t *testing.T) {
+		in := in
+		in.Submitted = rcWork()
+		rcWorkLine(t, &in, "j1", "ALN-01").LaborType = "std"
+		r, err := billing.Reconcile(in)
+		require.NoError(t, err)
+		assert.Contains(t, rcDiffs(r), rcDiff{billing.DiffPriceDiffers, "j1", rcLabor, "ALN-01", rcCustomer, "unit_price", "120.00", "150.00"})
+	})
+	t.Run("R3.4b_line_claiming_a_labor_type_checked_at_its_rate", func(t *testing.T) {
+		in := in
+		in.Bill = bill
+		in.Bill.Payers = slices.Clone(bill.Payers)
+		in.Bill.Payers[0].Lines = slices.Clone(bill.Payers[0].Lines)
+		l := rcLine(t, &in, "j1/labor/ALN-01")
+		l.UnitPrice = rcDec("160") // not the diagnostic rate either
+		r, err := billing.Reconcile(in)
+		require.NoError(t, err)
+		assert.Contains(t, rcDiffs(r), rcDiff{billing.DiffPriceDiffers, "j1", rcLabor, "ALN-01", rcCustomer, "unit_price", "150.00", "160.00"})
+	})
+}

@@ -167,6 +167,7 @@ func diffBill(d *kit.Differ, p string, g, w billing.PayerBill) {
 		kit.Eq(d, p+".tax_code", g.TaxCode, w.TaxCode)
 		d.Amount(p+".tax_rate", g.TaxRate, w.TaxRate)
 		d.Amount(p+".tax", g.Tax, w.Tax)
+		kit.Eq(d, p+".labor_type", g.LaborType, w.LaborType)
 		d.Amount(p+".book_hours", g.BookHours, w.BookHours)
 		d.Amount(p+".clocked_hours", g.ClockedHours, w.ClockedHours)
 		d.Amount(p+".cost", g.Cost, w.Cost)

@@ -117,7 +117,7 @@ func fullBill() billing.PayerBill {
 		Lines: []billing.Line{
 			{ID: "j1/labor/BRK-01", Job: "j1", PayType: billing.PayCustomer, Kind: billing.KindLabor, Code: "BRK-01", Description: "replace front pads",
 				Quantity: amount("1.5"), Unit: "h", UnitPrice: amount("1200.00"), Amount: amount("1800.00"), Discount: amount("180.00"), Net: amount("1620.00"),
-				TaxCode: "VAT", TaxRate: amount("0.05"), Tax: amount("77.14"), BookHours: amount("1.5"), ClockedHours: amount("1.25"),
+				TaxCode: "VAT", TaxRate: amount("0.05"), Tax: amount("77.14"), LaborType: "diagnostic", BookHours: amount("1.5"), ClockedHours: amount("1.25"),
 				Explain: explain("line.labor", "hours", "1.5", "rate", "1200.00")},
 			{ID: "j1/part/04465-42180", Job: "j1", PayType: billing.PayCustomer, Kind: billing.KindPart, Code: "04465-42180", Description: "pad set; 來令片",
 				Quantity: amount("1"), UnitPrice: amount(big), Amount: amount(big), Discount: amount("0"), Net: amount(big),
