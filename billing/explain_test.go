@@ -122,11 +122,12 @@ func TestExplainMissingArgumentsAndUnknownKeys(t *testing.T) {
 
 func TestExplainReconciliationMessages(t *testing.T) {
 	want := []string{"reconcile.clocked_variance", "reconcile.fee_missing", "reconcile.fee_not_in_book",
-		"reconcile.hours_differ", "reconcile.missing_from_bill", "reconcile.not_approved", "reconcile.not_performed",
-		"reconcile.pay_type_differs", "reconcile.price_differs", "reconcile.quantity_differs", "reconcile.tax_differs"}
+		"reconcile.fee_price_differs", "reconcile.fee_tax_differs", "reconcile.hours_differ", "reconcile.missing_from_bill", "reconcile.not_approved", "reconcile.not_performed",
+		"reconcile.pay_type_differs", "reconcile.price_differs", "reconcile.quantity_differs", "reconcile.tax_differs",
+		"reconcile.unpriced"}
 	// Percent fees are order-level and charged per payer: their messages
 	// name the payer too.
-	perPayer := []string{"reconcile.fee_missing", "reconcile.fee_not_in_book"}
+	perPayer := []string{"reconcile.fee_missing", "reconcile.fee_not_in_book", "reconcile.fee_price_differs", "reconcile.fee_tax_differs"}
 	var got []string
 	for _, m := range billing.Messages() {
 		if strings.HasPrefix(m.Key, "reconcile.") {
@@ -165,6 +166,12 @@ func TestExplainReconciliationMessages(t *testing.T) {
 		{"reconcile.fee_not_in_book", "0", "1575",
 			"Fee BRK-01 (Warranty) is on the bill at 1,575, but the price book does not charge it",
 			"規費 BRK-01（保固）列於帳單，金額 1,575，但依價目表不應收取"},
+		{"reconcile.fee_price_differs", "1575", "999",
+			"Fee BRK-01 (Warranty) differs: the price book charges 1,575, the bill has 999",
+			"規費 BRK-01（保固）金額不符：依價目表應為 1,575，帳單為 999"},
+		{"reconcile.unpriced", "", "1250",
+			"Job j1: BRK-01 is on the bill at 1,250, but the price book cannot price it",
+			"項目 j1：BRK-01 帳單金額 1,250，但價目表無法計價"},
 	}
 	for _, tt := range tests {
 		e := billing.Explanation{Key: tt.key, Args: map[string]string{"job": "j1", "code": "BRK-01", "expected": tt.expected, "actual": tt.actual,

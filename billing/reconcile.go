@@ -101,7 +101,10 @@ type Difference struct {
 	Expected string `json:"expected"`
 	Actual   string `json:"actual"`
 	// Explain's key is "reconcile." + Kind, with the arguments job, code,
-	// expected, actual, line_kind, pay_type, line and field. The fee kinds'
+	// expected, actual, line_kind, pay_type, line and field; except
+	// "reconcile.unpriced" for a line the book cannot price, and
+	// "reconcile.fee_price_differs" and "reconcile.fee_tax_differs" for
+	// an order-level fee, which has no job. The fee kinds'
 	// messages show pay_type too: a percent fee is charged per payer.
 	Explain Explanation `json:"explain"`
 }
@@ -542,9 +545,16 @@ func (r *reconciler) summed(keys []rcKey) []SummedKey {
 // add records a difference with its explanation: the message key is
 // "reconcile.<kind>".
 func (r *reconciler) add(kind DiffKind, k rcKey, pt PayType, line, field, expected, actual string) {
+	key := "reconcile." + string(kind)
+	switch {
+	case kind == DiffPriceDiffers && expected == "":
+		key = "reconcile.unpriced" // no price to say it should be
+	case (kind == DiffPriceDiffers || kind == DiffTaxDiffers) && k.job == "":
+		key = "reconcile.fee_" + string(kind) // an order-level fee has no job
+	}
 	r.out.Differences = append(r.out.Differences, Difference{Kind: kind, Job: k.job, LineKind: k.kind, Code: k.code,
 		PayType: pt, Line: line, Field: field, Expected: expected, Actual: actual,
-		Explain: Explanation{Key: "reconcile." + string(kind), Args: map[string]string{"job": k.job, "code": k.code,
+		Explain: Explanation{Key: key, Args: map[string]string{"job": k.job, "code": k.code,
 			"line_kind": string(k.kind), "pay_type": string(pt), "line": line, "field": field, "expected": expected, "actual": actual}}})
 }
 

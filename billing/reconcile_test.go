@@ -772,3 +772,38 @@ func TestReconcile_laborTypeOfTheJob(t *testing.T) {
 		assert.Contains(t, rcDiffs(r), rcDiff{billing.DiffPriceDiffers, "j1", rcLabor, "ALN-01", rcCustomer, "unit_price", "150.00", "160.00"})
 	})
 }
+
+// TestReconcile_orderFeeAndUnpricedWording: an order-level fee has no job,
+// and a line the book cannot price has no price it should be: their
+// explanations say so rather than "Job : SHOP" or "it should be ,".
+func TestReconcile_orderFeeAndUnpricedWording(t *testing.T) {
+	in := rcInput(t)
+	l := rcLine(t, &in, "fee/SHOP/customer")
+	l.UnitPrice, l.Amount, l.Net = rcDec("9.99"), rcDec("9.99"), rcDec("9.99")
+	r, err := billing.Reconcile(in)
+	require.NoError(t, err)
+	var texts []string
+	for _, d := range r.Differences {
+		en, err := d.Explain.Text(org.English)
+		require.NoError(t, err)
+		texts = append(texts, en)
+	}
+	assert.Contains(t, texts, "Fee SHOP (Customer) differs: the price book charges 15.75, the bill has 9.99")
+
+	in = rcInput(t)
+	book := *in.Book
+	book.Fees = slices.DeleteFunc(slices.Clone(book.Fees), func(f billing.FeeRule) bool { return f.Code == "OILDISP" })
+	in.Book = &book
+	r, err = billing.Reconcile(in)
+	require.NoError(t, err)
+	found := false
+	for _, d := range r.Differences {
+		if d.Code == "OILDISP" && d.Kind == billing.DiffPriceDiffers {
+			en, err := d.Explain.Text(org.English)
+			require.NoError(t, err)
+			assert.Equal(t, "Job j1: OILDISP is on the bill at 0.50, but the price book cannot price it", en)
+			found = true
+		}
+	}
+	assert.True(t, found, "%+v", r.Differences)
+}
