@@ -267,7 +267,13 @@ func everyDealer[T any](o *over, key func(T) string, read func(org.DealerID) ([]
 	return all, nil
 }
 
+// commitParts commits each part that is not empty on its own, as a store
+// running one transaction per part does; like any store, it fails at once
+// when ctx is done.
 func commitParts(ctx context.Context, s appraisal.Store, d org.DealerID, parts []appraisal.Change) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	for _, p := range parts {
 		if empty(p) {
 			continue
