@@ -51,9 +51,7 @@ func (e *evaluator) award(cr crule) map[int]Proposal {
 		ex.phrases = append(ex.phrases, Phrase{Key: "award.place", Args: map[string]string{
 			"place": strconv.Itoa(place + 1), "candidates": strconv.Itoa(len(cands)), "winners": strconv.Itoa(a.Winners)}})
 		if winners < len(cands) {
-			if ph, ok := tie(refs, w, cands[winners:]); ok {
-				ex.phrases = append(ex.phrases, ph)
-			}
+			ex.phrases = append(ex.phrases, tie(refs, w, cands[winners:]))
 		}
 		ex.used(e, cr.when, w.v)
 		for _, r := range refs {
@@ -89,12 +87,12 @@ func boolInt(b bool) int {
 // condition as w did: by the first key over all of them, or, when tied
 // with the first loser on the first keys (or there are no keys), on which
 // keys, with whom, and by which key (or the employee ID) it was broken.
-func tie(refs []sortRef, w candidate, losers []candidate) (Phrase, bool) {
+func tie(refs []sortRef, w candidate, losers []candidate) Phrase {
 	j := 0 // the keys w and the first loser share
 	for j < len(refs) && keyCompare(refs[j], w.v, losers[0].v) == 0 {
 		j++
 	}
-	chosen := j == 0 && len(refs) > 0 // the first key set w apart from every loser
+	chosen := j == 0 // the first key set w apart from every loser (an award has keys)
 	var others []string
 	for _, l := range losers {
 		same := true
@@ -122,7 +120,7 @@ func tie(refs []sortRef, w candidate, losers []candidate) (Phrase, bool) {
 		// Every candidate met the condition: the first key chose among
 		// them, and the explanation says so (the issue: ties are broken by
 		// a rule the policy states, and the explanation says so).
-		return Phrase{Key: "award.chosen", Args: args}, true
+		return Phrase{Key: "award.chosen", Args: args}
 	}
 	on := make([]string, j)
 	for i, r := range refs[:j] {
@@ -133,5 +131,5 @@ func tie(refs []sortRef, w candidate, losers []candidate) (Phrase, bool) {
 		}
 	}
 	args["on"] = strings.Join(on, "\n")
-	return Phrase{Key: "award.tie", Args: args}, true
+	return Phrase{Key: "award.tie", Args: args}
 }
