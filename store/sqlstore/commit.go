@@ -31,7 +31,7 @@ func (s *Store) Commit(ctx context.Context, dealer org.DealerID, c org.Change) e
 		}
 		return nil
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx execer) error {
 		if c.Dealer != nil {
 			if err := s.writeDealer(ctx, tx, *c.Dealer); err != nil {
 				return err
@@ -58,7 +58,7 @@ func sortedByID(es []org.Employee) []org.Employee {
 	return es
 }
 
-func (s *Store) writeDealer(ctx context.Context, tx *sql.Tx, d org.Dealer) error {
+func (s *Store) writeDealer(ctx context.Context, tx execer, d org.Dealer) error {
 	what := "dealer " + string(d.ID)
 	if d.Version == 1 {
 		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO dealers (`+dealerColumns+`)
@@ -74,7 +74,7 @@ func (s *Store) writeDealer(ctx context.Context, tx *sql.Tx, d org.Dealer) error
 	return oneRow(res, err, what, d.Version)
 }
 
-func (s *Store) writeEmployee(ctx context.Context, tx *sql.Tx, e org.Employee) error {
+func (s *Store) writeEmployee(ctx context.Context, tx execer, e org.Employee) error {
 	what := "employee " + string(e.ID)
 	skills, err := json.Marshal(e.Skills)
 	if err != nil {

@@ -13,9 +13,11 @@
 // that one. Two drivers are tested:
 //
 //   - SQLite with modernc.org/sqlite (pure Go, no cgo), driver name
-//     "sqlite". Open it with the DSN [SQLiteDSN] builds: it makes every
-//     transaction IMMEDIATE and sets a busy timeout, so concurrent commits
-//     queue instead of failing with SQLITE_BUSY, and turns on WAL.
+//     "sqlite". Open it with the DSN [SQLiteDSN] builds: it sets a busy
+//     timeout, so concurrent commits queue instead of failing with
+//     SQLITE_BUSY. Every Store transaction on SQLite is BEGIN IMMEDIATE,
+//     taking the write lock as it begins, whatever the DSN says, and
+//     [Store.Migrate] puts the file in WAL mode.
 //   - PostgreSQL with github.com/jackc/pgx/v5/stdlib, driver name "pgx".
 //     Tables go in the connection's current schema (the first one on its
 //     search_path).
@@ -44,8 +46,9 @@
 // per dialect. Nothing migrates behind the host's back: call
 // [Store.Migrate] at start-up (it is idempotent, records each version in
 // the schema_migrations table, and may run from several processes at
-// once), [Store.SchemaVersion] to see where a database stands, and
-// [Store.MigrateDown] to roll back.
+// once: they wait for each other, and each returns with the schema at the
+// latest version), [Store.SchemaVersion] to see where a database stands,
+// and [Store.MigrateDown] to roll back.
 //
 // # How values are stored
 //

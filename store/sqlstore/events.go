@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 
@@ -18,7 +17,7 @@ import (
 // counter's row lock makes the dealer's other commits wait until this one
 // ends, which is what orders Seqs by commit, and the lock should be held
 // as briefly as possible.
-func (s *Store) appendEvents(ctx context.Context, tx *sql.Tx, dealer org.DealerID, evs []org.Event) error {
+func (s *Store) appendEvents(ctx context.Context, tx execer, dealer org.DealerID, evs []org.Event) error {
 	if len(evs) == 0 {
 		return nil
 	}

@@ -2,7 +2,7 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
+	"errors"
 	"fmt"
 	"io/fs"
 	"regexp"
@@ -86,14 +86,24 @@ func addMigrationFile(fsys fs.FS, file string, byVersion map[int]*migration) err
 // Migrate applies every migration the database lacks, in order, each in its
 // own transaction, and records it in schema_migrations. It does nothing when
 // the schema is current, so hosts may call it on every start. Running it
-// from two processes at once is safe: each version is applied once.
+// from several connections or processes at once is safe: they wait for each
+// other, each version is applied once, and every caller returns with the
+// schema at the latest version.
+//
+// On SQLite it first checks that the connection has a busy timeout (see
+// [SQLiteDSN]) and puts the database file in WAL mode, which the file keeps.
 func (s *Store) Migrate(ctx context.Context) error {
+	if s.dialect == SQLite {
+		if err := s.prepareSQLite(ctx); err != nil {
+			return err
+		}
+	}
 	current, err := s.appliedVersion(ctx, true)
 	if err != nil {
 		return err
 	}
 	for _, m := range s.migrations[current:] {
-		if err := s.inTx(ctx, func(tx *sql.Tx) error { return s.up(ctx, tx, m) }); err != nil {
+		if err := s.inTx(ctx, func(tx execer) error { return s.up(ctx, tx, m) }); err != nil {
 			return fmt.Errorf("sqlstore: migrate up %s: %w", m.name, err)
 		}
 	}
@@ -102,7 +112,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 
 // up claims m's row first: if another process applied m meanwhile, the
 // claim inserts nothing and m is not run twice.
-func (s *Store) up(ctx context.Context, tx *sql.Tx, m migration) error {
+func (s *Store) up(ctx context.Context, tx execer, m migration) error {
 	res, err := tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (version, name, applied_at)
 		VALUES (?, ?, ?) ON CONFLICT (version) DO NOTHING`),
 		m.version, m.name, s.timeArg(time.Now()))
@@ -130,14 +140,14 @@ func (s *Store) MigrateDown(ctx context.Context, target int) error {
 	}
 	for v := current; v > target; v-- {
 		m := s.migrations[v-1]
-		if err := s.inTx(ctx, func(tx *sql.Tx) error { return s.down(ctx, tx, m) }); err != nil {
+		if err := s.inTx(ctx, func(tx execer) error { return s.down(ctx, tx, m) }); err != nil {
 			return fmt.Errorf("sqlstore: migrate down %s: %w", m.name, err)
 		}
 	}
 	return nil
 }
 
-func (s *Store) down(ctx context.Context, tx *sql.Tx, m migration) error {
+func (s *Store) down(ctx context.Context, tx execer, m migration) error {
 	res, err := tx.ExecContext(ctx, s.q(`DELETE FROM schema_migrations WHERE version = ?`), m.version)
 	if err != nil {
 		return err
@@ -191,7 +201,7 @@ func (s *Store) createMigrationsTable(ctx context.Context) error {
 	}
 	// Two concurrent CREATE TABLE IF NOT EXISTS can both find no table on
 	// PostgreSQL, and one then fails; the lock makes the second wait.
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx execer) error {
 		_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('servicelane.schema_migrations'))`)
 		if err != nil {
 			return err
@@ -217,4 +227,63 @@ func (s *Store) hasMigrationsTable(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("sqlstore: look for schema_migrations: %w", err)
 	}
 	return n > 0, nil
+}
+
+// prepareSQLite refuses a connection that would not wait for a lock, and
+// switches the file to WAL, where readers do not block the writer nor it
+// them.
+//
+// The switch is the one write that cannot wait in SQLite's busy handler:
+// it reads the file header and then upgrades to a write lock, and SQLite
+// refuses that upgrade at once with SQLITE_BUSY while another connection
+// writes (another process switching the same new file, say). So this waits
+// itself, as the busy handler would: it tries again until the connection's
+// busy timeout has passed or ctx is done. A file already in WAL needs no
+// write, so every caller after the first returns at once.
+func (s *Store) prepareSQLite(ctx context.Context) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlstore: migrate: %w", err)
+	}
+	defer conn.Close()
+	var timeout int64
+	if err := conn.QueryRowContext(ctx, `PRAGMA busy_timeout`).Scan(&timeout); err != nil {
+		return fmt.Errorf("sqlstore: migrate: read busy_timeout: %w", err)
+	}
+	if timeout <= 0 {
+		return errors.New("sqlstore: migrate: the SQLite connection has no busy timeout, so concurrent " +
+			"writers would fail with SQLITE_BUSY instead of waiting: open it with sqlstore.SQLiteDSN, " +
+			"or add _pragma=busy_timeout(10000) to the DSN")
+	}
+	deadline := time.Now().Add(time.Duration(timeout) * time.Millisecond)
+	pause := time.Millisecond
+	for {
+		var mode string
+		err := conn.QueryRowContext(ctx, `PRAGMA journal_mode = WAL`).Scan(&mode)
+		if err == nil {
+			return nil
+		}
+		if !sqliteBusy(err) || !time.Now().Before(deadline) {
+			return fmt.Errorf("sqlstore: migrate: switch to WAL: %w", err)
+		}
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("sqlstore: migrate: switch to WAL: %w", ctx.Err())
+		case <-t.C:
+		}
+		pause = min(2*pause, 50*time.Millisecond)
+	}
+}
+
+// sqliteBusy reports whether err is modernc.org/sqlite's SQLITE_BUSY or one
+// of its extended codes. The package imports no driver, so it looks for
+// the method the driver's errors have.
+func sqliteBusy(err error) bool {
+	e, ok := errors.AsType[interface {
+		error
+		Code() int
+	}](err)
+	return ok && e.Code()&0xff == 5 // SQLITE_BUSY
 }

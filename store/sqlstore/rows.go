@@ -78,7 +78,7 @@ func (s *Store) commitRows(ctx context.Context, dealer org.DealerID, rows []reco
 		}
 		return nil
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx execer) error {
 		for _, r := range rows {
 			if err := s.writeRow(ctx, tx, dealer, r); err != nil {
 				return err
@@ -96,7 +96,7 @@ func (s *Store) commitRows(ctx context.Context, dealer org.DealerID, rows []reco
 // the row at n-1; no row written is ErrConflict. So is a row that another
 // unique index refuses (two documents with one number of a series, two
 // active price books): the writer raced another and must read again.
-func (s *Store) writeRow(ctx context.Context, tx *sql.Tx, dealer org.DealerID, r recordRow) error {
+func (s *Store) writeRow(ctx context.Context, tx execer, dealer org.DealerID, r recordRow) error {
 	key := make([]any, 0, 1+len(r.key))
 	key = append(key, dealer)
 	for _, k := range r.key {

@@ -3,10 +3,12 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 
 	"github.com/servicelane/servicelane/org"
 )
@@ -52,28 +54,43 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 // at path with modernc.org/sqlite (driver name "sqlite") the way Store needs
 // it:
 //
-//   - _txlock=immediate: every transaction takes the write lock when it
-//     begins, so concurrent Commits wait for each other (up to the busy
-//     timeout) instead of failing with SQLITE_BUSY when a read lock cannot
-//     be upgraded;
-//   - busy_timeout(10000): wait up to 10 s for that lock;
-//   - journal_mode(WAL): readers do not block the writer, nor it them;
-//   - foreign_keys(1): enforce the foreign keys later migrations declare.
+//   - busy_timeout(10000): a connection that finds the database locked
+//     waits up to 10 s for it instead of failing with SQLITE_BUSY;
+//     [Store.Migrate] refuses a connection without a busy timeout;
+//   - foreign_keys(1): enforce the foreign keys later migrations declare;
+//   - _txlock=immediate: a transaction the host begins on the same *sql.DB
+//     takes the write lock when it begins, as the Store's own always do.
+//
+// It does not set the journal mode: [Store.Migrate] puts the file in WAL
+// mode once, and the file keeps it for every connection after. A DSN that
+// switched every new connection to WAL would make connections opened at
+// the same moment on a new file (several processes starting together)
+// fail with SQLITE_BUSY, because SQLite does not wait for that switch.
 //
 // path is a plain file name and must not contain '?'.
 func SQLiteDSN(path string) string {
 	return path + "?_txlock=immediate" +
 		"&_pragma=busy_timeout(10000)" +
-		"&_pragma=journal_mode(WAL)" +
 		"&_pragma=foreign_keys(1)"
 }
 
 // q adapts a query written with ? placeholders to the dialect.
 func (s *Store) q(query string) string { return s.dialect.rebind(query) }
 
+// execer is what a transaction runs statements on: a *sql.Tx on
+// PostgreSQL, the *sql.Conn of an IMMEDIATE transaction on SQLite.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 // inTx runs fn in a transaction, committing when fn returns nil and rolling
 // back otherwise.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *Store) inTx(ctx context.Context, fn func(tx execer) error) error {
+	if s.dialect == SQLite {
+		return s.inImmediateTx(ctx, fn)
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -83,4 +100,44 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// inImmediateTx runs fn in a BEGIN IMMEDIATE transaction on a connection of
+// its own. A deferred SQLite transaction that reads before it writes must
+// upgrade its read lock, and SQLite refuses that at once with SQLITE_BUSY
+// when another connection writes, without waiting the busy timeout. An
+// IMMEDIATE one takes the write lock as it begins and waits for it there,
+// so concurrent writers queue whatever the DSN's _txlock says and whatever
+// fn runs first.
+func (s *Store) inImmediateTx(ctx context.Context, fn func(tx execer) error) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
+		return err
+	}
+	err = fn(conn)
+	if err == nil {
+		// A done context fails the COMMIT before it runs, as
+		// [sql.Tx.Commit] does, and the transaction is rolled back.
+		if _, err = conn.ExecContext(ctx, `COMMIT`); err == nil {
+			return nil
+		}
+	}
+	// The rollback runs even when ctx is done: the connection goes back to
+	// the pool, and must not go back inside a transaction.
+	if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`); rerr != nil && !noTransaction(rerr) {
+		// The connection's state is unknown: have the pool drop it.
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
+	return err
+}
+
+// noTransaction reports whether err is SQLite's answer to a ROLLBACK with
+// no transaction open, which it gives when a failed COMMIT or statement
+// already rolled the transaction back.
+func noTransaction(err error) bool {
+	return strings.Contains(err.Error(), "no transaction is active")
 }

@@ -33,10 +33,11 @@ type backend struct {
 	open    func(t *testing.T) *sql.DB
 }
 
-var backends = []backend{
-	{name: "SQLite", dialect: sqlstore.SQLite, open: openSQLite},
-	{name: "Postgres", dialect: sqlstore.Postgres, open: openPostgres},
-}
+var (
+	sqliteBackend   = backend{name: "SQLite", dialect: sqlstore.SQLite, open: openSQLite}
+	postgresBackend = backend{name: "Postgres", dialect: sqlstore.Postgres, open: openPostgres}
+	backends        = []backend{sqliteBackend, postgresBackend}
+)
 
 // eachBackend runs fn as a parallel subtest per backend; every subtest has
 // a database of its own.
@@ -175,18 +176,34 @@ func TestNew(t *testing.T) {
 	require.Equal(t, "postgres", sqlstore.Postgres.String())
 }
 
-// TestSQLiteDSN checks that the DSN's settings reach every connection.
+// TestSQLiteDSN checks that the DSN's settings reach every connection, and
+// that after Migrate every connection, a new one too, writes ahead to the
+// log: the file keeps its WAL mode, which the DSN does not set.
 func TestSQLiteDSN(t *testing.T) {
 	t.Parallel()
+	ctx := t.Context()
 	dsn := sqlstore.SQLiteDSN("/tmp/x.db")
 	require.True(t, strings.HasPrefix(dsn, "/tmp/x.db?"), dsn)
 	require.Contains(t, dsn, "_txlock=immediate")
+	require.NotContains(t, dsn, "journal_mode", "a DSN that switches each connection to WAL races on a new file")
 
-	db := openSQLite(t)
-	for pragma, want := range map[string]string{"journal_mode": "wal", "busy_timeout": "10000", "foreign_keys": "1"} {
+	s, db := sqliteBackend.newStore(t, false)
+	pragma := func(conn *sql.Conn, name string) string {
+		t.Helper()
 		var got string
-		require.NoError(t, db.QueryRowContext(t.Context(), "PRAGMA "+pragma).Scan(&got))
-		require.Equal(t, want, strings.ToLower(got), pragma)
+		require.NoError(t, conn.QueryRowContext(ctx, "PRAGMA "+name).Scan(&got))
+		return strings.ToLower(got)
+	}
+	before, err := db.Conn(ctx)
+	require.NoError(t, err)
+	require.NoError(t, s.Migrate(ctx))
+	after, err := db.Conn(ctx) // a second connection: opened after Migrate
+	require.NoError(t, err)
+	for _, conn := range []*sql.Conn{before, after} {
+		require.Equal(t, "10000", pragma(conn, "busy_timeout"))
+		require.Equal(t, "1", pragma(conn, "foreign_keys"))
+		require.Equal(t, "wal", pragma(conn, "journal_mode"))
+		require.NoError(t, conn.Close())
 	}
 }
 
