@@ -69,6 +69,14 @@ const (
 	DiffNotApproved     DiffKind = "not_approved"  // billed for a job the customer did not approve
 )
 
+// Overridable reports whether a supervisor's override may settle a bill
+// with a difference of this kind (R3.4b): hours, quantities, pay types,
+// prices, taxes and fees are the advisor's checking, which a supervisor
+// may settle with a reason. Work the customer did not approve is not
+// (R3.2c, R3.3b): no one may bill it without the customer's consent, so
+// [DiffNotApproved] is never overridable.
+func (k DiffKind) Overridable() bool { return k != DiffNotApproved }
+
 // DiffKinds lists the kinds of difference in listing order.
 func DiffKinds() []DiffKind {
 	return []DiffKind{DiffMissingFromBill, DiffNotPerformed, DiffFeeMissing, DiffFeeNotInBook, DiffQuantityDiffers,

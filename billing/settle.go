@@ -200,10 +200,21 @@ func (s *Service) bookOf(ctx context.Context, dealer org.DealerID, b Bill) (Pric
 
 // override: open differences (R3.4b) block settlement unless a supervisor,
 // who is not the order's advisor, overrides with a reason.
+//
+// Work the customer did not consent to (R3.2c, R3.3b) is never overridden,
+// by anyone: a bill with a difference whose kind is not
+// [DiffKind.Overridable] is refused with or without a reason. The way to
+// bill that work is the customer's recorded consent.
 func (s *Service) override(ctx context.Context, dealer org.DealerID, actor org.Actor, in SettleInput, rec Reconciliation) (*Override, error) {
 	n := len(rec.Differences)
-	if in.OverrideReason == "" {
-		return nil, &ReconciliationError{WorkOrder: in.WorkOrder, Differences: n, Reconciliation: rec}
+	unconsented := 0
+	for _, d := range rec.Differences {
+		if !d.Kind.Overridable() {
+			unconsented++
+		}
+	}
+	if in.OverrideReason == "" || unconsented > 0 {
+		return nil, &ReconciliationError{WorkOrder: in.WorkOrder, Differences: n, Unconsented: unconsented, Reconciliation: rec}
 	}
 	if actor.Role != org.RoleSupervisor || actor.ID == in.Advisor {
 		return nil, fmt.Errorf("billing: settle %s: only a supervisor other than the order's advisor overrides %d open differences (R3.4b): %w",
@@ -248,11 +259,18 @@ func checkBillSums(b Bill, ve *org.ValidationError) {
 type ReconciliationError struct {
 	WorkOrder   string
 	Differences int
+	// Unconsented counts the differences no override clears: work the
+	// customer did not consent to (R3.2c, R3.3b).
+	Unconsented int
 	// Reconciliation lists every difference, to show the advisor.
 	Reconciliation Reconciliation
 }
 
 func (e *ReconciliationError) Error() string {
+	if e.Unconsented > 0 {
+		return fmt.Sprintf("billing: settle %s: the bill has %d differences with the technician's lines, %d of them work the customer did not consent to (R3.3b), which no override bills; remove it, or record the customer's consent",
+			e.WorkOrder, e.Differences, e.Unconsented)
+	}
 	return fmt.Sprintf("billing: settle %s: the bill has %d open differences with the technician's lines (R3.4b); correct it or have a supervisor override",
 		e.WorkOrder, e.Differences)
 }

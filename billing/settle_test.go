@@ -410,6 +410,14 @@ func TestSettle_R3_4b_reconciliation(t *testing.T) {
 		{name: "R3.4b_override_by_another_advisor_forbidden", actor: stlWang, edit: fiveLitres, reason: "looks fine", is: billing.ErrForbidden},
 		{name: "R3.4b_supervisor_without_reason_refused", actor: stlSup, edit: fiveLitres,
 			diffs: []diff{{billing.DiffQuantityDiffers, "j2", "OIL-5W30"}}},
+		// Work the customer did not approve is never billed on an override,
+		// however senior the supervisor and good the reason.
+		{name: "R3.3b_supervisor_override_never_bills_unapproved_work", actor: stlSup, reason: "the customer will surely agree",
+			edit:  func(in *billing.SettleInput) { in.ApprovedJobs = []string{"j1"} },
+			diffs: []diff{{billing.DiffNotApproved, "j2", "OIL-01"}, {billing.DiffNotApproved, "j2", "OIL-5W30"}, {billing.DiffNotApproved, "j2", "OIL-DISP"}}},
+		{name: "R3.3b_override_of_mixed_differences_refused_whole", actor: stlSup, reason: "oil topped up",
+			edit:  func(in *billing.SettleInput) { fiveLitres(in); in.ApprovedJobs = []string{"j1"} },
+			diffs: []diff{{billing.DiffNotApproved, "j2", "OIL-01"}, {billing.DiffQuantityDiffers, "j2", "OIL-5W30"}, {billing.DiffNotApproved, "j2", "OIL-5W30"}, {billing.DiffNotApproved, "j2", "OIL-DISP"}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -432,6 +440,13 @@ func TestSettle_R3_4b_reconciliation(t *testing.T) {
 					got = append(got, diff{d.Kind, d.Job, d.Code})
 				}
 				assert.Equal(t, c.diffs, got, "every difference is listed for the advisor")
+				unconsented := 0
+				for _, d := range c.diffs {
+					if d.Kind == billing.DiffNotApproved {
+						unconsented++
+					}
+				}
+				assert.Equal(t, unconsented, re.Unconsented, "the differences no override clears")
 				assert.Empty(t, docs)
 				assert.Equal(t, before, env.snap(t), "a refused settlement writes nothing")
 			case c.is != nil:

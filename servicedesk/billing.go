@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
@@ -19,11 +22,13 @@ import (
 type Biller interface {
 	ActivePriceBook(ctx context.Context, dealer org.DealerID) (billing.PriceBook, error)
 	Prepare(ctx context.Context, dealer org.DealerID, actor org.Actor, in billing.SettleInput) (billing.Prepared, error)
+	Settlement(ctx context.Context, dealer org.DealerID, key string) (billing.Settlement, error)
+	Document(ctx context.Context, dealer org.DealerID, id billing.DocumentID) (billing.Document, error)
 }
 
 // BookPricer prices estimates with the dealer's active price book, so that
 // an estimate and its final bill agree to the cent. Lines map to the book
-// as [BillingOrder] maps them.
+// as the final bill maps them.
 type BookPricer struct {
 	Billing Biller
 }
@@ -37,7 +42,8 @@ func (p BookPricer) PriceJobs(ctx context.Context, dealer org.Dealer, jobs []Job
 	}
 	out := make([]Job, len(jobs))
 	for i, j := range jobs {
-		bill, err := billing.Price(&book, BillingOrder(&WorkOrder{ID: "estimate", Jobs: []Job{j}}, nil, true))
+		o, _ := billingOrder(&WorkOrder{ID: "estimate", Jobs: []Job{j}}, nil, true)
+		bill, err := billing.Price(&book, o)
 		if err != nil {
 			return nil, fmt.Errorf("servicedesk: pricing job %s with price book %s: %w", j.ID, book.Version, err)
 		}
@@ -69,53 +75,353 @@ func lineIndex(j Job, bl billing.Line) int {
 	return slices.IndexFunc(j.Lines, func(l Line) bool { return l.Code == bl.Code && string(l.Kind) == string(bl.Kind) })
 }
 
-// BillingOrder turns a work order's jobs into a billing order: approved
-// and done jobs only (R3.2c, R3.3b: nothing the customer did not approve is
-// billed), unless all is set (estimates price every job). payTypes gives a
+// billingOrder turns a work order's jobs into a billing order. Unless all
+// is set (estimates price every job), only the jobs the customer consented
+// to and the technician finished are on it (R3.2c, R3.3b): a declined,
+// cancelled, never approved or unconsented job is not. payTypes gives a
 // job's payer; a job not in it is customer pay. Labor lines bill their
 // quantity as hours on their code as operation; part lines their quantity
 // at their unit price; fee lines ask for the book's per-unit fee of their
-// code; sublet lines are vendor cost.
-func BillingOrder(w *WorkOrder, payTypes map[string]billing.PayType, all bool) billing.Order {
+// code; sublet lines are vendor cost. The second result maps each billing
+// job's items back to the order's jobs and lines, for error paths.
+func billingOrder(w *WorkOrder, payTypes map[string]billing.PayType, all bool) (billing.Order, []jobMap) {
 	o := billing.Order{WorkOrder: string(w.ID)}
-	for _, j := range w.Jobs {
-		if !all && j.Status != JobApproved && j.Status != JobDone {
+	var maps []jobMap
+	for i, j := range w.Jobs {
+		if !all && j.Status != JobDone {
 			continue
 		}
 		bj := billing.Job{ID: j.ID, Title: j.Title, PayType: billing.PayCustomer}
 		if pt, ok := payTypes[j.ID]; ok {
 			bj.PayType = pt
 		}
-		for _, l := range j.Lines {
+		m := jobMap{job: i, lines: map[string][]int{}}
+		for k, l := range j.Lines {
 			switch l.Kind {
 			case LineLabor:
+				m.lines["labor"] = append(m.lines["labor"], k)
 				bj.Labor = append(bj.Labor, billing.LaborItem{Op: l.Code, Description: l.Description, Hours: l.Quantity})
 			case LinePart:
+				m.lines["parts"] = append(m.lines["parts"], k)
 				bj.Parts = append(bj.Parts, billing.PartItem{Number: l.Code, Description: l.Description, Quantity: l.Quantity, Sell: l.UnitPrice})
 			case LineFee:
+				m.lines["fees"] = append(m.lines["fees"], k)
 				bj.Fees = append(bj.Fees, billing.FeeItem{Code: l.Code, Quantity: l.Quantity})
 			case LineSublet:
+				m.lines["sublets"] = append(m.lines["sublets"], k)
 				bj.Sublets = append(bj.Sublets, billing.SubletItem{Vendor: l.Code, Description: l.Description, Cost: l.Quantity.Mul(l.UnitPrice)})
 			}
 		}
 		o.Jobs = append(o.Jobs, bj)
+		maps = append(maps, m)
 	}
-	return o
+	return o, maps
+}
+
+// jobMap is where a billing job's items came from: the index of the order's
+// job, and per item list (labor, parts, fees, sublets) the index of each
+// item's line.
+type jobMap struct {
+	job   int
+	lines map[string][]int
+}
+
+// billingPath matches the paths billing's price check reports for an
+// order's items: jobs[0].labor[1].op.
+var billingPath = regexp.MustCompile(`^jobs\[(\d+)\]\.(labor|parts|fees|sublets)\[(\d+)\](\.[a-z_]+)?(.*)$`)
+
+// lineField is the line field that a billing item field was made from.
+var lineField = map[string]string{".op": ".code", ".number": ".code", ".code": ".code", ".vendor": ".code",
+	".hours": ".quantity", ".quantity": ".quantity", ".sell": ".unit_price", ".cost": ".unit_price", ".description": ".description"}
+
+// orderProblems rewrites the problems billing found in an order built by
+// billingOrder so that they speak of the work order's own fields, as the
+// caller sent them: jobs[0].labor[1].op becomes jobs[0].lines[3].code,
+// with prefix in place of jobs, and a job's pay type becomes
+// terms.pay_types.<job>. Problems of the order as a whole (discounts,
+// coupons) move under terms.
+func orderProblems(err error, op, prefix string, w *WorkOrder, maps []jobMap) error {
+	bve, ok := errors.AsType[*org.ValidationError](err)
+	if !ok {
+		return err
+	}
+	ve := &org.ValidationError{Op: op}
+	for _, f := range bve.Fields {
+		f.Path = orderPath(f.Path, prefix, w, maps)
+		ve.Fields = append(ve.Fields, f)
+	}
+	return ve
+}
+
+func orderPath(path, prefix string, w *WorkOrder, maps []jobMap) string {
+	if m := billingPath.FindStringSubmatch(path); m != nil {
+		bj, _ := strconv.Atoi(m[1])
+		item, _ := strconv.Atoi(m[3])
+		if bj < len(maps) && item < len(maps[bj].lines[m[2]]) {
+			field, ok := lineField[m[4]]
+			if !ok {
+				field = m[4]
+			}
+			return fmt.Sprintf("%s[%d].lines[%d]%s%s", prefix, maps[bj].job, maps[bj].lines[m[2]][item], field, m[5])
+		}
+	}
+	if rest, ok := strings.CutPrefix(path, "jobs["); ok {
+		if i := strings.IndexByte(rest, ']'); i > 0 {
+			if bj, err := strconv.Atoi(rest[:i]); err == nil && bj < len(maps) {
+				job := w.Jobs[maps[bj].job]
+				if rest[i+1:] == ".pay_type" {
+					return "terms.pay_types." + job.ID
+				}
+				return fmt.Sprintf("%s[%d]%s", prefix, maps[bj].job, rest[i+1:])
+			}
+		}
+	}
+	if strings.HasPrefix(path, "discounts") || strings.HasPrefix(path, "coupons") {
+		return "terms." + path
+	}
+	return path
+}
+
+// BillTerms are what only the host knows about how a bill is split and
+// discounted; everything else on a bill comes from the work order and the
+// dealer's active price book. The same terms give the same bill in
+// [Service.PreviewBill] and [Service.SettleBill].
+type BillTerms struct {
+	// PayTypes moves a billed job to another payer (warranty, internal,
+	// contract, insurance) where the price book prices that payer; a job
+	// not named is customer pay. Only jobs on the bill may be named.
+	PayTypes map[string]billing.PayType `json:"pay_types,omitempty" validate:"max=50"`
+	// Discounts are order-level discounts. Each states its reason in
+	// Description, and only a supervisor gives one; a coupon of the price
+	// book needs neither.
+	Discounts []billing.Discount `json:"discounts,omitempty" validate:"max=10"`
+	// Coupons are codes from the price book.
+	Coupons []string `json:"coupons,omitempty" validate:"max=10,unique,dive,notblank,max=64"`
+}
+
+// SettleInput is what [Service.SettleBill] needs from the host: only what
+// the work order cannot know. The jobs, their lines, quantities and prices,
+// the technician's lines and the customer's approvals all come from the
+// order and the active price book; nothing here can put on the bill a job
+// the customer declined or never consented to (R3.2c, R3.3b).
+type SettleInput struct {
+	// Key makes settling idempotent: settling again with the same key
+	// returns the first settlement and its documents, never new ones.
+	Key   string    `json:"key" validate:"required,max=100,ident"`
+	Terms BillTerms `json:"terms"`
+	// Confirmation is the customer's acceptance of the bill (R3.4d).
+	Confirmation billing.Confirmation `json:"confirmation"`
+	// Kinds says which document each payer gets; the default is an invoice.
+	Kinds map[billing.PayType]billing.DocumentKind `json:"kinds,omitempty"`
+	// Payers addresses each payer's document; the customer's defaults to
+	// the confirmation's name.
+	Payers map[billing.PayType]billing.Party `json:"payers,omitempty"`
+	// Payments are the customer's tenders, deposits included.
+	Payments []billing.Payment `json:"payments"`
+	// OverrideReason lets a supervisor other than the order's advisor
+	// settle a bill whose reconciliation has differences that may be
+	// overridden (hours, quantities, prices, fees: see
+	// [billing.DiffKind.Overridable]); work without the customer's
+	// consent is never overridden.
+	OverrideReason string `json:"override_reason" validate:"max=1000"`
+}
+
+// BillPreview is the bill a ready order would be settled with, as the
+// customer would sign it, and what would stop the settlement now.
+type BillPreview struct {
+	WorkOrder WorkOrderID `json:"work_order"`
+	// Customer is the order's customer, who confirms the bill (R3.4d).
+	Customer Customer `json:"customer"`
+	// Bill is priced by the active price book from the jobs the customer
+	// consented to and the technician finished; each payer's part is its
+	// document. Bill.Text renders it in English or Traditional Chinese.
+	Bill billing.Bill `json:"bill"`
+	// Reconciliation is the bill checked against the technician's lines
+	// (R3.4a, R3.4b).
+	Reconciliation billing.Reconciliation `json:"reconciliation"`
+	// Overrun is the bill against the approved estimate (R3.4).
+	Overrun billing.Overrun `json:"overrun"`
+	// Blockers are what would refuse [Service.SettleBill] by this actor
+	// now, by rule ID: the order's state and the actor's role, an overrun
+	// the customer has not accepted (R3.4_overrun_needs_reapproval), and
+	// reconciliation differences that need a supervisor's override
+	// (R3.4b_differences_need_override). Empty: it would settle, given
+	// payments that cover the customer's part.
+	Blockers []Blocker `json:"blockers,omitempty"`
+}
+
+// billFor is what PreviewBill and SettleBill share: the bill of the
+// order's finished, consented jobs priced by the active price book, the
+// technician's lines, and the approved jobs.
+type billFor struct {
+	book      billing.PriceBook
+	bill      billing.Bill
+	submitted []billing.WorkLine
+	approved  []string
+	overrun   billing.Overrun
+}
+
+// checkTerms checks that every job the terms name is on the bill and that
+// every discount states its reason.
+func checkTerms(ve *org.ValidationError, w *WorkOrder, t BillTerms) {
+	ids := make([]string, 0, len(t.PayTypes))
+	for id := range t.PayTypes {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if j, ok := w.Job(id); !ok || j.Status != JobDone {
+			ve.Add("terms.pay_types."+id, org.CodeNotFound, "no job on the bill has this ID: only finished jobs the customer approved are billed")
+		}
+	}
+	for i, d := range t.Discounts {
+		at := fmt.Sprintf("terms.discounts[%d]", i)
+		if strings.TrimSpace(d.Description) == "" {
+			ve.Add(at+".description", org.CodeRequired, "a discount states its reason")
+		} else if !utf8.ValidString(d.Description) || len(d.Description) > 500 {
+			ve.Add(at+".description", org.CodeInvalid, "must be valid text of at most 500 bytes")
+		}
+	}
+}
+
+// discountAllowed: a discount off the bill is a supervisor's decision; a
+// coupon of the price book is anyone's.
+func discountAllowed(op string, w *WorkOrder, actor org.Actor, t BillTerms) error {
+	if len(t.Discounts) > 0 && actor.Role != org.RoleSupervisor && actor.Role != org.RoleAdmin {
+		return fmt.Errorf("%s %s: only a supervisor gives a discount (a coupon of the price book needs none): %w", op, w.ID, ErrForbidden)
+	}
+	return nil
+}
+
+// billOf prices the order's finished, consented jobs with the active price
+// book under terms.
+func (s *Service) billOf(ctx context.Context, dealer org.DealerID, op string, w *WorkOrder, terms BillTerms) (billFor, error) {
+	book, err := s.biller.ActivePriceBook(ctx, dealer)
+	if err != nil {
+		return billFor{}, fmt.Errorf("%s %s: %w", op, w.ID, err)
+	}
+	o, maps := billingOrder(w, terms.PayTypes, false)
+	o.Discounts = slices.Clone(terms.Discounts)
+	o.Coupons = slices.Clone(terms.Coupons)
+	bill, err := billing.Price(&book, o)
+	if err != nil {
+		return billFor{}, orderProblems(err, op, "jobs", w, maps)
+	}
+	b := billFor{book: book, bill: bill}
+	for _, j := range w.Jobs {
+		if j.Status != JobDone {
+			continue
+		}
+		b.approved = append(b.approved, j.ID)
+		pt := billing.PayCustomer
+		if p, ok := terms.PayTypes[j.ID]; ok {
+			pt = p
+		}
+		b.submitted = append(b.submitted, j.workLines(pt)...)
+	}
+	final := decimal.Zero
+	for _, pb := range bill.Payers {
+		final = final.Add(pb.Subtotal.Sub(pb.Discount))
+	}
+	b.overrun = billing.CheckOverrun(book.Overrun, w.ApprovedTotal(), final)
+	return b, nil
+}
+
+// workLines are the technician's lines of a finished job (R3.4a): what
+// they reported doing when they completed it, else its lines as estimated.
+func (j Job) workLines(pt billing.PayType) []billing.WorkLine {
+	var out []billing.WorkLine
+	if len(j.Performed) > 0 {
+		for _, l := range j.Performed {
+			out = append(out, billing.WorkLine{Job: j.ID, Kind: billing.Kind(l.Kind), Code: l.Code, PayType: pt,
+				Quantity: l.Quantity, Clocked: l.Clocked})
+		}
+		return out
+	}
+	for _, l := range j.Lines {
+		out = append(out, billing.WorkLine{Job: j.ID, Kind: billing.Kind(l.Kind), Code: l.Code, PayType: pt, Quantity: l.Quantity})
+	}
+	return out
+}
+
+// PreviewBill returns the bill the order would be settled with under
+// terms, exactly as [Service.SettleBill] would issue it, with its
+// reconciliation, the overrun check and what would block the settlement
+// now. It writes nothing. Advisors and supervisors may preview any order
+// of the dealer.
+func (s *Service) PreviewBill(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, terms BillTerms) (BillPreview, error) {
+	const op = "servicedesk: preview bill"
+	if s.biller == nil {
+		return BillPreview{}, fmt.Errorf("%s: Config.Billing is not set: %w", op, ErrInvalid)
+	}
+	ve := shape("preview bill", terms)
+	if err := ve.Err(); err != nil {
+		return BillPreview{}, err
+	}
+	w, err := s.store.WorkOrder(ctx, dealer, ref.ID)
+	if err != nil {
+		return BillPreview{}, fmt.Errorf("%s %s: %w", op, ref.ID, err)
+	}
+	if ref.ExpectedVersion != 0 && ref.ExpectedVersion != w.Version {
+		return BillPreview{}, fmt.Errorf("%s %s: read version %d, now %d: %w", op, ref.ID, ref.ExpectedVersion, w.Version, ErrConflict)
+	}
+	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleAdvisor, org.RoleSupervisor); err != nil {
+		return BillPreview{}, err
+	}
+	checkTerms(ve, &w, terms)
+	if err := ve.Err(); err != nil {
+		return BillPreview{}, err
+	}
+	if err := discountAllowed(op, &w, actor, terms); err != nil {
+		return BillPreview{}, err
+	}
+	b, err := s.billOf(ctx, dealer, op, &w, terms)
+	if err != nil {
+		return BillPreview{}, err
+	}
+	rec, err := billing.Reconcile(billing.ReconcileInput{Submitted: b.submitted, Bill: b.bill, Book: &b.book, Approved: b.approved})
+	if err != nil {
+		return BillPreview{}, fmt.Errorf("%s %s: %w", op, ref.ID, err)
+	}
+	p := BillPreview{WorkOrder: w.ID, Customer: w.Customer, Bill: b.bill, Reconciliation: rec, Overrun: b.overrun}
+	if _, terr := check(&w, CmdSettle, actor, s.opts); terr != nil {
+		if te, ok := errors.AsType[*TransitionError](terr); ok {
+			p.Blockers = append(p.Blockers, te.Blockers...)
+		}
+	}
+	if b.overrun.NeedsReapproval {
+		p.Blockers = append(p.Blockers, overrunBlocker(b.overrun))
+	}
+	if !rec.Clean {
+		p.Blockers = append(p.Blockers, Blocker{Guard: "R3.4b_differences_need_override",
+			Message: fmt.Sprintf("%d differences with the technician's lines: a supervisor other than the order's advisor overrides them with a reason", len(rec.Differences))})
+	}
+	return p, nil
+}
+
+func overrunBlocker(o billing.Overrun) Blocker {
+	return Blocker{Guard: "R3.4_overrun_needs_reapproval", Message: fmt.Sprintf("the bill (%s) exceeds the approved estimate (%s) by %s, more than the %s allowed",
+		o.Final, o.Approved, o.Excess, o.Allowed)}
 }
 
 // SettleBill settles a ready order through billing in one atomic step
-// (R3.4): the bill is reconciled against the technician's lines, the
-// customer's confirmation and payments recorded, one invoice or receipt
-// issued per payer with gapless numbers, and the order moves to settled in
-// the same commit. A bill above the approved estimate by more than the
-// price book's overrun policy is refused until the customer approves the
-// excess (the supplement flow): never a silent overrun. Settling again
-// with the same key returns the order as the first call left it.
-func (s *Service) SettleBill(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in billing.SettleInput) (WorkOrder, []billing.Document, error) {
+// (R3.4). The bill is the one [Service.PreviewBill] shows for the same
+// terms: the jobs the customer consented to and the technician finished,
+// priced by the active price book; it is reconciled against the
+// technician's lines (R3.4b), the customer's confirmation and payments are
+// recorded, one invoice or receipt is issued per payer with gapless
+// numbers, and the order moves to settled in the same commit. A bill above
+// the approved estimate by more than the price book's overrun policy is
+// refused until the customer approves the excess ([Service.ApproveOverrun]):
+// never a silent overrun. Settling again with the same key returns the
+// order as the first call left it, with the same documents.
+func (s *Service) SettleBill(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in SettleInput) (WorkOrder, []billing.Document, error) {
 	if s.biller == nil {
 		return WorkOrder{}, nil, fmt.Errorf("servicedesk: settle bill: Config.Billing is not set: %w", ErrInvalid)
 	}
-	in.WorkOrder = string(ref.ID)
+	if err := shape("settle bill", in).Err(); err != nil {
+		return WorkOrder{}, nil, err
+	}
 	for attempt := 0; ; attempt++ {
 		w, docs, err := s.settleOnce(ctx, dealer, actor, ref, in)
 		if !errors.Is(err, ErrConflict) || ref.ExpectedVersion != 0 || attempt >= 50 {
@@ -126,53 +432,62 @@ func (s *Service) SettleBill(ctx context.Context, dealer org.DealerID, actor org
 	}
 }
 
-func (s *Service) settleOnce(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in billing.SettleInput) (WorkOrder, []billing.Document, error) {
+// settleInput is the billing input of a settlement: every field the order
+// knows is the order's, whatever the host sent.
+func settleInput(w *WorkOrder, in SettleInput, b billFor) billing.SettleInput {
+	return billing.SettleInput{Key: in.Key, WorkOrder: string(w.ID), Advisor: w.Advisor, Bill: b.bill, Submitted: b.submitted,
+		ApprovedJobs: b.approved, OverrideReason: in.OverrideReason, Confirmation: in.Confirmation, Kinds: in.Kinds,
+		Payers: in.Payers, Payments: in.Payments}
+}
+
+func (s *Service) settleOnce(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in SettleInput) (WorkOrder, []billing.Document, error) {
+	const op = "servicedesk: settle bill"
 	before, err := s.store.WorkOrder(ctx, dealer, ref.ID)
 	if err != nil {
-		return WorkOrder{}, nil, fmt.Errorf("servicedesk: settle bill %s: %w", ref.ID, err)
+		return WorkOrder{}, nil, fmt.Errorf("%s %s: %w", op, ref.ID, err)
 	}
-	in.Advisor = before.Advisor
 	if _, terr := check(&before, CmdSettle, actor, s.opts); terr != nil {
 		// Settled already with this key: the same documents, not an error.
 		if settledOrLater(before.State) {
-			if p, err := s.biller.Prepare(ctx, dealer, actor, in); err == nil && p.Existing {
-				return before, p.Documents, nil
+			if docs, ok := s.settledWith(ctx, dealer, actor, &before, in.Key); ok {
+				return before, docs, nil
 			}
 		}
 		return WorkOrder{}, nil, terr
 	}
-	if len(in.ApprovedJobs) == 0 {
-		for _, j := range before.Billable() {
-			in.ApprovedJobs = append(in.ApprovedJobs, j.ID)
-		}
+	ve := &org.ValidationError{Op: op}
+	checkTerms(ve, &before, in.Terms)
+	if err := ve.Err(); err != nil {
+		return WorkOrder{}, nil, err
 	}
-	p, err := s.biller.Prepare(ctx, dealer, actor, in)
+	if err := discountAllowed(op, &before, actor, in.Terms); err != nil {
+		return WorkOrder{}, nil, err
+	}
+	b, err := s.billOf(ctx, dealer, op, &before, in.Terms)
+	if err != nil {
+		return WorkOrder{}, nil, err
+	}
+	p, err := s.biller.Prepare(ctx, dealer, actor, settleInput(&before, in, b))
 	if err != nil {
 		return WorkOrder{}, nil, err
 	}
 	if p.Existing {
 		return before, p.Documents, nil
 	}
-	book, err := s.biller.ActivePriceBook(ctx, dealer)
-	if err != nil {
-		return WorkOrder{}, nil, err
-	}
-	final := decimal.Zero
-	for _, pb := range in.Bill.Payers {
-		final = final.Add(pb.Subtotal.Sub(pb.Discount))
-	}
-	over := billing.CheckOverrun(book.Overrun, before.ApprovedTotal(), final)
 	w, err := s.run(ctx, dealer, actor, step{cmd: CmdSettle, id: ref.ID, expected: ref.ExpectedVersion,
-		input: settledInput{Key: in.Key, Documents: p.Settlement.Documents, Total: in.Bill.Total()},
+		input: settledInput{Key: in.Key, Documents: p.Settlement.Documents, Total: b.bill.Total()},
 		apply: func(_ context.Context, w *WorkOrder, _ Transition, now time.Time, _ *org.ValidationError, c *Change) error {
-			if over.NeedsReapproval {
+			if w.Version != before.Version {
+				// The order changed since it was priced: price it again.
+				return fmt.Errorf("%s %s: changed while it was priced: %w", op, w.ID, ErrConflict)
+			}
+			if b.overrun.NeedsReapproval {
 				// R3.4: the customer approves the excess first.
-				return &TransitionError{WorkOrder: w.ID, State: w.State, Command: CmdSettle, Actor: actor, Blockers: []Blocker{{
-					Guard: "R3.4_overrun_needs_reapproval", Message: fmt.Sprintf("the bill (%s) exceeds the approved estimate (%s) by %s, more than the %s allowed",
-						over.Final, over.Approved, over.Excess, over.Allowed)}}}
+				return &TransitionError{WorkOrder: w.ID, State: w.State, Command: CmdSettle, Actor: actor,
+					Blockers: []Blocker{overrunBlocker(b.overrun)}}
 			}
 			w.Settlement = strings.Join(docIDs(p.Documents), ",")
-			w.SettledTotal, w.SettledAt = in.Bill.Total(), now
+			w.SettledTotal, w.SettledAt = b.bill.Total(), now
 			c.Billing = p.Change
 			return nil
 		}})
@@ -180,6 +495,28 @@ func (s *Service) settleOnce(ctx context.Context, dealer org.DealerID, actor org
 		return WorkOrder{}, nil, err
 	}
 	return w, p.Documents, nil
+}
+
+// settledWith returns the documents of the settlement with key when it is
+// this order's: a repeat of a settlement that succeeded, by anyone who may
+// settle.
+func (s *Service) settledWith(ctx context.Context, dealer org.DealerID, actor org.Actor, w *WorkOrder, key string) ([]billing.Document, bool) {
+	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleAdvisor, org.RoleSupervisor); err != nil {
+		return nil, false
+	}
+	st, err := s.biller.Settlement(ctx, dealer, key)
+	if err != nil || st.WorkOrder != string(w.ID) || st.Corrects != "" {
+		return nil, false
+	}
+	docs := make([]billing.Document, 0, len(st.Documents))
+	for _, id := range st.Documents {
+		d, err := s.biller.Document(ctx, dealer, id)
+		if err != nil {
+			return nil, false
+		}
+		docs = append(docs, d)
+	}
+	return docs, true
 }
 
 type settledInput struct {
@@ -198,27 +535,6 @@ func docIDs(ds []billing.Document) []string {
 
 func settledOrLater(st State) bool {
 	return st == StateSettled || st == StateDelivered || st == StateClosed
-}
-
-// WorkLines are the technician's submitted lines for a work order (R3.4a):
-// the lines of every job marked done, as performed, customer pay unless
-// payTypes says otherwise. A host whose technicians report actual
-// quantities (hours clocked, parts drawn) adjusts them before settling.
-func WorkLines(w *WorkOrder, payTypes map[string]billing.PayType) []billing.WorkLine {
-	var out []billing.WorkLine
-	for _, j := range w.Jobs {
-		if j.Status != JobDone {
-			continue
-		}
-		pt := billing.PayCustomer
-		if p, ok := payTypes[j.ID]; ok {
-			pt = p
-		}
-		for _, l := range j.Lines {
-			out = append(out, billing.WorkLine{Job: j.ID, Kind: billing.Kind(l.Kind), Code: l.Code, PayType: pt, Quantity: l.Quantity})
-		}
-	}
-	return out
 }
 
 // OverrunConsent is the customer's acceptance of a final bill above the

@@ -3,6 +3,7 @@ package servicedesk
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -118,12 +119,34 @@ func (s *Service) DecideSupplement(ctx context.Context, dealer org.DealerID, act
 // JobRef names one job.
 type JobRef struct {
 	Job string `json:"job" validate:"required,max=20"`
+	// Performed, for CompleteJob, is what the technician did (R3.4a):
+	// actual hours and parts drawn, and lines they add. Empty: the job's
+	// lines as estimated. It never changes what is billed: settlement
+	// bills the consented lines and reconciles them against it (R3.4b).
+	Performed []PerformedLine `json:"performed,omitempty" validate:"max=100,dive"`
 }
 
-// CompleteJob marks one job done. Only a job the customer approved can be
-// worked (R3.3b): a proposed or declined job is refused.
+// maxPerformed bounds a performed quantity to what every store keeps.
+var maxPerformed = decimal.New(1, 6)
+
+// CompleteJob marks one job done, with what the technician reports doing.
+// Only a job the customer approved can be worked (R3.3b): a proposed or
+// declined job is refused.
 func (s *Service) CompleteJob(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in JobRef) (WorkOrder, error) {
-	if err := shape("complete job", in).Err(); err != nil {
+	ve := shape("complete job", in)
+	for i, l := range in.Performed {
+		at := fmt.Sprintf("performed[%d]", i)
+		if l.Quantity.IsNegative() || l.Quantity.GreaterThanOrEqual(maxPerformed) || l.Quantity.Exponent() < -4 {
+			ve.Add(at+".quantity", org.CodeRange, "must be from 0 to 999,999 with at most 4 decimals (0: the operation's book hours)")
+		}
+		if l.Clocked.IsNegative() || l.Clocked.GreaterThanOrEqual(maxPerformed) || l.Clocked.Exponent() < -4 {
+			ve.Add(at+".clocked", org.CodeRange, "must be from 0 to 999,999 with at most 4 decimals")
+		}
+		if l.Kind != LineLabor && l.Quantity.IsZero() {
+			ve.Add(at+".quantity", org.CodeRange, "must be above zero for a part, fee or sublet")
+		}
+	}
+	if err := ve.Err(); err != nil {
 		return WorkOrder{}, err
 	}
 	return s.run(ctx, dealer, actor, step{cmd: CmdCompleteJob, id: ref.ID, expected: ref.ExpectedVersion, input: in,
@@ -141,6 +164,7 @@ func (s *Service) CompleteJob(ctx context.Context, dealer org.DealerID, actor or
 					Blockers: []Blocker{{Guard: "R3.3b_work_needs_consent", Message: fmt.Sprintf("job %s is %s, not approved by the customer", j.ID, j.Status)}}}
 			default:
 				j.Status = JobDone
+				j.Performed = slices.Clone(in.Performed)
 			}
 			return nil
 		}})

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -22,6 +21,9 @@ type sbFixture struct {
 	*fixture
 	bills *billing.Service
 	book  billing.PriceBook
+	// performed is what the technician reports on completing a job; a job
+	// not in it is done as estimated.
+	performed map[string][]servicedesk.PerformedLine
 }
 
 func newSBFixture(t testing.TB) *sbFixture {
@@ -54,7 +56,7 @@ func (f *sbFixture) toRepaired(t testing.TB, id servicedesk.WorkOrderID, day int
 	_, err = f.desk.Start(ctx, dealer, wu, ref)
 	require.NoError(t, err)
 	for _, j := range approved {
-		_, err = f.desk.CompleteJob(ctx, dealer, wu, ref, servicedesk.JobRef{Job: j})
+		_, err = f.desk.CompleteJob(ctx, dealer, wu, ref, servicedesk.JobRef{Job: j, Performed: f.performed[j]})
 		require.NoError(t, err)
 	}
 	w, err := f.desk.CompleteRepair(ctx, dealer, wu, ref)
@@ -77,42 +79,35 @@ func (f *sbFixture) toReady(t testing.TB, id servicedesk.WorkOrderID, day int, a
 	return w
 }
 
-// sbSubmitted is the technician's report (R3.4a): every line of every
-// done job, as estimated.
-func sbSubmitted(w *servicedesk.WorkOrder, payTypes map[string]billing.PayType) []billing.WorkLine {
-	var out []billing.WorkLine
-	for _, j := range w.Jobs {
-		if j.Status != servicedesk.JobDone {
-			continue
-		}
-		pt := billing.PayCustomer
-		if p, ok := payTypes[j.ID]; ok {
-			pt = p
-		}
-		for _, l := range j.Lines {
-			out = append(out, billing.WorkLine{Job: j.ID, Kind: billing.Kind(l.Kind), Code: l.Code, PayType: pt, Quantity: l.Quantity})
-		}
-	}
-	return out
-}
-
-// settleInput bills a ready order's done jobs with the active book, and
-// pays the customer's part in cash.
-func (f *sbFixture) settleInput(t testing.TB, key string, w *servicedesk.WorkOrder, payTypes map[string]billing.PayType) billing.SettleInput {
+// settleInput settles a ready order under terms of payTypes, the customer
+// paying their part of the bill PreviewBill shows in cash.
+func (f *sbFixture) settleInput(t testing.TB, key string, w *servicedesk.WorkOrder, payTypes map[string]billing.PayType) servicedesk.SettleInput {
 	t.Helper()
-	bill, err := billing.Price(&f.book, servicedesk.BillingOrder(w, payTypes, false))
+	terms := servicedesk.BillTerms{PayTypes: payTypes}
+	p, err := f.desk.PreviewBill(f.ctx, dealer, chen, servicedesk.Ref{ID: w.ID}, terms)
 	require.NoError(t, err)
-	return f.settleBill(t, key, w, payTypes, bill)
-}
-
-func (f *sbFixture) settleBill(t testing.TB, key string, w *servicedesk.WorkOrder, payTypes map[string]billing.PayType, bill billing.Bill) billing.SettleInput {
-	t.Helper()
-	in := billing.SettleInput{Key: key, Bill: bill, Submitted: sbSubmitted(w, payTypes),
-		Confirmation: billing.Confirmation{By: "Mr. Kao", Method: "signature"}}
-	if cust, ok := bill.Payer(billing.PayCustomer); ok {
+	in := servicedesk.SettleInput{Key: key, Terms: terms, Confirmation: billing.Confirmation{By: "Mr. Kao", Method: "signature"}}
+	if cust, ok := p.Bill.Payer(billing.PayCustomer); ok {
 		in.Payments = []billing.Payment{{Method: billing.PayCash, Amount: cust.Total}}
 	}
 	return in
+}
+
+// raisePrices activates a new version of the book whose customer labor
+// rate is 4,800 instead of 1,200: a bill priced now is far above the
+// estimate priced with the old one.
+func (f *sbFixture) raisePrices(t testing.TB) {
+	t.Helper()
+	book, err := billing.LoadPriceBookFile("../billing/testdata/pricebooks/taipei.yaml")
+	require.NoError(t, err)
+	book.Version = "2026-12"
+	for i := range book.Labor.Rates {
+		if book.Labor.Rates[i].PayType == billing.PayCustomer {
+			book.Labor.Rates[i].Rate = dec("4800")
+		}
+	}
+	_, err = f.bills.SavePriceBook(f.ctx, dealer, sup, *book, true)
+	require.NoError(t, err)
 }
 
 // sbState is what a refused SettleBill must leave as it was.
@@ -166,6 +161,9 @@ func TestSettleBill_R3_4d_one_commit(t *testing.T) {
 	warranty := map[string]billing.PayType{"j2": billing.PayWarranty}
 	in := f.settleInput(t, "settle-wo1", &w, warranty)
 	in.Payments = []billing.Payment{{Method: billing.PayCash, Amount: dec("4500")}}
+	preview, err := f.desk.PreviewBill(ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, in.Terms)
+	require.NoError(t, err)
+	assert.Empty(t, preview.Blockers, "the preview sees nothing to stop the settlement")
 	before := f.snap(t, "wo1")
 
 	got, docs, err := f.desk.SettleBill(ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, in)
@@ -173,7 +171,7 @@ func TestSettleBill_R3_4d_one_commit(t *testing.T) {
 
 	assert.Equal(t, servicedesk.StateSettled, got.State)
 	assert.Equal(t, "INV-000001,INV-000002", got.Settlement, "the order lists its documents")
-	assert.True(t, in.Bill.Total().Equal(got.SettledTotal), "settled %s", got.SettledTotal)
+	assert.True(t, preview.Bill.Total().Equal(got.SettledTotal), "previewed %s, settled %s", preview.Bill.Total(), got.SettledTotal)
 	assert.Equal(t, "6084", got.SettledTotal.String(), "customer 1800+2450+54 shop supplies, warranty 500+1280")
 	assert.True(t, f.clock.Now().Equal(got.SettledAt))
 	require.Len(t, docs, 2)
@@ -237,50 +235,58 @@ func TestSettleBill_R3_4d_one_commit(t *testing.T) {
 // TestSettleBill_refusals: a refused settlement leaves the order as it
 // was and issues nothing.
 func TestSettleBill_refusals(t *testing.T) {
-	extraPart := func(t testing.TB, f *sbFixture, w *servicedesk.WorkOrder) billing.SettleInput {
-		// Rear rotors billed on the approved brake job: the technician
-		// reports them, so the bill reconciles (R3.4b), but NT$3,600 more
-		// than the estimate of 6,130 is beyond the book's 10% / NT$2,000.
-		o := servicedesk.BillingOrder(w, nil, false)
-		o.Jobs[0].Parts = append(o.Jobs[0].Parts, billing.PartItem{Number: "ROT-R", Description: "rear rotors", Quantity: dec("2"), Sell: dec("1800")})
-		bill, err := billing.Price(&f.book, o)
-		require.NoError(t, err)
-		in := f.settleBill(t, "settle-"+string(w.ID), w, nil, bill)
-		in.Submitted = append(in.Submitted, billing.WorkLine{Job: "j1", Kind: billing.KindPart, Code: "ROT-R", PayType: billing.PayCustomer, Quantity: dec("2")})
-		return in
-	}
 	cases := []struct {
-		name     string
-		state    servicedesk.State // repaired, in_progress (failed inspection) or ready
-		by       org.Actor
-		input    func(t testing.TB, f *sbFixture, w *servicedesk.WorkOrder) billing.SettleInput
-		blockers []string // a TransitionError's guards
-		is       error
+		name      string
+		state     servicedesk.State // repaired, in_progress (failed inspection) or ready
+		by        org.Actor
+		performed map[string][]servicedesk.PerformedLine
+		before    func(t testing.TB, f *sbFixture) // after the order reached its state
+		input     func(in *servicedesk.SettleInput)
+		blockers  []string // a TransitionError's guards
+		is        error
 	}{
 		{name: "R3.3c_no_settlement_before_the_final_inspection", state: servicedesk.StateRepaired, by: chen,
 			blockers: []string{"state"}, is: servicedesk.ErrInvalidTransition},
 		{name: "R3.3c_no_settlement_after_a_failed_inspection", state: servicedesk.StateInProgress, by: chen,
 			blockers: []string{"state"}, is: servicedesk.ErrInvalidTransition},
-		{name: "R3.4_overrun_needs_reapproval", state: servicedesk.StateReady, by: chen, input: extraPart,
+		// The book's customer labor rate went from 1,200 to 4,800 after the
+		// estimate: the bill is far beyond the book's 10% / NT$2,000.
+		{name: "R3.4_overrun_needs_reapproval", state: servicedesk.StateReady, by: chen,
+			before:   func(t testing.TB, f *sbFixture) { f.raisePrices(t) },
 			blockers: []string{"R3.4_overrun_needs_reapproval"}, is: servicedesk.ErrInvalidTransition},
 		{name: "R2.3_technician_may_not_settle", state: servicedesk.StateReady, by: wu,
 			blockers: []string{"role"}, is: servicedesk.ErrForbidden},
 		{name: "R3.4b_bill_not_matching_the_technicians_lines", state: servicedesk.StateReady, by: chen,
-			input: func(t testing.TB, f *sbFixture, w *servicedesk.WorkOrder) billing.SettleInput {
-				in := f.settleInput(t, "settle-"+string(w.ID), w, nil)
-				in.Submitted[3].Quantity = dec("5") // five litres of oil reported, four billed
-				return in
-			}, is: servicedesk.ErrInvalidTransition},
+			performed: map[string][]servicedesk.PerformedLine{"j2": {
+				{Kind: servicedesk.LineLabor, Code: "OIL-01", Quantity: dec("0.5")},
+				{Kind: servicedesk.LinePart, Code: "OIL-5W30", Quantity: dec("5")}}}, // five litres reported, four approved
+			is: servicedesk.ErrInvalidTransition},
+		{name: "R3.4b_the_advisor_may_not_override", state: servicedesk.StateReady, by: chen,
+			performed: map[string][]servicedesk.PerformedLine{"j2": {
+				{Kind: servicedesk.LineLabor, Code: "OIL-01", Quantity: dec("0.5")},
+				{Kind: servicedesk.LinePart, Code: "OIL-5W30", Quantity: dec("5")}}},
+			input: func(in *servicedesk.SettleInput) { in.OverrideReason = "I say so" },
+			is:    servicedesk.ErrForbidden},
 		{name: "R3.4d_short_payment", state: servicedesk.StateReady, by: chen,
-			input: func(t testing.TB, f *sbFixture, w *servicedesk.WorkOrder) billing.SettleInput {
-				in := f.settleInput(t, "settle-"+string(w.ID), w, nil)
-				in.Payments[0].Amount = dec("100")
-				return in
+			input: func(in *servicedesk.SettleInput) { in.Payments[0].Amount = dec("100") },
+			is:    servicedesk.ErrInvalid},
+		{name: "R3.2c_declined_job_in_the_terms_refused", state: servicedesk.StateReady, by: chen,
+			input: func(in *servicedesk.SettleInput) {
+				in.Terms.PayTypes = map[string]billing.PayType{"j9": billing.PayWarranty}
+			}, is: servicedesk.ErrInvalid},
+		{name: "R2.2_advisor_may_not_discount", state: servicedesk.StateReady, by: chen,
+			input: func(in *servicedesk.SettleInput) {
+				in.Terms.Discounts = []billing.Discount{{Code: "GOODWILL", Description: "late delivery", Amount: dec("100")}}
+			}, is: servicedesk.ErrForbidden},
+		{name: "R3.4_discount_without_a_reason", state: servicedesk.StateReady, by: sup,
+			input: func(in *servicedesk.SettleInput) {
+				in.Terms.Discounts = []billing.Discount{{Code: "GOODWILL", Amount: dec("100")}}
 			}, is: servicedesk.ErrInvalid},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f := newSBFixture(t)
+			f.performed = c.performed
 			var w servicedesk.WorkOrder
 			switch c.state {
 			case servicedesk.StateRepaired:
@@ -297,11 +303,12 @@ func TestSettleBill_refusals(t *testing.T) {
 			for _, j := range w.Jobs {
 				require.Equal(t, servicedesk.JobDone, j.Status, "both jobs are done in every state these cases reach")
 			}
-			var in billing.SettleInput
+			if c.before != nil {
+				c.before(t, f)
+			}
+			in := f.settleInput(t, "settle-wo1", &w, nil)
 			if c.input != nil {
-				in = c.input(t, f, &w)
-			} else {
-				in = f.settleInput(t, "settle-wo1", &w, nil)
+				c.input(&in)
 			}
 			before := f.snap(t, "wo1")
 
@@ -327,7 +334,11 @@ func TestSettleBill_R3_4_within_the_overrun_policy(t *testing.T) {
 	f := newSBFixture(t)
 	w := f.toReady(t, "wo1", 2, []string{"j1", "j2"}, nil)
 	in := f.settleInput(t, "settle-wo1", &w, nil)
-	assert.Equal(t, "6202", in.Bill.Total().String())
+	p, err := f.desk.PreviewBill(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, in.Terms)
+	require.NoError(t, err)
+	assert.Equal(t, "6202", p.Bill.Total().String())
+	assert.Equal(t, "72", p.Overrun.Excess.String())
+	assert.False(t, p.Overrun.NeedsReapproval)
 	got, docs, err := f.desk.SettleBill(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, in)
 	require.NoError(t, err)
 	assert.Equal(t, servicedesk.StateSettled, got.State)
@@ -387,8 +398,8 @@ func TestSettleBill_R3_4d_idempotent(t *testing.T) {
 }
 
 // TestSettleBill_R3_2c_declined_jobs_never_billed: a job the customer
-// declined is not on the billing order, nor on any document; a bill that
-// carries it anyway is refused.
+// declined is on no bill, whatever the host sends: the bill comes from
+// the order, and the terms cannot name a job that is not on it.
 func TestSettleBill_R3_2c_declined_jobs_never_billed(t *testing.T) {
 	f := newSBFixture(t)
 	ctx := f.ctx
@@ -397,27 +408,26 @@ func TestSettleBill_R3_2c_declined_jobs_never_billed(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, servicedesk.JobDeclined, j2.Status)
 
-	o := servicedesk.BillingOrder(&w, nil, false)
-	require.Len(t, o.Jobs, 1)
-	assert.Equal(t, "j1", o.Jobs[0].ID, "BillingOrder skips the declined job")
-	all := servicedesk.BillingOrder(&w, nil, true)
-	assert.Len(t, all.Jobs, 2, "an estimate prices every job")
-
-	t.Run("R3.2c_bill_with_a_declined_job_refused", func(t *testing.T) {
-		bill, err := billing.Price(&f.book, all)
+	t.Run("R3.2c_declined_job_not_on_the_preview", func(t *testing.T) {
+		p, err := f.desk.PreviewBill(ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, servicedesk.BillTerms{})
 		require.NoError(t, err)
-		in := f.settleBill(t, "settle-wo1-all", &w, nil, bill)
-		before := f.snap(t, "wo1")
-		_, _, err = f.desk.SettleBill(ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, in)
-		var re *billing.ReconciliationError
-		require.ErrorAs(t, err, &re)
-		require.ErrorIs(t, err, servicedesk.ErrInvalidTransition)
-		kinds := map[billing.DiffKind]int{}
-		for _, d := range re.Reconciliation.Differences {
-			assert.Equal(t, "j2", d.Job)
-			kinds[d.Kind]++
+		for _, pb := range p.Bill.Payers {
+			for _, l := range pb.Lines {
+				assert.NotEqual(t, "j2", l.Job)
+			}
 		}
-		assert.Equal(t, map[billing.DiffKind]int{billing.DiffNotPerformed: 2, billing.DiffNotApproved: 2}, kinds)
+		assert.True(t, p.Reconciliation.Clean)
+	})
+	t.Run("R3.2c_terms_naming_a_declined_job_refused", func(t *testing.T) {
+		before := f.snap(t, "wo1")
+		in := f.settleInput(t, "settle-wo1-j2", &w, nil)
+		in.Terms.PayTypes = map[string]billing.PayType{"j2": billing.PayWarranty}
+		_, _, err := f.desk.SettleBill(ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, in)
+		fe, ok := org.FieldErrorOf(err, "terms.pay_types.j2")
+		require.True(t, ok, "%v names the declined job's pay type", err)
+		assert.Equal(t, org.CodeNotFound, fe.Code)
+		_, err = f.desk.PreviewBill(ctx, dealer, sup, servicedesk.Ref{ID: "wo1"}, in.Terms)
+		require.ErrorIs(t, err, servicedesk.ErrInvalid, "the preview refuses the same terms")
 		assert.Equal(t, before, f.snap(t, "wo1"))
 	})
 	t.Run("R3.2c_documents_carry_only_approved_work", func(t *testing.T) {
@@ -437,28 +447,68 @@ func TestSettleBill_R3_2c_declined_jobs_never_billed(t *testing.T) {
 	})
 }
 
+// TestSettleBill_R3_4b_override: differences with the technician's lines
+// (five litres reported, four approved) are the advisor's to check; a
+// supervisor other than the order's advisor settles them with a reason.
+// The bill stays what the customer approved: the override never adds the
+// fifth litre.
+func TestSettleBill_R3_4b_override(t *testing.T) {
+	f := newSBFixture(t)
+	f.performed = map[string][]servicedesk.PerformedLine{"j2": {
+		{Kind: servicedesk.LineLabor, Code: "OIL-01", Quantity: dec("0.5"), Clocked: dec("0.8")},
+		{Kind: servicedesk.LinePart, Code: "OIL-5W30", Quantity: dec("5")}}}
+	w := f.toReady(t, "wo1", 2, []string{"j1", "j2"}, nil)
+	in := f.settleInput(t, "settle-wo1", &w, nil)
+	p, err := f.desk.PreviewBill(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, in.Terms)
+	require.NoError(t, err)
+	assert.Equal(t, []servicedesk.Blocker{{Guard: "R3.4b_differences_need_override",
+		Message: "1 differences with the technician's lines: a supervisor other than the order's advisor overrides them with a reason"}}, p.Blockers)
+	require.Len(t, p.Reconciliation.Differences, 1)
+	assert.Equal(t, billing.DiffQuantityDiffers, p.Reconciliation.Differences[0].Kind)
+	require.Len(t, p.Reconciliation.ClockedVariance, 2, "the clocked hours are reported, apart")
+
+	_, _, err = f.desk.SettleBill(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, in)
+	var re *billing.ReconciliationError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, 0, re.Unconsented)
+
+	in.OverrideReason = "the fifth litre came from an opened bottle"
+	got, docs, err := f.desk.SettleBill(f.ctx, dealer, sup, servicedesk.Ref{ID: "wo1"}, in)
+	require.NoError(t, err)
+	assert.Equal(t, servicedesk.StateSettled, got.State)
+	require.Len(t, docs, 1)
+	assert.True(t, p.Bill.Total().Equal(docs[0].Total), "the previewed bill, not the technician's: %s", docs[0].Total)
+	st, err := f.bills.Settlement(f.ctx, dealer, "settle-wo1")
+	require.NoError(t, err)
+	require.NotNil(t, st.Override)
+	assert.Equal(t, org.EmployeeID("sup"), st.Override.By)
+}
+
 // TestSettleBill_needs_billing: a desk without Config.Billing cannot
-// settle through billing.
+// settle or preview through billing.
 func TestSettleBill_needs_billing(t *testing.T) {
 	f := newFixture(t, servicedesk.Options{})
-	_, _, err := f.desk.SettleBill(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, billing.SettleInput{Key: "k"})
+	_, _, err := f.desk.SettleBill(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, servicedesk.SettleInput{Key: "k"})
+	require.ErrorIs(t, err, servicedesk.ErrInvalid)
+	_, err = f.desk.PreviewBill(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, servicedesk.BillTerms{})
 	require.ErrorIs(t, err, servicedesk.ErrInvalid)
 }
 
 // TestSettleBill_R3_4_overrun_reapproved: a bill beyond the overrun policy
-// is refused; once the customer accepts the new total (with evidence), the
-// same bill settles. Never a silent overrun.
+// (the price book's labor rate rose after the estimate) is refused; once
+// the customer accepts the new total (with evidence), the same bill
+// settles. Never a silent overrun.
 func TestSettleBill_R3_4_overrun_reapproved(t *testing.T) {
 	f := newSBFixture(t)
 	w := f.toReady(t, "wo1", 2, []string{"j1", "j2"}, nil)
-	o := servicedesk.BillingOrder(&w, nil, false)
-	o.Jobs[0].Parts = append(o.Jobs[0].Parts, billing.PartItem{Number: "ROT-R", Description: "rear rotors", Quantity: dec("2"), Sell: dec("1800")})
-	bill, err := billing.Price(&f.book, o)
-	require.NoError(t, err)
-	in := f.settleBill(t, "settle-wo1", &w, nil, bill)
-	in.Submitted = append(in.Submitted, billing.WorkLine{Job: "j1", Kind: billing.KindPart, Code: "ROT-R", PayType: billing.PayCustomer, Quantity: dec("2")})
+	f.raisePrices(t)
+	in := f.settleInput(t, "settle-wo1", &w, nil)
 	ref := servicedesk.Ref{ID: "wo1"}
 
+	p, err := f.desk.PreviewBill(f.ctx, dealer, chen, ref, in.Terms)
+	require.NoError(t, err)
+	assert.True(t, p.Overrun.NeedsReapproval)
+	assert.Equal(t, []string{"R3.4_overrun_needs_reapproval"}, []string{p.Blockers[0].Guard})
 	_, _, err = f.desk.SettleBill(f.ctx, dealer, chen, ref, in)
 	require.ErrorIs(t, err, servicedesk.ErrInvalidTransition)
 	assert.Equal(t, []string{"R3.4_overrun_needs_reapproval"}, sbBlockers(t, err))
@@ -467,10 +517,7 @@ func TestSettleBill_R3_4_overrun_reapproved(t *testing.T) {
 	_, err = f.desk.ApproveOverrun(f.ctx, dealer, chen, ref, servicedesk.OverrunConsent{Total: dec("100"), By: "Mr. Kao", Method: servicedesk.ApprovalPhone})
 	require.ErrorIs(t, err, servicedesk.ErrInvalid)
 
-	final := decimal.Zero
-	for _, p := range bill.Payers {
-		final = final.Add(p.Subtotal.Sub(p.Discount))
-	}
+	final := p.Overrun.Final
 	got, err := f.desk.ApproveOverrun(f.ctx, dealer, chen, ref, servicedesk.OverrunConsent{Total: final, By: "Mr. Kao",
 		Method: servicedesk.ApprovalPhone, Evidence: "call 15:02"})
 	require.NoError(t, err)

@@ -146,6 +146,24 @@ type Job struct {
 	// work found during repair (R3.3b).
 	Supplement int       `json:"supplement"`
 	Status     JobStatus `json:"status"`
+	// Performed is what the technician reported doing when they finished
+	// the job (R3.4a); empty: the lines as estimated. Settlement reconciles
+	// the bill against it (R3.4b).
+	Performed []PerformedLine `json:"performed,omitempty"`
+}
+
+// PerformedLine is one line of what a technician did on a job: the
+// estimate line it matches by kind and code, or one they add (a part drawn
+// from stock, an operation not estimated).
+type PerformedLine struct {
+	Kind LineKind `json:"kind" validate:"oneof=labor part fee sublet"`
+	Code string   `json:"code" validate:"notblank,max=64"`
+	// Quantity is hours for labor, units for parts and fees, one for a
+	// sublet.
+	Quantity decimal.Decimal `json:"quantity"`
+	// Clocked is the technician's actual time on a labor line, for
+	// efficiency; it never changes the bill.
+	Clocked decimal.Decimal `json:"clocked,omitzero"`
 }
 
 // ApprovalMethod is how the customer gave consent.
@@ -282,6 +300,7 @@ func (w WorkOrder) Clone() WorkOrder {
 	w.Jobs = slices.Clone(w.Jobs)
 	for i := range w.Jobs {
 		w.Jobs[i].Lines = slices.Clone(w.Jobs[i].Lines)
+		w.Jobs[i].Performed = slices.Clone(w.Jobs[i].Performed)
 	}
 	w.Approvals = slices.Clone(w.Approvals)
 	for i := range w.Approvals {
