@@ -22,6 +22,7 @@ var (
 	huang = org.Actor{ID: "huang", Role: org.RoleAdvisor}
 	lee   = org.Actor{ID: "lee", Role: org.RoleAdvisor}
 	host  = org.Admin("dms")
+	kuo   = org.Actor{ID: "kuo", Role: org.RoleSupervisor} // the workshop's supervisor (R2.2)
 )
 
 type cycleFixture struct {
@@ -49,6 +50,8 @@ func newCycleFixture(t *testing.T) *cycleFixture {
 		{ID: "huang", Name: "Huang", Role: org.RoleAdvisor, BonusBase: dec("10000")},
 		{ID: "lee", Name: "Lee", Role: org.RoleAdvisor, BonusBase: dec("10000")},
 		{ID: "wu", Name: "Wu", Role: org.RoleTechnician},
+		// R2.2: the workshop's supervisor supervises no advisor.
+		{ID: "kuo", Name: "Kuo", Role: org.RoleSupervisor, Department: org.DeptWorkshop},
 	} {
 		_, err := roster.AddEmployee(ctx, "d1", admin, e)
 		require.NoError(t, err)
@@ -239,4 +242,90 @@ func TestTrendAndFollowUp_R6_4(t *testing.T) {
 	assert.Len(t, imp.FollowUps, 1)
 	_, err = f.svc.FollowUp(f.ctx, "d1", chen, appraisal.FollowUpInput{Month: dec26, Employee: "lee", Note: "x"})
 	require.ErrorIs(t, err, appraisal.ErrForbidden)
+}
+
+// TestSupervisionScope_R2_2: only the supervisor of the employee concerned
+// (or, for the month as a whole, of the service advisor department)
+// appraises; a supervisor of another department does not (R2.2).
+func TestSupervisionScope_R2_2(t *testing.T) {
+	f := newCycleFixture(t)
+	goals := []appraisal.Goal{{Text: "daily callbacks", Due: time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC)}}
+	steps := []struct {
+		name string
+		run  func() error
+		want error
+	}{
+		{"R2.2_other_department_supervisor_cannot_open_the_cycle", func() error {
+			_, err := f.svc.OpenCycle(f.ctx, "d1", kuo, appraisal.OpenInput{Month: nov, Plan: appraisal.DefaultPlan()})
+			return err
+		}, appraisal.ErrForbidden},
+		{"R2.2_department_supervisor_opens_the_cycle", func() error {
+			_, err := f.svc.OpenCycle(f.ctx, "d1", lin, appraisal.OpenInput{Month: nov, Plan: appraisal.DefaultPlan()})
+			return err
+		}, nil},
+		{"R2.2_other_department_supervisor_cannot_rate_as_supervisor", func() error {
+			return f.rate(kuo, nov, "lee", appraisal.SourceSupervisor, "skill", "4")
+		}, appraisal.ErrForbidden},
+		{"R2.2_supervisor_rates_their_advisor", func() error { return f.rate(lin, nov, "lee", appraisal.SourceSupervisor, "skill", "1") }, nil},
+		{"R2.2_other_department_supervisor_cannot_score_the_month", func() error {
+			_, err := f.svc.ScoreMonth(f.ctx, "d1", kuo, nov)
+			return err
+		}, appraisal.ErrForbidden},
+		{"R2.2_department_supervisor_scores_the_month", func() error {
+			_, err := f.svc.ScoreMonth(f.ctx, "d1", lin, nov)
+			return err
+		}, nil},
+		{"R2.2_other_department_supervisor_cannot_calibrate", func() error {
+			_, err := f.svc.Calibrate(f.ctx, "d1", kuo, appraisal.CalibrateInput{Month: nov, Employee: "lee", Score: dec("10"), Reason: "x"})
+			return err
+		}, appraisal.ErrForbidden},
+		{"R2.2_other_department_supervisor_cannot_finalize", func() error {
+			_, err := f.svc.Finalize(f.ctx, "d1", kuo, nov)
+			return err
+		}, appraisal.ErrForbidden},
+		{"R2.2_department_supervisor_finalizes", func() error {
+			_, err := f.svc.Finalize(f.ctx, "d1", lin, nov)
+			return err
+		}, nil},
+		{"R2.2_other_department_supervisor_cannot_publish", func() error {
+			_, err := f.svc.Publish(f.ctx, "d1", kuo, nov)
+			return err
+		}, appraisal.ErrForbidden},
+		{"R2.2_other_department_supervisor_cannot_reopen", func() error {
+			_, err := f.svc.Reopen(f.ctx, "d1", kuo, nov, "x")
+			return err
+		}, appraisal.ErrForbidden},
+		{"R2.2_other_department_supervisor_cannot_record_an_improvement_plan", func() error {
+			_, err := f.svc.RecordImprovement(f.ctx, "d1", kuo, appraisal.ImprovementInput{Month: nov, Employee: "lee", Interview: "x", Goals: goals})
+			return err
+		}, appraisal.ErrForbidden},
+		{"R2.2_supervisor_records_the_improvement_plan", func() error {
+			_, err := f.svc.RecordImprovement(f.ctx, "d1", lin, appraisal.ImprovementInput{Month: nov, Employee: "lee", Interview: "x", Goals: goals})
+			return err
+		}, nil},
+		{"R2.2_other_department_supervisor_cannot_follow_up", func() error {
+			_, err := f.svc.FollowUp(f.ctx, "d1", kuo, appraisal.FollowUpInput{Month: nov, Employee: "lee", Note: "x"})
+			return err
+		}, appraisal.ErrForbidden},
+		{"R2.2_supervisor_follows_up", func() error {
+			_, err := f.svc.FollowUp(f.ctx, "d1", lin, appraisal.FollowUpInput{Month: nov, Employee: "lee", Note: "x"})
+			return err
+		}, nil},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			before, err := f.store.Events(f.ctx, "d1", 0, 10000)
+			require.NoError(t, err)
+			err = st.run()
+			if st.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, st.want)
+			assert.Contains(t, err.Error(), "R2.2")
+			after, err := f.store.Events(f.ctx, "d1", 0, 10000)
+			require.NoError(t, err)
+			assert.Len(t, after, len(before), "a refused command writes nothing")
+		})
+	}
 }

@@ -15,11 +15,11 @@ import (
 // ScoreMonth scores the month (R6.2): every active advisor of the dealer, from
 // the cycle's inputs and the Measurer's figures, with ranks in the
 // department and the run of failing months each result ends (R6.4). Only
-// a supervisor may. It may be run again while the cycle is scored (late
+// the service advisor department's supervisor may (R2.2). It may be run again while the cycle is scored (late
 // corrections); calibrations are kept.
 func (s *Service) ScoreMonth(ctx context.Context, dealer org.DealerID, actor org.Actor, m org.Month) ([]Appraisal, error) {
 	const op = "score"
-	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor); err != nil {
+	if err := s.inDepartment(ctx, dealer, actor, org.RoleSupervisor); err != nil {
 		return nil, err
 	}
 	c, err := s.store.Cycle(ctx, dealer, m)
@@ -135,8 +135,9 @@ type CalibrateInput struct {
 
 // Calibrate sets an employee's final score in place of the computed one,
 // with a reason (R6.3: the supervisor's assessment and score). The computed
-// score is kept and both are shown; ranks follow the final scores. Only a
-// supervisor, never of their own appraisal, while the month is scored.
+// score is kept and both are shown; ranks follow the final scores. Only the
+// employee's supervisor (R2.2), never of their own appraisal (R1.3), while
+// the month is scored.
 func (s *Service) Calibrate(ctx context.Context, dealer org.DealerID, actor org.Actor, in CalibrateInput) (Appraisal, error) {
 	const op = "calibrate"
 	ve := shape(op, in)
@@ -151,6 +152,9 @@ func (s *Service) Calibrate(ctx context.Context, dealer org.DealerID, actor org.
 	}
 	if actor.ID == in.Employee {
 		return Appraisal{}, fmt.Errorf("appraisal: calibrate: nobody calibrates their own appraisal (R1.3): %w", ErrForbidden)
+	}
+	if err := s.over(ctx, dealer, actor, in.Employee, ve, "employee", org.RoleSupervisor); err != nil {
+		return Appraisal{}, err
 	}
 	c, err := s.store.Cycle(ctx, dealer, in.Month)
 	if err != nil {
@@ -198,18 +202,21 @@ func (s *Service) Calibrate(ctx context.Context, dealer org.DealerID, actor org.
 	return all[i], nil
 }
 
-// Finalize makes the month's results immutable. Only a supervisor.
+// Finalize makes the month's results immutable. Only the service advisor
+// department's supervisor (R2.2).
 func (s *Service) Finalize(ctx context.Context, dealer org.DealerID, actor org.Actor, m org.Month) (Cycle, error) {
 	return s.move(ctx, dealer, actor, m, "finalize", CycleScored, CycleFinalized, "", func(c *Cycle, now time.Time) { c.FinalizedAt = now })
 }
 
-// Publish shows the finalised results to the employees. Only a supervisor.
+// Publish shows the finalised results to the employees. Only the service
+// advisor department's supervisor (R2.2).
 func (s *Service) Publish(ctx context.Context, dealer org.DealerID, actor org.Actor, m org.Month) (Cycle, error) {
 	return s.move(ctx, dealer, actor, m, "publish", CycleFinalized, CyclePublished, "", func(c *Cycle, now time.Time) { c.PublishedAt = now })
 }
 
 // Reopen takes finalised (or published) results back to scored, so they
-// can be corrected: only a supervisor, with a reason, audited.
+// can be corrected: only the service advisor department's supervisor
+// (R2.2), with a reason, audited.
 func (s *Service) Reopen(ctx context.Context, dealer org.DealerID, actor org.Actor, m org.Month, reason string) (Cycle, error) {
 	if reason == "" {
 		return Cycle{}, &org.ValidationError{Op: "appraisal: reopen", Fields: []org.FieldError{{Path: "reason", Code: org.CodeRequired, Message: "is required"}}}
@@ -222,7 +229,7 @@ func (s *Service) Reopen(ctx context.Context, dealer org.DealerID, actor org.Act
 
 // move changes a cycle's state; from "" means finalized or published.
 func (s *Service) move(ctx context.Context, dealer org.DealerID, actor org.Actor, m org.Month, op string, from, to CycleState, reason string, f func(*Cycle, time.Time)) (Cycle, error) {
-	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor); err != nil {
+	if err := s.inDepartment(ctx, dealer, actor, org.RoleSupervisor); err != nil {
 		return Cycle{}, err
 	}
 	c, err := s.store.Cycle(ctx, dealer, m)
@@ -268,8 +275,8 @@ type ImprovementInput struct {
 }
 
 // RecordImprovement records the performance interview of a failing month
-// and the improvement plan agreed (R6.4). Only a supervisor, for a final
-// result that failed, once the month is finalised.
+// and the improvement plan agreed (R6.4). Only the employee's supervisor
+// (R2.2), for a final result that failed, once the month is finalised.
 func (s *Service) RecordImprovement(ctx context.Context, dealer org.DealerID, actor org.Actor, in ImprovementInput) (Improvement, error) {
 	const op = "record improvement"
 	ve := shape(op, in)
@@ -284,7 +291,7 @@ func (s *Service) RecordImprovement(ctx context.Context, dealer org.DealerID, ac
 	if err := ve.Err(); err != nil {
 		return Improvement{}, err
 	}
-	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor); err != nil {
+	if err := s.over(ctx, dealer, actor, in.Employee, ve, "employee", org.RoleSupervisor); err != nil {
 		return Improvement{}, err
 	}
 	c, err := s.store.Cycle(ctx, dealer, in.Month)
@@ -359,13 +366,13 @@ type FollowUpInput struct {
 }
 
 // FollowUp records a follow-up of an improvement plan (R6.4): a note, and
-// goals marked met. Only a supervisor.
+// goals marked met. Only the employee's supervisor (R2.2).
 func (s *Service) FollowUp(ctx context.Context, dealer org.DealerID, actor org.Actor, in FollowUpInput) (Improvement, error) {
 	ve := shape("follow up", in)
 	if err := ve.Err(); err != nil {
 		return Improvement{}, err
 	}
-	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor); err != nil {
+	if err := s.over(ctx, dealer, actor, in.Employee, ve, "employee", org.RoleSupervisor); err != nil {
 		return Improvement{}, err
 	}
 	imp, err := s.store.Improvement(ctx, dealer, in.Month, in.Employee)

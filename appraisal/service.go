@@ -28,8 +28,11 @@ type Roster interface {
 	Dealer(ctx context.Context, id org.DealerID) (org.Dealer, error)
 	Employee(ctx context.Context, dealer org.DealerID, id org.EmployeeID) (org.Employee, error)
 	Employees(ctx context.Context, dealer org.DealerID, q org.EmployeeQuery) ([]org.Employee, error)
-	SupervisorOf(ctx context.Context, dealer org.DealerID, id org.EmployeeID) (org.Employee, error)
 	Authorize(ctx context.Context, dealer org.DealerID, actor org.Actor, roles ...org.Role) (org.Employee, error)
+	// AuthorizeOver and AuthorizeDepartment are the one supervision scope
+	// (R2.2): see [org.Service.AuthorizeOver].
+	AuthorizeOver(ctx context.Context, dealer org.DealerID, actor org.Actor, subject org.EmployeeID) (org.Employee, error)
+	AuthorizeDepartment(ctx context.Context, dealer org.DealerID, actor org.Actor, dept org.Department) (org.Employee, error)
 }
 
 // Config configures a Service. Store and Roster are required; Measurer
@@ -78,6 +81,32 @@ func NewService(cfg Config) (*Service, error) {
 	return s, nil
 }
 
+// inDepartment checks that actor, in one of roles, acts for the service
+// advisor department whose advisors are appraised: its supervisor or an
+// admin (R2.2), never a supervisor of another department.
+func (s *Service) inDepartment(ctx context.Context, dealer org.DealerID, actor org.Actor, roles ...org.Role) error {
+	if _, err := s.roster.Authorize(ctx, dealer, actor, roles...); err != nil {
+		return err
+	}
+	_, err := s.roster.AuthorizeDepartment(ctx, dealer, actor, org.DeptServiceAdvisor)
+	return err
+}
+
+// over checks that actor, in one of roles, is within the supervision scope
+// of employee (R2.2): their supervisor in the roster, or an admin. An
+// employee not on the roster is a problem of the input's field path.
+func (s *Service) over(ctx context.Context, dealer org.DealerID, actor org.Actor, employee org.EmployeeID, ve *org.ValidationError, path string, roles ...org.Role) error {
+	if _, err := s.roster.Authorize(ctx, dealer, actor, roles...); err != nil {
+		return err
+	}
+	_, err := s.roster.AuthorizeOver(ctx, dealer, actor, employee)
+	if errors.Is(err, ErrNotFound) {
+		ve.Add(path, org.CodeNotFound, "no employee with this ID on the roster")
+		return ve
+	}
+	return err
+}
+
 func shape(op string, in any) *org.ValidationError {
 	ve := &org.ValidationError{Op: "appraisal: " + op}
 	for _, p := range v.Struct(in, "") {
@@ -108,7 +137,8 @@ type OpenInput struct {
 }
 
 // OpenCycle opens a dealer month's appraisal with a plan (R6.2). Only a
-// supervisor or an admin may; one cycle per month.
+// supervisor of the service advisor department or an admin may (R2.2); one
+// cycle per month.
 func (s *Service) OpenCycle(ctx context.Context, dealer org.DealerID, actor org.Actor, in OpenInput) (Cycle, error) {
 	ve := &org.ValidationError{Op: "appraisal: open cycle"}
 	if !in.Month.Valid() {
@@ -125,7 +155,7 @@ func (s *Service) OpenCycle(ctx context.Context, dealer org.DealerID, actor org.
 	if err := in.Plan.Validate(); err != nil {
 		return Cycle{}, err
 	}
-	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor, org.RoleAdmin); err != nil {
+	if err := s.inDepartment(ctx, dealer, actor, org.RoleSupervisor, org.RoleAdmin); err != nil {
 		return Cycle{}, err
 	}
 	if _, err := s.store.Cycle(ctx, dealer, in.Month); err == nil {
@@ -163,7 +193,8 @@ type RateInput struct {
 
 // Rate records a rating while the cycle is open and its source's deadline
 // has not passed. Who may rate whom (R6.3): self only by the employee;
-// supervisor only by the employee's supervisor in the roster; peers only
+// supervisor only by the employee's supervisor in the roster
+// ([org.Service.AuthorizeOver], R2.2), never an admin; peers only
 // by other active advisors of the same department, never oneself; customer
 // ratings only by the host (an admin), from surveys. Each rater rates a KPI
 // of a ratee once per cycle.
@@ -247,9 +278,10 @@ func (s *Service) mayRate(ctx context.Context, dealer org.DealerID, actor org.Ac
 			return "", forbid("a self assessment is the employee's own")
 		}
 	case SourceSupervisor:
-		sup, err := s.roster.SupervisorOf(ctx, dealer, ratee.ID)
-		if err != nil || sup.ID != me.ID {
-			return "", forbid("only the employee's supervisor in the roster gives the supervisor's rating")
+		// R2.2: the one supervision scope; a supervisor of another
+		// department is refused.
+		if _, err := s.roster.AuthorizeOver(ctx, dealer, actor, ratee.ID); err != nil {
+			return "", fmt.Errorf("appraisal: rate: only the employee's supervisor in the roster gives the supervisor's rating (R6.3): %w", err)
 		}
 	case SourcePeer:
 		switch {

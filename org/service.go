@@ -246,6 +246,81 @@ func (s *Service) Authorize(ctx context.Context, dealer DealerID, actor Actor, r
 	return e, nil
 }
 
+// AuthorizeOver is the one supervision scope of every package (R2.2): it
+// checks that actor may supervise, decide about, or handle a record
+// concerning employee subject (a complaint against them, their
+// supervisor's rating, calibration or improvement plan, their training
+// results, exemptions and career advice, an incident or a reward or
+// penalty decision about them). It allows:
+//
+//   - an admin (the host system), which is never an employee;
+//   - the active supervisor who is subject's supervisor in the roster, as
+//     [Service.SupervisorOf] says: subject's SupervisorID when set, else
+//     the active supervisor of subject's department. A supervisor is
+//     nobody's subordinate unless their SupervisorID names someone.
+//
+// It refuses everyone else with an error matching ErrForbidden that names
+// R2.2: subject themselves (R1.3: nobody judges their own case), a
+// supervisor of another department, advisors, technicians and any other
+// role, and an actor not active on the roster in the role claimed.
+//
+// A subject who is not on the dealer's roster is ErrNotFound (as
+// [Service.Employee]), reported only to an actor who passed the role check,
+// so a DMS can answer "no such employee" rather than "forbidden" to the
+// people entitled to know. An inactive subject (a former employee) stays in
+// scope: the supervisor of their department still handles complaints,
+// results and decisions about them; when their SupervisorID names someone
+// who is no longer active, their department's active supervisor takes over.
+//
+// It returns the actor's employee record (zero for an admin), as
+// [Service.Authorize] does. Commands that a role the rules name may give
+// alone (a supervisor's rating, never an admin's) call Authorize with those
+// roles first.
+func (s *Service) AuthorizeOver(ctx context.Context, dealer DealerID, actor Actor, subject EmployeeID) (Employee, error) {
+	me, err := s.Authorize(ctx, dealer, actor, RoleSupervisor, RoleAdmin)
+	if err != nil {
+		return Employee{}, fmt.Errorf("org: only the supervisor of employee %s or an admin may do this (R2.2): %w", subject, err)
+	}
+	roster, err := s.Roster(ctx, dealer)
+	if err != nil {
+		return Employee{}, err
+	}
+	r := newRosterIndex(roster)
+	e, ok := r.byID[subject]
+	if !ok {
+		return Employee{}, fmt.Errorf("org: employee %s of dealer %s: %w", subject, dealer, ErrNotFound)
+	}
+	if actor.Role == RoleAdmin {
+		return Employee{}, nil
+	}
+	if e.ID == me.ID {
+		return Employee{}, fmt.Errorf("org: %s may not supervise or decide about themselves (R1.3, R2.2): %w", actor, ErrForbidden)
+	}
+	if sup, ok := r.scopeOf(e); !ok || sup.ID != me.ID {
+		return Employee{}, fmt.Errorf("org: %s of department %s is not the supervisor of employee %s (department %s): only their own supervisor may do this (R2.2): %w",
+			actor, me.Department, subject, e.Department, ErrForbidden)
+	}
+	return me, nil
+}
+
+// AuthorizeDepartment is the department-wide form of the same scope
+// (R2.2): it checks that actor is an admin, or the active supervisor of
+// dept, for commands that concern a department rather than one employee (a
+// training plan, an appraisal cycle, a policy, a complaint that names no
+// employee). A supervisor of another department is refused with an error
+// matching ErrForbidden that names R2.2. It returns the actor's employee
+// record (zero for an admin).
+func (s *Service) AuthorizeDepartment(ctx context.Context, dealer DealerID, actor Actor, dept Department) (Employee, error) {
+	me, err := s.Authorize(ctx, dealer, actor, RoleSupervisor, RoleAdmin)
+	if err != nil {
+		return Employee{}, fmt.Errorf("org: only the supervisor of department %s or an admin may do this (R2.2): %w", dept, err)
+	}
+	if actor.Role != RoleAdmin && me.Department != dept {
+		return Employee{}, fmt.Errorf("org: %s supervises department %s, not %s (R2.2): %w", actor, me.Department, dept, ErrForbidden)
+	}
+	return me, nil
+}
+
 // rosterIndex answers questions about a whole roster at once.
 type rosterIndex struct {
 	byID map[EmployeeID]Employee
@@ -278,6 +353,17 @@ func (r rosterIndex) supervisorOf(e Employee) (Employee, bool) {
 	}
 	if e.Role == RoleSupervisor {
 		return Employee{}, false
+	}
+	return r.departmentSupervisor(e.Department, e.ID)
+}
+
+// scopeOf is who supervises e for [Service.AuthorizeOver]: supervisorOf,
+// and for a former employee whose named supervisor is gone, the active
+// supervisor of their department (R2.2: records about a former employee
+// stay with their department).
+func (r rosterIndex) scopeOf(e Employee) (Employee, bool) {
+	if sup, ok := r.supervisorOf(e); ok || e.Active || e.SupervisorID == "" {
+		return sup, ok
 	}
 	return r.departmentSupervisor(e.Department, e.ID)
 }

@@ -37,8 +37,9 @@ type EvaluationResult struct {
 const evaluateAttempts = 3
 
 // Evaluate evaluates the dealer's active policy for a period and records
-// its proposals as decisions (R6.4, R7), idempotently. Only a supervisor or
-// an admin (the host at month end).
+// its proposals as decisions (R6.4, R7), idempotently. Only the service
+// advisor department's supervisor or an admin (the host at month end), never
+// a supervisor of another department (R2.2).
 //
 // It gathers the facts: the incidents the Store keeps, those of the period
 // and, for rolling windows, those as far before it as the policy's longest
@@ -63,7 +64,7 @@ func (s *Service) Evaluate(ctx context.Context, dealer org.DealerID, actor org.A
 		return EvaluationResult{}, &org.ValidationError{Op: op, Fields: []org.FieldError{{Path: "period", Code: org.CodeRange,
 			Message: "must be a month or a year"}}}
 	}
-	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor, org.RoleAdmin); err != nil {
+	if _, err := s.roster.AuthorizeDepartment(ctx, dealer, actor, org.DeptServiceAdvisor); err != nil {
 		return EvaluationResult{}, err
 	}
 	d, err := s.roster.Dealer(ctx, dealer)
@@ -233,9 +234,10 @@ type DecideInput struct {
 	ExpectedVersion int64 `json:"expected_version" validate:"min=0"`
 }
 
-// Approve approves a proposed decision. Only a supervisor or an admin, and
-// no one about themselves (R1.3): a decision about a supervisor needs
-// another supervisor or an admin. Approving a decision that needs approval
+// Approve approves a proposed decision. Only the supervisor of the employee
+// concerned or an admin ([org.Service.AuthorizeOver], R2.2), and no one
+// about themselves (R1.3): a decision about a supervisor needs the
+// supervisor they report to, or an admin. Approving a decision that needs approval
 // (NeedsApproval: demotion, termination, dismissal, legal action) takes a
 // reason. Nothing is executed: the host acts on the approved decision.
 // Audited with the decision before and after.
@@ -243,9 +245,9 @@ func (s *Service) Approve(ctx context.Context, dealer org.DealerID, actor org.Ac
 	return s.decide(ctx, dealer, actor, in, Approved)
 }
 
-// Reject rejects a proposed decision, with a reason. Only a supervisor or
-// an admin, and no one about themselves (R1.3). Audited with the decision
-// before and after.
+// Reject rejects a proposed decision, with a reason. Only the supervisor
+// of the employee concerned or an admin (R2.2), and no one about themselves
+// (R1.3). Audited with the decision before and after.
 func (s *Service) Reject(ctx context.Context, dealer org.DealerID, actor org.Actor, in DecideInput) (Decision, error) {
 	return s.decide(ctx, dealer, actor, in, Rejected)
 }
@@ -271,6 +273,11 @@ func (s *Service) decide(ctx context.Context, dealer org.DealerID, actor org.Act
 	}
 	if actor.Role != org.RoleAdmin && actor.ID == d.Proposal.Employee {
 		return Decision{}, fmt.Errorf("policy: %s %s: %s decides nothing about themselves (R1.3): %w", op, in.Key, actor, ErrForbidden)
+	}
+	// R2.2: the one supervision scope; a supervisor of another department
+	// decides nothing about this employee.
+	if _, err := s.roster.AuthorizeOver(ctx, dealer, actor, d.Proposal.Employee); err != nil {
+		return Decision{}, fmt.Errorf("policy: %s %s: %w", op, in.Key, err)
 	}
 	if d.State != Proposed {
 		return Decision{}, fmt.Errorf("policy: %s %s: it is %s, not proposed: %w", op, in.Key, d.State, ErrInvalidTransition)

@@ -172,8 +172,11 @@
 //     nothing. The [EvaluationResult] counts what changed and lists the
 //     period's decisions.
 //   - [Service.Approve] and [Service.Reject] decide a proposed decision.
-//     Only a supervisor or an admin, and no one about themselves (R1.3):
-//     a decision about a supervisor needs another supervisor or an admin.
+//     Only the supervisor of the employee concerned or an admin
+//     ([org.Service.AuthorizeOver], R2.2), and no one about themselves
+//     (R1.3): a decision about a supervisor needs the supervisor they
+//     report to in the roster, or an admin; a supervisor of another
+//     department decides nothing.
 //     A rejection states its reason, and so does the approval of a
 //     decision that needs approval (a severe action, R7.2); every reason
 //     is audited. With ExpectedVersion, a decision that an evaluation

@@ -29,6 +29,10 @@ type Roster interface {
 	Employee(ctx context.Context, dealer org.DealerID, id org.EmployeeID) (org.Employee, error)
 	Employees(ctx context.Context, dealer org.DealerID, q org.EmployeeQuery) ([]org.Employee, error)
 	Authorize(ctx context.Context, dealer org.DealerID, actor org.Actor, roles ...org.Role) (org.Employee, error)
+	// AuthorizeOver and AuthorizeDepartment are the one supervision scope
+	// (R2.2): see [org.Service.AuthorizeOver].
+	AuthorizeOver(ctx context.Context, dealer org.DealerID, actor org.Actor, subject org.EmployeeID) (org.Employee, error)
+	AuthorizeDepartment(ctx context.Context, dealer org.DealerID, actor org.Actor, dept org.Department) (org.Employee, error)
 }
 
 // Config configures a Service. Store and Roster are required.
@@ -107,8 +111,10 @@ const maxIncidentPlaces = 4
 var maxAmount = decimal.New(1, 20)
 
 // SavePolicy stores a version of the dealer's policy after validating it,
-// and makes it the active one when activate is set. Only a supervisor or
-// an admin (the dealer's management through the host). Its currency must
+// and makes it the active one when activate is set. Only the service
+// advisor department's supervisor or an admin (the dealer's management
+// through the host), never a supervisor of another department (R2.2). Its
+// currency must
 // be the dealer's, and its version above every version saved before: a
 // saved version never changes, so every decision can show the policy that
 // proposed it; save a new version instead. Audited.
@@ -117,7 +123,7 @@ func (s *Service) SavePolicy(ctx context.Context, dealer org.DealerID, actor org
 	if err := p.Validate(); err != nil {
 		return StoredPolicy{}, err
 	}
-	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor, org.RoleAdmin); err != nil {
+	if _, err := s.roster.AuthorizeDepartment(ctx, dealer, actor, org.DeptServiceAdvisor); err != nil {
 		return StoredPolicy{}, err
 	}
 	d, err := s.roster.Dealer(ctx, dealer)
@@ -168,11 +174,12 @@ func (s *Service) SavePolicy(ctx context.Context, dealer org.DealerID, actor org
 }
 
 // ActivatePolicy makes a saved version the active one, as to go back to an
-// earlier version. Only a supervisor or an admin. Activating the active
+// earlier version. Only the service advisor department's supervisor or an
+// admin (R2.2). Activating the active
 // version writes nothing. Audited.
 func (s *Service) ActivatePolicy(ctx context.Context, dealer org.DealerID, actor org.Actor, version int) (StoredPolicy, error) {
 	const op = "policy: activate policy"
-	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor, org.RoleAdmin); err != nil {
+	if _, err := s.roster.AuthorizeDepartment(ctx, dealer, actor, org.DeptServiceAdvisor); err != nil {
 		return StoredPolicy{}, err
 	}
 	sp, err := s.store.Policy(ctx, dealer, version)
@@ -242,9 +249,10 @@ type IncidentInput struct {
 func (k IncidentKind) attendance() bool { return k == Late || k == LeftEarly || k == Absent }
 
 // RecordIncident records an incident about an employee on the roster
-// (R7.2). A supervisor records any kind; an admin (the host's time clock)
-// only attendance: late, left early, absent. No supervisor records an
-// incident about themselves (R1.3). Audited.
+// (R7.2). The employee's supervisor ([org.Service.AuthorizeOver], R2.2)
+// records any kind; an admin (the host's time clock) only attendance: late,
+// left early, absent. No supervisor records an incident about themselves
+// (R1.3), nor about an employee of another department (R2.2). Audited.
 func (s *Service) RecordIncident(ctx context.Context, dealer org.DealerID, actor org.Actor, in IncidentInput) (IncidentRecord, error) {
 	const op = "record incident"
 	ve := shape(op, in)
@@ -263,10 +271,10 @@ func (s *Service) RecordIncident(ctx context.Context, dealer org.DealerID, actor
 	case actor.Role != org.RoleAdmin && actor.ID == in.Employee:
 		return IncidentRecord{}, fmt.Errorf("policy: %s: %s records no incident about themselves (R1.3): %w", op, actor, ErrForbidden)
 	}
-	if _, err := s.roster.Employee(ctx, dealer, in.Employee); errors.Is(err, ErrNotFound) {
+	if _, err := s.roster.AuthorizeOver(ctx, dealer, actor, in.Employee); errors.Is(err, ErrNotFound) {
 		ve.Add("employee", org.CodeNotFound, "no such employee")
 	} else if err != nil {
-		return IncidentRecord{}, err
+		return IncidentRecord{}, fmt.Errorf("policy: %s: %w", op, err) // R2.2
 	}
 	places := int32(maxIncidentPlaces)
 	sp, err := s.store.ActivePolicy(ctx, dealer)
@@ -327,9 +335,12 @@ type NominationInput struct {
 }
 
 // Nominate records a supervisor's nomination of an active employee for a
-// special contribution in a period (R7.1), with the reason. Only a
-// supervisor; never themselves (R1.3); once per supervisor, employee and
-// period. Audited.
+// special contribution in a period (R7.1), with the reason. Any
+// supervisor, of any department (R8.1: a workshop's supervisor may
+// recognise an advisor's help): a nomination is testimony, not a decision;
+// the award it leads to is decided within the supervision scope
+// ([Service.Approve], R2.2). Never themselves (R1.3); once per supervisor,
+// employee and period. Audited.
 func (s *Service) Nominate(ctx context.Context, dealer org.DealerID, actor org.Actor, in NominationInput) (NominationRecord, error) {
 	const op = "nominate"
 	ve := shape(op, in)

@@ -297,7 +297,7 @@ func TestService_SavePolicy(t *testing.T) {
 	act, err := w.svc.ActivePolicy(ctx, "d1")
 	require.NoError(t, err)
 	require.Equal(t, 1, act.Policy.Version, "saving inactive leaves the active one")
-	sp, err := w.svc.ActivatePolicy(ctx, "d1", svWu, 3)
+	sp, err := w.svc.ActivatePolicy(ctx, "d1", svLin, 3)
 	require.NoError(t, err)
 	require.True(t, sp.Active)
 	all, err := w.svc.Policies(ctx, "d1")
@@ -307,14 +307,16 @@ func TestService_SavePolicy(t *testing.T) {
 	assert.True(t, all[1].Active)
 
 	before := len(w.events())
-	_, err = w.svc.ActivatePolicy(ctx, "d1", svWu, 3)
+	_, err = w.svc.ActivatePolicy(ctx, "d1", svLin, 3)
 	require.NoError(t, err)
 	assert.Len(t, w.events(), before, "activating the active version writes nothing")
 	_, err = w.svc.ActivatePolicy(ctx, "d1", svChen, 1)
 	require.ErrorIs(t, err, policy.ErrForbidden)
-	_, err = w.svc.ActivatePolicy(ctx, "d1", svWu, 9)
+	_, err = w.svc.ActivatePolicy(ctx, "d1", svWu, 1)
+	require.ErrorIs(t, err, policy.ErrForbidden, "R2.2: the workshop's supervisor does not set the advisors' policy")
+	_, err = w.svc.ActivatePolicy(ctx, "d1", svAdmin, 9)
 	require.ErrorIs(t, err, policy.ErrNotFound)
-	back, err := w.svc.ActivatePolicy(ctx, "d1", svWu, 1)
+	back, err := w.svc.ActivatePolicy(ctx, "d1", svAdmin, 1)
 	require.NoError(t, err, "going back to an earlier version")
 	assert.Equal(t, 1, back.Policy.Version)
 
@@ -385,8 +387,11 @@ func TestService_RecordIncident(t *testing.T) {
 			assert.Len(t, w.events(), before, "a refused incident writes nothing")
 		})
 	}
-	// A supervisor records about another supervisor; the clock about anyone.
-	w.incident(svWu, policy.IncidentInput{ID: "lin-late", Employee: "lin", Kind: policy.Late, At: svAt("2026-11-03 09:40")})
+	// R2.2: a supervisor records nothing about another department's
+	// supervisor; the clock records about anyone.
+	_, err = w.svc.RecordIncident(ctx, "d1", svWu, policy.IncidentInput{ID: "lin-late", Employee: "lin", Kind: policy.Late, At: svAt("2026-11-03 09:40")})
+	require.ErrorIs(t, err, policy.ErrForbidden)
+	w.late("lin-late", "lin", "2026-11-03 09:40")
 	w.late("wu-late", "wu", "2026-11-04 09:40")
 }
 
@@ -498,7 +503,7 @@ func TestService_EvaluateIdempotent(t *testing.T) {
 	})
 
 	t.Run("approved_decisions_untouched", func(t *testing.T) {
-		d, err := w.svc.Approve(ctx, "d1", svWu, policy.DecideInput{Key: "default/attendance/chen/2026-11/l4"})
+		d, err := w.svc.Approve(ctx, "d1", svLin, policy.DecideInput{Key: "default/attendance/chen/2026-11/l4"})
 		require.NoError(t, err)
 		v3 := svDefault(3)
 		v3.Ladders[0].Steps[3][0].Amount = svDec("2000")
@@ -526,7 +531,7 @@ func TestService_EvaluateIdempotent(t *testing.T) {
 		}, svSummary(res.Decisions))
 		assert.Equal(t, svLin, res.Decisions[0].DecidedBy)
 		assert.Contains(t, res.Decisions[0].Reason, "no longer proposed by policy default version 4")
-		_, err := w.svc.Approve(ctx, "d1", svWu, policy.DecideInput{Key: res.Decisions[0].Key})
+		_, err := w.svc.Approve(ctx, "d1", svLin, policy.DecideInput{Key: res.Decisions[0].Key})
 		require.ErrorIs(t, err, policy.ErrInvalidTransition, "a withdrawn decision is decided by no one")
 
 		again := w.evaluate(svNov)
@@ -617,10 +622,11 @@ func TestService_Decide(t *testing.T) {
 		{name: "unknown_key", actor: svLin, in: policy.DecideInput{Key: "default/x"}, want: policy.ErrNotFound},
 		{name: "stale_version_conflicts", actor: svLin, in: policy.DecideInput{Key: demerit, ExpectedVersion: 7}, want: policy.ErrConflict},
 		{name: "approve_minor_without_reason", actor: svLin, in: policy.DecideInput{Key: demerit, ExpectedVersion: 1}, decided: true},
-		{name: "only_proposed_decisions", actor: svWu, in: policy.DecideInput{Key: demerit, Reason: "again"}, want: policy.ErrInvalidTransition},
-		{name: "only_proposed_decisions_rejected", reject: true, actor: svWu, in: policy.DecideInput{Key: demerit, Reason: "again"}, want: policy.ErrInvalidTransition},
-		{name: "R7.2_severe_approved_with_reason", actor: svWu, in: policy.DecideInput{Key: demotion, Reason: "second quarrel this month"}, decided: true},
-		{name: "R1.3_another_supervisor_decides_about_a_supervisor", reject: true, actor: svWu, in: policy.DecideInput{Key: linKey, Reason: "the clock was wrong"}, decided: true},
+		{name: "only_proposed_decisions", actor: svLin, in: policy.DecideInput{Key: demerit, Reason: "again"}, want: policy.ErrInvalidTransition},
+		{name: "only_proposed_decisions_rejected", reject: true, actor: svLin, in: policy.DecideInput{Key: demerit, Reason: "again"}, want: policy.ErrInvalidTransition},
+		{name: "R2.2_other_department_supervisor_cannot_decide_policy", actor: svWu, in: policy.DecideInput{Key: demotion, Reason: "second quarrel this month"}, want: policy.ErrForbidden},
+		{name: "R7.2_severe_approved_with_reason", actor: svLin, in: policy.DecideInput{Key: demotion, Reason: "second quarrel this month"}, decided: true},
+		{name: "R2.2_another_department's_supervisor_decides_nothing_about_a_supervisor", reject: true, actor: svWu, in: policy.DecideInput{Key: linKey, Reason: "the clock was wrong"}, want: policy.ErrForbidden},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -659,7 +665,8 @@ func TestService_Decide(t *testing.T) {
 			assert.Equal(t, want, data.After.State, "audited after")
 		})
 	}
-	// An admin decides about anyone.
+	// An admin decides about anyone, a supervisor included (R2.2: a
+	// supervisor reports to no one in this roster).
 	w.late("lin-2", "lin", "2026-11-06 09:30")
 	w.evaluate(svNov)
 	_, err := w.svc.Approve(ctx, "d1", svAdmin, policy.DecideInput{Key: "default/attendance/lin/2026-11/lin-2"})
@@ -714,5 +721,72 @@ func TestService_EvaluateConcurrent(t *testing.T) {
 	assert.Equal(t, 6, proposed, "each decision proposed by one evaluation only")
 	for _, d := range ds {
 		assert.Equal(t, int64(1), d.Version, d.Key)
+	}
+}
+
+// TestService_SupervisionScope_R2_2: decisions and incidents about an
+// employee belong to that employee's supervisor (or an admin); the policy
+// and its evaluation to the service advisor department's supervisor (or
+// an admin). Wu supervises the workshop, not the advisors (R2.2).
+func TestService_SupervisionScope_R2_2(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	w := svNew(t, nil)
+	w.save(svDefault(1))
+	w.incident(svLin, policy.IncidentInput{ID: "q1", Employee: "chen", Kind: policy.CustomerQuarrel, At: svAt("2026-11-02 15:00")})
+	w.incident(svLin, policy.IncidentInput{ID: "q2", Employee: "wang", Kind: policy.CustomerQuarrel, At: svAt("2026-11-03 15:00")})
+	res := w.evaluate(svNov)
+	require.Len(t, res.Decisions, 2)
+	chenKey, wangKey := res.Decisions[0].Key, res.Decisions[1].Key
+	steps := []struct {
+		name string
+		run  func() error
+		want error
+	}{
+		{"R2.2_other_department_supervisor_cannot_decide_policy", func() error {
+			_, err := w.svc.Approve(ctx, "d1", svWu, policy.DecideInput{Key: chenKey, Reason: "x"})
+			return err
+		}, policy.ErrForbidden},
+		{"R2.2_other_department_supervisor_cannot_reject_policy", func() error {
+			_, err := w.svc.Reject(ctx, "d1", svWu, policy.DecideInput{Key: chenKey, Reason: "x"})
+			return err
+		}, policy.ErrForbidden},
+		{"R2.2_other_department_supervisor_cannot_record_an_incident", func() error {
+			_, err := w.svc.RecordIncident(ctx, "d1", svWu, policy.IncidentInput{Employee: "chen", Kind: policy.CustomerQuarrel, At: svAt("2026-11-04 15:00")})
+			return err
+		}, policy.ErrForbidden},
+		{"R2.2_other_department_supervisor_cannot_evaluate", func() error {
+			_, err := w.svc.Evaluate(ctx, "d1", svWu, svNov)
+			return err
+		}, policy.ErrForbidden},
+		{"R2.2_other_department_supervisor_cannot_save_the_policy", func() error {
+			_, err := w.svc.SavePolicy(ctx, "d1", svWu, svDefault(2), true)
+			return err
+		}, policy.ErrForbidden},
+		{"R2.2_other_department_supervisor_cannot_activate_a_policy", func() error {
+			_, err := w.svc.ActivatePolicy(ctx, "d1", svWu, 1)
+			return err
+		}, policy.ErrForbidden},
+		{"R2.2_supervisor_decides_about_their_advisor", func() error {
+			_, err := w.svc.Approve(ctx, "d1", svLin, policy.DecideInput{Key: chenKey})
+			return err
+		}, nil},
+		{"R2.2_admin_decides_about_anyone", func() error {
+			_, err := w.svc.Reject(ctx, "d1", svAdmin, policy.DecideInput{Key: wangKey, Reason: "the customer withdrew"})
+			return err
+		}, nil},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			before := len(w.events())
+			err := st.run()
+			if st.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, st.want)
+			assert.Contains(t, err.Error(), "R2.2")
+			assert.Len(t, w.events(), before, "a refused command writes nothing")
+		})
 	}
 }

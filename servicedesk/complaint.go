@@ -24,7 +24,11 @@ const (
 )
 
 // Complaint is a customer's complaint against a work order, an advisor or
-// the department. Only a supervisor handles it (R2.2).
+// the department. Only a supervisor handles it (R2.2): the supervisor of
+// the advisor complained about ([org.Service.AuthorizeOver]), or for a
+// complaint against the department as a whole, the service advisor
+// department's supervisor; never the advisor themselves (R1.3), never a
+// supervisor of another department.
 type Complaint struct {
 	DealerID org.DealerID   `json:"dealer_id"`
 	ID       ComplaintID    `json:"id"`

@@ -91,7 +91,9 @@ type recordChange[T any] struct {
 
 // OpenComplaint records a customer's complaint against a work order, an
 // advisor, or the department (R2.2). Anyone at the service desk, advisor
-// or supervisor, may record it; only a supervisor handles it. It is due
+// or supervisor, may record it; only the supervisor of the advisor
+// complained about (of the service advisor department when it names none)
+// handles it. It is due
 // Config.ComplaintDue after it is opened (R4.4).
 func (s *Service) OpenComplaint(ctx context.Context, dealer org.DealerID, actor org.Actor, in ComplaintInput) (Complaint, error) {
 	ve := shape("open complaint", in)
@@ -173,7 +175,8 @@ func (s *Service) CloseComplaint(ctx context.Context, dealer org.DealerID, actor
 }
 
 // handleComplaint is the frame of every supervisor command on a complaint:
-// shape, load, version, role, no self-judgement, state, one commit.
+// shape, load, version, role, no self-judgement, supervision scope (R2.2),
+// state, one commit.
 func (s *Service) handleComplaint(ctx context.Context, dealer org.DealerID, actor org.Actor, ref ComplaintRef, st complaintStep,
 	in any, apply func(c *Complaint, now time.Time)) (Complaint, error) {
 	op := st.cmd + " complaint"
@@ -190,13 +193,16 @@ func (s *Service) handleComplaint(ctx context.Context, dealer org.DealerID, acto
 	if ref.ExpectedVersion != 0 && ref.ExpectedVersion != before.Version {
 		return Complaint{}, fmt.Errorf("%s %s: read version %d, now %d: %w", op, ref.ID, ref.ExpectedVersion, before.Version, ErrConflict)
 	}
-	// R2.2: only a supervisor handles complaints.
+	// R2.2: only a supervisor handles complaints, never the host.
 	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor); err != nil {
 		return Complaint{}, err
 	}
 	// R1.3: no one judges a complaint against themselves.
 	if before.Advisor != "" && before.Advisor == actor.ID {
 		return Complaint{}, fmt.Errorf("%s %s: the complaint is against %s, who may not handle it (R1.3): %w", op, ref.ID, actor.ID, ErrForbidden)
+	}
+	if err := s.mayHandle(ctx, dealer, actor, before); err != nil {
+		return Complaint{}, fmt.Errorf("%s %s: %w", op, ref.ID, err)
 	}
 	if before.State != st.from {
 		return Complaint{}, &ComplaintTransitionError{Complaint: before.ID, State: before.State, Command: st.cmd, Allowed: st.from}
@@ -211,6 +217,19 @@ func (s *Service) handleComplaint(ctx context.Context, dealer org.DealerID, acto
 		return Complaint{}, fmt.Errorf("%s %s: %w", op, ref.ID, err)
 	}
 	return c, nil
+}
+
+// mayHandle is the supervision scope of a complaint (R2.2): the supervisor
+// of the employee complained about, even after they left; for a complaint
+// that names no employee, the supervisor of the service advisor
+// department, whose service it is about.
+func (s *Service) mayHandle(ctx context.Context, dealer org.DealerID, actor org.Actor, c Complaint) error {
+	if c.Advisor == "" {
+		_, err := s.roster.AuthorizeDepartment(ctx, dealer, actor, org.DeptServiceAdvisor)
+		return err
+	}
+	_, err := s.roster.AuthorizeOver(ctx, dealer, actor, c.Advisor)
+	return err
 }
 
 // Complaint returns one complaint.

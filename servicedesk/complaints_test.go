@@ -562,3 +562,59 @@ func TestComplaints_list(t *testing.T) {
 		assert.Empty(t, cs)
 	})
 }
+
+// TestComplaint_supervisionScope: a complaint is handled by the supervisor
+// of the department of the employee complained about, one that names no
+// employee by the service advisor department's supervisor; never by a
+// supervisor of another department (R2.2).
+func TestComplaint_supervisionScope(t *testing.T) {
+	kuo := org.Actor{ID: "kuo", Role: org.RoleSupervisor} // the workshop's supervisor
+	setup := func(t *testing.T, advisor org.EmployeeID, state servicedesk.ComplaintState) *fixture {
+		t.Helper()
+		f := newFixture(t, servicedesk.Options{})
+		_, err := f.roster.AddEmployee(f.ctx, dealer, admin, org.NewEmployee{ID: "kuo", Name: "Kuo", Role: org.RoleSupervisor, Department: org.DeptWorkshop})
+		require.NoError(t, err)
+		in := complaintIn()
+		in.ID, in.Advisor = "cp1", advisor
+		_, err = f.desk.OpenComplaint(f.ctx, dealer, chen, in)
+		require.NoError(t, err)
+		ref := servicedesk.ComplaintRef{ID: "cp1"}
+		if state != servicedesk.ComplaintOpen {
+			_, err = f.desk.InvestigateComplaint(f.ctx, dealer, sup, ref, servicedesk.InvestigationInput{Notes: "x"})
+			require.NoError(t, err)
+		}
+		if state == servicedesk.ComplaintResolved {
+			_, err = f.desk.ResolveComplaint(f.ctx, dealer, sup, ref, servicedesk.ResolutionInput{Resolution: "x", CustomerInformed: "x"})
+			require.NoError(t, err)
+		}
+		return f
+	}
+	for _, cmd := range complaintCommands {
+		for _, against := range []org.EmployeeID{"wang", ""} {
+			what := "an_advisor"
+			if against == "" {
+				what = "the_department"
+			}
+			t.Run("R2.2_other_department_supervisor_cannot_handle_complaint/"+cmd.name+"_against_"+what, func(t *testing.T) {
+				f := setup(t, against, cmd.needs)
+				before := f.snapDesk(t)
+				_, err := cmd.run(f, kuo, servicedesk.ComplaintRef{ID: "cp1"})
+				require.ErrorIs(t, err, servicedesk.ErrForbidden)
+				assert.Contains(t, err.Error(), "R2.2")
+				assert.Equal(t, before, f.snapDesk(t), "a refused command writes nothing")
+			})
+			t.Run("R2.2_department_supervisor_handles_complaint/"+cmd.name+"_against_"+what, func(t *testing.T) {
+				f := setup(t, against, cmd.needs)
+				_, err := cmd.run(f, sup, servicedesk.ComplaintRef{ID: "cp1"})
+				require.NoError(t, err)
+			})
+		}
+		t.Run("R2.2_supervisor_still_handles_a_complaint_against_a_former_advisor/"+cmd.name, func(t *testing.T) {
+			f := setup(t, "wang", cmd.needs)
+			_, err := f.roster.DeactivateEmployee(f.ctx, dealer, admin, org.StatusChange{ID: "wang", Reason: "left"})
+			require.NoError(t, err)
+			_, err = cmd.run(f, sup, servicedesk.ComplaintRef{ID: "cp1"})
+			require.NoError(t, err)
+		})
+	}
+}

@@ -27,6 +27,10 @@ type Roster interface {
 	Dealer(ctx context.Context, id org.DealerID) (org.Dealer, error)
 	Employee(ctx context.Context, dealer org.DealerID, id org.EmployeeID) (org.Employee, error)
 	Authorize(ctx context.Context, dealer org.DealerID, actor org.Actor, roles ...org.Role) (org.Employee, error)
+	// AuthorizeOver and AuthorizeDepartment are the one supervision scope
+	// (R2.2): see [org.Service.AuthorizeOver].
+	AuthorizeOver(ctx context.Context, dealer org.DealerID, actor org.Actor, subject org.EmployeeID) (org.Employee, error)
+	AuthorizeDepartment(ctx context.Context, dealer org.DealerID, actor org.Actor, dept org.Department) (org.Employee, error)
 }
 
 // Pricer prices the lines of jobs: it sets every Line.Amount and Job.Total.

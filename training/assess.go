@@ -89,14 +89,14 @@ type AssessInput struct {
 // schedules a retake (補考) within the course's window, and the last
 // failed attempt requires retraining: the employee is enrolled in the
 // course's next session, or flagged when there is none. A pass grants the
-// course's certificate. Only a supervisor.
+// course's certificate. Only the employee's supervisor (R2.2).
 func (s *Service) Assess(ctx context.Context, dealer org.DealerID, actor org.Actor, in AssessInput) (Progress, error) {
 	const op = "assess"
 	ve := shape(op, in)
 	if err := ve.Err(); err != nil {
 		return Progress{}, err
 	}
-	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor); err != nil {
+	if _, err := s.over(ctx, dealer, actor, in.Employee, ve, "employee", org.RoleSupervisor); err != nil {
 		return Progress{}, err
 	}
 	ss, err := s.store.Session(ctx, dealer, in.Session)
@@ -172,15 +172,15 @@ type RetakeInput struct {
 
 // Retake records a retake while it is due and its window is open (R5.4),
 // with the same consequences as [Service.Assess]. A retake after the
-// window is refused: [Service.SweepRetakes] counts it as failed. Only a
-// supervisor.
+// window is refused: [Service.SweepRetakes] counts it as failed. Only the
+// employee's supervisor (R2.2).
 func (s *Service) Retake(ctx context.Context, dealer org.DealerID, actor org.Actor, in RetakeInput) (Progress, error) {
 	const op = "retake"
 	ve := shape(op, in)
 	if err := ve.Err(); err != nil {
 		return Progress{}, err
 	}
-	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor); err != nil {
+	if _, err := s.over(ctx, dealer, actor, in.Employee, ve, "employee", org.RoleSupervisor); err != nil {
 		return Progress{}, err
 	}
 	c, err := s.course(ctx, dealer, op, in.Year, in.CourseID)
@@ -213,10 +213,10 @@ func (s *Service) Retake(ctx context.Context, dealer org.DealerID, actor org.Act
 }
 
 // SweepRetakes counts every retake of the year whose window has passed as
-// a failed attempt (R5.4), with its consequences. Only a supervisor or an
-// admin (the host's scheduler). It returns the progress records changed.
+// a failed attempt (R5.4), with its consequences. Only the service advisor
+// department's supervisor or an admin (the host's scheduler) (R2.2). It returns the progress records changed.
 func (s *Service) SweepRetakes(ctx context.Context, dealer org.DealerID, actor org.Actor, year int) ([]Progress, error) {
-	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor, org.RoleAdmin); err != nil {
+	if _, err := s.inDepartment(ctx, dealer, actor, org.RoleSupervisor, org.RoleAdmin); err != nil {
 		return nil, err
 	}
 	ps, err := s.store.Progress(ctx, dealer, year, "")

@@ -32,7 +32,8 @@ func TestAssess_R5_4(t *testing.T) {
 		want     error
 		standing training.Standing
 	}{
-		{"R5.4_no_result_for_someone_not_enrolled", "wu", "80", training.ErrInvalid, ""},
+		{"R5.4_no_result_for_someone_not_on_the_roster", "ghost", "80", training.ErrInvalid, ""},
+		{"R2.2_no_result_for_someone_outside_the_supervisor's_scope", "wu", "80", training.ErrForbidden, ""},
 		{"R5.4_score_out_of_range", "chen", "101", training.ErrInvalid, ""},
 		{"R5.4_score_in_hundredths_no_rounding_to_a_pass", "wang", "59.995", training.ErrInvalid, ""},
 		{"R5.4_excellent_result_is_commended", "chen", "95", nil, training.Passed},
@@ -213,6 +214,130 @@ func TestCounted_R5_4(t *testing.T) {
 			got, ok := p.Counted(c.counting)
 			require.True(t, ok)
 			assert.True(t, got.Equal(dec(c.want)), "%s", got)
+		})
+	}
+}
+
+// TestSupervisionScope_R2_2: the plan, its sessions and the sweep belong
+// to the service advisor department's supervisor (or an admin where the
+// command allows one); results, attendance, exemptions, enrolments and
+// career advice about an employee to that employee's supervisor. A
+// supervisor of another department does none of it (R2.2).
+func TestSupervisionScope_R2_2(t *testing.T) {
+	f := newFixture(t)
+	steps := []struct {
+		name string
+		run  func() error
+		want error
+	}{
+		{"R2.2_other_department_supervisor_cannot_write_the_plan", func() error {
+			_, err := f.svc.SavePlan(f.ctx, "d1", kuo, training.PlanInput{Year: 2027, Courses: courses()})
+			return err
+		}, training.ErrForbidden},
+		{"R2.2_department_supervisor_writes_the_plan", func() error {
+			_, err := f.svc.SavePlan(f.ctx, "d1", lin, training.PlanInput{Year: 2027, Courses: courses()})
+			return err
+		}, nil},
+		{"R2.2_other_department_supervisor_cannot_approve_the_plan", func() error {
+			_, err := f.svc.ApprovePlan(f.ctx, "d1", kuo, 2027)
+			return err
+		}, training.ErrForbidden},
+		{"R2.2_department_supervisor_approves_the_plan", func() error {
+			_, err := f.svc.ApprovePlan(f.ctx, "d1", lin, 2027)
+			return err
+		}, nil},
+		{"R2.2_other_department_supervisor_cannot_schedule_a_session", func() error {
+			_, err := f.svc.ScheduleSession(f.ctx, "d1", kuo, training.SessionInput{ID: "s9", Year: 2027, CourseID: "diag", Start: feb10, Place: "R", Capacity: 5})
+			return err
+		}, training.ErrForbidden},
+		{"R2.2_department_supervisor_schedules_a_session", func() error {
+			_, err := f.svc.ScheduleSession(f.ctx, "d1", lin, training.SessionInput{ID: "s1", Year: 2027, CourseID: "diag", Start: feb10, Place: "R", Capacity: 5})
+			return err
+		}, nil},
+		{"R2.2_other_department_supervisor_cannot_enrol_an_advisor", func() error {
+			_, err := f.svc.Enrol(f.ctx, "d1", kuo, training.EnrolInput{Session: "s1", Employee: "chen"})
+			return err
+		}, training.ErrForbidden},
+		{"R2.2_supervisor_enrols_their_advisors", func() error {
+			for _, e := range []org.EmployeeID{"chen", "wang", "huang"} {
+				if _, err := f.svc.Enrol(f.ctx, "d1", lin, training.EnrolInput{Session: "s1", Employee: e}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, nil},
+		{"R2.2_other_department_supervisor_cannot_withdraw_an_advisor", func() error {
+			_, err := f.svc.Withdraw(f.ctx, "d1", kuo, training.EnrolInput{Session: "s1", Employee: "huang"})
+			return err
+		}, training.ErrForbidden},
+		{"R2.2_supervisor_withdraws_their_advisor", func() error {
+			_, err := f.svc.Withdraw(f.ctx, "d1", lin, training.EnrolInput{Session: "s1", Employee: "huang"})
+			return err
+		}, nil},
+		{"R2.2_other_department_supervisor_cannot_record_attendance_or_exempt", func() error {
+			f.clock.Set(feb10.Add(5 * time.Hour))
+			_, err := f.svc.RecordAttendance(f.ctx, "d1", kuo, training.AttendanceInput{Session: "s1", Employee: "chen", Attendance: training.Present, Exempt: "sick"})
+			return err
+		}, training.ErrForbidden},
+		{"R2.2_supervisor_records_attendance", func() error {
+			for _, e := range []org.EmployeeID{"chen", "wang"} {
+				if _, err := f.svc.RecordAttendance(f.ctx, "d1", lin, training.AttendanceInput{Session: "s1", Employee: e, Attendance: training.Present}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, nil},
+		{"R2.2_other_department_supervisor_cannot_assess", func() error {
+			_, err := f.svc.Assess(f.ctx, "d1", kuo, training.AssessInput{Session: "s1", Employee: "chen", Result: training.Result{Score: ptr(dec("99"))}})
+			return err
+		}, training.ErrForbidden},
+		{"R2.2_supervisor_assesses_their_advisors", func() error {
+			if _, err := f.exam("s1", "chen", "80"); err != nil {
+				return err
+			}
+			_, err := f.exam("s1", "wang", "30")
+			return err
+		}, nil},
+		{"R2.2_other_department_supervisor_cannot_record_a_retake", func() error {
+			_, err := f.svc.Retake(f.ctx, "d1", kuo, training.RetakeInput{Year: 2027, CourseID: "diag", Employee: "wang", Result: training.Result{Score: ptr(dec("99"))}})
+			return err
+		}, training.ErrForbidden},
+		{"R2.2_other_department_supervisor_cannot_sweep_retakes", func() error {
+			_, err := f.svc.SweepRetakes(f.ctx, "d1", kuo, 2027)
+			return err
+		}, training.ErrForbidden},
+		{"R2.2_other_department_supervisor_cannot_close_the_session", func() error {
+			_, err := f.svc.CloseSession(f.ctx, "d1", kuo, "s1")
+			return err
+		}, training.ErrForbidden},
+		{"R2.2_other_department_supervisor_cannot_advise_an_advisor", func() error {
+			_, err := f.svc.Advise(f.ctx, "d1", kuo, training.CareerInput{Employee: "chen", Note: "go into parts"})
+			return err
+		}, training.ErrForbidden},
+		{"R2.2_supervisor_advises_their_advisor", func() error {
+			_, err := f.svc.Advise(f.ctx, "d1", lin, training.CareerInput{Employee: "chen", Note: "lead the desk"})
+			return err
+		}, nil},
+		{"R2.2_service_supervisor_does_not_advise_a_workshop_technician", func() error {
+			_, err := f.svc.Advise(f.ctx, "d1", lin, training.CareerInput{Employee: "wu", Note: "x"})
+			return err
+		}, training.ErrForbidden},
+		{"R2.2_workshop_supervisor_advises_their_technician", func() error {
+			_, err := f.svc.Advise(f.ctx, "d1", kuo, training.CareerInput{Employee: "wu", Note: "EV course"})
+			return err
+		}, nil},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			before := len(f.eventTypes(t))
+			err := st.run()
+			if st.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, st.want)
+			assert.Contains(t, err.Error(), "R2.2")
+			assert.Len(t, f.eventTypes(t), before, "a refused command writes nothing")
 		})
 	}
 }

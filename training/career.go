@@ -19,7 +19,7 @@ type CareerInput struct {
 }
 
 // Advise records a supervisor's career note and goals for an employee
-// (R5.5). Only a supervisor, never about themselves.
+// (R5.5). Only the employee's supervisor (R2.2), never about themselves.
 func (s *Service) Advise(ctx context.Context, dealer org.DealerID, actor org.Actor, in CareerInput) (Career, error) {
 	const op = "advise"
 	ve := shape(op, in)
@@ -36,9 +36,8 @@ func (s *Service) Advise(ctx context.Context, dealer org.DealerID, actor org.Act
 	if me.ID == in.Employee {
 		return Career{}, fmt.Errorf("training: advise: a supervisor does not advise themselves: %w", ErrForbidden)
 	}
-	if _, err := s.roster.Employee(ctx, dealer, in.Employee); err != nil {
-		ve.Add("employee", org.CodeNotFound, "no such employee")
-		return Career{}, ve
+	if _, err := s.over(ctx, dealer, actor, in.Employee, ve, "employee", org.RoleSupervisor); err != nil {
+		return Career{}, err
 	}
 	cr, err := s.store.Career(ctx, dealer, in.Employee)
 	if errors.Is(err, ErrNotFound) {

@@ -18,6 +18,7 @@ var (
 	chen = org.Actor{ID: "chen", Role: org.RoleAdvisor}
 	wang = org.Actor{ID: "wang", Role: org.RoleAdvisor}
 	host = org.Admin("dms")
+	kuo  = org.Actor{ID: "kuo", Role: org.RoleSupervisor} // the workshop's supervisor (R2.2)
 	jan5 = time.Date(2027, 1, 5, 1, 0, 0, 0, time.UTC)
 )
 
@@ -48,6 +49,8 @@ func newFixture(t *testing.T) *fixture {
 		{ID: "wang", Name: "Wang", Role: org.RoleAdvisor},
 		{ID: "huang", Name: "Huang", Role: org.RoleAdvisor},
 		{ID: "wu", Name: "Wu", Role: org.RoleTechnician},
+		// R2.2: the workshop's supervisor, who supervises no advisor.
+		{ID: "kuo", Name: "Kuo", Role: org.RoleSupervisor, Department: org.DeptWorkshop},
 	} {
 		_, err := roster.AddEmployee(ctx, "d1", admin, e)
 		require.NoError(t, err)

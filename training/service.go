@@ -26,6 +26,10 @@ type Roster interface {
 	Employee(ctx context.Context, dealer org.DealerID, id org.EmployeeID) (org.Employee, error)
 	Employees(ctx context.Context, dealer org.DealerID, q org.EmployeeQuery) ([]org.Employee, error)
 	Authorize(ctx context.Context, dealer org.DealerID, actor org.Actor, roles ...org.Role) (org.Employee, error)
+	// AuthorizeOver and AuthorizeDepartment are the one supervision scope
+	// (R2.2): see [org.Service.AuthorizeOver].
+	AuthorizeOver(ctx context.Context, dealer org.DealerID, actor org.Actor, subject org.EmployeeID) (org.Employee, error)
+	AuthorizeDepartment(ctx context.Context, dealer org.DealerID, actor org.Actor, dept org.Department) (org.Employee, error)
 }
 
 // Config configures a Service. Store and Roster are required.
@@ -69,6 +73,31 @@ func NewService(cfg Config) (*Service, error) {
 	return s, nil
 }
 
+// inDepartment checks that actor, in one of roles, acts for the service
+// advisor department whose training it is (R2.2, R5.1): its supervisor or
+// an admin, never a supervisor of another department.
+func (s *Service) inDepartment(ctx context.Context, dealer org.DealerID, actor org.Actor, roles ...org.Role) (org.Employee, error) {
+	if _, err := s.roster.Authorize(ctx, dealer, actor, roles...); err != nil {
+		return org.Employee{}, err
+	}
+	return s.roster.AuthorizeDepartment(ctx, dealer, actor, org.DeptServiceAdvisor)
+}
+
+// over checks that actor, in one of roles, is within the supervision scope
+// of employee (R2.2): their supervisor in the roster, or an admin. An
+// employee not on the roster is a problem of the input's field path.
+func (s *Service) over(ctx context.Context, dealer org.DealerID, actor org.Actor, employee org.EmployeeID, ve *org.ValidationError, path string, roles ...org.Role) (org.Employee, error) {
+	if _, err := s.roster.Authorize(ctx, dealer, actor, roles...); err != nil {
+		return org.Employee{}, err
+	}
+	me, err := s.roster.AuthorizeOver(ctx, dealer, actor, employee)
+	if errors.Is(err, ErrNotFound) {
+		ve.Add(path, org.CodeNotFound, "no employee with this ID on the roster")
+		return org.Employee{}, ve
+	}
+	return me, err
+}
+
 func shape(op string, in any) *org.ValidationError {
 	ve := &org.ValidationError{Op: "training: " + op}
 	for _, p := range v.Struct(in, "") {
@@ -98,7 +127,8 @@ type PlanInput struct {
 
 // SavePlan writes the annual plan of a year (R5.1): the supervisor's
 // courses with content (R5.2), method (R5.3), month, hours, target and
-// assessment. Only a supervisor. A change to an approved plan needs a
+// assessment. Only the service advisor department's supervisor (R2.2). A
+// change to an approved plan needs a
 // reason and is audited with the plan before and after; the plan stays
 // approved.
 func (s *Service) SavePlan(ctx context.Context, dealer org.DealerID, actor org.Actor, in PlanInput) (Plan, error) {
@@ -108,7 +138,7 @@ func (s *Service) SavePlan(ctx context.Context, dealer org.DealerID, actor org.A
 	if err := ve.Err(); err != nil {
 		return Plan{}, err
 	}
-	me, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor)
+	me, err := s.inDepartment(ctx, dealer, actor, org.RoleSupervisor)
 	if err != nil {
 		return Plan{}, err
 	}
@@ -142,10 +172,11 @@ func (s *Service) SavePlan(ctx context.Context, dealer org.DealerID, actor org.A
 	return p, nil
 }
 
-// ApprovePlan approves a draft plan. A supervisor or an admin (the
-// dealer's management through the host).
+// ApprovePlan approves a draft plan. The service advisor department's
+// supervisor or an admin (the dealer's management through the host): the
+// plan is department-wide (R2.2, R5.1).
 func (s *Service) ApprovePlan(ctx context.Context, dealer org.DealerID, actor org.Actor, year int) (Plan, error) {
-	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor, org.RoleAdmin); err != nil {
+	if _, err := s.inDepartment(ctx, dealer, actor, org.RoleSupervisor, org.RoleAdmin); err != nil {
 		return Plan{}, err
 	}
 	p, err := s.store.Plan(ctx, dealer, year)

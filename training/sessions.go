@@ -46,7 +46,7 @@ type SessionInput struct {
 
 // ScheduleSession schedules a session of a course of the approved plan,
 // with date, place or link, instructor or provider (R5.3) and capacity.
-// Only a supervisor.
+// Only the service advisor department's supervisor (R2.2).
 func (s *Service) ScheduleSession(ctx context.Context, dealer org.DealerID, actor org.Actor, in SessionInput) (Session, error) {
 	const op = "schedule session"
 	ve := shape(op, in)
@@ -56,7 +56,7 @@ func (s *Service) ScheduleSession(ctx context.Context, dealer org.DealerID, acto
 	if err := ve.Err(); err != nil {
 		return Session{}, err
 	}
-	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor); err != nil {
+	if _, err := s.inDepartment(ctx, dealer, actor, org.RoleSupervisor); err != nil {
 		return Session{}, err
 	}
 	c, err := s.course(ctx, dealer, op, in.Year, in.CourseID)
@@ -105,8 +105,9 @@ type EnrolInput struct {
 	Employee org.EmployeeID `json:"employee" validate:"required,max=64"`
 }
 
-// Enrol enrols an employee in a session before it starts: the supervisor
-// enrols anyone active; an employee enrols themselves when the course
+// Enrol enrols an employee in a session before it starts: a supervisor
+// enrols themselves or any active employee they supervise (R2.2); an
+// employee enrols themselves when the course
 // allows self-enrolment and is for them. A full session puts the employee
 // on its waitlist.
 func (s *Service) Enrol(ctx context.Context, dealer org.DealerID, actor org.Actor, in EnrolInput) (Session, error) {
@@ -139,6 +140,10 @@ func (s *Service) Enrol(ctx context.Context, dealer org.DealerID, actor org.Acto
 		case !c.SelfEnrol || !c.Targets(e):
 			return Session{}, fmt.Errorf("training: enrol: course %s allows no self-enrolment of %s: %w", c.ID, actor, ErrForbidden)
 		}
+	} else if me.ID != e.ID { // a supervisor may enrol themselves
+		if _, err := s.roster.AuthorizeOver(ctx, dealer, actor, e.ID); err != nil {
+			return Session{}, fmt.Errorf("training: enrol: %w", err) // R2.2
+		}
 	}
 	now := org.Now(s.clock)
 	if ss.State != SessionScheduled || !now.Before(ss.Start) {
@@ -168,8 +173,8 @@ func enrolInto(ss *Session, e org.EmployeeID, now time.Time) Status {
 }
 
 // Withdraw takes an employee out of a session before it starts: the
-// supervisor or the employee. The first of the waitlist takes a freed
-// place.
+// employee's supervisor (R2.2) or the employee. The first of the waitlist
+// takes a freed place.
 func (s *Service) Withdraw(ctx context.Context, dealer org.DealerID, actor org.Actor, in EnrolInput) (Session, error) {
 	ve := shape("withdraw", in)
 	if err := ve.Err(); err != nil {
@@ -179,8 +184,13 @@ func (s *Service) Withdraw(ctx context.Context, dealer org.DealerID, actor org.A
 	if err != nil {
 		return Session{}, err
 	}
-	if me.Role != org.RoleSupervisor && me.ID != in.Employee {
+	switch {
+	case me.Role != org.RoleSupervisor && me.ID != in.Employee:
 		return Session{}, fmt.Errorf("training: withdraw: %s may withdraw only themselves: %w", actor, ErrForbidden)
+	case me.Role == org.RoleSupervisor && me.ID != in.Employee:
+		if _, err := s.over(ctx, dealer, actor, in.Employee, ve, "employee", org.RoleSupervisor); err != nil {
+			return Session{}, err
+		}
 	}
 	ss, err := s.store.Session(ctx, dealer, in.Session)
 	if err != nil {
@@ -226,14 +236,15 @@ type AttendanceInput struct {
 
 // RecordAttendance records an enrolled employee's attendance once the
 // session has started, crediting its hours to a present one, and an
-// exemption from the assessment when given. Only a supervisor.
+// exemption from the assessment when given. Only the employee's supervisor
+// (R2.2).
 func (s *Service) RecordAttendance(ctx context.Context, dealer org.DealerID, actor org.Actor, in AttendanceInput) (Session, error) {
 	const op = "record attendance"
 	ve := shape(op, in)
 	if err := ve.Err(); err != nil {
 		return Session{}, err
 	}
-	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor); err != nil {
+	if _, err := s.over(ctx, dealer, actor, in.Employee, ve, "employee", org.RoleSupervisor); err != nil {
 		return Session{}, err
 	}
 	ss, err := s.store.Session(ctx, dealer, in.Session)
@@ -268,9 +279,9 @@ func (s *Service) RecordAttendance(ctx context.Context, dealer org.DealerID, act
 
 // CloseSession closes a session once every enrolled attendee has a
 // result or an exemption (R5.4: every training ends with an assessment).
-// Only a supervisor.
+// Only the service advisor department's supervisor (R2.2).
 func (s *Service) CloseSession(ctx context.Context, dealer org.DealerID, actor org.Actor, id string) (Session, error) {
-	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor); err != nil {
+	if _, err := s.inDepartment(ctx, dealer, actor, org.RoleSupervisor); err != nil {
 		return Session{}, err
 	}
 	ss, err := s.store.Session(ctx, dealer, id)
