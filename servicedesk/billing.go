@@ -545,7 +545,10 @@ type OverrunConsent struct {
 	Total    decimal.Decimal `json:"total"`
 	By       string          `json:"by" validate:"notblank,max=200"`
 	Method   ApprovalMethod  `json:"method" validate:"oneof=in_person phone sms email signature"`
-	Evidence string          `json:"evidence" validate:"max=500"`
+	// Evidence must carry the fields the Service's ConsentRules require
+	// for Method; TotalTold, when given, is Total: the whole bill the
+	// customer accepts, not only the excess.
+	Evidence ConsentEvidence `json:"evidence"`
 }
 
 // ApproveOverrun records that the customer accepts a final bill above the
@@ -567,8 +570,12 @@ func (s *Service) ApproveOverrun(ctx context.Context, dealer org.DealerID, actor
 				ve.Add("total", org.CodeRange, fmt.Sprintf("the approved total is %s already; nothing to accept", w.ApprovedTotal()))
 				return nil
 			}
+			ev := s.checkConsent(ve, "", in.Method, in.By, in.Evidence, in.Total, w.OpenedAt, now) // R3.4
+			if ve.Err() != nil {
+				return nil
+			}
 			w.ApprovedOverrun = w.ApprovedOverrun.Add(excess)
-			w.Approvals = append(w.Approvals, Approval{Supplement: -1, ApprovedBy: in.By, Method: in.Method, Evidence: in.Evidence,
+			w.Approvals = append(w.Approvals, Approval{Supplement: -1, ApprovedBy: in.By, Method: in.Method, Evidence: ev,
 				Total: excess, NewTotal: w.ApprovedTotal(), RecordedBy: actor.ID, At: now})
 			return nil
 		}})

@@ -12,7 +12,9 @@
 //   - R3.2a: every concern is diagnosed with a technician before an estimate.
 //   - R3.2c: only jobs the customer approved, job by job and with evidence
 //     of consent, can be booked, worked or billed; declined jobs stay as
-//     deferred work.
+//     deferred work. The evidence each method of consent needs (a
+//     signature reference; by phone the number, time, work and total as
+//     told) is [ConsentRules], by default what 16 CCR 3353 asks.
 //   - R3.3b: added work found during the repair is a supplement the
 //     customer must approve before its jobs are worked.
 //   - R3.3c: pickup, settlement and delivery need a passed final

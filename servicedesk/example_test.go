@@ -57,7 +57,8 @@ func Example() {
 		fmt.Println("book refused:", te.Blockers[0].Guard, "-", te.Blockers[0].Message)
 	}
 
-	wo, _ = desk.Approve(ctx, "d1", chen, ref, servicedesk.Consent{Approved: []string{"j1"}, By: "Kao", Method: servicedesk.ApprovalSignature})
+	wo, _ = desk.Approve(ctx, "d1", chen, ref, servicedesk.Consent{Approved: []string{"j1"}, By: "Kao", Method: servicedesk.ApprovalSignature,
+		Evidence: servicedesk.ConsentEvidence{Reference: "signatures/wo1.png"}})
 	wo, err = desk.Book(ctx, "d1", chen, ref, servicedesk.BookingInput{Technician: "wu",
 		Start: time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC), End: time.Date(2026, 11, 2, 4, 0, 0, 0, time.UTC)})
 	fmt.Println("after approval:", wo.State, err)

@@ -112,7 +112,8 @@ func (f *fixture) brkTo(t testing.TB, id servicedesk.WorkOrderID, to servicedesk
 				{ConcernID: "c2", Title: "Oil change", Hours: dec("0.5"), Lines: []servicedesk.LineInput{{Kind: servicedesk.LinePart, Code: "OIL", Description: "oil", Quantity: dec("4"), UnitPrice: dec("320")}}}}})
 		}},
 		{servicedesk.StateApproved, func() (servicedesk.WorkOrder, error) {
-			return f.desk.Approve(ctx, dealer, chen, ref, servicedesk.Consent{Approved: []string{"j1", "j2"}, By: "Mr. Kao", Method: servicedesk.ApprovalSignature})
+			return f.desk.Approve(ctx, dealer, chen, ref, servicedesk.Consent{Approved: []string{"j1", "j2"}, By: "Mr. Kao", Method: servicedesk.ApprovalSignature,
+				Evidence: signature("signatures/" + string(id) + ".png")})
 		}},
 		{servicedesk.StateBooked, func() (servicedesk.WorkOrder, error) {
 			return f.desk.Book(ctx, dealer, chen, ref, servicedesk.BookingInput{Technician: "wu", Start: at(day, 10, 0), End: at(day, 12, 0)})
@@ -196,7 +197,7 @@ func TestPermitted_onlyCommandsThatCanSucceed(t *testing.T) {
 	assert.NotContains(t, perm, servicedesk.CmdProposeSupplement, "R3.3b: one supplement at a time, yet Permitted offers another")
 
 	// Every job done or declined: complete_job can only be refused.
-	_, err = f.desk.DecideSupplement(ctx, dealer, chen, ref, servicedesk.Consent{Declined: []string{"j3"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone})
+	_, err = f.desk.DecideSupplement(ctx, dealer, chen, ref, servicedesk.Consent{Declined: []string{"j3"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone, Evidence: f.call("rotors, 1800", "")})
 	require.NoError(t, err)
 	for _, j := range []string{"j1", "j2"} {
 		_, err = f.desk.CompleteJob(ctx, dealer, wu, ref, servicedesk.JobRef{Job: j})
@@ -229,7 +230,8 @@ func brkNoBookingBeforeApproval(t *testing.T) {
 
 	// Every job declined: the order stays estimated and cannot be booked.
 	f.brkTo(t, "wo9", servicedesk.StateEstimated, 2)
-	w, err := f.desk.Approve(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo9"}, servicedesk.Consent{Declined: []string{"j1", "j2"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone})
+	w, err := f.desk.Approve(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo9"}, servicedesk.Consent{Declined: []string{"j1", "j2"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone,
+		Evidence: f.call("pads 1800, oil 1280", "")})
 	require.NoError(t, err)
 	require.Equal(t, servicedesk.StateEstimated, w.State)
 	assert.True(t, w.ApprovedTotal().IsZero())
@@ -238,14 +240,16 @@ func brkNoBookingBeforeApproval(t *testing.T) {
 	f.brkRefused(t, "wo9", before, err)
 	assert.ErrorIs(t, err, servicedesk.ErrInvalidTransition)
 	// ... nor approved again: nothing awaits a decision.
-	_, err = f.desk.Approve(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo9"}, servicedesk.Consent{Approved: []string{"j1"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone})
+	_, err = f.desk.Approve(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo9"}, servicedesk.Consent{Approved: []string{"j1"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone,
+		Evidence: f.call("pads", "1800")})
 	f.brkRefused(t, "wo9", before, err)
 	assert.Equal(t, []string{"R3.2c_estimate_has_jobs_to_decide"}, brkBlockers(t, err))
 
 	// A partial decision is refused: every job must be decided.
 	f.brkTo(t, "wo10", servicedesk.StateEstimated, 2)
 	before = f.brkSnap(t, "wo10")
-	_, err = f.desk.Approve(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo10"}, servicedesk.Consent{Approved: []string{"j1"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone})
+	_, err = f.desk.Approve(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo10"}, servicedesk.Consent{Approved: []string{"j1"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone,
+		Evidence: f.call("pads", "1800")})
 	f.brkRefused(t, "wo10", before, err)
 	assert.Contains(t, brkFields(t, err), "approved:required")
 
@@ -284,7 +288,7 @@ func brkAddedWorkNeedsConsent(t *testing.T) {
 	f.brkRefused(t, "wo1", before, err)
 	assert.Equal(t, []string{"R3.3b_added_work_decided"}, brkBlockers(t, err))
 	// The technician cannot give the customer's consent.
-	_, err = f.desk.DecideSupplement(ctx, dealer, wu, ref, servicedesk.Consent{Approved: []string{"j3"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone})
+	_, err = f.desk.DecideSupplement(ctx, dealer, wu, ref, servicedesk.Consent{Approved: []string{"j3"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone, Evidence: f.call("rotors", "1800")})
 	f.brkRefused(t, "wo1", before, err)
 	assert.ErrorIs(t, err, servicedesk.ErrForbidden)
 	assert.Equal(t, []string{"role"}, brkBlockers(t, err))
@@ -296,7 +300,7 @@ func brkAddedWorkNeedsConsent(t *testing.T) {
 	}
 
 	// Declined: still not workable, and the repair can now complete.
-	w, err := f.desk.DecideSupplement(ctx, dealer, chen, ref, servicedesk.Consent{Declined: []string{"j3"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone})
+	w, err := f.desk.DecideSupplement(ctx, dealer, chen, ref, servicedesk.Consent{Declined: []string{"j3"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone, Evidence: f.call("rotors, 1800", "")})
 	require.NoError(t, err)
 	j3, _ := w.Job("j3")
 	require.Equal(t, servicedesk.JobDeclined, j3.Status)
@@ -305,7 +309,7 @@ func brkAddedWorkNeedsConsent(t *testing.T) {
 	f.brkRefused(t, "wo1", before, err)
 	assert.Equal(t, []string{"R3.3b_an_approved_job_to_work"}, brkBlockers(t, err))
 	// Nothing left to decide.
-	_, err = f.desk.DecideSupplement(ctx, dealer, chen, ref, servicedesk.Consent{Approved: []string{"j3"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone})
+	_, err = f.desk.DecideSupplement(ctx, dealer, chen, ref, servicedesk.Consent{Approved: []string{"j3"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone, Evidence: f.call("rotors", "1800")})
 	f.brkRefused(t, "wo1", before, err)
 	assert.Equal(t, []string{"R3.3b_added_work_to_decide"}, brkBlockers(t, err))
 
@@ -314,10 +318,10 @@ func brkAddedWorkNeedsConsent(t *testing.T) {
 	_, err = f.brkSupplement(t, "wo1", "wipers") // j4
 	require.NoError(t, err)
 	before = f.brkSnap(t, "wo1")
-	_, err = f.desk.DecideSupplement(ctx, dealer, chen, ref, servicedesk.Consent{Approved: []string{"j4", "j3", "j1"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone})
+	_, err = f.desk.DecideSupplement(ctx, dealer, chen, ref, servicedesk.Consent{Approved: []string{"j4", "j3", "j1"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone, Evidence: f.call("wipers", "1800")})
 	f.brkRefused(t, "wo1", before, err)
 	assert.Equal(t, []string{"approved[1]:not_found", "approved[2]:not_found"}, brkFields(t, err))
-	w, err = f.desk.DecideSupplement(ctx, dealer, chen, ref, servicedesk.Consent{Approved: []string{"j4"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone, Evidence: "call 10:42"})
+	w, err = f.desk.DecideSupplement(ctx, dealer, chen, ref, servicedesk.Consent{Approved: []string{"j4"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone, Evidence: f.call("wipers", "1800")})
 	require.NoError(t, err)
 	assert.True(t, dec("4880").Equal(w.ApprovedTotal()), "approved total %s", w.ApprovedTotal())
 	// Approved added work must be done before the repair completes.
@@ -341,7 +345,8 @@ func brkDeclinedJobNotWorked(t *testing.T) {
 	f := newFixture(t, servicedesk.Options{})
 	ctx, ref := f.ctx, servicedesk.Ref{ID: "wo1"}
 	f.brkTo(t, "wo1", servicedesk.StateEstimated, 2)
-	_, err := f.desk.Approve(ctx, dealer, chen, ref, servicedesk.Consent{Approved: []string{"j1"}, Declined: []string{"j2"}, By: "Mr. Kao", Method: servicedesk.ApprovalInPerson})
+	_, err := f.desk.Approve(ctx, dealer, chen, ref, servicedesk.Consent{Approved: []string{"j1"}, Declined: []string{"j2"}, By: "Mr. Kao", Method: servicedesk.ApprovalInPerson,
+		Evidence: signature("signatures/wo1.png")})
 	require.NoError(t, err)
 	_, err = f.desk.Book(ctx, dealer, chen, ref, servicedesk.BookingInput{Technician: "wu", Start: at(2, 10, 0), End: at(2, 12, 0)})
 	require.NoError(t, err)
@@ -726,7 +731,8 @@ func brkExpressLane(t *testing.T) {
 
 		// Still nothing without an approved job: every job declined.
 		f.brkTo(t, "wo2", servicedesk.StateEstimated, 2)
-		_, err = f.desk.Approve(ctx, dealer, chen, servicedesk.Ref{ID: "wo2"}, servicedesk.Consent{Declined: []string{"j1", "j2"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone})
+		_, err = f.desk.Approve(ctx, dealer, chen, servicedesk.Ref{ID: "wo2"}, servicedesk.Consent{Declined: []string{"j1", "j2"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone,
+			Evidence: f.call("pads 1800, oil 1280", "")})
 		require.NoError(t, err)
 		before = f.brkSnap(t, "wo2")
 		for _, actor := range []org.Actor{tsai, wu, sup} {

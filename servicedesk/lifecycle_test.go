@@ -37,7 +37,7 @@ func TestLifecycle_receptionToDelivery(t *testing.T) {
 	_, err = f.desk.CompleteJob(ctx, dealer, wu, ref, servicedesk.JobRef{Job: "j99"})
 	require.ErrorIs(t, err, servicedesk.ErrInvalid, "an unknown job is bad input")
 
-	_, err = f.desk.DecideSupplement(ctx, dealer, chen, ref, servicedesk.Consent{Declined: []string{"j3"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone})
+	_, err = f.desk.DecideSupplement(ctx, dealer, chen, ref, servicedesk.Consent{Declined: []string{"j3"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone, Evidence: f.call("rotors", "")})
 	require.NoError(t, err)
 	for _, j := range []string{"j1", "j2"} {
 		_, err = f.desk.CompleteJob(ctx, dealer, wu, ref, servicedesk.JobRef{Job: j})
@@ -87,7 +87,8 @@ func TestDeferredWork_R3_2c_declined_jobs_offered_later(t *testing.T) {
 	// wo2 gets to an estimate; the customer declines the oil change.
 	w := f.toEstimate(t, "wo2")
 	require.Equal(t, servicedesk.StateEstimated, w.State)
-	_, err := f.desk.Approve(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo2"}, servicedesk.Consent{Approved: []string{"j1"}, Declined: []string{"j2"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone})
+	_, err := f.desk.Approve(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo2"}, servicedesk.Consent{Approved: []string{"j1"}, Declined: []string{"j2"}, By: "Mr. Kao", Method: servicedesk.ApprovalPhone,
+		Evidence: f.call("front brake pads 4250; oil change 1880, declined", "4250")})
 	require.NoError(t, err)
 
 	got, err := f.desk.DeferredWork(f.ctx, dealer, servicedesk.DeferredQuery{Plate: "abc-1234"})

@@ -383,7 +383,7 @@ func (p *propWorld) give(t *rapid.T, cmd servicedesk.Command, actor org.Actor, r
 		return ids
 	}
 	consent := func(pending []string) servicedesk.Consent {
-		c := servicedesk.Consent{By: "Mr. Kao", Method: servicedesk.ApprovalSignature}
+		c := servicedesk.Consent{By: "Mr. Kao", Method: servicedesk.ApprovalSignature, Evidence: signature("signatures/estimate.png")}
 		for _, id := range pending {
 			switch d := rapid.IntRange(0, 19).Draw(t, "decision"); {
 			case d < 11:

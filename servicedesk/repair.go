@@ -97,8 +97,11 @@ func (s *Service) ProposeSupplement(ctx context.Context, dealer org.DealerID, ac
 }
 
 // DecideSupplement records the customer's decision on the added work
-// (R3.3b), with the same evidence as the estimate's approval and the
-// order's new approved total. Declined jobs do not block completion.
+// (R3.3b), with the same evidence as the estimate's approval (by phone:
+// the number called, when, the work and the total of the added work as
+// told) and the order's new approved total. A decision without the
+// evidence its method needs is refused and nothing is stored. Declined
+// jobs do not block completion.
 func (s *Service) DecideSupplement(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in Consent) (WorkOrder, error) {
 	if err := shape("record supplement decision", in).Err(); err != nil {
 		return WorkOrder{}, err
@@ -111,7 +114,7 @@ func (s *Service) DecideSupplement(ctx context.Context, dealer org.DealerID, act
 					n = max(n, j.Supplement)
 				}
 			}
-			decide(w, n, in, actor, now, ve)
+			s.decide(w, n, in, actor, now, ve)
 			return nil
 		}})
 }

@@ -98,22 +98,26 @@ type Config struct {
 	ComplaintDue time.Duration
 	// SurveyScale is the satisfaction scale; zero means 1 to 5.
 	SurveyMin, SurveyMax decimal.Decimal
+	// ConsentEvidence is the evidence each approval method needs (R3.2c,
+	// R3.3b); nil means DefaultConsentRules, as 16 CCR 3353 asks.
+	ConsentEvidence ConsentRules
 }
 
 // Service runs work orders, bookings, complaints and surveys, and enforces
 // every rule of R2.3, R3.1-R3.3 and R4.4. Safe for concurrent use.
 type Service struct {
-	store  Store
-	roster Roster
-	pricer Pricer
-	biller Biller
-	clock  org.Clock
-	ids    org.IDSource
-	opts   Options
-	hours  WorkingHours
-	due    time.Duration
-	smin   decimal.Decimal
-	smax   decimal.Decimal
+	store   Store
+	roster  Roster
+	pricer  Pricer
+	biller  Biller
+	clock   org.Clock
+	ids     org.IDSource
+	opts    Options
+	hours   WorkingHours
+	due     time.Duration
+	smin    decimal.Decimal
+	smax    decimal.Decimal
+	consent ConsentRules
 }
 
 var v = validate.New()
@@ -143,11 +147,16 @@ func NewService(cfg Config) (*Service, error) {
 	if cfg.ComplaintDue < 0 {
 		ve.Add("complaint_due", org.CodeRange, "must not be negative")
 	}
+	if cfg.ConsentEvidence == nil {
+		cfg.ConsentEvidence = DefaultConsentRules()
+	}
+	cfg.ConsentEvidence.validate(ve, "consent_evidence")
 	if err := ve.Err(); err != nil {
 		return nil, err
 	}
 	s := &Service{store: cfg.Store, roster: cfg.Roster, pricer: cfg.Pricer, biller: cfg.Billing, clock: cfg.Clock, ids: cfg.IDs,
-		opts: cfg.Options, hours: cfg.Hours, due: cfg.ComplaintDue, smin: cfg.SurveyMin, smax: cfg.SurveyMax}
+		opts: cfg.Options, hours: cfg.Hours, due: cfg.ComplaintDue, smin: cfg.SurveyMin, smax: cfg.SurveyMax,
+		consent: cfg.ConsentEvidence.clone()}
 	if s.pricer == nil {
 		s.pricer = LinePricer{Places: 2}
 	}

@@ -9,8 +9,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/internal/testdb"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
+	"github.com/servicelane/servicelane/store/memstore"
 )
 
 // sbFixture is the test dealership with billing: the Taipei price book
@@ -24,22 +26,60 @@ type sbFixture struct {
 	// performed is what the technician reports on completing a job; a job
 	// not in it is done as estimated.
 	performed map[string][]servicedesk.PerformedLine
+	// The stores under the fixture, on whichever backend it runs.
+	orgs     org.Store
+	billings billing.Store
+	desks    servicedesk.Store
 }
+
+func (f *sbFixture) deskStore() servicedesk.Store { return f.desks }
 
 func newSBFixture(t testing.TB) *sbFixture {
 	t.Helper()
-	f := newFixture(t, servicedesk.Options{})
-	bills, err := billing.NewService(billing.Config{Store: f.store.Billing(), Roster: f.roster, Clock: f.clock, IDs: org.SequentialIDs("bl")})
+	return newSBFixtureOn(t, "memory", servicedesk.Options{})
+}
+
+// sbBackends are the stores servicelane ships; PostgreSQL's tests skip
+// when SERVICELANE_POSTGRES_DSN is not set.
+var sbBackends = []string{"memory", "sqlite", "postgres"}
+
+// newSBFixtureOn is newSBFixture on backend ("memory", "sqlite" or
+// "postgres"), with the desk's opts.
+func newSBFixtureOn(t testing.TB, backend string, opts servicedesk.Options) *sbFixture {
+	t.Helper()
+	var (
+		f  *fixture
+		os org.Store
+		bs billing.Store
+		ds servicedesk.Store
+	)
+	switch backend {
+	case "memory":
+		st := memstore.New()
+		os, bs, ds = st, st.Billing(), st.ServiceDesk()
+		f = newFixtureOn(t, os, ds, opts)
+		f.store = st
+	case "sqlite", "postgres":
+		st := testdb.SQLite(t)
+		if backend == "postgres" {
+			st = testdb.Postgres(t)
+		}
+		os, bs, ds = st, st.Billing(), st.ServiceDesk()
+		f = newFixtureOn(t, os, ds, opts)
+	default:
+		t.Fatalf("unknown backend %q", backend)
+	}
+	bills, err := billing.NewService(billing.Config{Store: bs, Roster: f.roster, Clock: f.clock, IDs: org.SequentialIDs("bl")})
 	require.NoError(t, err)
 	book, err := billing.LoadPriceBookFile("../billing/testdata/pricebooks/taipei.yaml")
 	require.NoError(t, err)
 	_, err = bills.SavePriceBook(f.ctx, dealer, sup, *book, true)
 	require.NoError(t, err)
-	desk, err := servicedesk.NewService(servicedesk.Config{Store: f.store.ServiceDesk(), Roster: f.roster, Clock: f.clock,
-		IDs: org.SequentialIDs("sb"), Billing: bills})
+	desk, err := servicedesk.NewService(servicedesk.Config{Store: ds, Roster: f.roster, Clock: f.clock,
+		IDs: org.SequentialIDs("sb"), Billing: bills, Options: opts})
 	require.NoError(t, err)
 	f.desk = desk
-	return &sbFixture{fixture: f, bills: bills, book: *book}
+	return &sbFixture{fixture: f, bills: bills, book: *book, orgs: os, billings: bs, desks: ds}
 }
 
 // toRepaired drives a new order through the fixture's estimate (j1 brakes,
@@ -49,7 +89,8 @@ func (f *sbFixture) toRepaired(t testing.TB, id servicedesk.WorkOrderID, day int
 	t.Helper()
 	ctx, ref := f.ctx, servicedesk.Ref{ID: id}
 	f.toEstimate(t, id)
-	_, err := f.desk.Approve(ctx, dealer, chen, ref, servicedesk.Consent{Approved: approved, Declined: declined, By: "Mr. Kao", Method: servicedesk.ApprovalSignature})
+	_, err := f.desk.Approve(ctx, dealer, chen, ref, servicedesk.Consent{Approved: approved, Declined: declined, By: "Mr. Kao", Method: servicedesk.ApprovalSignature,
+		Evidence: signature("signatures/" + string(id) + ".png")})
 	require.NoError(t, err)
 	_, err = f.desk.Book(ctx, dealer, chen, ref, servicedesk.BookingInput{Technician: "wu", Start: at(day, 10, 0), End: at(day, 12, 0)})
 	require.NoError(t, err)
@@ -121,9 +162,9 @@ func (f *sbFixture) snap(t testing.TB, id servicedesk.WorkOrderID) sbState {
 	t.Helper()
 	w, err := f.desk.WorkOrder(f.ctx, dealer, id)
 	require.NoError(t, err)
-	docs, err := f.store.Billing().Documents(f.ctx, dealer, billing.DocumentQuery{Limit: org.MaxPage})
+	docs, err := f.billings.Documents(f.ctx, dealer, billing.DocumentQuery{Limit: org.MaxPage})
 	require.NoError(t, err)
-	evs, err := f.store.Events(f.ctx, dealer, 0, org.MaxPage)
+	evs, err := f.orgs.Events(f.ctx, dealer, 0, org.MaxPage)
 	require.NoError(t, err)
 	s := sbState{Order: w, Events: len(evs)}
 	for _, d := range docs {
@@ -219,7 +260,7 @@ func TestSettleBill_R3_4d_one_commit(t *testing.T) {
 	assert.Equal(t, "settle-wo1", data.Input.Key)
 	assert.Equal(t, []string{"INV-000001", "INV-000002"}, data.Input.Documents)
 
-	evs, err := f.store.Events(ctx, dealer, settle.Seq-1, org.MaxPage)
+	evs, err := f.orgs.Events(ctx, dealer, settle.Seq-1, org.MaxPage)
 	require.NoError(t, err)
 	var trail []string
 	for i, ev := range evs {
@@ -514,12 +555,13 @@ func TestSettleBill_R3_4_overrun_reapproved(t *testing.T) {
 	assert.Equal(t, []string{"R3.4_overrun_needs_reapproval"}, sbBlockers(t, err))
 
 	// Accepting less than is approved already is no consent at all.
-	_, err = f.desk.ApproveOverrun(f.ctx, dealer, chen, ref, servicedesk.OverrunConsent{Total: dec("100"), By: "Mr. Kao", Method: servicedesk.ApprovalPhone})
+	_, err = f.desk.ApproveOverrun(f.ctx, dealer, chen, ref, servicedesk.OverrunConsent{Total: dec("100"), By: "Mr. Kao", Method: servicedesk.ApprovalPhone,
+		Evidence: f.call("rear rotors", "100")})
 	require.ErrorIs(t, err, servicedesk.ErrInvalid)
 
 	final := p.Overrun.Final
 	got, err := f.desk.ApproveOverrun(f.ctx, dealer, chen, ref, servicedesk.OverrunConsent{Total: final, By: "Mr. Kao",
-		Method: servicedesk.ApprovalPhone, Evidence: "call 15:02"})
+		Method: servicedesk.ApprovalPhone, Evidence: f.call("rear rotors added to the brake job", final.String())})
 	require.NoError(t, err)
 	assert.True(t, got.ApprovedTotal().Equal(final), "approved %s, final %s", got.ApprovedTotal(), final)
 	last := got.Approvals[len(got.Approvals)-1]

@@ -79,6 +79,24 @@ func newFixtureOn(t testing.TB, os org.Store, ds servicedesk.Store, opts service
 	return &fixture{ctx: ctx, roster: roster, desk: desk, clock: clock}
 }
 
+// signature is the evidence of a consent signed at the desk: a reference
+// to the signed document, all the default rules ask of it.
+func signature(ref string) servicedesk.ConsentEvidence {
+	return servicedesk.ConsentEvidence{Reference: ref}
+}
+
+// call is the evidence of a consent by phone, as the default rules ask:
+// the number called, when (the fixture's clock, which rarely moves), the work
+// and the total of the approved work as told ("" when nothing is
+// approved).
+func (f *fixture) call(work, total string) servicedesk.ConsentEvidence {
+	ev := servicedesk.ConsentEvidence{Contact: "0912-000-111", At: f.clock.Now(), WorkTold: work}
+	if total != "" {
+		ev.TotalTold = dec(total)
+	}
+	return ev
+}
+
 // at is a Taipei wall-clock time on Monday 2 November 2026 (or later days).
 func at(day, hour, minute int) time.Time {
 	return time.Date(2026, 11, day, hour, minute, 0, 0, taipei)
@@ -102,7 +120,8 @@ func (f *fixture) receive(t testing.TB, id servicedesk.WorkOrderID) servicedesk.
 func (f *fixture) toApproved(t testing.TB, id servicedesk.WorkOrderID) servicedesk.WorkOrder {
 	t.Helper()
 	f.toEstimate(t, id)
-	w, err := f.desk.Approve(f.ctx, dealer, chen, servicedesk.Ref{ID: id}, servicedesk.Consent{Approved: []string{"j1", "j2"}, By: "Mr. Kao", Method: servicedesk.ApprovalSignature})
+	w, err := f.desk.Approve(f.ctx, dealer, chen, servicedesk.Ref{ID: id}, servicedesk.Consent{Approved: []string{"j1", "j2"}, By: "Mr. Kao", Method: servicedesk.ApprovalSignature,
+		Evidence: signature("signatures/" + string(id) + ".png")})
 	require.NoError(t, err)
 	return w
 }

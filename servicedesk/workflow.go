@@ -216,22 +216,27 @@ type Consent struct {
 	Approved []string `json:"approved" validate:"max=50,unique,dive,required"`
 	Declined []string `json:"declined" validate:"max=50,unique,dive,required"`
 	// By is the customer (or representative) who decided.
-	By       string         `json:"by" validate:"notblank,max=200"`
-	Method   ApprovalMethod `json:"method" validate:"oneof=in_person phone sms email signature"`
-	Evidence string         `json:"evidence" validate:"max=500"`
+	By     string         `json:"by" validate:"notblank,max=200"`
+	Method ApprovalMethod `json:"method" validate:"oneof=in_person phone sms email signature"`
+	// Evidence must carry the fields the Service's ConsentRules require
+	// for Method; by phone, TotalTold is the total of the jobs approved.
+	Evidence ConsentEvidence `json:"evidence"`
 }
 
 // Approve records the customer's decision on the estimate, job by job
 // (R3.2c). Every job awaiting a decision must be approved or declined.
 // Declined jobs stay on the order as deferred work. With at least one job
-// approved the order can be booked; with none it stays estimated.
+// approved the order can be booked; with none it stays estimated. The
+// consent must carry the evidence its method needs ([ConsentRules]); a
+// consent without it is refused, naming each missing field, and nothing
+// is stored.
 func (s *Service) Approve(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in Consent) (WorkOrder, error) {
 	if err := shape("record approval", in).Err(); err != nil {
 		return WorkOrder{}, err
 	}
 	return s.run(ctx, dealer, actor, step{cmd: CmdApprove, id: ref.ID, expected: ref.ExpectedVersion, input: in,
 		apply: func(_ context.Context, w *WorkOrder, _ Transition, now time.Time, ve *org.ValidationError, _ *Change) error {
-			decide(w, 0, in, actor, now, ve)
+			s.decide(w, 0, in, actor, now, ve)
 			if slices.ContainsFunc(w.Jobs, func(j Job) bool { return j.Status == JobApproved }) {
 				w.State = StateApproved
 			} else {
@@ -241,8 +246,9 @@ func (s *Service) Approve(ctx context.Context, dealer org.DealerID, actor org.Ac
 		}})
 }
 
-// decide applies a consent to the proposed jobs of one supplement.
-func decide(w *WorkOrder, supplement int, in Consent, actor org.Actor, now time.Time, ve *org.ValidationError) {
+// decide applies a consent to the proposed jobs of one supplement and
+// checks its evidence against the total it approves.
+func (s *Service) decide(w *WorkOrder, supplement int, in Consent, actor org.Actor, now time.Time, ve *org.ValidationError) {
 	pending := map[string]bool{}
 	for _, j := range w.Jobs {
 		if j.Supplement == supplement && j.Status == JobProposed {
@@ -277,6 +283,7 @@ func decide(w *WorkOrder, supplement int, in Consent, actor org.Actor, now time.
 		slices.Sort(ids)
 		ve.Add("approved", org.CodeRequired, "every job must be approved or declined; undecided: "+strings.Join(ids, ", "))
 	}
+	ev := s.checkConsent(ve, "", in.Method, in.By, in.Evidence, total, w.OpenedAt, now) // R3.2c, R3.3b
 	w.Approvals = append(w.Approvals, Approval{Supplement: supplement, Approved: slices.Clone(in.Approved), Declined: slices.Clone(in.Declined),
-		ApprovedBy: in.By, Method: in.Method, Evidence: in.Evidence, Total: total, NewTotal: w.ApprovedTotal(), RecordedBy: actor.ID, At: now})
+		ApprovedBy: in.By, Method: in.Method, Evidence: ev, Total: total, NewTotal: w.ApprovedTotal(), RecordedBy: actor.ID, At: now})
 }

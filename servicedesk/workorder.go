@@ -181,15 +181,18 @@ const (
 // Approval is the customer's decision on jobs: the evidence of consent
 // (R3.2c, R3.3b).
 type Approval struct {
-	// Supplement is 0 for the estimate, n for the n-th supplement.
+	// Supplement is 0 for the estimate, n for the n-th supplement, -1 for
+	// an overrun accepted at settlement ([Service.ApproveOverrun]).
 	Supplement int      `json:"supplement"`
 	Approved   []string `json:"approved"`
 	Declined   []string `json:"declined"`
 	// ApprovedBy is the customer (or their representative) who decided.
 	ApprovedBy string         `json:"approved_by"`
 	Method     ApprovalMethod `json:"method"`
-	// Evidence is a reference to the signature, recording or message.
-	Evidence string `json:"evidence,omitempty"`
+	// Evidence is the record of the consent that 16 CCR 3353 asks for:
+	// a signature or message reference, the number or address, when, the
+	// work and total as told ([ConsentRules] says which, per method).
+	Evidence ConsentEvidence `json:"evidence,omitzero"`
 	// Total is the amount approved in this decision; NewTotal the order's
 	// approved total after it.
 	Total      decimal.Decimal `json:"total"`
@@ -328,6 +331,21 @@ func (w *WorkOrder) Job(id string) (*Job, bool) {
 		}
 	}
 	return nil, false
+}
+
+// Consents returns every decision the customer took on the order, oldest
+// first: the estimate's approval, each supplement's decision and each
+// overrun accepted, with who decided, how, the evidence and the totals.
+// 16 CCR 3353 and R3.4c, R3.4e want each of them on the printed work order
+// and on the invoice: a host's renderer lists them from here. The result is
+// a copy.
+func (w *WorkOrder) Consents() []Approval {
+	out := slices.Clone(w.Approvals)
+	for i := range out {
+		out[i].Approved = slices.Clone(out[i].Approved)
+		out[i].Declined = slices.Clone(out[i].Declined)
+	}
+	return out
 }
 
 // ApprovedTotal is the sum of the approved and done jobs, plus any excess

@@ -112,7 +112,8 @@ func runDay(l *lane, out io.Writer) error {
 			return err
 		})
 		l.do(10, "rotors declined", func() error {
-			_, err := l.desk.DecideSupplement(l.ctx, l.dealer, chen, ref(kao), servicedesk.Consent{Declined: []string{"j3"}, By: "Kao Ming", Method: servicedesk.ApprovalPhone, Evidence: "call log 10:05"})
+			_, err := l.desk.DecideSupplement(l.ctx, l.dealer, chen, ref(kao), servicedesk.Consent{Declined: []string{"j3"}, By: "Kao Ming", Method: servicedesk.ApprovalPhone,
+				Evidence: servicedesk.ConsentEvidence{Contact: "0912-000-111", At: l.clock.Now().Add(-2 * time.Minute), WorkTold: "rear rotors, 4,800 before tax"}})
 			return err
 		})
 	}, "j1", "j2")
@@ -206,7 +207,7 @@ func (l *lane) order(id servicedesk.WorkOrderID, advisor org.Actor, tech org.Emp
 	})
 	l.do(5, "approval", func() error {
 		_, err := l.desk.Approve(l.ctx, l.dealer, advisor, ref(id), servicedesk.Consent{Approved: approve, Declined: decline,
-			By: in.Customer.Name, Method: servicedesk.ApprovalSignature, Evidence: "signed estimate " + string(id)})
+			By: in.Customer.Name, Method: servicedesk.ApprovalSignature, Evidence: servicedesk.ConsentEvidence{Reference: "signed estimate " + string(id)}})
 		return err
 	})
 	l.do(2, "book", func() error {

@@ -101,6 +101,12 @@ func diffJob(d *kit.Differ, p string, g, w servicedesk.Job) {
 	d.Amount(p+".total", g.Total, w.Total)
 	kit.Eq(d, p+".supplement", g.Supplement, w.Supplement)
 	kit.Eq(d, p+".status", g.Status, w.Status)
+	kit.Each(d, p+".performed", g.Performed, w.Performed, func(d *kit.Differ, p string, g, w servicedesk.PerformedLine) {
+		kit.Eq(d, p+".kind", g.Kind, w.Kind)
+		kit.Eq(d, p+".code", g.Code, w.Code)
+		d.Amount(p+".quantity", g.Quantity, w.Quantity)
+		d.Amount(p+".clocked", g.Clocked, w.Clocked)
+	})
 }
 
 func diffApproval(d *kit.Differ, p string, g, w servicedesk.Approval) {
@@ -109,7 +115,11 @@ func diffApproval(d *kit.Differ, p string, g, w servicedesk.Approval) {
 	kit.List(d, p+".declined", g.Declined, w.Declined)
 	kit.Eq(d, p+".approved_by", g.ApprovedBy, w.ApprovedBy)
 	kit.Eq(d, p+".method", g.Method, w.Method)
-	kit.Eq(d, p+".evidence", g.Evidence, w.Evidence)
+	kit.Eq(d, p+".evidence.reference", g.Evidence.Reference, w.Evidence.Reference)
+	kit.Eq(d, p+".evidence.contact", g.Evidence.Contact, w.Evidence.Contact)
+	d.Instant(p+".evidence.at", g.Evidence.At, w.Evidence.At)
+	kit.Eq(d, p+".evidence.work_told", g.Evidence.WorkTold, w.Evidence.WorkTold)
+	d.Amount(p+".evidence.total_told", g.Evidence.TotalTold, w.Evidence.TotalTold)
 	d.Amount(p+".total", g.Total, w.Total)
 	d.Amount(p+".new_total", g.NewTotal, w.NewTotal)
 	kit.Eq(d, p+".recorded_by", g.RecordedBy, w.RecordedBy)

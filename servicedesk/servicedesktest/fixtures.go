@@ -89,6 +89,10 @@ func fullWorkOrder(d org.DealerID, id servicedesk.WorkOrderID) servicedesk.WorkO
 				Lines: []servicedesk.Line{
 					{Kind: servicedesk.LineLabor, Code: "BRK-01", Description: "replace front pads", Quantity: amount("1.5"), UnitPrice: amount("1200.00"), Amount: amount("1800.00")},
 					{Kind: servicedesk.LinePart, Code: "04465-42180", Description: "pad set", Quantity: amount("1"), UnitPrice: amount("12345678901234567.89"), Amount: amount("12345678901234567.89")},
+				},
+				Performed: []servicedesk.PerformedLine{
+					{Kind: servicedesk.LineLabor, Code: "BRK-01", Quantity: amount("1.75"), Clocked: amount("2.0833")},
+					{Kind: servicedesk.LinePart, Code: "04465-42180", Quantity: amount("1")},
 				}},
 			{ID: "j2", ConcernID: "c2", Title: "Diagnose MIL", Hours: amount("0.2500"), Total: amount("12.50"), Supplement: 1, Status: servicedesk.JobDeclined,
 				Lines: []servicedesk.Line{
@@ -97,7 +101,9 @@ func fullWorkOrder(d org.DealerID, id servicedesk.WorkOrderID) servicedesk.WorkO
 		},
 		Approvals: []servicedesk.Approval{
 			{Approved: []string{"j1"}, Declined: []string{"j2"}, ApprovedBy: "Lin Mei-ling", Method: servicedesk.ApprovalSignature,
-				Evidence: "signatures/wo-1-0.png", Total: amount("12345678901236367.89"), NewTotal: amount("12345678901236367.89"), RecordedBy: "adv-1", At: at(60)},
+				Evidence: servicedesk.ConsentEvidence{Reference: "signatures/wo-1-0.png", Contact: "+886 912-345-678", At: at(59),
+					WorkTold: "front pads, 1.5 h; 引擎燈 diagnosis", TotalTold: amount("12345678901236367.890")},
+				Total: amount("12345678901236367.89"), NewTotal: amount("12345678901236367.89"), RecordedBy: "adv-1", At: at(60)},
 			{Supplement: 1, Approved: []string{}, Declined: []string{"j2"}, ApprovedBy: "Lin", Method: servicedesk.ApprovalPhone,
 				Total: amount("0"), NewTotal: amount("12345678901236367.89"), RecordedBy: "adv-2", At: at(90)},
 		},
