@@ -542,9 +542,9 @@ func settledOrLater(st State) bool {
 type OverrunConsent struct {
 	// Total is the final amount the customer accepts (before tax when the
 	// book's prices exclude it), as SettleBill compares it.
-	Total    decimal.Decimal `json:"total"`
-	By       string          `json:"by" validate:"notblank,max=200"`
-	Method   ApprovalMethod  `json:"method" validate:"oneof=in_person phone sms email signature"`
+	Total  decimal.Decimal `json:"total"`
+	By     string          `json:"by" validate:"notblank,max=200"`
+	Method ApprovalMethod  `json:"method" validate:"oneof=in_person phone sms email signature"`
 	// Evidence must carry the fields the Service's ConsentRules require
 	// for Method; TotalTold, when given, is Total: the whole bill the
 	// customer accepts, not only the excess.
