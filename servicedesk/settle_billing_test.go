@@ -442,50 +442,54 @@ func TestSettleBill_R3_4d_idempotent(t *testing.T) {
 // declined is on no bill, whatever the host sends: the bill comes from
 // the order, and the terms cannot name a job that is not on it.
 func TestSettleBill_R3_2c_declined_jobs_never_billed(t *testing.T) {
-	f := newSBFixture(t)
-	ctx := f.ctx
-	w := f.toReady(t, "wo1", 2, []string{"j1"}, []string{"j2"})
-	j2, ok := w.Job("j2")
-	require.True(t, ok)
-	require.Equal(t, servicedesk.JobDeclined, j2.Status)
+	for _, backend := range sbBackends {
+		t.Run(backend, func(t *testing.T) {
+			f := newSBFixtureOn(t, backend, servicedesk.Options{})
+			ctx := f.ctx
+			w := f.toReady(t, "wo1", 2, []string{"j1"}, []string{"j2"})
+			j2, ok := w.Job("j2")
+			require.True(t, ok)
+			require.Equal(t, servicedesk.JobDeclined, j2.Status)
 
-	t.Run("R3.2c_declined_job_not_on_the_preview", func(t *testing.T) {
-		p, err := f.desk.PreviewBill(ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, servicedesk.BillTerms{})
-		require.NoError(t, err)
-		for _, pb := range p.Bill.Payers {
-			for _, l := range pb.Lines {
-				assert.NotEqual(t, "j2", l.Job)
-			}
-		}
-		assert.True(t, p.Reconciliation.Clean)
-	})
-	t.Run("R3.2c_terms_naming_a_declined_job_refused", func(t *testing.T) {
-		before := f.snap(t, "wo1")
-		in := f.settleInput(t, "settle-wo1-j2", &w, nil)
-		in.Terms.PayTypes = map[string]billing.PayType{"j2": billing.PayWarranty}
-		_, _, err := f.desk.SettleBill(ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, in)
-		fe, ok := org.FieldErrorOf(err, "terms.pay_types.j2")
-		require.True(t, ok, "%v names the declined job's pay type", err)
-		assert.Equal(t, org.CodeNotFound, fe.Code)
-		_, err = f.desk.PreviewBill(ctx, dealer, sup, servicedesk.Ref{ID: "wo1"}, in.Terms)
-		require.ErrorIs(t, err, servicedesk.ErrInvalid, "the preview refuses the same terms")
-		assert.Equal(t, before, f.snap(t, "wo1"))
-	})
-	t.Run("R3.2c_documents_carry_only_approved_work", func(t *testing.T) {
-		in := f.settleInput(t, "settle-wo1", &w, nil)
-		got, docs, err := f.desk.SettleBill(ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, in)
-		require.NoError(t, err)
-		assert.Equal(t, servicedesk.StateSettled, got.State)
-		require.Len(t, docs, 1)
-		var codes []string
-		for _, l := range docs[0].Bill.Lines {
-			assert.NotEqual(t, "j2", l.Job)
-			codes = append(codes, l.Code)
-		}
-		assert.Equal(t, []string{"BRK-01", "PAD-F", "SHOP"}, codes)
-		assert.Equal(t, "4304", docs[0].Total.String())
-		assert.False(t, strings.Contains(got.Settlement, ","), "one payer, one document")
-	})
+			t.Run("R3.2c_declined_job_not_on_the_preview", func(t *testing.T) {
+				p, err := f.desk.PreviewBill(ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, servicedesk.BillTerms{})
+				require.NoError(t, err)
+				for _, pb := range p.Bill.Payers {
+					for _, l := range pb.Lines {
+						assert.NotEqual(t, "j2", l.Job)
+					}
+				}
+				assert.True(t, p.Reconciliation.Clean)
+			})
+			t.Run("R3.2c_terms_naming_a_declined_job_refused", func(t *testing.T) {
+				before := f.snap(t, "wo1")
+				in := f.settleInput(t, "settle-wo1-j2", &w, nil)
+				in.Terms.PayTypes = map[string]billing.PayType{"j2": billing.PayWarranty}
+				_, _, err := f.desk.SettleBill(ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, in)
+				fe, ok := org.FieldErrorOf(err, "terms.pay_types.j2")
+				require.True(t, ok, "%v names the declined job's pay type", err)
+				assert.Equal(t, org.CodeNotFound, fe.Code)
+				_, err = f.desk.PreviewBill(ctx, dealer, sup, servicedesk.Ref{ID: "wo1"}, in.Terms)
+				require.ErrorIs(t, err, servicedesk.ErrInvalid, "the preview refuses the same terms")
+				assert.Equal(t, before, f.snap(t, "wo1"))
+			})
+			t.Run("R3.2c_documents_carry_only_approved_work", func(t *testing.T) {
+				in := f.settleInput(t, "settle-wo1", &w, nil)
+				got, docs, err := f.desk.SettleBill(ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, in)
+				require.NoError(t, err)
+				assert.Equal(t, servicedesk.StateSettled, got.State)
+				require.Len(t, docs, 1)
+				var codes []string
+				for _, l := range docs[0].Bill.Lines {
+					assert.NotEqual(t, "j2", l.Job)
+					codes = append(codes, l.Code)
+				}
+				assert.Equal(t, []string{"BRK-01", "PAD-F", "SHOP"}, codes)
+				assert.Equal(t, "4304", docs[0].Total.String())
+				assert.False(t, strings.Contains(got.Settlement, ","), "one payer, one document")
+			})
+		})
+	}
 }
 
 // TestSettleBill_R3_4b_override: differences with the technician's lines
@@ -494,35 +498,39 @@ func TestSettleBill_R3_2c_declined_jobs_never_billed(t *testing.T) {
 // The bill stays what the customer approved: the override never adds the
 // fifth litre.
 func TestSettleBill_R3_4b_override(t *testing.T) {
-	f := newSBFixture(t)
-	f.performed = map[string][]servicedesk.PerformedLine{"j2": {
-		{Kind: servicedesk.LineLabor, Code: "OIL-01", Quantity: dec("0.5"), Clocked: dec("0.8")},
-		{Kind: servicedesk.LinePart, Code: "OIL-5W30", Quantity: dec("5")}}}
-	w := f.toReady(t, "wo1", 2, []string{"j1", "j2"}, nil)
-	in := f.settleInput(t, "settle-wo1", &w, nil)
-	p, err := f.desk.PreviewBill(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, in.Terms)
-	require.NoError(t, err)
-	assert.Equal(t, []servicedesk.Blocker{{Guard: "R3.4b_differences_need_override",
-		Message: "1 differences with the technician's lines: a supervisor other than the order's advisor overrides them with a reason"}}, p.Blockers)
-	require.Len(t, p.Reconciliation.Differences, 1)
-	assert.Equal(t, billing.DiffQuantityDiffers, p.Reconciliation.Differences[0].Kind)
-	require.Len(t, p.Reconciliation.ClockedVariance, 2, "the clocked hours are reported, apart")
+	for _, backend := range sbBackends {
+		t.Run(backend, func(t *testing.T) {
+			f := newSBFixtureOn(t, backend, servicedesk.Options{})
+			f.performed = map[string][]servicedesk.PerformedLine{"j2": {
+				{Kind: servicedesk.LineLabor, Code: "OIL-01", Quantity: dec("0.5"), Clocked: dec("0.8")},
+				{Kind: servicedesk.LinePart, Code: "OIL-5W30", Quantity: dec("5")}}}
+			w := f.toReady(t, "wo1", 2, []string{"j1", "j2"}, nil)
+			in := f.settleInput(t, "settle-wo1", &w, nil)
+			p, err := f.desk.PreviewBill(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, in.Terms)
+			require.NoError(t, err)
+			assert.Equal(t, []servicedesk.Blocker{{Guard: "R3.4b_differences_need_override",
+				Message: "1 differences with the technician's lines: a supervisor other than the order's advisor overrides them with a reason"}}, p.Blockers)
+			require.Len(t, p.Reconciliation.Differences, 1)
+			assert.Equal(t, billing.DiffQuantityDiffers, p.Reconciliation.Differences[0].Kind)
+			require.Len(t, p.Reconciliation.ClockedVariance, 2, "the clocked hours are reported, apart")
 
-	_, _, err = f.desk.SettleBill(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, in)
-	var re *billing.ReconciliationError
-	require.ErrorAs(t, err, &re)
-	assert.Equal(t, 0, re.Unconsented)
+			_, _, err = f.desk.SettleBill(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, in)
+			var re *billing.ReconciliationError
+			require.ErrorAs(t, err, &re)
+			assert.Equal(t, 0, re.Unconsented)
 
-	in.OverrideReason = "the fifth litre came from an opened bottle"
-	got, docs, err := f.desk.SettleBill(f.ctx, dealer, sup, servicedesk.Ref{ID: "wo1"}, in)
-	require.NoError(t, err)
-	assert.Equal(t, servicedesk.StateSettled, got.State)
-	require.Len(t, docs, 1)
-	assert.True(t, p.Bill.Total().Equal(docs[0].Total), "the previewed bill, not the technician's: %s", docs[0].Total)
-	st, err := f.bills.Settlement(f.ctx, dealer, "settle-wo1")
-	require.NoError(t, err)
-	require.NotNil(t, st.Override)
-	assert.Equal(t, org.EmployeeID("sup"), st.Override.By)
+			in.OverrideReason = "the fifth litre came from an opened bottle"
+			got, docs, err := f.desk.SettleBill(f.ctx, dealer, sup, servicedesk.Ref{ID: "wo1"}, in)
+			require.NoError(t, err)
+			assert.Equal(t, servicedesk.StateSettled, got.State)
+			require.Len(t, docs, 1)
+			assert.True(t, p.Bill.Total().Equal(docs[0].Total), "the previewed bill, not the technician's: %s", docs[0].Total)
+			st, err := f.bills.Settlement(f.ctx, dealer, "settle-wo1")
+			require.NoError(t, err)
+			require.NotNil(t, st.Override)
+			assert.Equal(t, org.EmployeeID("sup"), st.Override.By)
+		})
+	}
 }
 
 // TestSettleBill_needs_billing: a desk without Config.Billing cannot
