@@ -40,6 +40,9 @@ type LaborItem struct {
 	// Clocked is the technician's actual time, kept for efficiency.
 	Clocked   decimal.Decimal `json:"clocked,omitzero"`
 	LaborType string          `json:"labor_type,omitempty"`
+	// Rate, when set, is an hourly rate set by hand in place of the book's
+	// (a manual price the book's ManualPrices allows); the line says so.
+	Rate decimal.Decimal `json:"rate,omitzero"`
 }
 
 // PartItem is a part used.
@@ -49,8 +52,8 @@ type PartItem struct {
 	Quantity    decimal.Decimal `json:"quantity"`
 	Cost        decimal.Decimal `json:"cost"`
 	List        decimal.Decimal `json:"list,omitzero"`
-	// Sell, when set, is the unit price; otherwise the matrix prices the
-	// cost, or else the list price applies.
+	// Sell, when set, is the unit price set by hand; otherwise the matrix
+	// prices a positive cost, or else the list price applies.
 	Sell decimal.Decimal `json:"sell,omitzero"`
 	// Core is the core charge per unit, billed on its own line.
 	Core decimal.Decimal `json:"core,omitzero"`

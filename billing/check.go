@@ -60,6 +60,7 @@ func checkJobLines(book *PriceBook, j Job, at string, ve *org.ValidationError) {
 		}
 		nonNegative(ve, p+".hours", l.Hours)
 		nonNegative(ve, p+".clocked", l.Clocked)
+		nonNegative(ve, p+".rate", l.Rate)
 		if ok && l.Hours.IsZero() && !op.Hours.IsPositive() {
 			ve.Add(p+".hours", org.CodeRequired, "the operation has no book hours; give the hours")
 		}
@@ -84,7 +85,7 @@ func checkJobLines(book *PriceBook, j Job, at string, ve *org.ValidationError) {
 			nonNegative(ve, p+"."+f.name, f.d)
 		}
 		if l.Sell.IsZero() && l.List.IsZero() {
-			if _, _, ok := book.sellPrice(l.Cost); !ok {
+			if _, _, ok := book.sellPrice(l.Cost); !ok || !l.Cost.IsPositive() {
 				ve.Add(p+".sell", org.CodeRequired, "no sell or list price, and the markup matrix does not price this cost")
 			}
 		}

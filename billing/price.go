@@ -130,6 +130,10 @@ func (p pricer) laborLine(j Job, li LaborItem) Line {
 		billed = p.book.Labor.Minimum
 	}
 	rate, _ := p.book.rate(j.PayType, laborType)
+	key := "line.labor"
+	if li.Rate.IsPositive() {
+		rate, key = p.money.Round(li.Rate), "line.labor_set"
+	}
 	amount := p.money.Round(billed.Mul(rate))
 	desc := li.Description
 	if desc == "" {
@@ -137,7 +141,7 @@ func (p pricer) laborLine(j Job, li LaborItem) Line {
 	}
 	return Line{ID: j.ID + "/labor/" + li.Op, Kind: KindLabor, Code: li.Op, Description: desc, Quantity: billed, Unit: "h",
 		UnitPrice: rate, Amount: amount, LaborType: laborType, BookHours: op.Hours, ClockedHours: li.Clocked,
-		Explain: Explanation{Key: "line.labor", Args: map[string]string{"op": li.Op, "description": desc, "hours": plain(billed),
+		Explain: Explanation{Key: key, Args: map[string]string{"op": li.Op, "description": desc, "hours": plain(billed),
 			"book_hours": plain(op.Hours), "rate": p.fmt(rate), "amount": p.fmt(amount)}}}
 }
 
@@ -146,7 +150,7 @@ func (p pricer) partPrice(pi PartItem) (decimal.Decimal, string) {
 	switch {
 	case pi.Sell.IsPositive():
 		return p.money.Round(pi.Sell), "sell"
-	case len(p.book.Parts.Matrix) > 0:
+	case len(p.book.Parts.Matrix) > 0 && pi.Cost.IsPositive():
 		if price, band, ok := p.book.sellPrice(pi.Cost); ok {
 			if band.Multiplier.IsPositive() {
 				return p.money.Round(price), "multiplier " + plain(band.Multiplier)

@@ -138,7 +138,7 @@ func propOrder(t *rapid.T, book *billing.PriceBook) billing.Order {
 			job.Labor = append(job.Labor, li)
 		}
 		for k := range rapid.IntRange(0, 3).Draw(t, "parts") {
-			p := billing.PartItem{Number: fmt.Sprintf("P%d", k), Description: "part", Cost: propMoney(t, scale, 0, 900*propPow(scale), "cost")}
+			p := billing.PartItem{Number: fmt.Sprintf("P%d", k), Description: "part", Cost: propMoney(t, scale, 1, 900*propPow(scale), "cost")}
 			if rapid.Bool().Draw(t, "fractional_quantity") {
 				p.Quantity = decimal.New(rapid.Int64Range(1, 100).Draw(t, "quantity_tenths"), -1)
 			} else {

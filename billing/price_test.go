@@ -197,6 +197,41 @@ func TestPriceLabor(t *testing.T) {
 	})
 }
 
+// TestPriceLaborSetRate: a rate set by hand replaces the book's, is
+// rounded like every amount and says so on the bill.
+func TestPriceLaborSetRate(t *testing.T) {
+	b := ptPrice(t, ptBook(), ptOrder(billing.Job{ID: "j1", PayType: billing.PayCustomer, Labor: []billing.LaborItem{{Op: "BRK", Rate: d("88.888")}}}))
+	l := ptLine(t, ptPayer(t, b, billing.PayCustomer), "j1/labor/BRK")
+	ptEq(t, "88.89", l.UnitPrice, "rate")
+	ptEq(t, "133.34", l.Amount, "1.5 h x 88.89")
+	assert.Equal(t, "line.labor_set", l.Explain.Key)
+	assert.Equal(t, "Labor BRK brake pads: 1.5 h x 88.89/h (set rate) = 133.34 (tax exempt)", l.Text(org.English))
+	assert.Contains(t, l.Text(org.TraditionalChinese), "指定工資率")
+
+	_, err := billing.Price(ptBook(), ptOrder(billing.Job{ID: "j1", PayType: billing.PayCustomer, Labor: []billing.LaborItem{{Op: "BRK", Rate: d("-1")}}}))
+	fe, ok := org.FieldErrorOf(err, "jobs[0].labor[0].rate")
+	require.True(t, ok, "%v", err)
+	assert.Equal(t, org.CodeRange, fe.Code)
+}
+
+// TestManualPricePolicy: nobody may price by hand unless the book names
+// the role; roles are named once.
+func TestManualPricePolicy(t *testing.T) {
+	book := ptBook()
+	assert.False(t, book.ManualPriceAllowed(org.RoleSupervisor), "the zero policy lets nobody")
+	book.ManualPrices.Roles = []org.Role{org.RoleSupervisor}
+	assert.True(t, book.ManualPriceAllowed(org.RoleSupervisor))
+	assert.False(t, book.ManualPriceAllowed(org.RoleAdvisor))
+	assert.False(t, book.ManualPriceAllowed(""))
+	book.ManualPrices.Roles = []org.Role{org.RoleSupervisor, " ", org.RoleSupervisor}
+	err := book.Validate()
+	for path, code := range map[string]string{"manual_prices.roles[1]": org.CodeRequired, "manual_prices.roles[2]": org.CodeDuplicate} {
+		fe, ok := org.FieldErrorOf(err, path)
+		require.True(t, ok, "%s: %v", path, err)
+		assert.Equal(t, code, fe.Code, path)
+	}
+}
+
 func ptTenths(b *billing.PriceBook)   { b.Labor.Increment = d("0.1") }
 func ptQuarters(b *billing.PriceBook) { b.Labor.Increment = d("0.25") }
 func ptMinimum(h string) func(*billing.PriceBook) {
@@ -215,7 +250,9 @@ func TestPriceParts(t *testing.T) {
 		{"sell_over_matrix_and_list", nil, billing.PartItem{Quantity: d("2"), Cost: d("5"), List: d("9"), Sell: d("12.345")}, "12.35", "24.70", "sell"},
 		{"multiplier_band", nil, billing.PartItem{Quantity: d("1"), Cost: d("10")}, "16.00", "16.00", "multiplier 1.6"},
 		{"multiplier_over_list", nil, billing.PartItem{Quantity: d("1"), Cost: d("10"), List: d("99")}, "16.00", "16.00", "multiplier 1.6"},
-		{"band_from_is_inclusive_zero", nil, billing.PartItem{Quantity: d("1"), Cost: d("0"), List: d("5")}, "0.00", "0.00", "multiplier 1.6"},
+		// A zero cost is an unknown cost, never a free part: the list price applies.
+		{"zero_cost_is_not_priced_by_the_matrix", nil, billing.PartItem{Quantity: d("1"), Cost: d("0"), List: d("5")}, "5.00", "5.00", "list"},
+		{"band_from_is_inclusive_smallest_cost", nil, billing.PartItem{Quantity: d("1"), Cost: d("0.01")}, "0.02", "0.02", "multiplier 1.6"},
 		{"band_to_is_exclusive_below", nil, billing.PartItem{Quantity: d("1"), Cost: d("49.99")}, "79.98", "79.98", "multiplier 1.6"},
 		{"band_from_is_inclusive", nil, billing.PartItem{Quantity: d("1"), Cost: d("50")}, "70.00", "70.00", "multiplier 1.4"},
 		{"band_to_is_exclusive", nil, billing.PartItem{Quantity: d("1"), Cost: d("100")}, "142.86", "142.86", "margin 30%"},

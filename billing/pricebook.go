@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/servicelane/servicelane/org"
 )
 
 // PayType is who pays a job. One work order may mix them; each payer gets
@@ -58,6 +60,25 @@ type PriceBook struct {
 	Coupons  []Coupon      `json:"coupons" yaml:"coupons"`
 	Tax      TaxPolicy     `json:"tax" yaml:"tax"`
 	Overrun  OverrunPolicy `json:"overrun" yaml:"overrun"`
+	// ManualPrices says who may price a line by hand instead of by the
+	// book. The zero value lets nobody: every price comes from the book.
+	ManualPrices ManualPricePolicy `json:"manual_prices,omitzero" yaml:"manual_prices,omitempty"`
+}
+
+// ManualPricePolicy allows prices set by hand: an hourly rate for a labor
+// line or a unit price for a part, in place of what the book would charge.
+// A manual price always carries its reason and is shown as a set price on
+// the bill; fees and sublets are always the book's.
+type ManualPricePolicy struct {
+	// Roles are the roles that may set a price by hand ("supervisor").
+	// Empty: nobody may.
+	Roles []org.Role `json:"roles,omitempty" yaml:"roles,omitempty"`
+}
+
+// ManualPriceAllowed reports whether an employee in role may set a price by
+// hand under this book.
+func (b *PriceBook) ManualPriceAllowed(role org.Role) bool {
+	return role != "" && slices.Contains(b.ManualPrices.Roles, role)
 }
 
 // LaborPolicy prices labor: hours x rate.

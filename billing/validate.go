@@ -35,6 +35,15 @@ func (b *PriceBook) Validate() error {
 	b.Tax.check(ve)
 	nonNegative(ve, "overrun.amount", b.Overrun.Amount)
 	nonNegative(ve, "overrun.percent", b.Overrun.Percent)
+	for i, r := range b.ManualPrices.Roles {
+		p := fmt.Sprintf("manual_prices.roles[%d]", i)
+		switch {
+		case strings.TrimSpace(string(r)) == "":
+			ve.Add(p, org.CodeRequired, "is required")
+		case slices.Contains(b.ManualPrices.Roles[:i], r):
+			ve.Add(p, org.CodeDuplicate, "listed twice")
+		}
+	}
 	return ve.Err()
 }
 

@@ -93,6 +93,7 @@ func diffPriceBook(d *kit.Differ, p string, g, w billing.PriceBook) {
 	kit.Eq(d, p+".tax.discount_before_tax", g.Tax.DiscountBeforeTax, w.Tax.DiscountBeforeTax)
 	d.Amount(p+".overrun.amount", g.Overrun.Amount, w.Overrun.Amount)
 	d.Amount(p+".overrun.percent", g.Overrun.Percent, w.Overrun.Percent)
+	kit.List(d, p+".manual_prices.roles", g.ManualPrices.Roles, w.ManualPrices.Roles)
 }
 
 func diffSettlement(got, want billing.Settlement) error {

@@ -82,7 +82,8 @@ func fullPriceBook(d org.DealerID, version string, active bool) billing.StoredPr
 				},
 				DiscountBeforeTax: true,
 			},
-			Overrun: billing.OverrunPolicy{Amount: amount("500.00"), Percent: amount("0.10")},
+			Overrun:      billing.OverrunPolicy{Amount: amount("500.00"), Percent: amount("0.10")},
+			ManualPrices: billing.ManualPricePolicy{Roles: []org.Role{"supervisor", "parts_manager"}},
 		},
 		Active: active, SavedAt: at(-60), SavedBy: cashier, Version: 1,
 	}
