@@ -732,11 +732,15 @@ func (r *reconciler) bookLines(pb PayerBill) (want []Line, unpriced []bool) {
 
 // unitPrice is the unit price the book gives a line; ok is false when the
 // book has none, checked is false when the price is not the book's to
-// give (a part's own sell or list price, a core charge).
+// give (a part's own sell or list price, a labor rate set by hand, a core
+// charge).
 func (r *reconciler) unitPrice(l Line, k rcKey) (want decimal.Decimal, ok, checked bool) {
 	book := r.in.Book
 	switch l.Kind {
 	case KindLabor:
+		if l.Explain.Key == "line.labor_set" {
+			return decimal.Zero, false, false // a rate set by hand, as a part's own sell price
+		}
 		// The technician's labor type, else the one that priced the line
 		// (the job's, from the approved estimate), else the operation's.
 		laborType := l.LaborType

@@ -407,6 +407,46 @@ func TestReconcileHoursAsWorkedOrAsBilled(t *testing.T) {
 	}
 }
 
+// TestReconcileSetRate: a labor rate set by hand (LaborItem.Rate, which
+// the bill shows as a set rate) is what was agreed, not a price that
+// differs from the book; a bill line whose rate was changed after pricing
+// still is.
+func TestReconcileSetRate(t *testing.T) {
+	book := rcBook()
+	o := rcOrder()
+	o.Jobs[0].Labor[0].Rate = rcDec("77")
+	bill, err := billing.Price(book, o)
+	require.NoError(t, err)
+	work := rcWork()
+	for i := range work {
+		work[i].Quantity = rcLineOf(t, bill, work[i].Job, work[i].Kind, work[i].Code).Quantity
+	}
+	r, err := billing.Reconcile(billing.ReconcileInput{Submitted: work, Bill: bill, Book: book})
+	require.NoError(t, err)
+	assert.Equal(t, []rcDiff{}, rcDiffs(r), "R3.4b_set_rate_is_agreed")
+
+	l := rcLineOf(t, bill, o.Jobs[0].ID, rcLabor, o.Jobs[0].Labor[0].Op)
+	require.Equal(t, "line.labor_set", l.Explain.Key)
+	for pi := range bill.Payers {
+		for li := range bill.Payers[pi].Lines {
+			if bill.Payers[pi].Lines[li].ID == l.ID {
+				bill.Payers[pi].Lines[li].Explain.Key = "line.labor" // passed off as the book's
+			}
+		}
+	}
+	r, err = billing.Reconcile(billing.ReconcileInput{Submitted: work, Bill: bill, Book: book})
+	require.NoError(t, err)
+	assert.Contains(t, rcDiffKinds(r), billing.DiffPriceDiffers, "R3.4b_a_rate_passed_off_as_the_books_differs")
+}
+
+func rcDiffKinds(r billing.Reconciliation) []billing.DiffKind {
+	var out []billing.DiffKind
+	for _, d := range r.Differences {
+		out = append(out, d.Kind)
+	}
+	return out
+}
+
 func rcLineOf(t *testing.T, b billing.Bill, job string, kind billing.Kind, code string) billing.Line {
 	t.Helper()
 	for _, pb := range b.Payers {

@@ -26,69 +26,235 @@ type Biller interface {
 	Document(ctx context.Context, dealer org.DealerID, id billing.DocumentID) (billing.Document, error)
 }
 
-// BookPricer prices estimates with the dealer's active price book, so that
-// an estimate and its final bill agree to the cent. Lines map to the book
-// as the final bill maps them.
+// BookPricer prices estimates and supplements with the dealer's active
+// price book, so that an estimate and its final bill agree to the cent,
+// and stores on each line what the book charges and how it found it
+// (Line.PricedBy): what is stored is what is billed. Labor is billed at
+// the book's rate for the line's hours (rounded up to the book's
+// increment, at least its minimum); a part from its cost by the markup
+// matrix, else at its unit price as the list price; a fee at the book's
+// price; a sublet as one line, the vendor's cost for the whole quantity
+// plus the book's markup.
+//
+// A unit price the caller sends is checked against the book's: one that
+// differs is refused with a field error on the line's unit_price. Only a
+// labor rate or a part's price may be set by hand, and only when the
+// book's ManualPrices names the actor's role and the line's price_reason
+// says why; such a line is PricedManual and the bill shows it as a set
+// price.
 type BookPricer struct {
 	Billing Biller
 }
 
 // PriceJobs implements Pricer: each job's total is what its own lines cost
 // before tax (with tax when the book's prices include it).
-func (p BookPricer) PriceJobs(ctx context.Context, dealer org.Dealer, jobs []Job) ([]Job, error) {
+func (p BookPricer) PriceJobs(ctx context.Context, dealer org.Dealer, actor org.Actor, jobs []Job) ([]Job, error) {
 	book, err := p.Billing.ActivePriceBook(ctx, dealer.ID)
 	if err != nil {
 		return nil, err
 	}
+	ve := &org.ValidationError{Op: "servicedesk: price jobs"}
+	all := &WorkOrder{Jobs: jobs}
 	out := make([]Job, len(jobs))
 	for i, j := range jobs {
-		o, _ := billingOrder(&WorkOrder{ID: "estimate", Jobs: []Job{j}}, nil, true)
-		bill, err := billing.Price(&book, o)
+		for k, l := range j.Lines {
+			if l.Kind == LineSublet && !l.Cost.IsPositive() {
+				ve.Add(fmt.Sprintf("jobs[%d].lines[%d].cost", i, k), org.CodeRequired, "sublet work is priced from the vendor's cost")
+			}
+		}
+		byBook, err := priceJob(&book, i, j, all, nil)
 		if err != nil {
+			if mergeProblems(ve, err) {
+				continue
+			}
 			return nil, fmt.Errorf("servicedesk: pricing job %s with price book %s: %w", j.ID, book.Version, err)
+		}
+		manual := map[int]bool{}
+		for k, l := range j.Lines {
+			bl := byBook[k]
+			if l.UnitPrice.IsZero() || l.UnitPrice.Equal(bl.UnitPrice) {
+				continue
+			}
+			path := fmt.Sprintf("jobs[%d].lines[%d]", i, k)
+			told := fmt.Sprintf("the price book %s prices this at %s (%s)", book.Version, bl.UnitPrice, pricedBy(l, bl, false))
+			switch {
+			case l.Kind != LineLabor && l.Kind != LinePart:
+				ve.Add(path+".unit_price", org.CodeInvalid, told+"; fees and sublets are always the book's: leave unit_price empty")
+			case len(book.ManualPrices.Roles) == 0:
+				ve.Add(path+".unit_price", org.CodeInvalid, told+"; the book lets nobody set a price by hand: leave unit_price empty")
+			case !book.ManualPriceAllowed(actor.Role):
+				ve.Add(path+".unit_price", org.CodeInvalid, fmt.Sprintf("%s; only %s may set a price by hand", told, joinRoles(book.ManualPrices.Roles)))
+			case l.PriceReason == "":
+				ve.Add(path+".price_reason", org.CodeRequired, told+"; a price set by hand needs its reason")
+			default:
+				manual[k] = true
+			}
+		}
+		if len(ve.Fields) > 0 {
+			continue
+		}
+		final := byBook
+		if len(manual) > 0 {
+			if final, err = priceJob(&book, i, j, all, manual); err != nil {
+				if mergeProblems(ve, err) {
+					continue
+				}
+				return nil, fmt.Errorf("servicedesk: pricing job %s with price book %s: %w", j.ID, book.Version, err)
+			}
 		}
 		j.Lines = slices.Clone(j.Lines)
 		j.Total = decimal.Zero
 		for k := range j.Lines {
-			j.Lines[k].Amount = decimal.Zero
-		}
-		// The job's own lines only: fees the book adds to the whole order
-		// (shop supplies) are not a job's, and the overrun policy allows
-		// for them at settlement.
-		for _, pb := range bill.Payers {
-			for _, bl := range pb.Lines {
-				if bl.Job != j.ID || bl.Kind == billing.KindDeductible {
-					continue
-				}
-				if k := lineIndex(j, bl); k >= 0 {
-					j.Lines[k].Amount = j.Lines[k].Amount.Add(bl.Net)
-				}
-				j.Total = j.Total.Add(bl.Net)
+			l, bl := &j.Lines[k], final[k]
+			l.PricedBy = pricedBy(*l, bl, manual[k])
+			if l.PricedBy != PricedManual {
+				l.PriceReason = ""
 			}
+			if l.Kind == LineSublet { // one line: the whole vendor charge, marked up
+				l.Cost = bl.Cost
+			}
+			l.Quantity, l.UnitPrice, l.Amount = bl.Quantity, bl.UnitPrice, bl.Net
+			j.Total = j.Total.Add(bl.Net)
 		}
 		out[i] = j
+	}
+	if err := ve.Err(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
-func lineIndex(j Job, bl billing.Line) int {
-	return slices.IndexFunc(j.Lines, func(l Line) bool { return l.Code == bl.Code && string(l.Kind) == string(bl.Kind) })
+// priceJob prices job i of all alone with book, from what its lines say:
+// labor hours at the book's rate, parts from their cost (else their unit
+// price as list price), fees at the book's price, sublets from their
+// vendor cost. The lines in manual bill their unit price as set by hand.
+// It returns the billed line of each of the job's lines, by index; a
+// problem of the book's speaks of the line's fields (jobs[i].lines[k]).
+func priceJob(book *billing.PriceBook, i int, j Job, all *WorkOrder, manual map[int]bool) ([]billing.Line, error) {
+	bj := billing.Job{ID: j.ID, Title: j.Title, PayType: billing.PayCustomer}
+	m := jobMap{job: i, lines: map[string][]int{}}
+	for k, l := range j.Lines {
+		switch l.Kind {
+		case LineLabor:
+			li := billing.LaborItem{Op: l.Code, Description: l.Description, Hours: l.Quantity}
+			if manual[k] {
+				li.Rate = l.UnitPrice
+			}
+			m.lines["labor"] = append(m.lines["labor"], k)
+			bj.Labor = append(bj.Labor, li)
+		case LinePart:
+			pi := billing.PartItem{Number: l.Code, Description: l.Description, Quantity: l.Quantity, Cost: l.Cost, List: l.UnitPrice}
+			if manual[k] {
+				pi.Sell, pi.List = l.UnitPrice, decimal.Zero
+			}
+			m.lines["parts"] = append(m.lines["parts"], k)
+			bj.Parts = append(bj.Parts, pi)
+		case LineFee:
+			m.lines["fees"] = append(m.lines["fees"], k)
+			bj.Fees = append(bj.Fees, billing.FeeItem{Code: l.Code, Quantity: l.Quantity})
+		case LineSublet:
+			m.lines["sublets"] = append(m.lines["sublets"], k)
+			bj.Sublets = append(bj.Sublets, billing.SubletItem{Vendor: l.Code, Description: l.Description, Cost: l.Quantity.Mul(l.Cost)})
+		}
+	}
+	bill, err := billing.Price(book, billing.Order{WorkOrder: "estimate", Jobs: []billing.Job{bj}})
+	if err != nil {
+		maps := make([]jobMap, 1, 1)
+		maps[0] = m
+		return nil, orderProblems(err, "servicedesk: price jobs", "jobs", all, maps)
+	}
+	ids := billingLineIDs(j)
+	out := make([]billing.Line, len(j.Lines))
+	for _, pb := range bill.Payers {
+		for _, bl := range pb.Lines {
+			if k, ok := ids[bl.ID]; ok && bl.Job == j.ID {
+				out[k] = bl
+			}
+		}
+	}
+	return out, nil
 }
 
-// billingOrder turns a work order's jobs into a billing order. Unless all
-// is set (estimates price every job), only the jobs the customer consented
-// to and the technician finished are on it (R3.2c, R3.3b): a declined,
-// cancelled, never approved or unconsented job is not. payTypes gives a
-// job's payer; a job not in it is customer pay. Labor lines bill their
-// quantity as hours on their code as operation; part lines their quantity
-// at their unit price; fee lines ask for the book's per-unit fee of their
-// code; sublet lines are vendor cost. The second result maps each billing
-// job's items back to the order's jobs and lines, for error paths.
-func billingOrder(w *WorkOrder, payTypes map[string]billing.PayType, all bool) (billing.Order, []jobMap) {
+// billingLineIDs maps the ID billing gives each line of j ([billing.Line]
+// ID: "j1/labor/BRK-01", a code twice in one job "#2", sublets by their
+// place) to the line's index.
+func billingLineIDs(j Job) map[string]int {
+	ids := map[string]int{}
+	seen := map[string]int{}
+	sublets := 0
+	for _, kind := range []LineKind{LineLabor, LinePart, LineSublet, LineFee} {
+		for k, l := range j.Lines {
+			if l.Kind != kind {
+				continue
+			}
+			id := j.ID + "/" + string(kind) + "/" + l.Code
+			if kind == LineSublet {
+				sublets++
+				id = fmt.Sprintf("%s/sublet/%d", j.ID, sublets)
+			}
+			if seen[id]++; seen[id] > 1 {
+				id = fmt.Sprintf("%s#%d", id, seen[id])
+			}
+			ids[id] = k
+		}
+	}
+	return ids
+}
+
+// pricedBy says how billing priced l as bl.
+func pricedBy(l Line, bl billing.Line, manual bool) PriceSource {
+	switch {
+	case manual:
+		return PricedManual
+	case l.Kind == LineLabor:
+		return PricedRate
+	case l.Kind == LineFee:
+		return PricedFee
+	case l.Kind == LineSublet:
+		return PricedSublet
+	case bl.Explain.Args["priced_by"] == "list":
+		return PricedList
+	case bl.Explain.Args["priced_by"] == "sell":
+		return PricedManual
+	}
+	return PricedMatrix
+}
+
+// mergeProblems moves the field problems of err into ve and reports
+// whether err was a *org.ValidationError.
+func mergeProblems(ve *org.ValidationError, err error) bool {
+	pve, ok := errors.AsType[*org.ValidationError](err)
+	if ok {
+		ve.Fields = append(ve.Fields, pve.Fields...)
+	}
+	return ok
+}
+
+func joinRoles(roles []org.Role) string {
+	s := make([]string, len(roles))
+	for i, r := range roles {
+		s[i] = string(r)
+	}
+	return strings.Join(s, ", ")
+}
+
+// billingOrder turns a work order's jobs into the billing order of its
+// settlement: only the jobs the customer consented to and the technician
+// finished are on it (R3.2c, R3.3b); a declined, cancelled, never approved
+// or unconsented job is not. payTypes gives a job's payer; a job not in it
+// is customer pay. Each line bills as the Pricer stored it (Line.PricedBy):
+// labor its hours at the book's rate, or at its rate set by hand; a part
+// priced by the matrix from its cost (its stored price as the list price
+// should the book have no matrix now), a list-priced part at its list
+// price, a part priced by hand or entered without a book at its stored
+// price; a fee at the book's price; a sublet from its vendor cost. The
+// second result maps each billing job's items back to the order's jobs
+// and lines, for error paths.
+func billingOrder(w *WorkOrder, payTypes map[string]billing.PayType) (billing.Order, []jobMap) {
 	o := billing.Order{WorkOrder: string(w.ID)}
 	var maps []jobMap
 	for i, j := range w.Jobs {
-		if !all && j.Status != JobDone {
+		if j.Status != JobDone {
 			continue
 		}
 		bj := billing.Job{ID: j.ID, Title: j.Title, PayType: billing.PayCustomer}
@@ -99,17 +265,29 @@ func billingOrder(w *WorkOrder, payTypes map[string]billing.PayType, all bool) (
 		for k, l := range j.Lines {
 			switch l.Kind {
 			case LineLabor:
+				li := billing.LaborItem{Op: l.Code, Description: l.Description, Hours: l.Quantity}
+				if l.PricedBy == PricedManual {
+					li.Rate = l.UnitPrice
+				}
 				m.lines["labor"] = append(m.lines["labor"], k)
-				bj.Labor = append(bj.Labor, billing.LaborItem{Op: l.Code, Description: l.Description, Hours: l.Quantity})
+				bj.Labor = append(bj.Labor, li)
 			case LinePart:
+				pi := billing.PartItem{Number: l.Code, Description: l.Description, Quantity: l.Quantity, Cost: l.Cost, List: l.UnitPrice}
+				if l.PricedBy == PricedManual || l.PricedBy == PricedEntered || l.PricedBy == "" {
+					pi.Sell, pi.List = l.UnitPrice, decimal.Zero // the price agreed, not the book's
+				}
 				m.lines["parts"] = append(m.lines["parts"], k)
-				bj.Parts = append(bj.Parts, billing.PartItem{Number: l.Code, Description: l.Description, Quantity: l.Quantity, Sell: l.UnitPrice})
+				bj.Parts = append(bj.Parts, pi)
 			case LineFee:
 				m.lines["fees"] = append(m.lines["fees"], k)
 				bj.Fees = append(bj.Fees, billing.FeeItem{Code: l.Code, Quantity: l.Quantity})
 			case LineSublet:
+				cost := l.Quantity.Mul(l.Cost)
+				if !l.Cost.IsPositive() { // priced before sublets had a cost: the unit price was it
+					cost = l.Quantity.Mul(l.UnitPrice)
+				}
 				m.lines["sublets"] = append(m.lines["sublets"], k)
-				bj.Sublets = append(bj.Sublets, billing.SubletItem{Vendor: l.Code, Description: l.Description, Cost: l.Quantity.Mul(l.UnitPrice)})
+				bj.Sublets = append(bj.Sublets, billing.SubletItem{Vendor: l.Code, Description: l.Description, Cost: cost})
 			}
 		}
 		o.Jobs = append(o.Jobs, bj)
@@ -300,7 +478,7 @@ func (s *Service) billOf(ctx context.Context, dealer org.DealerID, op string, w 
 	if err != nil {
 		return billFor{}, fmt.Errorf("%s %s: %w", op, w.ID, err)
 	}
-	o, maps := billingOrder(w, terms.PayTypes, false)
+	o, maps := billingOrder(w, terms.PayTypes)
 	o.Discounts = slices.Clone(terms.Discounts)
 	o.Coupons = slices.Clone(terms.Coupons)
 	bill, err := billing.Price(&book, o)

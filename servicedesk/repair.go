@@ -90,7 +90,7 @@ func (s *Service) ProposeSupplement(ctx context.Context, dealer org.DealerID, ac
 			for _, j := range w.Jobs {
 				n = max(n, j.Supplement)
 			}
-			jobs, err := s.newJobs(ctx, dealer, w, in.Jobs, n+1, "jobs", ve)
+			jobs, err := s.newJobs(ctx, dealer, actor, w, in.Jobs, n+1, "jobs", ve)
 			w.Jobs = append(w.Jobs, jobs...)
 			return err
 		}})

@@ -37,7 +37,11 @@ type Roster interface {
 // The billing package implements it with price books and rounding rules;
 // [LinePricer] is the plain default.
 type Pricer interface {
-	PriceJobs(ctx context.Context, dealer org.Dealer, jobs []Job) ([]Job, error)
+	// PriceJobs prices jobs for actor, who writes the estimate or the
+	// supplement. A *org.ValidationError it returns names the problem by
+	// the jobs' paths, "jobs[0].lines[1].unit_price", and becomes the
+	// command's.
+	PriceJobs(ctx context.Context, dealer org.Dealer, actor org.Actor, jobs []Job) ([]Job, error)
 }
 
 // LinePricer prices a line as quantity x unit price, rounded half up to
@@ -48,12 +52,13 @@ type LinePricer struct {
 }
 
 // PriceJobs implements Pricer.
-func (p LinePricer) PriceJobs(_ context.Context, _ org.Dealer, jobs []Job) ([]Job, error) {
+func (p LinePricer) PriceJobs(_ context.Context, _ org.Dealer, _ org.Actor, jobs []Job) ([]Job, error) {
 	out := make([]Job, len(jobs))
 	for i, j := range jobs {
 		j.Lines = append([]Line(nil), j.Lines...)
 		j.Total = decimal.Zero
 		for k := range j.Lines {
+			j.Lines[k].PricedBy = PricedEntered
 			j.Lines[k].Amount = j.Lines[k].Quantity.Mul(j.Lines[k].UnitPrice).Round(p.Places)
 			j.Total = j.Total.Add(j.Lines[k].Amount)
 		}

@@ -2,6 +2,7 @@ package servicedesk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -105,13 +106,25 @@ func (s *Service) Diagnose(ctx context.Context, dealer org.DealerID, actor org.A
 		}})
 }
 
-// LineInput is one line of a job as the advisor writes it.
+// LineInput is one line of a job as the advisor writes it. Which prices
+// it needs depends on the Service's Pricer. With [LinePricer] the line
+// costs Quantity x UnitPrice. With [BookPricer] the price book prices it:
+// labor at the book's rate for Quantity hours, a part from its Cost by the
+// markup matrix (else at UnitPrice as its list price), a fee at the book's
+// price, a sublet from its vendor Cost plus the book's markup. There a
+// UnitPrice is optional; one that differs from the book's price is refused,
+// unless it is a labor rate or a part price, the book's ManualPrices lets
+// the actor's role set prices by hand, and PriceReason says why.
 type LineInput struct {
 	Kind        LineKind        `json:"kind" validate:"oneof=labor part fee sublet"`
 	Code        string          `json:"code" validate:"notblank,max=64"`
 	Description string          `json:"description" validate:"notblank,max=500"`
 	Quantity    decimal.Decimal `json:"quantity"`
 	UnitPrice   decimal.Decimal `json:"unit_price"`
+	// Cost is the dealer's unit cost of a part or of sublet work.
+	Cost decimal.Decimal `json:"cost"`
+	// PriceReason is why UnitPrice is set by hand.
+	PriceReason string `json:"price_reason" validate:"max=500"`
 }
 
 // JobInput is one job of an estimate or a supplement.
@@ -142,7 +155,7 @@ func (s *Service) Estimate(ctx context.Context, dealer org.DealerID, actor org.A
 	return s.run(ctx, dealer, actor, step{cmd: CmdEstimate, id: ref.ID, expected: ref.ExpectedVersion, input: in,
 		apply: func(ctx context.Context, w *WorkOrder, _ Transition, _ time.Time, ve *org.ValidationError, _ *Change) error {
 			w.Jobs = slices.DeleteFunc(w.Jobs, func(j Job) bool { return j.Supplement == 0 && j.Status == JobProposed })
-			jobs, err := s.newJobs(ctx, dealer, w, in.Jobs, 0, "jobs", ve)
+			jobs, err := s.newJobs(ctx, dealer, actor, w, in.Jobs, 0, "jobs", ve)
 			if err != nil || len(ve.Fields) > 0 {
 				return err
 			}
@@ -153,7 +166,7 @@ func (s *Service) Estimate(ctx context.Context, dealer org.DealerID, actor org.A
 }
 
 // newJobs validates job inputs against the order and prices them.
-func (s *Service) newJobs(ctx context.Context, dealer org.DealerID, w *WorkOrder, in []JobInput, supplement int, path string, ve *org.ValidationError) ([]Job, error) {
+func (s *Service) newJobs(ctx context.Context, dealer org.DealerID, actor org.Actor, w *WorkOrder, in []JobInput, supplement int, path string, ve *org.ValidationError) ([]Job, error) {
 	var jobs []Job
 	n := len(w.Jobs)
 	for i, ji := range in {
@@ -174,7 +187,8 @@ func (s *Service) newJobs(ctx context.Context, dealer org.DealerID, w *WorkOrder
 		}
 		j := Job{ID: id, ConcernID: ji.ConcernID, Title: ji.Title, Hours: ji.Hours, Supplement: supplement, Status: JobProposed}
 		for _, li := range ji.Lines {
-			j.Lines = append(j.Lines, Line{Kind: li.Kind, Code: li.Code, Description: li.Description, Quantity: li.Quantity, UnitPrice: li.UnitPrice})
+			j.Lines = append(j.Lines, Line{Kind: li.Kind, Code: li.Code, Description: li.Description, Quantity: li.Quantity, UnitPrice: li.UnitPrice,
+				Cost: li.Cost, PriceReason: strings.TrimSpace(li.PriceReason)})
 		}
 		jobs = append(jobs, j)
 	}
@@ -185,7 +199,18 @@ func (s *Service) newJobs(ctx context.Context, dealer org.DealerID, w *WorkOrder
 	if err != nil {
 		return nil, err
 	}
-	priced, err := s.pricer.PriceJobs(ctx, d, jobs)
+	priced, err := s.pricer.PriceJobs(ctx, d, actor, jobs)
+	if pve, ok := errors.AsType[*org.ValidationError](err); ok {
+		// The Pricer speaks of the jobs it was given, which are the
+		// input's, in order: its problems are the command's (Op and all).
+		for _, f := range pve.Fields {
+			if rest, ok := strings.CutPrefix(f.Path, "jobs"); ok {
+				f.Path = path + rest
+			}
+			ve.Fields = append(ve.Fields, f)
+		}
+		return nil, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("servicedesk: pricing jobs: %w", err)
 	}
@@ -205,6 +230,9 @@ func checkJobAmounts(ve *org.ValidationError, path string, jobs []JobInput) {
 			}
 			if l.UnitPrice.IsNegative() {
 				ve.Add(p+".unit_price", org.CodeRange, "must not be negative; discounts belong to billing")
+			}
+			if l.Cost.IsNegative() {
+				ve.Add(p+".cost", org.CodeRange, "must not be negative")
 			}
 		}
 	}

@@ -109,17 +109,44 @@ const (
 	LineSublet LineKind = "sublet"
 )
 
-// Line is one priced line of a job.
+// Line is one priced line of a job, as the Pricer priced it: what is
+// stored is what is billed. Quantity x UnitPrice, rounded, is Amount.
 type Line struct {
 	Kind LineKind `json:"kind"`
-	// Code is the operation code, part number or fee code.
-	Code        string          `json:"code"`
-	Description string          `json:"description"`
-	Quantity    decimal.Decimal `json:"quantity"`
-	UnitPrice   decimal.Decimal `json:"unit_price"`
+	// Code is the operation code, part number, fee code or sublet vendor.
+	Code        string `json:"code"`
+	Description string `json:"description"`
+	// Quantity is what is billed: for labor, the hours after the book's
+	// increment and minimum.
+	Quantity decimal.Decimal `json:"quantity"`
+	// UnitPrice is the price of one unit as the Pricer found it: the
+	// book's rate, the markup matrix's or list price, the fee's price, the
+	// sublet's marked-up cost, or a price set by hand.
+	UnitPrice decimal.Decimal `json:"unit_price"`
+	// Cost is the dealer's unit cost of a part (which the markup matrix
+	// prices) or of sublet work; zero when not known.
+	Cost decimal.Decimal `json:"cost,omitzero"`
 	// Amount is set by the Pricer.
 	Amount decimal.Decimal `json:"amount"`
+	// PricedBy says how UnitPrice was found.
+	PricedBy PriceSource `json:"priced_by,omitempty"`
+	// PriceReason is why a price was set by hand (PricedBy PricedManual).
+	PriceReason string `json:"price_reason,omitempty"`
 }
+
+// PriceSource is how a line's unit price was found.
+type PriceSource string
+
+// Price sources.
+const (
+	PricedEntered PriceSource = "entered" // LinePricer: the price the advisor entered
+	PricedRate    PriceSource = "rate"    // the book's labor rate
+	PricedMatrix  PriceSource = "matrix"  // the book's parts markup matrix, from the cost
+	PricedList    PriceSource = "list"    // the part's list price
+	PricedFee     PriceSource = "fee"     // the book's fee
+	PricedSublet  PriceSource = "sublet"  // vendor cost plus the book's sublet markup
+	PricedManual  PriceSource = "manual"  // set by hand, with a reason, where the book allows it
+)
 
 // JobStatus is where a job stands with the customer and the workshop.
 type JobStatus string

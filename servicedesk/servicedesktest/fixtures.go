@@ -88,7 +88,8 @@ func fullWorkOrder(d org.DealerID, id servicedesk.WorkOrderID) servicedesk.WorkO
 			{ID: "j1", ConcernID: "c1", Title: "Front brake pads", Hours: amount("1.5"), Total: amount("12345678901236367.89"), Status: servicedesk.JobDone,
 				Lines: []servicedesk.Line{
 					{Kind: servicedesk.LineLabor, Code: "BRK-01", Description: "replace front pads", Quantity: amount("1.5"), UnitPrice: amount("1200.00"), Amount: amount("1800.00")},
-					{Kind: servicedesk.LinePart, Code: "04465-42180", Description: "pad set", Quantity: amount("1"), UnitPrice: amount("12345678901234567.89"), Amount: amount("12345678901234567.89")},
+					{Kind: servicedesk.LinePart, Code: "04465-42180", Description: "pad set", Quantity: amount("1"), UnitPrice: amount("12345678901234567.89"), Cost: amount("9876543210987654.32"),
+						Amount: amount("12345678901234567.89"), PricedBy: servicedesk.PricedManual, PriceReason: "price matched for a returning customer; 老客戶"},
 				},
 				Performed: []servicedesk.PerformedLine{
 					{Kind: servicedesk.LineLabor, Code: "BRK-01", Quantity: amount("1.75"), Clocked: amount("2.0833")},
