@@ -212,15 +212,27 @@ var msgDefs = map[string]msgDef{
 	// Printed on documents (R3.4d, R3.4e).
 	"note.warranty":       {"", "Please keep this document: you will need it for enquiries and for warranty claims.", "請妥善保存本憑證，以便日後查詢及申請保固。"},
 	"note.fee_disclosure": {"code description", "Fee {code} ({description}) is charged as the price book sets it; ask your advisor how it is computed.", "規費 {code}（{description}）依價目表收取；計算方式請洽您的服務顧問。"},
-	"note.credit":         {"original", "This credit note reverses document {original} in full.", "本折讓單全額沖銷憑證 {original}。"},
-	"doc.heading":         {"kind number", "{kind} {number}", "{kind}第 {number} 號"},
-	"doc.issued":          {"date payer", "Issued {date} to {payer}", "開立日期 {date}，買受人：{payer}"},
-	"doc.work_order":      {"work_order", "Work order {work_order}", "工單 {work_order}"},
-	"doc.references":      {"original", "Corrects {original}", "沖銷 {original}"},
-	"doc.reason":          {"reason", "Reason: {reason}", "原因：{reason}"},
-	"doc.payment":         {"method", "Paid by {method}", "付款方式：{method}"},
-	"doc.change":          {"", "Change", "找零"},
-	"doc.balance":         {"", "Balance due", "尚欠金額"},
+	"note.consent": {"what:consent by method:method evidence approved:jobs declined:jobs total:money",
+		"Customer consent, {what}: {by}, {method} ({evidence}); approved {approved}; declined {declined}; total {total}.",
+		"客戶同意，{what}：{by}，{method}（{evidence}）；同意 {approved}；婉拒 {declined}；金額 {total}。"},
+	"consent.estimate":   {"", "estimate", "估價"},
+	"consent.supplement": {"n", "supplement {n}", "追加項目 {n}"},
+	"consent.overrun":    {"", "bill above the estimate", "超出估價之帳單"},
+	"method.in_person":   {"", "in person", "親自"},
+	"method.phone":       {"", "by phone", "電話"},
+	"method.sms":         {"", "by SMS", "簡訊"},
+	"method.email":       {"", "by e-mail", "電子郵件"},
+	"method.signature":   {"", "signed", "簽名"},
+	"jobs.none":          {"", "none", "無"},
+	"note.credit":        {"original", "This credit note reverses document {original} in full.", "本折讓單全額沖銷憑證 {original}。"},
+	"doc.heading":        {"kind number", "{kind} {number}", "{kind}第 {number} 號"},
+	"doc.issued":         {"date payer", "Issued {date} to {payer}", "開立日期 {date}，買受人：{payer}"},
+	"doc.work_order":     {"work_order", "Work order {work_order}", "工單 {work_order}"},
+	"doc.references":     {"original", "Corrects {original}", "沖銷 {original}"},
+	"doc.reason":         {"reason", "Reason: {reason}", "原因：{reason}"},
+	"doc.payment":        {"method", "Paid by {method}", "付款方式：{method}"},
+	"doc.change":         {"", "Change", "找零"},
+	"doc.balance":        {"", "Balance due", "尚欠金額"},
 
 	// ---- Reconciliation (R3.4b): the technician's lines against the bill.
 	// Used by the reconciliation of billing. Arguments for every kind: job,
@@ -277,7 +289,7 @@ var msgDefs = map[string]msgDef{
 }
 
 // msgArgKinds are the kinds an argument may have.
-var msgArgKinds = []string{"", "money", "pay", "kind", "base", "unit", "taxname", "rmode", "rounding", "pricedby"}
+var msgArgKinds = []string{"", "money", "pay", "kind", "base", "unit", "taxname", "rmode", "rounding", "pricedby", "consent", "method", "jobs"}
 
 // msgCatalogue is the compiled catalogue. It is built once, at load, and
 // never changed.
@@ -339,6 +351,17 @@ func msgValue(kind, v string, lang org.Lang) string {
 		return msgRounding(v, lang)
 	case "pricedby":
 		return msgPricedBy(v, lang)
+	case "consent": // "estimate", "supplement 2", "overrun"
+		if n, ok := strings.CutPrefix(v, "supplement "); ok {
+			return msgTerm("consent.supplement", lang, map[string]string{"n": n}, v)
+		}
+		return msgTerm("consent."+v, lang, nil, v)
+	case "method":
+		return msgTerm("method."+v, lang, nil, v)
+	case "jobs":
+		if v == "" {
+			return msgTerm("jobs.none", lang, nil, v)
+		}
 	}
 	return v
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -37,6 +38,42 @@ type SettleInput struct {
 	Payers map[PayType]Party `json:"payers"`
 	// Payments are the customer's tenders, deposits included.
 	Payments []Payment `json:"payments"`
+	// Consents are the customer's decisions on the work, oldest first:
+	// every document prints them (R3.4c, R3.4e).
+	Consents []ConsentNote `json:"consents,omitempty" validate:"max=100,dive"`
+}
+
+// ConsentNote is one decision of the customer's as a document prints it
+// (R3.4c, R3.4e; 16 CCR 3353): what it decided, who decided, how, on what
+// evidence and for how much.
+type ConsentNote struct {
+	// Supplement is 0 for the estimate, n for the n-th supplement and -1
+	// for a bill above the estimate that the customer accepted.
+	Supplement int      `json:"supplement" validate:"min=-1"`
+	Approved   []string `json:"approved" validate:"max=50,dive,max=20"`
+	Declined   []string `json:"declined" validate:"max=50,dive,max=20"`
+	By         string   `json:"by" validate:"max=200"`
+	// Method is how the customer consented: in_person, phone, sms, email,
+	// signature.
+	Method string `json:"method" validate:"max=20"`
+	// Evidence is what the consent rests on, as printed: a signature or
+	// message reference, the number called and when.
+	Evidence string          `json:"evidence" validate:"max=1000"`
+	Total    decimal.Decimal `json:"total"`
+}
+
+// note is the consent as a document's printed note.
+func (c ConsentNote) note() Explanation {
+	what := "estimate"
+	switch {
+	case c.Supplement > 0:
+		what = fmt.Sprintf("supplement %d", c.Supplement)
+	case c.Supplement < 0:
+		what = "overrun"
+	}
+	return Explanation{Key: "note.consent", Args: map[string]string{"what": what, "by": c.By, "method": c.Method,
+		"evidence": c.Evidence, "approved": strings.Join(c.Approved, ", "), "declined": strings.Join(c.Declined, ", "),
+		"total": c.Total.String()}}
 }
 
 // Prepared is a settlement ready to commit: what Settle writes. The
@@ -130,7 +167,7 @@ func (s *Service) Prepare(ctx context.Context, dealer org.DealerID, actor org.Ac
 		doc := Document{DealerID: dealer, ID: id, Series: series, Number: n, Kind: kind, WorkOrder: in.WorkOrder, Settlement: in.Key,
 			PayType: pb.PayType, Payer: s.party(in, pb.PayType), Currency: in.Bill.Currency, Scale: in.Bill.Scale,
 			PriceBookVersion: in.Bill.PriceBookVersion, Inclusive: in.Bill.Inclusive, Bill: pb.clone(), Total: pb.Total,
-			Notes: notes(pb), IssuedAt: now, IssuedBy: actor, Version: 1}
+			Notes: notes(pb, in.Consents), IssuedAt: now, IssuedBy: actor, Version: 1}
 		if pb.PayType == PayCustomer {
 			doc.Payments = slices.Clone(in.Payments)
 		}
@@ -329,8 +366,11 @@ func (s *Service) party(in SettleInput, pt PayType) Party {
 
 // notes are what every document prints: the warranty reminder (R3.4e) and
 // a disclosure of each fee.
-func notes(pb PayerBill) []Explanation {
+func notes(pb PayerBill, consents []ConsentNote) []Explanation {
 	out := []Explanation{{Key: "note.warranty"}}
+	for _, c := range consents {
+		out = append(out, c.note())
+	}
 	for _, l := range pb.Lines {
 		if l.Kind == KindFee {
 			out = append(out, Explanation{Key: "note.fee_disclosure", Args: map[string]string{"code": l.Code, "description": l.Description}})

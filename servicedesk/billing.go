@@ -615,7 +615,18 @@ func (s *Service) SettleBill(ctx context.Context, dealer org.DealerID, actor org
 func settleInput(w *WorkOrder, in SettleInput, b billFor) billing.SettleInput {
 	return billing.SettleInput{Key: in.Key, WorkOrder: string(w.ID), Advisor: w.Advisor, Bill: b.bill, Submitted: b.submitted,
 		ApprovedJobs: b.approved, OverrideReason: in.OverrideReason, Confirmation: in.Confirmation, Kinds: in.Kinds,
-		Payers: in.Payers, Payments: in.Payments}
+		Payers: in.Payers, Payments: in.Payments, Consents: consentNotes(w)}
+}
+
+// consentNotes are the order's consents as its documents print them
+// (R3.4c, R3.4e): each decision, who took it, how, its evidence and total.
+func consentNotes(w *WorkOrder) []billing.ConsentNote {
+	out := make([]billing.ConsentNote, 0, len(w.Approvals))
+	for _, a := range w.Approvals {
+		out = append(out, billing.ConsentNote{Supplement: a.Supplement, Approved: slices.Clone(a.Approved), Declined: slices.Clone(a.Declined),
+			By: a.ApprovedBy, Method: string(a.Method), Evidence: a.Evidence.String(), Total: a.Total})
+	}
+	return out
 }
 
 func (s *Service) settleOnce(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in SettleInput) (WorkOrder, []billing.Document, error) {

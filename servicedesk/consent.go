@@ -33,6 +33,21 @@ type ConsentEvidence struct {
 	TotalTold decimal.Decimal `json:"total_told,omitzero"`
 }
 
+// String is the evidence as a document prints it: the reference, the
+// number or address, and when (UTC), those that are given, joined.
+func (e ConsentEvidence) String() string {
+	var parts []string
+	for _, p := range []string{e.Reference, e.Contact} {
+		if p = strings.TrimSpace(p); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	if !e.At.IsZero() {
+		parts = append(parts, e.At.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+	return strings.Join(parts, ", ")
+}
+
 // UnmarshalJSON reads the structured evidence, or the free-text reference
 // that approvals stored before evidence had fields: such a string becomes
 // the Reference, so older work orders still load.

@@ -487,6 +487,22 @@ func TestSettleBill_R3_2c_declined_jobs_never_billed(t *testing.T) {
 				assert.Equal(t, []string{"BRK-01", "PAD-F", "SHOP"}, codes)
 				assert.Equal(t, "4304", docs[0].Total.String())
 				assert.False(t, strings.Contains(got.Settlement, ","), "one payer, one document")
+				// R3.4c, R3.4e: the invoice prints every consent.
+				var consents []string
+				for _, n := range docs[0].Notes {
+					if n.Key == "note.consent" {
+						en, err := n.Text(org.English)
+						require.NoError(t, err)
+						zh, err := n.Text(org.TraditionalChinese)
+						require.NoError(t, err)
+						consents = append(consents, en, zh)
+					}
+				}
+				approved := w.Approvals[0].Total.String()
+				assert.Equal(t, []string{
+					"Customer consent, estimate: Mr. Kao, signed (signatures/wo1.png); approved j1; declined j2; total " + groupThousands(approved) + ".",
+					"客戶同意，估價：Mr. Kao，簽名（signatures/wo1.png）；同意 j1；婉拒 j2；金額 " + groupThousands(approved) + "。",
+				}, consents)
 			})
 		})
 	}
@@ -592,4 +608,12 @@ func TestSettle_R3_4b_no_bypass(t *testing.T) {
 	_, err := f.desk.Settle(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, servicedesk.Settlement{Document: "INV-X", Total: dec("1")})
 	require.ErrorIs(t, err, servicedesk.ErrForbidden)
 	assert.Equal(t, before, f.snap(t, "wo1"))
+}
+
+// groupThousands writes a whole amount as documents print it: 4250 -> 4,250.
+func groupThousands(v string) string {
+	for i := len(v) - 3; i > 0; i -= 3 {
+		v = v[:i] + "," + v[i:]
+	}
+	return v
 }
