@@ -159,9 +159,7 @@ func priceJob(book *billing.PriceBook, i int, j Job, all *WorkOrder, manual map[
 	}
 	bill, err := billing.Price(book, billing.Order{WorkOrder: "estimate", Jobs: []billing.Job{bj}})
 	if err != nil {
-		maps := make([]jobMap, 1, 1)
-		maps[0] = m
-		return nil, orderProblems(err, "servicedesk: price jobs", "jobs", all, maps)
+		return nil, orderProblems(err, "servicedesk: price jobs", "jobs", all, []jobMap{m})
 	}
 	ids := billingLineIDs(j)
 	out := make([]billing.Line, len(j.Lines))
