@@ -14,11 +14,29 @@ import (
 // deposit as a negative line), the change or the balance due, and the
 // notes: the warranty reminder (R3.4e) and the fee disclosures. loc is the
 // dealer's time zone for the date; nil means UTC.
+//
+// The amounts are right-aligned by display width (Chinese characters and
+// fullwidth punctuation take two columns), at the same column in every
+// language: the text column is as wide as the widest text with an amount
+// in any of [org.Langs], so the English and the Chinese copies of a
+// document line up with each other.
 func (d Document) Text(lang org.Lang, loc *time.Location) string {
+	lang = msgLang(lang)
+	t := d.table(lang, loc)
+	for _, other := range org.Langs() {
+		if other != lang {
+			text, amount := d.table(other, loc).widths()
+			t.minText, t.minAmount = max(t.minText, text), max(t.minAmount, amount)
+		}
+	}
+	return t.String()
+}
+
+// table is the document in lang as rows of text and amounts.
+func (d Document) table(lang org.Lang, loc *time.Location) *table {
 	if loc == nil {
 		loc = time.UTC
 	}
-	lang = msgLang(lang)
 	kind := msgTerm("document."+string(d.Kind), lang, nil, string(d.Kind))
 	var t table
 	t.add(0, msgTerm("doc.heading", lang, map[string]string{"kind": kind, "number": string(d.ID)}, string(d.ID)), "")
@@ -66,5 +84,5 @@ func (d Document) Text(lang org.Lang, loc *time.Location) string {
 		}
 		t.add(0, text, "")
 	}
-	return t.String()
+	return &t
 }

@@ -5,10 +5,10 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/servicelane/servicelane/internal/textwidth"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -334,9 +334,13 @@ func payerScale(b PayerBill) int32 {
 }
 
 // table lays out rows of text and an amount: the amounts right-aligned in
-// one column after the longest text that has an amount.
+// one column after the widest text that has an amount, by display width
+// (Chinese characters and fullwidth punctuation take two columns).
 type table struct {
 	rows []tableRow
+	// minText and minAmount are the least widths of the two columns, so
+	// that a document puts its amounts at one column in every language.
+	minText, minAmount int
 }
 
 type tableRow struct {
@@ -392,57 +396,34 @@ func negated(s string) string {
 	return "-" + s
 }
 
+const tableIndent = "  "
+
 // String writes the rows, amounts aligned; a row without an amount is
 // written as it is.
 func (t *table) String() string {
-	const indent = "  "
-	textWidth, amountWidth := 0, 0
+	tab := textwidth.Table{Columns: []textwidth.Column{
+		{Width: t.minText},
+		{Align: textwidth.Right, Width: t.minAmount, Gap: 2},
+	}}
 	for _, r := range t.rows {
-		if r.amount != "" {
-			textWidth = max(textWidth, len(indent)*r.indent+displayWidth(r.text))
-			amountWidth = max(amountWidth, displayWidth(r.amount))
+		text := strings.Repeat(tableIndent, r.indent) + r.text
+		if r.amount == "" {
+			tab.Row(text) // a heading or a note: it does not widen the text column
+			continue
 		}
+		tab.Row(text, r.amount)
 	}
-	var b strings.Builder
-	for _, r := range t.rows {
-		line := strings.Repeat(indent, r.indent) + r.text
-		if r.amount != "" {
-			pad := textWidth - displayWidth(line) + 2 + amountWidth - displayWidth(r.amount)
-			line += strings.Repeat(" ", pad) + r.amount
-		}
-		b.WriteString(strings.TrimRight(line, " "))
-		b.WriteByte('\n')
-	}
-	return b.String()
+	return tab.String()
 }
 
-// displayWidth is how many columns s takes in a terminal: East Asian wide
-// and fullwidth characters (漢字, 。，（）：) take two.
-func displayWidth(s string) int {
-	w := 0
-	for _, r := range s {
-		w += runeWidth(r)
+// widths are the widths String gives the text and the amount columns.
+func (t *table) widths() (text, amount int) {
+	text, amount = t.minText, t.minAmount
+	for _, r := range t.rows {
+		if r.amount != "" {
+			text = max(text, textwidth.Width(strings.Repeat(tableIndent, r.indent)+r.text))
+			amount = max(amount, textwidth.Width(r.amount))
+		}
 	}
-	return w
-}
-
-func runeWidth(r rune) int {
-	switch {
-	case r == utf8.RuneError:
-		return 1
-	case r >= 0x1100 && r <= 0x115F,
-		r >= 0x2E80 && r <= 0x303E,
-		r >= 0x3041 && r <= 0x33FF,
-		r >= 0x3400 && r <= 0x4DBF,
-		r >= 0x4E00 && r <= 0x9FFF,
-		r >= 0xA000 && r <= 0xA4CF,
-		r >= 0xAC00 && r <= 0xD7A3,
-		r >= 0xF900 && r <= 0xFAFF,
-		r >= 0xFE30 && r <= 0xFE4F,
-		r >= 0xFF00 && r <= 0xFF60,
-		r >= 0xFFE0 && r <= 0xFFE6,
-		r >= 0x20000 && r <= 0x3FFFD:
-		return 2
-	}
-	return 1
+	return text, amount
 }

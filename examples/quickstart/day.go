@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/internal/textwidth"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
 )
@@ -327,6 +329,7 @@ func (l *lane) report(out io.Writer, orders []servicedesk.WorkOrderID, c service
 		if err != nil {
 			return err
 		}
+		steps := textwidth.Table{Columns: []textwidth.Column{{Gap: 2}, {Width: 18, Gap: 2}, {Width: 27, Gap: 2}, {Gap: 2}}}
 		for _, e := range tl {
 			var d struct{ From, To servicedesk.State }
 			if err := json.Unmarshal(e.Data, &d); err != nil {
@@ -336,7 +339,10 @@ func (l *lane) report(out io.Writer, orders []servicedesk.WorkOrderID, c service
 			if d.From != d.To {
 				move = fmt.Sprintf("%s -> %s", orNew(d.From), d.To)
 			}
-			fmt.Fprintf(out, "  %s  %-18s  %-27s  %s\n", e.At.In(l.loc).Format("15:04"), e.Actor, strings.TrimPrefix(e.Type, "workorder."), move)
+			steps.Row(e.At.In(l.loc).Format("15:04"), e.Actor.String(), strings.TrimPrefix(e.Type, "workorder."), move)
+		}
+		if _, err := steps.WriteTo(out); err != nil {
+			return err
 		}
 	}
 	age := c.Age(l.clock.Now()).Round(time.Minute)
@@ -360,8 +366,12 @@ func (l *lane) report(out io.Writer, orders []servicedesk.WorkOrderID, c service
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\nFigures for %s (R6.1)\n%-6s %9s %12s %9s %13s %10s %7s %9s\n", org.MonthOf(l.clock.Now(), l.loc),
-		"ADVISOR", "CUSTOMERS", "APPOINTMENTS", "KEPT", "SATISFACTION", "COMPLAINTS", "REWORKS", "ACCURATE")
+	fmt.Fprintf(out, "\nFigures for %s (R6.1)\n", org.MonthOf(l.clock.Now(), l.loc))
+	number := func(width int) textwidth.Column {
+		return textwidth.Column{Align: textwidth.Right, Width: width, Gap: 1}
+	}
+	tab := textwidth.Table{Columns: []textwidth.Column{{Width: 7}, number(9), number(12), number(9), number(13), number(10), number(7), number(9)}}
+	tab.Row("ADVISOR", "CUSTOMERS", "APPOINTMENTS", "KEPT", "SATISFACTION", "COMPLAINTS", "REWORKS", "ACCURATE")
 	acc, err := l.bills.Accuracy(l.ctx, l.dealer, org.MonthOf(l.clock.Now(), l.loc))
 	if err != nil {
 		return err
@@ -373,10 +383,12 @@ func (l *lane) report(out io.Writer, orders []servicedesk.WorkOrderID, c service
 				settled = a.Rate.Mul(amount("100")).StringFixed(0) + "%"
 			}
 		}
-		fmt.Fprintf(out, "%-7s %9d %12d %9s %13s %10d %7d %9s\n", f.Advisor, f.CustomersReceived, f.Appointments,
-			f.AppointmentSuccessRate.Mul(amount("100")).StringFixed(0)+"%", f.Satisfaction.StringFixed(1), f.Complaints, f.Reworks, settled)
+		tab.Row(string(f.Advisor), strconv.Itoa(f.CustomersReceived), strconv.Itoa(f.Appointments),
+			f.AppointmentSuccessRate.Mul(amount("100")).StringFixed(0)+"%", f.Satisfaction.StringFixed(1),
+			strconv.Itoa(f.Complaints), strconv.Itoa(f.Reworks), settled)
 	}
-	return nil
+	_, err = tab.WriteTo(out)
+	return err
 }
 
 func orNew(s servicedesk.State) string {

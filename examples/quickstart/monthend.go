@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/servicelane/servicelane/appraisal"
+	"github.com/servicelane/servicelane/internal/textwidth"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -75,7 +77,11 @@ func monthEnd(ctx context.Context, svc *appraisal.Service, clock *org.ManualCloc
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\nAppraisal for %s (R6), plan %s\n%-4s %-7s %6s  %-9s %6s  %s\n", nov, plan.Version, "RANK", "ADVISOR", "SCORE", "GRADE", "BONUS", "KPIs (points)")
+	fmt.Fprintf(out, "\nAppraisal for %s (R6), plan %s\n", nov, plan.Version)
+	// Columns by display width, so a Chinese name or grade keeps its column.
+	ranks := textwidth.Table{Columns: []textwidth.Column{{Width: 4}, {Width: 7, Gap: 1}, {Align: textwidth.Right, Width: 6, Gap: 1},
+		{Width: 9, Gap: 2}, {Align: textwidth.Right, Width: 6, Gap: 1}, {Gap: 2}}}
+	ranks.Row("RANK", "ADVISOR", "SCORE", "GRADE", "BONUS", "KPIs (points)")
 	for _, a := range as {
 		r := a.Final
 		var kpis []string
@@ -86,11 +92,14 @@ func monthEnd(ctx context.Context, svc *appraisal.Service, clock *org.ManualCloc
 			}
 			kpis = append(kpis, fmt.Sprintf("%s %s", k.Code, k.Score.StringFixed(1)))
 		}
-		fmt.Fprintf(out, "%-4d %-7s %6s  %-9s %6s  %s\n", a.Rank, r.Employee, r.Score.StringFixed(2), r.Grade, r.Bonus.StringFixed(0), strings.Join(kpis, ", "))
-		if a.ConsecutiveFails >= 2 {
-			fmt.Fprintf(out, "     ! %s failed %d months in a row (R6.4): performance interview and improvement plan; the contract may be ended\n",
-				r.Employee, a.ConsecutiveFails)
+		ranks.Row(strconv.Itoa(a.Rank), string(r.Employee), r.Score.StringFixed(2), string(r.Grade), r.Bonus.StringFixed(0), strings.Join(kpis, ", "))
+		if a.ConsecutiveFails >= 2 { // a note under the advisor's name
+			ranks.Row("", fmt.Sprintf("! %s failed %d months in a row (R6.4): performance interview and improvement plan; the contract may be ended",
+				r.Employee, a.ConsecutiveFails))
 		}
+	}
+	if _, err := ranks.WriteTo(out); err != nil {
+		return err
 	}
 	// Training results count toward the skill KPI (R5.4, R6.1): the
 	// month's counted exam score through the training Measurer.
@@ -108,20 +117,23 @@ func monthEnd(ctx context.Context, svc *appraisal.Service, clock *org.ManualCloc
 	// How one score was made (R1.3): every source's points and share.
 	best := as[0].Final
 	fmt.Fprintf(out, "\nHow %s's %s was made:\n", best.Employee, best.Score.StringFixed(2))
+	made := textwidth.Table{Columns: []textwidth.Column{{Width: 13, Gap: 2}, {Gap: 1}}}
 	for _, k := range best.KPIs {
-		fmt.Fprintf(out, "  %-13s weight %3s  score %6s:", k.Code, k.Weight, k.Score.StringFixed(2))
+		var how strings.Builder
+		fmt.Fprintf(&how, "weight %3s  score %6s:", k.Weight, k.Score.StringFixed(2))
 		for _, s := range k.Sources {
 			name := string(s.Source)
 			if s.Metric != "" {
 				name = string(s.Metric)
 			}
 			if !s.Present {
-				fmt.Fprintf(out, " %s missing;", name)
+				fmt.Fprintf(&how, " %s missing;", name)
 				continue
 			}
-			fmt.Fprintf(out, " %s %s pts x %s;", name, s.Points.StringFixed(1), s.Share.StringFixed(2))
+			fmt.Fprintf(&how, " %s %s pts x %s;", name, s.Points.StringFixed(1), s.Share.StringFixed(2))
 		}
-		fmt.Fprintln(out)
+		made.Row(k.Code, how.String())
 	}
-	return nil
+	_, err = made.WriteTo(out)
+	return err
 }

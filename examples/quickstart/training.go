@@ -5,9 +5,11 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/servicelane/servicelane/internal/textwidth"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/training"
 )
@@ -86,8 +88,14 @@ func trainingMonth(ctx context.Context, svc *training.Service, clock *org.Manual
 	}
 	fmt.Fprintf(out, "Session EV-1, EV high-voltage diagnosis, %s, exam: pass mark 60, excellent from 90, 2 attempts\n",
 		at(time.November, 4, 14).Format("Mon 2 Jan 15:04"))
+	// Every table by display width, so a Chinese name or course keeps its column.
+	scoreColumns := []textwidth.Column{{Width: 6, Gap: 2}, {Align: textwidth.Right, Width: 5, Gap: 1}, {Gap: 2}}
+	exam := textwidth.Table{Columns: scoreColumns}
 	for _, e := range advisors {
-		fmt.Fprintf(out, "  %-6s %5s  %s\n", e, scores[e], standing(results[e], loc))
+		exam.Row(string(e), scores[e], standing(results[e], loc))
+	}
+	if _, err := exam.WriteTo(out); err != nil {
+		return err
 	}
 
 	// A week later both retakes (補考) are sat: the last attempt either way.
@@ -104,10 +112,14 @@ func trainingMonth(ctx context.Context, svc *training.Service, clock *org.Manual
 		return err
 	}
 	fmt.Fprintf(out, "Retakes on %s (R5.4 補考):\n", clock.Now().In(loc).Format("Mon 2 Jan"))
+	retake := textwidth.Table{Columns: scoreColumns}
 	for _, e := range []org.EmployeeID{"wang", "huang"} {
 		p := results[e]
 		counted, _ := p.Counted(training.CountHighest)
-		fmt.Fprintf(out, "  %-6s %5s  %s (the highest attempt counts: %s)\n", e, retakes[e], standing(p, loc), counted)
+		retake.Row(string(e), retakes[e], fmt.Sprintf("%s (the highest attempt counts: %s)", standing(p, loc), counted))
+	}
+	if _, err := retake.WriteTo(out); err != nil {
+		return err
 	}
 
 	c, err := svc.Completion(ctx, dealer, year)
@@ -115,11 +127,18 @@ func trainingMonth(ctx context.Context, svc *training.Service, clock *org.Manual
 		return err
 	}
 	fmt.Fprintf(out, "Plan %d progress: %s%% of targeted places completed\n", year, c.Rate.Shift(2).StringFixed(0))
-	fmt.Fprintf(out, "  %-10s %-9s %8s %9s\n", "COURSE", "MANDATORY", "TARGETED", "COMPLETED")
+	courses := textwidth.Table{Columns: []textwidth.Column{{Width: 10, Gap: 2}, {Width: 9, Gap: 1},
+		{Align: textwidth.Right, Width: 8, Gap: 1}, {Align: textwidth.Right, Width: 9, Gap: 1}}}
+	courses.Row("COURSE", "MANDATORY", "TARGETED", "COMPLETED")
 	for _, cc := range c.Courses {
-		fmt.Fprintf(out, "  %-10s %-9s %8d %9d\n", cc.CourseID, yesNo(cc.Mandatory), cc.Targeted, cc.Completed)
+		courses.Row(cc.CourseID, yesNo(cc.Mandatory), strconv.Itoa(cc.Targeted), strconv.Itoa(cc.Completed))
 	}
-	fmt.Fprintf(out, "  %-7s %5s %9s %9s  %s\n", "ADVISOR", "HOURS", "COMPLETED", "PASS RATE", "OUTSTANDING")
+	if _, err := courses.WriteTo(out); err != nil {
+		return err
+	}
+	people := textwidth.Table{Columns: []textwidth.Column{{Width: 7, Gap: 2}, {Align: textwidth.Right, Width: 5, Gap: 1},
+		{Align: textwidth.Right, Width: 9, Gap: 1}, {Align: textwidth.Right, Width: 9, Gap: 1}, {Gap: 2}}}
+	people.Row("ADVISOR", "HOURS", "COMPLETED", "PASS RATE", "OUTSTANDING")
 	for _, e := range advisors {
 		r, err := svc.Report(ctx, dealer, e, year)
 		if err != nil {
@@ -135,10 +154,11 @@ func trainingMonth(ctx context.Context, svc *training.Service, clock *org.Manual
 		if len(todo) == 0 {
 			todo = []string{"-"}
 		}
-		fmt.Fprintf(out, "  %-7s %5s %9d %8s%%  %s\n", e, r.Hours.StringFixed(1), r.CoursesCompleted,
-			r.PassRate.Shift(2).StringFixed(0), strings.Join(todo, ", "))
+		people.Row(string(e), r.Hours.StringFixed(1), strconv.Itoa(r.CoursesCompleted),
+			r.PassRate.Shift(2).StringFixed(0)+"%", strings.Join(todo, ", "))
 	}
-	return nil
+	_, err = people.WriteTo(out)
+	return err
 }
 
 // standing says where an advisor stands in a course after an attempt.
