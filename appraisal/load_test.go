@@ -420,7 +420,7 @@ func TestLoadPlan_aliasBomb(t *testing.T) {
 	var ve *org.ValidationError
 	require.ErrorAs(t, err, &ve)
 	require.Len(t, ve.Fields, 1, err)
-	assert.True(t, strings.HasPrefix(ve.Fields[0].Path, "bomb.yaml:2:"), ve.Fields[0].Path)
+	assert.True(t, strings.HasPrefix(ve.Fields[0].Where(), "bomb.yaml:2:"), ve.Fields[0].Where())
 	assert.Equal(t, org.CodeInvalid, ve.Fields[0].Code)
 	assert.Contains(t, ve.Fields[0].Message, "too much aliasing")
 }
@@ -432,8 +432,8 @@ func TestLoadPlan_manyProblems(t *testing.T) {
 	var ve *org.ValidationError
 	require.ErrorAs(t, err, &ve)
 	require.Len(t, ve.Fields, 201)
-	assert.Equal(t, "many.yaml:17:26: grades[1].colour", ve.Fields[0].Path)
-	assert.Equal(t, org.FieldError{Path: "many.yaml", Code: org.CodeInvalid, Message: "548 more problems not listed"}, ve.Fields[200])
+	assert.Equal(t, "many.yaml:17:26: grades[1].colour", ve.Fields[0].Where())
+	assert.Equal(t, org.FieldError{File: "many.yaml", Code: org.CodeInvalid, Message: "548 more problems not listed"}, ve.Fields[200])
 }
 
 func TestLoadPlanFile(t *testing.T) {
@@ -447,6 +447,6 @@ func TestLoadPlanFile(t *testing.T) {
 	_, err = appraisal.LoadPlanFile(path)
 	var ve *org.ValidationError
 	require.True(t, errors.As(err, &ve))
-	assert.Equal(t, path+":3:1: kpis", ve.Fields[0].Path)
-	assert.Equal(t, path+":12:5: kpis[1].weight", ve.Fields[1].Path)
+	assert.Equal(t, path+":3:1: kpis", ve.Fields[0].Where())
+	assert.Equal(t, path+":12:5: kpis[1].weight", ve.Fields[1].Where())
 }

@@ -17,7 +17,9 @@ import (
 // department and the run of failing months each result ends (R6.4). Only
 // the service advisor department's supervisor may (R2.2). It may be run again while the cycle is scored (late
 // corrections); calibrations are kept.
-func (s *Service) ScoreMonth(ctx context.Context, dealer org.DealerID, actor org.Actor, m org.Month) ([]Appraisal, error) {
+func (s *Service) ScoreMonth(ctx context.Context, dealer org.DealerID, actor org.Actor, m org.Month) (_ []Appraisal, err error) {
+	ctx, ob := s.obs.Begin(ctx, "score_month", dealer, actor)
+	defer ob.End(&err)
 	const op = "score"
 	if err := s.inDepartment(ctx, dealer, actor, org.RoleSupervisor); err != nil {
 		return nil, err
@@ -138,7 +140,9 @@ type CalibrateInput struct {
 // score is kept and both are shown; ranks follow the final scores. Only the
 // employee's supervisor (R2.2), never of their own appraisal (R1.3), while
 // the month is scored.
-func (s *Service) Calibrate(ctx context.Context, dealer org.DealerID, actor org.Actor, in CalibrateInput) (Appraisal, error) {
+func (s *Service) Calibrate(ctx context.Context, dealer org.DealerID, actor org.Actor, in CalibrateInput) (_ Appraisal, err error) {
+	ctx, ob := s.obs.Begin(ctx, "calibrate", dealer, actor)
+	defer ob.End(&err)
 	const op = "calibrate"
 	ve := shape(op, in)
 	if in.Score.IsNegative() || in.Score.GreaterThan(hundred) {
@@ -204,20 +208,26 @@ func (s *Service) Calibrate(ctx context.Context, dealer org.DealerID, actor org.
 
 // Finalize makes the month's results immutable. Only the service advisor
 // department's supervisor (R2.2).
-func (s *Service) Finalize(ctx context.Context, dealer org.DealerID, actor org.Actor, m org.Month) (Cycle, error) {
+func (s *Service) Finalize(ctx context.Context, dealer org.DealerID, actor org.Actor, m org.Month) (_ Cycle, err error) {
+	ctx, ob := s.obs.Begin(ctx, "finalize", dealer, actor)
+	defer ob.End(&err)
 	return s.move(ctx, dealer, actor, m, "finalize", CycleScored, CycleFinalized, "", func(c *Cycle, now time.Time) { c.FinalizedAt = now })
 }
 
 // Publish shows the finalised results to the employees. Only the service
 // advisor department's supervisor (R2.2).
-func (s *Service) Publish(ctx context.Context, dealer org.DealerID, actor org.Actor, m org.Month) (Cycle, error) {
+func (s *Service) Publish(ctx context.Context, dealer org.DealerID, actor org.Actor, m org.Month) (_ Cycle, err error) {
+	ctx, ob := s.obs.Begin(ctx, "publish", dealer, actor)
+	defer ob.End(&err)
 	return s.move(ctx, dealer, actor, m, "publish", CycleFinalized, CyclePublished, "", func(c *Cycle, now time.Time) { c.PublishedAt = now })
 }
 
 // Reopen takes finalised (or published) results back to scored, so they
 // can be corrected: only the service advisor department's supervisor
 // (R2.2), with a reason, audited.
-func (s *Service) Reopen(ctx context.Context, dealer org.DealerID, actor org.Actor, m org.Month, reason string) (Cycle, error) {
+func (s *Service) Reopen(ctx context.Context, dealer org.DealerID, actor org.Actor, m org.Month, reason string) (_ Cycle, err error) {
+	ctx, ob := s.obs.Begin(ctx, "reopen", dealer, actor)
+	defer ob.End(&err)
 	if reason == "" {
 		return Cycle{}, &org.ValidationError{Op: "appraisal: reopen", Fields: []org.FieldError{{Path: "reason", Code: org.CodeRequired, Message: "is required"}}}
 	}
@@ -277,7 +287,9 @@ type ImprovementInput struct {
 // RecordImprovement records the performance interview of a failing month
 // and the improvement plan agreed (R6.4). Only the employee's supervisor
 // (R2.2), for a final result that failed, once the month is finalised.
-func (s *Service) RecordImprovement(ctx context.Context, dealer org.DealerID, actor org.Actor, in ImprovementInput) (Improvement, error) {
+func (s *Service) RecordImprovement(ctx context.Context, dealer org.DealerID, actor org.Actor, in ImprovementInput) (_ Improvement, err error) {
+	ctx, ob := s.obs.Begin(ctx, "record_improvement", dealer, actor)
+	defer ob.End(&err)
 	const op = "record improvement"
 	ve := shape(op, in)
 	for i, g := range in.Goals {
@@ -367,7 +379,9 @@ type FollowUpInput struct {
 
 // FollowUp records a follow-up of an improvement plan (R6.4): a note, and
 // goals marked met. Only the employee's supervisor (R2.2).
-func (s *Service) FollowUp(ctx context.Context, dealer org.DealerID, actor org.Actor, in FollowUpInput) (Improvement, error) {
+func (s *Service) FollowUp(ctx context.Context, dealer org.DealerID, actor org.Actor, in FollowUpInput) (_ Improvement, err error) {
+	ctx, ob := s.obs.Begin(ctx, "follow_up", dealer, actor)
+	defer ob.End(&err)
 	ve := shape("follow up", in)
 	if err := ve.Err(); err != nil {
 		return Improvement{}, err

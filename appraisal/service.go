@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -43,6 +44,13 @@ type Config struct {
 	Measurer Measurer
 	Clock    org.Clock
 	IDs      org.IDSource
+	// Logger, when set, receives one record per command ([org.Observer]
+	// says which, at what level); nil logs nothing.
+	Logger *slog.Logger
+	// Hook, when set, observes every command: a tracer, metrics (package
+	// github.com/servicelane/servicelane/contrib/otel); nil observes
+	// nothing.
+	Hook org.Hook
 }
 
 // Service runs the monthly appraisal cycle (R6.2): opening with a plan,
@@ -55,6 +63,7 @@ type Service struct {
 	measurer Measurer
 	clock    org.Clock
 	ids      org.IDSource
+	obs      *org.Observer
 }
 
 var v = validate.New()
@@ -71,7 +80,8 @@ func NewService(cfg Config) (*Service, error) {
 	if err := ve.Err(); err != nil {
 		return nil, err
 	}
-	s := &Service{store: cfg.Store, roster: cfg.Roster, measurer: cfg.Measurer, clock: cfg.Clock, ids: cfg.IDs}
+	s := &Service{store: cfg.Store, roster: cfg.Roster, measurer: cfg.Measurer, clock: cfg.Clock, ids: cfg.IDs,
+		obs: org.NewObserver("appraisal", cfg.Hook, cfg.Logger)}
 	if s.clock == nil {
 		s.clock = org.SystemClock()
 	}
@@ -139,7 +149,9 @@ type OpenInput struct {
 // OpenCycle opens a dealer month's appraisal with a plan (R6.2). Only a
 // supervisor of the service advisor department or an admin may (R2.2); one
 // cycle per month.
-func (s *Service) OpenCycle(ctx context.Context, dealer org.DealerID, actor org.Actor, in OpenInput) (Cycle, error) {
+func (s *Service) OpenCycle(ctx context.Context, dealer org.DealerID, actor org.Actor, in OpenInput) (_ Cycle, err error) {
+	ctx, ob := s.obs.Begin(ctx, "open_cycle", dealer, actor)
+	defer ob.End(&err)
 	ve := &org.ValidationError{Op: "appraisal: open cycle"}
 	if !in.Month.Valid() {
 		ve.Add("month", org.CodeInvalid, "must be a calendar month")
@@ -158,8 +170,8 @@ func (s *Service) OpenCycle(ctx context.Context, dealer org.DealerID, actor org.
 	if err := s.inDepartment(ctx, dealer, actor, org.RoleSupervisor, org.RoleAdmin); err != nil {
 		return Cycle{}, err
 	}
-	if _, err := s.store.Cycle(ctx, dealer, in.Month); err == nil {
-		ve.Add("month", org.CodeDuplicate, "this month's cycle is open already")
+	if c, err := s.store.Cycle(ctx, dealer, in.Month); err == nil {
+		ve.Add("month", org.CodeDuplicate, fmt.Sprintf("the cycle of %s exists already (%s)", in.Month, c.State))
 		return Cycle{}, ve
 	} else if !errors.Is(err, ErrNotFound) {
 		return Cycle{}, err
@@ -198,7 +210,9 @@ type RateInput struct {
 // by other active advisors of the same department, never oneself; customer
 // ratings only by the host (an admin), from surveys. Each rater rates a KPI
 // of a ratee once per cycle.
-func (s *Service) Rate(ctx context.Context, dealer org.DealerID, actor org.Actor, in RateInput) (Input, error) {
+func (s *Service) Rate(ctx context.Context, dealer org.DealerID, actor org.Actor, in RateInput) (_ Input, err error) {
+	ctx, ob := s.obs.Begin(ctx, "rate", dealer, actor)
+	defer ob.End(&err)
 	const op = "rate"
 	ve := shape(op, in)
 	if in.Source == SourceCustomer && in.Customer == "" {

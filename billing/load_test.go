@@ -415,7 +415,7 @@ func TestLoadPriceBook_aliasBomb(t *testing.T) {
 	var ve *org.ValidationError
 	require.ErrorAs(t, err, &ve)
 	require.Len(t, ve.Fields, 1, err)
-	assert.True(t, strings.HasPrefix(ve.Fields[0].Path, "bomb.yaml:13:"), ve.Fields[0].Path)
+	assert.True(t, strings.HasPrefix(ve.Fields[0].Where(), "bomb.yaml:13:"), ve.Fields[0].Where())
 	assert.Equal(t, org.CodeInvalid, ve.Fields[0].Code)
 	assert.Contains(t, ve.Fields[0].Message, "too much aliasing")
 }
@@ -428,8 +428,8 @@ func TestLoadPriceBook_manyProblems(t *testing.T) {
 	var ve *org.ValidationError
 	require.ErrorAs(t, err, &ve)
 	require.Len(t, ve.Fields, 201)
-	assert.Equal(t, "many.yaml:9:7: labor.rates[1].rate", ve.Fields[0].Path)
-	assert.Equal(t, org.FieldError{Path: "many.yaml", Code: org.CodeInvalid, Message: "299 more problems not listed"}, ve.Fields[200])
+	assert.Equal(t, "many.yaml:9:7: labor.rates[1].rate", ve.Fields[0].Where())
+	assert.Equal(t, org.FieldError{File: "many.yaml", Code: org.CodeInvalid, Message: "299 more problems not listed"}, ve.Fields[200])
 }
 
 func TestLoadPriceBook_formatByExtension(t *testing.T) {
@@ -455,5 +455,5 @@ func TestLoadPriceBookFile(t *testing.T) {
 	_, err = billing.LoadPriceBookFile(path)
 	var ve *org.ValidationError
 	require.True(t, errors.As(err, &ve))
-	assert.Equal(t, []string{path + ":9:7: labor.rates[1].rate"}, []string{ve.Fields[0].Path})
+	assert.Equal(t, []string{path + ":9:7: labor.rates[1].rate"}, []string{ve.Fields[0].Where()})
 }

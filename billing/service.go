@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/servicelane/servicelane/internal/validate"
@@ -40,6 +41,13 @@ type Config struct {
 	// Retries bounds how often Settle retries when a concurrent settlement
 	// took the next number first; zero means 50.
 	Retries int
+	// Logger, when set, receives one record per command ([org.Observer]
+	// says which, at what level); nil logs nothing.
+	Logger *slog.Logger
+	// Hook, when set, observes every command: a tracer, metrics (package
+	// github.com/servicelane/servicelane/contrib/otel); nil observes
+	// nothing.
+	Hook org.Hook
 }
 
 // Service keeps price books, settles bills into documents with gapless
@@ -52,6 +60,7 @@ type Service struct {
 	series  map[DocumentKind]string
 	digits  int
 	retries int
+	obs     *org.Observer
 }
 
 var v = validate.New()
@@ -72,7 +81,7 @@ func NewService(cfg Config) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{store: cfg.Store, roster: cfg.Roster, clock: cfg.Clock, ids: cfg.IDs, digits: cfg.Digits, retries: cfg.Retries,
-		series: map[DocumentKind]string{Invoice: "INV", Receipt: "RCP", CreditNote: "CRN"}}
+		series: map[DocumentKind]string{Invoice: "INV", Receipt: "RCP", CreditNote: "CRN"}, obs: org.NewObserver("billing", cfg.Hook, cfg.Logger)}
 	for k, name := range cfg.Series {
 		s.series[k] = name
 	}
@@ -94,7 +103,9 @@ func NewService(cfg Config) (*Service, error) {
 // SavePriceBook stores a price book version after validating it, and makes
 // it the active one when activate is set. Only a supervisor or an admin may.
 // A version once saved cannot change: save a new version instead.
-func (s *Service) SavePriceBook(ctx context.Context, dealer org.DealerID, actor org.Actor, book PriceBook, activate bool) (StoredPriceBook, error) {
+func (s *Service) SavePriceBook(ctx context.Context, dealer org.DealerID, actor org.Actor, book PriceBook, activate bool) (_ StoredPriceBook, err error) {
+	ctx, ob := s.obs.Begin(ctx, "save_price_book", dealer, actor)
+	defer ob.End(&err)
 	if err := book.Validate(); err != nil {
 		return StoredPriceBook{}, err
 	}

@@ -190,7 +190,9 @@ func (s *Service) Prepare(ctx context.Context, dealer org.DealerID, actor org.Ac
 // took the next document number first, it prepares again with the next
 // free number, so numbers stay gapless; when the key was settled already
 // (also by a concurrent call), it returns that settlement.
-func (s *Service) Settle(ctx context.Context, dealer org.DealerID, actor org.Actor, in SettleInput) (Settlement, []Document, error) {
+func (s *Service) Settle(ctx context.Context, dealer org.DealerID, actor org.Actor, in SettleInput) (_ Settlement, _ []Document, err error) {
+	ctx, ob := s.obs.Begin(ctx, "settle", dealer, actor)
+	defer ob.End(&err)
 	for attempt := 0; ; attempt++ {
 		p, err := s.Prepare(ctx, dealer, actor, in)
 		if err != nil {
@@ -206,6 +208,7 @@ func (s *Service) Settle(ctx context.Context, dealer org.DealerID, actor org.Act
 		if !errors.Is(err, ErrConflict) || attempt >= s.retries {
 			return Settlement{}, nil, fmt.Errorf("billing: settle %s: %w", in.Key, err)
 		}
+		ob.Retry()
 	}
 }
 
@@ -294,13 +297,33 @@ func checkBillSums(b Bill, ve *org.ValidationError) {
 // submitted (R3.4b) and nobody overrode it. It matches ErrInvalidTransition:
 // settle again after correcting the bill, or with a supervisor's override.
 type ReconciliationError struct {
-	WorkOrder   string
-	Differences int
+	WorkOrder   string `json:"work_order"`
+	Differences int    `json:"differences"`
 	// Unconsented counts the differences no override clears: work the
 	// customer did not consent to (R3.2c, R3.3b).
-	Unconsented int
+	Unconsented int `json:"unconsented"`
 	// Reconciliation lists every difference, to show the advisor.
-	Reconciliation Reconciliation
+	Reconciliation Reconciliation `json:"reconciliation"`
+}
+
+// Problem implements org.Problemer: an invalid transition (409) with one
+// blocker per difference, by rule: R3.3b_work_needs_consent for work the
+// customer did not consent to, which no override clears, and
+// R3.4b_differences_need_override for the rest, each explained in lang.
+func (e *ReconciliationError) Problem(lang org.Lang) org.Problem {
+	p := org.NewProblem(org.ProblemInvalidTransition, lang, fmt.Sprintf("the bill of work order %s has %d differences with the technician's lines", e.WorkOrder, e.Differences))
+	for _, d := range e.Reconciliation.Differences {
+		rule := "R3.4b_differences_need_override"
+		if !d.Kind.Overridable() {
+			rule = "R3.3b_work_needs_consent"
+		}
+		msg, err := d.Explain.Text(lang)
+		if err != nil {
+			msg = fmt.Sprintf("%s %s %s: %s", d.Job, d.LineKind, d.Code, d.Kind)
+		}
+		p.Blockers = append(p.Blockers, org.Blocker{Rule: rule, Message: msg})
+	}
+	return p
 }
 
 func (e *ReconciliationError) Error() string {
@@ -432,7 +455,9 @@ type CreditInput struct {
 // reason; the original stays as issued, and its settlement counts as
 // corrected (R6.1 settlement accuracy). Only a supervisor may. Like Settle
 // it is idempotent by key.
-func (s *Service) CreditNote(ctx context.Context, dealer org.DealerID, actor org.Actor, in CreditInput) (Document, error) {
+func (s *Service) CreditNote(ctx context.Context, dealer org.DealerID, actor org.Actor, in CreditInput) (_ Document, err error) {
+	ctx, ob := s.obs.Begin(ctx, "credit_note", dealer, actor)
+	defer ob.End(&err)
 	const op = "billing: credit note"
 	ve := &org.ValidationError{Op: op}
 	for _, p := range v.Struct(in, "") {
@@ -456,6 +481,7 @@ func (s *Service) CreditNote(ctx context.Context, dealer org.DealerID, actor org
 		if !errors.Is(err, ErrConflict) || attempt >= s.retries {
 			return Document{}, fmt.Errorf("%s %s: %w", op, in.Key, err)
 		}
+		ob.Retry()
 	}
 }
 

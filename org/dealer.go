@@ -28,7 +28,9 @@ type DealerChange struct {
 }
 
 // CreateDealer registers a dealer (a tenant). Only an admin may.
-func (s *Service) CreateDealer(ctx context.Context, actor Actor, in NewDealer) (Dealer, error) {
+func (s *Service) CreateDealer(ctx context.Context, actor Actor, in NewDealer) (_ Dealer, err error) {
+	ctx, ob := s.obs.Begin(ctx, "create_dealer", in.ID, actor)
+	defer ob.End(&err)
 	const op = "org: create dealer"
 	ve := &ValidationError{Op: op, Fields: fieldErrors(v.Struct(in, ""))}
 	if err := ve.Err(); err != nil {
@@ -37,7 +39,7 @@ func (s *Service) CreateDealer(ctx context.Context, actor Actor, in NewDealer) (
 	if _, err := s.Authorize(ctx, in.ID, actor, RoleAdmin); err != nil {
 		return Dealer{}, err
 	}
-	_, err := s.store.Dealer(ctx, in.ID)
+	_, err = s.store.Dealer(ctx, in.ID)
 	switch {
 	case err == nil:
 		ve.Add("id", CodeDuplicate, "a dealer with this ID exists")
@@ -55,7 +57,9 @@ func (s *Service) CreateDealer(ctx context.Context, actor Actor, in NewDealer) (
 }
 
 // ChangeDealer renames a dealer or moves its time zone. Only an admin may.
-func (s *Service) ChangeDealer(ctx context.Context, actor Actor, in DealerChange) (Dealer, error) {
+func (s *Service) ChangeDealer(ctx context.Context, actor Actor, in DealerChange) (_ Dealer, err error) {
+	ctx, ob := s.obs.Begin(ctx, "change_dealer", in.ID, actor)
+	defer ob.End(&err)
 	const op = "org: change dealer"
 	ve := &ValidationError{Op: op, Fields: fieldErrors(v.Struct(in, ""))}
 	if err := ve.Err(); err != nil {
@@ -69,7 +73,7 @@ func (s *Service) ChangeDealer(ctx context.Context, actor Actor, in DealerChange
 		return Dealer{}, fmt.Errorf("%s %s: %w", op, in.ID, err)
 	}
 	if in.ExpectedVersion != 0 && in.ExpectedVersion != before.Version {
-		return Dealer{}, fmt.Errorf("%s %s: read version %d, now %d: %w", op, in.ID, in.ExpectedVersion, before.Version, ErrConflict)
+		return Dealer{}, fmt.Errorf("%s %s: read version %d, now %d: %w", op, in.ID, in.ExpectedVersion, before.Version, ErrStale)
 	}
 	after := before
 	if in.Name != nil {

@@ -2,6 +2,7 @@ package org
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/servicelane/servicelane/internal/validate"
@@ -24,9 +25,24 @@ var (
 	// Every *ValidationError matches it.
 	ErrInvalid = errors.New("servicelane: invalid input")
 	// ErrInvalidTransition: the command is not allowed in the record's
-	// current state.
+	// current state. Every *RefusalError that is not a matter of role
+	// matches it.
 	ErrInvalidTransition = errors.New("servicelane: invalid transition")
+	// ErrStale: the ExpectedVersion the caller gave is not the record's
+	// current version: someone changed it since the caller read it. It
+	// matches ErrConflict too. An HTTP server answers 412.
+	ErrStale error = &conflictKind{"servicelane: stale version: the record is not at the version expected"}
 )
+
+// conflictKind is a kind of ErrConflict with its own sentinel. (A record
+// created with an ID that exists is not one: every package refuses it as
+// a *ValidationError whose field, the ID's path, has CodeDuplicate.)
+type conflictKind struct{ msg string }
+
+func (e *conflictKind) Error() string { return e.msg }
+
+// Is matches ErrConflict.
+func (e *conflictKind) Is(target error) bool { return target == ErrConflict }
 
 // Codes of FieldError, machine readable and stable. Hosts translate or
 // highlight fields by them.
@@ -54,6 +70,32 @@ type FieldError struct {
 	Path    string `json:"path"`
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// File, Line and Column place the field in a configuration file (a
+	// price book, a plan, a policy) when it was loaded from one.
+	File   string `json:"file,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	Column int    `json:"column,omitempty"`
+}
+
+// Where is the field as a person reads it: its path, after the place in
+// the file when it came from one ("pricebook.yaml:7:7: labor.rates[0].rate").
+func (f FieldError) Where() string {
+	if f.File == "" {
+		return f.Path
+	}
+	var b strings.Builder
+	b.WriteString(f.File)
+	if f.Line > 0 {
+		fmt.Fprintf(&b, ":%d", f.Line)
+		if f.Column > 0 {
+			fmt.Fprintf(&b, ":%d", f.Column)
+		}
+	}
+	if f.Path != "" {
+		b.WriteString(": ")
+		b.WriteString(f.Path)
+	}
+	return b.String()
 }
 
 // ValidationError lists every bad field of one command. A command that
@@ -76,7 +118,7 @@ func (e *ValidationError) Error() string {
 		} else {
 			b.WriteString("; ")
 		}
-		b.WriteString(f.Path)
+		b.WriteString(f.Where())
 		b.WriteString(": ")
 		b.WriteString(f.Message)
 		b.WriteString(" (")
@@ -114,14 +156,15 @@ func (e *ValidationError) Err() error {
 }
 
 // FieldErrorOf returns the first FieldError of err for path, if err is a
-// *ValidationError that names path.
+// *ValidationError that names path: its Path, or for a field of a file,
+// its Where ("plan.yaml:3:1: kpis").
 func FieldErrorOf(err error, path string) (FieldError, bool) {
 	var ve *ValidationError
 	if !errors.As(err, &ve) {
 		return FieldError{}, false
 	}
 	for _, f := range ve.Fields {
-		if f.Path == path {
+		if f.Path == path || f.File != "" && f.Where() == path {
 			return f, true
 		}
 	}

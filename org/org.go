@@ -1,9 +1,13 @@
 package org
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 )
@@ -116,3 +120,74 @@ func As(e Employee) Actor { return Actor{ID: e.ID, Role: e.Role} }
 
 // String writes "advisor:e42".
 func (a Actor) String() string { return string(a.Role) + ":" + string(a.ID) }
+
+// ParseActor reads an actor as String writes it, "role:id" ("advisor:e42",
+// "admin:dms-sync"): what a host puts in a header, a flag or a token claim.
+// Both parts must be there, the role in lower-case letters, digits and
+// underscores, the ID printable UTF-8 without spaces or colons, at most 64
+// bytes each. It says nothing of whether the actor is on a roster: the
+// services check that ([Service.Authorize]).
+func ParseActor(s string) (Actor, error) {
+	role, id, ok := strings.Cut(s, ":")
+	ve := &ValidationError{Op: "org: parse actor"}
+	switch {
+	case !ok:
+		ve.Add("actor", CodeFormat, `must be "role:id", such as "advisor:e42"`)
+		return Actor{}, ve
+	case role == "":
+		ve.Add("actor.role", CodeRequired, "is required")
+	case len(role) > 64 || strings.IndexFunc(role, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') }) >= 0:
+		ve.Add("actor.role", CodeFormat, "must be lower-case letters, digits and underscores, at most 64")
+	}
+	switch {
+	case id == "":
+		ve.Add("actor.id", CodeRequired, "is required")
+	case len(id) > 64 || !utf8.ValidString(id) || strings.IndexFunc(id, func(r rune) bool { return r == ':' || unicode.IsSpace(r) || !unicode.IsPrint(r) }) >= 0:
+		ve.Add("actor.id", CodeFormat, "must be printable UTF-8 without spaces or colons, at most 64 bytes")
+	}
+	if err := ve.Err(); err != nil {
+		return Actor{}, err
+	}
+	return Actor{ID: EmployeeID(id), Role: Role(role)}, nil
+}
+
+// MarshalText writes the actor as String does, for headers, flags and map
+// keys. JSON keeps the object form {"id","role"} (MarshalJSON).
+func (a Actor) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
+
+// UnmarshalText reads an actor as ParseActor does.
+func (a *Actor) UnmarshalText(b []byte) error {
+	p, err := ParseActor(string(b))
+	if err != nil {
+		return err
+	}
+	*a = p
+	return nil
+}
+
+// actorJSON is Actor's JSON form, without its text methods.
+type actorJSON struct {
+	ID   EmployeeID `json:"id"`
+	Role Role       `json:"role"`
+}
+
+// MarshalJSON keeps the object form {"id","role"} that records and events
+// store, whatever MarshalText does.
+func (a Actor) MarshalJSON() ([]byte, error) { return json.Marshal(actorJSON(a)) }
+
+// UnmarshalJSON reads the object form, or the text form "role:id".
+func (a *Actor) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		return a.UnmarshalText([]byte(s))
+	}
+	var j actorJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*a = Actor(j)
+	return nil
+}

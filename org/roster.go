@@ -59,7 +59,9 @@ var maxBonusBase = decimal.New(1, 20)
 // anyone; a department's supervisor may add employees other than supervisors
 // to their own department. A department has at most one active supervisor
 // (R2.1).
-func (s *Service) AddEmployee(ctx context.Context, dealer DealerID, actor Actor, in NewEmployee) (Employee, error) {
+func (s *Service) AddEmployee(ctx context.Context, dealer DealerID, actor Actor, in NewEmployee) (_ Employee, err error) {
+	ctx, ob := s.obs.Begin(ctx, "add_employee", dealer, actor)
+	defer ob.End(&err)
 	const op = "org: add employee"
 	ve := &ValidationError{Op: op, Fields: fieldErrors(v.Struct(in, ""))}
 	if in.Department == "" {
@@ -107,7 +109,9 @@ func (s *Service) AddEmployee(ctx context.Context, dealer DealerID, actor Actor,
 
 // ChangeEmployee changes an employee's details. Changes to role, department
 // or supervisor are checked against the whole roster.
-func (s *Service) ChangeEmployee(ctx context.Context, dealer DealerID, actor Actor, in EmployeeChange) (Employee, error) {
+func (s *Service) ChangeEmployee(ctx context.Context, dealer DealerID, actor Actor, in EmployeeChange) (_ Employee, err error) {
+	ctx, ob := s.obs.Begin(ctx, "change_employee", dealer, actor)
+	defer ob.End(&err)
 	const op = "org: change employee"
 	ve := &ValidationError{Op: op, Fields: fieldErrors(v.Struct(in, ""))}
 	checkContact(ve, in.Email, in.Phone, in.SupervisorID)
@@ -123,7 +127,7 @@ func (s *Service) ChangeEmployee(ctx context.Context, dealer DealerID, actor Act
 		return Employee{}, fmt.Errorf("%s %s: %w", op, in.ID, err)
 	}
 	if in.ExpectedVersion > 0 && in.ExpectedVersion != before.Version {
-		return Employee{}, fmt.Errorf("%s %s: read version %d, now %d: %w", op, in.ID, in.ExpectedVersion, before.Version, ErrConflict)
+		return Employee{}, fmt.Errorf("%s %s: read version %d, now %d: %w", op, in.ID, in.ExpectedVersion, before.Version, ErrStale)
 	}
 	after := applyChange(before.Clone(), in)
 	s.checkValues(ve, after.Role, after.Department, after.BonusBase)
@@ -158,13 +162,17 @@ func (s *Service) ChangeEmployee(ctx context.Context, dealer DealerID, actor Act
 // DeactivateEmployee takes an employee off the active roster, with a reason.
 // The record and its history stay. An employee who still has people
 // reporting to them explicitly cannot be deactivated: move those first.
-func (s *Service) DeactivateEmployee(ctx context.Context, dealer DealerID, actor Actor, in StatusChange) (Employee, error) {
+func (s *Service) DeactivateEmployee(ctx context.Context, dealer DealerID, actor Actor, in StatusChange) (_ Employee, err error) {
+	ctx, ob := s.obs.Begin(ctx, "deactivate_employee", dealer, actor)
+	defer ob.End(&err)
 	return s.setActive(ctx, dealer, actor, in, false)
 }
 
 // ReactivateEmployee puts a deactivated employee back on the active roster,
 // checked like a new one (a department still has at most one supervisor).
-func (s *Service) ReactivateEmployee(ctx context.Context, dealer DealerID, actor Actor, in StatusChange) (Employee, error) {
+func (s *Service) ReactivateEmployee(ctx context.Context, dealer DealerID, actor Actor, in StatusChange) (_ Employee, err error) {
+	ctx, ob := s.obs.Begin(ctx, "reactivate_employee", dealer, actor)
+	defer ob.End(&err)
 	return s.setActive(ctx, dealer, actor, in, true)
 }
 
@@ -186,7 +194,7 @@ func (s *Service) setActive(ctx context.Context, dealer DealerID, actor Actor, i
 		return Employee{}, fmt.Errorf("%s %s: %w", op, in.ID, err)
 	}
 	if in.ExpectedVersion != 0 && in.ExpectedVersion != before.Version {
-		return Employee{}, fmt.Errorf("%s %s: read version %d, now %d: %w", op, in.ID, in.ExpectedVersion, before.Version, ErrConflict)
+		return Employee{}, fmt.Errorf("%s %s: read version %d, now %d: %w", op, in.ID, in.ExpectedVersion, before.Version, ErrStale)
 	}
 	if before.Active == active {
 		return Employee{}, fmt.Errorf("%s %s: already %s: %w", op, in.ID, map[bool]string{true: "active", false: "inactive"}[active], ErrInvalidTransition)

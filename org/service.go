@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"slices"
 
@@ -22,6 +23,13 @@ type Config struct {
 	// Departments adds departments to the built-in service_advisor and
 	// workshop (R8.1 names sales and parts).
 	Departments []Department
+	// Logger, when set, receives one record per command ([Observer] says
+	// which, at what level); nil logs nothing.
+	Logger *slog.Logger
+	// Hook, when set, observes every command: a tracer, metrics (package
+	// github.com/servicelane/servicelane/contrib/otel); nil observes
+	// nothing.
+	Hook Hook
 }
 
 // Service manages dealers and their rosters (R2.1): it checks every rule and
@@ -33,6 +41,7 @@ type Service struct {
 	ids   IDSource
 	roles []Role
 	depts []Department
+	obs   *Observer
 }
 
 var v = validate.New()
@@ -68,6 +77,7 @@ func NewService(cfg Config) (*Service, error) {
 		ids:   cfg.IDs,
 		roles: append([]Role{RoleSupervisor, RoleAdvisor, RoleTechnician}, cfg.Roles...),
 		depts: append([]Department{DeptServiceAdvisor, DeptWorkshop}, cfg.Departments...),
+		obs:   NewObserver("org", cfg.Hook, cfg.Logger),
 	}
 	if s.clock == nil {
 		s.clock = SystemClock()

@@ -58,7 +58,9 @@ const evaluateAttempts = 3
 // and appends no event. A commit that loses a race with another command
 // (two evaluations at once, an approval) reads again and retries, a few
 // times; after that it returns an error matching ErrConflict.
-func (s *Service) Evaluate(ctx context.Context, dealer org.DealerID, actor org.Actor, period Period) (EvaluationResult, error) {
+func (s *Service) Evaluate(ctx context.Context, dealer org.DealerID, actor org.Actor, period Period) (_ EvaluationResult, err error) {
+	ctx, ob := s.obs.Begin(ctx, "evaluate", dealer, actor)
+	defer ob.End(&err)
 	const op = "policy: evaluate"
 	if !period.Valid() {
 		return EvaluationResult{}, &org.ValidationError{Op: op, Fields: []org.FieldError{{Path: "period", Code: org.CodeRange,
@@ -83,6 +85,7 @@ func (s *Service) Evaluate(ctx context.Context, dealer org.DealerID, actor org.A
 			}
 			return res, nil
 		}
+		ob.Retry()
 	}
 }
 
@@ -241,14 +244,18 @@ type DecideInput struct {
 // (NeedsApproval: demotion, termination, dismissal, legal action) takes a
 // reason. Nothing is executed: the host acts on the approved decision.
 // Audited with the decision before and after.
-func (s *Service) Approve(ctx context.Context, dealer org.DealerID, actor org.Actor, in DecideInput) (Decision, error) {
+func (s *Service) Approve(ctx context.Context, dealer org.DealerID, actor org.Actor, in DecideInput) (_ Decision, err error) {
+	ctx, ob := s.obs.Begin(ctx, "approve", dealer, actor)
+	defer ob.End(&err)
 	return s.decide(ctx, dealer, actor, in, Approved)
 }
 
 // Reject rejects a proposed decision, with a reason. Only the supervisor
 // of the employee concerned or an admin (R2.2), and no one about themselves
 // (R1.3). Audited with the decision before and after.
-func (s *Service) Reject(ctx context.Context, dealer org.DealerID, actor org.Actor, in DecideInput) (Decision, error) {
+func (s *Service) Reject(ctx context.Context, dealer org.DealerID, actor org.Actor, in DecideInput) (_ Decision, err error) {
+	ctx, ob := s.obs.Begin(ctx, "reject", dealer, actor)
+	defer ob.End(&err)
 	return s.decide(ctx, dealer, actor, in, Rejected)
 }
 
@@ -269,7 +276,7 @@ func (s *Service) decide(ctx context.Context, dealer org.DealerID, actor org.Act
 		return Decision{}, fmt.Errorf("policy: %s %s: %w", op, in.Key, err)
 	}
 	if in.ExpectedVersion != 0 && in.ExpectedVersion != d.Version {
-		return Decision{}, fmt.Errorf("policy: %s %s: read version %d, stored %d: %w", op, in.Key, in.ExpectedVersion, d.Version, ErrConflict)
+		return Decision{}, fmt.Errorf("policy: %s %s: read version %d, stored %d: %w", op, in.Key, in.ExpectedVersion, d.Version, org.ErrStale)
 	}
 	if actor.Role != org.RoleAdmin && actor.ID == d.Proposal.Employee {
 		return Decision{}, fmt.Errorf("policy: %s %s: %s decides nothing about themselves (R1.3): %w", op, in.Key, actor, ErrForbidden)

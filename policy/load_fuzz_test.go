@@ -107,11 +107,11 @@ func FuzzLoad(f *testing.F) {
 			t.Fatal("a validation error with no fields")
 		}
 		for _, fe := range ve.Fields {
-			if !strings.HasPrefix(fe.Path, name) {
-				t.Fatalf("path %q does not start with %q", fe.Path, name)
+			if !strings.HasPrefix(fe.Where(), name) {
+				t.Fatalf("path %q does not start with %q", fe.Where(), name)
 			}
 			if fe.Code == "" || fe.Message == "" {
-				t.Fatalf("field %q without code or message", fe.Path)
+				t.Fatalf("field %q without code or message", fe.Where())
 			}
 		}
 	})

@@ -79,8 +79,8 @@ func lpProblems(t *testing.T, name, data string) []string {
 	assert.ErrorIs(t, err, org.ErrInvalid)
 	out := make([]string, len(ve.Fields))
 	for i, f := range ve.Fields {
-		out[i] = f.Path + " " + f.Code
-		assert.NotEmpty(t, f.Message, f.Path)
+		out[i] = f.Where() + " " + f.Code
+		assert.NotEmpty(t, f.Message, f.Where())
 	}
 	return out
 }
@@ -428,7 +428,7 @@ func TestValidate(t *testing.T) {
 	assert.Equal(t, "policy: policy", ve.Op)
 	var got []string
 	for _, f := range ve.Fields {
-		got = append(got, f.Path+" "+f.Code)
+		got = append(got, f.Where()+" "+f.Code)
 	}
 	assert.Equal(t, []string{
 		"rules[0].award.tie_break[0].order required",
@@ -456,7 +456,7 @@ func TestLoad_bracketRulesOverlap(t *testing.T) {
 			require.ErrorAs(t, err, &ve)
 			require.Len(t, ve.Fields, 1, "%v", err)
 			assert.Equal(t, policy.CodeOverlap, ve.Fields[0].Code)
-			assert.Contains(t, ve.Fields[0].Path, ".when.amount")
+			assert.Contains(t, ve.Fields[0].Where(), ".when.amount")
 			assert.Contains(t, ve.Fields[0].Message, "one amount would be punished by both")
 		})
 	}

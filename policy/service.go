@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -45,6 +46,13 @@ type Config struct {
 	// [AppraisalSource], [TrainingSource], [Combine]); nil: none, and rules
 	// on them never fire. Incidents and nominations come from the Store.
 	Facts FactSource
+	// Logger, when set, receives one record per command ([org.Observer]
+	// says which, at what level); nil logs nothing.
+	Logger *slog.Logger
+	// Hook, when set, observes every command: a tracer, metrics (package
+	// github.com/servicelane/servicelane/contrib/otel); nil observes
+	// nothing.
+	Hook org.Hook
 }
 
 // Service keeps a dealer's policies, records incidents and nominations,
@@ -58,6 +66,7 @@ type Service struct {
 	clock  org.Clock
 	ids    org.IDSource
 	facts  FactSource
+	obs    *org.Observer
 }
 
 // inputRules checks the shape of the Service's inputs.
@@ -75,7 +84,8 @@ func NewService(cfg Config) (*Service, error) {
 	if err := ve.Err(); err != nil {
 		return nil, err
 	}
-	s := &Service{store: cfg.Store, roster: cfg.Roster, clock: cfg.Clock, ids: cfg.IDs, facts: cfg.Facts}
+	s := &Service{store: cfg.Store, roster: cfg.Roster, clock: cfg.Clock, ids: cfg.IDs, facts: cfg.Facts,
+		obs: org.NewObserver("policy", cfg.Hook, cfg.Logger)}
 	if s.clock == nil {
 		s.clock = org.SystemClock()
 	}
@@ -118,7 +128,9 @@ var maxAmount = decimal.New(1, 20)
 // be the dealer's, and its version above every version saved before: a
 // saved version never changes, so every decision can show the policy that
 // proposed it; save a new version instead. Audited.
-func (s *Service) SavePolicy(ctx context.Context, dealer org.DealerID, actor org.Actor, p *Policy, activate bool) (StoredPolicy, error) {
+func (s *Service) SavePolicy(ctx context.Context, dealer org.DealerID, actor org.Actor, p *Policy, activate bool) (_ StoredPolicy, err error) {
+	ctx, ob := s.obs.Begin(ctx, "save_policy", dealer, actor)
+	defer ob.End(&err)
 	const op = "policy: save policy"
 	if err := p.Validate(); err != nil {
 		return StoredPolicy{}, err
@@ -177,7 +189,9 @@ func (s *Service) SavePolicy(ctx context.Context, dealer org.DealerID, actor org
 // earlier version. Only the service advisor department's supervisor or an
 // admin (R2.2). Activating the active
 // version writes nothing. Audited.
-func (s *Service) ActivatePolicy(ctx context.Context, dealer org.DealerID, actor org.Actor, version int) (StoredPolicy, error) {
+func (s *Service) ActivatePolicy(ctx context.Context, dealer org.DealerID, actor org.Actor, version int) (_ StoredPolicy, err error) {
+	ctx, ob := s.obs.Begin(ctx, "activate_policy", dealer, actor)
+	defer ob.End(&err)
 	const op = "policy: activate policy"
 	if _, err := s.roster.AuthorizeDepartment(ctx, dealer, actor, org.DeptServiceAdvisor); err != nil {
 		return StoredPolicy{}, err
@@ -253,7 +267,9 @@ func (k IncidentKind) attendance() bool { return k == Late || k == LeftEarly || 
 // records any kind; an admin (the host's time clock) only attendance: late,
 // left early, absent. No supervisor records an incident about themselves
 // (R1.3), nor about an employee of another department (R2.2). Audited.
-func (s *Service) RecordIncident(ctx context.Context, dealer org.DealerID, actor org.Actor, in IncidentInput) (IncidentRecord, error) {
+func (s *Service) RecordIncident(ctx context.Context, dealer org.DealerID, actor org.Actor, in IncidentInput) (_ IncidentRecord, err error) {
+	ctx, ob := s.obs.Begin(ctx, "record_incident", dealer, actor)
+	defer ob.End(&err)
 	const op = "record incident"
 	ve := shape(op, in)
 	if in.Kind != "" && !in.Kind.Valid() {
@@ -341,7 +357,9 @@ type NominationInput struct {
 // the award it leads to is decided within the supervision scope
 // ([Service.Approve], R2.2). Never themselves (R1.3); once per supervisor,
 // employee and period. Audited.
-func (s *Service) Nominate(ctx context.Context, dealer org.DealerID, actor org.Actor, in NominationInput) (NominationRecord, error) {
+func (s *Service) Nominate(ctx context.Context, dealer org.DealerID, actor org.Actor, in NominationInput) (_ NominationRecord, err error) {
+	ctx, ob := s.obs.Begin(ctx, "nominate", dealer, actor)
+	defer ob.End(&err)
 	const op = "nominate"
 	ve := shape(op, in)
 	if !in.Period.Valid() {

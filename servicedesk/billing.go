@@ -539,7 +539,7 @@ func (s *Service) PreviewBill(ctx context.Context, dealer org.DealerID, actor or
 		return BillPreview{}, fmt.Errorf("%s %s: %w", op, ref.ID, err)
 	}
 	if ref.ExpectedVersion != 0 && ref.ExpectedVersion != w.Version {
-		return BillPreview{}, fmt.Errorf("%s %s: read version %d, now %d: %w", op, ref.ID, ref.ExpectedVersion, w.Version, ErrConflict)
+		return BillPreview{}, fmt.Errorf("%s %s: read version %d, now %d: %w", op, ref.ID, ref.ExpectedVersion, w.Version, org.ErrStale)
 	}
 	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleAdvisor, org.RoleSupervisor); err != nil {
 		return BillPreview{}, err
@@ -569,14 +569,14 @@ func (s *Service) PreviewBill(ctx context.Context, dealer org.DealerID, actor or
 		p.Blockers = append(p.Blockers, overrunBlocker(b.overrun))
 	}
 	if !rec.Clean {
-		p.Blockers = append(p.Blockers, Blocker{Guard: "R3.4b_differences_need_override",
+		p.Blockers = append(p.Blockers, Blocker{Rule: "R3.4b_differences_need_override",
 			Message: fmt.Sprintf("%d differences with the technician's lines: a supervisor other than the order's advisor overrides them with a reason", len(rec.Differences))})
 	}
 	return p, nil
 }
 
 func overrunBlocker(o billing.Overrun) Blocker {
-	return Blocker{Guard: "R3.4_overrun_needs_reapproval", Message: fmt.Sprintf("the bill (%s) exceeds the approved estimate (%s) by %s, more than the %s allowed",
+	return Blocker{Rule: "R3.4_overrun_needs_reapproval", Message: fmt.Sprintf("the bill (%s) exceeds the approved estimate (%s) by %s, more than the %s allowed",
 		o.Final, o.Approved, o.Excess, o.Allowed)}
 }
 
@@ -591,7 +591,9 @@ func overrunBlocker(o billing.Overrun) Blocker {
 // refused until the customer approves the excess ([Service.ApproveOverrun]):
 // never a silent overrun. Settling again with the same key returns the
 // order as the first call left it, with the same documents.
-func (s *Service) SettleBill(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in SettleInput) (WorkOrder, []billing.Document, error) {
+func (s *Service) SettleBill(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in SettleInput) (_ WorkOrder, _ []billing.Document, err error) {
+	ctx, ob := s.obs.Begin(ctx, "settle_bill", dealer, actor)
+	defer ob.End(&err)
 	if s.biller == nil {
 		return WorkOrder{}, nil, fmt.Errorf("servicedesk: settle bill: Config.Billing is not set: %w", ErrInvalid)
 	}
@@ -605,6 +607,7 @@ func (s *Service) SettleBill(ctx context.Context, dealer org.DealerID, actor org
 		}
 		// A concurrent settlement took the next document number, or settled
 		// this key: prepare again.
+		ob.Retry()
 	}
 }
 
@@ -670,8 +673,9 @@ func (s *Service) settleOnce(ctx context.Context, dealer org.DealerID, actor org
 			}
 			if b.overrun.NeedsReapproval {
 				// R3.4: the customer approves the excess first.
-				return &TransitionError{WorkOrder: w.ID, State: w.State, Command: CmdSettle, Actor: actor,
-					Blockers: []Blocker{overrunBlocker(b.overrun)}}
+				te := refusal(w, CmdSettle, actor)
+				te.Blockers = []Blocker{overrunBlocker(b.overrun)}
+				return te
 			}
 			w.Settlement = strings.Join(docIDs(p.Documents), ",")
 			w.SettledTotal, w.SettledAt = b.bill.Total(), now
@@ -742,7 +746,9 @@ type OverrunConsent struct {
 // approved estimate (R3.4: never a silent overrun). It is the re-approval
 // SettleBill asks for: the accepted excess joins the approved total, and
 // the approval is kept with its evidence like every other consent.
-func (s *Service) ApproveOverrun(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in OverrunConsent) (WorkOrder, error) {
+func (s *Service) ApproveOverrun(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in OverrunConsent) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdApproveOverrun), dealer, actor)
+	defer ob.End(&err)
 	ve := shape("record overrun approval", in)
 	if !in.Total.IsPositive() {
 		ve.Add("total", org.CodeRange, "must be above zero")

@@ -25,7 +25,9 @@ type BookingInput struct {
 // customer has approved a job, within working hours, on one local day,
 // without overlapping the technician's other bookings or exceeding their
 // daily capacity.
-func (s *Service) Book(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in BookingInput) (WorkOrder, error) {
+func (s *Service) Book(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in BookingInput) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdBook), dealer, actor)
+	defer ob.End(&err)
 	if err := shape("book", in).Err(); err != nil {
 		return WorkOrder{}, err
 	}
@@ -37,7 +39,9 @@ func (s *Service) Book(ctx context.Context, dealer org.DealerID, actor org.Actor
 
 // Reschedule moves the booking to another slot or technician; the old
 // booking's outcome is "rescheduled" (R6.1 counts it).
-func (s *Service) Reschedule(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in BookingInput) (WorkOrder, error) {
+func (s *Service) Reschedule(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in BookingInput) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdReschedule), dealer, actor)
+	defer ob.End(&err)
 	if err := shape("reschedule", in).Err(); err != nil {
 		return WorkOrder{}, err
 	}
@@ -62,7 +66,9 @@ type NoShowInput struct {
 // NoShow records that the customer missed the booking: the slot is freed,
 // the outcome counts against the appointment success rate (R6.1), and the
 // order can be booked again.
-func (s *Service) NoShow(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in NoShowInput) (WorkOrder, error) {
+func (s *Service) NoShow(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in NoShowInput) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdNoShow), dealer, actor)
+	defer ob.End(&err)
 	if err := shape("record no show", in).Err(); err != nil {
 		return WorkOrder{}, err
 	}

@@ -51,21 +51,10 @@ type ResolutionInput struct {
 }
 
 // ComplaintTransitionError says that a complaint is not in the state a
-// command needs. It matches ErrInvalidTransition.
-type ComplaintTransitionError struct {
-	Complaint ComplaintID    `json:"complaint"`
-	State     ComplaintState `json:"state"`
-	Command   string         `json:"command"`
-	// Allowed is the one state the command is given in.
-	Allowed ComplaintState `json:"allowed"`
-}
-
-func (e *ComplaintTransitionError) Error() string {
-	return fmt.Sprintf("servicedesk: complaint %s in state %q: %s is allowed only in %s", e.Complaint, e.State, e.Command, e.Allowed)
-}
-
-// Is matches ErrInvalidTransition.
-func (e *ComplaintTransitionError) Is(target error) bool { return target == org.ErrInvalidTransition }
+// command needs: the one refusal type, [org.RefusalError], with Record
+// "complaint" and a "state" blocker naming the state the command needs.
+// It matches ErrInvalidTransition.
+type ComplaintTransitionError = org.RefusalError
 
 // complaintStep is one move of a complaint: the table of R2.2 and R4.4 is
 // open → investigating → resolved → closed, one supervisor command each.
@@ -95,7 +84,9 @@ type recordChange[T any] struct {
 // complained about (of the service advisor department when it names none)
 // handles it. It is due
 // Config.ComplaintDue after it is opened (R4.4).
-func (s *Service) OpenComplaint(ctx context.Context, dealer org.DealerID, actor org.Actor, in ComplaintInput) (Complaint, error) {
+func (s *Service) OpenComplaint(ctx context.Context, dealer org.DealerID, actor org.Actor, in ComplaintInput) (_ Complaint, err error) {
+	ctx, ob := s.obs.Begin(ctx, "open_complaint", dealer, actor)
+	defer ob.End(&err)
 	ve := shape("open complaint", in)
 	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleAdvisor, org.RoleSupervisor); err != nil {
 		return Complaint{}, err
@@ -153,7 +144,9 @@ func (s *Service) OpenComplaint(ctx context.Context, dealer org.DealerID, actor 
 // InvestigateComplaint starts the supervisor's investigation of an open
 // complaint and records what was found (R2.2). The supervisor becomes its
 // handler.
-func (s *Service) InvestigateComplaint(ctx context.Context, dealer org.DealerID, actor org.Actor, ref ComplaintRef, in InvestigationInput) (Complaint, error) {
+func (s *Service) InvestigateComplaint(ctx context.Context, dealer org.DealerID, actor org.Actor, ref ComplaintRef, in InvestigationInput) (_ Complaint, err error) {
+	ctx, ob := s.obs.Begin(ctx, "investigate_complaint", dealer, actor)
+	defer ob.End(&err)
 	return s.handleComplaint(ctx, dealer, actor, ref, stepInvestigate, in, func(c *Complaint, _ time.Time) {
 		c.Handler, c.Investigation = actor.ID, in.Notes
 	})
@@ -161,14 +154,18 @@ func (s *Service) InvestigateComplaint(ctx context.Context, dealer org.DealerID,
 
 // ResolveComplaint records the resolution of a complaint under
 // investigation and how the customer was told (R4.4): both are required.
-func (s *Service) ResolveComplaint(ctx context.Context, dealer org.DealerID, actor org.Actor, ref ComplaintRef, in ResolutionInput) (Complaint, error) {
+func (s *Service) ResolveComplaint(ctx context.Context, dealer org.DealerID, actor org.Actor, ref ComplaintRef, in ResolutionInput) (_ Complaint, err error) {
+	ctx, ob := s.obs.Begin(ctx, "resolve_complaint", dealer, actor)
+	defer ob.End(&err)
 	return s.handleComplaint(ctx, dealer, actor, ref, stepResolve, in, func(c *Complaint, now time.Time) {
 		c.Handler, c.Resolution, c.CustomerInformed, c.ResolvedAt = actor.ID, in.Resolution, in.CustomerInformed, now
 	})
 }
 
 // CloseComplaint closes a resolved complaint.
-func (s *Service) CloseComplaint(ctx context.Context, dealer org.DealerID, actor org.Actor, ref ComplaintRef) (Complaint, error) {
+func (s *Service) CloseComplaint(ctx context.Context, dealer org.DealerID, actor org.Actor, ref ComplaintRef) (_ Complaint, err error) {
+	ctx, ob := s.obs.Begin(ctx, "close_complaint", dealer, actor)
+	defer ob.End(&err)
 	return s.handleComplaint(ctx, dealer, actor, ref, stepClose, struct{}{}, func(c *Complaint, now time.Time) {
 		c.ClosedAt = now
 	})
@@ -191,7 +188,7 @@ func (s *Service) handleComplaint(ctx context.Context, dealer org.DealerID, acto
 		return Complaint{}, fmt.Errorf("%s %s: %w", op, ref.ID, err)
 	}
 	if ref.ExpectedVersion != 0 && ref.ExpectedVersion != before.Version {
-		return Complaint{}, fmt.Errorf("%s %s: read version %d, now %d: %w", op, ref.ID, ref.ExpectedVersion, before.Version, ErrConflict)
+		return Complaint{}, fmt.Errorf("%s %s: read version %d, now %d: %w", op, ref.ID, ref.ExpectedVersion, before.Version, org.ErrStale)
 	}
 	// R2.2: only a supervisor handles complaints, never the host.
 	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleSupervisor); err != nil {
@@ -205,7 +202,9 @@ func (s *Service) handleComplaint(ctx context.Context, dealer org.DealerID, acto
 		return Complaint{}, fmt.Errorf("%s %s: %w", op, ref.ID, err)
 	}
 	if before.State != st.from {
-		return Complaint{}, &ComplaintTransitionError{Complaint: before.ID, State: before.State, Command: st.cmd, Allowed: st.from}
+		te := &ComplaintTransitionError{Op: "servicedesk", Record: "complaint", ID: string(before.ID), State: string(before.State), Command: st.cmd, Actor: actor}
+		te.Add(org.RuleState, fmt.Sprintf("%s is allowed only in %s", st.cmd, st.from))
+		return Complaint{}, te
 	}
 	c := before
 	now := org.Now(s.clock)

@@ -409,7 +409,8 @@ func TestComplaint_wrongState(t *testing.T) {
 				assert.NotErrorIs(t, err, servicedesk.ErrForbidden)
 				var terr *servicedesk.ComplaintTransitionError
 				require.ErrorAs(t, err, &terr)
-				assert.Equal(t, servicedesk.ComplaintTransitionError{Complaint: "cp1", State: state, Command: cmd.name, Allowed: cmd.needs}, *terr)
+				assert.Equal(t, servicedesk.ComplaintTransitionError{Op: "servicedesk", Record: "complaint", ID: "cp1", State: string(state), Command: cmd.name, Actor: sup,
+					Blockers: []org.Blocker{{Rule: org.RuleState, Message: cmd.name + " is allowed only in " + string(cmd.needs)}}}, *terr)
 				assert.Contains(t, err.Error(), "servicedesk: complaint cp1")
 				assert.Equal(t, before, f.snapDesk(t))
 			})

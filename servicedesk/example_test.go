@@ -54,7 +54,7 @@ func Example() {
 		Start: time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC), End: time.Date(2026, 11, 2, 4, 0, 0, 0, time.UTC)})
 	var te *servicedesk.TransitionError
 	if errors.As(err, &te) {
-		fmt.Println("book refused:", te.Blockers[0].Guard, "-", te.Blockers[0].Message)
+		fmt.Println("book refused:", te.Blockers[0].Rule, "-", te.Blockers[0].Message)
 	}
 
 	wo, _ = desk.Approve(ctx, "d1", chen, ref, servicedesk.Consent{Approved: []string{"j1"}, By: "Kao", Method: servicedesk.ApprovalSignature,

@@ -64,7 +64,7 @@ func brkBlockers(t testing.TB, err error) []string {
 	require.ErrorAs(t, err, &te)
 	var names []string
 	for _, b := range te.Blockers {
-		names = append(names, b.Guard)
+		names = append(names, b.Rule)
 	}
 	slices.Sort(names)
 	return slices.Compact(names)
@@ -224,7 +224,7 @@ func brkNoBookingBeforeApproval(t *testing.T) {
 			_, err := f.desk.Book(f.ctx, dealer, actor, servicedesk.Ref{ID: id}, slot)
 			f.brkRefused(t, id, before, err)
 			assert.ErrorIs(t, err, servicedesk.ErrInvalidTransition, "book in %s", s)
-			assert.Equal(t, []string{"state"}, brkBlockers(t, err), "book in %s", s)
+			assert.Equal(t, []string{"R3.2c_booking_needs_an_approved_job", "state"}, brkBlockers(t, err), "book in %s", s)
 		}
 	}
 
@@ -682,7 +682,7 @@ func brkRescheduleAndNoShow(t *testing.T) {
 		func() error { _, err := f.desk.Start(ctx, dealer, wu, ref); return err }(),
 	} {
 		f.brkRefused(t, "wo2", before, err)
-		assert.Equal(t, []string{"state"}, brkBlockers(t, err))
+		assert.Contains(t, brkBlockers(t, err), "state")
 	}
 }
 
@@ -696,7 +696,7 @@ func brkExpressLane(t *testing.T) {
 		_, err := f.desk.Start(ctx, dealer, wu, servicedesk.Ref{ID: "wo1"})
 		f.brkRefused(t, "wo1", before, err)
 		assert.ErrorIs(t, err, servicedesk.ErrInvalidTransition)
-		assert.Equal(t, []string{"state"}, brkBlockers(t, err))
+		assert.Equal(t, []string{"R3.2c_started_by_the_booked_technician", "state"}, brkBlockers(t, err))
 		perm, err := f.desk.Permitted(ctx, dealer, wu, "wo1")
 		require.NoError(t, err)
 		assert.NotContains(t, perm, servicedesk.CmdStart)
@@ -739,7 +739,7 @@ func brkExpressLane(t *testing.T) {
 			_, err = f.desk.Start(ctx, dealer, actor, servicedesk.Ref{ID: "wo2"})
 			f.brkRefused(t, "wo2", before, err)
 			assert.ErrorIs(t, err, servicedesk.ErrInvalidTransition)
-			assert.Equal(t, []string{"state"}, brkBlockers(t, err))
+			assert.Equal(t, []string{"R3.2c_booking_needs_an_approved_job", "R3.2c_started_by_the_booked_technician", "state"}, brkBlockers(t, err))
 		}
 
 		// A booked order keeps its technician, even with the lane on.
@@ -841,17 +841,18 @@ func brkEveryBlocker(t *testing.T) {
 	ctx := f.ctx
 	f.receive(t, "wo1")
 	before := f.brkSnap(t, "wo1")
-	// Wrong role and wrong state: two blockers.
+	// Wrong role, wrong state and the rule the order breaks: every blocker.
 	_, err := f.desk.Book(ctx, dealer, wu, servicedesk.Ref{ID: "wo1"}, servicedesk.BookingInput{Technician: "wu", Start: at(2, 10, 0), End: at(2, 12, 0)})
 	f.brkRefused(t, "wo1", before, err)
 	var te *servicedesk.TransitionError
 	require.ErrorAs(t, err, &te)
-	assert.Len(t, te.Blockers, 2)
-	assert.Equal(t, []string{"role", "state"}, brkBlockers(t, err))
-	assert.Equal(t, servicedesk.StateReceived, te.State)
-	assert.Equal(t, servicedesk.CmdBook, te.Command)
+	assert.Len(t, te.Blockers, 3)
+	assert.Equal(t, []string{"R3.2c_booking_needs_an_approved_job", "role", "state"}, brkBlockers(t, err))
+	assert.Equal(t, string(servicedesk.StateReceived), te.State)
+	assert.Equal(t, string(servicedesk.CmdBook), te.Command)
 	assert.Equal(t, wu, te.Actor)
-	assert.Equal(t, servicedesk.WorkOrderID("wo1"), te.WorkOrder)
+	assert.Equal(t, "wo1", te.ID)
+	assert.Equal(t, "work_order", te.Record)
 	assert.ErrorIs(t, err, servicedesk.ErrInvalidTransition)
 	assert.NotErrorIs(t, err, servicedesk.ErrForbidden)
 	// Wrong role and a failing guard.

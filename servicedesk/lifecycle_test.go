@@ -33,7 +33,7 @@ func TestLifecycle_receptionToDelivery(t *testing.T) {
 	require.ErrorIs(t, err, servicedesk.ErrInvalidTransition, "R3.3b: unapproved added work cannot be worked")
 	var te *servicedesk.TransitionError
 	require.ErrorAs(t, err, &te)
-	require.Equal(t, "R3.3b_work_needs_consent", te.Blockers[0].Guard)
+	require.Equal(t, "R3.3b_work_needs_consent", te.Blockers[0].Rule)
 	_, err = f.desk.CompleteJob(ctx, dealer, wu, ref, servicedesk.JobRef{Job: "j99"})
 	require.ErrorIs(t, err, servicedesk.ErrInvalid, "an unknown job is bad input")
 

@@ -1,6 +1,7 @@
 package servicedesk
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -78,23 +79,34 @@ const (
 // order meets it, or why not.
 type Guard struct {
 	// Name cites the rule: "R3.2c_booking_needs_an_approved_job".
-	Name  string
-	Check func(w *WorkOrder, actor org.Actor) string
+	Name  string                                     `json:"name"`
+	Check func(w *WorkOrder, actor org.Actor) string `json:"-"`
+}
+
+// MarshalJSON writes the guard as its name and the rule it cites
+// ({"name":"R3.2c_booking_needs_an_approved_job","rule":"R3.2c"}): the
+// check is code, and stays out.
+func (g Guard) MarshalJSON() ([]byte, error) {
+	rule, _, _ := strings.Cut(g.Name, "_")
+	return json.Marshal(struct {
+		Name string `json:"name"`
+		Rule string `json:"rule"`
+	}{g.Name, rule})
 }
 
 // Transition is one row of the table: Command, given by one of Roles on an
 // order in one of From, moves it to one of To (the command's outcome picks
 // which) if every Guard holds.
 type Transition struct {
-	Command Command
-	From    []State
-	To      []State
-	Roles   []org.Role
-	Guards  []Guard
+	Command Command    `json:"command"`
+	From    []State    `json:"from"`
+	To      []State    `json:"to"`
+	Roles   []org.Role `json:"roles"`
+	Guards  []Guard    `json:"guards"`
 	// Option, when set, names the Config switch that enables this row (an
 	// express lane). No option can remove a consent guard, the final
 	// inspection or the audit trail: those rows have no Option.
-	Option string
+	Option string `json:"option,omitempty"`
 }
 
 var (
@@ -244,61 +256,32 @@ func (o Options) enabled(name string) bool {
 	return false
 }
 
-// Blocker is one reason a command cannot be given now.
-type Blocker struct {
-	// Guard is the failing guard's name, or "state" or "role".
-	Guard   string `json:"guard"`
-	Message string `json:"message"`
-}
+// Blocker is one reason a command is refused: the rule (a guard's name,
+// or "state" or "role") and its message. It is org's.
+type Blocker = org.Blocker
 
-// TransitionError says why a command is not allowed: the current state, the
-// command, and every blocking reason, not only the first. It matches
-// ErrInvalidTransition, or ErrForbidden when the only blockers are roles.
-type TransitionError struct {
-	WorkOrder WorkOrderID `json:"work_order"`
-	State     State       `json:"state"`
-	Command   Command     `json:"command"`
-	Actor     org.Actor   `json:"actor"`
-	Blockers  []Blocker   `json:"blockers"`
-}
+// TransitionError says why a command on a work order is not allowed: the
+// current state, the command, and every blocking reason, not only the
+// first (guards included when the state is also wrong). It is the one
+// refusal type of every package, [org.RefusalError], with Record
+// "work_order": it matches ErrInvalidTransition, or ErrForbidden when the
+// only blockers are roles.
+type TransitionError = org.RefusalError
 
-func (e *TransitionError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "servicedesk: work order %s in state %q: %s by %s not allowed", e.WorkOrder, e.State, e.Command, e.Actor)
-	for i, bl := range e.Blockers {
-		if i == 0 {
-			b.WriteString(": ")
-		} else {
-			b.WriteString("; ")
-		}
-		fmt.Fprintf(&b, "%s: %s", bl.Guard, bl.Message)
-	}
-	return b.String()
-}
-
-// Is matches ErrForbidden when only roles block, else ErrInvalidTransition.
-func (e *TransitionError) Is(target error) bool {
-	onlyRole := len(e.Blockers) > 0
-	for _, b := range e.Blockers {
-		if b.Guard != "role" {
-			onlyRole = false
-		}
-	}
-	if onlyRole {
-		return target == org.ErrForbidden
-	}
-	return target == org.ErrInvalidTransition
+// refusal is a TransitionError for cmd by actor on w, without blockers yet.
+func refusal(w *WorkOrder, cmd Command, actor org.Actor) *TransitionError {
+	return &TransitionError{Op: "servicedesk", Record: "work_order", ID: string(w.ID), State: string(w.State), Command: string(cmd), Actor: actor}
 }
 
 // check finds the row that lets actor give cmd on w, or a TransitionError
 // listing every blocker of every row for cmd.
 func check(w *WorkOrder, cmd Command, actor org.Actor, opts Options) (Transition, error) {
-	terr := &TransitionError{WorkOrder: w.ID, State: w.State, Command: cmd, Actor: actor}
+	terr := refusal(w, cmd, actor)
 	seen := map[string]bool{}
 	add := func(guard, msg string) {
 		if !seen[guard+msg] {
 			seen[guard+msg] = true
-			terr.Blockers = append(terr.Blockers, Blocker{Guard: guard, Message: msg})
+			terr.Blockers = append(terr.Blockers, Blocker{Rule: guard, Message: msg})
 		}
 	}
 	// When some row of cmd starts from the current state, the other rows'
@@ -324,12 +307,12 @@ func check(w *WorkOrder, cmd Command, actor org.Actor, opts Options) (Transition
 			add("role", fmt.Sprintf("%s needs the role %s", cmd, rolesList(t.Roles)))
 			blocked = true
 		}
-		if slices.Contains(t.From, w.State) {
-			for _, g := range t.Guards {
-				if msg := g.Check(w, actor); msg != "" {
-					add(g.Name, msg)
-					blocked = true
-				}
+		// Every blocker at once: the guards too when the state is also
+		// wrong, so that a refusal names the rule the order breaks.
+		for _, g := range t.Guards {
+			if msg := g.Check(w, actor); msg != "" {
+				add(g.Name, msg)
+				blocked = true
 			}
 		}
 		if !blocked {

@@ -1,6 +1,7 @@
 package servicedesk
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -172,11 +173,19 @@ func expect(t *testing.T, c machineCase, cmd Command, actor org.Actor, opts Opti
 		if !roleOK {
 			e.blockers = append(e.blockers, "role")
 		}
-		if stateOK {
-			for _, g := range tr.Guards {
-				if slices.Contains(c.fails, g.Name) {
+		for _, g := range tr.Guards {
+			switch {
+			case stateOK && slices.Contains(c.fails, g.Name):
+				e.blockers = append(e.blockers, g.Name)
+				guardsOK = false
+			case !stateOK:
+				// The state is wrong too: every blocker at once, so the
+				// guards of the row are named as well, when they fail on
+				// this order (the fixture declares failures only for its
+				// own state's rows; the guard itself says for the others).
+				w := c.w.Clone()
+				if g.Check(&w, actor) != "" {
 					e.blockers = append(e.blockers, g.Name)
-					guardsOK = false
 				}
 			}
 		}
@@ -194,7 +203,7 @@ func expect(t *testing.T, c machineCase, cmd Command, actor org.Actor, opts Opti
 func blockerNames(te *TransitionError) []string {
 	var names []string
 	for _, b := range te.Blockers {
-		names = append(names, b.Guard)
+		names = append(names, b.Rule)
 	}
 	slices.Sort(names)
 	return slices.Compact(names)
@@ -251,9 +260,9 @@ func TestCheck_everyStateCommandRole(t *testing.T) {
 						continue
 					}
 					assert.Equal(t, Transition{}, got, where...)
-					assert.Equal(t, c.w.ID, te.WorkOrder, where...)
-					assert.Equal(t, c.w.State, te.State, where...)
-					assert.Equal(t, cmd, te.Command, where...)
+					assert.Equal(t, string(c.w.ID), te.ID, where...)
+					assert.Equal(t, string(c.w.State), te.State, where...)
+					assert.Equal(t, string(cmd), te.Command, where...)
 					assert.Equal(t, actor, te.Actor, where...)
 					assert.Equal(t, want.blockers, blockerNames(te), where...)
 					for _, b := range te.Blockers {
@@ -602,4 +611,34 @@ func TestTransitionError_text(t *testing.T) {
 	assert.ErrorIs(t, err, org.ErrInvalidTransition)
 	assert.NotErrorIs(t, err, org.ErrForbidden)
 	assert.False(t, (&TransitionError{}).Is(org.ErrForbidden), "no blockers is not a role refusal")
+}
+
+// TestTransitionsMarshal: the table marshals for a UI or an API: guards as
+// their names and rule IDs, never their code.
+func TestTransitionsMarshal(t *testing.T) {
+	b, err := json.Marshal(Transitions())
+	require.NoError(t, err)
+	var rows []struct {
+		Command string   `json:"command"`
+		From    []string `json:"from"`
+		Roles   []string `json:"roles"`
+		Guards  []struct {
+			Name string `json:"name"`
+			Rule string `json:"rule"`
+		} `json:"guards"`
+	}
+	require.NoError(t, json.Unmarshal(b, &rows))
+	require.Len(t, rows, len(Transitions()))
+	var book bool
+	for _, r := range rows {
+		if r.Command == string(CmdBook) {
+			book = true
+			assert.Equal(t, "R3.2c_booking_needs_an_approved_job", r.Guards[0].Name)
+			assert.Equal(t, "R3.2c", r.Guards[0].Rule)
+		}
+		for _, g := range r.Guards {
+			assert.Regexp(t, `^R\d+\.\d+[a-z]?$`, g.Rule, g.Name)
+		}
+	}
+	assert.True(t, book)
 }

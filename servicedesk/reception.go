@@ -2,6 +2,7 @@ package servicedesk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -27,7 +28,9 @@ type Reception struct {
 
 // Receive opens a work order: the customer, the vehicle and the concerns in
 // the customer's own words (R3.1c).
-func (s *Service) Receive(ctx context.Context, dealer org.DealerID, actor org.Actor, in Reception) (WorkOrder, error) {
+func (s *Service) Receive(ctx context.Context, dealer org.DealerID, actor org.Actor, in Reception) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdReceive), dealer, actor)
+	defer ob.End(&err)
 	ve := shape("receive", in)
 	if in.Vehicle.VIN != "" && !ve.Has("vehicle.vin") {
 		if msg := checkVIN(in.Vehicle.VIN); msg != "" {
@@ -70,6 +73,16 @@ func (s *Service) Receive(ctx context.Context, dealer org.DealerID, actor org.Ac
 	w.State, w.Version, w.UpdatedAt = StateReceived, 1, now
 	ev := s.event(dealer, actor, now, CmdReceive, w.ID, "", transitionData{From: StateNone, To: StateReceived, Input: in})
 	if err := s.store.Commit(ctx, dealer, Change{WorkOrders: []WorkOrder{w}, Events: []org.Event{ev}}); err != nil {
+		// A work order with this ID exists (read first, or written by a
+		// concurrent Receive): the one duplicate rule, the same on every
+		// store, is a field error on the ID.
+		if errors.Is(err, ErrConflict) {
+			if _, rerr := s.store.WorkOrder(ctx, dealer, w.ID); rerr == nil {
+				ve := &org.ValidationError{Op: "servicedesk: receive"}
+				ve.Add("id", org.CodeDuplicate, fmt.Sprintf("a work order with ID %s exists", w.ID))
+				return WorkOrder{}, ve
+			}
+		}
 		return WorkOrder{}, fmt.Errorf("servicedesk: receive %s: %w", w.ID, err)
 	}
 	return w, nil

@@ -14,7 +14,9 @@ import (
 // Start starts the repair (R3.3a): the booked technician (or, in the
 // express lane, any technician) begins work on the approved jobs. The
 // booking's outcome is "kept".
-func (s *Service) Start(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref) (WorkOrder, error) {
+func (s *Service) Start(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdStart), dealer, actor)
+	defer ob.End(&err)
 	return s.run(ctx, dealer, actor, step{cmd: CmdStart, id: ref.ID, expected: ref.ExpectedVersion,
 		apply: func(ctx context.Context, w *WorkOrder, _ Transition, _ time.Time, _ *org.ValidationError, c *Change) error {
 			if w.Booking != nil {
@@ -31,7 +33,9 @@ type NoteInput struct {
 
 // AddNote records progress (R3.3a): what the technician found or did, what
 // the advisor told the customer.
-func (s *Service) AddNote(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in NoteInput) (WorkOrder, error) {
+func (s *Service) AddNote(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in NoteInput) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdNote), dealer, actor)
+	defer ob.End(&err)
 	if err := shape("add note", in).Err(); err != nil {
 		return WorkOrder{}, err
 	}
@@ -48,7 +52,9 @@ type PauseInput struct {
 }
 
 // Pause stops work, for parts or for a decision, with a reason.
-func (s *Service) Pause(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in PauseInput) (WorkOrder, error) {
+func (s *Service) Pause(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in PauseInput) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdPause), dealer, actor)
+	defer ob.End(&err)
 	if err := shape("pause", in).Err(); err != nil {
 		return WorkOrder{}, err
 	}
@@ -60,7 +66,9 @@ func (s *Service) Pause(ctx context.Context, dealer org.DealerID, actor org.Acto
 }
 
 // Resume continues paused work.
-func (s *Service) Resume(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref) (WorkOrder, error) {
+func (s *Service) Resume(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdResume), dealer, actor)
+	defer ob.End(&err)
 	return s.run(ctx, dealer, actor, step{cmd: CmdResume, id: ref.ID, expected: ref.ExpectedVersion,
 		apply: func(_ context.Context, w *WorkOrder, _ Transition, _ time.Time, _ *org.ValidationError, _ *Change) error {
 			w.PauseReason = ""
@@ -77,7 +85,9 @@ type SupplementInput struct {
 // ProposeSupplement opens added work found during the repair (R3.3b). Its
 // jobs cannot be worked or billed until the customer approves them with
 // [Service.DecideSupplement]; one supplement awaits a decision at a time.
-func (s *Service) ProposeSupplement(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in SupplementInput) (WorkOrder, error) {
+func (s *Service) ProposeSupplement(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in SupplementInput) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdProposeSupplement), dealer, actor)
+	defer ob.End(&err)
 	ve := shape("propose supplement", in)
 	checkJobAmounts(ve, "jobs", in.Jobs)
 	if err := ve.Err(); err != nil {
@@ -102,7 +112,9 @@ func (s *Service) ProposeSupplement(ctx context.Context, dealer org.DealerID, ac
 // told) and the order's new approved total. A decision without the
 // evidence its method needs is refused and nothing is stored. Declined
 // jobs do not block completion.
-func (s *Service) DecideSupplement(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in Consent) (WorkOrder, error) {
+func (s *Service) DecideSupplement(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in Consent) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdDecideSupplement), dealer, actor)
+	defer ob.End(&err)
 	if err := shape("record supplement decision", in).Err(); err != nil {
 		return WorkOrder{}, err
 	}
@@ -135,7 +147,9 @@ var maxPerformed = decimal.New(1, 6)
 // CompleteJob marks one job done, with what the technician reports doing.
 // Only a job the customer approved can be worked (R3.3b): a proposed or
 // declined job is refused.
-func (s *Service) CompleteJob(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in JobRef) (WorkOrder, error) {
+func (s *Service) CompleteJob(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in JobRef) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdCompleteJob), dealer, actor)
+	defer ob.End(&err)
 	ve := shape("complete job", in)
 	for i, l := range in.Performed {
 		at := fmt.Sprintf("performed[%d]", i)
@@ -159,12 +173,14 @@ func (s *Service) CompleteJob(ctx context.Context, dealer org.DealerID, actor or
 			case !ok:
 				ve.Add("job", org.CodeNotFound, "no such job on this order")
 			case j.Status == JobDone:
-				return &TransitionError{WorkOrder: w.ID, State: w.State, Command: CmdCompleteJob, Actor: actor,
-					Blockers: []Blocker{{Guard: "R3.3a_job_done_once", Message: "job " + j.ID + " is already done"}}}
+				te := refusal(w, CmdCompleteJob, actor)
+				te.Add("R3.3a_job_done_once", "job "+j.ID+" is already done")
+				return te
 			case j.Status != JobApproved:
 				// R3.3b: work only with the customer's consent.
-				return &TransitionError{WorkOrder: w.ID, State: w.State, Command: CmdCompleteJob, Actor: actor,
-					Blockers: []Blocker{{Guard: "R3.3b_work_needs_consent", Message: fmt.Sprintf("job %s is %s, not approved by the customer", j.ID, j.Status)}}}
+				te := refusal(w, CmdCompleteJob, actor)
+				te.Add("R3.3b_work_needs_consent", fmt.Sprintf("job %s is %s, not approved by the customer", j.ID, j.Status))
+				return te
 			default:
 				j.Status = JobDone
 				j.Performed = slices.Clone(in.Performed)
@@ -175,7 +191,9 @@ func (s *Service) CompleteJob(ctx context.Context, dealer org.DealerID, actor or
 
 // CompleteRepair ends the work: every approved job is done and no added
 // work awaits a decision. The order then needs its final inspection.
-func (s *Service) CompleteRepair(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref) (WorkOrder, error) {
+func (s *Service) CompleteRepair(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdCompleteRepair), dealer, actor)
+	defer ob.End(&err)
 	return s.run(ctx, dealer, actor, step{cmd: CmdCompleteRepair, id: ref.ID, expected: ref.ExpectedVersion,
 		apply: func(context.Context, *WorkOrder, Transition, time.Time, *org.ValidationError, *Change) error {
 			return nil
@@ -189,7 +207,9 @@ type InspectionInput struct {
 
 // Inspect records the advisor's final inspection (R3.3c). It passes only if
 // every item passes; a fail sends the order back to rework and counts it.
-func (s *Service) Inspect(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in InspectionInput) (WorkOrder, error) {
+func (s *Service) Inspect(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in InspectionInput) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdInspect), dealer, actor)
+	defer ob.End(&err)
 	if err := shape("final inspection", in).Err(); err != nil {
 		return WorkOrder{}, err
 	}
@@ -218,7 +238,9 @@ type ReadyInput struct {
 // NotifyReady tells the customer the car is ready and records the
 // explanation of the work (R3.3d). Its event, "workorder.notify_ready",
 // carries the customer's contact: the host delivers it by SMS or e-mail.
-func (s *Service) NotifyReady(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in ReadyInput) (WorkOrder, error) {
+func (s *Service) NotifyReady(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in ReadyInput) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdNotifyReady), dealer, actor)
+	defer ob.End(&err)
 	if err := shape("notify ready", in).Err(); err != nil {
 		return WorkOrder{}, err
 	}
@@ -259,7 +281,9 @@ type Settlement struct {
 // Config.Billing it is refused: settlement then goes through
 // [Service.SettleBill], so reconciliation (R3.4b) and the overrun check
 // cannot be skipped.
-func (s *Service) Settle(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in Settlement) (WorkOrder, error) {
+func (s *Service) Settle(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in Settlement) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdSettle), dealer, actor)
+	defer ob.End(&err)
 	if s.biller != nil {
 		return WorkOrder{}, fmt.Errorf("servicedesk: settle %s: this desk settles through billing; use SettleBill (R3.4b): %w", ref.ID, ErrForbidden)
 	}
@@ -283,7 +307,9 @@ type DeliveryInput struct {
 }
 
 // Deliver hands the car back (R3.4e), recording the mileage out.
-func (s *Service) Deliver(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in DeliveryInput) (WorkOrder, error) {
+func (s *Service) Deliver(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in DeliveryInput) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdDeliver), dealer, actor)
+	defer ob.End(&err)
 	if err := shape("deliver", in).Err(); err != nil {
 		return WorkOrder{}, err
 	}
@@ -298,7 +324,9 @@ func (s *Service) Deliver(ctx context.Context, dealer org.DealerID, actor org.Ac
 }
 
 // Close closes a delivered order.
-func (s *Service) Close(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref) (WorkOrder, error) {
+func (s *Service) Close(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdClose), dealer, actor)
+	defer ob.End(&err)
 	return s.run(ctx, dealer, actor, step{cmd: CmdClose, id: ref.ID, expected: ref.ExpectedVersion,
 		apply: func(context.Context, *WorkOrder, Transition, time.Time, *org.ValidationError, *Change) error {
 			return nil
@@ -312,7 +340,9 @@ type CancelInput struct {
 
 // Cancel cancels an order with a reason: an advisor before work starts, a
 // supervisor once it has. A booked slot is freed.
-func (s *Service) Cancel(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in CancelInput) (WorkOrder, error) {
+func (s *Service) Cancel(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in CancelInput) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdCancel), dealer, actor)
+	defer ob.End(&err)
 	if err := shape("cancel", in).Err(); err != nil {
 		return WorkOrder{}, err
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -106,6 +107,13 @@ type Config struct {
 	// ConsentEvidence is the evidence each approval method needs (R3.2c,
 	// R3.3b); nil means DefaultConsentRules, as 16 CCR 3353 asks.
 	ConsentEvidence ConsentRules
+	// Logger, when set, receives one record per command ([org.Observer]
+	// says which, at what level); nil logs nothing.
+	Logger *slog.Logger
+	// Hook, when set, observes every command: a tracer, metrics (package
+	// github.com/servicelane/servicelane/contrib/otel); nil observes
+	// nothing.
+	Hook org.Hook
 }
 
 // Service runs work orders, bookings, complaints and surveys, and enforces
@@ -123,6 +131,7 @@ type Service struct {
 	smin    decimal.Decimal
 	smax    decimal.Decimal
 	consent ConsentRules
+	obs     *org.Observer
 }
 
 var v = validate.New()
@@ -161,7 +170,7 @@ func NewService(cfg Config) (*Service, error) {
 	}
 	s := &Service{store: cfg.Store, roster: cfg.Roster, pricer: cfg.Pricer, biller: cfg.Billing, clock: cfg.Clock, ids: cfg.IDs,
 		opts: cfg.Options, hours: cfg.Hours, due: cfg.ComplaintDue, smin: cfg.SurveyMin, smax: cfg.SurveyMax,
-		consent: cfg.ConsentEvidence.clone()}
+		consent: cfg.ConsentEvidence.clone(), obs: org.NewObserver("servicedesk", cfg.Hook, cfg.Logger)}
 	if s.pricer == nil {
 		s.pricer = LinePricer{Places: 2}
 	}
@@ -305,7 +314,7 @@ func (s *Service) run(ctx context.Context, dealer org.DealerID, actor org.Actor,
 		return WorkOrder{}, fmt.Errorf("%s %s: %w", op, st.id, err)
 	}
 	if st.expected != 0 && st.expected != before.Version {
-		return WorkOrder{}, fmt.Errorf("%s %s: read version %d, now %d: %w", op, st.id, st.expected, before.Version, ErrConflict)
+		return WorkOrder{}, fmt.Errorf("%s %s: read version %d, now %d: %w", op, st.id, st.expected, before.Version, org.ErrStale)
 	}
 	if _, err := s.roster.Authorize(ctx, dealer, actor, actor.Role); err != nil {
 		return WorkOrder{}, err

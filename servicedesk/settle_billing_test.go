@@ -187,7 +187,7 @@ func sbBlockers(t testing.TB, err error) []string {
 	require.ErrorAs(t, err, &te)
 	out := make([]string, 0, len(te.Blockers))
 	for _, b := range te.Blockers {
-		out = append(out, b.Guard)
+		out = append(out, b.Rule)
 	}
 	return out
 }
@@ -287,9 +287,9 @@ func TestSettleBill_refusals(t *testing.T) {
 		is        error
 	}{
 		{name: "R3.3c_no_settlement_before_the_final_inspection", state: servicedesk.StateRepaired, by: chen,
-			blockers: []string{"state"}, is: servicedesk.ErrInvalidTransition},
+			blockers: []string{"state", "R3.3c_final_inspection_passed"}, is: servicedesk.ErrInvalidTransition},
 		{name: "R3.3c_no_settlement_after_a_failed_inspection", state: servicedesk.StateInProgress, by: chen,
-			blockers: []string{"state"}, is: servicedesk.ErrInvalidTransition},
+			blockers: []string{"state", "R3.3c_final_inspection_passed"}, is: servicedesk.ErrInvalidTransition},
 		// The book's customer labor rate went from 1,200 to 4,800 after the
 		// estimate: the bill is far beyond the book's 10% / NT$2,000.
 		{name: "R3.4_overrun_needs_reapproval", state: servicedesk.StateReady, by: chen,
@@ -524,7 +524,7 @@ func TestSettleBill_R3_4b_override(t *testing.T) {
 			in := f.settleInput(t, "settle-wo1", &w, nil)
 			p, err := f.desk.PreviewBill(f.ctx, dealer, chen, servicedesk.Ref{ID: "wo1"}, in.Terms)
 			require.NoError(t, err)
-			assert.Equal(t, []servicedesk.Blocker{{Guard: "R3.4b_differences_need_override",
+			assert.Equal(t, []servicedesk.Blocker{{Rule: "R3.4b_differences_need_override",
 				Message: "1 differences with the technician's lines: a supervisor other than the order's advisor overrides them with a reason"}}, p.Blockers)
 			require.Len(t, p.Reconciliation.Differences, 1)
 			assert.Equal(t, billing.DiffQuantityDiffers, p.Reconciliation.Differences[0].Kind)
@@ -573,7 +573,7 @@ func TestSettleBill_R3_4_overrun_reapproved(t *testing.T) {
 	p, err := f.desk.PreviewBill(f.ctx, dealer, chen, ref, in.Terms)
 	require.NoError(t, err)
 	assert.True(t, p.Overrun.NeedsReapproval)
-	assert.Equal(t, []string{"R3.4_overrun_needs_reapproval"}, []string{p.Blockers[0].Guard})
+	assert.Equal(t, []string{"R3.4_overrun_needs_reapproval"}, []string{p.Blockers[0].Rule})
 	_, _, err = f.desk.SettleBill(f.ctx, dealer, chen, ref, in)
 	require.ErrorIs(t, err, servicedesk.ErrInvalidTransition)
 	assert.Equal(t, []string{"R3.4_overrun_needs_reapproval"}, sbBlockers(t, err))

@@ -36,7 +36,9 @@ const scorePlaces = 4
 // advisor is the one it counts for. An advisor or supervisor records an
 // answer from a follow-up call; the host (org.RoleAdmin) records one from
 // its survey link.
-func (s *Service) RecordSurvey(ctx context.Context, dealer org.DealerID, actor org.Actor, in SurveyInput) (Survey, error) {
+func (s *Service) RecordSurvey(ctx context.Context, dealer org.DealerID, actor org.Actor, in SurveyInput) (_ Survey, err error) {
+	ctx, ob := s.obs.Begin(ctx, "record_survey", dealer, actor)
+	defer ob.End(&err)
 	ve := shape("record survey", in)
 	switch {
 	case in.Score.Cmp(s.smin) < 0 || in.Score.Cmp(s.smax) > 0:

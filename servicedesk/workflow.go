@@ -28,7 +28,9 @@ type ConditionInput struct {
 // RecordCondition records the walk-around inspection of the vehicle's
 // exterior and interior (R3.1d). It may be recorded again until the
 // customer acknowledges it.
-func (s *Service) RecordCondition(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in ConditionInput) (WorkOrder, error) {
+func (s *Service) RecordCondition(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in ConditionInput) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdRecordCondition), dealer, actor)
+	defer ob.End(&err)
 	if err := shape("record condition", in).Err(); err != nil {
 		return WorkOrder{}, err
 	}
@@ -47,7 +49,9 @@ type Acknowledgement struct {
 
 // Acknowledge records that the customer was shown the walk-around report
 // and agreed with it (R3.1d).
-func (s *Service) Acknowledge(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in Acknowledgement) (WorkOrder, error) {
+func (s *Service) Acknowledge(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in Acknowledgement) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdAcknowledge), dealer, actor)
+	defer ob.End(&err)
 	if err := shape("acknowledge condition", in).Err(); err != nil {
 		return WorkOrder{}, err
 	}
@@ -77,7 +81,9 @@ type DiagnosisInput struct {
 // Diagnose records findings made by the advisor and a technician together
 // (R3.2a): per concern, the cause and the proposed correction. A later
 // finding for the same concern replaces the earlier one.
-func (s *Service) Diagnose(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in DiagnosisInput) (WorkOrder, error) {
+func (s *Service) Diagnose(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in DiagnosisInput) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdDiagnose), dealer, actor)
+	defer ob.End(&err)
 	ve := shape("diagnose", in)
 	tech := in.Technician
 	if actor.Role == org.RoleTechnician {
@@ -146,7 +152,9 @@ type EstimateInput struct {
 // the Pricer, and estimated hours (R3.2b). Giving it again makes a new
 // revision that replaces the jobs awaiting a decision; history stays in the
 // audit trail.
-func (s *Service) Estimate(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in EstimateInput) (WorkOrder, error) {
+func (s *Service) Estimate(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in EstimateInput) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdEstimate), dealer, actor)
+	defer ob.End(&err)
 	ve := shape("estimate", in)
 	checkJobAmounts(ve, "jobs", in.Jobs)
 	if err := ve.Err(); err != nil {
@@ -258,7 +266,9 @@ type Consent struct {
 // consent must carry the evidence its method needs ([ConsentRules]); a
 // consent without it is refused, naming each missing field, and nothing
 // is stored.
-func (s *Service) Approve(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in Consent) (WorkOrder, error) {
+func (s *Service) Approve(ctx context.Context, dealer org.DealerID, actor org.Actor, ref Ref, in Consent) (_ WorkOrder, err error) {
+	ctx, ob := s.obs.Begin(ctx, string(CmdApprove), dealer, actor)
+	defer ob.End(&err)
 	if err := shape("record approval", in).Err(); err != nil {
 		return WorkOrder{}, err
 	}

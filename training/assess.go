@@ -90,7 +90,9 @@ type AssessInput struct {
 // failed attempt requires retraining: the employee is enrolled in the
 // course's next session, or flagged when there is none. A pass grants the
 // course's certificate. Only the employee's supervisor (R2.2).
-func (s *Service) Assess(ctx context.Context, dealer org.DealerID, actor org.Actor, in AssessInput) (Progress, error) {
+func (s *Service) Assess(ctx context.Context, dealer org.DealerID, actor org.Actor, in AssessInput) (_ Progress, err error) {
+	ctx, ob := s.obs.Begin(ctx, "assess", dealer, actor)
+	defer ob.End(&err)
 	const op = "assess"
 	ve := shape(op, in)
 	if err := ve.Err(); err != nil {
@@ -174,7 +176,9 @@ type RetakeInput struct {
 // with the same consequences as [Service.Assess]. A retake after the
 // window is refused: [Service.SweepRetakes] counts it as failed. Only the
 // employee's supervisor (R2.2).
-func (s *Service) Retake(ctx context.Context, dealer org.DealerID, actor org.Actor, in RetakeInput) (Progress, error) {
+func (s *Service) Retake(ctx context.Context, dealer org.DealerID, actor org.Actor, in RetakeInput) (_ Progress, err error) {
+	ctx, ob := s.obs.Begin(ctx, "retake", dealer, actor)
+	defer ob.End(&err)
 	const op = "retake"
 	ve := shape(op, in)
 	if err := ve.Err(); err != nil {
@@ -215,7 +219,9 @@ func (s *Service) Retake(ctx context.Context, dealer org.DealerID, actor org.Act
 // SweepRetakes counts every retake of the year whose window has passed as
 // a failed attempt (R5.4), with its consequences. Only the service advisor
 // department's supervisor or an admin (the host's scheduler) (R2.2). It returns the progress records changed.
-func (s *Service) SweepRetakes(ctx context.Context, dealer org.DealerID, actor org.Actor, year int) ([]Progress, error) {
+func (s *Service) SweepRetakes(ctx context.Context, dealer org.DealerID, actor org.Actor, year int) (_ []Progress, err error) {
+	ctx, ob := s.obs.Begin(ctx, "sweep_retakes", dealer, actor)
+	defer ob.End(&err)
 	if _, err := s.inDepartment(ctx, dealer, actor, org.RoleSupervisor, org.RoleAdmin); err != nil {
 		return nil, err
 	}

@@ -20,7 +20,9 @@ type CareerInput struct {
 
 // Advise records a supervisor's career note and goals for an employee
 // (R5.5). Only the employee's supervisor (R2.2), never about themselves.
-func (s *Service) Advise(ctx context.Context, dealer org.DealerID, actor org.Actor, in CareerInput) (Career, error) {
+func (s *Service) Advise(ctx context.Context, dealer org.DealerID, actor org.Actor, in CareerInput) (_ Career, err error) {
+	ctx, ob := s.obs.Begin(ctx, "advise", dealer, actor)
+	defer ob.End(&err)
 	const op = "advise"
 	ve := shape(op, in)
 	if in.Note == "" && in.Goals == nil {

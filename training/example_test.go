@@ -143,7 +143,7 @@ courses:
 	if ve, ok := errors.AsType[*org.ValidationError](err); ok {
 		fmt.Println(ve.Op)
 		for _, f := range ve.Fields {
-			fmt.Printf("%s [%s] %s\n", f.Path, f.Code, f.Message)
+			fmt.Printf("%s [%s] %s\n", f.Where(), f.Code, f.Message)
 		}
 	}
 	// Output:

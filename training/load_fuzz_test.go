@@ -110,11 +110,11 @@ func FuzzLoadPlan(f *testing.F) {
 			t.Fatalf("op %q", ve.Op)
 		}
 		for _, fe := range ve.Fields {
-			if !strings.HasPrefix(fe.Path, name) {
-				t.Fatalf("path %q does not start with %q", fe.Path, name)
+			if !strings.HasPrefix(fe.Where(), name) {
+				t.Fatalf("path %q does not start with %q", fe.Where(), name)
 			}
 			if fe.Code == "" || fe.Message == "" {
-				t.Fatalf("field %q without code or message", fe.Path)
+				t.Fatalf("field %q without code or message", fe.Where())
 			}
 		}
 	})

@@ -30,8 +30,8 @@ func loadFields(t *testing.T, err error, op string) []string {
 	assert.Equal(t, op, ve.Op)
 	out := make([]string, len(ve.Fields))
 	for i, f := range ve.Fields {
-		out[i] = f.Path + " " + f.Code
-		assert.NotEmpty(t, f.Message, "message of %s", f.Path)
+		out[i] = f.Where() + " " + f.Code
+		assert.NotEmpty(t, f.Message, "message of %s", f.Where())
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/servicelane/servicelane/internal/validate"
@@ -38,6 +39,13 @@ type Config struct {
 	Roster Roster
 	Clock  org.Clock
 	IDs    org.IDSource
+	// Logger, when set, receives one record per command ([org.Observer]
+	// says which, at what level); nil logs nothing.
+	Logger *slog.Logger
+	// Hook, when set, observes every command: a tracer, metrics (package
+	// github.com/servicelane/servicelane/contrib/otel); nil observes
+	// nothing.
+	Hook org.Hook
 }
 
 // Service runs training (R5): plans, sessions, assessments and their
@@ -47,6 +55,7 @@ type Service struct {
 	roster Roster
 	clock  org.Clock
 	ids    org.IDSource
+	obs    *org.Observer
 }
 
 var v = validate.New()
@@ -63,7 +72,7 @@ func NewService(cfg Config) (*Service, error) {
 	if err := ve.Err(); err != nil {
 		return nil, err
 	}
-	s := &Service{store: cfg.Store, roster: cfg.Roster, clock: cfg.Clock, ids: cfg.IDs}
+	s := &Service{store: cfg.Store, roster: cfg.Roster, clock: cfg.Clock, ids: cfg.IDs, obs: org.NewObserver("training", cfg.Hook, cfg.Logger)}
 	if s.clock == nil {
 		s.clock = org.SystemClock()
 	}
@@ -131,7 +140,9 @@ type PlanInput struct {
 // change to an approved plan needs a
 // reason and is audited with the plan before and after; the plan stays
 // approved.
-func (s *Service) SavePlan(ctx context.Context, dealer org.DealerID, actor org.Actor, in PlanInput) (Plan, error) {
+func (s *Service) SavePlan(ctx context.Context, dealer org.DealerID, actor org.Actor, in PlanInput) (_ Plan, err error) {
+	ctx, ob := s.obs.Begin(ctx, "save_plan", dealer, actor)
+	defer ob.End(&err)
 	const op = "save plan"
 	ve := shape(op, in)
 	checkCourses(in.Courses, ve)
@@ -148,7 +159,7 @@ func (s *Service) SavePlan(ctx context.Context, dealer org.DealerID, actor org.A
 		return Plan{}, err
 	}
 	if in.ExpectedVersion != 0 && in.ExpectedVersion != old.Version {
-		return Plan{}, fmt.Errorf("training: save plan %d: edited version %d, stored %d: %w", in.Year, in.ExpectedVersion, old.Version, ErrConflict)
+		return Plan{}, fmt.Errorf("training: save plan %d: edited version %d, stored %d: %w", in.Year, in.ExpectedVersion, old.Version, org.ErrStale)
 	}
 	if exists && old.State == PlanApproved && in.Reason == "" {
 		ve.Add("reason", org.CodeRequired, "a change to an approved plan states its reason (audited)")
@@ -175,7 +186,9 @@ func (s *Service) SavePlan(ctx context.Context, dealer org.DealerID, actor org.A
 // ApprovePlan approves a draft plan. The service advisor department's
 // supervisor or an admin (the dealer's management through the host): the
 // plan is department-wide (R2.2, R5.1).
-func (s *Service) ApprovePlan(ctx context.Context, dealer org.DealerID, actor org.Actor, year int) (Plan, error) {
+func (s *Service) ApprovePlan(ctx context.Context, dealer org.DealerID, actor org.Actor, year int) (_ Plan, err error) {
+	ctx, ob := s.obs.Begin(ctx, "approve_plan", dealer, actor)
+	defer ob.End(&err)
 	if _, err := s.inDepartment(ctx, dealer, actor, org.RoleSupervisor, org.RoleAdmin); err != nil {
 		return Plan{}, err
 	}

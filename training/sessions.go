@@ -47,7 +47,9 @@ type SessionInput struct {
 // ScheduleSession schedules a session of a course of the approved plan,
 // with date, place or link, instructor or provider (R5.3) and capacity.
 // Only the service advisor department's supervisor (R2.2).
-func (s *Service) ScheduleSession(ctx context.Context, dealer org.DealerID, actor org.Actor, in SessionInput) (Session, error) {
+func (s *Service) ScheduleSession(ctx context.Context, dealer org.DealerID, actor org.Actor, in SessionInput) (_ Session, err error) {
+	ctx, ob := s.obs.Begin(ctx, "schedule_session", dealer, actor)
+	defer ob.End(&err)
 	const op = "schedule session"
 	ve := shape(op, in)
 	if in.Hours.IsNegative() || in.Hours.GreaterThan(maxHours) {
@@ -110,7 +112,9 @@ type EnrolInput struct {
 // employee enrols themselves when the course
 // allows self-enrolment and is for them. A full session puts the employee
 // on its waitlist.
-func (s *Service) Enrol(ctx context.Context, dealer org.DealerID, actor org.Actor, in EnrolInput) (Session, error) {
+func (s *Service) Enrol(ctx context.Context, dealer org.DealerID, actor org.Actor, in EnrolInput) (_ Session, err error) {
+	ctx, ob := s.obs.Begin(ctx, "enrol", dealer, actor)
+	defer ob.End(&err)
 	const op = "enrol"
 	ve := shape(op, in)
 	if err := ve.Err(); err != nil {
@@ -175,7 +179,9 @@ func enrolInto(ss *Session, e org.EmployeeID, now time.Time) Status {
 // Withdraw takes an employee out of a session before it starts: the
 // employee's supervisor (R2.2) or the employee. The first of the waitlist
 // takes a freed place.
-func (s *Service) Withdraw(ctx context.Context, dealer org.DealerID, actor org.Actor, in EnrolInput) (Session, error) {
+func (s *Service) Withdraw(ctx context.Context, dealer org.DealerID, actor org.Actor, in EnrolInput) (_ Session, err error) {
+	ctx, ob := s.obs.Begin(ctx, "withdraw", dealer, actor)
+	defer ob.End(&err)
 	ve := shape("withdraw", in)
 	if err := ve.Err(); err != nil {
 		return Session{}, err
@@ -238,7 +244,9 @@ type AttendanceInput struct {
 // session has started, crediting its hours to a present one, and an
 // exemption from the assessment when given. Only the employee's supervisor
 // (R2.2).
-func (s *Service) RecordAttendance(ctx context.Context, dealer org.DealerID, actor org.Actor, in AttendanceInput) (Session, error) {
+func (s *Service) RecordAttendance(ctx context.Context, dealer org.DealerID, actor org.Actor, in AttendanceInput) (_ Session, err error) {
+	ctx, ob := s.obs.Begin(ctx, "record_attendance", dealer, actor)
+	defer ob.End(&err)
 	const op = "record attendance"
 	ve := shape(op, in)
 	if err := ve.Err(); err != nil {
@@ -280,7 +288,9 @@ func (s *Service) RecordAttendance(ctx context.Context, dealer org.DealerID, act
 // CloseSession closes a session once every enrolled attendee has a
 // result or an exemption (R5.4: every training ends with an assessment).
 // Only the service advisor department's supervisor (R2.2).
-func (s *Service) CloseSession(ctx context.Context, dealer org.DealerID, actor org.Actor, id string) (Session, error) {
+func (s *Service) CloseSession(ctx context.Context, dealer org.DealerID, actor org.Actor, id string) (_ Session, err error) {
+	ctx, ob := s.obs.Begin(ctx, "close_session", dealer, actor)
+	defer ob.End(&err)
 	if _, err := s.inDepartment(ctx, dealer, actor, org.RoleSupervisor); err != nil {
 		return Session{}, err
 	}

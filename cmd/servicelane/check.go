@@ -107,7 +107,7 @@ func checkCommand(k kind) func(args []string, stdout, stderr io.Writer) int {
 				continue
 			}
 			for _, p := range r.Problems {
-				fmt.Fprintf(stdout, "%s: %s (%s)\n", p.Path, p.Message, p.Code)
+				fmt.Fprintf(stdout, "%s: %s (%s)\n", p.Where(), p.Message, p.Code)
 			}
 			fmt.Fprintf(stdout, "%s: %s\n", file, count(len(r.Problems), "problem"))
 		}

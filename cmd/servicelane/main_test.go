@@ -96,7 +96,7 @@ func TestCheckJSON(t *testing.T) {
 	assert.False(t, notOK.OK)
 	require.NotEmpty(t, notOK.Problems)
 	for _, p := range notOK.Problems {
-		assert.True(t, strings.HasPrefix(p.Path, bad+":"), "path %q names the file", p.Path)
+		assert.True(t, strings.HasPrefix(p.Where(), bad+":"), "path %q names the file", p.Where())
 		assert.NotEmpty(t, p.Code)
 		assert.NotEmpty(t, p.Message)
 	}

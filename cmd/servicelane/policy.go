@@ -158,7 +158,7 @@ func cannotTest(stdout, stderr io.Writer, asJSON bool, file string, err error) i
 		_ = json.NewEncoder(stdout).Encode(out)
 	} else {
 		for _, p := range out.Problems {
-			fmt.Fprintf(stdout, "%s: %s (%s)\n", p.Path, p.Message, p.Code)
+			fmt.Fprintf(stdout, "%s: %s (%s)\n", p.Where(), p.Message, p.Code)
 		}
 	}
 	fmt.Fprintf(stderr, "servicelane: policy test: cannot run: %s\n", out.Error)

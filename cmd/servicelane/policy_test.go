@@ -247,6 +247,6 @@ func TestPolicyTestCannotRun(t *testing.T) {
 	assert.False(t, doc.OK)
 	assert.Equal(t, badPolicy, doc.File)
 	require.Len(t, doc.Problems, 3)
-	assert.Regexp(t, regexp.MustCompile(`bad\.yaml:3:1: currency$`), doc.Problems[0].Path)
+	assert.Regexp(t, regexp.MustCompile(`bad\.yaml:3:1: currency$`), doc.Problems[0].Where())
 	assert.Equal(t, "invalid_format", doc.Problems[0].Code)
 }

@@ -26,6 +26,7 @@ import (
 
 	"github.com/servicelane/servicelane/appraisal"
 	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/internal/textwidth"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/policy"
 	"github.com/servicelane/servicelane/servicedesk"
@@ -46,6 +47,12 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
+	return runObserved(ctx, args, out, nil)
+}
+
+// runObserved is run with hook observing every command of every service
+// (nil: none); observe_test.go passes one that records them.
+func runObserved(ctx context.Context, args []string, out io.Writer, hook org.Hook) error {
 	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
 	dbPath := fs.String("db", "", "SQLite database file (default: servicelane.db in a new temp dir)")
 	dsn := fs.String("dsn", "", "PostgreSQL connection string (postgres://...); overrides -db")
@@ -69,17 +76,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	// The example's clock starts on Monday 2 November 2026, 08:30 in Taipei,
 	// and moves only when the script says so: the output is reproducible.
 	clock := org.NewManualClock(time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC))
-	svc, err := org.NewService(org.Config{Store: store, Clock: clock})
+	svc, err := org.NewService(org.Config{Store: store, Clock: clock, Hook: hook})
 	if err != nil {
 		return err
 	}
-	bills, err := billing.NewService(billing.Config{Store: store.Billing(), Roster: svc, Clock: clock})
+	bills, err := billing.NewService(billing.Config{Store: store.Billing(), Roster: svc, Clock: clock, Hook: hook})
 	if err != nil {
 		return err
 	}
 	// Estimates are priced with the same price book as the final bills.
 	desk, err := servicedesk.NewService(servicedesk.Config{Store: store.ServiceDesk(), Roster: svc, Clock: clock,
-		Billing: bills, Pricer: servicedesk.BookPricer{Billing: bills}})
+		Billing: bills, Pricer: servicedesk.BookPricer{Billing: bills}, Hook: hook})
 	if err != nil {
 		return err
 	}
@@ -112,7 +119,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	// The month's training: a session, its assessment, retakes (R5).
-	train, err := training.NewService(training.Config{Store: store.Training(), Roster: svc, Clock: clock})
+	train, err := training.NewService(training.Config{Store: store.Training(), Roster: svc, Clock: clock, Hook: hook})
 	if err != nil {
 		return err
 	}
@@ -122,7 +129,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	// Month end: the appraisal takes its measured figures from the
 	// records servicedesk, billing and training keep (R6.1, R5.4).
 	review, err := appraisal.NewService(appraisal.Config{Store: store.Appraisal(), Roster: svc, Clock: clock,
-		Measurer: appraisal.Combine(desk.Measurer(), bills.Measurer(), train.Measurer())})
+		Measurer: appraisal.Combine(desk.Measurer(), bills.Measurer(), train.Measurer()), Hook: hook})
 	if err != nil {
 		return err
 	}
@@ -133,7 +140,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	// The month's rewards and penalties follow from the appraisal, the
 	// training and the recorded incidents (R6.4, R7).
 	decide, err := policy.NewService(policy.Config{Store: store.Policy(), Roster: svc, Clock: clock,
-		Facts: policy.Combine(policy.AppraisalSource(store.Appraisal()), policy.TrainingSource(store.Training()))})
+		Facts: policy.Combine(policy.AppraisalSource(store.Appraisal()), policy.TrainingSource(store.Training())), Hook: hook})
 	if err != nil {
 		return err
 	}
@@ -209,7 +216,9 @@ func printRoster(ctx context.Context, svc *org.Service, dealer org.DealerID, out
 		return err
 	}
 	fmt.Fprintf(out, "Roster of %s (time zone %s, currency %s)\n", d.Name, d.TimeZone, d.Currency)
-	fmt.Fprintf(out, "%-6s  %-20s  %-11s  %-16s  %s\n", "ID", "NAME", "ROLE", "DEPARTMENT", "REPORTS TO")
+	// Columns by display width: a Chinese name takes two columns a character.
+	tab := textwidth.Table{Columns: []textwidth.Column{{Width: 6}, {Width: 20, Gap: 2}, {Width: 11, Gap: 2}, {Width: 16, Gap: 2}, {Gap: 2}}}
+	tab.Row("ID", "NAME", "ROLE", "DEPARTMENT", "REPORTS TO")
 	for _, e := range roster {
 		to := "-"
 		if sup, err := svc.SupervisorOf(ctx, dealer, e.ID); err == nil {
@@ -217,7 +226,10 @@ func printRoster(ctx context.Context, svc *org.Service, dealer org.DealerID, out
 		} else if !errors.Is(err, org.ErrNotFound) {
 			return err
 		}
-		fmt.Fprintf(out, "%-6s  %-20s  %-11s  %-16s  %s\n", e.ID, e.Name, e.Role, e.Department, to)
+		tab.Row(string(e.ID), e.Name, string(e.Role), string(e.Department), to)
+	}
+	if _, err := tab.WriteTo(out); err != nil {
+		return err
 	}
 	evs, err := svc.Events(ctx, dealer, 0, org.MaxPage)
 	if err != nil {

@@ -142,7 +142,16 @@ func TestLoadProblems(t *testing.T) {
 		want: []org.FieldError{{Path: "d.yaml:2:16: items[0].rate", Code: org.CodeRange,
 			Message: "has more than 5 digits before or after the point"}},
 	}} {
-		_, got := load(t, tc.name, tc.text, tc.opt)
+		_, fields := load(t, tc.name, tc.text, tc.opt)
+		// Each field names its file and place; Where joins them as the
+		// wanted paths are written.
+		var got []org.FieldError
+		for _, f := range fields {
+			if f.File != tc.name {
+				t.Errorf("%s: field %s names file %q", tc.name, f.Path, f.File)
+			}
+			got = append(got, org.FieldError{Path: f.Where(), Code: f.Code, Message: f.Message})
+		}
 		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
 			t.Errorf("%s %q:\n got %v\nwant %v", tc.name, tc.text, got, tc.want)
 		}

@@ -126,7 +126,8 @@ func (l *loader) where(path string) filePos {
 }
 
 // err builds the one error of the load: every problem in file order, each
-// path naming the file, line, column and field.
+// with its field's path and the file, line and column it is written at
+// (FieldError.Where joins them: "pricebooks/taipei.yaml:12:5: labor.rates[2].rate").
 func (l *loader) err() error {
 	if len(l.probs) == 0 {
 		return nil
@@ -140,27 +141,10 @@ func (l *loader) err() error {
 	ve := &org.ValidationError{Op: l.opt.Op}
 	for i, p := range l.probs {
 		if i == maxLoadProblems {
-			ve.Add(l.name, org.CodeInvalid, fmt.Sprintf("%d more problems not listed", len(l.probs)-i))
+			ve.Fields = append(ve.Fields, org.FieldError{Code: org.CodeInvalid, Message: fmt.Sprintf("%d more problems not listed", len(l.probs)-i), File: l.name})
 			break
 		}
-		ve.Add(l.path(p), p.code, p.msg)
+		ve.Fields = append(ve.Fields, org.FieldError{Path: p.path, Code: p.code, Message: p.msg, File: l.name, Line: p.pos.line, Column: p.pos.col})
 	}
 	return ve
-}
-
-// path writes "pricebooks/taipei.yaml:12:5: labor.rates[2].rate".
-func (l *loader) path(p loadProblem) string {
-	var b strings.Builder
-	b.WriteString(l.name)
-	if p.pos.line > 0 {
-		fmt.Fprintf(&b, ":%d", p.pos.line)
-		if p.pos.col > 0 {
-			fmt.Fprintf(&b, ":%d", p.pos.col)
-		}
-	}
-	if p.path != "" {
-		b.WriteString(": ")
-		b.WriteString(p.path)
-	}
-	return b.String()
 }

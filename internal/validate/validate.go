@@ -21,6 +21,11 @@ type Problem struct {
 	Path    string
 	Code    string
 	Message string
+	// File, Line and Column are never set by the validator: they keep
+	// Problem convertible to org.FieldError.
+	File   string
+	Line   int
+	Column int
 }
 
 // Codes shared by every package. They are part of the public contract: hosts

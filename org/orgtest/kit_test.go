@@ -281,7 +281,12 @@ func brokenStores() []brokenStore {
 					return o.Store.Commit(ctx, d, c)
 				}
 			}),
-			CaughtBy: []string{"CommitIsAtomic"}},
+			CaughtBy: []string{"CommitIsAtomic"},
+			// Through org.Service the stray events show only when two
+			// updates of one employee collide, which the service's read
+			// just before committing leaves to timing (about 1 run in 8
+			// under -race); CommitIsAtomic catches it every run.
+			ByChance: []string{"ServiceConcurrentUpdates"}},
 
 		// Tenancy.
 		{Name: "acceptsOtherDealer", Flaw: "writes each record under the dealer it names, not refusing other dealers'",

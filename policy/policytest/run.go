@@ -431,7 +431,7 @@ func Problems(err error) string {
 	}
 	lines := []string{ve.Op + ": " + n + ":"}
 	for _, f := range ve.Fields {
-		lines = append(lines, fmt.Sprintf("%s: %s (%s)", f.Path, f.Message, f.Code))
+		lines = append(lines, fmt.Sprintf("%s: %s (%s)", f.Where(), f.Message, f.Code))
 	}
 	return strings.Join(lines, "\n")
 }

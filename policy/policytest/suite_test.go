@@ -30,7 +30,7 @@ func problems(t *testing.T, name, text string) []string {
 	assert.ErrorIs(t, err, org.ErrInvalid)
 	var out []string
 	for _, f := range ve.Fields {
-		out = append(out, f.Path+": "+f.Message+" ("+f.Code+")")
+		out = append(out, f.Where()+": "+f.Message+" ("+f.Code+")")
 	}
 	return out
 }

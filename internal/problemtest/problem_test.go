@@ -1,0 +1,188 @@
+// Package problemtest feeds real refusals of every package, on every store
+// servicelane ships, through org.ProblemOf, the one problem mapping.
+package problemtest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/servicelane/servicelane/internal/testdb"
+	"github.com/servicelane/servicelane/org"
+	"github.com/servicelane/servicelane/servicedesk"
+	"github.com/servicelane/servicelane/store/memstore"
+)
+
+const dealer org.DealerID = "d1"
+
+var (
+	admin = org.Admin("setup")
+	chen  = org.Actor{ID: "chen", Role: org.RoleAdvisor}
+	wu    = org.Actor{ID: "wu", Role: org.RoleTechnician}
+	sup   = org.Actor{ID: "sup", Role: org.RoleSupervisor}
+)
+
+type stores struct {
+	org  org.Store
+	desk servicedesk.Store
+}
+
+var backends = []struct {
+	name string
+	open func(t *testing.T) stores
+}{
+	{"memory", func(t *testing.T) stores { s := memstore.New(); return stores{s, s.ServiceDesk()} }},
+	{"sqlite", func(t *testing.T) stores { s := testdb.SQLite(t); return stores{s, s.ServiceDesk()} }},
+	{"postgres", func(t *testing.T) stores { s := testdb.Postgres(t); return stores{s, s.ServiceDesk()} }},
+}
+
+// brokenDesk is a store whose reads fail as a database driver does, with
+// SQL, driver and connection details in the error.
+type brokenDesk struct{ servicedesk.Store }
+
+func (brokenDesk) WorkOrder(context.Context, org.DealerID, servicedesk.WorkOrderID) (servicedesk.WorkOrder, error) {
+	return servicedesk.WorkOrder{}, fmt.Errorf("sqlstore: select work_orders: pgx: connect postgres://app:secret@db:5432/dms: ERROR: invalid byte sequence (SQLSTATE 22021)")
+}
+
+type problemCase struct {
+	name     string
+	err      func(t *testing.T, desk *servicedesk.Service) error
+	status   int
+	code     string
+	fields   []string // path:code
+	blockers []string // rules, in order
+}
+
+func TestProblemOf_real_refusals(t *testing.T) {
+	ctx := context.Background()
+	reception := servicedesk.Reception{ID: "RO-1", Channel: servicedesk.ChannelWalkIn, Transport: servicedesk.TransportWaiter,
+		Customer: servicedesk.Customer{Name: "Kao", Phone: "0912-000-111"},
+		Vehicle:  servicedesk.Vehicle{Make: "Toyota", Model: "Corolla", MileageIn: 42000}, Concerns: []string{"brakes squeal"}}
+	cases := []problemCase{
+		{name: "validation", status: http.StatusBadRequest, code: org.ProblemInvalid, fields: []string{"customer.name:required"},
+			err: func(t *testing.T, desk *servicedesk.Service) error {
+				in := reception
+				in.ID, in.Customer.Name = "RO-2", ""
+				_, err := desk.Receive(ctx, dealer, chen, in)
+				return err
+			}},
+		{name: "duplicate", status: http.StatusConflict, code: org.ProblemAlreadyExists, fields: []string{"id:duplicate"},
+			err: func(t *testing.T, desk *servicedesk.Service) error {
+				_, err := desk.Receive(ctx, dealer, chen, reception)
+				return err
+			}},
+		{name: "not_found", status: http.StatusNotFound, code: org.ProblemNotFound,
+			err: func(t *testing.T, desk *servicedesk.Service) error {
+				_, err := desk.WorkOrder(ctx, dealer, "RO-404")
+				return err
+			}},
+		{name: "forbidden_role", status: http.StatusForbidden, code: org.ProblemForbidden, blockers: []string{org.RuleRole},
+			err: func(t *testing.T, desk *servicedesk.Service) error {
+				_, err := desk.RecordCondition(ctx, dealer, wu, servicedesk.Ref{ID: "RO-1"}, servicedesk.ConditionInput{Items: []servicedesk.ConditionItem{{Area: "body", Status: servicedesk.ConditionOK}}})
+				return err
+			}},
+		{name: "invalid_transition_with_every_blocker", status: http.StatusConflict, code: org.ProblemInvalidTransition,
+			blockers: []string{org.RuleState, "R3.2c_booking_needs_an_approved_job"},
+			err: func(t *testing.T, desk *servicedesk.Service) error {
+				_, err := desk.Book(ctx, dealer, chen, servicedesk.Ref{ID: "RO-1"}, servicedesk.BookingInput{Technician: "wu",
+					Start: time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC), End: time.Date(2026, 11, 2, 4, 0, 0, 0, time.UTC)})
+				return err
+			}},
+		{name: "stale_version", status: http.StatusPreconditionFailed, code: org.ProblemStale,
+			err: func(t *testing.T, desk *servicedesk.Service) error {
+				_, err := desk.Cancel(ctx, dealer, chen, servicedesk.Ref{ID: "RO-1", ExpectedVersion: 99}, servicedesk.CancelInput{Reason: "customer left"})
+				return err
+			}},
+		{name: "complaint_state", status: http.StatusConflict, code: org.ProblemInvalidTransition, blockers: []string{org.RuleState},
+			err: func(t *testing.T, desk *servicedesk.Service) error {
+				c, err := desk.OpenComplaint(ctx, dealer, chen, servicedesk.ComplaintInput{WorkOrder: "RO-1", Description: "waited too long", Channel: servicedesk.ChannelPhone})
+				require.NoError(t, err)
+				_, err = desk.ResolveComplaint(ctx, dealer, sup, servicedesk.ComplaintRef{ID: c.ID}, servicedesk.ResolutionInput{Resolution: "apologised", CustomerInformed: "phone"})
+				return err
+			}},
+	}
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			st := b.open(t)
+			desk := newDesk(t, st.org, st.desk)
+			_, err := desk.Receive(ctx, dealer, chen, reception)
+			require.NoError(t, err)
+			for _, c := range cases {
+				t.Run(c.name, func(t *testing.T) {
+					err := c.err(t, desk)
+					require.Error(t, err)
+					checkProblem(t, err, c)
+				})
+			}
+			t.Run("store_failure_is_internal", func(t *testing.T) {
+				broken := newDesk(t, st.org, brokenDesk{st.desk})
+				_, err := broken.WorkOrder(ctx, dealer, "RO-1")
+				require.Error(t, err)
+				checkProblem(t, err, problemCase{status: http.StatusInternalServerError, code: org.ProblemInternal})
+			})
+		})
+	}
+}
+
+// checkProblem checks err's Problem in both languages against c, and that
+// nothing of a store, a driver or a connection leaks into it.
+func checkProblem(t *testing.T, err error, c problemCase) {
+	t.Helper()
+	for _, lang := range []org.Lang{org.English, org.TraditionalChinese} {
+		p := org.ProblemOf(err, lang)
+		assert.Equal(t, c.status, p.Status, "%v", err)
+		assert.Equal(t, c.code, p.Code, "%v", err)
+		assert.Equal(t, "urn:servicelane:problem:"+c.code, p.Type)
+		assert.NotEmpty(t, p.Title)
+		var fields []string
+		for _, f := range p.Fields {
+			fields = append(fields, f.Path+":"+f.Code)
+		}
+		for _, want := range c.fields {
+			assert.Contains(t, fields, want, "%v", err)
+		}
+		var rules []string
+		for _, bl := range p.Blockers {
+			rules = append(rules, bl.Rule)
+			assert.NotEmpty(t, bl.Message)
+		}
+		for _, want := range c.blockers {
+			assert.Contains(t, rules, want, "%v", err)
+		}
+		body, jerr := json.Marshal(p)
+		require.NoError(t, jerr)
+		low := strings.ToLower(string(body))
+		for _, leak := range []string{"sql", "pgx", "postgres://", "secret", "select ", "driver"} {
+			assert.NotContains(t, low, leak, "the problem shows the caller a store's detail: %s", body)
+		}
+	}
+	assert.True(t, errors.Is(err, err), "the error itself keeps its detail for logs")
+}
+
+func newDesk(t *testing.T, os org.Store, ds servicedesk.Store) *servicedesk.Service {
+	t.Helper()
+	ctx := context.Background()
+	clock := org.NewManualClock(time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC))
+	roster, err := org.NewService(org.Config{Store: os, Clock: clock})
+	require.NoError(t, err)
+	if _, err := roster.Dealer(ctx, dealer); err != nil {
+		_, err = roster.CreateDealer(ctx, admin, org.NewDealer{ID: dealer, Name: "Taipei Motors", TimeZone: "Asia/Taipei", Currency: "TWD"})
+		require.NoError(t, err)
+		for _, e := range []org.NewEmployee{{ID: "sup", Name: "Lin", Role: org.RoleSupervisor}, {ID: "chen", Name: "Chen", Role: org.RoleAdvisor},
+			{ID: "wu", Name: "Wu", Role: org.RoleTechnician}} {
+			_, err := roster.AddEmployee(ctx, dealer, admin, e)
+			require.NoError(t, err)
+		}
+	}
+	desk, err := servicedesk.NewService(servicedesk.Config{Store: ds, Roster: roster, Clock: clock})
+	require.NoError(t, err)
+	return desk
+}
