@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -136,7 +137,12 @@ func (s *Service) event(dealer org.DealerID, actor org.Actor, now time.Time, typ
 
 // stateError is a command refused in the cycle's state.
 func stateError(op string, m org.Month, st CycleState, want ...CycleState) error {
-	return fmt.Errorf("appraisal: %s: the cycle of %s is %s, not %v: %w", op, m, st, want, ErrInvalidTransition)
+	states := make([]string, len(want))
+	for i, w := range want {
+		states[i] = string(w)
+	}
+	return org.Refuse("appraisal", "cycle", m.String(), string(st), op, org.Actor{}, org.RuleState,
+		fmt.Sprintf("the cycle of %s is %s; %s is allowed only when it is %s", m, st, op, strings.Join(states, " or ")))
 }
 
 // OpenInput opens a month's cycle.
@@ -230,7 +236,8 @@ func (s *Service) Rate(ctx context.Context, dealer org.DealerID, actor org.Actor
 	}
 	now := org.Now(s.clock)
 	if dl, ok := c.Deadlines[in.Source]; ok && now.After(dl) {
-		return Input{}, fmt.Errorf("appraisal: rate: %s ratings for %s closed at %s: %w", in.Source, in.Month, dl.Format(time.RFC3339), ErrInvalidTransition)
+		return Input{}, org.Refuse("appraisal", "cycle", in.Month.String(), string(c.State), op, actor, "R6.3_ratings_before_their_deadline",
+			fmt.Sprintf("%s ratings for %s closed at %s", in.Source, in.Month, dl.Format(time.RFC3339)))
 	}
 	rater, err := s.mayRate(ctx, dealer, actor, in)
 	if err != nil {

@@ -507,7 +507,8 @@ func (s *Service) prepareCredit(ctx context.Context, dealer org.DealerID, actor 
 		return Document{}, Change{}, err
 	}
 	if orig.Kind == CreditNote {
-		return Document{}, Change{}, fmt.Errorf("billing: credit note: %s is a credit note itself: %w", orig.ID, ErrInvalidTransition)
+		return Document{}, Change{}, org.Refuse("billing", "document", string(orig.ID), string(orig.Kind), "credit_note", actor, "R3.4d_documents_corrected_once",
+			fmt.Sprintf("%s is a credit note itself", orig.ID))
 	}
 	credits, err := s.store.Documents(ctx, dealer, DocumentQuery{WorkOrder: orig.WorkOrder, Kind: CreditNote, Limit: org.MaxPage})
 	if err != nil {
@@ -518,7 +519,8 @@ func (s *Service) prepareCredit(ctx context.Context, dealer org.DealerID, actor 
 			// A document is reversed once; the original settlement's
 			// version makes two concurrent credits conflict, so the retry
 			// lands here.
-			return Document{}, Change{}, fmt.Errorf("billing: credit note: %s is reversed already by %s: %w", orig.ID, c.ID, ErrInvalidTransition)
+			return Document{}, Change{}, org.Refuse("billing", "document", string(orig.ID), "reversed", "credit_note", actor, "R3.4d_documents_corrected_once",
+				fmt.Sprintf("%s is reversed already by %s", orig.ID, c.ID))
 		}
 	}
 	settled, err := s.store.Settlement(ctx, dealer, orig.Settlement)

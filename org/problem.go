@@ -83,6 +83,14 @@ func (e *RefusalError) onlyRole() bool {
 	return len(e.Blockers) > 0
 }
 
+// Refuse is a RefusalError of one blocker: command by actor on the record
+// of kind record and ID id, in state, refused by rule with message. op
+// names the package ("training").
+func Refuse(op, record, id, state, command string, actor Actor, rule, message string) *RefusalError {
+	return &RefusalError{Op: op, Record: record, ID: id, State: state, Command: command, Actor: actor,
+		Blockers: []Blocker{{Rule: rule, Message: message}}}
+}
+
 // Add records one blocker, once.
 func (e *RefusalError) Add(rule, message string) {
 	for _, b := range e.Blockers {

@@ -197,7 +197,9 @@ func (s *Service) setActive(ctx context.Context, dealer DealerID, actor Actor, i
 		return Employee{}, fmt.Errorf("%s %s: read version %d, now %d: %w", op, in.ID, in.ExpectedVersion, before.Version, ErrStale)
 	}
 	if before.Active == active {
-		return Employee{}, fmt.Errorf("%s %s: already %s: %w", op, in.ID, map[bool]string{true: "active", false: "inactive"}[active], ErrInvalidTransition)
+		state := map[bool]string{true: "active", false: "inactive"}[active]
+		return Employee{}, Refuse("org", "employee", string(in.ID), state, strings.ReplaceAll(strings.TrimPrefix(op, "org: "), " ", "_"), actor, RuleState,
+			fmt.Sprintf("employee %s is %s already", in.ID, state))
 	}
 	if !active && actor.Role != RoleAdmin && actor.ID == in.ID {
 		return Employee{}, fmt.Errorf("%s %s: nobody deactivates themselves: %w", op, in.ID, ErrForbidden)

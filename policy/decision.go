@@ -287,7 +287,8 @@ func (s *Service) decide(ctx context.Context, dealer org.DealerID, actor org.Act
 		return Decision{}, fmt.Errorf("policy: %s %s: %w", op, in.Key, err)
 	}
 	if d.State != Proposed {
-		return Decision{}, fmt.Errorf("policy: %s %s: it is %s, not proposed: %w", op, in.Key, d.State, ErrInvalidTransition)
+		return Decision{}, org.Refuse("policy", "decision", in.Key, string(d.State), op, actor, org.RuleState,
+			fmt.Sprintf("decision %s is %s; only a proposed decision is %s", in.Key, d.State, op))
 	}
 	switch {
 	case strings.TrimSpace(in.Reason) != "":

@@ -107,7 +107,8 @@ func (s *Service) Assess(ctx context.Context, dealer org.DealerID, actor org.Act
 	}
 	now := org.Now(s.clock)
 	if ss.State != SessionScheduled || now.Before(ss.End()) {
-		return Progress{}, fmt.Errorf("training: assess: session %s has not taken place yet or is closed (R5.4): %w", ss.ID, ErrInvalidTransition)
+		return Progress{}, org.Refuse("training", "session", string(ss.ID), string(ss.State), "assess", actor, "R5.4_assessed_after_the_session",
+			fmt.Sprintf("session %s has not taken place yet or is closed", ss.ID))
 	}
 	c, err := s.course(ctx, dealer, op, ss.Year, ss.CourseID)
 	if err != nil {
@@ -201,10 +202,12 @@ func (s *Service) Retake(ctx context.Context, dealer org.DealerID, actor org.Act
 	}
 	now := org.Now(s.clock)
 	if p.Standing != RetakeDue {
-		return Progress{}, fmt.Errorf("training: retake: %s is %s in %s, no retake due: %w", in.Employee, p.Standing, c.ID, ErrInvalidTransition)
+		return Progress{}, org.Refuse("training", "progress", string(in.Employee)+"/"+string(c.ID), string(p.Standing), "retake", actor, "R5.4_retake_after_a_fail",
+			fmt.Sprintf("%s is %s in %s, no retake due", in.Employee, p.Standing, c.ID))
 	}
 	if now.After(p.RetakeBy) {
-		return Progress{}, fmt.Errorf("training: retake: the window closed at %s; a missed retake counts as failed (R5.4): %w", p.RetakeBy.Format(time.RFC3339), ErrInvalidTransition)
+		return Progress{}, org.Refuse("training", "progress", string(in.Employee)+"/"+string(c.ID), string(p.Standing), "retake", actor, "R5.4_retake_within_its_window",
+			fmt.Sprintf("the window closed at %s; a missed retake counts as failed", p.RetakeBy.Format(time.RFC3339)))
 	}
 	var ch Change
 	if err := s.attempt(ctx, dealer, actor, c, &p, Attempt{Score: score, At: now}, now, &ch); err != nil {

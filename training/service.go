@@ -197,7 +197,8 @@ func (s *Service) ApprovePlan(ctx context.Context, dealer org.DealerID, actor or
 		return Plan{}, fmt.Errorf("training: approve plan %d: %w", year, err)
 	}
 	if p.State != PlanDraft {
-		return Plan{}, fmt.Errorf("training: approve plan %d: it is %s, not draft: %w", year, p.State, ErrInvalidTransition)
+		return Plan{}, org.Refuse("training", "plan", fmt.Sprint(year), string(p.State), "approve_plan", actor, org.RuleState,
+			fmt.Sprintf("the plan of %d is %s; only a draft is approved", year, p.State))
 	}
 	now := org.Now(s.clock)
 	p.State, p.ApprovedBy, p.ApprovedAt = PlanApproved, actor, now

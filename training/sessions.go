@@ -19,7 +19,8 @@ func (s *Service) course(ctx context.Context, dealer org.DealerID, op string, ye
 		return Course{}, fmt.Errorf("training: %s: plan %d: %w", op, year, err)
 	}
 	if p.State != PlanApproved {
-		return Course{}, fmt.Errorf("training: %s: the plan of %d is not approved: %w", op, year, ErrInvalidTransition)
+		return Course{}, org.Refuse("training", "plan", fmt.Sprint(year), string(p.State), op, org.Actor{}, "R5.1_plan_approved_first",
+			fmt.Sprintf("the plan of %d is not approved", year))
 	}
 	c, ok := p.Course(id)
 	if !ok {
@@ -151,7 +152,8 @@ func (s *Service) Enrol(ctx context.Context, dealer org.DealerID, actor org.Acto
 	}
 	now := org.Now(s.clock)
 	if ss.State != SessionScheduled || !now.Before(ss.Start) {
-		return Session{}, fmt.Errorf("training: enrol: session %s has started or closed: %w", ss.ID, ErrInvalidTransition)
+		return Session{}, org.Refuse("training", "session", string(ss.ID), string(ss.State), "enrol", actor, org.RuleState,
+			fmt.Sprintf("session %s has started or closed", ss.ID))
 	}
 	if ss.attendee(e.ID) >= 0 {
 		ve.Add("employee", org.CodeDuplicate, "is in this session already")
@@ -204,7 +206,8 @@ func (s *Service) Withdraw(ctx context.Context, dealer org.DealerID, actor org.A
 	}
 	now := org.Now(s.clock)
 	if ss.State != SessionScheduled || !now.Before(ss.Start) {
-		return Session{}, fmt.Errorf("training: withdraw: session %s has started or closed: %w", ss.ID, ErrInvalidTransition)
+		return Session{}, org.Refuse("training", "session", string(ss.ID), string(ss.State), "withdraw", actor, org.RuleState,
+			fmt.Sprintf("session %s has started or closed", ss.ID))
 	}
 	i := ss.attendee(in.Employee)
 	if i < 0 {
@@ -261,7 +264,8 @@ func (s *Service) RecordAttendance(ctx context.Context, dealer org.DealerID, act
 	}
 	now := org.Now(s.clock)
 	if ss.State != SessionScheduled || now.Before(ss.Start) {
-		return Session{}, fmt.Errorf("training: %s: session %s has not started or is closed: %w", op, ss.ID, ErrInvalidTransition)
+		return Session{}, org.Refuse("training", "session", string(ss.ID), string(ss.State), op, actor, org.RuleState,
+			fmt.Sprintf("session %s has not started or is closed", ss.ID))
 	}
 	i := ss.attendee(in.Employee)
 	if i < 0 || ss.Attendees[i].Status != StatusEnrolled {
@@ -300,7 +304,8 @@ func (s *Service) CloseSession(ctx context.Context, dealer org.DealerID, actor o
 	}
 	now := org.Now(s.clock)
 	if ss.State != SessionScheduled || now.Before(ss.End()) {
-		return Session{}, fmt.Errorf("training: close session %s: it is %s or not over: %w", id, ss.State, ErrInvalidTransition)
+		return Session{}, org.Refuse("training", "session", string(ss.ID), string(ss.State), "close_session", actor, org.RuleState,
+			fmt.Sprintf("session %s is %s or not over", id, ss.State))
 	}
 	ve := &org.ValidationError{Op: "training: close session"}
 	for i, a := range ss.Attendees {

@@ -15,10 +15,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/servicelane/servicelane/appraisal"
 	"github.com/servicelane/servicelane/internal/testdb"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
 	"github.com/servicelane/servicelane/store/memstore"
+	"github.com/servicelane/servicelane/training"
 )
 
 const dealer org.DealerID = "d1"
@@ -31,17 +33,28 @@ var (
 )
 
 type stores struct {
-	org  org.Store
-	desk servicedesk.Store
+	org   org.Store
+	desk  servicedesk.Store
+	train training.Store
+	apr   appraisal.Store
 }
 
 var backends = []struct {
 	name string
 	open func(t *testing.T) stores
 }{
-	{"memory", func(t *testing.T) stores { s := memstore.New(); return stores{s, s.ServiceDesk()} }},
-	{"sqlite", func(t *testing.T) stores { s := testdb.SQLite(t); return stores{s, s.ServiceDesk()} }},
-	{"postgres", func(t *testing.T) stores { s := testdb.Postgres(t); return stores{s, s.ServiceDesk()} }},
+	{"memory", func(t *testing.T) stores {
+		s := memstore.New()
+		return stores{s, s.ServiceDesk(), s.Training(), s.Appraisal()}
+	}},
+	{"sqlite", func(t *testing.T) stores {
+		s := testdb.SQLite(t)
+		return stores{s, s.ServiceDesk(), s.Training(), s.Appraisal()}
+	}},
+	{"postgres", func(t *testing.T) stores {
+		s := testdb.Postgres(t)
+		return stores{s, s.ServiceDesk(), s.Training(), s.Appraisal()}
+	}},
 }
 
 // brokenDesk is a store whose reads fail as a database driver does, with
@@ -122,6 +135,33 @@ func TestProblemOf_real_refusals(t *testing.T) {
 					checkProblem(t, err, c)
 				})
 			}
+			roster, err := org.NewService(org.Config{Store: st.org, Clock: org.NewManualClock(time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC))})
+			require.NoError(t, err)
+			t.Run("training_plan_approved_twice", func(t *testing.T) {
+				train, err := training.NewService(training.Config{Store: st.train, Roster: roster, Clock: org.NewManualClock(time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC))})
+				require.NoError(t, err)
+				pf, err := training.LoadPlanFile("../../training/testdata/plan.yaml")
+				require.NoError(t, err)
+				_, err = train.SavePlan(ctx, dealer, sup, training.PlanInput{Year: pf.Year, Courses: pf.Courses})
+				require.NoError(t, err)
+				_, err = train.ApprovePlan(ctx, dealer, sup, pf.Year)
+				require.NoError(t, err)
+				_, err = train.ApprovePlan(ctx, dealer, sup, pf.Year)
+				checkProblem(t, err, problemCase{status: http.StatusConflict, code: org.ProblemInvalidTransition, blockers: []string{org.RuleState}})
+			})
+			t.Run("appraisal_cycle_opened_twice_and_not_yet_scored", func(t *testing.T) {
+				apr, err := appraisal.NewService(appraisal.Config{Store: st.apr, Roster: roster, Clock: org.NewManualClock(time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC))})
+				require.NoError(t, err)
+				plan, err := appraisal.LoadPlanFile("../../appraisal/testdata/plans/default.yaml")
+				require.NoError(t, err)
+				m := org.Month{Year: 2026, Month: time.November}
+				_, err = apr.OpenCycle(ctx, dealer, sup, appraisal.OpenInput{Month: m, Plan: *plan})
+				require.NoError(t, err)
+				_, err = apr.OpenCycle(ctx, dealer, sup, appraisal.OpenInput{Month: m, Plan: *plan})
+				checkProblem(t, err, problemCase{status: http.StatusConflict, code: org.ProblemAlreadyExists, fields: []string{"month:duplicate"}})
+				_, err = apr.Finalize(ctx, dealer, sup, m)
+				checkProblem(t, err, problemCase{status: http.StatusConflict, code: org.ProblemInvalidTransition, blockers: []string{org.RuleState}})
+			})
 			t.Run("store_failure_is_internal", func(t *testing.T) {
 				broken := newDesk(t, st.org, brokenDesk{st.desk})
 				_, err := broken.WorkOrder(ctx, dealer, "RO-1")
