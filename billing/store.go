@@ -9,21 +9,21 @@ import (
 
 // DocumentQuery selects documents of one dealer, ordered by ID.
 type DocumentQuery struct {
-	WorkOrder    string       // only this work order's, when set
-	Kind         DocumentKind // only this kind, when set
-	IssuedFrom   time.Time    // [from, before); zero: unbounded
-	IssuedBefore time.Time
-	After        DocumentID
-	Limit        int
+	WorkOrder    string       `json:"work_order,omitempty"` // only this work order's, when set
+	Kind         DocumentKind `json:"kind,omitempty"`       // only this kind, when set
+	IssuedFrom   time.Time    `json:"issued_from,omitzero"` // [from, before); zero: unbounded
+	IssuedBefore time.Time    `json:"issued_before,omitzero"`
+	After        DocumentID   `json:"after,omitempty"`
+	Limit        int          `json:"limit,omitempty"`
 }
 
 // SettlementQuery selects settlements of one dealer, ordered by Key.
 type SettlementQuery struct {
-	Advisor       org.EmployeeID
-	SettledFrom   time.Time
-	SettledBefore time.Time
-	After         string
-	Limit         int
+	Advisor       org.EmployeeID `json:"advisor,omitempty"`
+	SettledFrom   time.Time      `json:"settled_from,omitzero"`
+	SettledBefore time.Time      `json:"settled_before,omitzero"`
+	After         string         `json:"after,omitempty"`
+	Limit         int            `json:"limit,omitempty"`
 }
 
 // Change is everything one billing command writes, atomically. The

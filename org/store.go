@@ -30,15 +30,15 @@ type Event struct {
 // EmployeeQuery selects employees of one dealer. Results are ordered by ID
 // (byte order) so that a page ends where the next begins.
 type EmployeeQuery struct {
-	Role       Role       // only this role, when set
-	Department Department // only this department, when set
+	Role       Role       `json:"role,omitempty"`       // only this role, when set
+	Department Department `json:"department,omitempty"` // only this department, when set
 	// IncludeInactive also returns deactivated employees.
-	IncludeInactive bool
+	IncludeInactive bool `json:"include_inactive,omitempty"`
 	// After returns only IDs greater than After: the last ID of the
 	// previous page.
-	After EmployeeID
+	After EmployeeID `json:"after,omitempty"`
 	// Limit is the most employees returned; services always pass 1 to 1000.
-	Limit int
+	Limit int `json:"limit,omitempty"`
 }
 
 // Change is everything one command writes: the store applies all of it, or

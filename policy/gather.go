@@ -17,10 +17,10 @@ import (
 
 // FactQuery names the period whose facts a FactSource gathers.
 type FactQuery struct {
-	Period Period
+	Period Period `json:"period,omitempty"`
 	// Location is the dealer's time zone, in which the period's instants
 	// are counted; nil means UTC.
-	Location *time.Location
+	Location *time.Location `json:"location,omitempty"`
 }
 
 // loc is q.Location, or UTC.

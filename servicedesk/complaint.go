@@ -71,12 +71,12 @@ func (c Complaint) Age(now time.Time) time.Duration {
 
 // ComplaintQuery selects complaints, ordered by ID.
 type ComplaintQuery struct {
-	State        ComplaintState
-	Advisor      org.EmployeeID
-	OpenedFrom   time.Time
-	OpenedBefore time.Time
-	After        ComplaintID
-	Limit        int
+	State        ComplaintState `json:"state,omitempty"`
+	Advisor      org.EmployeeID `json:"advisor,omitempty"`
+	OpenedFrom   time.Time      `json:"opened_from,omitzero"`
+	OpenedBefore time.Time      `json:"opened_before,omitzero"`
+	After        ComplaintID    `json:"after,omitempty"`
+	Limit        int            `json:"limit,omitempty"`
 }
 
 // Survey is a customer's satisfaction answer for one work order (R2.3,
@@ -109,9 +109,9 @@ func (s Survey) Normalized() decimal.Decimal {
 
 // SurveyQuery selects survey answers, ordered by work order ID.
 type SurveyQuery struct {
-	Advisor        org.EmployeeID
-	AnsweredFrom   time.Time
-	AnsweredBefore time.Time
-	After          WorkOrderID
-	Limit          int
+	Advisor        org.EmployeeID `json:"advisor,omitempty"`
+	AnsweredFrom   time.Time      `json:"answered_from,omitzero"`
+	AnsweredBefore time.Time      `json:"answered_before,omitzero"`
+	After          WorkOrderID    `json:"after,omitempty"`
+	Limit          int            `json:"limit,omitempty"`
 }

@@ -23,7 +23,7 @@ type Reception struct {
 	Concerns  []string       `json:"concerns" validate:"min=1,max=20,dive,notblank,max=2000"`
 	Transport Transport      `json:"transport" validate:"oneof=waiter drop_off loaner"`
 	// PromisedAt is when the car is promised back; zero if not yet.
-	PromisedAt time.Time `json:"promised_at"`
+	PromisedAt time.Time `json:"promised_at,omitzero"`
 }
 
 // Receive opens a work order: the customer, the vehicle and the concerns in

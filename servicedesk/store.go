@@ -36,14 +36,14 @@ func (c CalendarDay) Clone() CalendarDay {
 
 // WorkOrderQuery selects work orders of one dealer, ordered by ID.
 type WorkOrderQuery struct {
-	State   State          // only this state, when set
-	Advisor org.EmployeeID // only this advisor's, when set
+	State   State          `json:"state,omitempty"`   // only this state, when set
+	Advisor org.EmployeeID `json:"advisor,omitempty"` // only this advisor's, when set
 	// OpenedFrom and OpenedBefore bound OpenedAt: [from, before). Zero
 	// means unbounded.
-	OpenedFrom   time.Time
-	OpenedBefore time.Time
-	After        WorkOrderID
-	Limit        int
+	OpenedFrom   time.Time   `json:"opened_from,omitzero"`
+	OpenedBefore time.Time   `json:"opened_before,omitzero"`
+	After        WorkOrderID `json:"after,omitempty"`
+	Limit        int         `json:"limit,omitempty"`
 }
 
 // Change is everything one servicedesk command writes, atomically.

@@ -137,19 +137,43 @@ func toProblem(fe validator.FieldError, prefix string) Problem {
 	return Problem{Path: path, Code: code, Message: msg}
 }
 
+// counted says n of what a string, a list or a map of kind holds: "1
+// character", "50 items".
+func counted(kind reflect.Kind, n string) (string, bool) {
+	var unit string
+	switch kind {
+	case reflect.String:
+		unit = "character"
+	case reflect.Slice, reflect.Array:
+		unit = "item"
+	case reflect.Map:
+		unit = "entry"
+		if n != "1" {
+			return n + " entries", true
+		}
+		return n + " " + unit, true
+	default:
+		return "", false
+	}
+	if n != "1" {
+		unit += "s"
+	}
+	return n + " " + unit, true
+}
+
 func describe(fe validator.FieldError) (code, msg string) {
 	p := fe.Param()
 	switch fe.Tag() {
 	case "required", "notblank", "required_with", "required_without", "required_if":
 		return CodeRequired, "is required"
 	case "max":
-		if fe.Kind() == reflect.String || fe.Kind() == reflect.Slice || fe.Kind() == reflect.Map {
-			return CodeTooLong, "must have at most " + p + " characters or items"
+		if n, ok := counted(fe.Kind(), p); ok {
+			return CodeTooLong, "must have at most " + n
 		}
 		return CodeRange, "must be at most " + p
 	case "min":
-		if fe.Kind() == reflect.String || fe.Kind() == reflect.Slice || fe.Kind() == reflect.Map {
-			return CodeTooShort, "must have at least " + p + " characters or items"
+		if n, ok := counted(fe.Kind(), p); ok {
+			return CodeTooShort, "must have at least " + n
 		}
 		return CodeRange, "must be at least " + p
 	case "lte", "lt", "gte", "gt":
