@@ -177,7 +177,7 @@ func TestMonthEnd(t *testing.T) {
 		_, err = f.svc.ScoreMonth(f.ctx, "d1", lin, m)
 		require.ErrorIs(t, err, appraisal.ErrInvalidTransition)
 	}
-	as, err := f.svc.Appraisals(f.ctx, "d1", dec26)
+	as, err := f.svc.Appraisals(f.ctx, "d1", host, dec26)
 	require.NoError(t, err)
 	byID := map[org.EmployeeID]appraisal.Appraisal{}
 	for _, a := range as {
@@ -222,7 +222,7 @@ func TestTrendAndFollowUp_R6_4(t *testing.T) {
 		_, err = f.svc.Finalize(f.ctx, "d1", lin, m)
 		require.NoError(t, err)
 	}
-	trend, err := f.svc.Trend(f.ctx, "d1", "lee", 2026)
+	trend, err := f.svc.Trend(f.ctx, "d1", host, "lee", 2026)
 	require.NoError(t, err)
 	require.Len(t, trend, 2)
 	assert.Equal(t, nov, trend[0].Month)

@@ -265,14 +265,19 @@ func (s *Service) move(ctx context.Context, dealer org.DealerID, actor org.Actor
 	return c, nil
 }
 
-// Appraisals returns the month's results, ranked.
-func (s *Service) Appraisals(ctx context.Context, dealer org.DealerID, m org.Month) ([]Appraisal, error) {
+// Appraisals returns the month's results, ranked, as far as actor may see
+// them (R2.2): an advisor their own, a supervisor those of the employees
+// they supervise, an admin all. No result names a peer who rated (R6.3).
+func (s *Service) Appraisals(ctx context.Context, dealer org.DealerID, actor org.Actor, m org.Month) ([]Appraisal, error) {
+	if err := s.reader(ctx, dealer, actor, "results", appraised...); err != nil {
+		return nil, err
+	}
 	as, err := s.store.Appraisals(ctx, dealer, m)
 	if err != nil {
 		return nil, fmt.Errorf("appraisal: results of %s: %w", m, err)
 	}
 	slices.SortStableFunc(as, func(a, b Appraisal) int { return a.Rank - b.Rank })
-	return as, nil
+	return visibleTo(ctx, s, dealer, actor, as, func(a Appraisal) org.EmployeeID { return a.Final.Employee })
 }
 
 // ImprovementInput is the performance interview and improvement plan after
@@ -353,8 +358,19 @@ type TrendPoint struct {
 }
 
 // Trend returns an employee's final scores month by month over a calendar
-// year, oldest first; months without an appraisal are absent.
-func (s *Service) Trend(ctx context.Context, dealer org.DealerID, employee org.EmployeeID, year int) ([]TrendPoint, error) {
+// year, oldest first; months without an appraisal are absent. To the
+// employee, their supervisor (R2.2) and admins; anyone else is refused with
+// ErrForbidden.
+func (s *Service) Trend(ctx context.Context, dealer org.DealerID, actor org.Actor, employee org.EmployeeID, year int) ([]TrendPoint, error) {
+	const op = "trend"
+	if err := s.reader(ctx, dealer, actor, op, appraised...); err != nil {
+		return nil, err
+	}
+	if ok, err := s.sees(ctx, dealer, actor, employee); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, notTheirs(op, actor, employee)
+	}
 	hist, err := s.store.History(ctx, dealer, employee, org.Month{Year: year, Month: time.December})
 	if err != nil {
 		return nil, fmt.Errorf("appraisal: trend of %s: %w", employee, err)

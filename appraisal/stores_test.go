@@ -53,7 +53,7 @@ func monthOn(t *testing.T, os org.Store, as appraisal.Store) []appraisal.Apprais
 	require.NoError(t, err)
 	_, err = svc.Calibrate(ctx, "d1", lin, appraisal.CalibrateInput{Month: nov, Employee: "huang", Score: dec("61.5"), Reason: "training week"})
 	require.NoError(t, err)
-	out, err := svc.Appraisals(ctx, "d1", nov)
+	out, err := svc.Appraisals(ctx, "d1", admin, nov)
 	require.NoError(t, err)
 	return out
 }

@@ -40,7 +40,7 @@ func ExampleService_Settle() {
 		return
 	}
 
-	bill, err := bills.Price(ctx, "d1", billing.Order{WorkOrder: "wo-7", Jobs: []billing.Job{{ID: "j1", Title: "Oil change",
+	bill, err := bills.Price(ctx, "d1", lin, billing.Order{WorkOrder: "wo-7", Jobs: []billing.Job{{ID: "j1", Title: "Oil change",
 		PayType: billing.PayCustomer, Labor: []billing.LaborItem{{Op: "OIL-01"}},
 		Parts: []billing.PartItem{{Number: "OIL-5W30", Description: "oil 5W-30", Quantity: dec("4"), Sell: dec("320")}}}}})
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 // advisor who settled nothing gets no figure, never 0%.
 func (s *Service) Measurer() appraisal.Measurer {
 	return appraisal.MeasurerFunc(func(ctx context.Context, dealer org.DealerID, m org.Month) (appraisal.Figures, error) {
-		acc, err := s.Accuracy(ctx, dealer, m)
+		acc, err := s.accuracy(ctx, dealer, m)
 		if err != nil {
 			return nil, err
 		}

@@ -150,8 +150,12 @@ func (s *Service) SavePriceBook(ctx context.Context, dealer org.DealerID, actor 
 	return sp, nil
 }
 
-// ActivePriceBook returns the dealer's active price book.
-func (s *Service) ActivePriceBook(ctx context.Context, dealer org.DealerID) (PriceBook, error) {
+// ActivePriceBook returns the dealer's active price book. Everyone on the
+// roster may read it.
+func (s *Service) ActivePriceBook(ctx context.Context, dealer org.DealerID, actor org.Actor) (PriceBook, error) {
+	if err := s.reader(ctx, dealer, actor, "active price book", everyone...); err != nil {
+		return PriceBook{}, err
+	}
 	sp, err := s.store.ActivePriceBook(ctx, dealer)
 	if err != nil {
 		return PriceBook{}, fmt.Errorf("billing: active price book of %s: %w", dealer, err)
@@ -159,31 +163,81 @@ func (s *Service) ActivePriceBook(ctx context.Context, dealer org.DealerID) (Pri
 	return sp.Book, nil
 }
 
-// Price prices an order with the dealer's active price book.
-func (s *Service) Price(ctx context.Context, dealer org.DealerID, o Order) (Bill, error) {
-	book, err := s.ActivePriceBook(ctx, dealer)
+// Price prices an order with the dealer's active price book. Everyone on
+// the roster may.
+func (s *Service) Price(ctx context.Context, dealer org.DealerID, actor org.Actor, o Order) (Bill, error) {
+	book, err := s.ActivePriceBook(ctx, dealer, actor)
 	if err != nil {
 		return Bill{}, err
 	}
 	return Price(&book, o)
 }
 
-// Document returns one issued document.
-func (s *Service) Document(ctx context.Context, dealer org.DealerID, id DocumentID) (Document, error) {
+// Document returns one issued document. It carries the customer's name and
+// payments: only the order's advisor, the one who settled it, a supervisor
+// or an admin sees it (R7.2d); anyone else is refused with ErrForbidden.
+func (s *Service) Document(ctx context.Context, dealer org.DealerID, actor org.Actor, id DocumentID) (Document, error) {
+	const op = "document"
+	if err := s.reader(ctx, dealer, actor, op, desk...); err != nil {
+		return Document{}, err
+	}
 	d, err := s.store.Document(ctx, dealer, id)
 	if err != nil {
 		return Document{}, fmt.Errorf("billing: document %s: %w", id, err)
 	}
+	if !seesAllOrders[actor.Role] && d.IssuedBy != actor {
+		st, err := s.store.Settlement(ctx, dealer, d.Settlement)
+		if err != nil {
+			return Document{}, fmt.Errorf("billing: document %s: %w", id, err)
+		}
+		if !seesOrder(actor, st.Advisor, st.SettledBy) {
+			return Document{}, notYours(op, actor)
+		}
+	}
 	return d, nil
 }
 
-// Settlement returns the settlement with an idempotency key.
-func (s *Service) Settlement(ctx context.Context, dealer org.DealerID, key string) (Settlement, error) {
+// Settlement returns the settlement with an idempotency key: to the
+// order's advisor, the one who settled it, a supervisor or an admin
+// (R7.2d).
+func (s *Service) Settlement(ctx context.Context, dealer org.DealerID, actor org.Actor, key string) (Settlement, error) {
+	const op = "settlement"
+	if err := s.reader(ctx, dealer, actor, op, desk...); err != nil {
+		return Settlement{}, err
+	}
 	st, err := s.store.Settlement(ctx, dealer, key)
 	if err != nil {
 		return Settlement{}, fmt.Errorf("billing: settlement %s: %w", key, err)
 	}
+	if !seesOrder(actor, st.Advisor, st.SettledBy) {
+		return Settlement{}, notYours(op, actor)
+	}
 	return st, nil
+}
+
+// Replay returns the settlement with key and its documents for a repeat of
+// it (R3.4d): to anyone who may settle (an advisor or a supervisor, as
+// [Service.Prepare], which returns the same records for the same key), but
+// only when key settled workOrder; otherwise ErrNotFound. It is
+// servicedesk's plumbing for a retried SettleBill, not a browse: it needs
+// both the key and the order.
+func (s *Service) Replay(ctx context.Context, dealer org.DealerID, actor org.Actor, key, workOrder string) (Settlement, []Document, error) {
+	const op = "replay"
+	if err := s.reader(ctx, dealer, actor, op, org.RoleAdvisor, org.RoleSupervisor); err != nil {
+		return Settlement{}, nil, err
+	}
+	st, err := s.store.Settlement(ctx, dealer, key)
+	if err != nil {
+		return Settlement{}, nil, fmt.Errorf("billing: replay %s: %w", key, err)
+	}
+	if st.WorkOrder != workOrder || st.Corrects != "" {
+		return Settlement{}, nil, fmt.Errorf("billing: replay %s: no settlement of work order %s: %w", key, workOrder, ErrNotFound)
+	}
+	p, err := s.existing(ctx, dealer, st)
+	if err != nil {
+		return Settlement{}, nil, err
+	}
+	return p.Settlement, p.Documents, nil
 }
 
 func (s *Service) event(dealer org.DealerID, actor org.Actor, now time.Time, typ, subject, reason string, data any) org.Event {

@@ -562,8 +562,28 @@ type AdvisorAccuracy struct {
 
 // Accuracy computes each advisor's settlement accuracy for a dealer month.
 // A settlement is accurate when it needed no override of differences and
-// no credit note corrected it since.
-func (s *Service) Accuracy(ctx context.Context, dealer org.DealerID, m org.Month) ([]AdvisorAccuracy, error) {
+// no credit note corrected it since. Supervisors and admins see every
+// advisor's row, an advisor only their own.
+func (s *Service) Accuracy(ctx context.Context, dealer org.DealerID, actor org.Actor, m org.Month) ([]AdvisorAccuracy, error) {
+	if err := s.reader(ctx, dealer, actor, "accuracy", desk...); err != nil {
+		return nil, err
+	}
+	all, err := s.accuracy(ctx, dealer, m)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, a := range all {
+		if seesAccuracy(actor, a.Advisor) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// accuracy is every advisor's settlement accuracy, for the month-end's
+// Measurer.
+func (s *Service) accuracy(ctx context.Context, dealer org.DealerID, m org.Month) ([]AdvisorAccuracy, error) {
 	d, err := s.roster.Dealer(ctx, dealer)
 	if err != nil {
 		return nil, fmt.Errorf("billing: accuracy: %w", err)

@@ -266,7 +266,7 @@ func TestSavePriceBook(t *testing.T) {
 					assert.Equal(t, c.code, fe.Code)
 				}
 				assert.Equal(t, before, env.snap(t), "a refused save writes nothing")
-				active, err := env.svc.ActivePriceBook(env.ctx, stlDealer)
+				active, err := env.svc.ActivePriceBook(env.ctx, stlDealer, stlSup)
 				require.NoError(t, err)
 				assert.Equal(t, "2026-11", active.Version)
 				return
@@ -295,7 +295,7 @@ func TestSavePriceBook_R3_4_activation_switches_the_active_version(t *testing.T)
 	saved, err := env.svc.SavePriceBook(ctx, stlDealer, stlSup, v2, false)
 	require.NoError(t, err)
 	assert.False(t, saved.Active)
-	active, err := env.svc.ActivePriceBook(ctx, stlDealer)
+	active, err := env.svc.ActivePriceBook(ctx, stlDealer, stlSup)
 	require.NoError(t, err)
 	assert.Equal(t, "2026-11", active.Version)
 
@@ -305,7 +305,7 @@ func TestSavePriceBook_R3_4_activation_switches_the_active_version(t *testing.T)
 	v3.Labor.Rates[0].Rate = stlDec("1400")
 	_, err = env.svc.SavePriceBook(ctx, stlDealer, stlAdmin, v3, true)
 	require.NoError(t, err)
-	active, err = env.svc.ActivePriceBook(ctx, stlDealer)
+	active, err = env.svc.ActivePriceBook(ctx, stlDealer, stlSup)
 	require.NoError(t, err)
 	assert.Equal(t, "2027-01", active.Version)
 	assert.True(t, stlDec("1400").Equal(active.Labor.Rates[0].Rate))
@@ -319,7 +319,7 @@ func TestSavePriceBook_R3_4_activation_switches_the_active_version(t *testing.T)
 	assert.False(t, waiting.Active)
 
 	// Price uses the active version, and the bill records it.
-	bill, err := env.svc.Price(ctx, stlDealer, stlOrder("wo1", false))
+	bill, err := env.svc.Price(ctx, stlDealer, stlSup, stlOrder("wo1", false))
 	require.NoError(t, err)
 	assert.Equal(t, "2027-01", bill.PriceBookVersion)
 	line := bill.Payers[0].Lines[0]
@@ -336,7 +336,7 @@ func TestSavePriceBook_R3_4_activation_switches_the_active_version(t *testing.T)
 	require.NoError(t, err)
 	svc, err := billing.NewService(billing.Config{Store: fresh.Billing(), Roster: roster})
 	require.NoError(t, err)
-	_, err = svc.ActivePriceBook(ctx, stlDealer)
+	_, err = svc.ActivePriceBook(ctx, stlDealer, stlAdmin)
 	require.ErrorIs(t, err, billing.ErrNotFound)
 	_, err = svc.SavePriceBook(ctx, stlDealer, stlAdmin, *env.book, true)
 	require.NoError(t, err)
@@ -461,7 +461,7 @@ func TestSettle_R3_4b_reconciliation(t *testing.T) {
 				assert.Equal(t, c.actor, st.SettledBy)
 				assert.Equal(t, org.EmployeeID("chen"), st.Advisor, "the order's advisor stays its advisor")
 				require.Len(t, docs, 1)
-				stored, err := env.svc.Settlement(env.ctx, stlDealer, "st-wo1")
+				stored, err := env.svc.Settlement(env.ctx, stlDealer, stlSup, "st-wo1")
 				require.NoError(t, err)
 				require.NotNil(t, stored.Override)
 				assert.Equal(t, c.reason, stored.Override.Reason)
@@ -613,7 +613,7 @@ func TestSettle_R3_4d_documents(t *testing.T) {
 			assert.True(t, in.Bill.Payers[i].Total.Equal(d.Total))
 			assert.Equal(t, stlChen, d.IssuedBy)
 			assert.True(t, stlMonday.Equal(d.IssuedAt), "issued at %s", d.IssuedAt)
-			stored, err := env.svc.Document(env.ctx, stlDealer, d.ID)
+			stored, err := env.svc.Document(env.ctx, stlDealer, stlSup, d.ID)
 			require.NoError(t, err)
 			assert.Equal(t, d.ID, stored.ID)
 			assert.True(t, d.Total.Equal(stored.Total))
@@ -930,15 +930,15 @@ func TestCreditNote(t *testing.T) {
 		}
 
 		// The original is unchanged; its settlement is corrected.
-		stored, err := env.svc.Document(env.ctx, stlDealer, orig.ID)
+		stored, err := env.svc.Document(env.ctx, stlDealer, stlSup, orig.ID)
 		require.NoError(t, err)
 		assert.Equal(t, orig.Version, stored.Version)
 		assert.True(t, orig.Total.Equal(stored.Total))
-		st, err := env.svc.Settlement(env.ctx, stlDealer, "st-wo1")
+		st, err := env.svc.Settlement(env.ctx, stlDealer, stlSup, "st-wo1")
 		require.NoError(t, err)
 		assert.True(t, st.Corrected, "the original settlement becomes corrected")
 		assert.Equal(t, int64(2), st.Version)
-		rec, err := env.svc.Settlement(env.ctx, stlDealer, credit.Key)
+		rec, err := env.svc.Settlement(env.ctx, stlDealer, stlSup, credit.Key)
 		require.NoError(t, err)
 		assert.Equal(t, orig.ID, rec.Corrects)
 		assert.Equal(t, []billing.DocumentID{cn.ID}, rec.Documents)
@@ -1039,7 +1039,7 @@ func TestCreditNote(t *testing.T) {
 				assert.Contains(t, stlPaths(t, err), p)
 			}
 			assert.Equal(t, before, env.snap(t), "a refused credit note writes nothing")
-			st, err := env.svc.Settlement(env.ctx, stlDealer, "st-wo1")
+			st, err := env.svc.Settlement(env.ctx, stlDealer, stlSup, "st-wo1")
 			require.NoError(t, err)
 			assert.Equal(t, c.first, st.Corrected)
 		})
@@ -1086,13 +1086,13 @@ func TestAccuracy_R6_1(t *testing.T) {
 	settle(stlChen, "chen", "wo3", "", nil)                             // credited later
 	settle(stlWang, "wang", "wo4", "", nil)                             // accurate
 	env.clock.Set(time.Date(2026, 12, 3, 2, 0, 0, 0, time.UTC))         // December in Taipei
-	st3, err := env.svc.Settlement(ctx, stlDealer, "st-wo3")
+	st3, err := env.svc.Settlement(ctx, stlDealer, stlSup, "st-wo3")
 	require.NoError(t, err)
 	_, err = env.svc.CreditNote(ctx, stlDealer, stlSup, billing.CreditInput{Key: "crn-wo3", Document: st3.Documents[0], Reason: "wrong pads billed"})
 	require.NoError(t, err)
 
 	t.Run("R6.1_one_of_three_accurate", func(t *testing.T) {
-		got, err := env.svc.Accuracy(ctx, stlDealer, stlNov)
+		got, err := env.svc.Accuracy(ctx, stlDealer, stlSup, stlNov)
 		require.NoError(t, err)
 		require.Len(t, got, 2)
 		chen, wang := got[0], got[1]
@@ -1108,12 +1108,12 @@ func TestAccuracy_R6_1(t *testing.T) {
 	})
 	t.Run("R6.1_credit_note_records_not_counted", func(t *testing.T) {
 		// December holds only the credit note's record: no settlement.
-		got, err := env.svc.Accuracy(ctx, stlDealer, stlNov.Next())
+		got, err := env.svc.Accuracy(ctx, stlDealer, stlSup, stlNov.Next())
 		require.NoError(t, err)
 		assert.Empty(t, got)
 	})
 	t.Run("R6.1_month_with_none_is_no_data", func(t *testing.T) {
-		got, err := env.svc.Accuracy(ctx, stlDealer, stlNov.Prev())
+		got, err := env.svc.Accuracy(ctx, stlDealer, stlSup, stlNov.Prev())
 		require.NoError(t, err)
 		for _, a := range got {
 			assert.True(t, a.None, "%s: a month with no settlement has no rate, not 0%%", a.Advisor)
@@ -1135,11 +1135,11 @@ func TestAccuracy_R6_1(t *testing.T) {
 		env.clock.Set(time.Date(2026, 11, 30, 16, 30, 0, 0, time.UTC))
 		_, _, err = env.svc.Settle(env.ctx, stlDealer, stlChen, env.stlInput(t, "st-b", "wo-b", false))
 		require.NoError(t, err)
-		nov, err := env.svc.Accuracy(env.ctx, stlDealer, stlNov)
+		nov, err := env.svc.Accuracy(env.ctx, stlDealer, stlSup, stlNov)
 		require.NoError(t, err)
 		require.Len(t, nov, 1)
 		assert.Equal(t, 1, nov[0].Settled)
-		dec, err := env.svc.Accuracy(env.ctx, stlDealer, stlNov.Next())
+		dec, err := env.svc.Accuracy(env.ctx, stlDealer, stlSup, stlNov.Next())
 		require.NoError(t, err)
 		require.Len(t, dec, 1)
 		assert.Equal(t, 1, dec[0].Settled)

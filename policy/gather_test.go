@@ -275,7 +275,7 @@ func TestService_EvaluateWithFacts(t *testing.T) {
 		assert.True(t, d.Proposal.NeedsApproval)
 	})
 	t.Run("facts_used_recorded", func(t *testing.T) {
-		d, err := w.svc.Decision(ctx, "d1", "default/monthly_excellent_advisor/chen/2026-11")
+		d, err := w.svc.Decision(ctx, "d1", svAdmin, "default/monthly_excellent_advisor/chen/2026-11")
 		require.NoError(t, err)
 		assert.Contains(t, d.Proposal.Used, policy.FactValue{Name: "appraisal.score", Value: "95"})
 		assert.NotEmpty(t, d.Proposal.Explanation.Text(org.TraditionalChinese))

@@ -227,8 +227,11 @@ func (s *Service) ActivatePolicy(ctx context.Context, dealer org.DealerID, actor
 }
 
 // ActivePolicy returns the dealer's active policy, or an error matching
-// ErrNotFound.
-func (s *Service) ActivePolicy(ctx context.Context, dealer org.DealerID) (StoredPolicy, error) {
+// ErrNotFound. Everyone on the roster may read it.
+func (s *Service) ActivePolicy(ctx context.Context, dealer org.DealerID, actor org.Actor) (StoredPolicy, error) {
+	if err := s.reader(ctx, dealer, actor, "active policy", onRoster...); err != nil {
+		return StoredPolicy{}, err
+	}
 	sp, err := s.store.ActivePolicy(ctx, dealer)
 	if err != nil {
 		return StoredPolicy{}, fmt.Errorf("policy: active policy of %s: %w", dealer, err)
@@ -237,8 +240,11 @@ func (s *Service) ActivePolicy(ctx context.Context, dealer org.DealerID) (Stored
 }
 
 // Policies returns every saved version of the dealer's policy, oldest
-// first.
-func (s *Service) Policies(ctx context.Context, dealer org.DealerID) ([]StoredPolicy, error) {
+// first. Everyone on the roster may read them.
+func (s *Service) Policies(ctx context.Context, dealer org.DealerID, actor org.Actor) ([]StoredPolicy, error) {
+	if err := s.reader(ctx, dealer, actor, "policies", onRoster...); err != nil {
+		return nil, err
+	}
 	return s.store.Policies(ctx, dealer)
 }
 
@@ -334,9 +340,18 @@ func (s *Service) RecordIncident(ctx context.Context, dealer org.DealerID, actor
 }
 
 // Incidents returns the dealer's incidents that happened in [from,
-// before), in the order they happened; a zero bound is no bound.
-func (s *Service) Incidents(ctx context.Context, dealer org.DealerID, from, before time.Time) ([]IncidentRecord, error) {
-	return s.store.Incidents(ctx, dealer, from, before)
+// before), in the order they happened; a zero bound is no bound. Only
+// those actor may see: an employee their own, a supervisor those of the
+// employees they supervise (R2.2), an admin all.
+func (s *Service) Incidents(ctx context.Context, dealer org.DealerID, actor org.Actor, from, before time.Time) ([]IncidentRecord, error) {
+	if err := s.reader(ctx, dealer, actor, "incidents", onRoster...); err != nil {
+		return nil, err
+	}
+	rs, err := s.store.Incidents(ctx, dealer, from, before)
+	if err != nil {
+		return nil, err
+	}
+	return visibleTo(ctx, s, dealer, actor, rs, func(r IncidentRecord) org.EmployeeID { return r.Employee })
 }
 
 // NominationInput nominates an employee for a special contribution
@@ -408,26 +423,63 @@ func (s *Service) Nominate(ctx context.Context, dealer org.DealerID, actor org.A
 	return n, nil
 }
 
-// Nominations returns the nominations of a period, ordered by ID.
-func (s *Service) Nominations(ctx context.Context, dealer org.DealerID, period Period) ([]NominationRecord, error) {
+// Nominations returns the nominations of a period, ordered by ID: to
+// supervisors (who nominate, R7.1) and admins.
+func (s *Service) Nominations(ctx context.Context, dealer org.DealerID, actor org.Actor, period Period) ([]NominationRecord, error) {
+	if err := s.reader(ctx, dealer, actor, "nominations", supervisors...); err != nil {
+		return nil, err
+	}
 	return s.store.Nominations(ctx, dealer, period)
 }
 
-// Decision returns the decision with a key.
-func (s *Service) Decision(ctx context.Context, dealer org.DealerID, key string) (Decision, error) {
+// Decision returns the decision with a key: to the employee it is about,
+// their supervisor (R2.2) and admins; anyone else is refused with
+// ErrForbidden.
+func (s *Service) Decision(ctx context.Context, dealer org.DealerID, actor org.Actor, key string) (Decision, error) {
+	const op = "decision"
+	if err := s.reader(ctx, dealer, actor, op, onRoster...); err != nil {
+		return Decision{}, err
+	}
 	d, err := s.store.Decision(ctx, dealer, key)
 	if err != nil {
 		return Decision{}, fmt.Errorf("policy: decision %s: %w", key, err)
+	}
+	ok, err := s.sees(ctx, dealer, actor, d.Employee())
+	if err != nil {
+		return Decision{}, err
+	}
+	if !ok {
+		return Decision{}, notTheirs(op, actor, d.Employee())
 	}
 	return d, nil
 }
 
 // Decisions returns the decisions of a period about employee (everyone
-// when empty), ordered by Key.
-func (s *Service) Decisions(ctx context.Context, dealer org.DealerID, period Period, employee org.EmployeeID) ([]Decision, error) {
+// when empty), ordered by Key, as far as actor may see them: an employee
+// their own, a supervisor those about the employees they supervise (R2.2),
+// an admin all. Asking for an employee actor may not see is refused with
+// ErrForbidden.
+func (s *Service) Decisions(ctx context.Context, dealer org.DealerID, actor org.Actor, period Period, employee org.EmployeeID) ([]Decision, error) {
+	const op = "decisions"
 	if !period.Valid() {
 		return nil, &org.ValidationError{Op: "policy: decisions", Fields: []org.FieldError{{Path: "period", Code: org.CodeRange,
 			Message: "must be a month or a year"}}}
 	}
-	return s.store.Decisions(ctx, dealer, period, employee)
+	if err := s.reader(ctx, dealer, actor, op, onRoster...); err != nil {
+		return nil, err
+	}
+	if employee != "" {
+		ok, err := s.sees(ctx, dealer, actor, employee)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, notTheirs(op, actor, employee)
+		}
+	}
+	ds, err := s.store.Decisions(ctx, dealer, period, employee)
+	if err != nil {
+		return nil, err
+	}
+	return visibleTo(ctx, s, dealer, actor, ds, Decision.Employee)
 }

@@ -294,13 +294,13 @@ func TestService_SavePolicy(t *testing.T) {
 	_, err = w.svc.SavePolicy(ctx, "d1", svLin, svDefault(2), true)
 	require.ErrorIs(t, err, policy.ErrInvalid, "2 is below the saved 3")
 
-	act, err := w.svc.ActivePolicy(ctx, "d1")
+	act, err := w.svc.ActivePolicy(ctx, "d1", svAdmin)
 	require.NoError(t, err)
 	require.Equal(t, 1, act.Policy.Version, "saving inactive leaves the active one")
 	sp, err := w.svc.ActivatePolicy(ctx, "d1", svLin, 3)
 	require.NoError(t, err)
 	require.True(t, sp.Active)
-	all, err := w.svc.Policies(ctx, "d1")
+	all, err := w.svc.Policies(ctx, "d1", svAdmin)
 	require.NoError(t, err)
 	require.Len(t, all, 2)
 	assert.False(t, all[0].Active)
@@ -437,7 +437,7 @@ func TestService_Nominate(t *testing.T) {
 	// Another supervisor may nominate the same employee.
 	_, err = w.svc.Nominate(ctx, "d1", svWu, policy.NominationInput{Employee: "chen", Period: svNov, Reason: "helped the workshop"})
 	require.NoError(t, err)
-	ns, err := w.svc.Nominations(ctx, "d1", svNov)
+	ns, err := w.svc.Nominations(ctx, "d1", svAdmin, svNov)
 	require.NoError(t, err)
 	assert.Len(t, ns, 2)
 }
@@ -510,7 +510,7 @@ func TestService_EvaluateIdempotent(t *testing.T) {
 		w.save(v3)
 		res := w.evaluate(svNov)
 		assert.Equal(t, [4]int{0, 2, 1, 0}, [4]int{res.New, res.Updated, res.Unchanged, res.Withdrawn})
-		got, err := w.svc.Decision(ctx, "d1", d.Key)
+		got, err := w.svc.Decision(ctx, "d1", svAdmin, d.Key)
 		require.NoError(t, err)
 		assert.Equal(t, d.Version, got.Version)
 		assert.Equal(t, policy.Approved, got.State)
@@ -548,10 +548,10 @@ func TestService_EvaluateIdempotent(t *testing.T) {
 	})
 
 	t.Run("decisions_read_by_employee", func(t *testing.T) {
-		ds, err := w.svc.Decisions(ctx, "d1", svNov, "wang")
+		ds, err := w.svc.Decisions(ctx, "d1", svAdmin, svNov, "wang")
 		require.NoError(t, err)
 		require.Len(t, ds, 1)
-		_, err = w.svc.Decisions(ctx, "d1", policy.Period{}, "")
+		_, err = w.svc.Decisions(ctx, "d1", svAdmin, policy.Period{}, "")
 		require.ErrorIs(t, err, policy.ErrInvalid)
 	})
 }
@@ -709,7 +709,7 @@ func TestService_EvaluateConcurrent(t *testing.T) {
 		require.ErrorIs(t, err, policy.ErrConflict, "a loser reports a conflict, nothing else")
 	}
 	require.Positive(t, landed)
-	ds, err := w.svc.Decisions(ctx, "d1", svNov, "")
+	ds, err := w.svc.Decisions(ctx, "d1", svAdmin, svNov, "")
 	require.NoError(t, err)
 	require.Len(t, ds, 6, "every lateness proposed once")
 	proposed := 0

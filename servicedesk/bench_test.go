@@ -140,7 +140,7 @@ func BenchmarkMonth(b *testing.B) {
 		m := org.Month{Year: 2026, Month: time.November}
 		b.ReportAllocs()
 		for b.Loop() {
-			ws, err := f.desk.Month(f.ctx, dealer, m)
+			ws, err := f.desk.Month(f.ctx, dealer, admin, m)
 			if err != nil || len(ws) != 500 {
 				b.Fatalf("%d orders, %v", len(ws), err)
 			}

@@ -20,10 +20,9 @@ import (
 // Biller is what servicedesk needs from billing to settle a work order:
 // *billing.Service has it.
 type Biller interface {
-	ActivePriceBook(ctx context.Context, dealer org.DealerID) (billing.PriceBook, error)
+	ActivePriceBook(ctx context.Context, dealer org.DealerID, actor org.Actor) (billing.PriceBook, error)
 	Prepare(ctx context.Context, dealer org.DealerID, actor org.Actor, in billing.SettleInput) (billing.Prepared, error)
-	Settlement(ctx context.Context, dealer org.DealerID, key string) (billing.Settlement, error)
-	Document(ctx context.Context, dealer org.DealerID, id billing.DocumentID) (billing.Document, error)
+	Replay(ctx context.Context, dealer org.DealerID, actor org.Actor, key, workOrder string) (billing.Settlement, []billing.Document, error)
 }
 
 // BookPricer prices estimates and supplements with the dealer's active
@@ -49,7 +48,7 @@ type BookPricer struct {
 // PriceJobs implements Pricer: each job's total is what its own lines cost
 // before tax (with tax when the book's prices include it).
 func (p BookPricer) PriceJobs(ctx context.Context, dealer org.Dealer, actor org.Actor, jobs []Job) ([]Job, error) {
-	book, err := p.Billing.ActivePriceBook(ctx, dealer.ID)
+	book, err := p.Billing.ActivePriceBook(ctx, dealer.ID, actor)
 	if err != nil {
 		return nil, err
 	}
@@ -471,8 +470,8 @@ func discountAllowed(op string, w *WorkOrder, actor org.Actor, t BillTerms) erro
 
 // billOf prices the order's finished, consented jobs with the active price
 // book under terms.
-func (s *Service) billOf(ctx context.Context, dealer org.DealerID, op string, w *WorkOrder, terms BillTerms) (billFor, error) {
-	book, err := s.biller.ActivePriceBook(ctx, dealer)
+func (s *Service) billOf(ctx context.Context, dealer org.DealerID, actor org.Actor, op string, w *WorkOrder, terms BillTerms) (billFor, error) {
+	book, err := s.biller.ActivePriceBook(ctx, dealer, actor)
 	if err != nil {
 		return billFor{}, fmt.Errorf("%s %s: %w", op, w.ID, err)
 	}
@@ -551,7 +550,7 @@ func (s *Service) PreviewBill(ctx context.Context, dealer org.DealerID, actor or
 	if err := discountAllowed(op, &w, actor, terms); err != nil {
 		return BillPreview{}, err
 	}
-	b, err := s.billOf(ctx, dealer, op, &w, terms)
+	b, err := s.billOf(ctx, dealer, actor, op, &w, terms)
 	if err != nil {
 		return BillPreview{}, err
 	}
@@ -653,7 +652,7 @@ func (s *Service) settleOnce(ctx context.Context, dealer org.DealerID, actor org
 	if err := discountAllowed(op, &before, actor, in.Terms); err != nil {
 		return WorkOrder{}, nil, err
 	}
-	b, err := s.billOf(ctx, dealer, op, &before, in.Terms)
+	b, err := s.billOf(ctx, dealer, actor, op, &before, in.Terms)
 	if err != nil {
 		return WorkOrder{}, nil, err
 	}
@@ -695,17 +694,9 @@ func (s *Service) settledWith(ctx context.Context, dealer org.DealerID, actor or
 	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleAdvisor, org.RoleSupervisor); err != nil {
 		return nil, false
 	}
-	st, err := s.biller.Settlement(ctx, dealer, key)
-	if err != nil || st.WorkOrder != string(w.ID) || st.Corrects != "" {
+	_, docs, err := s.biller.Replay(ctx, dealer, actor, key, string(w.ID))
+	if err != nil {
 		return nil, false
-	}
-	docs := make([]billing.Document, 0, len(st.Documents))
-	for _, id := range st.Documents {
-		d, err := s.biller.Document(ctx, dealer, id)
-		if err != nil {
-			return nil, false
-		}
-		docs = append(docs, d)
 	}
 	return docs, true
 }

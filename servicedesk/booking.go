@@ -204,8 +204,12 @@ func putCalendar(c *Change, cal CalendarDay) {
 }
 
 // Calendar returns a technician's bookings on a dealer-local day
-// ("2026-11-02"); a day never booked is empty.
-func (s *Service) Calendar(ctx context.Context, dealer org.DealerID, tech org.EmployeeID, day string) (CalendarDay, error) {
+// ("2026-11-02"); a day never booked is empty. Everyone on the roster
+// reads it: it holds work-order IDs and times, no customer data.
+func (s *Service) Calendar(ctx context.Context, dealer org.DealerID, actor org.Actor, tech org.EmployeeID, day string) (CalendarDay, error) {
+	if _, err := s.reader(ctx, dealer, actor, "calendar", workOrderReaders...); err != nil {
+		return CalendarDay{}, err
+	}
 	if _, err := time.Parse(time.DateOnly, day); err != nil {
 		return CalendarDay{}, &org.ValidationError{Op: "servicedesk: calendar", Fields: []org.FieldError{{Path: "day", Code: org.CodeFormat, Message: "must be a date like 2026-11-02"}}}
 	}

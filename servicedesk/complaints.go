@@ -231,18 +231,40 @@ func (s *Service) mayHandle(ctx context.Context, dealer org.DealerID, actor org.
 	return err
 }
 
-// Complaint returns one complaint.
-func (s *Service) Complaint(ctx context.Context, dealer org.DealerID, id ComplaintID) (Complaint, error) {
+// Complaint returns one complaint (R2.2): to the employee it concerns, their
+// supervisor and admins (for a complaint naming no one, the service advisor
+// department's supervisor and admins); anyone else gets ErrForbidden. See
+// docs/AUTHORIZATION.md, "Reads: who sees what".
+func (s *Service) Complaint(ctx context.Context, dealer org.DealerID, actor org.Actor, id ComplaintID) (Complaint, error) {
+	op := "complaint " + string(id)
+	r, err := s.reader(ctx, dealer, actor, op, employeeRecordReaders...)
+	if err != nil {
+		return Complaint{}, err
+	}
 	c, err := s.store.Complaint(ctx, dealer, id)
 	if err != nil {
-		return Complaint{}, fmt.Errorf("servicedesk: complaint %s: %w", id, err)
+		return Complaint{}, fmt.Errorf("servicedesk: %s: %w", op, err)
 	}
-	return c, nil
+	ok, err := r.mayRead(ctx, c.Advisor)
+	if err != nil {
+		return Complaint{}, fmt.Errorf("servicedesk: %s: %w", op, err)
+	}
+	if !ok {
+		return Complaint{}, fmt.Errorf("servicedesk: %s: only the employee it concerns, their supervisor or an admin may read it (R2.2): %w", op, ErrForbidden)
+	}
+	return r.complaint(ctx, c)
 }
 
-// Complaints returns one page of complaints, ordered by ID; a zero Limit
-// means org.DefaultPage, and more than org.MaxPage is cut.
-func (s *Service) Complaints(ctx context.Context, dealer org.DealerID, q ComplaintQuery) ([]Complaint, error) {
+// Complaints returns one page of complaints, ordered by ID, keeping those
+// actor may read (see [Service.Complaint]): a page may therefore hold fewer
+// than Limit while more follow; page on with After set to the last ID the
+// store returned, which is the last of the page when it is full. A zero
+// Limit means org.DefaultPage, and more than org.MaxPage is cut.
+func (s *Service) Complaints(ctx context.Context, dealer org.DealerID, actor org.Actor, q ComplaintQuery) ([]Complaint, error) {
+	r, err := s.reader(ctx, dealer, actor, "list complaints", employeeRecordReaders...)
+	if err != nil {
+		return nil, err
+	}
 	if q.Limit < 0 {
 		return nil, &org.ValidationError{Op: "servicedesk: list complaints", Fields: []org.FieldError{{Path: "limit", Code: org.CodeRange, Message: "must not be negative"}}}
 	}
@@ -254,12 +276,17 @@ func (s *Service) Complaints(ctx context.Context, dealer org.DealerID, q Complai
 	if err != nil {
 		return nil, fmt.Errorf("servicedesk: list complaints: %w", err)
 	}
-	return cs, nil
+	return r.complaints(ctx, cs)
 }
 
 // OverdueComplaints returns every complaint still open or under
-// investigation past its due time (R4.4), the most overdue first.
-func (s *Service) OverdueComplaints(ctx context.Context, dealer org.DealerID) ([]Complaint, error) {
+// investigation past its due time (R4.4) that actor may read (see
+// [Service.Complaint]), the most overdue first.
+func (s *Service) OverdueComplaints(ctx context.Context, dealer org.DealerID, actor org.Actor) ([]Complaint, error) {
+	r, err := s.reader(ctx, dealer, actor, "overdue complaints", employeeRecordReaders...)
+	if err != nil {
+		return nil, err
+	}
 	now := org.Now(s.clock)
 	out := []Complaint{}
 	for _, state := range []ComplaintState{ComplaintOpen, ComplaintInvestigating} {
@@ -276,7 +303,7 @@ func (s *Service) OverdueComplaints(ctx context.Context, dealer org.DealerID) ([
 	slices.SortFunc(out, func(a, b Complaint) int {
 		return cmp.Or(a.DueAt.Compare(b.DueAt), cmp.Compare(a.ID, b.ID))
 	})
-	return out, nil
+	return r.complaints(ctx, out)
 }
 
 // allComplaints pages through every complaint q selects.

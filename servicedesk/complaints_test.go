@@ -26,11 +26,11 @@ func (f *fixture) snapDesk(t testing.TB) deskState {
 	t.Helper()
 	evs, err := f.roster.Events(f.ctx, dealer, 0, org.MaxPage)
 	require.NoError(t, err)
-	cs, err := f.desk.Complaints(f.ctx, dealer, servicedesk.ComplaintQuery{Limit: org.MaxPage})
+	cs, err := f.desk.Complaints(f.ctx, dealer, admin, servicedesk.ComplaintQuery{Limit: org.MaxPage})
 	require.NoError(t, err)
-	svs, err := f.desk.Surveys(f.ctx, dealer, servicedesk.SurveyQuery{Limit: org.MaxPage})
+	svs, err := f.desk.Surveys(f.ctx, dealer, admin, servicedesk.SurveyQuery{Limit: org.MaxPage})
 	require.NoError(t, err)
-	ws, err := f.desk.WorkOrders(f.ctx, dealer, servicedesk.WorkOrderQuery{Limit: org.MaxPage})
+	ws, err := f.desk.WorkOrders(f.ctx, dealer, admin, servicedesk.WorkOrderQuery{Limit: org.MaxPage})
 	require.NoError(t, err)
 	return deskState{Events: len(evs), Complaints: cs, Surveys: svs, Orders: ws}
 }
@@ -150,7 +150,7 @@ func TestOpenComplaint(t *testing.T) {
 			assert.Equal(t, c.OpenedAt.Add(72*time.Hour), c.DueAt, "R4.4: due ComplaintDue (default 72h) after opening")
 			tt.check(t, c)
 
-			stored, err := f.desk.Complaint(f.ctx, dealer, c.ID)
+			stored, err := f.desk.Complaint(f.ctx, dealer, admin, c.ID)
 			require.NoError(t, err)
 			assert.Equal(t, c, stored)
 			after := f.snapDesk(t)
@@ -313,7 +313,7 @@ func TestComplaint_lifecycle(t *testing.T) {
 		assert.Equal(t, f.clock.Now().UTC(), c.ClosedAt)
 		assert.Equal(t, int64(4), c.Version)
 
-		stored, err := f.desk.Complaint(f.ctx, dealer, "cp1")
+		stored, err := f.desk.Complaint(f.ctx, dealer, admin, "cp1")
 		require.NoError(t, err)
 		assert.Equal(t, c, stored)
 
@@ -464,9 +464,9 @@ func TestComplaint_versionAndExistence(t *testing.T) {
 	require.ErrorIs(t, err, servicedesk.ErrConflict, "a stale ExpectedVersion is a conflict")
 	_, err = f.desk.InvestigateComplaint(f.ctx, dealer, sup, servicedesk.ComplaintRef{ID: "cp9"}, servicedesk.InvestigationInput{Notes: "x"})
 	require.ErrorIs(t, err, servicedesk.ErrNotFound)
-	_, err = f.desk.Complaint(f.ctx, dealer, "cp9")
+	_, err = f.desk.Complaint(f.ctx, dealer, admin, "cp9")
 	require.ErrorIs(t, err, servicedesk.ErrNotFound)
-	_, err = f.desk.Complaint(f.ctx, "d2", "cp1")
+	_, err = f.desk.Complaint(f.ctx, "d2", admin, "cp1")
 	require.ErrorIs(t, err, servicedesk.ErrNotFound, "another dealer's complaint is not found")
 	assert.Equal(t, before, f.snapDesk(t))
 }
@@ -485,7 +485,7 @@ func TestOverdueComplaints(t *testing.T) {
 	open("cp1")
 	open("cp2")
 	ids := func() []servicedesk.ComplaintID {
-		cs, err := f.desk.OverdueComplaints(f.ctx, dealer)
+		cs, err := f.desk.OverdueComplaints(f.ctx, dealer, admin)
 		require.NoError(t, err)
 		out := []servicedesk.ComplaintID{}
 		for _, c := range cs {
@@ -548,17 +548,17 @@ func TestComplaints_list(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cs, err := f.desk.Complaints(f.ctx, dealer, tt.q)
+			cs, err := f.desk.Complaints(f.ctx, dealer, admin, tt.q)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, ids(cs))
 		})
 	}
 	t.Run("negative_limit_refused", func(t *testing.T) {
-		_, err := f.desk.Complaints(f.ctx, dealer, servicedesk.ComplaintQuery{Limit: -1})
+		_, err := f.desk.Complaints(f.ctx, dealer, admin, servicedesk.ComplaintQuery{Limit: -1})
 		assert.Equal(t, []string{"limit:out_of_range"}, problems(t, err))
 	})
 	t.Run("another_dealer_sees_none", func(t *testing.T) {
-		cs, err := f.desk.Complaints(f.ctx, "d2", servicedesk.ComplaintQuery{})
+		cs, err := f.desk.Complaints(f.ctx, "d2", admin, servicedesk.ComplaintQuery{})
 		require.NoError(t, err)
 		assert.Empty(t, cs)
 	})

@@ -53,7 +53,7 @@ func TestConcurrentCommandsLoseNothing(t *testing.T) {
 			}
 			close(start)
 			wg.Wait()
-			w, err := f.desk.WorkOrder(f.ctx, dealer, "wo1")
+			w, err := f.desk.WorkOrder(f.ctx, dealer, admin, "wo1")
 			require.NoError(t, err)
 			var texts []string
 			for _, n := range w.Notes {
@@ -64,7 +64,7 @@ func TestConcurrentCommandsLoseNothing(t *testing.T) {
 			for i, text := range texts {
 				assert.Equal(t, fmt.Sprintf("note %02d", i), text)
 			}
-			tl, err := f.desk.Timeline(f.ctx, dealer, "wo1")
+			tl, err := f.desk.Timeline(f.ctx, dealer, admin, "wo1")
 			require.NoError(t, err)
 			assert.EqualValues(t, len(tl), w.Version, "one event per version")
 			t.Logf("%d writers, %d conflicts retried", writers, conflicts)

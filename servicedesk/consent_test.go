@@ -337,7 +337,7 @@ func TestConsent_evidence_round_trips(t *testing.T) {
 				By: "Mr. Kao", Method: servicedesk.ApprovalPhone, Evidence: ev})
 			require.NoError(t, err)
 
-			w, err := f.desk.WorkOrder(f.ctx, dealer, "wo1")
+			w, err := f.desk.WorkOrder(f.ctx, dealer, admin, "wo1")
 			require.NoError(t, err)
 			consents := w.Consents()
 			require.Len(t, consents, 1)
@@ -350,7 +350,7 @@ func TestConsent_evidence_round_trips(t *testing.T) {
 			assert.Equal(t, "4250", got.TotalTold.String())
 			assert.True(t, consents[0].Total.Equal(got.TotalTold), "the approved total is the total told")
 
-			tl, err := f.desk.Timeline(f.ctx, dealer, "wo1")
+			tl, err := f.desk.Timeline(f.ctx, dealer, admin, "wo1")
 			require.NoError(t, err)
 			var data struct {
 				Input struct {
@@ -361,7 +361,7 @@ func TestConsent_evidence_round_trips(t *testing.T) {
 			assert.Equal(t, ev.Contact, data.Input.Evidence.Contact, "the audit trail keeps the evidence given")
 
 			consents[0].Approved[0] = "changed" // a copy
-			again, err := f.desk.WorkOrder(f.ctx, dealer, "wo1")
+			again, err := f.desk.WorkOrder(f.ctx, dealer, admin, "wo1")
 			require.NoError(t, err)
 			assert.Equal(t, []string{"j1"}, again.Consents()[0].Approved)
 		})

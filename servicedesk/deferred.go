@@ -30,8 +30,13 @@ type DeferredQuery struct {
 
 // DeferredWork lists the jobs a vehicle's customers declined, oldest first,
 // so the advisor can offer them at reception. It reads the dealer's orders
-// page by page.
-func (s *Service) DeferredWork(ctx context.Context, dealer org.DealerID, q DeferredQuery) ([]DeferredJob, error) {
+// page by page. Every role reads it; the customer's contact only the
+// order's advisor, their supervisor and admins (see [Service.WorkOrder]).
+func (s *Service) DeferredWork(ctx context.Context, dealer org.DealerID, actor org.Actor, q DeferredQuery) ([]DeferredJob, error) {
+	r, err := s.reader(ctx, dealer, actor, "deferred work", workOrderReaders...)
+	if err != nil {
+		return nil, err
+	}
 	if err := shape("deferred work", q).Err(); err != nil {
 		return nil, err
 	}
@@ -47,7 +52,11 @@ func (s *Service) DeferredWork(ctx context.Context, dealer org.DealerID, q Defer
 		}
 		for _, w := range page {
 			if match(w.Vehicle) {
-				out = append(out, declined(w)...)
+				jobs, err := r.deferred(ctx, w.Advisor, declined(w))
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, jobs...)
 			}
 		}
 		if len(page) < wq.Limit {

@@ -61,4 +61,25 @@
 //   - [Service.Figures]: per advisor and dealer month, the measured inputs
 //     of the appraisal (R6.1): customers received, appointment success
 //     rate, satisfaction, complaints, reworks.
+//
+// # Reads
+//
+// Every read takes the actor right after the dealer, like a command:
+// Noun(ctx, dealer, actor, id) and Nouns(ctx, dealer, actor, q), as in
+// [Service.WorkOrder], [Service.WorkOrders], [Service.Month],
+// [Service.Timeline], [Service.Calendar], [Service.DeferredWork],
+// [Service.Complaint], [Service.Complaints], [Service.OverdueComplaints],
+// [Service.Figures], [Service.Survey], [Service.Surveys] and
+// [Service.Permitted]. The actor must be an admin or active on the dealer's
+// roster in the role claimed, else [ErrForbidden]. What each actor then sees
+// is decided in one place (docs/AUTHORIZATION.md, "Reads: who sees what"):
+//
+//   - R7.2d: the customer's phone, e-mail and the contact of a consent's
+//     evidence only to the order's advisor, their supervisor and admins;
+//     others get them blank ([Customer.Redacted]), and timeline events
+//     whose data is only the state change, {"from","to"}.
+//   - R2.2: a complaint or a survey only to the advisor it concerns, their
+//     supervisor and admins; lists are filtered to what the actor may read.
+//   - R6: figures to admins, to a supervisor for the employees they
+//     supervise, to an advisor their own row.
 package servicedesk

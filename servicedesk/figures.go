@@ -57,7 +57,26 @@ const ratePlaces = 4
 // records (orders opened, bookings ended, surveys, complaints, failed
 // inspections), ordered by advisor ID. The month is counted in the dealer's
 // time zone, [Start, End).
-func (s *Service) Figures(ctx context.Context, dealer org.DealerID, m org.Month) ([]AdvisorFigures, error) {
+//
+// Figures are appraisal input (R6): an admin sees every row, a supervisor
+// the rows of the employees they supervise ([org.Service.AuthorizeOver]),
+// an advisor their own row; a technician or anyone not on the roster gets
+// ErrForbidden.
+func (s *Service) Figures(ctx context.Context, dealer org.DealerID, actor org.Actor, m org.Month) ([]AdvisorFigures, error) {
+	r, err := s.reader(ctx, dealer, actor, "figures", employeeRecordReaders...)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := s.figures(ctx, dealer, m)
+	if err != nil {
+		return nil, err
+	}
+	return r.figures(ctx, fs)
+}
+
+// figures counts every advisor's figures, for [Service.Figures] and the
+// appraisal's [Service.Measurer].
+func (s *Service) figures(ctx context.Context, dealer org.DealerID, m org.Month) ([]AdvisorFigures, error) {
 	if !m.Valid() {
 		return nil, &org.ValidationError{Op: "servicedesk: figures", Fields: []org.FieldError{{Path: "month", Code: org.CodeRange, Message: "must be a calendar month of years 1 to 9999"}}}
 	}

@@ -46,7 +46,7 @@ func viewFigures(fs []servicedesk.AdvisorFigures) []figView {
 
 func (f *fixture) figures(t testing.TB, m org.Month) []figView {
 	t.Helper()
-	fs, err := f.desk.Figures(f.ctx, dealer, m)
+	fs, err := f.desk.Figures(f.ctx, dealer, admin, m)
 	require.NoError(t, err)
 	return viewFigures(fs)
 }
@@ -281,12 +281,12 @@ func TestFigures_whatCountsWhere(t *testing.T) {
 func TestFigures_invalid(t *testing.T) {
 	f := newFixture(t, servicedesk.Options{})
 	for _, m := range []org.Month{{}, {Year: 2026, Month: 13}, {Year: 10000, Month: 1}} {
-		_, err := f.desk.Figures(f.ctx, dealer, m)
+		_, err := f.desk.Figures(f.ctx, dealer, admin, m)
 		assert.Equal(t, []string{"month:out_of_range"}, problems(t, err))
 	}
-	_, err := f.desk.Figures(f.ctx, "nobody", november)
+	_, err := f.desk.Figures(f.ctx, "nobody", admin, november)
 	require.ErrorIs(t, err, servicedesk.ErrNotFound)
-	fs, err := f.desk.Figures(f.ctx, dealer, november)
+	fs, err := f.desk.Figures(f.ctx, dealer, admin, november)
 	require.NoError(t, err)
 	assert.NotNil(t, fs, "an empty month is an empty list")
 	assert.Empty(t, fs)
@@ -328,7 +328,7 @@ func TestFigures_appointmentRateProperty(t *testing.T) {
 			orders = append(orders, w)
 		}
 		f.seed(t, orders, nil, nil)
-		fs, err := f.desk.Figures(f.ctx, dealer, november)
+		fs, err := f.desk.Figures(f.ctx, dealer, admin, november)
 		require.NoError(rt, err)
 		one := decimal.NewFromInt(1)
 		for _, fig := range fs {

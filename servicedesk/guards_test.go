@@ -29,15 +29,15 @@ type brkState struct {
 
 func (f *fixture) brkSnap(t testing.TB, id servicedesk.WorkOrderID) brkState {
 	t.Helper()
-	w, err := f.desk.WorkOrder(f.ctx, dealer, id)
+	w, err := f.desk.WorkOrder(f.ctx, dealer, admin, id)
 	require.NoError(t, err)
-	tl, err := f.desk.Timeline(f.ctx, dealer, id)
+	tl, err := f.desk.Timeline(f.ctx, dealer, admin, id)
 	require.NoError(t, err)
 	cal := map[string][]servicedesk.Slot{}
 	for _, tech := range []org.EmployeeID{"wu", "tsai"} {
 		for d := 1; d <= 8; d++ {
 			day := at(d, 12, 0).Format(time.DateOnly)
-			c, err := f.desk.Calendar(f.ctx, dealer, tech, day)
+			c, err := f.desk.Calendar(f.ctx, dealer, admin, tech, day)
 			require.NoError(t, err)
 			if len(c.Slots) > 0 {
 				cal[string(tech)+"/"+day] = c.Slots
@@ -253,7 +253,7 @@ func brkNoBookingBeforeApproval(t *testing.T) {
 	f.brkRefused(t, "wo10", before, err)
 	assert.Contains(t, brkFields(t, err), "approved:required")
 
-	cal, err := f.desk.Calendar(f.ctx, dealer, "wu", "2026-11-02")
+	cal, err := f.desk.Calendar(f.ctx, dealer, admin, "wu", "2026-11-02")
 	require.NoError(t, err)
 	assert.Empty(t, cal.Slots, "nothing was booked")
 }
@@ -436,7 +436,7 @@ func brkNoPickupBeforePassedInspection(t *testing.T) {
 	f.brkRefused(t, "wo2", before, deliver())
 	require.NoError(t, settle())
 	require.NoError(t, deliver())
-	w, err = f.desk.WorkOrder(ctx, dealer, "wo2")
+	w, err = f.desk.WorkOrder(ctx, dealer, admin, "wo2")
 	require.NoError(t, err)
 	assert.Equal(t, servicedesk.StateDelivered, w.State)
 	assert.Len(t, w.Inspections, 2)
@@ -545,7 +545,7 @@ func brkDoubleBooking(t *testing.T) {
 	f.toApproved(t, "wo3")
 	_, err = f.desk.Book(ctx, dealer, chen, servicedesk.Ref{ID: "wo3"}, servicedesk.BookingInput{Technician: "tsai", Start: at(2, 10, 0), End: at(2, 12, 0)})
 	require.NoError(t, err)
-	cal, err := f.desk.Calendar(ctx, dealer, "wu", "2026-11-02")
+	cal, err := f.desk.Calendar(ctx, dealer, admin, "wu", "2026-11-02")
 	require.NoError(t, err)
 	require.Len(t, cal.Slots, 2)
 	assert.Equal(t, servicedesk.WorkOrderID("wo1"), cal.Slots[0].WorkOrder)
@@ -658,7 +658,7 @@ func brkRescheduleAndNoShow(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, w.PastBookings, 1)
 	assert.Equal(t, servicedesk.OutcomeRescheduled, w.PastBookings[0].Outcome)
-	cal, err := f.desk.Calendar(ctx, dealer, "wu", "2026-11-03")
+	cal, err := f.desk.Calendar(ctx, dealer, admin, "wu", "2026-11-03")
 	require.NoError(t, err)
 	require.Len(t, cal.Slots, 1)
 	assert.True(t, at(3, 11, 0).Equal(cal.Slots[0].Start))
@@ -668,7 +668,7 @@ func brkRescheduleAndNoShow(t *testing.T) {
 	assert.Equal(t, servicedesk.StateApproved, w.State)
 	assert.Nil(t, w.Booking)
 	assert.Equal(t, servicedesk.OutcomeNoShow, w.PastBookings[1].Outcome)
-	cal, err = f.desk.Calendar(ctx, dealer, "wu", "2026-11-03")
+	cal, err = f.desk.Calendar(ctx, dealer, admin, "wu", "2026-11-03")
 	require.NoError(t, err)
 	assert.Empty(t, cal.Slots)
 	// Not booked: no reschedule, no no-show, no start.
@@ -774,7 +774,7 @@ func brkCancellation(t *testing.T) {
 	assert.Nil(t, w.Booking)
 	require.Len(t, w.PastBookings, 1)
 	assert.Equal(t, servicedesk.OutcomeCancelled, w.PastBookings[0].Outcome)
-	cal, err := f.desk.Calendar(ctx, dealer, "wu", "2026-11-02")
+	cal, err := f.desk.Calendar(ctx, dealer, admin, "wu", "2026-11-02")
 	require.NoError(t, err)
 	assert.Empty(t, cal.Slots, "the slot is free again")
 	// ... and can be taken by another order.

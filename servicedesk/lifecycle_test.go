@@ -68,7 +68,7 @@ func TestLifecycle_receptionToDelivery(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, servicedesk.StateClosed, w.State)
 
-	tl, err := f.desk.Timeline(ctx, dealer, "wo1")
+	tl, err := f.desk.Timeline(ctx, dealer, admin, "wo1")
 	require.NoError(t, err)
 	var types []string
 	for _, e := range tl {
@@ -91,7 +91,7 @@ func TestDeferredWork_R3_2c_declined_jobs_offered_later(t *testing.T) {
 		Evidence: f.call("front brake pads 4250; oil change 1880, declined", "4250")})
 	require.NoError(t, err)
 
-	got, err := f.desk.DeferredWork(f.ctx, dealer, servicedesk.DeferredQuery{Plate: "abc-1234"})
+	got, err := f.desk.DeferredWork(f.ctx, dealer, admin, servicedesk.DeferredQuery{Plate: "abc-1234"})
 	require.NoError(t, err)
 	require.Len(t, got, 1)
 	assert.Equal(t, servicedesk.WorkOrderID("wo2"), got[0].WorkOrder)
@@ -99,10 +99,10 @@ func TestDeferredWork_R3_2c_declined_jobs_offered_later(t *testing.T) {
 	assert.Equal(t, "Mr. Kao", got[0].DeclinedBy)
 	assert.False(t, got[0].DeclinedAt.IsZero())
 
-	got, err = f.desk.DeferredWork(f.ctx, dealer, servicedesk.DeferredQuery{VIN: "XXXXXXXXXXXXXXXXX"})
+	got, err = f.desk.DeferredWork(f.ctx, dealer, admin, servicedesk.DeferredQuery{VIN: "XXXXXXXXXXXXXXXXX"})
 	require.NoError(t, err)
 	assert.Empty(t, got)
 
-	_, err = f.desk.DeferredWork(f.ctx, dealer, servicedesk.DeferredQuery{})
+	_, err = f.desk.DeferredWork(f.ctx, dealer, admin, servicedesk.DeferredQuery{})
 	require.ErrorIs(t, err, servicedesk.ErrInvalid, "a vehicle must be named")
 }

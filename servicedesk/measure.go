@@ -11,9 +11,11 @@ import (
 
 // Measurer gives appraisal the figures of [Service.Figures] (R6.1): a month
 // without appointments or surveys gives no figure for them, never zero.
+// It reads every advisor's row: appraisal authorises the actor who scores
+// the month (R2.2 department-wide) before it measures.
 func (s *Service) Measurer() appraisal.Measurer {
 	return appraisal.MeasurerFunc(func(ctx context.Context, dealer org.DealerID, m org.Month) (appraisal.Figures, error) {
-		figs, err := s.Figures(ctx, dealer, m)
+		figs, err := s.figures(ctx, dealer, m)
 		if err != nil {
 			return nil, err
 		}

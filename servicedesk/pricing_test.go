@@ -222,7 +222,7 @@ func TestBookPricer_estimate_errors_speak_of_the_callers_fields(t *testing.T) {
 func (f *sbFixture) readyWith(t *testing.T, id servicedesk.WorkOrderID, job string) servicedesk.WorkOrder {
 	t.Helper()
 	ctx, ref := f.ctx, servicedesk.Ref{ID: id}
-	w, err := f.desk.WorkOrder(ctx, dealer, id)
+	w, err := f.desk.WorkOrder(ctx, dealer, admin, id)
 	require.NoError(t, err)
 	var declined []string
 	for _, j := range w.Jobs {

@@ -92,7 +92,7 @@ const propDays = 4 // slots are drawn on Sunday 1 to Wednesday 4 November
 func (p *propWorld) snapshot(t *rapid.T) propSnapshot {
 	ctx := p.f.ctx
 	s := propSnapshot{orders: map[servicedesk.WorkOrderID]servicedesk.WorkOrder{}, calendar: map[string]servicedesk.CalendarDay{}}
-	ws, err := p.f.desk.WorkOrders(ctx, dealer, servicedesk.WorkOrderQuery{Limit: org.MaxPage})
+	ws, err := p.f.desk.WorkOrders(ctx, dealer, admin, servicedesk.WorkOrderQuery{Limit: org.MaxPage})
 	require.NoError(t, err)
 	for _, w := range ws {
 		s.orders[w.ID] = w
@@ -108,7 +108,7 @@ func (p *propWorld) snapshot(t *rapid.T) propSnapshot {
 	for _, tech := range []org.EmployeeID{"wu", "tsai"} {
 		for d := 1; d <= propDays; d++ {
 			day := at(d, 12, 0).Format(time.DateOnly)
-			c, err := p.f.desk.Calendar(ctx, dealer, tech, day)
+			c, err := p.f.desk.Calendar(ctx, dealer, admin, tech, day)
 			require.NoError(t, err)
 			s.calendar[string(tech)+"/"+day] = c
 		}
@@ -320,7 +320,7 @@ func (p *propWorld) invariants(t *rapid.T, s propSnapshot) {
 			continue
 		}
 		p.replayed[id] = w.Version
-		tl, err := p.f.desk.Timeline(ctx, dealer, id)
+		tl, err := p.f.desk.Timeline(ctx, dealer, admin, id)
 		require.NoError(t, err)
 		require.Len(t, tl, int(w.Version), "%s: one event per version", id)
 		prev := servicedesk.StateNone

@@ -195,18 +195,29 @@ func addProblems(ve *org.ValidationError, ps []validate.Problem) {
 	}
 }
 
-// WorkOrder returns one work order.
-func (s *Service) WorkOrder(ctx context.Context, dealer org.DealerID, id WorkOrderID) (WorkOrder, error) {
+// WorkOrder returns one work order, as actor may see it: every role reads
+// work orders, but the customer's contact data only the order's advisor,
+// their supervisor and admins (R7.2d); see docs/AUTHORIZATION.md.
+func (s *Service) WorkOrder(ctx context.Context, dealer org.DealerID, actor org.Actor, id WorkOrderID) (WorkOrder, error) {
+	r, err := s.reader(ctx, dealer, actor, "work order "+string(id), workOrderReaders...)
+	if err != nil {
+		return WorkOrder{}, err
+	}
 	w, err := s.store.WorkOrder(ctx, dealer, id)
 	if err != nil {
 		return WorkOrder{}, fmt.Errorf("servicedesk: work order %s: %w", id, err)
 	}
-	return w, nil
+	return r.workOrder(ctx, w)
 }
 
-// WorkOrders returns one page of work orders; a zero Limit means
-// org.DefaultPage, and more than org.MaxPage is cut.
-func (s *Service) WorkOrders(ctx context.Context, dealer org.DealerID, q WorkOrderQuery) ([]WorkOrder, error) {
+// WorkOrders returns one page of work orders, as actor may see them (see
+// [Service.WorkOrder]); a zero Limit means org.DefaultPage, and more than
+// org.MaxPage is cut.
+func (s *Service) WorkOrders(ctx context.Context, dealer org.DealerID, actor org.Actor, q WorkOrderQuery) ([]WorkOrder, error) {
+	r, err := s.reader(ctx, dealer, actor, "list work orders", workOrderReaders...)
+	if err != nil {
+		return nil, err
+	}
 	if q.Limit < 0 {
 		return nil, &org.ValidationError{Op: "servicedesk: list work orders", Fields: []org.FieldError{{Path: "limit", Code: org.CodeRange, Message: "must not be negative"}}}
 	}
@@ -218,11 +229,16 @@ func (s *Service) WorkOrders(ctx context.Context, dealer org.DealerID, q WorkOrd
 	if err != nil {
 		return nil, fmt.Errorf("servicedesk: list work orders: %w", err)
 	}
-	return ws, nil
+	return r.workOrders(ctx, ws)
 }
 
-// Month returns every work order opened in month m in the dealer's time zone.
-func (s *Service) Month(ctx context.Context, dealer org.DealerID, m org.Month) ([]WorkOrder, error) {
+// Month returns every work order opened in month m in the dealer's time
+// zone, as actor may see them (see [Service.WorkOrder]).
+func (s *Service) Month(ctx context.Context, dealer org.DealerID, actor org.Actor, m org.Month) ([]WorkOrder, error) {
+	r, err := s.reader(ctx, dealer, actor, "work orders of "+m.String(), workOrderReaders...)
+	if err != nil {
+		return nil, err
+	}
 	loc, err := s.location(ctx, dealer)
 	if err != nil {
 		return nil, err
@@ -236,26 +252,47 @@ func (s *Service) Month(ctx context.Context, dealer org.DealerID, m org.Month) (
 		}
 		all = append(all, page...)
 		if len(page) < q.Limit {
-			return all, nil
+			return r.workOrders(ctx, all)
 		}
 		q.After = page[len(page)-1].ID
 	}
 }
 
-// Permitted lists the commands actor may give on the order now.
+// Permitted lists the commands actor may give on the order now. The actor
+// must be an admin or active on the dealer's roster in the role claimed,
+// else ErrForbidden.
 func (s *Service) Permitted(ctx context.Context, dealer org.DealerID, actor org.Actor, id WorkOrderID) ([]Command, error) {
-	w, err := s.WorkOrder(ctx, dealer, id)
-	if err != nil {
+	if _, err := s.reader(ctx, dealer, actor, "permitted on "+string(id), workOrderReaders...); err != nil {
 		return nil, err
 	}
-	if _, err := s.roster.Authorize(ctx, dealer, actor, actor.Role); err != nil {
-		return nil, err
+	w, err := s.store.WorkOrder(ctx, dealer, id)
+	if err != nil {
+		return nil, fmt.Errorf("servicedesk: work order %s: %w", id, err)
 	}
 	return Permitted(&w, actor, s.opts), nil
 }
 
-// Timeline returns the audit events of one work order, oldest first.
-func (s *Service) Timeline(ctx context.Context, dealer org.DealerID, id WorkOrderID) ([]org.Event, error) {
+// Timeline returns the audit events of one work order, oldest first, as
+// actor may see them: to an actor who may not see the customer's contact
+// (see [Service.WorkOrder]) each event's Data is only the state change,
+// {"from","to"}, without the command's input.
+func (s *Service) Timeline(ctx context.Context, dealer org.DealerID, actor org.Actor, id WorkOrderID) ([]org.Event, error) {
+	r, err := s.reader(ctx, dealer, actor, "timeline of "+string(id), workOrderReaders...)
+	if err != nil {
+		return nil, err
+	}
+	w, err := s.store.WorkOrder(ctx, dealer, id)
+	if err != nil {
+		return nil, fmt.Errorf("servicedesk: timeline of %s: %w", id, err)
+	}
+	evs, err := s.timeline(ctx, dealer, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.timeline(ctx, w.Advisor, evs)
+}
+
+func (s *Service) timeline(ctx context.Context, dealer org.DealerID, id WorkOrderID) ([]org.Event, error) {
 	subject := "workorder/" + string(id)
 	if se, ok := s.store.(SubjectEvents); ok {
 		return se.SubjectEvents(ctx, dealer, subject)

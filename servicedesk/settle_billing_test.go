@@ -160,7 +160,7 @@ type sbState struct {
 
 func (f *sbFixture) snap(t testing.TB, id servicedesk.WorkOrderID) sbState {
 	t.Helper()
-	w, err := f.desk.WorkOrder(f.ctx, dealer, id)
+	w, err := f.desk.WorkOrder(f.ctx, dealer, admin, id)
 	require.NoError(t, err)
 	docs, err := f.billings.Documents(f.ctx, dealer, billing.DocumentQuery{Limit: org.MaxPage})
 	require.NoError(t, err)
@@ -224,17 +224,17 @@ func TestSettleBill_R3_4d_one_commit(t *testing.T) {
 	for _, d := range docs {
 		assert.Equal(t, "wo1", d.WorkOrder, "the order's ID, filled in by SettleBill")
 		assert.Equal(t, "note.warranty", d.Notes[0].Key, "R3.4e")
-		stored, err := f.bills.Document(ctx, dealer, d.ID)
+		stored, err := f.bills.Document(ctx, dealer, admin, d.ID)
 		require.NoError(t, err, "the billing store has %s", d.ID)
 		assert.True(t, d.Total.Equal(stored.Total))
 	}
-	st, err := f.bills.Settlement(ctx, dealer, "settle-wo1")
+	st, err := f.bills.Settlement(ctx, dealer, admin, "settle-wo1")
 	require.NoError(t, err)
 	assert.Equal(t, org.EmployeeID("chen"), st.Advisor, "the order's advisor, filled in by SettleBill")
 	assert.Equal(t, "wo1", st.WorkOrder)
 	assert.Equal(t, "196", st.Change.String())
 
-	stored, err := f.desk.WorkOrder(ctx, dealer, "wo1")
+	stored, err := f.desk.WorkOrder(ctx, dealer, admin, "wo1")
 	require.NoError(t, err)
 	assert.Equal(t, servicedesk.StateSettled, stored.State)
 	assert.Equal(t, got.Settlement, stored.Settlement)
@@ -242,7 +242,7 @@ func TestSettleBill_R3_4d_one_commit(t *testing.T) {
 
 	// The order's timeline ends with the settle event; the billing events
 	// follow it in the same commit, in the dealer's one audit trail.
-	tl, err := f.desk.Timeline(ctx, dealer, "wo1")
+	tl, err := f.desk.Timeline(ctx, dealer, admin, "wo1")
 	require.NoError(t, err)
 	settle := tl[len(tl)-1]
 	assert.Equal(t, "workorder.settle", settle.Type)
@@ -362,7 +362,7 @@ func TestSettleBill_refusals(t *testing.T) {
 			assert.Empty(t, docs)
 			assert.Empty(t, got.ID)
 			assert.Equal(t, before, f.snap(t, "wo1"), "no document, no event, the order unchanged")
-			_, err = f.bills.Settlement(f.ctx, dealer, in.Key)
+			_, err = f.bills.Settlement(f.ctx, dealer, admin, in.Key)
 			require.ErrorIs(t, err, billing.ErrNotFound)
 		})
 	}
@@ -541,7 +541,7 @@ func TestSettleBill_R3_4b_override(t *testing.T) {
 			assert.Equal(t, servicedesk.StateSettled, got.State)
 			require.Len(t, docs, 1)
 			assert.True(t, p.Bill.Total().Equal(docs[0].Total), "the previewed bill, not the technician's: %s", docs[0].Total)
-			st, err := f.bills.Settlement(f.ctx, dealer, "settle-wo1")
+			st, err := f.bills.Settlement(f.ctx, dealer, admin, "settle-wo1")
 			require.NoError(t, err)
 			require.NotNil(t, st.Override)
 			assert.Equal(t, org.EmployeeID("sup"), st.Override.By)

@@ -97,7 +97,7 @@ func propSettle(rt *rapid.T, f *sbFixture, id servicedesk.WorkOrderID) {
 	for range rapid.IntRange(1, 2).Draw(rt, "estimate revisions") {
 		must(f.desk.Estimate(ctx, dealer, chen, ref, servicedesk.EstimateInput{Jobs: propJobs(rt, "estimate")}))
 	}
-	w := must(f.desk.WorkOrder(ctx, dealer, id))
+	w := must(f.desk.WorkOrder(ctx, dealer, admin, id))
 	w = must(f.desk.Approve(ctx, dealer, chen, ref, propDecide(rt, w, 0, true, "estimate")))
 	cancelled := rapid.IntRange(0, 9).Draw(rt, "cancel") == 0
 	if cancelled && rapid.Bool().Draw(rt, "cancel before work") {
@@ -108,7 +108,7 @@ func propSettle(rt *rapid.T, f *sbFixture, id servicedesk.WorkOrderID) {
 			w = must(f.desk.ProposeSupplement(ctx, dealer, wu, ref, servicedesk.SupplementInput{Reason: "found more", Jobs: propJobs(rt, "supplement")}))
 			must(f.desk.DecideSupplement(ctx, dealer, chen, ref, propDecide(rt, w, s, false, "supplement")))
 		}
-		w = must(f.desk.WorkOrder(ctx, dealer, id))
+		w = must(f.desk.WorkOrder(ctx, dealer, admin, id))
 		for _, j := range w.Jobs {
 			if j.Status != servicedesk.JobApproved {
 				continue
@@ -129,7 +129,7 @@ func propSettle(rt *rapid.T, f *sbFixture, id servicedesk.WorkOrderID) {
 			must(f.desk.NotifyReady(ctx, dealer, chen, ref, servicedesk.ReadyInput{Explanation: "done"}))
 		}
 	}
-	w = must(f.desk.WorkOrder(ctx, dealer, id))
+	w = must(f.desk.WorkOrder(ctx, dealer, admin, id))
 
 	// The host's input: anything it may send.
 	var jobIDs []string

@@ -149,7 +149,7 @@ func (f *fixture) toEstimate(t testing.TB, id servicedesk.WorkOrderID) servicede
 			{Kind: servicedesk.LineLabor, Code: "OIL-01", Description: "oil change", Quantity: dec("0.5"), UnitPrice: dec("1200")},
 			{Kind: servicedesk.LinePart, Code: "OIL-5W30", Description: "oil 5W-30", Quantity: dec("4"), UnitPrice: dec("320")}}}}})
 	require.NoError(t, err)
-	w, err := f.desk.WorkOrder(f.ctx, dealer, id)
+	w, err := f.desk.WorkOrder(f.ctx, dealer, admin, id)
 	require.NoError(t, err)
 	return w
 }

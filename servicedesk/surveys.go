@@ -103,18 +103,38 @@ func (s *Service) surveyedOrder(ctx context.Context, dealer org.DealerID, sv *Su
 	return nil
 }
 
-// Survey returns the survey answer of one work order.
-func (s *Service) Survey(ctx context.Context, dealer org.DealerID, wo WorkOrderID) (Survey, error) {
+// Survey returns the answer for one work order (R2.3, R6.1): to the
+// order's advisor, their supervisor and admins; anyone else gets
+// ErrForbidden.
+func (s *Service) Survey(ctx context.Context, dealer org.DealerID, actor org.Actor, wo WorkOrderID) (Survey, error) {
+	op := "survey of " + string(wo)
+	r, err := s.reader(ctx, dealer, actor, op, employeeRecordReaders...)
+	if err != nil {
+		return Survey{}, err
+	}
 	sv, err := s.store.Survey(ctx, dealer, wo)
 	if err != nil {
-		return Survey{}, fmt.Errorf("servicedesk: survey of %s: %w", wo, err)
+		return Survey{}, fmt.Errorf("servicedesk: %s: %w", op, err)
+	}
+	ok, err := r.mayRead(ctx, sv.Advisor)
+	if err != nil {
+		return Survey{}, fmt.Errorf("servicedesk: %s: %w", op, err)
+	}
+	if !ok {
+		return Survey{}, fmt.Errorf("servicedesk: %s: only the order's advisor, their supervisor or an admin may read it (R2.2): %w", op, ErrForbidden)
 	}
 	return sv, nil
 }
 
-// Surveys returns one page of survey answers, ordered by work order; a
-// zero Limit means org.DefaultPage, and more than org.MaxPage is cut.
-func (s *Service) Surveys(ctx context.Context, dealer org.DealerID, q SurveyQuery) ([]Survey, error) {
+// Surveys returns one page of survey answers, ordered by work order,
+// keeping those actor may read (see [Service.Survey]): a page may hold
+// fewer than Limit while more follow. A zero Limit means org.DefaultPage,
+// and more than org.MaxPage is cut.
+func (s *Service) Surveys(ctx context.Context, dealer org.DealerID, actor org.Actor, q SurveyQuery) ([]Survey, error) {
+	r, err := s.reader(ctx, dealer, actor, "list surveys", employeeRecordReaders...)
+	if err != nil {
+		return nil, err
+	}
 	if q.Limit < 0 {
 		return nil, &org.ValidationError{Op: "servicedesk: list surveys", Fields: []org.FieldError{{Path: "limit", Code: org.CodeRange, Message: "must not be negative"}}}
 	}
@@ -126,7 +146,7 @@ func (s *Service) Surveys(ctx context.Context, dealer org.DealerID, q SurveyQuer
 	if err != nil {
 		return nil, fmt.Errorf("servicedesk: list surveys: %w", err)
 	}
-	return svs, nil
+	return r.surveys(ctx, svs)
 }
 
 // allSurveys pages through every answer q selects.

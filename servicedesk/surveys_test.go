@@ -92,7 +92,7 @@ func TestRecordSurvey(t *testing.T) {
 			assert.Equal(t, f.clock.Now().UTC(), sv.AnsweredAt)
 			assert.Equal(t, int64(1), sv.Version)
 
-			stored, err := f.desk.Survey(f.ctx, dealer, "wo1")
+			stored, err := f.desk.Survey(f.ctx, dealer, admin, "wo1")
 			require.NoError(t, err)
 			assert.Equal(t, sv.AnsweredAt, stored.AnsweredAt)
 			assert.True(t, sv.Score.Equal(stored.Score))
@@ -203,10 +203,10 @@ func TestRecordSurvey_tenancy(t *testing.T) {
 			assert.Equal(t, []string{"work_order:not_found"}, problems(t, err))
 		}
 		assert.Equal(t, before, f.snapDesk(t), "d1 is untouched")
-		svs, err := f.desk.Surveys(f.ctx, "d2", servicedesk.SurveyQuery{})
+		svs, err := f.desk.Surveys(f.ctx, "d2", admin, servicedesk.SurveyQuery{})
 		require.NoError(t, err)
 		assert.Empty(t, svs)
-		_, err = f.desk.Survey(f.ctx, "d2", "wo1")
+		_, err = f.desk.Survey(f.ctx, "d2", admin, "wo1")
 		require.ErrorIs(t, err, servicedesk.ErrNotFound)
 	})
 }
@@ -257,13 +257,13 @@ func TestSurveys_list(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			svs, err := f.desk.Surveys(f.ctx, dealer, tt.q)
+			svs, err := f.desk.Surveys(f.ctx, dealer, admin, tt.q)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, ids(svs))
 		})
 	}
 	t.Run("negative_limit_refused", func(t *testing.T) {
-		_, err := f.desk.Surveys(f.ctx, dealer, servicedesk.SurveyQuery{Limit: -1})
+		_, err := f.desk.Surveys(f.ctx, dealer, admin, servicedesk.SurveyQuery{Limit: -1})
 		assert.Equal(t, []string{"limit:out_of_range"}, problems(t, err))
 	})
 }
@@ -271,13 +271,13 @@ func TestSurveys_list(t *testing.T) {
 func TestRecordSurvey_R1_3_not_by_the_orders_own_advisor(t *testing.T) {
 	f := newFixture(t, servicedesk.Options{})
 	f.driveToDelivered(t, "wo1", 0, 0)
-	before, err := f.desk.Timeline(f.ctx, dealer, "wo1")
+	before, err := f.desk.Timeline(f.ctx, dealer, admin, "wo1")
 	require.NoError(t, err)
 	_, err = f.desk.RecordSurvey(f.ctx, dealer, chen, surveyIn("wo1", "5", servicedesk.SurveyByCall))
 	require.ErrorIs(t, err, servicedesk.ErrForbidden, "R1.3: chen's score would feed chen's own appraisal")
-	_, err = f.desk.Survey(f.ctx, dealer, "wo1")
+	_, err = f.desk.Survey(f.ctx, dealer, admin, "wo1")
 	require.ErrorIs(t, err, servicedesk.ErrNotFound, "a refused survey writes nothing")
-	after, err := f.desk.Timeline(f.ctx, dealer, "wo1")
+	after, err := f.desk.Timeline(f.ctx, dealer, admin, "wo1")
 	require.NoError(t, err)
 	require.Len(t, after, len(before))
 }

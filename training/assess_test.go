@@ -142,7 +142,7 @@ func TestRetraining_R5_4(t *testing.T) {
 				require.NoError(t, err)
 			}
 			assert.Equal(t, training.RetrainingRequired, p.Standing)
-			r, err := f.svc.Report(f.ctx, "d1", "wang", 2027)
+			r, err := f.svc.Report(f.ctx, "d1", host, "wang", 2027)
 			require.NoError(t, err)
 			assert.Equal(t, []string{"diag"}, r.Retraining)
 			assert.True(t, r.PassRate.IsZero())

@@ -76,10 +76,17 @@ type Expiring struct {
 }
 
 // ExpiringWithin lists the certificates that expire within the next days
-// (R5.5), soonest first; expired ones are not listed.
-func (s *Service) ExpiringWithin(ctx context.Context, dealer org.DealerID, days int) ([]Expiring, error) {
+// (R5.5), soonest first; expired ones are not listed. To supervisors, of
+// the employees they supervise (R2.2), and admins.
+func (s *Service) ExpiringWithin(ctx context.Context, dealer org.DealerID, actor org.Actor, days int) ([]Expiring, error) {
+	if err := s.reader(ctx, dealer, actor, "expiring within", supervisors...); err != nil {
+		return nil, err
+	}
 	crs, err := s.store.Careers(ctx, dealer)
 	if err != nil {
+		return nil, err
+	}
+	if crs, err = visibleTo(ctx, s, dealer, actor, crs, func(c Career) org.EmployeeID { return c.Employee }); err != nil {
 		return nil, err
 	}
 	now := org.Now(s.clock)

@@ -98,12 +98,12 @@ func Example() {
 	counted, _ := p.Counted(training.CountHighest)
 	fmt.Printf("wang retook it with 68: %s after %d attempts, counted %s\n", p.Standing, len(p.Attempts), counted)
 
-	r := must(svc.Report(ctx, "d1", "wang", 2027))
+	r := must(svc.Report(ctx, "d1", org.Admin("dms"), "wang", 2027))
 	fmt.Printf("wang's year: %s hours, %d course completed, %d attempts, pass rate %s\n", r.Hours, r.CoursesCompleted, r.Attempts, r.PassRate)
-	for _, x := range must(svc.ExpiringWithin(ctx, "d1", 366)) {
+	for _, x := range must(svc.ExpiringWithin(ctx, "d1", org.Admin("dms"), 366)) {
 		fmt.Printf("%s holds %s until %s\n", x.Employee, x.Certificate.Name, x.Certificate.Expires.Format(time.DateOnly))
 	}
-	c := must(svc.Completion(ctx, "d1", 2027))
+	c := must(svc.Completion(ctx, "d1", org.Admin("dms"), 2027))
 	for _, cc := range c.Courses {
 		fmt.Printf("%s (mandatory %t): %d of %d passed\n", cc.CourseID, cc.Mandatory, cc.Completed, cc.Targeted)
 	}

@@ -398,7 +398,7 @@ func (m *propMachine) check(t *rapid.T) {
 	}
 
 	// The report agrees.
-	r, err := m.svc.Report(m.ctx, "d1", propEmployee, 2027)
+	r, err := m.svc.Report(m.ctx, "d1", org.Admin("dms"), propEmployee, 2027)
 	require.NoError(t, err)
 	assert.Equal(t, p.Standing == training.RetakeDue, slices.Contains(r.Retakes, "diag"))
 	assert.Equal(t, p.Standing == training.RetrainingRequired, slices.Contains(r.Retraining, "diag"))

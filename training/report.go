@@ -55,9 +55,20 @@ type EmployeeReport struct {
 }
 
 // Report is an employee's training year: hours credited, courses
-// completed, pass rate, outstanding retakes and retraining.
-func (s *Service) Report(ctx context.Context, dealer org.DealerID, employee org.EmployeeID, year int) (EmployeeReport, error) {
+// completed, pass rate, outstanding retakes and retraining. To the
+// employee, their supervisor (R2.2) and admins; anyone else is refused with
+// ErrForbidden.
+func (s *Service) Report(ctx context.Context, dealer org.DealerID, actor org.Actor, employee org.EmployeeID, year int) (EmployeeReport, error) {
+	const op = "report"
 	r := EmployeeReport{Employee: employee, Year: year, Retakes: []string{}, Retraining: []string{}, Commended: []string{}}
+	if err := s.reader(ctx, dealer, actor, op, onRoster...); err != nil {
+		return r, err
+	}
+	if ok, err := s.sees(ctx, dealer, actor, employee); err != nil {
+		return r, err
+	} else if !ok {
+		return r, notTheirs(op, actor, employee)
+	}
 	ss, err := s.store.Sessions(ctx, dealer, year)
 	if err != nil {
 		return r, fmt.Errorf("training: report: %w", err)
@@ -116,9 +127,13 @@ type PlanCompletion struct {
 }
 
 // Completion reports the plan's completion: per course, the active
-// employees it targets and those who passed it.
-func (s *Service) Completion(ctx context.Context, dealer org.DealerID, year int) (PlanCompletion, error) {
+// employees it targets and those who passed it. It counts, naming no one:
+// everyone on the roster may read it.
+func (s *Service) Completion(ctx context.Context, dealer org.DealerID, actor org.Actor, year int) (PlanCompletion, error) {
 	out := PlanCompletion{Year: year, Courses: []CourseCompletion{}}
+	if err := s.reader(ctx, dealer, actor, "completion", onRoster...); err != nil {
+		return out, err
+	}
 	p, err := s.store.Plan(ctx, dealer, year)
 	if err != nil {
 		return out, fmt.Errorf("training: completion %d: %w", year, err)

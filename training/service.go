@@ -210,7 +210,10 @@ func (s *Service) ApprovePlan(ctx context.Context, dealer org.DealerID, actor or
 	return p, nil
 }
 
-// Plan returns a year's plan.
-func (s *Service) Plan(ctx context.Context, dealer org.DealerID, year int) (Plan, error) {
+// Plan returns a year's plan. Everyone on the roster may read it.
+func (s *Service) Plan(ctx context.Context, dealer org.DealerID, actor org.Actor, year int) (Plan, error) {
+	if err := s.reader(ctx, dealer, actor, "plan", onRoster...); err != nil {
+		return Plan{}, err
+	}
 	return s.store.Plan(ctx, dealer, year)
 }

@@ -124,7 +124,7 @@ func TestEnrolment(t *testing.T) {
 		assert.True(t, ss.Attendees[1].Hours.Equal(dec("4")))
 		_, err = f.svc.RecordAttendance(f.ctx, "d1", lin, training.AttendanceInput{Session: "s1", Employee: "chen", Attendance: training.Present})
 		require.ErrorIs(t, err, training.ErrInvalid, "a withdrawn employee has no attendance")
-		r, err := f.svc.Report(f.ctx, "d1", "chen", 2027)
+		r, err := f.svc.Report(f.ctx, "d1", host, "chen", 2027)
 		require.NoError(t, err)
 		assert.True(t, r.Hours.IsZero())
 	})

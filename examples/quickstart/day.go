@@ -225,7 +225,7 @@ func (l *lane) order(id servicedesk.WorkOrderID, advisor org.Actor, tech org.Emp
 // jobs and the repair (R3.3a).
 func (l *lane) repair(id servicedesk.WorkOrderID, tech org.Actor, extra func(), jobs ...string) {
 	l.do(20, "start", func() error {
-		if w, err := l.desk.WorkOrder(l.ctx, l.dealer, id); err != nil || w.State == servicedesk.StateInProgress {
+		if w, err := l.desk.WorkOrder(l.ctx, l.dealer, tech, id); err != nil || w.State == servicedesk.StateInProgress {
 			return err
 		}
 		_, err := l.desk.Start(l.ctx, l.dealer, tech, ref(id))
@@ -316,7 +316,7 @@ func (l *lane) reconciliation(id servicedesk.WorkOrderID, rec billing.Reconcilia
 // figures.
 func (l *lane) report(out io.Writer, orders []servicedesk.WorkOrderID, c servicedesk.Complaint) error {
 	for _, id := range orders {
-		w, err := l.desk.WorkOrder(l.ctx, l.dealer, id)
+		w, err := l.desk.WorkOrder(l.ctx, l.dealer, lin, id)
 		if err != nil {
 			return err
 		}
@@ -325,7 +325,7 @@ func (l *lane) report(out io.Writer, orders []servicedesk.WorkOrderID, c service
 		for _, d := range l.settled[id] {
 			fmt.Fprintf(l.out, "  %s %s for %s: %s %s\n", d.Kind, d.ID, d.Payer.Name, d.Total.StringFixed(d.Scale), d.Currency)
 		}
-		tl, err := l.desk.Timeline(l.ctx, l.dealer, id)
+		tl, err := l.desk.Timeline(l.ctx, l.dealer, lin, id)
 		if err != nil {
 			return err
 		}
@@ -362,7 +362,7 @@ func (l *lane) report(out io.Writer, orders []servicedesk.WorkOrderID, c service
 	}
 	fmt.Fprintf(out, "\nComplaint %s against %s (%s): %s by %s after %dh%02dm\n  %s\n  told: %s\n",
 		c.ID, c.WorkOrder, c.Advisor, c.State, c.Handler, int(age.Hours()), int(age.Minutes())%60, c.Resolution, c.CustomerInformed)
-	figs, err := l.desk.Figures(l.ctx, l.dealer, org.MonthOf(l.clock.Now(), l.loc))
+	figs, err := l.desk.Figures(l.ctx, l.dealer, lin, org.MonthOf(l.clock.Now(), l.loc))
 	if err != nil {
 		return err
 	}
@@ -372,7 +372,7 @@ func (l *lane) report(out io.Writer, orders []servicedesk.WorkOrderID, c service
 	}
 	tab := textwidth.Table{Columns: []textwidth.Column{{Width: 7}, number(9), number(12), number(9), number(13), number(10), number(7), number(9)}}
 	tab.Row("ADVISOR", "CUSTOMERS", "APPOINTMENTS", "KEPT", "SATISFACTION", "COMPLAINTS", "REWORKS", "ACCURATE")
-	acc, err := l.bills.Accuracy(l.ctx, l.dealer, org.MonthOf(l.clock.Now(), l.loc))
+	acc, err := l.bills.Accuracy(l.ctx, l.dealer, lin, org.MonthOf(l.clock.Now(), l.loc))
 	if err != nil {
 		return err
 	}

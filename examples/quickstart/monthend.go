@@ -73,7 +73,7 @@ func monthEnd(ctx context.Context, svc *appraisal.Service, clock *org.ManualCloc
 		}
 		clock.Advance(24 * time.Hour)
 	}
-	as, err := svc.Appraisals(ctx, dealer, nov)
+	as, err := svc.Appraisals(ctx, dealer, lin, nov)
 	if err != nil {
 		return err
 	}

@@ -122,7 +122,7 @@ func trainingMonth(ctx context.Context, svc *training.Service, clock *org.Manual
 		return err
 	}
 
-	c, err := svc.Completion(ctx, dealer, year)
+	c, err := svc.Completion(ctx, dealer, lin, year)
 	if err != nil {
 		return err
 	}
@@ -140,7 +140,7 @@ func trainingMonth(ctx context.Context, svc *training.Service, clock *org.Manual
 		{Align: textwidth.Right, Width: 9, Gap: 1}, {Align: textwidth.Right, Width: 9, Gap: 1}, {Gap: 2}}}
 	people.Row("ADVISOR", "HOURS", "COMPLETED", "PASS RATE", "OUTSTANDING")
 	for _, e := range advisors {
-		r, err := svc.Report(ctx, dealer, e, year)
+		r, err := svc.Report(ctx, dealer, lin, e, year)
 		if err != nil {
 			return err
 		}

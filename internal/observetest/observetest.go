@@ -18,8 +18,11 @@ import (
 // such method is a command, observed.
 var Reads = map[string][]string{
 	"org":         {"Authorize", "AuthorizeOver", "AuthorizeDepartment"},
-	"servicedesk": {"Permitted", "PreviewBill"},
-	"billing":     {"Prepare"},
+	"servicedesk": {"Permitted", "PreviewBill", "WorkOrder", "WorkOrders", "Month", "Timeline", "Calendar", "Complaint", "Complaints", "OverdueComplaints", "DeferredWork", "Figures", "Survey", "Surveys"},
+	"billing":     {"Prepare", "Replay", "ActivePriceBook", "Price", "Document", "Settlement", "Accuracy"},
+	"appraisal":   {"Appraisals", "Trend"},
+	"training":    {"ExpiringWithin", "Report", "Completion", "Plan"},
+	"policy":      {"ActivePolicy", "Policies", "Incidents", "Nominations", "Decision", "Decisions"},
 }
 
 // Call is one observed command.

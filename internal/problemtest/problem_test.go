@@ -94,7 +94,7 @@ func TestProblemOf_real_refusals(t *testing.T) {
 			}},
 		{name: "not_found", status: http.StatusNotFound, code: org.ProblemNotFound,
 			err: func(t *testing.T, desk *servicedesk.Service) error {
-				_, err := desk.WorkOrder(ctx, dealer, "RO-404")
+				_, err := desk.WorkOrder(ctx, dealer, chen, "RO-404")
 				return err
 			}},
 		{name: "forbidden_role", status: http.StatusForbidden, code: org.ProblemForbidden, blockers: []string{org.RuleRole},
@@ -164,7 +164,7 @@ func TestProblemOf_real_refusals(t *testing.T) {
 			})
 			t.Run("store_failure_is_internal", func(t *testing.T) {
 				broken := newDesk(t, st.org, brokenDesk{st.desk})
-				_, err := broken.WorkOrder(ctx, dealer, "RO-1")
+				_, err := broken.WorkOrder(ctx, dealer, chen, "RO-1")
 				require.Error(t, err)
 				checkProblem(t, err, problemCase{status: http.StatusInternalServerError, code: org.ProblemInternal})
 			})
