@@ -78,7 +78,7 @@ func (d Document) table(lang org.Lang, loc *time.Location) *table {
 	}
 	t.add(0, "", "")
 	for _, n := range d.Notes {
-		text, err := n.Text(lang)
+		text, err := n.Render(lang)
 		if err != nil {
 			text = n.Key
 		}

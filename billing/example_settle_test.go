@@ -35,7 +35,7 @@ func ExampleService_Settle() {
 		Tax: billing.TaxPolicy{Scope: billing.ScopeDocument, Rounding: billing.Rounding{Mode: billing.HalfUp},
 			Rates: []billing.TaxRate{{Code: "VAT", Name: "VAT 5%", Rate: dec("0.05")}}}}
 	lin := org.Actor{ID: "lin", Role: org.RoleSupervisor}
-	if _, err := bills.SavePriceBook(ctx, "d1", lin, book, true); err != nil {
+	if _, err := bills.SavePriceBook(ctx, "d1", lin, &book, true); err != nil {
 		fmt.Println(err)
 		return
 	}

@@ -24,22 +24,24 @@ import (
 // and the order as they were written, in whatever language that was; units
 // ("L", "h") and tax names ("VAT") that the catalogue knows are translated.
 
-// Text renders e in lang (any Lang but org.TraditionalChinese renders
-// English). It fails with [ErrUnknownMessage] when the catalogue lacks
-// e.Key and with [ErrMissingArg] when e lacks an argument the message
-// needs; arguments the message does not use are ignored.
-func (e Explanation) Text(lang org.Lang) (string, error) {
+// Render renders e in lang (any Lang but org.TraditionalChinese renders
+// English), strictly: it fails with [ErrUnknownMessage] when the catalogue
+// lacks e.Key and with [ErrMissingArg] when e lacks an argument the
+// message needs; arguments the message does not use are ignored.
+func (e Explanation) Render(lang org.Lang) (string, error) {
 	return msgRender(e.Key, lang, e.Args)
 }
 
-// text renders e, or on failure writes its key and arguments as they are
-// ("line.labor{amount=1800, op=BRK-01}"), so nothing is silently lost. An
-// explanation without a key is no text.
-func (e Explanation) text(lang org.Lang) string {
+// Text renders e in lang, as every Text of servicelane does: it never
+// fails; an explanation it cannot render shows its key and arguments as
+// they are ("line.labor{amount=1800, op=BRK-01}"), so nothing is silently
+// lost. An explanation without a key is no text. [Explanation.Render] is
+// the strict form.
+func (e Explanation) Text(lang org.Lang) string {
 	if e.Key == "" {
 		return ""
 	}
-	s, err := e.Text(lang)
+	s, err := e.Render(lang)
 	if err != nil {
 		return e.raw()
 	}
@@ -239,7 +241,7 @@ func (r explainer) money(d decimal.Decimal) string { return d.StringFixed(r.scal
 
 // line is the text of a line with its tax note, without its discount.
 func (r explainer) line(l Line) string {
-	text := l.Explain.text(r.lang)
+	text := l.Explain.Text(r.lang)
 	if text == "" {
 		text = strings.TrimSpace(l.Code + " " + l.Description)
 	}
@@ -299,7 +301,7 @@ func (r explainer) payer(b PayerBill) ExplainedPayer {
 	}
 	for _, t := range b.Taxes {
 		label := msgTerm("label.tax_rate", r.lang, map[string]string{"name": t.Name, "rate": t.Rate.Shift(2).String() + "%"}, t.Name)
-		p.Taxes = append(p.Taxes, ExplainedAmount{ID: t.Code, Label: label, Amount: r.money(t.Tax), Text: t.Explain.text(r.lang)})
+		p.Taxes = append(p.Taxes, ExplainedAmount{ID: t.Code, Label: label, Amount: r.money(t.Tax), Text: t.Explain.Text(r.lang)})
 	}
 	taxLabel := "label.tax"
 	if r.inclusive == 1 {
@@ -309,7 +311,7 @@ func (r explainer) payer(b PayerBill) ExplainedPayer {
 		{ID: "subtotal", Label: r.label("label.subtotal"), Amount: r.money(b.Subtotal)},
 		{ID: "discount", Label: r.label("label.discount"), Amount: r.money(b.Discount)},
 		{ID: "tax", Label: r.label(taxLabel), Amount: r.money(b.Tax)},
-		{ID: "total", Label: r.label("label.total"), Amount: r.money(b.Total), Text: b.Explain.text(r.lang)},
+		{ID: "total", Label: r.label("label.total"), Amount: r.money(b.Total), Text: b.Explain.Text(r.lang)},
 	}
 	return p
 }

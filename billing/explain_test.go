@@ -63,7 +63,7 @@ func TestExplainEveryMessageRendersInEveryLanguage(t *testing.T) {
 		args := explArgs(t, m)
 		for _, lang := range org.Langs() {
 			require.NotEmpty(t, m.Text[lang], "%s has no %s template", m.Key, lang)
-			got, err := billing.Explanation{Key: m.Key, Args: args}.Text(lang)
+			got, err := billing.Explanation{Key: m.Key, Args: args}.Render(lang)
 			require.NoError(t, err, "%s [%s]", m.Key, lang)
 			assert.NotEmpty(t, strings.TrimSpace(got), "%s [%s]", m.Key, lang)
 			assert.NotContains(t, got, "{", "%s [%s]: %s", m.Key, lang, got)
@@ -77,7 +77,7 @@ func TestExplainEveryMessageRendersInEveryLanguage(t *testing.T) {
 		if m.Key == "unit.公升" || m.Key == "tax_name.營業稅" || slices.Contains(explCompositions, m.Key) {
 			continue
 		}
-		en, _ := billing.Explanation{Key: m.Key, Args: args}.Text(org.English)
+		en, _ := billing.Explanation{Key: m.Key, Args: args}.Render(org.English)
 		assert.NotRegexp(t, explHasHan, en, "%s [en] has Chinese: %s", m.Key, en)
 	}
 }
@@ -90,7 +90,7 @@ func TestExplainMissingArgumentsAndUnknownKeys(t *testing.T) {
 			args := explArgs(t, m)
 			delete(args, drop)
 			for _, lang := range org.Langs() {
-				got, err := billing.Explanation{Key: m.Key, Args: args}.Text(lang)
+				got, err := billing.Explanation{Key: m.Key, Args: args}.Render(lang)
 				require.ErrorIs(t, err, billing.ErrMissingArg, "%s without %s [%s]", m.Key, drop, lang)
 				assert.Contains(t, err.Error(), drop)
 				assert.Empty(t, got)
@@ -98,18 +98,18 @@ func TestExplainMissingArgumentsAndUnknownKeys(t *testing.T) {
 		}
 	}
 	for _, key := range []string{"", "line.nope", "LINE.LABOR", "tax.inclusive"} {
-		_, err := billing.Explanation{Key: key}.Text(org.English)
+		_, err := billing.Explanation{Key: key}.Render(org.English)
 		require.ErrorIs(t, err, billing.ErrUnknownMessage, "key %q", key)
 	}
 	t.Run("nil_args", func(t *testing.T) {
-		_, err := billing.Explanation{Key: "line.labor"}.Text(org.TraditionalChinese)
+		_, err := billing.Explanation{Key: "line.labor"}.Render(org.TraditionalChinese)
 		require.ErrorIs(t, err, billing.ErrMissingArg)
-		s, err := billing.Explanation{Key: "label.total"}.Text(org.TraditionalChinese)
+		s, err := billing.Explanation{Key: "label.total"}.Render(org.TraditionalChinese)
 		require.NoError(t, err)
 		assert.Equal(t, "合計", s)
 	})
 	t.Run("extra_args_are_ignored", func(t *testing.T) {
-		s, err := billing.Explanation{Key: "label.total", Args: map[string]string{"x": "y"}}.Text(org.English)
+		s, err := billing.Explanation{Key: "label.total", Args: map[string]string{"x": "y"}}.Render(org.English)
 		require.NoError(t, err)
 		assert.Equal(t, "Total", s)
 	})
@@ -178,7 +178,7 @@ func TestExplainReconciliationMessages(t *testing.T) {
 		e := billing.Explanation{Key: tt.key, Args: map[string]string{"job": "j1", "code": "BRK-01", "expected": tt.expected, "actual": tt.actual,
 			"pay_type": "warranty"}}
 		for lang, want := range map[org.Lang]string{org.English: tt.en, org.TraditionalChinese: tt.zh} {
-			got, err := e.Text(lang)
+			got, err := e.Render(lang)
 			require.NoError(t, err)
 			assert.Equal(t, want, got)
 		}
@@ -195,16 +195,16 @@ func TestExplainThousandsSeparators(t *testing.T) {
 	}
 	for _, tt := range tests {
 		args := map[string]string{"job": "j1", "code": "04465", "expected": tt.in, "actual": "12345"}
-		en, err := billing.Explanation{Key: "reconcile.price_differs", Args: args}.Text(org.English)
+		en, err := billing.Explanation{Key: "reconcile.price_differs", Args: args}.Render(org.English)
 		require.NoError(t, err)
 		assert.Equal(t, "Job j1: 04465 price differs: it should be "+tt.want+", the bill has 12,345", en, tt.in)
-		zh, err := billing.Explanation{Key: "reconcile.price_differs", Args: args}.Text(org.TraditionalChinese)
+		zh, err := billing.Explanation{Key: "reconcile.price_differs", Args: args}.Render(org.TraditionalChinese)
 		require.NoError(t, err)
 		assert.Equal(t, "項目 j1：04465 價格不符：應為 "+tt.want+"，帳單為 12,345", zh, tt.in)
 	}
 	// A part number of digits is not an amount: no separators.
 	e := billing.Explanation{Key: "line.core", Args: map[string]string{"number": "0446512345", "quantity": "1000", "unit_price": "1500", "amount": "1500000"}}
-	got, err := e.Text(org.English)
+	got, err := e.Render(org.English)
 	require.NoError(t, err)
 	assert.Equal(t, "Core charge 0446512345: 1000 x 1,500 = 1,500,000, refunded when the old part is returned", got)
 }
@@ -220,9 +220,9 @@ func TestExplainUnknownLangFallsBackToEnglish(t *testing.T) {
 		assert.Equal(t, org.English, e.Lang)
 		for _, m := range billing.Messages() {
 			args := explArgs(t, m)
-			en, err := billing.Explanation{Key: m.Key, Args: args}.Text(org.English)
+			en, err := billing.Explanation{Key: m.Key, Args: args}.Render(org.English)
 			require.NoError(t, err)
-			got, err := billing.Explanation{Key: m.Key, Args: args}.Text(lang)
+			got, err := billing.Explanation{Key: m.Key, Args: args}.Render(lang)
 			require.NoError(t, err)
 			require.Equal(t, en, got)
 		}
@@ -350,7 +350,7 @@ func TestExplainEveryKeyPriceProduces(t *testing.T) {
 		require.True(t, ok, "%s: key %q is not in the catalogue", where, e.Key)
 		for _, lang := range org.Langs() {
 			require.NotEmpty(t, m.Text[lang], "%s: %s has no %s", where, e.Key, lang)
-			s, err := e.Text(lang)
+			s, err := e.Render(lang)
 			require.NoError(t, err, "%s [%s]", where, lang)
 			require.NotContains(t, s, "{")
 		}
@@ -556,15 +556,15 @@ func TestExplainTaxesAndTotals(t *testing.T) {
 			require.True(t, ok)
 			require.Len(t, pb.Taxes, 1)
 			tl := pb.Taxes[0]
-			en, err := tl.Explain.Text(org.English)
+			en, err := tl.Explain.Render(org.English)
 			require.NoError(t, err)
-			zh, err := tl.Explain.Text(org.TraditionalChinese)
+			zh, err := tl.Explain.Render(org.TraditionalChinese)
 			require.NoError(t, err)
 			assert.Contains(t, en, tt.en)
 			assert.Contains(t, zh, tt.zh)
-			total, err := pb.Explain.Text(org.English)
+			total, err := pb.Explain.Render(org.English)
 			require.NoError(t, err)
-			totalZh, err := pb.Explain.Text(org.TraditionalChinese)
+			totalZh, err := pb.Explain.Render(org.TraditionalChinese)
 			require.NoError(t, err)
 			if tt.inclusive {
 				assert.True(t, strings.HasPrefix(en, "VAT 5% included in the prices: "), en)
@@ -584,7 +584,7 @@ func TestExplainTaxesAndTotals(t *testing.T) {
 		pb, _ := bill.Payer(billing.PayInsurance)
 		var names []string
 		for _, tl := range pb.Taxes {
-			s, err := tl.Explain.Text(org.TraditionalChinese)
+			s, err := tl.Explain.Render(org.TraditionalChinese)
 			require.NoError(t, err)
 			names = append(names, s[:strings.Index(s, "（")])
 		}
@@ -739,7 +739,7 @@ func TestExplainExplainedBill(t *testing.T) {
 		}
 		assert.Equal(t, []string{"subtotal", "discount", "tax", "total"}, ids)
 		assert.Equal(t, src.Total.StringFixed(0), p.Totals[3].Amount)
-		want, err := src.Explain.Text(org.TraditionalChinese)
+		want, err := src.Explain.Render(org.TraditionalChinese)
 		require.NoError(t, err)
 		assert.Equal(t, want, p.Totals[3].Text)
 		assert.Equal(t, "內含營業稅", p.Totals[2].Label)

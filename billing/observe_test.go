@@ -45,7 +45,7 @@ func TestBillingObservesEveryCommand(t *testing.T) {
 	in := env.stlInput(t, "settle-1", "RO-1", false)
 	_, _, err = svc.Settle(env.ctx, stlDealer, stlChen, in)
 	require.NoError(t, err)
-	_, err = svc.SavePriceBook(env.ctx, stlDealer, stlChen, *env.book, false)
+	_, err = svc.SavePriceBook(env.ctx, stlDealer, stlChen, env.book, false)
 	require.ErrorIs(t, err, billing.ErrForbidden, "an advisor keeps no price book")
 	_, err = svc.CreditNote(env.ctx, stlDealer, stlSup, billing.CreditInput{Key: "credit-1"})
 	require.ErrorIs(t, err, billing.ErrInvalid)
@@ -83,7 +83,7 @@ func TestBillingWithoutHookOrLoggerPrintsNothing(t *testing.T) {
 	observetest.Quiet(t, func() {
 		_, _, err := env.svc.Settle(env.ctx, stlDealer, stlChen, env.stlInput(t, "settle-1", "RO-1", false))
 		assert.NoError(t, err)
-		_, err = env.svc.SavePriceBook(env.ctx, stlDealer, stlChen, *env.book, false)
+		_, err = env.svc.SavePriceBook(env.ctx, stlDealer, stlChen, env.book, false)
 		assert.ErrorIs(t, err, billing.ErrForbidden)
 	})
 }

@@ -650,14 +650,14 @@ func TestReconcileExplains(t *testing.T) {
 			assert.Equal(t, d.Expected, d.Explain.Args["expected"])
 			assert.Equal(t, d.Actual, d.Explain.Args["actual"])
 			for _, lang := range []org.Lang{org.English, org.TraditionalChinese} {
-				text, err := d.Explain.Text(lang)
+				text, err := d.Explain.Render(lang)
 				require.NoError(t, err, "%s in %s", d.Explain.Key, lang)
 				assert.NotEmpty(t, text)
 			}
 		}
 		for _, v := range r.ClockedVariance {
 			for _, lang := range []org.Lang{org.English, org.TraditionalChinese} {
-				_, err := v.Explain.Text(lang)
+				_, err := v.Explain.Render(lang)
 				require.NoError(t, err, "%s in %s", v.Explain.Key, lang)
 			}
 		}
@@ -824,7 +824,7 @@ func TestReconcile_orderFeeAndUnpricedWording(t *testing.T) {
 	require.NoError(t, err)
 	var texts []string
 	for _, d := range r.Differences {
-		en, err := d.Explain.Text(org.English)
+		en, err := d.Explain.Render(org.English)
 		require.NoError(t, err)
 		texts = append(texts, en)
 	}
@@ -839,7 +839,7 @@ func TestReconcile_orderFeeAndUnpricedWording(t *testing.T) {
 	found := false
 	for _, d := range r.Differences {
 		if d.Code == "OILDISP" && d.Kind == billing.DiffPriceDiffers {
-			en, err := d.Explain.Text(org.English)
+			en, err := d.Explain.Render(org.English)
 			require.NoError(t, err)
 			assert.Equal(t, "Job j1: OILDISP is on the bill at 0.50, but the price book cannot price it", en)
 			found = true

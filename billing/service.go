@@ -102,8 +102,10 @@ func NewService(cfg Config) (*Service, error) {
 
 // SavePriceBook stores a price book version after validating it, and makes
 // it the active one when activate is set. Only a supervisor or an admin may.
-// A version once saved cannot change: save a new version instead.
-func (s *Service) SavePriceBook(ctx context.Context, dealer org.DealerID, actor org.Actor, book PriceBook, activate bool) (_ StoredPriceBook, err error) {
+// A version once saved cannot change: save a new version instead. The book
+// is passed by pointer, as every configuration a loader returns
+// (LoadPriceBook), and is copied: the caller's stays theirs.
+func (s *Service) SavePriceBook(ctx context.Context, dealer org.DealerID, actor org.Actor, book *PriceBook, activate bool) (_ StoredPriceBook, err error) {
 	ctx, ob := s.obs.Begin(ctx, "save_price_book", dealer, actor)
 	defer ob.End(&err)
 	if err := book.Validate(); err != nil {

@@ -317,7 +317,7 @@ func (e *ReconciliationError) Problem(lang org.Lang) org.Problem {
 		if !d.Kind.Overridable() {
 			rule = "R3.3b_work_needs_consent"
 		}
-		msg, err := d.Explain.Text(lang)
+		msg, err := d.Explain.Render(lang)
 		if err != nil {
 			msg = fmt.Sprintf("%s %s %s: %s", d.Job, d.LineKind, d.Code, d.Kind)
 		}

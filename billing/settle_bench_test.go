@@ -35,7 +35,7 @@ func BenchmarkSettle(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := svc.SavePriceBook(ctx, "d1", admin, *book, true); err != nil {
+	if _, err := svc.SavePriceBook(ctx, "d1", admin, book, true); err != nil {
 		b.Fatal(err)
 	}
 	order := billing.Order{WorkOrder: "wo", Jobs: []billing.Job{{ID: "j1", Title: "brakes", PayType: billing.PayCustomer,

@@ -72,7 +72,7 @@ func stlNewEnv(t testing.TB, os org.Store, bs billing.Store) *stlEnv {
 	svc, err := billing.NewService(billing.Config{Store: bs, Roster: roster, Clock: clock, IDs: org.SequentialIDs("bl")})
 	require.NoError(t, err)
 	env := &stlEnv{ctx: ctx, org: os, store: bs, roster: roster, svc: svc, clock: clock, book: stlBook(t)}
-	_, err = svc.SavePriceBook(ctx, stlDealer, stlSup, *env.book, true)
+	_, err = svc.SavePriceBook(ctx, stlDealer, stlSup, env.book, true)
 	require.NoError(t, err)
 	return env
 }
@@ -257,7 +257,7 @@ func TestSavePriceBook(t *testing.T) {
 			book := env.book.Clone()
 			c.edit(&book)
 			before := env.snap(t)
-			got, err := env.svc.SavePriceBook(env.ctx, stlDealer, c.actor, book, true)
+			got, err := env.svc.SavePriceBook(env.ctx, stlDealer, c.actor, &book, true)
 			if c.is != nil {
 				require.ErrorIs(t, err, c.is)
 				if c.path != "" {
@@ -292,7 +292,7 @@ func TestSavePriceBook_R3_4_activation_switches_the_active_version(t *testing.T)
 	v2 := env.book.Clone()
 	v2.Version = "2026-12"
 	v2.Labor.Rates[0].Rate = stlDec("1300")
-	saved, err := env.svc.SavePriceBook(ctx, stlDealer, stlSup, v2, false)
+	saved, err := env.svc.SavePriceBook(ctx, stlDealer, stlSup, &v2, false)
 	require.NoError(t, err)
 	assert.False(t, saved.Active)
 	active, err := env.svc.ActivePriceBook(ctx, stlDealer, stlSup)
@@ -303,7 +303,7 @@ func TestSavePriceBook_R3_4_activation_switches_the_active_version(t *testing.T)
 	v3 := env.book.Clone()
 	v3.Version = "2027-01"
 	v3.Labor.Rates[0].Rate = stlDec("1400")
-	_, err = env.svc.SavePriceBook(ctx, stlDealer, stlAdmin, v3, true)
+	_, err = env.svc.SavePriceBook(ctx, stlDealer, stlAdmin, &v3, true)
 	require.NoError(t, err)
 	active, err = env.svc.ActivePriceBook(ctx, stlDealer, stlSup)
 	require.NoError(t, err)
@@ -338,7 +338,7 @@ func TestSavePriceBook_R3_4_activation_switches_the_active_version(t *testing.T)
 	require.NoError(t, err)
 	_, err = svc.ActivePriceBook(ctx, stlDealer, stlAdmin)
 	require.ErrorIs(t, err, billing.ErrNotFound)
-	_, err = svc.SavePriceBook(ctx, stlDealer, stlAdmin, *env.book, true)
+	_, err = svc.SavePriceBook(ctx, stlDealer, stlAdmin, env.book, true)
 	require.NoError(t, err)
 	assert.Equal(t, "2026-11", env2.snap(t).Active)
 }

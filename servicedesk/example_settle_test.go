@@ -54,7 +54,7 @@ func ExampleService_SettleBill() {
 		fmt.Println(err)
 		return
 	}
-	bills.SavePriceBook(ctx, "d1", admin, *book, true)
+	bills.SavePriceBook(ctx, "d1", admin, book, true)
 	desk, _ := servicedesk.NewService(servicedesk.Config{Store: store.ServiceDesk(), Roster: roster, Clock: clock,
 		Billing: bills, Pricer: servicedesk.BookPricer{Billing: bills}})
 

@@ -23,7 +23,7 @@ func newPricedFixture(t *testing.T, backend string, manual ...org.Role) *sbFixtu
 		book := f.book
 		book.Version = "2026-11-manual"
 		book.ManualPrices.Roles = manual
-		_, err := f.bills.SavePriceBook(f.ctx, dealer, sup, book, true)
+		_, err := f.bills.SavePriceBook(f.ctx, dealer, sup, &book, true)
 		require.NoError(t, err)
 	}
 	desk, err := servicedesk.NewService(servicedesk.Config{Store: f.deskStore(), Roster: f.roster, Clock: f.clock,

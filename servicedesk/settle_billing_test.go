@@ -73,7 +73,7 @@ func newSBFixtureOn(t testing.TB, backend string, opts servicedesk.Options) *sbF
 	require.NoError(t, err)
 	book, err := billing.LoadPriceBookFile("../billing/testdata/pricebooks/taipei.yaml")
 	require.NoError(t, err)
-	_, err = bills.SavePriceBook(f.ctx, dealer, sup, *book, true)
+	_, err = bills.SavePriceBook(f.ctx, dealer, sup, book, true)
 	require.NoError(t, err)
 	desk, err := servicedesk.NewService(servicedesk.Config{Store: ds, Roster: f.roster, Clock: f.clock,
 		IDs: org.SequentialIDs("sb"), Billing: bills, Options: opts})
@@ -147,7 +147,7 @@ func (f *sbFixture) raisePrices(t testing.TB) {
 			book.Labor.Rates[i].Rate = dec("4800")
 		}
 	}
-	_, err = f.bills.SavePriceBook(f.ctx, dealer, sup, *book, true)
+	_, err = f.bills.SavePriceBook(f.ctx, dealer, sup, book, true)
 	require.NoError(t, err)
 }
 
@@ -491,9 +491,9 @@ func TestSettleBill_R3_2c_declined_jobs_never_billed(t *testing.T) {
 				var consents []string
 				for _, n := range docs[0].Notes {
 					if n.Key == "note.consent" {
-						en, err := n.Text(org.English)
+						en, err := n.Render(org.English)
 						require.NoError(t, err)
-						zh, err := n.Text(org.TraditionalChinese)
+						zh, err := n.Render(org.TraditionalChinese)
 						require.NoError(t, err)
 						consents = append(consents, en, zh)
 					}

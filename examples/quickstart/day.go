@@ -303,7 +303,7 @@ func (l *lane) reconciliation(id servicedesk.WorkOrderID, rec billing.Reconcilia
 	fmt.Fprintf(l.out, "\nReconciliation of %s found %d differences (R3.4b); the supervisor overrides:\n", id, len(rec.Differences))
 	for _, d := range rec.Differences {
 		for _, lang := range org.Langs() {
-			text, err := d.Explain.Text(lang)
+			text, err := d.Explain.Render(lang)
 			if err != nil {
 				text = string(d.Kind)
 			}

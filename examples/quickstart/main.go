@@ -99,7 +99,7 @@ func runObserved(ctx context.Context, args []string, out io.Writer, hook org.Hoo
 	if err != nil {
 		return err
 	}
-	if _, err := bills.SavePriceBook(ctx, dealer, org.Admin("dms-setup"), *book, true); err != nil {
+	if _, err := bills.SavePriceBook(ctx, dealer, org.Admin("dms-setup"), book, true); err != nil {
 		return err
 	}
 	if err := printRoster(ctx, svc, dealer, out); err != nil {
