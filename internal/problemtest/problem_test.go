@@ -12,10 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/servicelane/servicelane/appraisal"
+	"github.com/servicelane/servicelane/billing"
 	"github.com/servicelane/servicelane/internal/testdb"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
@@ -34,6 +36,7 @@ var (
 
 type stores struct {
 	org   org.Store
+	bill  billing.Store
 	desk  servicedesk.Store
 	train training.Store
 	apr   appraisal.Store
@@ -45,15 +48,15 @@ var backends = []struct {
 }{
 	{"memory", func(t *testing.T) stores {
 		s := memstore.New()
-		return stores{s, s.ServiceDesk(), s.Training(), s.Appraisal()}
+		return stores{s, s.Billing(), s.ServiceDesk(), s.Training(), s.Appraisal()}
 	}},
 	{"sqlite", func(t *testing.T) stores {
 		s := testdb.SQLite(t)
-		return stores{s, s.ServiceDesk(), s.Training(), s.Appraisal()}
+		return stores{s, s.Billing(), s.ServiceDesk(), s.Training(), s.Appraisal()}
 	}},
 	{"postgres", func(t *testing.T) stores {
 		s := testdb.Postgres(t)
-		return stores{s, s.ServiceDesk(), s.Training(), s.Appraisal()}
+		return stores{s, s.Billing(), s.ServiceDesk(), s.Training(), s.Appraisal()}
 	}},
 }
 
@@ -162,6 +165,11 @@ func TestProblemOf_real_refusals(t *testing.T) {
 				_, err = apr.Finalize(ctx, dealer, sup, m)
 				checkProblem(t, err, problemCase{status: http.StatusConflict, code: org.ProblemInvalidTransition, blockers: []string{org.RuleState}})
 			})
+			t.Run("settlement_with_differences", func(t *testing.T) {
+				err := settleWithDifferences(t, st, roster)
+				checkProblem(t, err, problemCase{status: http.StatusConflict, code: org.ProblemInvalidTransition,
+					blockers: []string{"R3.4b_differences_need_override"}})
+			})
 			t.Run("store_failure_is_internal", func(t *testing.T) {
 				broken := newDesk(t, st.org, brokenDesk{st.desk})
 				_, err := broken.WorkOrder(ctx, dealer, chen, "RO-1")
@@ -225,4 +233,89 @@ func newDesk(t *testing.T, os org.Store, ds servicedesk.Store) *servicedesk.Serv
 	desk, err := servicedesk.NewService(servicedesk.Config{Store: ds, Roster: roster, Clock: clock})
 	require.NoError(t, err)
 	return desk
+}
+
+// settleWithDifferences drives RO-9 through the lane with the dealer's
+// price book, the technician reporting five litres of oil where four were
+// approved, and settles it without an override: the reconciliation
+// refuses it (R3.4b).
+func settleWithDifferences(t *testing.T, st stores, roster *org.Service) error {
+	t.Helper()
+	ctx := context.Background()
+	d := decimal.RequireFromString
+	clock := org.NewManualClock(time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC))
+	bills, err := billing.NewService(billing.Config{Store: st.bill, Roster: roster, Clock: clock})
+	require.NoError(t, err)
+	book, err := billing.LoadPriceBookFile("../../billing/testdata/pricebooks/taipei.yaml")
+	require.NoError(t, err)
+	_, err = bills.SavePriceBook(ctx, dealer, sup, book, true)
+	require.NoError(t, err)
+	desk, err := servicedesk.NewService(servicedesk.Config{Store: st.desk, Roster: roster, Clock: clock, Billing: bills,
+		Pricer: servicedesk.BookPricer{Billing: bills}, IDs: org.SequentialIDs("pt")})
+	require.NoError(t, err)
+	ref := servicedesk.Ref{ID: "RO-9"}
+	steps := []func() error{
+		func() error {
+			_, err := desk.Receive(ctx, dealer, chen, servicedesk.Reception{ID: "RO-9", Channel: servicedesk.ChannelWalkIn, Transport: servicedesk.TransportWaiter,
+				Customer: servicedesk.Customer{Name: "Kao", Phone: "0912-000-111"}, Vehicle: servicedesk.Vehicle{Make: "Toyota", Model: "Corolla", MileageIn: 42000},
+				Concerns: []string{"oil due"}})
+			return err
+		},
+		func() error {
+			_, err := desk.RecordCondition(ctx, dealer, chen, ref, servicedesk.ConditionInput{Items: []servicedesk.ConditionItem{{Area: "body", Status: servicedesk.ConditionOK}}})
+			return err
+		},
+		func() error {
+			_, err := desk.Acknowledge(ctx, dealer, chen, ref, servicedesk.Acknowledgement{By: "Kao"})
+			return err
+		},
+		func() error {
+			_, err := desk.Diagnose(ctx, dealer, chen, ref, servicedesk.DiagnosisInput{Technician: "wu",
+				Findings: []servicedesk.FindingInput{{ConcernID: "c1", Cause: "10,000 km", Correction: "change oil"}}})
+			return err
+		},
+		func() error {
+			_, err := desk.Estimate(ctx, dealer, chen, ref, servicedesk.EstimateInput{Jobs: []servicedesk.JobInput{{ConcernID: "c1", Title: "Oil change",
+				Hours: d("0.5"), Lines: []servicedesk.LineInput{
+					{Kind: servicedesk.LineLabor, Code: "OIL-01", Description: "oil change", Quantity: d("0.5")},
+					{Kind: servicedesk.LinePart, Code: "OIL-5W30", Description: "oil", Quantity: d("4"), UnitPrice: d("320")}}}}})
+			return err
+		},
+		func() error {
+			_, err := desk.Approve(ctx, dealer, chen, ref, servicedesk.Consent{Approved: []string{"j1"}, By: "Kao", Method: servicedesk.ApprovalSignature,
+				Evidence: servicedesk.ConsentEvidence{Reference: "signatures/ro-9.png"}})
+			return err
+		},
+		func() error {
+			_, err := desk.Book(ctx, dealer, chen, ref, servicedesk.BookingInput{Technician: "wu",
+				Start: time.Date(2026, 11, 3, 2, 0, 0, 0, time.UTC), End: time.Date(2026, 11, 3, 4, 0, 0, 0, time.UTC)})
+			return err
+		},
+		func() error { _, err := desk.Start(ctx, dealer, wu, ref); return err },
+		func() error {
+			_, err := desk.CompleteJob(ctx, dealer, wu, ref, servicedesk.JobRef{Job: "j1", Performed: []servicedesk.PerformedLine{
+				{Kind: servicedesk.LineLabor, Code: "OIL-01", Quantity: d("0.5")}, {Kind: servicedesk.LinePart, Code: "OIL-5W30", Quantity: d("5")}}})
+			return err
+		},
+		func() error { _, err := desk.CompleteRepair(ctx, dealer, wu, ref); return err },
+		func() error {
+			_, err := desk.Inspect(ctx, dealer, chen, ref, servicedesk.InspectionInput{Items: []servicedesk.InspectionCheck{{Item: "leak check", Passed: true}}})
+			return err
+		},
+		func() error {
+			_, err := desk.NotifyReady(ctx, dealer, chen, ref, servicedesk.ReadyInput{Explanation: "oil changed"})
+			return err
+		},
+	}
+	for i, step := range steps {
+		require.NoError(t, step(), "step %d", i+1)
+	}
+	p, err := desk.PreviewBill(ctx, dealer, chen, ref, servicedesk.BillTerms{})
+	require.NoError(t, err)
+	cust, _ := p.Bill.Payer(billing.PayCustomer)
+	_, _, err = desk.SettleBill(ctx, dealer, chen, ref, servicedesk.SettleInput{Key: "settle-ro-9",
+		Confirmation: billing.Confirmation{By: "Kao", Method: "signature"}, Payments: []billing.Payment{{Method: billing.PayCash, Amount: cust.Total}}})
+	var re *billing.ReconciliationError
+	require.ErrorAs(t, err, &re)
+	return err
 }
