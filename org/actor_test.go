@@ -86,3 +86,20 @@ func FuzzParseActor(f *testing.F) {
 		}
 	})
 }
+
+// TestEvents_R7_2d_outbox_only_to_the_host: the events carry the audit
+// trail and the pickup notices' customer contact; only an admin (the host
+// system) reads them.
+func TestEvents_R7_2d_outbox_only_to_the_host(t *testing.T) {
+	f := newFixture(t)
+	for _, actor := range []org.Actor{{ID: "sup", Role: org.RoleSupervisor}, {ID: "a1", Role: org.RoleAdvisor},
+		{ID: "ghost", Role: org.RoleSupervisor}, {ID: "t1", Role: org.RoleTechnician}} {
+		_, err := f.svc.Events(t.Context(), d1, actor, 0, org.MaxPage)
+		assert.ErrorIs(t, err, org.ErrForbidden, "%s", actor)
+	}
+	evs, err := f.svc.Events(t.Context(), d1, admin, 0, org.MaxPage)
+	require.NoError(t, err)
+	assert.NotEmpty(t, evs)
+	_, err = f.svc.Events(t.Context(), "other-dealer", org.Actor{ID: "sup", Role: org.RoleSupervisor}, 0, org.MaxPage)
+	assert.ErrorIs(t, err, org.ErrForbidden, "another dealer's supervisor")
+}

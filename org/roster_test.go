@@ -144,7 +144,7 @@ func (f *fixture) state(t *testing.T) state {
 
 func (f *fixture) events(t *testing.T) []org.Event {
 	t.Helper()
-	evs, err := f.svc.Events(t.Context(), d1, 0, org.MaxPage)
+	evs, err := f.svc.Events(t.Context(), d1, admin, 0, org.MaxPage)
 	require.NoError(t, err)
 	return evs
 }
@@ -971,7 +971,7 @@ func TestEventsPaging(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			f, spy := newSpy(t)
-			_, err := f.svc.Events(t.Context(), d1, 0, c.limit)
+			_, err := f.svc.Events(t.Context(), d1, admin, 0, c.limit)
 			require.NoError(t, err)
 			assert.Equal(t, []int{c.want}, spy.eventLimits)
 		})
@@ -980,13 +980,13 @@ func TestEventsPaging(t *testing.T) {
 	t.Run("cursor", func(t *testing.T) {
 		t.Parallel()
 		f, _ := newSpy(t)
-		all, err := f.svc.Events(t.Context(), d1, 0, 0)
+		all, err := f.svc.Events(t.Context(), d1, admin, 0, 0)
 		require.NoError(t, err)
 		require.Len(t, all, 4) // dealer.created and three employee.added
-		page, err := f.svc.Events(t.Context(), d1, all[1].Seq, 2)
+		page, err := f.svc.Events(t.Context(), d1, admin, all[1].Seq, 2)
 		require.NoError(t, err)
 		assert.Equal(t, all[2:4], page)
-		page, err = f.svc.Events(t.Context(), d1, all[3].Seq, 2)
+		page, err = f.svc.Events(t.Context(), d1, admin, all[3].Seq, 2)
 		require.NoError(t, err)
 		assert.Empty(t, page)
 	})
@@ -1004,7 +1004,7 @@ func TestEventsPaging(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			f, spy := newSpy(t)
-			_, err := f.svc.Events(t.Context(), d1, int64(c.after), c.limit)
+			_, err := f.svc.Events(t.Context(), d1, admin, int64(c.after), c.limit)
 			requireFields(t, err, "org: list events", c.want)
 			assert.Empty(t, spy.eventLimits, "the store was asked")
 		})

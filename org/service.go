@@ -206,8 +206,14 @@ func (s *Service) Reports(ctx context.Context, dealer DealerID, supervisor Emplo
 }
 
 // Events returns dealer's audit events after the cursor (0 for the first),
-// ordered by Seq; limit works as in Employees.
-func (s *Service) Events(ctx context.Context, dealer DealerID, after int64, limit int) ([]Event, error) {
+// ordered by Seq; limit works as in Employees. The events are the outbox
+// the host's messaging reads (a pickup notice carries the customer's
+// contact) and the whole audit trail: only an admin (the host system) may
+// read them (R7.2d); anyone else is ErrForbidden.
+func (s *Service) Events(ctx context.Context, dealer DealerID, actor Actor, after int64, limit int) ([]Event, error) {
+	if _, err := s.Authorize(ctx, dealer, actor, RoleAdmin); err != nil {
+		return nil, fmt.Errorf("org: list events: %w", err)
+	}
 	ve := &ValidationError{Op: "org: list events"}
 	if after < 0 {
 		ve.Add("after", CodeRange, "must not be negative")

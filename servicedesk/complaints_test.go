@@ -24,7 +24,7 @@ type deskState struct {
 // wrote nothing.
 func (f *fixture) snapDesk(t testing.TB) deskState {
 	t.Helper()
-	evs, err := f.roster.Events(f.ctx, dealer, 0, org.MaxPage)
+	evs, err := f.roster.Events(f.ctx, dealer, admin, 0, org.MaxPage)
 	require.NoError(t, err)
 	cs, err := f.desk.Complaints(f.ctx, dealer, admin, servicedesk.ComplaintQuery{Limit: org.MaxPage})
 	require.NoError(t, err)
@@ -38,7 +38,7 @@ func (f *fixture) snapDesk(t testing.TB) deskState {
 // lastEvent is the dealer's latest audit event.
 func (f *fixture) lastEvent(t testing.TB) org.Event {
 	t.Helper()
-	evs, err := f.roster.Events(f.ctx, dealer, 0, org.MaxPage)
+	evs, err := f.roster.Events(f.ctx, dealer, org.Admin("test"), 0, org.MaxPage)
 	require.NoError(t, err)
 	require.NotEmpty(t, evs)
 	return evs[len(evs)-1]
@@ -317,7 +317,7 @@ func TestComplaint_lifecycle(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, c, stored)
 
-		evs, err := f.roster.Events(f.ctx, dealer, 0, org.MaxPage)
+		evs, err := f.roster.Events(f.ctx, dealer, org.Admin("test"), 0, org.MaxPage)
 		require.NoError(t, err)
 		var types []string
 		for _, e := range evs {

@@ -97,7 +97,7 @@ func (p *propWorld) snapshot(t *rapid.T) propSnapshot {
 	for _, w := range ws {
 		s.orders[w.ID] = w
 	}
-	evs, err := p.f.roster.Events(ctx, dealer, p.seq, org.MaxPage) // the new ones
+	evs, err := p.f.roster.Events(ctx, dealer, org.Admin("test"), p.seq, org.MaxPage) // the new ones
 	require.NoError(t, err)
 	require.Less(t, len(evs), org.MaxPage, "the test reads the new events in one page")
 	if len(evs) > 0 {

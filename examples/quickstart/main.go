@@ -231,7 +231,7 @@ func printRoster(ctx context.Context, svc *org.Service, dealer org.DealerID, out
 	if _, err := tab.WriteTo(out); err != nil {
 		return err
 	}
-	evs, err := svc.Events(ctx, dealer, 0, org.MaxPage)
+	evs, err := svc.Events(ctx, dealer, org.Admin("dms-outbox"), 0, org.MaxPage)
 	if err != nil {
 		return err
 	}

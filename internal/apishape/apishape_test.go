@@ -43,7 +43,6 @@ var exceptions = map[string]string{
 	"org.Roster":       "roster lookup behind every package's Roster",
 	"org.SupervisorOf": "roster lookup",
 	"org.Reports":      "roster lookup",
-	"org.Events":       "the events outbox a host's messaging reads",
 }
 
 // configs are the configurations a loader returns by pointer; a save

@@ -61,7 +61,7 @@ func checkServiceConcurrent(ctx context.Context, s org.Store, f Features) error 
 	if err := expectAllSkills(ctx, s, f.Writers, 0, conflicts); err != nil {
 		return err
 	}
-	evs, err := svc.Events(ctx, "d1", 0, org.MaxPage)
+	evs, err := svc.Events(ctx, "d1", org.Admin("kit"), 0, org.MaxPage)
 	if err != nil {
 		return err
 	}
