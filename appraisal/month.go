@@ -277,7 +277,7 @@ func (s *Service) Appraisals(ctx context.Context, dealer org.DealerID, actor org
 		return nil, fmt.Errorf("appraisal: results of %s: %w", m, err)
 	}
 	slices.SortStableFunc(as, func(a, b Appraisal) int { return a.Rank - b.Rank })
-	return visibleTo(ctx, s, dealer, actor, as, func(a Appraisal) org.EmployeeID { return a.Final.Employee })
+	return org.VisibleTo(ctx, s.roster, dealer, actor, as, func(a Appraisal) org.EmployeeID { return a.Final.Employee })
 }
 
 // ImprovementInput is the performance interview and improvement plan after
@@ -366,7 +366,7 @@ func (s *Service) Trend(ctx context.Context, dealer org.DealerID, actor org.Acto
 	if err := s.reader(ctx, dealer, actor, op, appraised...); err != nil {
 		return nil, err
 	}
-	if ok, err := s.sees(ctx, dealer, actor, employee); err != nil {
+	if ok, err := org.Sees(ctx, s.roster, dealer, actor, employee); err != nil {
 		return nil, err
 	} else if !ok {
 		return nil, notTheirs(op, actor, employee)

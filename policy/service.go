@@ -351,7 +351,7 @@ func (s *Service) Incidents(ctx context.Context, dealer org.DealerID, actor org.
 	if err != nil {
 		return nil, err
 	}
-	return visibleTo(ctx, s, dealer, actor, rs, func(r IncidentRecord) org.EmployeeID { return r.Employee })
+	return org.VisibleTo(ctx, s.roster, dealer, actor, rs, func(r IncidentRecord) org.EmployeeID { return r.Employee })
 }
 
 // NominationInput nominates an employee for a special contribution
@@ -444,7 +444,7 @@ func (s *Service) Decision(ctx context.Context, dealer org.DealerID, actor org.A
 	if err != nil {
 		return Decision{}, fmt.Errorf("policy: decision %s: %w", key, err)
 	}
-	ok, err := s.sees(ctx, dealer, actor, d.Employee())
+	ok, err := org.Sees(ctx, s.roster, dealer, actor, d.Employee())
 	if err != nil {
 		return Decision{}, err
 	}
@@ -469,7 +469,7 @@ func (s *Service) Decisions(ctx context.Context, dealer org.DealerID, actor org.
 		return nil, err
 	}
 	if employee != "" {
-		ok, err := s.sees(ctx, dealer, actor, employee)
+		ok, err := org.Sees(ctx, s.roster, dealer, actor, employee)
 		if err != nil {
 			return nil, err
 		}
@@ -481,5 +481,5 @@ func (s *Service) Decisions(ctx context.Context, dealer org.DealerID, actor org.
 	if err != nil {
 		return nil, err
 	}
-	return visibleTo(ctx, s, dealer, actor, ds, Decision.Employee)
+	return org.VisibleTo(ctx, s.roster, dealer, actor, ds, Decision.Employee)
 }

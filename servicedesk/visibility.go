@@ -60,49 +60,37 @@ func (s *Service) reader(ctx context.Context, dealer org.DealerID, actor org.Act
 
 func (r *reader) admin() bool { return r.actor.Role == org.RoleAdmin }
 
-// concerned reports whether the actor is employee e themself.
-func (r *reader) concerned(e org.EmployeeID) bool {
-	return e != "" && r.actor.Role != org.RoleAdmin && r.actor.ID == e
-}
-
-// supervises reports whether the actor is an admin or in the supervision
-// scope of employee e (R2.2); for e empty (the department as a whole), the
-// service advisor department's supervisor. Only a refusal or an unknown
-// employee answers false; any other failure is returned.
-func (r *reader) supervises(ctx context.Context, e org.EmployeeID) (bool, error) {
-	if r.admin() {
-		return true, nil
-	}
-	if r.actor.Role != org.RoleSupervisor {
-		return false, nil
-	}
+// mayRead reports whether the actor sees a record concerning employee e:
+// as [org.Sees] says (e themself, their supervisor, an admin), asked once
+// per employee; for e empty (a complaint naming no one, the department as a
+// whole), the service advisor department's supervisor or an admin. Only a
+// refusal or an unknown employee answers false; any other failure is
+// returned.
+func (r *reader) mayRead(ctx context.Context, e org.EmployeeID) (bool, error) {
 	if ok, seen := r.over[e]; seen {
 		return ok, nil
 	}
-	var err error
-	if e == "" {
-		_, err = r.s.roster.AuthorizeDepartment(ctx, r.dealer, r.actor, org.DeptServiceAdvisor)
+	var (
+		ok  bool
+		err error
+	)
+	if e != "" {
+		ok, err = org.Sees(ctx, r.s.roster, r.dealer, r.actor, e)
 	} else {
-		_, err = r.s.roster.AuthorizeOver(ctx, r.dealer, r.actor, e)
+		ok = r.admin()
+		if !ok && r.actor.Role == org.RoleSupervisor {
+			_, err = r.s.roster.AuthorizeDepartment(ctx, r.dealer, r.actor, org.DeptServiceAdvisor)
+			ok = err == nil
+			if errors.Is(err, ErrForbidden) || errors.Is(err, ErrNotFound) {
+				err = nil
+			}
+		}
 	}
-	switch {
-	case err == nil:
-		r.over[e] = true
-	case errors.Is(err, ErrForbidden), errors.Is(err, ErrNotFound):
-		r.over[e] = false
-	default:
+	if err != nil {
 		return false, err
 	}
-	return r.over[e], nil
-}
-
-// mayRead reports whether the actor sees a record concerning employee e:
-// e themself, their supervisor, or an admin.
-func (r *reader) mayRead(ctx context.Context, e org.EmployeeID) (bool, error) {
-	if r.concerned(e) {
-		return true, nil
-	}
-	return r.supervises(ctx, e)
+	r.over[e] = ok
+	return ok, nil
 }
 
 // seesContact reports whether the actor sees the contact data of a

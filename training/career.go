@@ -86,7 +86,7 @@ func (s *Service) ExpiringWithin(ctx context.Context, dealer org.DealerID, actor
 	if err != nil {
 		return nil, err
 	}
-	if crs, err = visibleTo(ctx, s, dealer, actor, crs, func(c Career) org.EmployeeID { return c.Employee }); err != nil {
+	if crs, err = org.VisibleTo(ctx, s.roster, dealer, actor, crs, func(c Career) org.EmployeeID { return c.Employee }); err != nil {
 		return nil, err
 	}
 	now := org.Now(s.clock)

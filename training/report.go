@@ -64,7 +64,7 @@ func (s *Service) Report(ctx context.Context, dealer org.DealerID, actor org.Act
 	if err := s.reader(ctx, dealer, actor, op, onRoster...); err != nil {
 		return r, err
 	}
-	if ok, err := s.sees(ctx, dealer, actor, employee); err != nil {
+	if ok, err := org.Sees(ctx, s.roster, dealer, actor, employee); err != nil {
 		return r, err
 	} else if !ok {
 		return r, notTheirs(op, actor, employee)
