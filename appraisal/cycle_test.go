@@ -57,7 +57,7 @@ func newCycleFixture(t *testing.T) *cycleFixture {
 		require.NoError(t, err)
 	}
 	f := &cycleFixture{ctx: ctx, clock: clock, store: st, figure: appraisal.Figures{}}
-	f.svc, err = appraisal.NewService(appraisal.Config{Store: st.Appraisal(), Roster: roster, Clock: clock, IDs: org.SequentialIDs("a"),
+	f.svc, err = appraisal.NewService(appraisal.Config{Store: st.Appraisal(), Roster: roster.Directory(), Clock: clock, IDs: org.SequentialIDs("a"),
 		Measurer: appraisal.MeasurerFunc(func(context.Context, org.DealerID, org.Month) (appraisal.Figures, error) { return f.figure, nil })})
 	require.NoError(t, err)
 	return f

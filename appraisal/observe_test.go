@@ -20,7 +20,7 @@ func TestAppraisalObservesEveryCommand(t *testing.T) {
 	require.NoError(t, err)
 	var rec observetest.Recorder
 	var logs bytes.Buffer
-	f.svc, err = appraisal.NewService(appraisal.Config{Store: f.store.Appraisal(), Roster: roster, Clock: f.clock, IDs: org.SequentialIDs("ob"),
+	f.svc, err = appraisal.NewService(appraisal.Config{Store: f.store.Appraisal(), Roster: roster.Directory(), Clock: f.clock, IDs: org.SequentialIDs("ob"),
 		Hook: &rec, Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	require.NoError(t, err)
 

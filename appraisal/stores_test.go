@@ -33,7 +33,7 @@ func monthOn(t *testing.T, os org.Store, as appraisal.Store) []appraisal.Apprais
 		require.NoError(t, err)
 	}
 	figs := appraisal.Figures{"chen": {appraisal.MetricSatisfaction: {Value: dec("91.2345")}}, "lee": {appraisal.MetricComplaints: {Value: dec("2")}}}
-	svc, err := appraisal.NewService(appraisal.Config{Store: as, Roster: roster, Clock: clock, IDs: org.SequentialIDs("a"),
+	svc, err := appraisal.NewService(appraisal.Config{Store: as, Roster: roster.Directory(), Clock: clock, IDs: org.SequentialIDs("a"),
 		Measurer: appraisal.MeasurerFunc(func(context.Context, org.DealerID, org.Month) (appraisal.Figures, error) { return figs, nil })})
 	require.NoError(t, err)
 	_, err = svc.OpenCycle(ctx, "d1", lin, appraisal.OpenInput{Month: nov, Plan: appraisal.DefaultPlan()})

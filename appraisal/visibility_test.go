@@ -42,7 +42,7 @@ func readsOn(t *testing.T, os org.Store, as appraisal.Store) *appraisal.Service 
 		_, err := roster.AddEmployee(ctx, "d1", admin, e)
 		require.NoError(t, err)
 	}
-	svc, err := appraisal.NewService(appraisal.Config{Store: as, Roster: roster, Clock: clock, IDs: org.SequentialIDs("a")})
+	svc, err := appraisal.NewService(appraisal.Config{Store: as, Roster: roster.Directory(), Clock: clock, IDs: org.SequentialIDs("a")})
 	require.NoError(t, err)
 	_, err = svc.OpenCycle(ctx, "d1", lin, appraisal.OpenInput{Month: nov, Plan: appraisal.DefaultPlan()})
 	require.NoError(t, err)

@@ -25,7 +25,7 @@ func ExampleService_Settle() {
 	_, _ = roster.CreateDealer(ctx, host, org.NewDealer{ID: "d1", Name: "Taipei Motors", TimeZone: "Asia/Taipei", Currency: "TWD"})
 	_, _ = roster.AddEmployee(ctx, "d1", host, org.NewEmployee{ID: "lin", Name: "Lin", Role: org.RoleSupervisor})
 	_, _ = roster.AddEmployee(ctx, "d1", host, org.NewEmployee{ID: "chen", Name: "Chen", Role: org.RoleAdvisor})
-	bills, _ := billing.NewService(billing.Config{Store: store.Billing(), Roster: roster, Clock: clock, IDs: org.SequentialIDs("bl")})
+	bills, _ := billing.NewService(billing.Config{Store: store.Billing(), Roster: roster.Directory(), Clock: clock, IDs: org.SequentialIDs("bl")})
 
 	// Whole dollars; 5% VAT added to prices.
 	dec := decimal.RequireFromString

@@ -35,7 +35,7 @@ func TestBillingObservesEveryCommand(t *testing.T) {
 	var rec observetest.Recorder
 	var logs bytes.Buffer
 	store := &losesRaces{Store: env.store}
-	svc, err := billing.NewService(billing.Config{Store: store, Roster: env.roster, Clock: env.clock, IDs: org.SequentialIDs("ob"),
+	svc, err := billing.NewService(billing.Config{Store: store, Roster: env.roster.Directory(), Clock: env.clock, IDs: org.SequentialIDs("ob"),
 		Hook: &rec, Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	require.NoError(t, err)
 

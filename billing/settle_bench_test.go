@@ -27,7 +27,7 @@ func BenchmarkSettle(b *testing.B) {
 	if _, err := roster.AddEmployee(ctx, "d1", admin, org.NewEmployee{ID: "chen", Name: "Chen", Role: org.RoleAdvisor}); err != nil {
 		b.Fatal(err)
 	}
-	svc, err := billing.NewService(billing.Config{Store: st.Billing(), Roster: roster, Clock: clock})
+	svc, err := billing.NewService(billing.Config{Store: st.Billing(), Roster: roster.Directory(), Clock: clock})
 	if err != nil {
 		b.Fatal(err)
 	}

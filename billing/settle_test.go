@@ -69,7 +69,7 @@ func stlNewEnv(t testing.TB, os org.Store, bs billing.Store) *stlEnv {
 		_, err := roster.AddEmployee(ctx, stlDealer, stlAdmin, e)
 		require.NoError(t, err)
 	}
-	svc, err := billing.NewService(billing.Config{Store: bs, Roster: roster, Clock: clock, IDs: org.SequentialIDs("bl")})
+	svc, err := billing.NewService(billing.Config{Store: bs, Roster: roster.Directory(), Clock: clock, IDs: org.SequentialIDs("bl")})
 	require.NoError(t, err)
 	env := &stlEnv{ctx: ctx, org: os, store: bs, roster: roster, svc: svc, clock: clock, book: stlBook(t)}
 	_, err = svc.SavePriceBook(ctx, stlDealer, stlSup, env.book, true)
@@ -334,7 +334,7 @@ func TestSavePriceBook_R3_4_activation_switches_the_active_version(t *testing.T)
 	require.NoError(t, err)
 	_, err = roster.CreateDealer(ctx, stlAdmin, org.NewDealer{ID: stlDealer, Name: "New Motors", TimeZone: "Asia/Taipei", Currency: "TWD"})
 	require.NoError(t, err)
-	svc, err := billing.NewService(billing.Config{Store: fresh.Billing(), Roster: roster})
+	svc, err := billing.NewService(billing.Config{Store: fresh.Billing(), Roster: roster.Directory()})
 	require.NoError(t, err)
 	_, err = svc.ActivePriceBook(ctx, stlDealer, stlAdmin)
 	require.ErrorIs(t, err, billing.ErrNotFound)
@@ -702,7 +702,7 @@ func TestSettle_R3_4d_documents(t *testing.T) {
 
 	t.Run("R3.4d_series_names_and_digits_configurable", func(t *testing.T) {
 		env := stlMemEnv(t)
-		svc, err := billing.NewService(billing.Config{Store: env.store, Roster: env.roster, Clock: env.clock,
+		svc, err := billing.NewService(billing.Config{Store: env.store, Roster: env.roster.Directory(), Clock: env.clock,
 			Series: map[billing.DocumentKind]string{billing.Invoice: "AB"}, Digits: 8})
 		require.NoError(t, err)
 		_, docs, err := svc.Settle(env.ctx, stlDealer, stlChen, env.stlInput(t, "st-wo1", "wo1", false))

@@ -79,7 +79,7 @@ func TestCreateDealerInvalid(t *testing.T) {
 			})
 			requireFields(t, err, "org: create dealer", c.want)
 			if c.in.ID != d1 && c.in.ID != "" {
-				_, err := f.svc.Dealer(t.Context(), c.in.ID)
+				_, err := f.svc.Directory().Dealer(t.Context(), c.in.ID)
 				require.ErrorIs(t, err, org.ErrNotFound, "a refused dealer was stored")
 			}
 		})
@@ -101,7 +101,7 @@ func TestCreateDealerActors(t *testing.T) {
 			f := newFixture(t)
 			_, err := f.svc.CreateDealer(t.Context(), c.actor, org.NewDealer{ID: "d2", Name: "West", TimeZone: "UTC", Currency: "USD"})
 			require.ErrorIs(t, err, org.ErrForbidden)
-			_, err = f.svc.Dealer(t.Context(), "d2")
+			_, err = f.svc.Directory().Dealer(t.Context(), "d2")
 			require.ErrorIs(t, err, org.ErrNotFound)
 		})
 	}
@@ -215,7 +215,7 @@ func TestChangeDealerInvalid(t *testing.T) {
 func TestDealer(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	_, err := f.svc.Dealer(t.Context(), "nowhere")
+	_, err := f.svc.Directory().Dealer(t.Context(), "nowhere")
 	require.ErrorIs(t, err, org.ErrNotFound)
 
 	_, err = org.Dealer{ID: "d9", TimeZone: "Asia/Atlantis"}.Location()

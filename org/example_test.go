@@ -56,13 +56,13 @@ func Example() {
 		log.Fatal(err)
 	}
 
-	roster, err := svc.Roster(ctx, dealer) // ordered by ID
+	roster, err := svc.Directory().Roster(ctx, dealer) // ordered by ID
 	if err != nil {
 		log.Fatal(err)
 	}
 	for _, e := range roster {
 		reportsTo := "nobody"
-		boss, err := svc.SupervisorOf(ctx, dealer, e.ID)
+		boss, err := svc.Directory().SupervisorOf(ctx, dealer, e.ID)
 		switch {
 		case err == nil:
 			reportsTo = string(boss.ID)
@@ -124,7 +124,7 @@ func Example_optimisticLocking() {
 
 	// Record that Chen is now certified for electric vehicles.
 	for attempt := 1; ; attempt++ {
-		chen, err := svc.Employee(ctx, dealer, "chen")
+		chen, err := svc.Directory().Employee(ctx, dealer, "chen")
 		if err != nil {
 			log.Fatal(err)
 		}

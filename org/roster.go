@@ -85,7 +85,7 @@ func (s *Service) AddEmployee(ctx context.Context, dealer DealerID, actor Actor,
 	if err := s.authorizeRosterChange(ctx, dealer, actor, nil, e); err != nil {
 		return Employee{}, err
 	}
-	roster, err := s.Roster(ctx, dealer)
+	roster, err := s.Directory().Roster(ctx, dealer)
 	if err != nil {
 		return Employee{}, err
 	}
@@ -136,7 +136,7 @@ func (s *Service) ChangeEmployee(ctx context.Context, dealer DealerID, actor Act
 	}
 	structural := after.Role != before.Role || after.Department != before.Department || after.SupervisorID != before.SupervisorID
 	if structural {
-		roster, err := s.Roster(ctx, dealer)
+		roster, err := s.Directory().Roster(ctx, dealer)
 		if err != nil {
 			return Employee{}, err
 		}
@@ -209,7 +209,7 @@ func (s *Service) setActive(ctx context.Context, dealer DealerID, actor Actor, i
 	if err := s.authorizeRosterChange(ctx, dealer, actor, &before, after); err != nil {
 		return Employee{}, err
 	}
-	roster, err := s.Roster(ctx, dealer)
+	roster, err := s.Directory().Roster(ctx, dealer)
 	if err != nil {
 		return Employee{}, err
 	}

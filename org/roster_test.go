@@ -103,14 +103,14 @@ func (f *fixture) reactivate(t *testing.T, id org.EmployeeID) org.Employee {
 
 func (f *fixture) employee(t *testing.T, id org.EmployeeID) org.Employee {
 	t.Helper()
-	e, err := f.svc.Employee(t.Context(), d1, id)
+	e, err := f.svc.Directory().Employee(t.Context(), d1, id)
 	require.NoError(t, err)
 	return e
 }
 
 func (f *fixture) dealer(t *testing.T) org.Dealer {
 	t.Helper()
-	d, err := f.svc.Dealer(t.Context(), d1)
+	d, err := f.svc.Directory().Dealer(t.Context(), d1)
 	require.NoError(t, err)
 	return d
 }
@@ -126,12 +126,12 @@ type state struct {
 func (f *fixture) state(t *testing.T) state {
 	t.Helper()
 	var s state
-	d, err := f.svc.Dealer(t.Context(), d1)
+	d, err := f.svc.Directory().Dealer(t.Context(), d1)
 	if !errors.Is(err, org.ErrNotFound) {
 		require.NoError(t, err)
 		s.Dealer = jsonOf(t, d)
 	}
-	roster, err := f.svc.Roster(t.Context(), d1)
+	roster, err := f.svc.Directory().Roster(t.Context(), d1)
 	require.NoError(t, err)
 	for _, e := range roster {
 		s.Roster = append(s.Roster, jsonOf(t, e))
@@ -409,7 +409,7 @@ func TestChangeEmployee(t *testing.T) {
 		assert.Empty(t, got.Email)
 		assert.Empty(t, got.Phone)
 		assert.Equal(t, "Wang Advisor", got.Name)
-		boss, err := f.svc.SupervisorOf(t.Context(), d1, "a2")
+		boss, err := f.svc.Directory().SupervisorOf(t.Context(), d1, "a2")
 		require.NoError(t, err)
 		assert.Equal(t, org.EmployeeID("sup"), boss.ID, "with the explicit line cleared, a2 reports to the department supervisor")
 	})
@@ -543,10 +543,10 @@ func TestDeactivateReactivate(t *testing.T) {
 		assert.False(t, off.Active)
 		assert.Equal(t, int64(2), off.Version)
 		assert.Equal(t, d.Version+1, f.dealer(t).Version)
-		active, err := f.svc.Employees(t.Context(), d1, org.EmployeeQuery{})
+		active, err := f.svc.Directory().Employees(t.Context(), d1, org.EmployeeQuery{})
 		require.NoError(t, err)
 		assert.Equal(t, []org.EmployeeID{"a1", "a2", "sup"}, ids(active), "an inactive employee is off the active roster")
-		roster, err := f.svc.Roster(t.Context(), d1)
+		roster, err := f.svc.Directory().Roster(t.Context(), d1)
 		require.NoError(t, err)
 		assert.Equal(t, []org.EmployeeID{"a1", "a2", "sup", "t1"}, ids(roster), "the record stays")
 		on := f.reactivate(t, "t1")
@@ -580,7 +580,7 @@ func TestDeactivateReactivate(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t)
 		f.deactivate(t, "sup")
-		_, err := f.svc.SupervisorOf(t.Context(), d1, "a1")
+		_, err := f.svc.Directory().SupervisorOf(t.Context(), d1, "a1")
 		require.ErrorIs(t, err, org.ErrNotFound)
 	})
 
@@ -767,7 +767,7 @@ func TestSupervisorOf(t *testing.T) {
 			if c.setup != nil {
 				c.setup(t, f)
 			}
-			got, err := f.svc.SupervisorOf(t.Context(), d1, c.id)
+			got, err := f.svc.Directory().SupervisorOf(t.Context(), d1, c.id)
 			if c.want == "" {
 				require.ErrorIs(t, err, org.ErrNotFound)
 				return
@@ -780,7 +780,7 @@ func TestSupervisorOf(t *testing.T) {
 	t.Run("unknown_dealer", func(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t)
-		_, err := f.svc.SupervisorOf(t.Context(), "nowhere", "a1")
+		_, err := f.svc.Directory().SupervisorOf(t.Context(), "nowhere", "a1")
 		require.ErrorIs(t, err, org.ErrNotFound)
 	})
 }
@@ -812,7 +812,7 @@ func TestReports(t *testing.T) {
 			if c.setup != nil {
 				c.setup(t, f)
 			}
-			got, err := f.svc.Reports(t.Context(), d1, c.supervisor)
+			got, err := f.svc.Directory().Reports(t.Context(), d1, c.supervisor)
 			require.NoError(t, err)
 			assert.Equal(t, c.want, nilIfEmpty(ids(got)))
 		})
@@ -925,7 +925,7 @@ func TestEmployeesLimit(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			f, spy := newSpy(t)
-			_, err := f.svc.Employees(t.Context(), d1, org.EmployeeQuery{Limit: c.limit})
+			_, err := f.svc.Directory().Employees(t.Context(), d1, org.EmployeeQuery{Limit: c.limit})
 			require.NoError(t, err)
 			assert.Equal(t, []int{c.want}, spy.employeeLimits)
 		})
@@ -934,7 +934,7 @@ func TestEmployeesLimit(t *testing.T) {
 	t.Run("negative_refused", func(t *testing.T) {
 		t.Parallel()
 		f, spy := newSpy(t)
-		_, err := f.svc.Employees(t.Context(), d1, org.EmployeeQuery{Limit: -1})
+		_, err := f.svc.Directory().Employees(t.Context(), d1, org.EmployeeQuery{Limit: -1})
 		requireFields(t, err, "org: list employees", map[string]string{"limit": org.CodeRange})
 		assert.Empty(t, spy.employeeLimits, "the store was asked")
 	})
@@ -942,16 +942,16 @@ func TestEmployeesLimit(t *testing.T) {
 	t.Run("pages_and_filters", func(t *testing.T) {
 		t.Parallel()
 		f, _ := newSpy(t)
-		page, err := f.svc.Employees(t.Context(), d1, org.EmployeeQuery{Limit: 2})
+		page, err := f.svc.Directory().Employees(t.Context(), d1, org.EmployeeQuery{Limit: 2})
 		require.NoError(t, err)
 		assert.Equal(t, []org.EmployeeID{"e1", "e2"}, ids(page))
-		page, err = f.svc.Employees(t.Context(), d1, org.EmployeeQuery{Limit: 2, After: "e2"})
+		page, err = f.svc.Directory().Employees(t.Context(), d1, org.EmployeeQuery{Limit: 2, After: "e2"})
 		require.NoError(t, err)
 		assert.Equal(t, []org.EmployeeID{"e3"}, ids(page))
-		page, err = f.svc.Employees(t.Context(), d1, org.EmployeeQuery{Role: org.RoleAdvisor})
+		page, err = f.svc.Directory().Employees(t.Context(), d1, org.EmployeeQuery{Role: org.RoleAdvisor})
 		require.NoError(t, err)
 		assert.Equal(t, []org.EmployeeID{"e1", "e3"}, ids(page))
-		page, err = f.svc.Employees(t.Context(), d1, org.EmployeeQuery{Department: org.DeptWorkshop})
+		page, err = f.svc.Directory().Employees(t.Context(), d1, org.EmployeeQuery{Department: org.DeptWorkshop})
 		require.NoError(t, err)
 		assert.Equal(t, []org.EmployeeID{"e2"}, ids(page))
 	})
@@ -1142,7 +1142,7 @@ func TestConcurrentSupervisorsR2_1(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 1, landed, "R2.1: exactly one of %d concurrent supervisors lands", n)
-	leads, err := f.svc.Employees(t.Context(), d1, org.EmployeeQuery{Role: org.RoleSupervisor, Department: org.DeptWorkshop})
+	leads, err := f.svc.Directory().Employees(t.Context(), d1, org.EmployeeQuery{Role: org.RoleSupervisor, Department: org.DeptWorkshop})
 	require.NoError(t, err)
 	assert.Len(t, leads, 1)
 }
@@ -1210,7 +1210,7 @@ func TestConfiguredRolesAndDepartments(t *testing.T) {
 	e := f.add(t, admin, org.NewEmployee{ID: "f1", Name: "Foreman", Role: "foreman", Department: "parts"})
 	assert.Equal(t, org.Department("parts"), e.Department)
 	f.add(t, admin, org.NewEmployee{ID: "ps", Name: "Parts Lead", Role: org.RoleSupervisor, Department: "parts"})
-	boss, err := f.svc.SupervisorOf(t.Context(), d1, "f1")
+	boss, err := f.svc.Directory().SupervisorOf(t.Context(), d1, "f1")
 	require.NoError(t, err)
 	assert.Equal(t, org.EmployeeID("ps"), boss.ID)
 	err = f.unchanged(t, addCmd(admin, org.NewEmployee{Name: "Second", Role: org.RoleSupervisor, Department: "parts"}).bind(t, f))

@@ -99,10 +99,10 @@ func TestAuthorizeOver(t *testing.T) {
 	t.Run("R2.2_consistent_with_SupervisorOf", func(t *testing.T) {
 		t.Parallel()
 		f := newScopeFixture(t)
-		roster, err := f.svc.Roster(t.Context(), d1)
+		roster, err := f.svc.Directory().Roster(t.Context(), d1)
 		require.NoError(t, err)
 		for _, subject := range roster {
-			boss, err := f.svc.SupervisorOf(t.Context(), d1, subject.ID)
+			boss, err := f.svc.Directory().SupervisorOf(t.Context(), d1, subject.ID)
 			for _, e := range roster {
 				if e.Role != org.RoleSupervisor {
 					continue

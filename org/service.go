@@ -113,98 +113,6 @@ func fieldErrors(ps []validate.Problem) []FieldError {
 	return out
 }
 
-// Dealer returns one dealer, or ErrNotFound.
-func (s *Service) Dealer(ctx context.Context, id DealerID) (Dealer, error) {
-	d, err := s.store.Dealer(ctx, id)
-	if err != nil {
-		return Dealer{}, fmt.Errorf("org: dealer %s: %w", id, err)
-	}
-	return d, nil
-}
-
-// Employee returns one employee of dealer, or ErrNotFound.
-func (s *Service) Employee(ctx context.Context, dealer DealerID, id EmployeeID) (Employee, error) {
-	e, err := s.store.Employee(ctx, dealer, id)
-	if err != nil {
-		return Employee{}, fmt.Errorf("org: employee %s of dealer %s: %w", id, dealer, err)
-	}
-	return e, nil
-}
-
-// Employees returns one page of a dealer's employees, ordered by ID. A zero
-// Limit means DefaultPage; more than MaxPage is cut to MaxPage. Pass the last
-// ID returned as the next query's After.
-func (s *Service) Employees(ctx context.Context, dealer DealerID, q EmployeeQuery) ([]Employee, error) {
-	if q.Limit < 0 {
-		return nil, &ValidationError{Op: "org: list employees", Fields: []FieldError{{Path: "limit", Code: CodeRange, Message: "must not be negative"}}}
-	}
-	if q.Limit == 0 {
-		q.Limit = DefaultPage
-	}
-	q.Limit = min(q.Limit, MaxPage)
-	es, err := s.store.Employees(ctx, dealer, q)
-	if err != nil {
-		return nil, fmt.Errorf("org: list employees of dealer %s: %w", dealer, err)
-	}
-	return es, nil
-}
-
-// Roster returns every employee of dealer, active and not, ordered by ID.
-func (s *Service) Roster(ctx context.Context, dealer DealerID) ([]Employee, error) {
-	var all []Employee
-	q := EmployeeQuery{IncludeInactive: true, Limit: MaxPage}
-	for {
-		page, err := s.store.Employees(ctx, dealer, q)
-		if err != nil {
-			return nil, fmt.Errorf("org: roster of dealer %s: %w", dealer, err)
-		}
-		all = append(all, page...)
-		if len(page) < q.Limit {
-			return all, nil
-		}
-		q.After = page[len(page)-1].ID
-	}
-}
-
-// SupervisorOf returns who employee id reports to: their SupervisorID when
-// set, else the active supervisor of their department. A supervisor reports
-// to no one unless their SupervisorID names someone. It returns ErrNotFound
-// when there is none.
-func (s *Service) SupervisorOf(ctx context.Context, dealer DealerID, id EmployeeID) (Employee, error) {
-	roster, err := s.Roster(ctx, dealer)
-	if err != nil {
-		return Employee{}, err
-	}
-	r := newRosterIndex(roster)
-	e, ok := r.byID[id]
-	if !ok {
-		return Employee{}, fmt.Errorf("org: employee %s of dealer %s: %w", id, dealer, ErrNotFound)
-	}
-	if sup, ok := r.supervisorOf(e); ok {
-		return sup, nil
-	}
-	return Employee{}, fmt.Errorf("org: supervisor of employee %s: %w", id, ErrNotFound)
-}
-
-// Reports returns the active employees who report to supervisor, ordered by ID.
-func (s *Service) Reports(ctx context.Context, dealer DealerID, supervisor EmployeeID) ([]Employee, error) {
-	roster, err := s.Roster(ctx, dealer)
-	if err != nil {
-		return nil, err
-	}
-	r := newRosterIndex(roster)
-	var out []Employee
-	for _, e := range roster {
-		if !e.Active || e.ID == supervisor {
-			continue
-		}
-		if sup, ok := r.supervisorOf(e); ok && sup.ID == supervisor {
-			out = append(out, e)
-		}
-	}
-	return out, nil
-}
-
 // Events returns dealer's audit events after the cursor (0 for the first),
 // ordered by Seq; limit works as in Employees. The events are the outbox
 // the host's messaging reads (a pickup notice carries the customer's
@@ -297,7 +205,7 @@ func (s *Service) AuthorizeOver(ctx context.Context, dealer DealerID, actor Acto
 	if err != nil {
 		return Employee{}, fmt.Errorf("org: only the supervisor of employee %s or an admin may do this (R2.2): %w", subject, err)
 	}
-	roster, err := s.Roster(ctx, dealer)
+	roster, err := s.Directory().Roster(ctx, dealer)
 	if err != nil {
 		return Employee{}, err
 	}

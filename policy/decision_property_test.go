@@ -32,7 +32,7 @@ func dpService(t require.TestingT) (*policy.Service, *memstore.Store) {
 		_, err := roster.AddEmployee(ctx, "d1", svAdmin, org.NewEmployee{ID: e, Name: string(e), Role: org.RoleAdvisor})
 		require.NoError(t, err)
 	}
-	svc, err := policy.NewService(policy.Config{Store: store.Policy(), Roster: roster, Clock: clock, IDs: org.SequentialIDs("p")})
+	svc, err := policy.NewService(policy.Config{Store: store.Policy(), Roster: roster.Directory(), Clock: clock, IDs: org.SequentialIDs("p")})
 	require.NoError(t, err)
 	_, err = svc.SavePolicy(ctx, "d1", svLin, svDefault(1), true)
 	require.NoError(t, err)

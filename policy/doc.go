@@ -138,7 +138,7 @@
 // Commit, with its audit events (policy.saved, policy.incident_recorded,
 // policy.decision_proposed, policy.decision_approved, ...):
 //
-//	svc, err := policy.NewService(policy.Config{Store: store.Policy(), Roster: roster,
+//	svc, err := policy.NewService(policy.Config{Store: store.Policy(), Roster: roster.Directory(),
 //		Facts: policy.Combine(policy.AppraisalSource(store.Appraisal()), policy.TrainingSource(store.Training()))})
 //	_, err = svc.SavePolicy(ctx, "d1", lin, policy.Default("TWD"), true)      // saved and active
 //	_, err = svc.RecordIncident(ctx, "d1", timeClock, policy.IncidentInput{Employee: "chen", Kind: policy.Late, At: at})

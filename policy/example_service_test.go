@@ -61,7 +61,7 @@ func ExampleService() {
 	} {
 		exMust(roster.AddEmployee(ctx, "d1", setup, e))
 	}
-	svc := exMust(policy.NewService(policy.Config{Store: store.Policy(), Roster: roster, Clock: clock, IDs: org.SequentialIDs("p")}))
+	svc := exMust(policy.NewService(policy.Config{Store: store.Policy(), Roster: roster.Directory(), Clock: clock, IDs: org.SequentialIDs("p")}))
 	lin := org.Actor{ID: "lin", Role: org.RoleSupervisor}
 	timeClock := org.Admin("timeclock")
 

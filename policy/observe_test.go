@@ -36,7 +36,7 @@ func TestPolicyObservesEveryCommand(t *testing.T) {
 	var logs bytes.Buffer
 	store := &obLosesRaces{Store: w.store.Policy()}
 	var err error
-	w.svc, err = policy.NewService(policy.Config{Store: store, Roster: w.roster, Clock: w.clock, IDs: org.SequentialIDs("ob"),
+	w.svc, err = policy.NewService(policy.Config{Store: store, Roster: w.roster.Directory(), Clock: w.clock, IDs: org.SequentialIDs("ob"),
 		Hook: &rec, Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	require.NoError(t, err)
 

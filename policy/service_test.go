@@ -72,7 +72,7 @@ func svNew(t *testing.T, facts policy.FactSource) *svWorld {
 		_, err := w.roster.AddEmployee(ctx, "d1", svAdmin, org.NewEmployee{ID: e, Name: string(e), Role: org.RoleAdvisor})
 		require.NoError(t, err)
 	}
-	w.svc, err = policy.NewService(policy.Config{Store: w.store.Policy(), Roster: w.roster, Clock: w.clock, IDs: org.SequentialIDs("p"), Facts: facts})
+	w.svc, err = policy.NewService(policy.Config{Store: w.store.Policy(), Roster: w.roster.Directory(), Clock: w.clock, IDs: org.SequentialIDs("p"), Facts: facts})
 	require.NoError(t, err)
 	return w
 }

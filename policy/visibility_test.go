@@ -92,7 +92,7 @@ func TestReads_who_sees_what(t *testing.T) {
 			ctx := context.Background()
 			os, ps := st.open(t)
 			roster := visRoster(t, os)
-			svc, err := policy.NewService(policy.Config{Store: ps, Roster: roster, Clock: org.NewManualClock(at.AddDate(0, 1, 0)), IDs: org.SequentialIDs("p")})
+			svc, err := policy.NewService(policy.Config{Store: ps, Roster: roster.Directory(), Clock: org.NewManualClock(at.AddDate(0, 1, 0)), IDs: org.SequentialIDs("p")})
 			require.NoError(t, err)
 			c := policy.Change{}
 			for _, e := range []org.EmployeeID{"chen", "wang", "wu"} {

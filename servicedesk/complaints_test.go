@@ -172,7 +172,7 @@ func TestOpenComplaint(t *testing.T) {
 
 func TestOpenComplaint_dueFromConfig(t *testing.T) {
 	f := newFixture(t, servicedesk.Options{})
-	desk, err := servicedesk.NewService(servicedesk.Config{Store: f.store.ServiceDesk(), Roster: f.roster, Clock: f.clock, ComplaintDue: 24 * time.Hour})
+	desk, err := servicedesk.NewService(servicedesk.Config{Store: f.store.ServiceDesk(), Roster: f.roster.Directory(), Clock: f.clock, ComplaintDue: 24 * time.Hour})
 	require.NoError(t, err)
 	c, err := desk.OpenComplaint(f.ctx, dealer, chen, complaintIn())
 	require.NoError(t, err)

@@ -257,7 +257,7 @@ func TestConsent_told_and_when(t *testing.T) {
 func TestConsent_rules_configured(t *testing.T) {
 	build := func(rules servicedesk.ConsentRules) error {
 		st := memstore.New()
-		_, err := servicedesk.NewService(servicedesk.Config{Store: st.ServiceDesk(), Roster: &org.Service{}, ConsentEvidence: rules})
+		_, err := servicedesk.NewService(servicedesk.Config{Store: st.ServiceDesk(), Roster: (&org.Service{}).Directory(), ConsentEvidence: rules})
 		return err
 	}
 	lawfulWith := func(m servicedesk.ApprovalMethod, fs ...servicedesk.EvidenceField) servicedesk.ConsentRules {
@@ -302,7 +302,7 @@ func TestConsent_rules_configured(t *testing.T) {
 		f := newFixture(t, servicedesk.Options{})
 		rules := servicedesk.DefaultConsentRules()
 		rules[servicedesk.ApprovalPhone] = []servicedesk.EvidenceField{servicedesk.EvidenceReference, servicedesk.EvidenceContact}
-		desk, err := servicedesk.NewService(servicedesk.Config{Store: f.store.ServiceDesk(), Roster: f.roster, Clock: f.clock,
+		desk, err := servicedesk.NewService(servicedesk.Config{Store: f.store.ServiceDesk(), Roster: f.roster.Directory(), Clock: f.clock,
 			IDs: org.SequentialIDs("cr"), ConsentEvidence: rules})
 		require.NoError(t, err)
 		rules[servicedesk.ApprovalPhone] = nil // the Service keeps its own copy

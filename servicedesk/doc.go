@@ -38,7 +38,7 @@
 //
 //	store := memstore.New()
 //	roster, _ := org.NewService(org.Config{Store: store})
-//	desk, _ := servicedesk.NewService(servicedesk.Config{Store: store.ServiceDesk(), Roster: roster})
+//	desk, _ := servicedesk.NewService(servicedesk.Config{Store: store.ServiceDesk(), Roster: roster.Directory()})
 //	wo, err := desk.Receive(ctx, dealer, advisor, servicedesk.Reception{...})
 //	wo, err = desk.RecordCondition(ctx, dealer, advisor, servicedesk.Ref{ID: wo.ID}, ...)
 //

@@ -48,14 +48,14 @@ func ExampleService_SettleBill() {
 	roster.CreateDealer(ctx, admin, org.NewDealer{ID: "d1", Name: "Taipei Motors", TimeZone: "Asia/Taipei", Currency: "TWD"})
 	roster.AddEmployee(ctx, "d1", admin, org.NewEmployee{ID: "chen", Name: "Chen", Role: org.RoleAdvisor})
 	roster.AddEmployee(ctx, "d1", admin, org.NewEmployee{ID: "wu", Name: "Wu", Role: org.RoleTechnician})
-	bills, _ := billing.NewService(billing.Config{Store: store.Billing(), Roster: roster, Clock: clock})
+	bills, _ := billing.NewService(billing.Config{Store: store.Billing(), Roster: roster.Directory(), Clock: clock})
 	book, err := billing.LoadPriceBook("book.yaml", []byte(exampleBook))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	bills.SavePriceBook(ctx, "d1", admin, book, true)
-	desk, _ := servicedesk.NewService(servicedesk.Config{Store: store.ServiceDesk(), Roster: roster, Clock: clock,
+	desk, _ := servicedesk.NewService(servicedesk.Config{Store: store.ServiceDesk(), Roster: roster.Directory(), Clock: clock,
 		Billing: bills, Pricer: servicedesk.BookPricer{Billing: bills}})
 
 	chen, wu := org.Actor{ID: "chen", Role: org.RoleAdvisor}, org.Actor{ID: "wu", Role: org.RoleTechnician}

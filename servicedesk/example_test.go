@@ -25,7 +25,7 @@ func Example() {
 	roster.CreateDealer(ctx, admin, org.NewDealer{ID: "d1", Name: "Taipei Motors", TimeZone: "Asia/Taipei", Currency: "TWD"})
 	roster.AddEmployee(ctx, "d1", admin, org.NewEmployee{ID: "chen", Name: "Chen", Role: org.RoleAdvisor})
 	roster.AddEmployee(ctx, "d1", admin, org.NewEmployee{ID: "wu", Name: "Wu", Role: org.RoleTechnician})
-	desk, _ := servicedesk.NewService(servicedesk.Config{Store: store.ServiceDesk(), Roster: roster, Clock: clock})
+	desk, _ := servicedesk.NewService(servicedesk.Config{Store: store.ServiceDesk(), Roster: roster.Directory(), Clock: clock})
 
 	chen := org.Actor{ID: "chen", Role: org.RoleAdvisor}
 	wo, _ := desk.Receive(ctx, "d1", chen, servicedesk.Reception{

@@ -596,7 +596,7 @@ func brkCapacity(t *testing.T) {
 	require.NotNil(t, f.store, "the capacity test runs on the memory store")
 	hours := servicedesk.DefaultWorkingHours()
 	hours.Capacity = decimal.NewFromInt(3)
-	desk, err := servicedesk.NewService(servicedesk.Config{Store: f.store.ServiceDesk(), Roster: f.roster, Clock: f.clock,
+	desk, err := servicedesk.NewService(servicedesk.Config{Store: f.store.ServiceDesk(), Roster: f.roster.Directory(), Clock: f.clock,
 		IDs: org.SequentialIDs("cap"), Hours: hours})
 	require.NoError(t, err)
 	f.desk = desk

@@ -18,7 +18,7 @@ func TestDeskObservesEveryCommand(t *testing.T) {
 	f := newFixture(t, servicedesk.Options{})
 	var rec observetest.Recorder
 	var logs bytes.Buffer
-	desk, err := servicedesk.NewService(servicedesk.Config{Store: f.store.ServiceDesk(), Roster: f.roster, Clock: f.clock,
+	desk, err := servicedesk.NewService(servicedesk.Config{Store: f.store.ServiceDesk(), Roster: f.roster.Directory(), Clock: f.clock,
 		Hook: &rec, Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	require.NoError(t, err)
 	f.desk = desk

@@ -26,7 +26,7 @@ func newPricedFixture(t *testing.T, backend string, manual ...org.Role) *sbFixtu
 		_, err := f.bills.SavePriceBook(f.ctx, dealer, sup, &book, true)
 		require.NoError(t, err)
 	}
-	desk, err := servicedesk.NewService(servicedesk.Config{Store: f.deskStore(), Roster: f.roster, Clock: f.clock,
+	desk, err := servicedesk.NewService(servicedesk.Config{Store: f.deskStore(), Roster: f.roster.Directory(), Clock: f.clock,
 		IDs: org.SequentialIDs("pr"), Billing: f.bills, Pricer: servicedesk.BookPricer{Billing: f.bills}})
 	require.NoError(t, err)
 	f.desk = desk

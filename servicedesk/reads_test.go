@@ -40,7 +40,7 @@ func newReadsFixture(t *testing.T, backend string) *sbFixture {
 	f := newSBFixtureOn(t, backend, servicedesk.Options{})
 	ctx := f.ctx
 	// The plain Settle seam, as driveToDelivered settles.
-	desk, err := servicedesk.NewService(servicedesk.Config{Store: f.desks, Roster: f.roster, Clock: f.clock, IDs: org.SequentialIDs("rd")})
+	desk, err := servicedesk.NewService(servicedesk.Config{Store: f.desks, Roster: f.roster.Directory(), Clock: f.clock, IDs: org.SequentialIDs("rd")})
 	require.NoError(t, err)
 	f.desk = desk
 	_, err = f.roster.AddEmployee(ctx, dealer, admin, org.NewEmployee{ID: "ho", Name: "Ho", Role: org.RoleSupervisor, Department: org.DeptWorkshop})

@@ -69,13 +69,13 @@ func newSBFixtureOn(t testing.TB, backend string, opts servicedesk.Options) *sbF
 	default:
 		t.Fatalf("unknown backend %q", backend)
 	}
-	bills, err := billing.NewService(billing.Config{Store: bs, Roster: f.roster, Clock: f.clock, IDs: org.SequentialIDs("bl")})
+	bills, err := billing.NewService(billing.Config{Store: bs, Roster: f.roster.Directory(), Clock: f.clock, IDs: org.SequentialIDs("bl")})
 	require.NoError(t, err)
 	book, err := billing.LoadPriceBookFile("../billing/testdata/pricebooks/taipei.yaml")
 	require.NoError(t, err)
 	_, err = bills.SavePriceBook(f.ctx, dealer, sup, book, true)
 	require.NoError(t, err)
-	desk, err := servicedesk.NewService(servicedesk.Config{Store: ds, Roster: f.roster, Clock: f.clock,
+	desk, err := servicedesk.NewService(servicedesk.Config{Store: ds, Roster: f.roster.Directory(), Clock: f.clock,
 		IDs: org.SequentialIDs("sb"), Billing: bills, Options: opts})
 	require.NoError(t, err)
 	f.desk = desk

@@ -30,7 +30,7 @@ import (
 func TestProperty_R3_2c_settlement_bills_exactly_the_consented_work(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		f := newSBFixtureOn(propTB{TB: t, rt: rt}, "memory", servicedesk.Options{ExpressLane: true})
-		desk, err := servicedesk.NewService(servicedesk.Config{Store: f.deskStore(), Roster: f.roster, Clock: f.clock,
+		desk, err := servicedesk.NewService(servicedesk.Config{Store: f.deskStore(), Roster: f.roster.Directory(), Clock: f.clock,
 			IDs: org.SequentialIDs("pp"), Billing: f.bills, Options: servicedesk.Options{ExpressLane: true},
 			Pricer: servicedesk.BookPricer{Billing: f.bills}})
 		require.NoError(rt, err)

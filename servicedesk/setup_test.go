@@ -73,7 +73,7 @@ func newFixtureOn(t testing.TB, os org.Store, ds servicedesk.Store, opts service
 		_, err := roster.AddEmployee(ctx, dealer, admin, e)
 		require.NoError(t, err)
 	}
-	desk, err := servicedesk.NewService(servicedesk.Config{Store: ds, Roster: roster, Clock: clock,
+	desk, err := servicedesk.NewService(servicedesk.Config{Store: ds, Roster: roster.Directory(), Clock: clock,
 		IDs: org.SequentialIDs("sd"), Options: opts})
 	require.NoError(t, err)
 	return &fixture{ctx: ctx, roster: roster, desk: desk, clock: clock}

@@ -215,7 +215,7 @@ func TestRecordSurvey_configuredScale(t *testing.T) {
 	f := newFixture(t, servicedesk.Options{})
 	f.driveToDelivered(t, "wo1", 0, 0)
 	f.driveToDelivered(t, "wo2", 1, 0)
-	desk, err := servicedesk.NewService(servicedesk.Config{Store: f.store.ServiceDesk(), Roster: f.roster, Clock: f.clock,
+	desk, err := servicedesk.NewService(servicedesk.Config{Store: f.store.ServiceDesk(), Roster: f.roster.Directory(), Clock: f.clock,
 		IDs: org.SequentialIDs("ten"), SurveyMin: dec("0"), SurveyMax: dec("10")})
 	require.NoError(t, err)
 

@@ -38,7 +38,7 @@ func exampleService(ctx context.Context) (*training.Service, *org.ManualClock) {
 	} {
 		must(roster.AddEmployee(ctx, "d1", setup, e))
 	}
-	svc := must(training.NewService(training.Config{Store: store.Training(), Roster: roster, Clock: clock, IDs: org.SequentialIDs("t")}))
+	svc := must(training.NewService(training.Config{Store: store.Training(), Roster: roster.Directory(), Clock: clock, IDs: org.SequentialIDs("t")}))
 	return svc, clock
 }
 

@@ -55,7 +55,7 @@ func newFixture(t *testing.T) *fixture {
 		_, err := roster.AddEmployee(ctx, "d1", admin, e)
 		require.NoError(t, err)
 	}
-	svc, err := training.NewService(training.Config{Store: st.Training(), Roster: roster, Clock: clock, IDs: org.SequentialIDs("t")})
+	svc, err := training.NewService(training.Config{Store: st.Training(), Roster: roster.Directory(), Clock: clock, IDs: org.SequentialIDs("t")})
 	require.NoError(t, err)
 	return &fixture{ctx: ctx, clock: clock, svc: svc, store: st}
 }

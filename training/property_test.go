@@ -146,7 +146,7 @@ func newPropMachine(t *rapid.T) *propMachine {
 		_, err := roster.AddEmployee(ctx, "d1", admin, e)
 		require.NoError(t, err)
 	}
-	svc, err := training.NewService(training.Config{Store: st.Training(), Roster: roster, Clock: clock, IDs: org.SequentialIDs("t")})
+	svc, err := training.NewService(training.Config{Store: st.Training(), Roster: roster.Directory(), Clock: clock, IDs: org.SequentialIDs("t")})
 	require.NoError(t, err)
 
 	// A course with a random assessment: pass mark and excellent in

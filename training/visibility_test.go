@@ -91,7 +91,7 @@ func TestReads_who_sees_what(t *testing.T) {
 			os, ts := st.open(t)
 			roster := visRoster(t, os)
 			now := time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)
-			svc, err := training.NewService(training.Config{Store: ts, Roster: roster, Clock: org.NewManualClock(now), IDs: org.SequentialIDs("t")})
+			svc, err := training.NewService(training.Config{Store: ts, Roster: roster.Directory(), Clock: org.NewManualClock(now), IDs: org.SequentialIDs("t")})
 			require.NoError(t, err)
 			var careers []training.Career
 			for _, e := range []org.EmployeeID{"chen", "wu"} {

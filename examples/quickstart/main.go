@@ -80,12 +80,12 @@ func runObserved(ctx context.Context, args []string, out io.Writer, hook org.Hoo
 	if err != nil {
 		return err
 	}
-	bills, err := billing.NewService(billing.Config{Store: store.Billing(), Roster: svc, Clock: clock, Hook: hook})
+	bills, err := billing.NewService(billing.Config{Store: store.Billing(), Roster: svc.Directory(), Clock: clock, Hook: hook})
 	if err != nil {
 		return err
 	}
 	// Estimates are priced with the same price book as the final bills.
-	desk, err := servicedesk.NewService(servicedesk.Config{Store: store.ServiceDesk(), Roster: svc, Clock: clock,
+	desk, err := servicedesk.NewService(servicedesk.Config{Store: store.ServiceDesk(), Roster: svc.Directory(), Clock: clock,
 		Billing: bills, Pricer: servicedesk.BookPricer{Billing: bills}, Hook: hook})
 	if err != nil {
 		return err
@@ -105,7 +105,7 @@ func runObserved(ctx context.Context, args []string, out io.Writer, hook org.Hoo
 	if err := printRoster(ctx, svc, dealer, out); err != nil {
 		return err
 	}
-	d, err := svc.Dealer(ctx, dealer)
+	d, err := svc.Dealer(ctx, dealer, org.Admin("dms-setup"))
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func runObserved(ctx context.Context, args []string, out io.Writer, hook org.Hoo
 		return err
 	}
 	// The month's training: a session, its assessment, retakes (R5).
-	train, err := training.NewService(training.Config{Store: store.Training(), Roster: svc, Clock: clock, Hook: hook})
+	train, err := training.NewService(training.Config{Store: store.Training(), Roster: svc.Directory(), Clock: clock, Hook: hook})
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func runObserved(ctx context.Context, args []string, out io.Writer, hook org.Hoo
 	}
 	// Month end: the appraisal takes its measured figures from the
 	// records servicedesk, billing and training keep (R6.1, R5.4).
-	review, err := appraisal.NewService(appraisal.Config{Store: store.Appraisal(), Roster: svc, Clock: clock,
+	review, err := appraisal.NewService(appraisal.Config{Store: store.Appraisal(), Roster: svc.Directory(), Clock: clock,
 		Measurer: appraisal.Combine(desk.Measurer(), bills.Measurer(), train.Measurer()), Hook: hook})
 	if err != nil {
 		return err
@@ -139,7 +139,7 @@ func runObserved(ctx context.Context, args []string, out io.Writer, hook org.Hoo
 	}
 	// The month's rewards and penalties follow from the appraisal, the
 	// training and the recorded incidents (R6.4, R7).
-	decide, err := policy.NewService(policy.Config{Store: store.Policy(), Roster: svc, Clock: clock,
+	decide, err := policy.NewService(policy.Config{Store: store.Policy(), Roster: svc.Directory(), Clock: clock,
 		Facts: policy.Combine(policy.AppraisalSource(store.Appraisal()), policy.TrainingSource(store.Training())), Hook: hook})
 	if err != nil {
 		return err
@@ -207,11 +207,14 @@ func seed(ctx context.Context, svc *org.Service, dealer org.DealerID) error {
 }
 
 func printRoster(ctx context.Context, svc *org.Service, dealer org.DealerID, out io.Writer) error {
-	d, err := svc.Dealer(ctx, dealer)
+	// The host system reads as the admin; a person would read as
+	// themselves and see colleagues' contact data and pay blank.
+	admin := org.Admin("dms-setup")
+	d, err := svc.Dealer(ctx, dealer, admin)
 	if err != nil {
 		return err
 	}
-	roster, err := svc.Roster(ctx, dealer)
+	roster, err := svc.Roster(ctx, dealer, admin)
 	if err != nil {
 		return err
 	}
@@ -221,7 +224,7 @@ func printRoster(ctx context.Context, svc *org.Service, dealer org.DealerID, out
 	tab.Row("ID", "NAME", "ROLE", "DEPARTMENT", "REPORTS TO")
 	for _, e := range roster {
 		to := "-"
-		if sup, err := svc.SupervisorOf(ctx, dealer, e.ID); err == nil {
+		if sup, err := svc.SupervisorOf(ctx, dealer, admin, e.ID); err == nil {
 			to = string(sup.ID)
 		} else if !errors.Is(err, org.ErrNotFound) {
 			return err

@@ -28,21 +28,14 @@ var services = []reflect.Type{
 
 // accessors are not part of the command and read API: they hand the
 // host what it wires (a store, the configured roles, the month-end's
-// measurer) and take no context.
-var accessors = []string{"org.Store", "org.Roles", "org.Departments", "servicedesk.Measurer", "billing.Measurer", "training.Measurer"}
+// measurer, the roster lookups the SDK's own services call) and take no
+// context.
+var accessors = []string{"org.Store", "org.Roles", "org.Departments", "org.Directory", "servicedesk.Measurer", "billing.Measurer", "training.Measurer"}
 
 // exceptions keep another shape, each for its reason.
 var exceptions = map[string]string{
 	"org.CreateDealer": "creates the tenant: there is no dealer before it; (ctx, actor, in)",
 	"org.ChangeDealer": "its input names the dealer it changes; (ctx, actor, in)",
-	// The roster lookups every package's Roster interface calls as the
-	// SDK's own plumbing, after the command has authorised its actor.
-	"org.Dealer":       "roster lookup behind every package's Roster",
-	"org.Employee":     "roster lookup behind every package's Roster",
-	"org.Employees":    "roster lookup",
-	"org.Roster":       "roster lookup behind every package's Roster",
-	"org.SupervisorOf": "roster lookup",
-	"org.Reports":      "roster lookup",
 }
 
 // configs are the configurations a loader returns by pointer; a save

@@ -20,6 +20,7 @@ import (
 	"github.com/servicelane/servicelane/billing"
 	"github.com/servicelane/servicelane/internal/testdb"
 	"github.com/servicelane/servicelane/org"
+	"github.com/servicelane/servicelane/policy"
 	"github.com/servicelane/servicelane/servicedesk"
 	"github.com/servicelane/servicelane/store/memstore"
 	"github.com/servicelane/servicelane/training"
@@ -40,6 +41,7 @@ type stores struct {
 	desk  servicedesk.Store
 	train training.Store
 	apr   appraisal.Store
+	pol   policy.Store
 }
 
 var backends = []struct {
@@ -48,15 +50,15 @@ var backends = []struct {
 }{
 	{"memory", func(t *testing.T) stores {
 		s := memstore.New()
-		return stores{s, s.Billing(), s.ServiceDesk(), s.Training(), s.Appraisal()}
+		return stores{s, s.Billing(), s.ServiceDesk(), s.Training(), s.Appraisal(), s.Policy()}
 	}},
 	{"sqlite", func(t *testing.T) stores {
 		s := testdb.SQLite(t)
-		return stores{s, s.Billing(), s.ServiceDesk(), s.Training(), s.Appraisal()}
+		return stores{s, s.Billing(), s.ServiceDesk(), s.Training(), s.Appraisal(), s.Policy()}
 	}},
 	{"postgres", func(t *testing.T) stores {
 		s := testdb.Postgres(t)
-		return stores{s, s.Billing(), s.ServiceDesk(), s.Training(), s.Appraisal()}
+		return stores{s, s.Billing(), s.ServiceDesk(), s.Training(), s.Appraisal(), s.Policy()}
 	}},
 }
 
@@ -141,7 +143,7 @@ func TestProblemOf_real_refusals(t *testing.T) {
 			roster, err := org.NewService(org.Config{Store: st.org, Clock: org.NewManualClock(time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC))})
 			require.NoError(t, err)
 			t.Run("training_plan_approved_twice", func(t *testing.T) {
-				train, err := training.NewService(training.Config{Store: st.train, Roster: roster, Clock: org.NewManualClock(time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC))})
+				train, err := training.NewService(training.Config{Store: st.train, Roster: roster.Directory(), Clock: org.NewManualClock(time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC))})
 				require.NoError(t, err)
 				pf, err := training.LoadPlanFile("../../training/testdata/plan.yaml")
 				require.NoError(t, err)
@@ -153,7 +155,7 @@ func TestProblemOf_real_refusals(t *testing.T) {
 				checkProblem(t, err, problemCase{status: http.StatusConflict, code: org.ProblemInvalidTransition, blockers: []string{org.RuleState}})
 			})
 			t.Run("appraisal_cycle_opened_twice_and_not_yet_scored", func(t *testing.T) {
-				apr, err := appraisal.NewService(appraisal.Config{Store: st.apr, Roster: roster, Clock: org.NewManualClock(time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC))})
+				apr, err := appraisal.NewService(appraisal.Config{Store: st.apr, Roster: roster.Directory(), Clock: org.NewManualClock(time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC))})
 				require.NoError(t, err)
 				plan, err := appraisal.LoadPlanFile("../../appraisal/testdata/plans/default.yaml")
 				require.NoError(t, err)
@@ -164,6 +166,30 @@ func TestProblemOf_real_refusals(t *testing.T) {
 				checkProblem(t, err, problemCase{status: http.StatusConflict, code: org.ProblemAlreadyExists, fields: []string{"month:duplicate"}})
 				_, err = apr.Finalize(ctx, dealer, sup, m)
 				checkProblem(t, err, problemCase{status: http.StatusConflict, code: org.ProblemInvalidTransition, blockers: []string{org.RuleState}})
+			})
+			t.Run("policy_decision_decided_twice_and_about_oneself", func(t *testing.T) {
+				clock := org.NewManualClock(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC))
+				pol, err := policy.NewService(policy.Config{Store: st.pol, Roster: roster.Directory(), Clock: clock, IDs: org.SequentialIDs("p")})
+				require.NoError(t, err)
+				_, err = pol.SavePolicy(ctx, dealer, sup, policy.Default("TWD"), true)
+				require.NoError(t, err)
+				nov := policy.MonthPeriod(org.Month{Year: 2026, Month: time.November})
+				for i, at := range []string{"2026-11-03T01:10:00Z", "2026-11-05T01:10:00Z"} {
+					_, err = pol.RecordIncident(ctx, dealer, sup, policy.IncidentInput{ID: fmt.Sprintf("q%d", i), Employee: "chen", Kind: policy.CustomerQuarrel, At: mustTime(t, at)})
+					require.NoError(t, err)
+				}
+				res, err := pol.Evaluate(ctx, dealer, sup, nov)
+				require.NoError(t, err)
+				require.NotEmpty(t, res.Decisions, "the policy proposes from the recorded incidents")
+				key := res.Decisions[0].Key
+				_, err = pol.Approve(ctx, dealer, chen, policy.DecideInput{Key: key, Reason: "mine"})
+				checkProblem(t, err, problemCase{status: http.StatusForbidden, code: org.ProblemForbidden})
+				_, err = pol.Approve(ctx, dealer, sup, policy.DecideInput{Key: key, Reason: "second quarrel"})
+				require.NoError(t, err)
+				_, err = pol.Approve(ctx, dealer, sup, policy.DecideInput{Key: key, Reason: "again"})
+				checkProblem(t, err, problemCase{status: http.StatusConflict, code: org.ProblemInvalidTransition, blockers: []string{org.RuleState}})
+				_, err = pol.Approve(ctx, dealer, sup, policy.DecideInput{Key: key, ExpectedVersion: 1, Reason: "stale"})
+				checkProblem(t, err, problemCase{status: http.StatusPreconditionFailed, code: org.ProblemStale})
 			})
 			t.Run("settlement_with_differences", func(t *testing.T) {
 				err := settleWithDifferences(t, st, roster)
@@ -221,7 +247,7 @@ func newDesk(t *testing.T, os org.Store, ds servicedesk.Store) *servicedesk.Serv
 	clock := org.NewManualClock(time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC))
 	roster, err := org.NewService(org.Config{Store: os, Clock: clock})
 	require.NoError(t, err)
-	if _, err := roster.Dealer(ctx, dealer); err != nil {
+	if _, err := roster.Directory().Dealer(ctx, dealer); err != nil {
 		_, err = roster.CreateDealer(ctx, admin, org.NewDealer{ID: dealer, Name: "Taipei Motors", TimeZone: "Asia/Taipei", Currency: "TWD"})
 		require.NoError(t, err)
 		for _, e := range []org.NewEmployee{{ID: "sup", Name: "Lin", Role: org.RoleSupervisor}, {ID: "chen", Name: "Chen", Role: org.RoleAdvisor},
@@ -230,7 +256,7 @@ func newDesk(t *testing.T, os org.Store, ds servicedesk.Store) *servicedesk.Serv
 			require.NoError(t, err)
 		}
 	}
-	desk, err := servicedesk.NewService(servicedesk.Config{Store: ds, Roster: roster, Clock: clock})
+	desk, err := servicedesk.NewService(servicedesk.Config{Store: ds, Roster: roster.Directory(), Clock: clock})
 	require.NoError(t, err)
 	return desk
 }
@@ -244,13 +270,13 @@ func settleWithDifferences(t *testing.T, st stores, roster *org.Service) error {
 	ctx := context.Background()
 	d := decimal.RequireFromString
 	clock := org.NewManualClock(time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC))
-	bills, err := billing.NewService(billing.Config{Store: st.bill, Roster: roster, Clock: clock})
+	bills, err := billing.NewService(billing.Config{Store: st.bill, Roster: roster.Directory(), Clock: clock})
 	require.NoError(t, err)
 	book, err := billing.LoadPriceBookFile("../../billing/testdata/pricebooks/taipei.yaml")
 	require.NoError(t, err)
 	_, err = bills.SavePriceBook(ctx, dealer, sup, book, true)
 	require.NoError(t, err)
-	desk, err := servicedesk.NewService(servicedesk.Config{Store: st.desk, Roster: roster, Clock: clock, Billing: bills,
+	desk, err := servicedesk.NewService(servicedesk.Config{Store: st.desk, Roster: roster.Directory(), Clock: clock, Billing: bills,
 		Pricer: servicedesk.BookPricer{Billing: bills}, IDs: org.SequentialIDs("pt")})
 	require.NoError(t, err)
 	ref := servicedesk.Ref{ID: "RO-9"}
@@ -318,4 +344,11 @@ func settleWithDifferences(t *testing.T, st stores, roster *org.Service) error {
 	var re *billing.ReconciliationError
 	require.ErrorAs(t, err, &re)
 	return err
+}
+
+func mustTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	at, err := time.Parse(time.RFC3339, s)
+	require.NoError(t, err)
+	return at
 }

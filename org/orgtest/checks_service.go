@@ -46,7 +46,7 @@ func checkServiceConcurrent(ctx context.Context, s org.Store, f Features) error 
 		return err
 	}
 	conflicts, err := hammer(ctx, f.Writers, func(i int, read func()) error {
-		e, err := svc.Employee(ctx, "d1", "a1")
+		e, err := svc.Employee(ctx, "d1", org.Admin("kit"), "a1")
 		if err != nil {
 			return err
 		}

@@ -51,7 +51,7 @@ func policyMonth(t *testing.T, s org.Store, ps policy.Store) ([]policy.StoredPol
 	t.Helper()
 	ctx := context.Background()
 	roster, clock := policyRoster(t, s)
-	svc, err := policy.NewService(policy.Config{Store: ps, Roster: roster, Clock: clock, IDs: org.SequentialIDs("p")})
+	svc, err := policy.NewService(policy.Config{Store: ps, Roster: roster.Directory(), Clock: clock, IDs: org.SequentialIDs("p")})
 	require.NoError(t, err)
 	lin := org.Actor{ID: "lin", Role: org.RoleSupervisor}
 	v1 := policy.Default("TWD")
@@ -136,7 +136,7 @@ func TestPolicyEvaluateConcurrently(t *testing.T) {
 		ctx := t.Context()
 		s := b.store(t)
 		roster, clock := policyRoster(t, s)
-		svc, err := policy.NewService(policy.Config{Store: s.Policy(), Roster: roster, Clock: clock, IDs: org.RandomIDs()})
+		svc, err := policy.NewService(policy.Config{Store: s.Policy(), Roster: roster.Directory(), Clock: clock, IDs: org.RandomIDs()})
 		require.NoError(t, err)
 		lin := org.Actor{ID: "lin", Role: org.RoleSupervisor}
 		_, err = svc.SavePolicy(ctx, "d1", lin, policy.Default("TWD"), true)

@@ -39,7 +39,7 @@ func trainingYear(t *testing.T, s org.Store, ts training.Store) ([]training.Sess
 		_, err := roster.AddEmployee(ctx, "d1", admin, e)
 		require.NoError(t, err)
 	}
-	svc, err := training.NewService(training.Config{Store: ts, Roster: roster, Clock: clock, IDs: org.SequentialIDs("t")})
+	svc, err := training.NewService(training.Config{Store: ts, Roster: roster.Directory(), Clock: clock, IDs: org.SequentialIDs("t")})
 	require.NoError(t, err)
 	lin := org.Actor{ID: "lin", Role: org.RoleSupervisor}
 	d := decimal.RequireFromString
