@@ -533,6 +533,9 @@ func (s *Service) PreviewBill(ctx context.Context, dealer org.DealerID, actor or
 	if err := ve.Err(); err != nil {
 		return BillPreview{}, err
 	}
+	if _, err := s.roster.Authorize(ctx, dealer, actor, actor.Role); err != nil {
+		return BillPreview{}, err
+	}
 	w, err := s.store.WorkOrder(ctx, dealer, ref.ID)
 	if err != nil {
 		return BillPreview{}, fmt.Errorf("%s %s: %w", op, ref.ID, err)
@@ -597,6 +600,10 @@ func (s *Service) SettleBill(ctx context.Context, dealer org.DealerID, actor org
 		return WorkOrder{}, nil, fmt.Errorf("servicedesk: settle bill: Config.Billing is not set: %w", ErrInvalid)
 	}
 	if err := shape("settle bill", in).Err(); err != nil {
+		return WorkOrder{}, nil, err
+	}
+	// The actor first: a stranger learns nothing of the order (R7.2d).
+	if _, err := s.roster.Authorize(ctx, dealer, actor, actor.Role); err != nil {
 		return WorkOrder{}, nil, err
 	}
 	for attempt := 0; ; attempt++ {

@@ -221,7 +221,13 @@ func (p *propWorld) step(t *rapid.T, i int) {
 		require.Equal(t, before.calendar, after.calendar, "refused %s changed a calendar", cmd)
 		known := []error{servicedesk.ErrInvalid, servicedesk.ErrInvalidTransition, servicedesk.ErrForbidden, servicedesk.ErrConflict, servicedesk.ErrNotFound}
 		require.True(t, slices.ContainsFunc(known, func(e error) bool { return errors.Is(err, e) }), "unexpected error: %v", err)
-		if !exists && cmd != servicedesk.CmdReceive && !errors.Is(err, servicedesk.ErrInvalid) {
+		if (actor == ghost || actor == lee) && !errors.Is(err, servicedesk.ErrInvalid) {
+			// R7.2d: an actor not active on the roster is refused before the
+			// order is read (after only the input's shape is checked): it
+			// learns nothing of whether the order exists.
+			require.ErrorIs(t, err, servicedesk.ErrForbidden)
+			require.NotErrorIs(t, err, servicedesk.ErrNotFound)
+		} else if !exists && cmd != servicedesk.CmdReceive && !errors.Is(err, servicedesk.ErrInvalid) {
 			require.ErrorIs(t, err, servicedesk.ErrNotFound)
 		}
 	} else {

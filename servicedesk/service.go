@@ -346,15 +346,17 @@ type transitionData struct {
 
 func (s *Service) run(ctx context.Context, dealer org.DealerID, actor org.Actor, st step) (WorkOrder, error) {
 	op := "servicedesk: " + string(st.cmd)
+	// The actor first: someone not on the roster learns nothing of the
+	// order, not even whether it exists or its version (R7.2d).
+	if _, err := s.roster.Authorize(ctx, dealer, actor, actor.Role); err != nil {
+		return WorkOrder{}, err
+	}
 	before, err := s.store.WorkOrder(ctx, dealer, st.id)
 	if err != nil {
 		return WorkOrder{}, fmt.Errorf("%s %s: %w", op, st.id, err)
 	}
 	if st.expected != 0 && st.expected != before.Version {
 		return WorkOrder{}, fmt.Errorf("%s %s: read version %d, now %d: %w", op, st.id, st.expected, before.Version, org.ErrStale)
-	}
-	if _, err := s.roster.Authorize(ctx, dealer, actor, actor.Role); err != nil {
-		return WorkOrder{}, err
 	}
 	t, err := check(&before, st.cmd, actor, s.opts)
 	if err != nil {
@@ -382,6 +384,16 @@ func (s *Service) run(ctx context.Context, dealer org.DealerID, actor org.Actor,
 	}
 	c.Events = append(c.Events, s.event(dealer, actor, now, st.cmd, w.ID, st.reason, transitionData{From: before.State, To: w.State, Input: input}))
 	if err := s.store.Commit(ctx, dealer, c); err != nil {
+		if st.expected != 0 && errors.Is(err, ErrConflict) {
+			// The caller's version matched when read, but another writer
+			// committed first. When that writer replaced the order, the
+			// version the caller holds is stale (412); when it changed
+			// only something else of the commit (a calendar day), a retry
+			// may succeed (409).
+			if now, rerr := s.store.WorkOrder(ctx, dealer, st.id); rerr == nil && now.Version != st.expected {
+				return WorkOrder{}, fmt.Errorf("%s %s: version %d was replaced by %d while this command ran: %w", op, st.id, st.expected, now.Version, org.ErrStale)
+			}
+		}
 		return WorkOrder{}, fmt.Errorf("%s %s: %w", op, st.id, err)
 	}
 	return w, nil
