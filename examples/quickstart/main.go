@@ -12,7 +12,6 @@ package main
 import (
 	"context"
 	"database/sql"
-	_ "embed"
 	"errors"
 	"flag"
 	"fmt"
@@ -26,6 +25,7 @@ import (
 
 	"github.com/servicelane/servicelane/appraisal"
 	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/examples/internal/demo"
 	"github.com/servicelane/servicelane/internal/textwidth"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/policy"
@@ -33,11 +33,6 @@ import (
 	"github.com/servicelane/servicelane/store/sqlstore"
 	"github.com/servicelane/servicelane/training"
 )
-
-// priceBookYAML is Taipei Motors' price book, as a dealer would keep it.
-//
-//go:embed pricebook.yaml
-var priceBookYAML []byte
 
 func main() {
 	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
@@ -95,7 +90,7 @@ func runObserved(ctx context.Context, args []string, out io.Writer, hook org.Hoo
 	if err := seed(ctx, svc, dealer); err != nil {
 		return err
 	}
-	book, err := billing.LoadPriceBook("pricebook.yaml", priceBookYAML)
+	book, err := demo.PriceBook()
 	if err != nil {
 		return err
 	}
