@@ -234,6 +234,15 @@ var msgDefs = map[string]msgDef{
 	"doc.change":         {"", "Change", "找零"},
 	"doc.balance":        {"", "Balance due", "尚欠金額"},
 
+	// ---- Overrun (R3.4): the final bill against the approved estimate.
+	// Used by CheckOverrun; amounts come written at their places.
+	"overrun.within": {"approved final excess allowed",
+		"The bill of {final} is within what the approved estimate of {approved} allows (up to {allowed} above it)",
+		"帳單金額 {final} 在核准估價 {approved} 的容許範圍內（最多可超出 {allowed}）"},
+	"overrun.exceeds": {"approved final excess allowed",
+		"The bill of {final} is {excess} above the approved estimate of {approved}, more than the {allowed} allowed: the customer must approve the excess first",
+		"帳單金額 {final} 比核准估價 {approved} 高出 {excess}，超過容許的 {allowed}：須先經客戶同意超出的部分"},
+
 	// ---- Reconciliation (R3.4b): the technician's lines against the bill.
 	// Used by the reconciliation of billing. Arguments for every kind: job,
 	// code (operation, part number, fee code), expected (the work order as

@@ -34,6 +34,7 @@ var explSamples = map[string]string{
 	"subtotal": "1800", "total": "1700", "work_order": "WO-1", "version": "2026-11", "currency": "TWD",
 	"mode": "half_up", "places": "2", "increment": "0.05", "factor": "1.6", "margin": "35%",
 	"expected": "1.5", "actual": "2.0", "pay_type": "warranty",
+	"final": "1250", "excess": "250", "allowed": "100",
 	"n": "2", "what": "supplement 2", "by": "Kao Ming", "evidence": "0912-000-111, 2026-11-02 10:05 UTC", "approved": "j3", "declined": "j4",
 }
 

@@ -5,8 +5,10 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/org"
 )
 
 func TestCheckOverrun(t *testing.T) {
@@ -89,4 +91,30 @@ func TestCheckOverrunNeverSilent(t *testing.T) {
 	}
 	assert.False(t, billing.CheckOverrun(policy, approved, d("420.00")).NeedsReapproval, "exactly 5%% over")
 	assert.True(t, billing.CheckOverrun(policy, approved, d("420.01")).NeedsReapproval, "a cent above 5%%")
+}
+
+// Everything is explainable: both overrun outcomes render in every
+// language, with their amounts (before, the catalogue had no overrun
+// message and Text printed the raw key).
+func TestCheckOverrunExplains(t *testing.T) {
+	p := billing.OverrunPolicy{Percent: decimal.RequireFromString("0.10")}
+	for _, c := range []struct {
+		final string
+		want  map[org.Lang]string
+	}{
+		{"105.00", map[org.Lang]string{
+			org.English:            "The bill of 105.00 is within what the approved estimate of 100.00 allows (up to 10.00 above it)",
+			org.TraditionalChinese: "帳單金額 105.00 在核准估價 100.00 的容許範圍內（最多可超出 10.00）"}},
+		{"125.00", map[org.Lang]string{
+			org.English:            "The bill of 125.00 is 25.00 above the approved estimate of 100.00, more than the 10.00 allowed: the customer must approve the excess first",
+			org.TraditionalChinese: "帳單金額 125.00 比核准估價 100.00 高出 25.00，超過容許的 10.00：須先經客戶同意超出的部分"}},
+	} {
+		o := billing.CheckOverrun(p, decimal.RequireFromString("100.00"), decimal.RequireFromString(c.final))
+		for _, lang := range org.Langs() {
+			got, err := o.Explain.Render(lang)
+			require.NoError(t, err)
+			assert.Equal(t, c.want[lang], got)
+			assert.Equal(t, c.want[lang], o.Explain.Text(lang))
+		}
+	}
 }

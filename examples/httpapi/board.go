@@ -281,11 +281,7 @@ func (b *boardCtx) card(w servicedesk.WorkOrder, actorText string) (boardCard, e
 		} else {
 			preview = &p
 			c.Bill = p.Bill.Text(b.lang)
-			// Only a rendered explanation: Text shows a key the
-			// catalogue lacks as "overrun.exceeds{...}".
-			if text, err := p.Overrun.Explain.Render(b.lang); err == nil {
-				c.Overrun = text
-			}
+			c.Overrun = p.Overrun.Explain.Text(b.lang)
 			c.WouldStop = p.Blockers
 		}
 	}
