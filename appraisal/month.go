@@ -265,6 +265,20 @@ func (s *Service) move(ctx context.Context, dealer org.DealerID, actor org.Actor
 	return c, nil
 }
 
+// Cycle returns the month's cycle: where it stands, its plan and
+// deadlines. Everyone the results concern reads it (advisors, supervisors,
+// admins); ErrNotFound when the month has no cycle.
+func (s *Service) Cycle(ctx context.Context, dealer org.DealerID, actor org.Actor, m org.Month) (Cycle, error) {
+	if err := s.reader(ctx, dealer, actor, "cycle", appraised...); err != nil {
+		return Cycle{}, err
+	}
+	c, err := s.store.Cycle(ctx, dealer, m)
+	if err != nil {
+		return Cycle{}, fmt.Errorf("appraisal: cycle %s: %w", m, err)
+	}
+	return c, nil
+}
+
 // Appraisals returns the month's results, ranked, as far as actor may see
 // them (R2.2): an advisor their own, a supervisor those of the employees
 // they supervise, an admin all. No result names a peer who rated (R6.3).

@@ -174,3 +174,30 @@ func TestReads_who_sees_what(t *testing.T) {
 		})
 	}
 }
+
+// Cycle is read by everyone the results concern; a stranger, another
+// dealer's supervisor and a technician are refused.
+func TestCycleRead(t *testing.T) {
+	ms := memstore.New()
+	svc := readsOn(t, ms, ms.Appraisal())
+	chen := org.Actor{ID: "chen", Role: org.RoleAdvisor}
+	for _, c := range []struct {
+		actor org.Actor
+		ok    bool
+	}{
+		{chen, true}, {lin, true}, {org.Admin("dms"), true},
+		{org.Actor{ID: "wu", Role: org.RoleTechnician}, false}, {org.Actor{ID: "ghost", Role: org.RoleAdvisor}, false},
+		{org.Actor{ID: "boss", Role: org.RoleSupervisor}, false},
+	} {
+		cy, err := svc.Cycle(t.Context(), "d1", c.actor, nov)
+		if !c.ok {
+			assert.ErrorIs(t, err, org.ErrForbidden, "%s", c.actor)
+			continue
+		}
+		require.NoError(t, err, "%s", c.actor)
+		assert.Equal(t, nov, cy.Month)
+		assert.Equal(t, appraisal.CycleScored, cy.State)
+	}
+	_, err := svc.Cycle(t.Context(), "d1", lin, nov.Add(-12))
+	assert.ErrorIs(t, err, org.ErrNotFound)
+}

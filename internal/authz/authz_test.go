@@ -63,7 +63,7 @@ var notCommands = map[string]bool{
 	"servicedesk.OverdueComplaints": true, "servicedesk.Figures": true, "servicedesk.Survey": true, "servicedesk.Surveys": true,
 	// billing's, appraisal's, training's and policy's reads: the same section; each package's visibility_test.go runs them.
 	"billing.Replay": true, "billing.ActivePriceBook": true, "billing.Price": true, "billing.Document": true, "billing.Settlement": true, "billing.Accuracy": true,
-	"appraisal.Appraisals": true, "appraisal.Trend": true,
+	"appraisal.Appraisals": true, "appraisal.Trend": true, "appraisal.Cycle": true,
 	"training.ExpiringWithin": true, "training.Report": true, "training.Completion": true, "training.Plan": true,
 	"policy.ActivePolicy": true, "policy.Policies": true, "policy.Incidents": true, "policy.Nominations": true, "policy.Decision": true, "policy.Decisions": true,
 }

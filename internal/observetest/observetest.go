@@ -20,7 +20,7 @@ var Reads = map[string][]string{
 	"org":         {"Authorize", "AuthorizeOver", "AuthorizeDepartment", "Events", "Dealer", "Employee", "Employees", "Roster", "SupervisorOf", "Reports"},
 	"servicedesk": {"Permitted", "PreviewBill", "WorkOrder", "WorkOrders", "Month", "Timeline", "Calendar", "Complaint", "Complaints", "OverdueComplaints", "DeferredWork", "Figures", "Survey", "Surveys"},
 	"billing":     {"Prepare", "Replay", "ActivePriceBook", "Price", "Document", "Settlement", "Accuracy"},
-	"appraisal":   {"Appraisals", "Trend"},
+	"appraisal":   {"Appraisals", "Trend", "Cycle"},
 	"training":    {"ExpiringWithin", "Report", "Completion", "Plan"},
 	"policy":      {"ActivePolicy", "Policies", "Incidents", "Nominations", "Decision", "Decisions"},
 }
