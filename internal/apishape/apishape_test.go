@@ -14,6 +14,7 @@ import (
 
 	"github.com/servicelane/servicelane/appraisal"
 	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/monthend"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/policy"
 	"github.com/servicelane/servicelane/servicedesk"
@@ -24,6 +25,7 @@ import (
 var services = []reflect.Type{
 	reflect.TypeFor[*org.Service](), reflect.TypeFor[*servicedesk.Service](), reflect.TypeFor[*billing.Service](),
 	reflect.TypeFor[*appraisal.Service](), reflect.TypeFor[*training.Service](), reflect.TypeFor[*policy.Service](),
+	reflect.TypeFor[*monthend.Service](),
 }
 
 // accessors are not part of the command and read API: they hand the
@@ -34,8 +36,9 @@ var accessors = []string{"org.Store", "org.Roles", "org.Departments", "org.Direc
 
 // exceptions keep another shape, each for its reason.
 var exceptions = map[string]string{
-	"org.CreateDealer": "creates the tenant: there is no dealer before it; (ctx, actor, in)",
-	"org.ChangeDealer": "its input names the dealer it changes; (ctx, actor, in)",
+	"org.CreateDealer":  "creates the tenant: there is no dealer before it; (ctx, actor, in)",
+	"org.ChangeDealer":  "its input names the dealer it changes; (ctx, actor, in)",
+	"monthend.RunGroup": "runs many dealers, each with its own supervisor; (ctx, runs, in, opts)",
 }
 
 // configs are the configurations a loader returns by pointer; a save

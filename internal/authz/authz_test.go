@@ -27,6 +27,7 @@ import (
 
 	"github.com/servicelane/servicelane/appraisal"
 	"github.com/servicelane/servicelane/internal/testdb"
+	"github.com/servicelane/servicelane/monthend"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/policy"
 	"github.com/servicelane/servicelane/servicedesk"
@@ -50,7 +51,7 @@ var actors = map[string]org.Actor{
 }
 
 // packages are the directories whose commands the table must list.
-var packages = []string{"org", "servicedesk", "billing", "appraisal", "training", "policy"}
+var packages = []string{"org", "servicedesk", "billing", "appraisal", "training", "policy", "monthend"}
 
 // notCommands take an actor but are checks or queries, not commands.
 var notCommands = map[string]bool{
@@ -242,6 +243,7 @@ type cell struct {
 	appr   *appraisal.Service
 	train  *training.Service
 	pol    *policy.Service
+	month  *monthend.Service
 	key    string // a policy decision's key, for Approve and Reject
 }
 
@@ -286,6 +288,8 @@ func newCell(t *testing.T, st stores, dealer org.DealerID) *cell {
 	c.train, err = training.NewService(training.Config{Store: st.training, Roster: c.roster.Directory(), Clock: c.clock, IDs: ids("t")})
 	require.NoError(t, err)
 	c.pol, err = policy.NewService(policy.Config{Store: st.policy, Roster: c.roster.Directory(), Clock: c.clock, IDs: ids("p")})
+	require.NoError(t, err)
+	c.month, err = monthend.NewService(monthend.Config{Roster: c.roster.Directory(), Desk: c.desk, Appraisal: c.appr, Policy: c.pol})
 	require.NoError(t, err)
 	return c
 }
@@ -447,6 +451,9 @@ var commands = map[string]command{
 	"appraisal.Rate (customer)":   rate(appraisal.SourceCustomer, "satisfaction"),
 	"appraisal.ScoreMonth": {func(c *cell) { c.cycle(appraisal.CycleOpen) }, func(c *cell, a org.Actor) error {
 		return e1(c.appr.ScoreMonth(c.ctx, c.dealer, a, nov))
+	}},
+	"monthend.Run": {func(c *cell) { c.cycle(appraisal.CycleOpen) }, func(c *cell, a org.Actor) error {
+		return e1(c.month.Run(c.ctx, c.dealer, a, monthend.RunInput{Month: nov, Through: monthend.StepScored}))
 	}},
 	"appraisal.Calibrate": {func(c *cell) { c.cycle(appraisal.CycleScored) }, func(c *cell, a org.Actor) error {
 		return e1(c.appr.Calibrate(c.ctx, c.dealer, a, appraisal.CalibrateInput{Month: nov, Employee: "chen", Score: decimal.NewFromInt(85), Reason: "covered for wang"}))
