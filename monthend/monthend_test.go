@@ -95,10 +95,10 @@ func newWorld(t *testing.T, st stores, dealer org.DealerID, cfg monthend.Surveys
 	train, err := training.NewService(training.Config{Store: st.train, Roster: roster, Clock: clock})
 	require.NoError(t, err)
 	apr, err := appraisal.NewService(appraisal.Config{Store: st.apr, Roster: roster, Clock: clock,
-		Measurer: appraisal.Combine(desk.Measurer(), bills.Measurer(), train.Measurer())})
+		Measurer: monthend.Measurer(desk.FigureSource(), bills.AccuracySource(), train.ResultSource())})
 	require.NoError(t, err)
 	pol, err := policy.NewService(policy.Config{Store: st.pol, Roster: roster, Clock: clock,
-		Facts: policy.Combine(policy.AppraisalSource(st.apr), policy.TrainingSource(st.train))})
+		Facts: policy.Combine(monthend.AppraisalFacts(st.apr), monthend.TrainingFacts(st.train))})
 	require.NoError(t, err)
 	me, err := monthend.NewService(monthend.Config{Roster: roster, Desk: desk, Appraisal: apr, Policy: pol, Surveys: cfg})
 	require.NoError(t, err)

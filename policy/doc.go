@@ -139,7 +139,7 @@
 // policy.decision_proposed, policy.decision_approved, ...):
 //
 //	svc, err := policy.NewService(policy.Config{Store: store.Policy(), Roster: roster.Directory(),
-//		Facts: policy.Combine(policy.AppraisalSource(store.Appraisal()), policy.TrainingSource(store.Training()))})
+//		Facts: policy.Combine(monthend.AppraisalFacts(store.Appraisal()), monthend.TrainingFacts(store.Training()))})
 //	_, err = svc.SavePolicy(ctx, "d1", lin, policy.Default("TWD"), true)      // saved and active
 //	_, err = svc.RecordIncident(ctx, "d1", timeClock, policy.IncidentInput{Employee: "chen", Kind: policy.Late, At: at})
 //	res, err := svc.Evaluate(ctx, "d1", lin, policy.MonthPeriod(nov))        // month end
@@ -195,8 +195,8 @@
 // the year and of its months), every active advisor of the roster, so that
 // an award is given among them all, and what the Config's [FactSource]
 // adds. A FactSource answers a [FactQuery] (the period and the dealer's
-// time zone) with Facts per employee: [AppraisalSource] reads the
-// appraisal's finalised months (R6.4), [TrainingSource] the training
+// time zone) with Facts per employee: monthend.AppraisalFacts reads the
+// appraisal's finalised months (R6.4), monthend.TrainingFacts the training
 // assessments of the period (R5.4), [Combine] merges several sources, and
 // [FactFunc] makes one of a function. Without a FactSource no one has an
 // appraisal (its facts are unknown) and the training counts are 0.

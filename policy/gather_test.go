@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/servicelane/servicelane/appraisal"
+	"github.com/servicelane/servicelane/monthend"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/policy"
 	"github.com/servicelane/servicelane/store/memstore"
@@ -21,10 +22,10 @@ import (
 
 // The stores are the readers the adapters take.
 var (
-	_ policy.AppraisalReader = appraisal.Store(nil)
-	_ policy.AppraisalReader = memstore.AppraisalStore{}
-	_ policy.TrainingReader  = training.Store(nil)
-	_ policy.TrainingReader  = memstore.TrainingStore{}
+	_ monthend.AppraisalReader = appraisal.Store(nil)
+	_ monthend.AppraisalReader = memstore.AppraisalStore{}
+	_ monthend.TrainingReader  = training.Store(nil)
+	_ monthend.TrainingReader  = memstore.TrainingStore{}
 )
 
 // gaMonth writes a month's appraisal cycle in state st with the results:
@@ -81,18 +82,18 @@ func TestGather_AppraisalMonth(t *testing.T) {
 		gaRow{"ghost", "0", "", false, false, 4, 0}) // nothing scored: no grade
 	gaMonth(t, s, oct, appraisal.CycleScored, gaRow{"chen", "99", "A", true, true, 1, 0})
 
-	got := gaFacts(t, policy.AppraisalSource(s), svNov)
+	got := gaFacts(t, monthend.AppraisalFacts(s), svNov)
 	require.Len(t, got, 3, "the month without a grade is no appraisal")
 	gaSameAppraisal(t, &policy.AppraisalFacts{Score: svDec("92.5"), Grade: "A", Passed: true, Excellent: true, Rank: 1, Ranked: 4},
 		got["chen"].Appraisal)
 	gaSameAppraisal(t, &policy.AppraisalFacts{Score: svDec("55"), Grade: "F", Rank: 3, Ranked: 4, ConsecutiveFails: 2}, got["wang"].Appraisal)
 
 	t.Run("R6.2_only_final_results_count", func(t *testing.T) {
-		assert.Empty(t, gaFacts(t, policy.AppraisalSource(s), policy.MonthPeriod(oct)), "a scored month may still be calibrated")
-		assert.Empty(t, gaFacts(t, policy.AppraisalSource(s), policy.MonthPeriod(org.Month{Year: 2026, Month: time.May})), "no cycle")
+		assert.Empty(t, gaFacts(t, monthend.AppraisalFacts(s), policy.MonthPeriod(oct)), "a scored month may still be calibrated")
+		assert.Empty(t, gaFacts(t, monthend.AppraisalFacts(s), policy.MonthPeriod(org.Month{Year: 2026, Month: time.May})), "no cycle")
 	})
 	t.Run("bad_period", func(t *testing.T) {
-		_, err := policy.AppraisalSource(s).Facts(t.Context(), "d1", policy.FactQuery{Period: policy.Period{Month: 3}})
+		_, err := monthend.AppraisalFacts(s).Facts(t.Context(), "d1", policy.FactQuery{Period: policy.Period{Month: 3}})
 		require.ErrorIs(t, err, policy.ErrInvalid)
 	})
 }
@@ -111,7 +112,7 @@ func TestGather_AppraisalYear(t *testing.T) {
 		gaRow{"wang", "49.99", "F", false, false, 1, 1})
 	gaMonth(t, s, m(time.December), appraisal.CycleOpen, gaRow{"chen", "0", "F", false, false, 1, 1})
 
-	got := gaFacts(t, policy.AppraisalSource(s), policy.YearPeriod(2026))
+	got := gaFacts(t, monthend.AppraisalFacts(s), policy.YearPeriod(2026))
 	require.Len(t, got, 3)
 	// huang 95; chen (90+80)/2 = 85; wang (60+100+49.99)/3 = 69.996... = 70.00
 	gaSameAppraisal(t, &policy.AppraisalFacts{Score: svDec("95"), Grade: "A", Passed: true, Excellent: true, Rank: 1, Ranked: 3}, got["huang"].Appraisal)
@@ -122,7 +123,7 @@ func TestGather_AppraisalYear(t *testing.T) {
 	assert.Equal(t, 3, w.Rank)
 	assert.False(t, w.Passed, "the year ends with a failing month")
 	assert.Equal(t, 1, w.ConsecutiveFails)
-	assert.Empty(t, gaFacts(t, policy.AppraisalSource(s), policy.YearPeriod(2025)))
+	assert.Empty(t, gaFacts(t, monthend.AppraisalFacts(s), policy.YearPeriod(2025)))
 }
 
 // gaTraining writes plans and progress records.
@@ -183,7 +184,7 @@ func TestGather_Training(t *testing.T) {
 		training.Progress{Year: 2026, CourseID: "diag", Employee: "lin", Standing: training.Passed,
 			Attempts: []training.Attempt{gaAttempt("70", true, "2026-12-01 00:30")}},
 	)
-	src := policy.TrainingSource(s)
+	src := monthend.TrainingFacts(s)
 	outcomes := func(p policy.Period) map[org.EmployeeID][]policy.TrainingResult {
 		out := map[org.EmployeeID][]policy.TrainingResult{}
 		for e, f := range gaFacts(t, src, p) {
@@ -248,7 +249,7 @@ func TestService_EvaluateWithFacts(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	mem := memstore.New()
-	w := svNew(t, policy.Combine(policy.AppraisalSource(mem.Appraisal()), policy.TrainingSource(mem.Training())))
+	w := svNew(t, policy.Combine(monthend.AppraisalFacts(mem.Appraisal()), monthend.TrainingFacts(mem.Training())))
 	gaMonth(t, mem.Appraisal(), org.Month{Year: 2026, Month: time.November}, appraisal.CycleFinalized,
 		gaRow{"chen", "95", "A", true, true, 1, 0},
 		gaRow{"huang", "70", "C", true, false, 2, 0},

@@ -43,7 +43,7 @@ type Config struct {
 	Clock  org.Clock
 	IDs    org.IDSource
 	// Facts supplies the appraisal and training facts of a period (see
-	// [AppraisalSource], [TrainingSource], [Combine]); nil: none, and rules
+	// monthend.AppraisalFacts, monthend.TrainingFacts, [Combine]); nil: none, and rules
 	// on them never fire. Incidents and nominations come from the Store.
 	Facts FactSource
 	// Logger, when set, receives one record per command ([org.Observer]

@@ -75,7 +75,7 @@ func (s *Service) Figures(ctx context.Context, dealer org.DealerID, actor org.Ac
 }
 
 // figures counts every advisor's figures, for [Service.Figures] and the
-// appraisal's [Service.Measurer].
+// month-end's [Service.FigureSource].
 func (s *Service) figures(ctx context.Context, dealer org.DealerID, m org.Month) ([]AdvisorFigures, error) {
 	if !m.Valid() {
 		return nil, &org.ValidationError{Op: "servicedesk: figures", Fields: []org.FieldError{{Path: "month", Code: org.CodeRange, Message: "must be a calendar month of years 1 to 9999"}}}

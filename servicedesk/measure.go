@@ -3,32 +3,20 @@ package servicedesk
 import (
 	"context"
 
-	"github.com/shopspring/decimal"
-
-	"github.com/servicelane/servicelane/appraisal"
 	"github.com/servicelane/servicelane/org"
 )
 
-// Measurer gives appraisal the figures of [Service.Figures] (R6.1): a month
-// without appointments or surveys gives no figure for them, never zero.
-// It reads every advisor's row: appraisal authorises the actor who scores
-// the month (R2.2 department-wide) before it measures.
-func (s *Service) Measurer() appraisal.Measurer {
-	return appraisal.MeasurerFunc(func(ctx context.Context, dealer org.DealerID, m org.Month) (appraisal.Figures, error) {
-		figs, err := s.figures(ctx, dealer, m)
-		if err != nil {
-			return nil, err
-		}
-		out := appraisal.Figures{}
-		for _, f := range figs {
-			out[f.Advisor] = map[appraisal.Metric]appraisal.Measure{
-				appraisal.MetricCustomersReceived:  {Value: decimal.NewFromInt(int64(f.CustomersReceived))},
-				appraisal.MetricAppointmentSuccess: {Value: f.AppointmentSuccessRate, None: f.NoAppointments},
-				appraisal.MetricSatisfaction:       {Value: f.Satisfaction, None: f.NoSurveys},
-				appraisal.MetricComplaints:         {Value: decimal.NewFromInt(int64(f.Complaints))},
-				appraisal.MetricReworks:            {Value: decimal.NewFromInt(int64(f.Reworks))},
-			}
-		}
-		return out, nil
-	})
+// FigureSource reads every advisor's figures of a month ([Service.Figures]
+// without an actor, R6.1): the month-end's plumbing (package monthend
+// turns them into the appraisal's measures), after it has authorised the
+// actor who runs the month. Hand it to the SDK, never to a person.
+type FigureSource struct{ s *Service }
+
+// FigureSource returns the month's figures as the month-end reads them.
+func (s *Service) FigureSource() FigureSource { return FigureSource{s: s} }
+
+// Figures returns every advisor's figures of month m, ordered by advisor.
+// A rate with nothing to count is zero with its No... flag set.
+func (f FigureSource) Figures(ctx context.Context, dealer org.DealerID, m org.Month) ([]AdvisorFigures, error) {
+	return f.s.figures(ctx, dealer, m)
 }

@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
-	"github.com/servicelane/servicelane/appraisal"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -172,16 +173,39 @@ func (s *Service) Completion(ctx context.Context, dealer org.DealerID, actor org
 	return out, nil
 }
 
-// Measurer gives the appraisal its training figures (R5.4: results count
-// toward performance): per employee with assessments in the month,
-// training_score is the mean counted score (0 to 100) of the courses
-// assessed in the month, and training_pass_rate the share of the month's
-// attempts passed (0 to 1). Months are in the dealer's time zone.
-func (s *Service) Measurer() appraisal.Measurer {
-	return appraisal.MeasurerFunc(s.measure)
+// MonthResult is one employee's training in a month, as the appraisal
+// counts it (R5.4: results count toward performance).
+type MonthResult struct {
+	Employee org.EmployeeID `json:"employee"`
+	// Score is the mean counted score (0 to 100) of the courses assessed
+	// in the month, to 2 places; zero with NoScore set when no course
+	// counted a score.
+	Score   decimal.Decimal `json:"score"`
+	NoScore bool            `json:"no_score,omitempty"`
+	// Attempts and Passed count the month's attempts; PassRate is
+	// Passed / Attempts, 0 to 1, to 4 places.
+	Attempts int             `json:"attempts"`
+	Passed   int             `json:"passed"`
+	PassRate decimal.Decimal `json:"pass_rate"`
 }
 
-func (s *Service) measure(ctx context.Context, dealer org.DealerID, m org.Month) (appraisal.Figures, error) {
+// ResultSource reads every employee's training results of a month, without
+// an actor: the month-end's plumbing (package monthend gives them to the
+// appraisal), after it has authorised the actor who runs the month.
+type ResultSource struct{ s *Service }
+
+// ResultSource returns the month's training results as the month-end
+// reads them.
+func (s *Service) ResultSource() ResultSource { return ResultSource{s: s} }
+
+// MonthResults returns the training of month m (in the dealer's time zone)
+// of every employee with an assessment in it, ordered by employee; an
+// employee without one is not listed: no data, never zero.
+func (r ResultSource) MonthResults(ctx context.Context, dealer org.DealerID, m org.Month) ([]MonthResult, error) {
+	return r.s.measure(ctx, dealer, m)
+}
+
+func (s *Service) measure(ctx context.Context, dealer org.DealerID, m org.Month) ([]MonthResult, error) {
 	d, err := s.roster.Dealer(ctx, dealer)
 	if err != nil {
 		return nil, err
@@ -246,16 +270,19 @@ func (s *Service) measure(ctx context.Context, dealer org.DealerID, m org.Month)
 			}
 		}
 	}
-	out := appraisal.Figures{}
+	out := make([]MonthResult, 0, len(by))
 	for e, a := range by {
-		sum := decimal.Zero
-		for _, sc := range a.scores {
-			sum = sum.Add(sc)
+		r := MonthResult{Employee: e, Attempts: a.attempts, Passed: a.passing, NoScore: len(a.scores) == 0,
+			PassRate: decimal.NewFromInt(int64(a.passing)).DivRound(decimal.NewFromInt(int64(a.attempts)), 4)}
+		if len(a.scores) > 0 {
+			sum := decimal.Zero
+			for _, sc := range a.scores {
+				sum = sum.Add(sc)
+			}
+			r.Score = sum.DivRound(decimal.NewFromInt(int64(len(a.scores))), 2)
 		}
-		out[e] = map[appraisal.Metric]appraisal.Measure{
-			appraisal.MetricTrainingScore:    {Value: sum.DivRound(decimal.NewFromInt(int64(len(a.scores))), 2)},
-			appraisal.MetricTrainingPassRate: {Value: decimal.NewFromInt(int64(a.passing)).DivRound(decimal.NewFromInt(int64(a.attempts)), 4)},
-		}
+		out = append(out, r)
 	}
+	slices.SortFunc(out, func(a, b MonthResult) int { return strings.Compare(string(a.Employee), string(b.Employee)) })
 	return out, nil
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/servicelane/servicelane/appraisal"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/training"
 )
@@ -45,14 +44,16 @@ func TestReports_R5_4_results_count(t *testing.T) {
 	t.Run("R5.4_measurer_feeds_the_appraisal", func(t *testing.T) {
 		_, err := f.svc.Retake(f.ctx, "d1", lin, training.RetakeInput{Year: 2027, CourseID: "diag", Employee: "wang", Result: training.Result{Score: ptr(dec("70"))}})
 		require.NoError(t, err)
-		figs, err := f.svc.Measurer().Measure(f.ctx, "d1", org.Month{Year: 2027, Month: time.February})
+		rs, err := f.svc.ResultSource().MonthResults(f.ctx, "d1", org.Month{Year: 2027, Month: time.February})
 		require.NoError(t, err)
-		assert.True(t, figs["chen"][appraisal.MetricTrainingScore].Value.Equal(dec("95")))
-		assert.True(t, figs["wang"][appraisal.MetricTrainingScore].Value.Equal(dec("70")), "highest counts")
-		assert.True(t, figs["wang"][appraisal.MetricTrainingPassRate].Value.Equal(dec("0.5")))
-		_, ok := figs["huang"]
-		assert.False(t, ok, "no assessment: missing, never zero")
-		none, err := f.svc.Measurer().Measure(f.ctx, "d1", org.Month{Year: 2027, Month: time.March})
+		require.Len(t, rs, 2, "no assessment (huang): not listed, never zero")
+		assert.Equal(t, org.EmployeeID("chen"), rs[0].Employee)
+		assert.True(t, rs[0].Score.Equal(dec("95")))
+		assert.Equal(t, org.EmployeeID("wang"), rs[1].Employee)
+		assert.True(t, rs[1].Score.Equal(dec("70")), "highest counts")
+		assert.True(t, rs[1].PassRate.Equal(dec("0.5")))
+		assert.Equal(t, 2, rs[1].Attempts)
+		none, err := f.svc.ResultSource().MonthResults(f.ctx, "d1", org.Month{Year: 2027, Month: time.March})
 		require.NoError(t, err)
 		assert.Empty(t, none)
 	})

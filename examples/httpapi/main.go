@@ -34,6 +34,7 @@ import (
 	"github.com/servicelane/servicelane/appraisal"
 	"github.com/servicelane/servicelane/billing"
 	"github.com/servicelane/servicelane/examples/internal/demo"
+	"github.com/servicelane/servicelane/monthend"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/policy"
 	"github.com/servicelane/servicelane/servicedesk"
@@ -133,12 +134,12 @@ func wire(store *sqlstore.Store, clock org.Clock, log *slog.Logger) (Services, e
 		return Services{}, err
 	}
 	review, err := appraisal.NewService(appraisal.Config{Store: store.Appraisal(), Roster: roster, Clock: clock, Logger: log,
-		Measurer: appraisal.Combine(desk.Measurer(), bills.Measurer(), train.Measurer())})
+		Measurer: monthend.Measurer(desk.FigureSource(), bills.AccuracySource(), train.ResultSource())})
 	if err != nil {
 		return Services{}, err
 	}
 	decide, err := policy.NewService(policy.Config{Store: store.Policy(), Roster: roster, Clock: clock, Logger: log,
-		Facts: policy.Combine(policy.AppraisalSource(store.Appraisal()), policy.TrainingSource(store.Training()))})
+		Facts: policy.Combine(monthend.AppraisalFacts(store.Appraisal()), monthend.TrainingFacts(store.Training()))})
 	if err != nil {
 		return Services{}, err
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/servicelane/servicelane/billing"
 	"github.com/servicelane/servicelane/examples/internal/demo"
 	"github.com/servicelane/servicelane/internal/textwidth"
+	"github.com/servicelane/servicelane/monthend"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/policy"
 	"github.com/servicelane/servicelane/servicedesk"
@@ -124,7 +125,7 @@ func runObserved(ctx context.Context, args []string, out io.Writer, hook org.Hoo
 	// Month end: the appraisal takes its measured figures from the
 	// records servicedesk, billing and training keep (R6.1, R5.4).
 	review, err := appraisal.NewService(appraisal.Config{Store: store.Appraisal(), Roster: svc.Directory(), Clock: clock,
-		Measurer: appraisal.Combine(desk.Measurer(), bills.Measurer(), train.Measurer()), Hook: hook})
+		Measurer: monthend.Measurer(desk.FigureSource(), bills.AccuracySource(), train.ResultSource()), Hook: hook})
 	if err != nil {
 		return err
 	}
@@ -135,7 +136,7 @@ func runObserved(ctx context.Context, args []string, out io.Writer, hook org.Hoo
 	// The month's rewards and penalties follow from the appraisal, the
 	// training and the recorded incidents (R6.4, R7).
 	decide, err := policy.NewService(policy.Config{Store: store.Policy(), Roster: svc.Directory(), Clock: clock,
-		Facts: policy.Combine(policy.AppraisalSource(store.Appraisal()), policy.TrainingSource(store.Training())), Hook: hook})
+		Facts: policy.Combine(monthend.AppraisalFacts(store.Appraisal()), monthend.TrainingFacts(store.Training())), Hook: hook})
 	if err != nil {
 		return err
 	}

@@ -30,9 +30,9 @@ var services = []reflect.Type{
 
 // accessors are not part of the command and read API: they hand the
 // host what it wires (a store, the configured roles, the month-end's
-// measurer, the roster lookups the SDK's own services call) and take no
+// month-end's figure sources, the roster lookups the SDK's own services call) and take no
 // context.
-var accessors = []string{"org.Store", "org.Roles", "org.Departments", "org.Directory", "servicedesk.Measurer", "billing.Measurer", "training.Measurer"}
+var accessors = []string{"org.Store", "org.Roles", "org.Departments", "org.Directory", "servicedesk.FigureSource", "billing.AccuracySource", "training.ResultSource"}
 
 // exceptions keep another shape, each for its reason.
 var exceptions = map[string]string{
