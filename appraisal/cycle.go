@@ -151,6 +151,7 @@ func (r Result) clone() Result {
 	r.KPIs = slices.Clone(r.KPIs)
 	for i := range r.KPIs {
 		r.KPIs[i].Missing = slices.Clone(r.KPIs[i].Missing)
+		r.KPIs[i].MissingMetrics = slices.Clone(r.KPIs[i].MissingMetrics)
 		r.KPIs[i].Sources = slices.Clone(r.KPIs[i].Sources)
 	}
 	return r

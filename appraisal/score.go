@@ -69,8 +69,11 @@ type KPIResult struct {
 	// Score is 0 to 100 at the plan's places.
 	Score      decimal.Decimal `json:"score"`
 	Incomplete bool            `json:"incomplete"`
-	// Missing lists the sources that had no input.
-	Missing []Source       `json:"missing,omitempty"`
+	// Missing lists the sources that had no input; MissingMetrics names
+	// the measured ones among them by their metric ("satisfaction", not
+	// "measured" twice).
+	Missing        []Source `json:"missing,omitempty"`
+	MissingMetrics []Metric `json:"missing_metrics,omitempty"`
 	Sources []SourceResult `json:"sources"`
 }
 
@@ -171,6 +174,9 @@ func scoreKPI(plan *Plan, k KPI, in Inputs) (KPIResult, *big.Rat) {
 			present = append(present, len(kr.Sources)-1)
 		} else {
 			kr.Missing = append(kr.Missing, sw.Source)
+			if sw.Metric != "" {
+				kr.MissingMetrics = append(kr.MissingMetrics, sw.Metric)
+			}
 		}
 	}
 	if len(present) == 0 || (len(kr.Missing) > 0 && plan.Missing == Incomplete) {

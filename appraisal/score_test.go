@@ -55,5 +55,8 @@ func TestScore_golden_default_plan(t *testing.T) {
 	assert.Equal(t, "10000", res.Bonus.String())
 	att := res.KPIs[4]
 	assert.Equal(t, []appraisal.Source{appraisal.SourcePeer}, att.Missing)
+	assert.Empty(t, att.MissingMetrics)
 	assert.True(t, att.Sources[2].TooFew, "R6.3: fewer than 3 peers do not count")
+	skill := res.KPIs[3]
+	assert.Equal(t, []appraisal.Metric{appraisal.MetricTrainingScore}, skill.MissingMetrics, "a measured source is named by its metric")
 }

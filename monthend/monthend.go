@@ -263,6 +263,15 @@ func (r *run) do(step Step) error {
 			r.cycle, err = now, nil // a run beside this one finalised it
 		}
 	case StepEvaluated:
+		// A dealer without an active policy has nothing to evaluate: the
+		// report says so, and a run after one is saved evaluates.
+		if _, perr := r.s.pol.ActivePolicy(r.ctx, r.dealer, r.actor); errors.Is(perr, org.ErrNotFound) {
+			r.rep.Warnings = append(r.rep.Warnings, Note{Code: "no_policy"})
+			r.rep.Steps = append(r.rep.Steps, StepRecord{Step: step, Skipped: true})
+			return nil
+		} else if perr != nil {
+			return fmt.Errorf("monthend: %s: %w", step, perr)
+		}
 		var ev policy.EvaluationResult
 		ev, err = r.s.pol.Evaluate(r.ctx, r.dealer, r.actor, policy.MonthPeriod(r.month))
 		r.rep.Evaluation = &ev
@@ -362,13 +371,26 @@ func (r *run) finish() error {
 		if a, ok := byEmp[e.ID]; ok {
 			row.Appraisal = &a
 			for _, k := range a.Final.KPIs {
-				for _, src := range k.Missing {
-					code := "missing_renormalized"
-					if k.Incomplete {
-						code = "missing_incomplete"
+				// One note per KPI, naming what had no input: a rating
+				// source by its source, a measured one by its metric.
+				var missing []string
+				for _, src := range k.Sources {
+					switch {
+					case src.Present:
+					case src.Metric != "":
+						missing = append(missing, string(src.Metric))
+					default:
+						missing = append(missing, string(src.Source))
 					}
-					row.Notes = append(row.Notes, Note{Code: code, Args: map[string]string{"kpi": k.Code, "source": string(src)}})
 				}
+				if len(missing) == 0 {
+					continue
+				}
+				code := "missing_renormalized"
+				if k.Incomplete {
+					code = "missing_incomplete"
+				}
+				row.Notes = append(row.Notes, Note{Code: code, Args: map[string]string{"kpi": k.Code, "missing": strings.Join(missing, ", ")}})
 			}
 		} else if r.rep.Reached.index() >= StepScored.index() || r.cycle.State != appraisal.CycleOpen {
 			row.Notes = append(row.Notes, Note{Code: "not_scored"})

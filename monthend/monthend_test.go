@@ -81,7 +81,10 @@ type world struct {
 	day    int // the orders so far: each takes a working day of November
 }
 
-func newWorld(t *testing.T, st stores, dealer org.DealerID, cfg monthend.Surveys) *world {
+// withoutPolicy leaves the dealer without an active policy.
+type withoutPolicy struct{}
+
+func newWorld(t *testing.T, st stores, dealer org.DealerID, cfg monthend.Surveys, opts ...withoutPolicy) *world {
 	t.Helper()
 	ctx := t.Context()
 	clock := org.NewManualClock(time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC))
@@ -127,8 +130,10 @@ func newWorld(t *testing.T, st stores, dealer org.DealerID, cfg monthend.Surveys
 	plan.MinPeers = 1
 	_, err = apr.OpenCycle(ctx, dealer, lin, appraisal.OpenInput{Month: nov, Plan: plan})
 	require.NoError(t, err)
-	_, err = pol.SavePolicy(ctx, dealer, lin, policy.Default("TWD"), true)
-	require.NoError(t, err)
+	if len(opts) == 0 {
+		_, err = pol.SavePolicy(ctx, dealer, lin, policy.Default("TWD"), true)
+		require.NoError(t, err)
+	}
 	return w
 }
 
@@ -448,4 +453,22 @@ func TestRunGroup_one_failing_dealer(t *testing.T) {
 
 	_, err = me.RunGroup(t.Context(), []monthend.DealerRun{{Dealer: "d1", Actor: lin}, {Dealer: "d1", Actor: lin}}, monthend.RunInput{Month: nov}, monthend.GroupOptions{})
 	assert.Equal(t, []string{"runs[1].dealer:duplicate"}, fieldCodes(err))
+}
+
+// A dealer without an active policy: the month-end finalises, says nothing
+// was evaluated, and evaluates once a policy is saved.
+func TestRun_without_a_policy(t *testing.T) {
+	w := newWorld(t, backends[0].open(t), "d1", monthend.Surveys{}, withoutPolicy{})
+	w.month()
+	rep, err := w.me.Run(w.ctx, "d1", lin, monthend.RunInput{Month: nov})
+	require.NoError(t, err)
+	assert.Equal(t, appraisal.CycleFinalized, rep.State)
+	assert.Nil(t, rep.Evaluation)
+	assert.Contains(t, codes(rep.Warnings), "no_policy")
+	_, err = w.pol.SavePolicy(w.ctx, "d1", lin, policy.Default("TWD"), true)
+	require.NoError(t, err)
+	rep, err = w.me.Run(w.ctx, "d1", lin, monthend.RunInput{Month: nov})
+	require.NoError(t, err)
+	require.NotNil(t, rep.Evaluation)
+	assert.NotContains(t, codes(rep.Warnings), "no_policy")
 }

@@ -65,16 +65,22 @@ type Note struct {
 var noteText = map[string][2]string{
 	"no_orders":            {"no orders this month: figures are zero, rates have no data", "本月無工單：數字為零，比率無資料"},
 	"few_surveys":          {"{count} surveys, fewer than the {min} a customer rating needs: no customer rating", "問卷 {count} 份，少於顧客評分所需的 {min} 份：無顧客評分"},
-	"missing_renormalized": {"{kpi}: no {source} input: its weight was shared among the others", "{kpi}：無{source}評分，其權重已分配給其他來源"},
-	"missing_incomplete":   {"{kpi}: no {source} input: the KPI was left out", "{kpi}：無{source}評分，此指標不列入計分"},
+	"missing_renormalized": {"{kpi}: no input from {missing}: their weight was shared among the others", "{kpi}：{missing} 無資料，其權重已分配給其他來源"},
+	"missing_incomplete":   {"{kpi}: no input from {missing}: the KPI was left out", "{kpi}：{missing} 無資料，此指標不列入計分"},
 	"not_scored":           {"not scored", "未評分"},
 	"orders_open":          {"{count} orders opened this month are still open", "本月開立的工單中有 {count} 張尚未結案"},
+	"no_policy":            {"no reward and penalty policy is active: nothing was evaluated (R7)", "尚無生效的獎懲辦法：未評估獎懲（R7）"},
 	"calibration_window":   {"the results are scored, not final: calibrate, then run again to finalise", "結果已評分但尚未定案：請先校準，再執行一次以定案"},
 }
 
-var sourceName = map[appraisal.Source][2]string{
-	appraisal.SourceSelf: {"self", "自評"}, appraisal.SourceSupervisor: {"supervisor", "主管"},
-	appraisal.SourceCustomer: {"customer", "顧客"}, appraisal.SourcePeer: {"peer", "同儕"}, "measured": {"measured", "實績"},
+// inputName is a source's or a metric's name in Traditional Chinese.
+var inputName = map[string]string{
+	string(appraisal.SourceSelf): "自評", string(appraisal.SourceSupervisor): "主管評分", string(appraisal.SourceCustomer): "顧客評分",
+	string(appraisal.SourcePeer): "同儕評分", string(appraisal.MetricCustomersReceived): "接待客數",
+	string(appraisal.MetricAppointmentSuccess): "預約達成率", string(appraisal.MetricSatisfaction): "顧客滿意度",
+	string(appraisal.MetricComplaints): "客訴", string(appraisal.MetricReworks): "返修",
+	string(appraisal.MetricSettlementAccuracy): "結帳正確率", string(appraisal.MetricTrainingScore): "訓練成績",
+	string(appraisal.MetricTrainingPassRate): "訓練通過率",
 }
 
 // Text says the note in lang.
@@ -95,10 +101,14 @@ func (n Note) Text(lang org.Lang) string {
 	sort.Strings(keys)
 	for _, k := range keys {
 		v := n.Args[k]
-		if k == "source" {
-			if name, ok := sourceName[appraisal.Source(v)]; ok {
-				v = name[i]
+		if k == "missing" && i == 1 {
+			names := strings.Split(v, ", ")
+			for j, name := range names {
+				if zh, ok := inputName[name]; ok {
+					names[j] = zh
+				}
 			}
+			v = strings.Join(names, "、")
 		}
 		s = strings.ReplaceAll(s, "{"+k+"}", v)
 	}

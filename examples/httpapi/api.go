@@ -18,6 +18,7 @@ import (
 
 	"github.com/servicelane/servicelane/appraisal"
 	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/monthend"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/policy"
 	"github.com/servicelane/servicelane/servicedesk"
@@ -33,6 +34,7 @@ type Services struct {
 	Training  *training.Service
 	Appraisal *appraisal.Service
 	Policy    *policy.Service
+	MonthEnd  *monthend.Service
 }
 
 // ActorHeader names who is calling, as org.ParseActor reads it

@@ -143,7 +143,11 @@ func wire(store *sqlstore.Store, clock org.Clock, log *slog.Logger) (Services, e
 	if err != nil {
 		return Services{}, err
 	}
-	return Services{Org: orgs, Desk: desk, Billing: bills, Training: train, Appraisal: review, Policy: decide}, nil
+	me, err := monthend.NewService(monthend.Config{Roster: roster, Desk: desk, Appraisal: review, Policy: decide, Logger: log})
+	if err != nil {
+		return Services{}, err
+	}
+	return Services{Org: orgs, Desk: desk, Billing: bills, Training: train, Appraisal: review, Policy: decide, MonthEnd: me}, nil
 }
 
 // seedDemo creates dealer with Taipei Motors' department and price book,

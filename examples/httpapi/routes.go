@@ -10,6 +10,7 @@ import (
 
 	"github.com/servicelane/servicelane/appraisal"
 	"github.com/servicelane/servicelane/billing"
+	"github.com/servicelane/servicelane/monthend"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/policy"
 	"github.com/servicelane/servicelane/servicedesk"
@@ -145,17 +146,11 @@ type BillPreviewView struct {
 	Text string `json:"text"`
 }
 
-// MonthEndInput names the month to close.
-type MonthEndInput struct {
-	Month org.Month `json:"month"`
-}
-
-// MonthEndResult is the month-end's answer: the appraisals scored and
-// finalised, then what the policy proposes from them.
-type MonthEndResult struct {
-	Appraisals []appraisal.Appraisal   `json:"appraisals"`
-	Cycle      appraisal.Cycle         `json:"cycle"`
-	Evaluation policy.EvaluationResult `json:"evaluation"`
+// MonthEndView is the month-end's report with its text in the caller's
+// language.
+type MonthEndView struct {
+	monthend.Report
+	Text string `json:"text"`
 }
 
 // DecideInput is the body of a decision's approval or rejection; the key
@@ -188,7 +183,7 @@ func (s *Server) documents(c *call, docs []billing.Document) ([]DocumentView, er
 }
 
 func (s *Server) apiRoutes() []Route {
-	d, b, tr, ap, po, o := s.svc.Desk, s.svc.Billing, s.svc.Training, s.svc.Appraisal, s.svc.Policy, s.svc.Org
+	d, b, tr, ap, po, o, me := s.svc.Desk, s.svc.Billing, s.svc.Training, s.svc.Appraisal, s.svc.Policy, s.svc.Org, s.svc.MonthEnd
 	rs := []Route{
 		{Method: http.MethodGet, Pattern: "/openapi.json", ID: "openapi", Tag: "meta", Summary: "This API's OpenAPI 3.1 document", NoActor: true,
 			Result: typeOf[json.RawMessage](), handle: func(*call) (any, error) { return openAPIDocument(), nil }},
@@ -420,29 +415,20 @@ func (s *Server) apiRoutes() []Route {
 				return tr.Report(c.ctx, c.dealer, c.actor, org.EmployeeID(c.r.PathValue("employee")), y)
 			}),
 
-		// The month-end (R6.2, R6.4, R7): score, finalise, evaluate.
+		// The month-end (R6.2, R6.4, R7), through the SDK's own call.
 		{Method: http.MethodPost, Pattern: base + "/month-end", ID: "monthEnd", Tag: "appraisal",
-			Summary: "Score the month's appraisal, finalise it, and evaluate the reward and penalty policy (R6.2)",
-			Body:    typeOf[MonthEndInput](), Result: typeOf[MonthEndResult](), Idempotent: true,
+			Summary: "Run the month-end: surveys become customer ratings, the appraisal is scored (through: scored leaves the calibration window), finalised, and the policy evaluated (R6.2); running again continues and writes nothing twice",
+			Body:    typeOf[monthend.RunInput](), Result: typeOf[MonthEndView](), Idempotent: true,
 			handle: func(c *call) (any, error) {
-				in, err := decode[MonthEndInput](c)
+				in, err := decode[monthend.RunInput](c)
 				if err != nil {
 					return nil, err
 				}
-				m := in.Month
-				as, err := ap.ScoreMonth(c.ctx, c.dealer, c.actor, m)
+				rep, err := me.Run(c.ctx, c.dealer, c.actor, in)
 				if err != nil {
 					return nil, err
 				}
-				cy, err := ap.Finalize(c.ctx, c.dealer, c.actor, m)
-				if err != nil {
-					return nil, err
-				}
-				ev, err := po.Evaluate(c.ctx, c.dealer, c.actor, policy.MonthPeriod(m))
-				if err != nil {
-					return nil, err
-				}
-				return MonthEndResult{Appraisals: as, Cycle: cy, Evaluation: ev}, nil
+				return MonthEndView{Report: rep, Text: rep.Text(c.lang)}, nil
 			}},
 		create("/appraisal/cycles", "openCycle", "appraisal", "Open the month's appraisal cycle", ap.OpenCycle),
 		command("/appraisal/ratings", "rate", "appraisal", "Rate an advisor: self, supervisor, customer or peer (R6.3)", ap.Rate),

@@ -130,7 +130,7 @@ func runObserved(ctx context.Context, args []string, out io.Writer, hook org.Hoo
 		return err
 	}
 	nov := org.MonthOf(clock.Now(), loc)
-	if err := monthEnd(ctx, review, clock, dealer, nov, out); err != nil {
+	if err := appraisalMonth(ctx, review, clock, dealer, nov); err != nil {
 		return err
 	}
 	// The month's rewards and penalties follow from the appraisal, the
@@ -140,7 +140,27 @@ func runObserved(ctx context.Context, args []string, out io.Writer, hook org.Hoo
 	if err != nil {
 		return err
 	}
-	return policyMonth(ctx, decide, clock, dealer, nov, loc, out)
+	stored, err := policyInputs(ctx, decide, dealer, nov, loc)
+	if err != nil {
+		return err
+	}
+	// The month-end in one call (R6.2): the surveys become customer
+	// ratings, the appraisal is scored, ranked and finalised, the policy
+	// evaluated from the final results.
+	me, err := monthend.NewService(monthend.Config{Roster: svc.Directory(), Desk: desk, Appraisal: review, Policy: decide, Hook: hook})
+	if err != nil {
+		return err
+	}
+	lin := org.Actor{ID: "lin", Role: org.RoleSupervisor}
+	report, err := me.Run(ctx, dealer, lin, monthend.RunInput{Month: nov})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\n%s\n%s", report.Text(org.English), report.Text(org.TraditionalChinese))
+	if err := printAppraisal(ctx, review, dealer, nov, out); err != nil {
+		return err
+	}
+	return policyDecisions(ctx, decide, me, clock, dealer, nov, stored, *report.Evaluation, out)
 }
 
 func open(path, dsn string) (*sql.DB, sqlstore.Dialect, string, error) {

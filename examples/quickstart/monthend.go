@@ -13,11 +13,12 @@ import (
 	"github.com/servicelane/servicelane/org"
 )
 
-// monthEnd runs the appraisal (R6): October is already finalised (Huang
-// failed it); November is rated, scored from the ratings and the month's
-// measured figures, ranked, finalised, and a second consecutive fail is
-// flagged (R6.4).
-func monthEnd(ctx context.Context, svc *appraisal.Service, clock *org.ManualClock, dealer org.DealerID, nov org.Month, out io.Writer) error {
+// appraisalMonth rates the appraisal (R6): October is already finalised
+// (Huang failed it); November is rated by the advisors themselves, their
+// supervisor and their peers. The customers' ratings come from the
+// month's surveys, and the month-end (monthend.Run) scores, ranks and
+// finalises it.
+func appraisalMonth(ctx context.Context, svc *appraisal.Service, clock *org.ManualClock, dealer org.DealerID, nov org.Month) error {
 	plan := appraisal.DefaultPlan()
 	// Three advisors give each other two peer ratings; the dealer counts
 	// peers from two (the shipped default is three).
@@ -50,7 +51,9 @@ func monthEnd(ctx context.Context, svc *appraisal.Service, clock *org.ManualCloc
 				rate(lin, m, ratee, appraisal.SourceSupervisor, "teamwork", score(ratee, "4", "2")),
 				rate(lin, m, ratee, appraisal.SourceSupervisor, "skill", score(ratee, "4", "1")),
 				rate(lin, m, ratee, appraisal.SourceSupervisor, "attitude", score(ratee, "5", "2")),
-				rate(org.Admin("dms"), m, ratee, appraisal.SourceCustomer, "satisfaction", score(ratee, "5", "2")),
+			}
+			if m != nov { // November's come from its surveys, at the month-end
+				steps = append(steps, rate(org.Admin("dms"), m, ratee, appraisal.SourceCustomer, "satisfaction", score(ratee, "5", "2")))
 			}
 			for _, peer := range advisors {
 				if peer != ratee {
@@ -65,6 +68,9 @@ func monthEnd(ctx context.Context, svc *appraisal.Service, clock *org.ManualCloc
 				}
 			}
 		}
+		if m == nov {
+			break
+		}
 		if _, err := svc.ScoreMonth(ctx, dealer, lin, m); err != nil {
 			return err
 		}
@@ -73,6 +79,18 @@ func monthEnd(ctx context.Context, svc *appraisal.Service, clock *org.ManualCloc
 		}
 		clock.Advance(24 * time.Hour)
 	}
+	return nil
+}
+
+// printAppraisal prints November's final results: ranks, scores, grades,
+// bonuses, and how the best score was made (R1.3).
+func printAppraisal(ctx context.Context, svc *appraisal.Service, dealer org.DealerID, nov org.Month, out io.Writer) error {
+	lin := org.Actor{ID: "lin", Role: org.RoleSupervisor}
+	c, err := svc.Cycle(ctx, dealer, lin, nov)
+	if err != nil {
+		return err
+	}
+	plan := c.Plan
 	as, err := svc.Appraisals(ctx, dealer, lin, nov)
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/servicelane/servicelane/monthend"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/policy"
 )
@@ -16,7 +17,9 @@ import (
 // month's incidents and a nomination are recorded, the policy is
 // evaluated on them and on the appraisal and training results, and the
 // supervisor decides each proposal; nothing is executed by the SDK.
-func policyMonth(ctx context.Context, svc *policy.Service, clock *org.ManualClock, dealer org.DealerID, nov org.Month, loc *time.Location, out io.Writer) error {
+// policyInputs saves the dealer's policy and records the month's incidents
+// and nominations (R7), which the month-end evaluates.
+func policyInputs(ctx context.Context, svc *policy.Service, dealer org.DealerID, nov org.Month, loc *time.Location) (policy.StoredPolicy, error) {
 	var err error
 	step := func(f func() error) {
 		if err == nil {
@@ -50,23 +53,27 @@ func policyMonth(ctx context.Context, svc *policy.Service, clock *org.ManualCloc
 			Period: policy.MonthPeriod(nov), Reason: "kept a fleet customer of 40 cars"})
 		return err
 	})
-	var res policy.EvaluationResult
-	step(func() (err error) { res, err = svc.Evaluate(ctx, dealer, lin, policy.MonthPeriod(nov)); return err })
-	if err != nil {
-		return err
-	}
+	return stored, err
+}
+
+// policyDecisions prints what the month-end's evaluation proposed, runs
+// the month-end again to show it records nothing twice, and has the
+// supervisor decide.
+func policyDecisions(ctx context.Context, svc *policy.Service, me *monthend.Service, clock *org.ManualClock, dealer org.DealerID, nov org.Month,
+	stored policy.StoredPolicy, res policy.EvaluationResult, out io.Writer) error {
 	fmt.Fprintf(out, "\nPolicy decisions for %s (R6.4, R7): policy %s version %d, %d proposals\n",
 		nov, stored.Policy.ID, stored.Policy.Version, res.New)
 	for _, d := range res.Decisions {
 		p := d.Proposal
 		fmt.Fprintf(out, "  %s\n    %s\n    %s\n", decisionLine(p), p.Explanation.Text(org.English), p.Explanation.Text(org.TraditionalChinese))
 	}
-	// Evaluating again changes nothing: each proposal is recorded once.
-	again, err := svc.Evaluate(ctx, dealer, lin, policy.MonthPeriod(nov))
+	// The month-end again changes nothing: each step is done, each
+	// proposal recorded once.
+	again, err := me.Run(ctx, dealer, lin, monthend.RunInput{Month: nov})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Evaluated again: %d new, %d unchanged\n", again.New, again.Unchanged)
+	fmt.Fprintf(out, "Evaluated again: %d new, %d unchanged\n", again.Evaluation.New, again.Evaluation.Unchanged)
 
 	// The supervisor decides. Routine actions are approved as they stand;
 	// a severe one needs her reason (R7.2), and nobody decides about
