@@ -72,9 +72,9 @@ type KPIResult struct {
 	// Missing lists the sources that had no input; MissingMetrics names
 	// the measured ones among them by their metric ("satisfaction", not
 	// "measured" twice).
-	Missing        []Source `json:"missing,omitempty"`
-	MissingMetrics []Metric `json:"missing_metrics,omitempty"`
-	Sources []SourceResult `json:"sources"`
+	Missing        []Source       `json:"missing,omitempty"`
+	MissingMetrics []Metric       `json:"missing_metrics,omitempty"`
+	Sources        []SourceResult `json:"sources"`
 }
 
 // SourceResult is one source's part of a KPI.
