@@ -363,6 +363,8 @@ func (r *run) finish() error {
 		row.Figures.Advisor, row.Figures.Month = e.ID, r.month
 		if !measured {
 			row.Figures.NoAppointments, row.Figures.NoSurveys = true, true
+		}
+		if quiet := row.Figures; quiet.CustomersReceived == 0 && quiet.NoAppointments && quiet.NoSurveys && quiet.Complaints == 0 && quiet.Reworks == 0 {
 			row.Notes = append(row.Notes, Note{Code: "no_orders"})
 		}
 		if f.Surveys < r.s.surveys.Min && !r.s.surveys.Off {

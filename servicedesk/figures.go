@@ -53,9 +53,12 @@ const figuresLookback = 12
 // ratePlaces is the decimal places of rates and means.
 const ratePlaces = 4
 
-// Figures returns the figures of every advisor who appears in the month's
-// records (orders opened, bookings ended, surveys, complaints, failed
-// inspections), ordered by advisor ID. The month is counted in the dealer's
+// Figures returns the figures of every advisor active in the month (on the
+// roster before it ended) and of every advisor who appears in its records
+// (orders opened, bookings ended, surveys, complaints, failed inspections),
+// ordered by advisor ID: an advisor with nothing has a row of zeros with
+// NoAppointments and NoSurveys set, so a dashboard shows a quiet month
+// rather than no advisor. The month is counted in the dealer's
 // time zone, [Start, End).
 //
 // Figures are appraisal input (R6): an admin sees every row, a supervisor
@@ -67,7 +70,7 @@ func (s *Service) Figures(ctx context.Context, dealer org.DealerID, actor org.Ac
 	if err != nil {
 		return nil, err
 	}
-	fs, err := s.figures(ctx, dealer, m)
+	fs, err := s.figures(ctx, dealer, m, true)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +79,9 @@ func (s *Service) Figures(ctx context.Context, dealer org.DealerID, actor org.Ac
 
 // figures counts every advisor's figures, for [Service.Figures] and the
 // month-end's [Service.FigureSource].
-func (s *Service) figures(ctx context.Context, dealer org.DealerID, m org.Month) ([]AdvisorFigures, error) {
+// With everyone, every active advisor has a row; without, only those the
+// month's records name (the appraisal's input: no record, no figure).
+func (s *Service) figures(ctx context.Context, dealer org.DealerID, m org.Month, everyone bool) ([]AdvisorFigures, error) {
 	if !m.Valid() {
 		return nil, &org.ValidationError{Op: "servicedesk: figures", Fields: []org.FieldError{{Path: "month", Code: org.CodeRange, Message: "must be a calendar month of years 1 to 9999"}}}
 	}
@@ -110,6 +115,25 @@ func (s *Service) figures(ctx context.Context, dealer org.DealerID, m org.Month)
 		if c.Advisor != "" {
 			t.row(c.Advisor).Complaints++
 		}
+	}
+	// Every advisor active in the month has a row, with zeros and its
+	// rates flagged "no data" when they had nothing (R6.1): a dashboard
+	// shows a quiet month, never a missing advisor.
+	q := org.EmployeeQuery{Role: org.RoleAdvisor, Limit: org.MaxPage}
+	for everyone {
+		es, err := s.roster.Employees(ctx, dealer, q)
+		if err != nil {
+			return nil, fmt.Errorf("servicedesk: figures: advisors: %w", err)
+		}
+		for _, e := range es {
+			if e.Active && e.CreatedAt.Before(before) {
+				t.row(e.ID)
+			}
+		}
+		if len(es) < q.Limit {
+			break
+		}
+		q.After = es[len(es)-1].ID
 	}
 	return t.figures(), nil
 }

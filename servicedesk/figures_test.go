@@ -131,9 +131,10 @@ func TestFigures_month(t *testing.T) {
 			{Advisor: "wang", Month: "2026-11", Customers: 1, Rate: "0", NoAppointments: true, Satisfaction: "0", NoSurveys: true, Complaints: 1},
 		}, f.figures(t, november), "chen: kept, no show, rescheduled, cancelled count; the pending booking does not")
 	})
-	t.Run("R6.2_other_months_empty", func(t *testing.T) {
-		assert.Empty(t, f.figures(t, november.Prev()))
-		assert.Empty(t, f.figures(t, december))
+	t.Run("R6.2_other_months_quiet", func(t *testing.T) {
+		assert.Empty(t, f.figures(t, november.Prev()), "no advisor was on the roster in October")
+		assert.Equal(t, []figView{quiet("chen", "2026-12"), quiet("wang", "2026-12")}, f.figures(t, december),
+			"R6.1: every active advisor has a row, zeros and no data, in a month without records")
 	})
 	t.Run("figures_write_nothing", func(t *testing.T) {
 		before := f.snapDesk(t)
@@ -176,11 +177,13 @@ func TestFigures_taipeiMonthBoundary(t *testing.T) {
 	t.Run("R6.2_november_ends_at_midnight_in_Taipei", func(t *testing.T) {
 		assert.Equal(t, []figView{
 			{Advisor: "chen", Month: "2026-11", Customers: 3, Appointments: 2, Kept: 2, Rate: "1", Satisfaction: "0", NoSurveys: true},
+			quiet("wang", "2026-11"),
 		}, f.figures(t, november), "wo1, wo5 and woA (23:59 local) are November's; both bookings kept")
 	})
 	t.Run("R6.2_december_starts_at_midnight_in_Taipei", func(t *testing.T) {
 		assert.Equal(t, []figView{
 			{Advisor: "chen", Month: "2026-12", Customers: 1, Rate: "0", NoAppointments: true, Surveys: 1, Satisfaction: "100", Complaints: 1, Reworks: 1},
+			quiet("wang", "2026-12"),
 		}, f.figures(t, december), "woB, the complaint, the survey and the failed inspection at 00:30 local are December's")
 	})
 }
@@ -233,7 +236,7 @@ func TestFigures_rates(t *testing.T) {
 			f := newFixture(t, servicedesk.Options{})
 			f.seed(t, tt.orders, tt.surveys, nil)
 			tt.want.Advisor, tt.want.Month = "chen", "2026-11"
-			assert.Equal(t, []figView{tt.want}, f.figures(t, november))
+			assert.Equal(t, []figView{tt.want, quiet("wang", "2026-11")}, f.figures(t, november))
 		})
 	}
 }
@@ -288,8 +291,17 @@ func TestFigures_invalid(t *testing.T) {
 	require.ErrorIs(t, err, servicedesk.ErrNotFound)
 	fs, err := f.desk.Figures(f.ctx, dealer, admin, november)
 	require.NoError(t, err)
-	assert.NotNil(t, fs, "an empty month is an empty list")
-	assert.Empty(t, fs)
+	require.Len(t, fs, 2, "a month without records lists every active advisor")
+	for _, r := range fs {
+		assert.Zero(t, r.CustomersReceived)
+		assert.True(t, r.NoAppointments && r.NoSurveys, "no data, never a zero rate")
+	}
+}
+
+// quiet is the row of an advisor with nothing in month m: zeros, and no
+// data for the rates (R6.1).
+func quiet(advisor, m string) figView {
+	return figView{Advisor: org.EmployeeID(advisor), Month: m, Rate: "0", NoAppointments: true, Satisfaction: "0", NoSurveys: true}
 }
 
 func TestFigures_appointmentRateProperty(t *testing.T) {

@@ -15,8 +15,10 @@ type FigureSource struct{ s *Service }
 // FigureSource returns the month's figures as the month-end reads them.
 func (s *Service) FigureSource() FigureSource { return FigureSource{s: s} }
 
-// Figures returns every advisor's figures of month m, ordered by advisor.
-// A rate with nothing to count is zero with its No... flag set.
+// Figures returns the figures of month m of every advisor its records
+// name, ordered by advisor: an advisor with no record has no row, so the
+// appraisal reads "no data", never zeros. A rate with nothing to count is
+// zero with its No... flag set.
 func (f FigureSource) Figures(ctx context.Context, dealer org.DealerID, m org.Month) ([]AdvisorFigures, error) {
-	return f.s.figures(ctx, dealer, m)
+	return f.s.figures(ctx, dealer, m, false)
 }

@@ -27,6 +27,9 @@ var (
 type Roster interface {
 	Dealer(ctx context.Context, id org.DealerID) (org.Dealer, error)
 	Employee(ctx context.Context, dealer org.DealerID, id org.EmployeeID) (org.Employee, error)
+	// Employees lists the advisors every month's figures show, with
+	// zeros when they had nothing (R6.1).
+	Employees(ctx context.Context, dealer org.DealerID, q org.EmployeeQuery) ([]org.Employee, error)
 	Authorize(ctx context.Context, dealer org.DealerID, actor org.Actor, roles ...org.Role) (org.Employee, error)
 	// AuthorizeOver and AuthorizeDepartment are the one supervision scope
 	// (R2.2): see [org.Service.AuthorizeOver].
