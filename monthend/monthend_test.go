@@ -84,10 +84,10 @@ type world struct {
 // withoutPolicy leaves the dealer without an active policy.
 type withoutPolicy struct{}
 
-func newWorld(t *testing.T, st stores, dealer org.DealerID, cfg monthend.Surveys, opts ...withoutPolicy) *world {
+// wire builds every service on st, as a host does; hook observes the
+// appraisal's commands (nil: none).
+func wire(t *testing.T, st stores, dealer org.DealerID, cfg monthend.Surveys, clock *org.ManualClock, hook org.Hook) *world {
 	t.Helper()
-	ctx := t.Context()
-	clock := org.NewManualClock(time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC))
 	orgs, err := org.NewService(org.Config{Store: st.org, Clock: clock})
 	require.NoError(t, err)
 	roster := orgs.Directory()
@@ -97,7 +97,7 @@ func newWorld(t *testing.T, st stores, dealer org.DealerID, cfg monthend.Surveys
 	require.NoError(t, err)
 	train, err := training.NewService(training.Config{Store: st.train, Roster: roster, Clock: clock})
 	require.NoError(t, err)
-	apr, err := appraisal.NewService(appraisal.Config{Store: st.apr, Roster: roster, Clock: clock,
+	apr, err := appraisal.NewService(appraisal.Config{Store: st.apr, Roster: roster, Clock: clock, Hook: hook,
 		Measurer: monthend.Measurer(desk.FigureSource(), bills.AccuracySource(), train.ResultSource())})
 	require.NoError(t, err)
 	pol, err := policy.NewService(policy.Config{Store: st.pol, Roster: roster, Clock: clock,
@@ -105,8 +105,14 @@ func newWorld(t *testing.T, st stores, dealer org.DealerID, cfg monthend.Surveys
 	require.NoError(t, err)
 	me, err := monthend.NewService(monthend.Config{Roster: roster, Desk: desk, Appraisal: apr, Policy: pol, Surveys: cfg})
 	require.NoError(t, err)
-	w := &world{t: t, ctx: ctx, clock: clock, orgs: orgs, desk: desk, bills: bills, apr: apr, pol: pol, me: me, dealer: dealer}
-	_, err = orgs.CreateDealer(ctx, admin, org.NewDealer{ID: dealer, Name: "Taipei Motors 台北汽車", TimeZone: "Asia/Taipei", Currency: "TWD"})
+	return &world{t: t, ctx: t.Context(), clock: clock, orgs: orgs, desk: desk, bills: bills, apr: apr, pol: pol, me: me, dealer: dealer}
+}
+
+func newWorld(t *testing.T, st stores, dealer org.DealerID, cfg monthend.Surveys, opts ...withoutPolicy) *world {
+	t.Helper()
+	w := wire(t, st, dealer, cfg, org.NewManualClock(time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC)), nil)
+	ctx, orgs, bills, apr, pol := w.ctx, w.orgs, w.bills, w.apr, w.pol
+	_, err := orgs.CreateDealer(ctx, admin, org.NewDealer{ID: dealer, Name: "Taipei Motors 台北汽車", TimeZone: "Asia/Taipei", Currency: "TWD"})
 	require.NoError(t, err)
 	for _, e := range []org.NewEmployee{
 		{ID: "lin", Name: "Lin Mei-hua 林美華", Role: org.RoleSupervisor},
