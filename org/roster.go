@@ -130,18 +130,19 @@ func (s *Service) ChangeEmployee(ctx context.Context, dealer DealerID, actor Act
 		return Employee{}, fmt.Errorf("%s %s: read version %d, now %d: %w", op, in.ID, in.ExpectedVersion, before.Version, ErrStale)
 	}
 	after := applyChange(before.Clone(), in)
-	s.checkValues(ve, after.Role, after.Department, after.BonusBase)
 	if err := s.authorizeRosterChange(ctx, dealer, actor, &before, after); err != nil {
 		return Employee{}, err
 	}
-	structural := after.Role != before.Role || after.Department != before.Department || after.SupervisorID != before.SupervisorID
+	structural := structuralChange(before, after)
+	var r rosterIndex
 	if structural {
 		roster, err := s.Directory().Roster(ctx, dealer)
 		if err != nil {
 			return Employee{}, err
 		}
-		checkStructure(ve, newRosterIndex(roster), after)
+		r = newRosterIndex(roster)
 	}
+	s.checkRosterChange(ve, r, before, after)
 	if err := ve.Err(); err != nil {
 		return Employee{}, err
 	}
@@ -314,6 +315,23 @@ func (s *Service) checkValues(ve *ValidationError, role Role, dept Department, b
 		ve.Add("bonus_base", CodeRange, "must be less than 10^20")
 	case bonus.Exponent() < -4 && !bonus.Equal(bonus.Truncate(4)):
 		ve.Add("bonus_base", CodeRange, "must have at most 4 decimal places")
+	}
+}
+
+// structuralChange reports whether after moves the employee on the roster:
+// another role, department or reporting line.
+func structuralChange(before, after Employee) bool {
+	return after.Role != before.Role || after.Department != before.Department || after.SupervisorID != before.SupervisorID
+}
+
+// checkRosterChange checks after, a change of before, as every command that
+// changes an employee does ([Service.ChangeEmployee], an approved career
+// move): known values, and for a structural change every rule of
+// checkStructure against the roster r (R2.1).
+func (s *Service) checkRosterChange(ve *ValidationError, r rosterIndex, before, after Employee) {
+	s.checkValues(ve, after.Role, after.Department, after.BonusBase)
+	if structuralChange(before, after) {
+		checkStructure(ve, r, after)
 	}
 }
 

@@ -48,6 +48,8 @@ type Change struct {
 	Dealer *Dealer
 	// Employees are written with the version rule below.
 	Employees []Employee
+	// Moves are career moves (R5.5), written with the version rule below.
+	Moves []CareerMove
 	// Events are appended; the store assigns their Seq.
 	Events []Event
 }
@@ -73,13 +75,23 @@ type Store interface {
 	// ID, at most q.Limit of them. No match is an empty result, not an error.
 	Employees(ctx context.Context, dealer DealerID, q EmployeeQuery) ([]Employee, error)
 
+	// Move returns one career move of dealer, or ErrNotFound (also when
+	// the ID exists only for another dealer).
+	Move(ctx context.Context, dealer DealerID, id MoveID) (CareerMove, error)
+
+	// Moves returns the career moves of dealer about employee, oldest
+	// first: by CreatedAt, then by ID in byte order. None is an empty
+	// result, not an error.
+	Moves(ctx context.Context, dealer DealerID, employee EmployeeID) ([]CareerMove, error)
+
 	// Events returns the events of dealer with Seq > after, ordered by Seq,
 	// at most limit (1 to 1000) of them.
 	Events(ctx context.Context, dealer DealerID, after int64, limit int) ([]Event, error)
 
 	// Commit writes c atomically: every record and event, or nothing.
 	//
-	// Every record's dealer (Dealer.ID, Employee.DealerID, Event.DealerID)
+	// Every record's dealer (Dealer.ID, Employee.DealerID,
+	// CareerMove.DealerID, Event.DealerID)
 	// must equal dealer, or Commit returns an error matching ErrInvalid.
 	// Each record carries its new Version: Version 1 creates the record and
 	// fails with ErrConflict if it exists; Version n > 1 replaces the stored

@@ -58,6 +58,8 @@ var notCommands = map[string]bool{
 	"org.Authorize": true, "org.Events": true, "org.AuthorizeOver": true, "org.AuthorizeDepartment": true, "servicedesk.Permitted": true,
 	// org's roster reads: the same section; org's reads_test.go runs them.
 	"org.Dealer": true, "org.Employee": true, "org.Employees": true, "org.Roster": true, "org.SupervisorOf": true, "org.Reports": true,
+	// org's career reads (R5.5): the same section; org's moves_test.go runs them.
+	"org.Move": true, "org.Moves": true,
 	// servicedesk's reads: docs/AUTHORIZATION.md, "Reads: who sees what"; servicedesk's reads_test.go runs them.
 	"servicedesk.WorkOrder": true, "servicedesk.WorkOrders": true, "servicedesk.Month": true, "servicedesk.Timeline": true,
 	"servicedesk.Calendar": true, "servicedesk.DeferredWork": true, "servicedesk.Complaint": true, "servicedesk.Complaints": true,
@@ -406,6 +408,10 @@ func incident(kind policy.IncidentKind) command {
 	}}
 }
 
+// moveIn transfers chen to the parts department (R5.5).
+var moveIn = org.MoveInput{ID: "mv1", Employee: "chen", Kind: org.MoveTransfer, To: org.Position{Department: "parts"},
+	Reason: "knows the parts catalogue", Source: "policy decision default/promotion_eligibility/chen/2026-11"}
+
 // commands are the rows the matrix runs, by key.
 var commands = map[string]command{
 	"org.CreateDealer": {nil, func(c *cell, a org.Actor) error {
@@ -427,6 +433,15 @@ var commands = map[string]command{
 		c.must(c.roster.DeactivateEmployee(c.ctx, c.dealer, setup, org.StatusChange{ID: "chen", Reason: "left"}))
 	}, func(c *cell, a org.Actor) error {
 		return e1(c.roster.ReactivateEmployee(c.ctx, c.dealer, a, org.StatusChange{ID: "chen", Reason: "back"}))
+	}},
+
+	"org.ProposeMove": {nil, func(c *cell, a org.Actor) error {
+		return e1(c.roster.ProposeMove(c.ctx, c.dealer, a, moveIn))
+	}},
+	"org.DecideMove": {func(c *cell) {
+		c.must(c.roster.ProposeMove(c.ctx, c.dealer, lin, moveIn))
+	}, func(c *cell, a org.Actor) error {
+		return e1(c.roster.DecideMove(c.ctx, c.dealer, a, org.MoveRef{ID: "mv1"}, org.MoveDecision{Approve: true, Reason: "agreed by management"}))
 	}},
 
 	"servicedesk.OpenComplaint": {nil, func(c *cell, a org.Actor) error {

@@ -533,6 +533,8 @@ func checkContextDone(ctx context.Context, s org.Store, _ Features) error {
 		{"Employee", func() error { _, err := s.Employee(done, "d1", "e1"); return err }},
 		{"Employees", func() error { _, err := s.Employees(done, "d1", org.EmployeeQuery{Limit: 10}); return err }},
 		{"Events", func() error { _, err := s.Events(done, "d1", 0, 10); return err }},
+		{"Move", func() error { _, err := s.Move(done, "d1", "m1"); return err }},
+		{"Moves", func() error { _, err := s.Moves(done, "d1", "e1"); return err }},
 	}
 	for _, c := range calls {
 		if err := c.call(); !errors.Is(err, context.Canceled) {

@@ -218,14 +218,14 @@ func brokenStores() []brokenStore {
 		{Name: "lastWriterWins", Flaw: "ignores Version: every write of Version >= 1 lands",
 			Open: mapStore(lastWriterWins),
 			CaughtBy: []string{"CreateExistingConflicts", "StaleVersionConflicts", "UpdateMissingConflicts", "CommitIsAtomic",
-				"ConcurrentCommitsLoseNothing"},
+				"ConcurrentCommitsLoseNothing", "MovesAtomic"},
 			ByChance: []string{"ServiceConcurrentUpdates"}},
 		{Name: "lastWriterWinsSlow", Flaw: "ignores Version, and answers reads after 1ms",
 			Open: slowMapStore(lastWriterWins),
 			CaughtBy: []string{"CreateExistingConflicts", "StaleVersionConflicts", "UpdateMissingConflicts", "CommitIsAtomic",
-				"ConcurrentCommitsLoseNothing", "ServiceConcurrentUpdates"}},
+				"ConcurrentCommitsLoseNothing", "ServiceConcurrentUpdates", "MovesAtomic"}},
 		{Name: "createOverwrites", Flaw: "Version 1 replaces an existing record",
-			Open: mapStore(createOverwrites), CaughtBy: []string{"CreateExistingConflicts", "CommitIsAtomic"}},
+			Open: mapStore(createOverwrites), CaughtBy: []string{"CreateExistingConflicts", "CommitIsAtomic", "MovesAtomic"}},
 		{Name: "staleWins", Flaw: "Version n > 1 replaces whatever version is stored",
 			Open:     mapStore(staleWins),
 			CaughtBy: []string{"StaleVersionConflicts", "ConcurrentCommitsLoseNothing"},
@@ -241,7 +241,7 @@ func brokenStores() []brokenStore {
 			Open: mapStore(writesThenConflicts),
 			CaughtBy: []string{
 				"CreateExistingConflicts", "StaleVersionConflicts", "UpdateMissingConflicts", "CommitIsAtomic",
-				"ConcurrentCommitsLoseNothing", "VersionBelowOneInvalid"},
+				"ConcurrentCommitsLoseNothing", "VersionBelowOneInvalid", "MovesAtomic"},
 			ByChance: []string{"ServiceConcurrentUpdates"}},
 		{Name: "checkThenWrite", Flaw: "checks versions, lets go of its lock, then writes: concurrent writers of one version both land",
 			Open: mapStore(checkThenWrite), CaughtBy: []string{"ConcurrentCommitsLoseNothing", "ServiceConcurrentUpdates"}},
@@ -257,6 +257,9 @@ func brokenStores() []brokenStore {
 					for _, e := range c.Employees {
 						parts = append(parts, org.Change{Employees: []org.Employee{e}})
 					}
+					for _, m := range c.Moves {
+						parts = append(parts, org.Change{Moves: []org.CareerMove{m}})
+					}
 					if len(c.Events) > 0 {
 						parts = append(parts, org.Change{Events: c.Events})
 					}
@@ -268,7 +271,7 @@ func brokenStores() []brokenStore {
 					return nil
 				}
 			}),
-			CaughtBy: []string{"CommitIsAtomic", "CommitOtherDealerInvalid"}},
+			CaughtBy: []string{"CommitIsAtomic", "CommitOtherDealerInvalid", "MoveTwiceInAChange", "MovesAtomic", "MovesTenancy"}},
 		{Name: "eventsFirst", Flaw: "appends the events (the outbox) before checking the records",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
@@ -306,6 +309,10 @@ func brokenStores() []brokenStore {
 						p := part(e.DealerID)
 						p.Employees = append(p.Employees, e)
 					}
+					for _, m := range c.Moves {
+						p := part(m.DealerID)
+						p.Moves = append(p.Moves, m)
+					}
 					for _, ev := range c.Events {
 						p := part(ev.DealerID)
 						p.Events = append(p.Events, ev)
@@ -318,7 +325,7 @@ func brokenStores() []brokenStore {
 					return nil
 				}
 			}),
-			CaughtBy: []string{"CommitOtherDealerInvalid"}},
+			CaughtBy: []string{"CommitOtherDealerInvalid", "MovesTenancy"}},
 		{Name: "employeeFallsBack", Flaw: "Employee looks the ID up in every dealer when the asked one lacks it",
 			Open: bend(func(o *over) {
 				o.employee = func(ctx context.Context, d org.DealerID, id org.EmployeeID) (org.Employee, error) {
@@ -527,6 +534,106 @@ func brokenStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{"ContextDone"}},
+
+		// Career moves.
+		{Name: "moveMissingIsZero", Flaw: "Move returns a zero move and nil for a missing one",
+			Open: bend(func(o *over) {
+				o.move = func(ctx context.Context, d org.DealerID, id org.MoveID) (org.CareerMove, error) {
+					m, err := o.Store.Move(ctx, d, id)
+					return m, kitcheck.NilIfNotFound(err)
+				}
+			}),
+			CaughtBy: []string{"MoveNotFound", "MoveVersions", "MovesTenancy"}},
+		{Name: "dropsDecision", Flaw: "does not store a career move's DecidedBy (a forgotten column)",
+			Open: bend(func(o *over) {
+				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
+					return o.Store.Commit(ctx, d, withMoves(c, func(m *org.CareerMove) { m.DecidedBy = org.Actor{} }))
+				}
+			}),
+			CaughtBy: []string{"MoveRoundTrip", "MoveVersions", "MovesTenancy"}},
+		{Name: "movesLastWriterWins", Flaw: "ignores a career move's Version: every write lands as the next version",
+			Open: bend(func(o *over) {
+				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
+					return o.Store.Commit(ctx, d, withMoves(c, func(m *org.CareerMove) {
+						m.Version = 1
+						if cur, err := o.Store.Move(ctx, d, m.ID); err == nil {
+							m.Version = cur.Version + 1
+						}
+					}))
+				}
+			}),
+			CaughtBy: []string{"MoveVersions", "MovesAtomic"}},
+		{Name: "movesTwiceLastWins", Flaw: "keeps the last of a career move a Change names twice",
+			Open: bend(func(o *over) {
+				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
+					last := map[org.MoveID]int{}
+					for i, m := range c.Moves {
+						last[m.ID] = i
+					}
+					var ms []org.CareerMove
+					for i, m := range c.Moves {
+						if last[m.ID] == i {
+							ms = append(ms, m)
+						}
+					}
+					c.Moves = ms
+					return o.Store.Commit(ctx, d, c)
+				}
+			}),
+			CaughtBy: []string{"MoveTwiceInAChange"}},
+		{Name: "movesNewestFirst", Flaw: "Moves returns newest first",
+			Open: bend(func(o *over) {
+				o.moves = func(ctx context.Context, d org.DealerID, emp org.EmployeeID) ([]org.CareerMove, error) {
+					ms, err := o.Store.Moves(ctx, d, emp)
+					slices.Reverse(ms)
+					return ms, err
+				}
+			}),
+			CaughtBy: []string{"MoveRoundTrip", "MovesOfAnEmployee"}},
+		{Name: "movesOfEveryEmployee", Flaw: "Moves ignores the employee",
+			Open: bend(func(o *over) {
+				o.moves = func(ctx context.Context, d org.DealerID, _ org.EmployeeID) ([]org.CareerMove, error) {
+					var all []org.CareerMove
+					for _, emp := range []org.EmployeeID{"e1", "e2"} {
+						ms, err := o.Store.Moves(ctx, d, emp)
+						if err != nil {
+							return nil, err
+						}
+						all = append(all, ms...)
+					}
+					slices.SortStableFunc(all, func(a, b org.CareerMove) int {
+						return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+					})
+					return all, nil
+				}
+			}),
+			CaughtBy: []string{"MovesOfAnEmployee"}},
+		{Name: "moveFallsBack", Flaw: "Move looks the ID up in every dealer when the asked one lacks it",
+			Open: bend(func(o *over) {
+				o.move = func(ctx context.Context, d org.DealerID, id org.MoveID) (org.CareerMove, error) {
+					m, err := o.Store.Move(ctx, d, id)
+					if !errors.Is(err, org.ErrNotFound) {
+						return m, err
+					}
+					for _, other := range o.knownDealers() {
+						if m, err := o.Store.Move(ctx, other, id); err == nil {
+							return m, nil
+						}
+					}
+					return m, err
+				}
+			}),
+			CaughtBy: []string{"MovesTenancy"}},
+		{Name: "movesIgnoreContext", Flaw: "Move and Moves never check ctx",
+			Open: bend(func(o *over) {
+				o.move = func(ctx context.Context, d org.DealerID, id org.MoveID) (org.CareerMove, error) {
+					return o.Store.Move(context.WithoutCancel(ctx), d, id)
+				}
+				o.moves = func(ctx context.Context, d org.DealerID, emp org.EmployeeID) ([]org.CareerMove, error) {
+					return o.Store.Moves(context.WithoutCancel(ctx), d, emp)
+				}
+			}),
+			CaughtBy: []string{"ContextDone"}},
 	}
 }
 
@@ -684,6 +791,22 @@ func TestEveryCheckHasABrokenStore(t *testing.T) {
 	}
 }
 
+// TestKitCatchesForgottenMoveFields writes, for every field of a career
+// move, a store that forgets it: MoveRoundTrip must catch each.
+func TestKitCatchesForgottenMoveFields(t *testing.T) {
+	t.Parallel()
+	open := func(forget func(org.Change) org.Change) org.Store {
+		return bend(func(o *over) {
+			o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
+				return o.Store.Commit(ctx, d, forget(withMoves(c, func(*org.CareerMove) {})))
+			}
+		})()
+	}
+	kitcheck.TestForgottenFields(t, kit, open, []kitcheck.Kind[org.Change]{
+		kitcheck.KindOf("MoveRoundTrip", func(c *org.Change) []org.CareerMove { return c.Moves }),
+	})
+}
+
 var child = kitcheck.Child{Test: "TestChildTestStore", Env: "ORGTEST_KIT_CHILD"}
 
 // TestTestStoreFailsBrokenStore runs orgtest.TestStore on a broken store in a
@@ -732,6 +855,15 @@ func withEmployees(c org.Change, fn func(*org.Employee)) org.Change {
 	return c
 }
 
+// withMoves returns a copy of c with fn applied to each career move.
+func withMoves(c org.Change, fn func(*org.CareerMove)) org.Change {
+	c.Moves = slices.Clone(c.Moves)
+	for i := range c.Moves {
+		fn(&c.Moves[i])
+	}
+	return c
+}
+
 // withInstants returns a copy of c with fn applied to every instant.
 func withInstants(c org.Change, fn func(time.Time) time.Time) org.Change {
 	if c.Dealer != nil {
@@ -757,6 +889,8 @@ type over struct {
 	employees func(ctx context.Context, d org.DealerID, q org.EmployeeQuery) ([]org.Employee, error)
 	events    func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error)
 	commit    func(ctx context.Context, d org.DealerID, c org.Change) error
+	move      func(ctx context.Context, d org.DealerID, id org.MoveID) (org.CareerMove, error)
+	moves     func(ctx context.Context, d org.DealerID, emp org.EmployeeID) ([]org.CareerMove, error)
 
 	mu      sync.Mutex
 	dealers map[org.DealerID]bool // every dealer Commit was called for
@@ -822,6 +956,20 @@ func (o *over) Events(ctx context.Context, d org.DealerID, after int64, limit in
 	return o.Store.Events(ctx, d, after, limit)
 }
 
+func (o *over) Move(ctx context.Context, d org.DealerID, id org.MoveID) (org.CareerMove, error) {
+	if o.move != nil {
+		return o.move(ctx, d, id)
+	}
+	return o.Store.Move(ctx, d, id)
+}
+
+func (o *over) Moves(ctx context.Context, d org.DealerID, emp org.EmployeeID) ([]org.CareerMove, error) {
+	if o.moves != nil {
+		return o.moves(ctx, d, emp)
+	}
+	return o.Store.Moves(ctx, d, emp)
+}
+
 func (o *over) Commit(ctx context.Context, d org.DealerID, c org.Change) error {
 	o.mu.Lock()
 	o.dealers[d] = true
@@ -869,6 +1017,7 @@ func openMapped(f flaw, latency time.Duration) func() org.Store {
 			latency:   latency,
 			dealers:   map[org.DealerID]org.Dealer{},
 			employees: map[org.DealerID]map[org.EmployeeID]org.Employee{},
+			moves:     map[org.DealerID]map[org.MoveID]org.CareerMove{},
 			events:    map[org.DealerID][]org.Event{},
 			seq:       map[org.DealerID]int64{},
 		}
@@ -881,6 +1030,7 @@ type mapped struct {
 	mu        sync.Mutex
 	dealers   map[org.DealerID]org.Dealer
 	employees map[org.DealerID]map[org.EmployeeID]org.Employee
+	moves     map[org.DealerID]map[org.MoveID]org.CareerMove // kept soundly, whatever the flaw
 	events    map[org.DealerID][]org.Event
 	seq       map[org.DealerID]int64
 }
@@ -939,6 +1089,37 @@ func (s *mapped) Employees(ctx context.Context, d org.DealerID, q org.EmployeeQu
 	return out[:min(len(out), q.Limit)], nil
 }
 
+func (s *mapped) Move(ctx context.Context, d org.DealerID, id org.MoveID) (org.CareerMove, error) {
+	if err := ctx.Err(); err != nil {
+		return org.CareerMove{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.moves[d][id]
+	if !ok {
+		return org.CareerMove{}, fmt.Errorf("mapstore: career move %s/%s: %w", d, id, org.ErrNotFound)
+	}
+	return m, nil
+}
+
+func (s *mapped) Moves(ctx context.Context, d org.DealerID, emp org.EmployeeID) ([]org.CareerMove, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []org.CareerMove{}
+	for _, m := range s.moves[d] {
+		if m.Employee == emp {
+			out = append(out, m)
+		}
+	}
+	slices.SortFunc(out, func(a, b org.CareerMove) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+	})
+	return out, nil
+}
+
 func (s *mapped) Events(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -969,6 +1150,9 @@ func (s *mapped) Commit(ctx context.Context, d org.DealerID, c org.Change) error
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.checkMoves(d, c.Moves); err != nil {
+		return err
+	}
 	dealerErr, employeeErr := s.check(d, c)
 	switch err := errors.Join(dealerErr, employeeErr); {
 	case err != nil && s.flaw == writesThenConflicts:
@@ -997,12 +1181,35 @@ func otherDealer(d org.DealerID, c org.Change) error {
 	for _, e := range c.Employees {
 		ids = append(ids, e.DealerID)
 	}
+	for _, m := range c.Moves {
+		ids = append(ids, m.DealerID)
+	}
 	for _, ev := range c.Events {
 		ids = append(ids, ev.DealerID)
 	}
 	for _, id := range ids {
 		if id != d {
 			return fmt.Errorf("mapstore: commit for %s holds a record of %s: %w", d, id, org.ErrInvalid)
+		}
+	}
+	return nil
+}
+
+// checkMoves applies the version rule to career moves, with no flaw, and
+// refuses one named twice.
+func (s *mapped) checkMoves(d org.DealerID, ms []org.CareerMove) error {
+	seen := map[org.MoveID]bool{}
+	for _, m := range ms {
+		if seen[m.ID] {
+			return fmt.Errorf("mapstore: career move %s twice: %w", m.ID, org.ErrConflict)
+		}
+		seen[m.ID] = true
+		cur, ok := s.moves[d][m.ID]
+		switch {
+		case m.Version < 1:
+			return fmt.Errorf("mapstore: career move %s: version %d: %w", m.ID, m.Version, org.ErrInvalid)
+		case m.Version == 1 && ok, m.Version > 1 && (!ok || cur.Version != m.Version-1):
+			return fmt.Errorf("mapstore: career move %s: version %d over %d (exists %v): %w", m.ID, m.Version, cur.Version, ok, org.ErrConflict)
 		}
 	}
 	return nil
@@ -1051,6 +1258,12 @@ func (s *mapped) write(d org.DealerID, c org.Change) {
 	}
 	if s.employees[d] == nil {
 		s.employees[d] = map[org.EmployeeID]org.Employee{}
+	}
+	if s.moves[d] == nil {
+		s.moves[d] = map[org.MoveID]org.CareerMove{}
+	}
+	for _, m := range c.Moves {
+		s.moves[d][m.ID] = m
 	}
 	for _, e := range c.Employees {
 		if s.flaw != keepsCommittedSlices {

@@ -101,6 +101,13 @@ func Checks() []Check {
 		{Name: "ConcurrentEventsUnique", Rule: "concurrent commits never give two events the same Seq", run: checkConcurrentEvents},
 		{Name: "ServiceConcurrentUpdates", Rule: "through org.Service, concurrent updates of one employee retried on ErrConflict all land", run: checkServiceConcurrent},
 		{Name: "ServiceBadInputWritesNothing", Rule: "a command org.Service rejects names every bad field and leaves the store unchanged", run: checkServiceBadInput},
+		{Name: "MoveRoundTrip", Rule: "a committed career move reads back with every field as written, through Move and Moves", run: checkMoveRoundTrip},
+		{Name: "MoveNotFound", Rule: "Move returns ErrNotFound for an unknown career move", run: checkMoveNotFound},
+		{Name: "MoveVersions", Rule: "a career move's Version 1 creates, n replaces only n-1, anything else is ErrConflict (ErrInvalid below 1) and changes nothing", run: checkMoveVersions},
+		{Name: "MoveTwiceInAChange", Rule: "a Change naming one career move twice fails with ErrConflict and writes nothing", run: checkMoveTwice},
+		{Name: "MovesOfAnEmployee", Rule: "Moves returns one employee's career moves, oldest first, then by ID in byte order; none is an empty result", run: checkMovesOfAnEmployee},
+		{Name: "MovesTenancy", Rule: "no call for dealer A reads or changes a career move of dealer B; a commit holding one is ErrInvalid", run: checkMovesTenancy},
+		{Name: "MovesAtomic", Rule: "a Change with career moves and employees writes all of them or none", run: checkMovesAtomic},
 		{Name: "LargeRoster", Rule: "a roster of 2500 employees pages completely and in order", Large: true, run: checkLargeRoster},
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/servicelane/servicelane/org"
@@ -26,6 +27,7 @@ type Store struct {
 type tenant struct {
 	dealer    *org.Dealer
 	employees map[org.EmployeeID]org.Employee
+	moves     map[org.MoveID]org.CareerMove
 	events    []org.Event
 	seq       int64
 	desk      *desk
@@ -57,7 +59,7 @@ func New() *Store {
 func (s *Store) tenantLocked(dealer org.DealerID, create bool) *tenant {
 	t := s.dealers[dealer]
 	if t == nil && create {
-		t = &tenant{employees: map[org.EmployeeID]org.Employee{}}
+		t = &tenant{employees: map[org.EmployeeID]org.Employee{}, moves: map[org.MoveID]org.CareerMove{}}
 		s.dealers[dealer] = t
 	}
 	return t
@@ -133,6 +135,47 @@ func matches(e org.Employee, q org.EmployeeQuery) bool {
 		e.ID > q.After
 }
 
+// Move implements org.Store.
+func (s *Store) Move(ctx context.Context, dealer org.DealerID, id org.MoveID) (org.CareerMove, error) {
+	if err := ctx.Err(); err != nil {
+		return org.CareerMove{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if t := s.tenantLocked(dealer, false); t != nil {
+		if m, ok := t.moves[id]; ok {
+			return m.Clone(), nil
+		}
+	}
+	return org.CareerMove{}, fmt.Errorf("memstore: career move %s: %w", id, org.ErrNotFound)
+}
+
+// Moves implements org.Store.
+func (s *Store) Moves(ctx context.Context, dealer org.DealerID, employee org.EmployeeID) ([]org.CareerMove, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := []org.CareerMove{}
+	t := s.tenantLocked(dealer, false)
+	if t == nil {
+		return out, nil
+	}
+	for _, m := range t.moves {
+		if m.Employee == employee {
+			out = append(out, m.Clone())
+		}
+	}
+	slices.SortFunc(out, func(a, b org.CareerMove) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(string(a.ID), string(b.ID))
+	})
+	return out, nil
+}
+
 // Events implements org.Store.
 func (s *Store) Events(ctx context.Context, dealer org.DealerID, after int64, limit int) ([]org.Event, error) {
 	if err := ctx.Err(); err != nil {
@@ -170,6 +213,9 @@ func (s *Store) Commit(ctx context.Context, dealer org.DealerID, c org.Change) e
 	if err := noRepeats("employee", keysOf(c.Employees, func(e org.Employee) string { return string(e.ID) })...); err != nil {
 		return err
 	}
+	if err := noRepeats("career move", keysOf(c.Moves, func(m org.CareerMove) string { return string(m.ID) })...); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.tenantLocked(dealer, false)
@@ -193,6 +239,16 @@ func (s *Store) Commit(ctx context.Context, dealer org.DealerID, c org.Change) e
 			return err
 		}
 	}
+	for _, m := range c.Moves {
+		var cur org.CareerMove
+		var ok bool
+		if t != nil {
+			cur, ok = t.moves[m.ID]
+		}
+		if err := checkVersion("career move "+string(m.ID), m.Version, ok, func() int64 { return cur.Version }); err != nil {
+			return err
+		}
+	}
 	t = s.tenantLocked(dealer, true)
 	if c.Dealer != nil {
 		d := *c.Dealer
@@ -200,6 +256,9 @@ func (s *Store) Commit(ctx context.Context, dealer org.DealerID, c org.Change) e
 	}
 	for _, e := range c.Employees {
 		t.employees[e.ID] = e.Clone()
+	}
+	for _, m := range c.Moves {
+		t.moves[m.ID] = m.Clone()
 	}
 	t.appendEvents(c.Events)
 	return nil
@@ -215,6 +274,11 @@ func checkTenant(dealer org.DealerID, c org.Change) error {
 	for _, e := range c.Employees {
 		if e.DealerID != dealer {
 			return bad("employee "+string(e.ID), e.DealerID)
+		}
+	}
+	for _, m := range c.Moves {
+		if m.DealerID != dealer {
+			return bad("career move "+string(m.ID), m.DealerID)
 		}
 	}
 	for _, ev := range c.Events {

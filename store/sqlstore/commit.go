@@ -22,10 +22,19 @@ import (
 // Version 1 record exists already, or the stored Version of a record written
 // with Version n > 1 is not n-1.
 func (s *Store) Commit(ctx context.Context, dealer org.DealerID, c org.Change) error {
-	if err := checkChange(dealer, c); err != nil {
+	ve := checkChange(dealer, c)
+	moves := s.moveRows(ve, dealer, c.Moves)
+	if err := ve.Err(); err != nil {
 		return err
 	}
-	if c.Dealer == nil && len(c.Employees) == 0 && len(c.Events) == 0 {
+	// One move twice would write its second version over its first in the
+	// same transaction: refuse it as memstore does, before writing.
+	for i := 1; i < len(moves); i++ {
+		if slices.Equal(moves[i].key, moves[i-1].key) {
+			return fmt.Errorf("sqlstore: commit for dealer %s: %s is in the change twice: %w", dealer, moves[i].what, org.ErrConflict)
+		}
+	}
+	if c.Dealer == nil && len(c.Employees) == 0 && len(moves) == 0 && len(c.Events) == 0 {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("sqlstore: commit for dealer %s: %w", dealer, err)
 		}
@@ -37,10 +46,15 @@ func (s *Store) Commit(ctx context.Context, dealer org.DealerID, c org.Change) e
 				return err
 			}
 		}
-		// Writing rows in one order (dealer, employees by ID, then the event
-		// counter) keeps two PostgreSQL commits from deadlocking.
+		// Writing rows in one order (dealer, employees by ID, career moves by
+		// ID, then the event counter) keeps two PostgreSQL commits from deadlocking.
 		for _, e := range sortedByID(c.Employees) {
 			if err := s.writeEmployee(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		for _, r := range moves {
+			if err := s.writeRow(ctx, tx, dealer, r); err != nil {
 				return err
 			}
 		}
@@ -114,9 +128,10 @@ func oneRow(res sql.Result, err error, what string, version int64) error {
 	return nil
 }
 
-// checkChange rejects, before anything is written, what the store cannot
-// write faithfully or must not write for dealer.
-func checkChange(dealer org.DealerID, c org.Change) error {
+// checkChange records, before anything is written, what the store cannot
+// write faithfully or must not write for dealer (career moves apart, in
+// moveRows).
+func checkChange(dealer org.DealerID, c org.Change) *org.ValidationError {
 	ve := &org.ValidationError{Op: "sqlstore: commit for dealer " + string(dealer)}
 	if d := c.Dealer; d != nil {
 		checkOwner(ve, "dealer.id", d.ID, dealer)
@@ -135,7 +150,7 @@ func checkChange(dealer org.DealerID, c org.Change) error {
 		checkTime(ve, p+"updated_at", e.UpdatedAt)
 	}
 	checkEvents(ve, dealer, c.Events)
-	return ve.Err()
+	return ve
 }
 
 func checkOwner(ve *org.ValidationError, path string, got, dealer org.DealerID) {

@@ -106,6 +106,14 @@
 // evaluation that meets a decision recorded by another fails with
 // [org.ErrConflict] rather than recording it twice.
 //
+// # Career moves
+//
+// org.Store's career moves (R5.5) are JSON documents too (migration 0007,
+// table career_moves), beside the employee, state and creation instant
+// their reads select and order on. [Store.Commit] writes them after the
+// dealer and its employees, in the same transaction, so an approved move
+// and the roster change it makes land together or not at all.
+//
 // # Events
 //
 // [Store.Commit] numbers a dealer's events from a per-dealer counter row

@@ -1,0 +1,298 @@
+package orgtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/servicelane/servicelane/internal/kit"
+	"github.com/servicelane/servicelane/org"
+)
+
+// The checks of career moves (R5.5): org.Store's Move and Moves, and the
+// moves a Change carries.
+
+// move is a decided career move of employee emp with every field set, so
+// a store that forgets one is caught.
+func move(d org.DealerID, id org.MoveID, emp org.EmployeeID, created time.Time) org.CareerMove {
+	return org.CareerMove{
+		DealerID: d, ID: id, Employee: emp, Kind: org.MovePromotion,
+		From:       org.Position{Role: org.RoleAdvisor, Department: org.DeptServiceAdvisor, SupervisorID: "lead-1"},
+		To:         org.Position{Role: org.RoleSupervisor, Department: "parts", SupervisorID: "gm-1"},
+		Reason:     "led the desk for a year 領導",
+		Source:     "policy decision default/promotion_eligibility/" + string(emp) + "/2026-11",
+		State:      org.MoveApproved,
+		ProposedBy: org.Actor{ID: "sup-1", Role: org.RoleSupervisor}, ProposedAt: created,
+		DecidedBy: org.Admin("hq"), DecidedAt: created.Add(2 * time.Hour), Decision: "agreed by management",
+		Version: 1, CreatedAt: created, UpdatedAt: created.Add(2 * time.Hour),
+	}
+}
+
+func diffMove(got, want org.CareerMove) error {
+	d := kit.NewDiffer("career move %s", want.ID)
+	kit.Eq(d, "dealer_id", got.DealerID, want.DealerID)
+	kit.Eq(d, "id", got.ID, want.ID)
+	kit.Eq(d, "employee", got.Employee, want.Employee)
+	kit.Eq(d, "kind", got.Kind, want.Kind)
+	kit.Eq(d, "from", got.From, want.From)
+	kit.Eq(d, "to", got.To, want.To)
+	kit.Eq(d, "reason", got.Reason, want.Reason)
+	kit.Eq(d, "source", got.Source, want.Source)
+	kit.Eq(d, "state", got.State, want.State)
+	kit.Eq(d, "proposed_by", got.ProposedBy, want.ProposedBy)
+	d.Instant("proposed_at", got.ProposedAt, want.ProposedAt)
+	kit.Eq(d, "decided_by", got.DecidedBy, want.DecidedBy)
+	d.Instant("decided_at", got.DecidedAt, want.DecidedAt)
+	kit.Eq(d, "decision", got.Decision, want.Decision)
+	kit.Eq(d, "version", got.Version, want.Version)
+	d.Instant("created_at", got.CreatedAt, want.CreatedAt)
+	d.Instant("updated_at", got.UpdatedAt, want.UpdatedAt)
+	return d.Err()
+}
+
+// movesOf reads Moves(d, emp) and compares the IDs with want, in order.
+func movesOf(ctx context.Context, s org.Store, d org.DealerID, emp org.EmployeeID, want ...org.MoveID) ([]org.CareerMove, error) {
+	got, err := s.Moves(ctx, d, emp)
+	if err != nil {
+		return nil, fmt.Errorf("Moves(%s, %s): %w", d, emp, err)
+	}
+	ids := make([]org.MoveID, len(got))
+	for i, m := range got {
+		ids[i] = m.ID
+	}
+	if fmt.Sprint(ids) != fmt.Sprint(want) {
+		return nil, fmt.Errorf("Moves(%s, %s) = %v, want %v (oldest first, then by ID in byte order)", d, emp, ids, want)
+	}
+	return got, nil
+}
+
+func checkMoveRoundTrip(ctx context.Context, s org.Store, _ Features) error {
+	full := move("d1", "m1", "e1", t0)
+	bare := org.CareerMove{DealerID: "d1", ID: "m2", Employee: "e1", Kind: org.MoveTransfer, State: org.MoveProposed,
+		From: org.Position{Role: org.RoleAdvisor, Department: org.DeptServiceAdvisor}, To: org.Position{Role: org.RoleAdvisor, Department: "parts"},
+		Reason: "r", ProposedBy: org.Admin("hq"), ProposedAt: t0.Add(time.Second), Version: 1, CreatedAt: t0.Add(time.Second), UpdatedAt: t0.Add(time.Second)}
+	if err := seed(ctx, s, "d1", employee("d1", "e1")); err != nil {
+		return err
+	}
+	if err := s.Commit(ctx, "d1", org.Change{Moves: []org.CareerMove{full, bare}}); err != nil {
+		return fmt.Errorf("commit two career moves: %w", err)
+	}
+	for _, want := range []org.CareerMove{full, bare} {
+		got, err := s.Move(ctx, "d1", want.ID)
+		if err != nil {
+			return fmt.Errorf("read career move %s: %w", want.ID, err)
+		}
+		if err := diffMove(got, want); err != nil {
+			return err
+		}
+	}
+	list, err := movesOf(ctx, s, "d1", "e1", "m1", "m2")
+	if err != nil {
+		return err
+	}
+	for i, want := range []org.CareerMove{full, bare} {
+		if err := diffMove(list[i], want); err != nil {
+			return fmt.Errorf("read through Moves: %w", err)
+		}
+	}
+	return nil
+}
+
+func checkMoveNotFound(ctx context.Context, s org.Store, _ Features) error {
+	if err := seed(ctx, s, "d1"); err != nil {
+		return err
+	}
+	if err := s.Commit(ctx, "d1", org.Change{Moves: []org.CareerMove{move("d1", "m1", "e1", t0)}}); err != nil {
+		return err
+	}
+	_, err := s.Move(ctx, "d1", "m404")
+	return kit.ExpectErr(err, org.ErrNotFound, "Move(d1, m404)")
+}
+
+func checkMoveVersions(ctx context.Context, s org.Store, _ Features) error {
+	if err := seed(ctx, s, "d1"); err != nil {
+		return err
+	}
+	v1 := move("d1", "m1", "e1", t0)
+	v1.State = org.MoveProposed
+	if err := s.Commit(ctx, "d1", org.Change{Moves: []org.CareerMove{v1}}); err != nil {
+		return fmt.Errorf("create career move m1: %w", err)
+	}
+	again := v1
+	again.Reason = "Impostor"
+	if err := kit.ExpectErr(s.Commit(ctx, "d1", org.Change{Moves: []org.CareerMove{again}}), org.ErrConflict, "creating career move m1 a second time"); err != nil {
+		return err
+	}
+	v2 := v1
+	v2.State, v2.Version = org.MoveApproved, 2
+	if err := s.Commit(ctx, "d1", org.Change{Moves: []org.CareerMove{v2}}); err != nil {
+		return fmt.Errorf("writing career move version 2 over 1: %w", err)
+	}
+	ghost := move("d1", "ghost", "e1", t0)
+	ghost.Version = 2
+	zero := move("d1", "m0", "e1", t0)
+	zero.Version = 0
+	for _, bad := range []struct {
+		m    org.CareerMove
+		want error
+		what string
+	}{
+		{func() org.CareerMove { m := v2; m.State = org.MoveRejected; return m }(), org.ErrConflict, "writing career move version 2 again (a writer that read version 1)"},
+		{func() org.CareerMove { m := v2; m.State, m.Version = org.MoveRejected, 4; return m }(), org.ErrConflict, "writing career move version 4 over 2"},
+		{ghost, org.ErrConflict, "writing version 2 of a missing career move"},
+		{zero, org.ErrInvalid, "writing career move version 0"},
+	} {
+		if err := kit.ExpectErr(s.Commit(ctx, "d1", org.Change{Moves: []org.CareerMove{bad.m}}), bad.want, bad.what); err != nil {
+			return err
+		}
+	}
+	got, err := s.Move(ctx, "d1", "m1")
+	if err != nil {
+		return err
+	}
+	if err := diffMove(got, v2); err != nil {
+		return fmt.Errorf("a refused career move write changed it: %w", err)
+	}
+	for _, id := range []org.MoveID{"ghost", "m0"} {
+		if _, err := s.Move(ctx, "d1", id); !errors.Is(err, org.ErrNotFound) {
+			return fmt.Errorf("reading career move %s a refused commit named: got %v, want ErrNotFound", id, err)
+		}
+	}
+	return nil
+}
+
+func checkMoveTwice(ctx context.Context, s org.Store, _ Features) error {
+	if err := seed(ctx, s, "d1"); err != nil {
+		return err
+	}
+	v1 := move("d1", "m1", "e1", t0)
+	v2 := v1
+	v2.Version, v2.Reason = 2, "second"
+	other := move("d1", "m2", "e1", t0)
+	for _, c := range []struct {
+		name  string
+		moves []org.CareerMove
+	}{
+		{"versions 1 and 2 of one career move", []org.CareerMove{v1, other, v2}},
+		{"version 1 of one career move twice", []org.CareerMove{v1, v1}},
+	} {
+		err := s.Commit(ctx, "d1", org.Change{Moves: c.moves, Events: []org.Event{event("d1", "x", "career_move.proposed")}})
+		if err := kit.ExpectErr(err, org.ErrConflict, "a commit naming "+c.name); err != nil {
+			return err
+		}
+		if _, err := movesOf(ctx, s, "d1", "e1"); err != nil {
+			return fmt.Errorf("a refused commit naming %s wrote: %w", c.name, err)
+		}
+	}
+	return nil
+}
+
+func checkMovesOfAnEmployee(ctx context.Context, s org.Store, _ Features) error {
+	if err := seed(ctx, s, "d1"); err != nil {
+		return err
+	}
+	if _, err := movesOf(ctx, s, "d1", "e1"); err != nil {
+		return fmt.Errorf("no moves: %w", err)
+	}
+	if _, err := movesOf(ctx, s, "never-seen", "e1"); err != nil {
+		return fmt.Errorf("no dealer: %w", err)
+	}
+	// Committed out of order, in two commits; "B" < "a" in byte order.
+	late, early := t0.Add(time.Hour), t0.Add(-time.Hour)
+	first := []org.CareerMove{move("d1", "z-late", "e1", late), move("d1", "a", "e1", t0), move("d1", "other", "e2", early)}
+	second := []org.CareerMove{move("d1", "B", "e1", t0), move("d1", "y-early", "e1", early)}
+	for _, ms := range [][]org.CareerMove{first, second} {
+		if err := s.Commit(ctx, "d1", org.Change{Moves: ms}); err != nil {
+			return err
+		}
+	}
+	if _, err := movesOf(ctx, s, "d1", "e1", "y-early", "B", "a", "z-late"); err != nil {
+		return err
+	}
+	_, err := movesOf(ctx, s, "d1", "e2", "other")
+	return err
+}
+
+func checkMovesTenancy(ctx context.Context, s org.Store, _ Features) error {
+	if err := seed(ctx, s, "dA"); err != nil {
+		return err
+	}
+	if err := seed(ctx, s, "dB"); err != nil {
+		return err
+	}
+	a, b, bOnly := move("dA", "m1", "e1", t0), move("dB", "m1", "e1", t0), move("dB", "only-b", "e1", t0)
+	a.Reason, b.Reason = "A's m1", "B's m1"
+	if err := s.Commit(ctx, "dA", org.Change{Moves: []org.CareerMove{a}}); err != nil {
+		return err
+	}
+	if err := s.Commit(ctx, "dB", org.Change{Moves: []org.CareerMove{b, bOnly}}); err != nil {
+		return err
+	}
+	got, err := s.Move(ctx, "dA", "m1")
+	if err != nil {
+		return err
+	}
+	if got.Reason != "A's m1" {
+		return fmt.Errorf("Move(dA, m1) returned dealer %s's move %q", got.DealerID, got.Reason)
+	}
+	if _, err := s.Move(ctx, "dA", "only-b"); !errors.Is(err, org.ErrNotFound) {
+		return fmt.Errorf("Move(dA, only-b) read dealer dB's move: err %v", err)
+	}
+	if _, err := movesOf(ctx, s, "dA", "e1", "m1"); err != nil {
+		return err
+	}
+	a2 := a
+	a2.Reason, a2.Version = "A's m1 v2", 2
+	if err := s.Commit(ctx, "dA", org.Change{Moves: []org.CareerMove{a2}}); err != nil {
+		return fmt.Errorf("updating dA's m1: %w", err)
+	}
+	gotB, err := s.Move(ctx, "dB", "m1")
+	if err != nil {
+		return err
+	}
+	if err := diffMove(gotB, b); err != nil {
+		return fmt.Errorf("updating dA's m1 changed dB's m1: %w", err)
+	}
+	err = s.Commit(ctx, "dA", org.Change{Moves: []org.CareerMove{move("dA", "m9", "e1", t0), move("dB", "m9", "e1", t0)}})
+	if err := kit.ExpectErr(err, org.ErrInvalid, "a commit for dA holding a career move of dB"); err != nil {
+		return err
+	}
+	_, err = s.Move(ctx, "dA", "m9")
+	return kit.ExpectErr(err, org.ErrNotFound, "reading a career move a refused commit named")
+}
+
+func checkMovesAtomic(ctx context.Context, s org.Store, _ Features) error {
+	if err := seed(ctx, s, "d1", employee("d1", "e1")); err != nil {
+		return err
+	}
+	if err := s.Commit(ctx, "d1", org.Change{Moves: []org.CareerMove{move("d1", "m1", "e1", t0)}}); err != nil {
+		return err
+	}
+	e2 := employee("d1", "e1")
+	e2.Role, e2.Version = org.RoleSupervisor, 2
+	stale := move("d1", "m1", "e1", t0) // version 1 again: a conflict
+	fresh := move("d1", "m2", "e1", t0)
+	for _, c := range []struct {
+		name string
+		c    org.Change
+	}{
+		{"an employee change with a stale career move", org.Change{Employees: []org.Employee{e2}, Moves: []org.CareerMove{stale}}},
+		{"a new career move with a stale employee", org.Change{Employees: []org.Employee{employee("d1", "e1")}, Moves: []org.CareerMove{fresh}}},
+	} {
+		if err := kit.ExpectErr(s.Commit(ctx, "d1", c.c), org.ErrConflict, "commit of "+c.name); err != nil {
+			return err
+		}
+		got, err := s.Employee(ctx, "d1", "e1")
+		if err != nil {
+			return err
+		}
+		if got.Version != 1 {
+			return fmt.Errorf("a refused commit of %s changed the employee to version %d", c.name, got.Version)
+		}
+		if _, err := movesOf(ctx, s, "d1", "e1", "m1"); err != nil {
+			return fmt.Errorf("a refused commit of %s: %w", c.name, err)
+		}
+	}
+	return nil
+}
