@@ -188,6 +188,33 @@ func checkMoveTwice(ctx context.Context, s org.Store, _ Features) error {
 	return nil
 }
 
+func checkEmployeeTwice(ctx context.Context, s org.Store, _ Features) error {
+	if err := seed(ctx, s, "d1"); err != nil {
+		return err
+	}
+	v1 := employee("d1", "e1")
+	v2 := v1
+	v2.Version, v2.Name = 2, "second"
+	for _, c := range []struct {
+		name string
+		es   []org.Employee
+	}{
+		{"versions 1 and 2 of one employee", []org.Employee{v1, employee("d1", "e2"), v2}},
+		{"version 1 of one employee twice", []org.Employee{v1, v1}},
+	} {
+		err := s.Commit(ctx, "d1", org.Change{Employees: c.es, Events: []org.Event{event("d1", "x", "employee.added")}})
+		if err := kit.ExpectErr(err, org.ErrConflict, "a commit naming "+c.name); err != nil {
+			return err
+		}
+		for _, id := range []org.EmployeeID{"e1", "e2"} {
+			if _, err := s.Employee(ctx, "d1", id); !errors.Is(err, org.ErrNotFound) {
+				return fmt.Errorf("a refused commit naming %s wrote employee %s (err %v)", c.name, id, err)
+			}
+		}
+	}
+	return nil
+}
+
 func checkMovesOfAnEmployee(ctx context.Context, s org.Store, _ Features) error {
 	if err := seed(ctx, s, "d1"); err != nil {
 		return err

@@ -47,7 +47,7 @@ func brokenStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{
-				"DealerNotFound", "EmployeeNotFound", "ServiceBadInputWritesNothing", "ServiceConcurrentUpdates",
+				"DealerNotFound", "EmployeeNotFound", "EmployeeTwiceInAChange", "ServiceBadInputWritesNothing", "ServiceConcurrentUpdates",
 				"TenancyIsolation", "UpdateMissingConflicts", "VersionBelowOneInvalid"}},
 		{Name: "missingIsZero", Flaw: "returns a zero record and nil for a missing one (sql.ErrNoRows swallowed)",
 			Open: bend(func(o *over) {
@@ -61,7 +61,7 @@ func brokenStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{
-				"DealerNotFound", "EmployeeNotFound", "UpdateMissingConflicts", "VersionBelowOneInvalid",
+				"DealerNotFound", "EmployeeNotFound", "EmployeeTwiceInAChange", "UpdateMissingConflicts", "VersionBelowOneInvalid",
 				"ServiceBadInputWritesNothing", "ServiceConcurrentUpdates", "TenancyIsolation"}},
 		{Name: "emptyIsNotFound", Flaw: "answers a list with no match with ErrNotFound instead of an empty result",
 			Open: bend(func(o *over) {
@@ -271,7 +271,7 @@ func brokenStores() []brokenStore {
 					return nil
 				}
 			}),
-			CaughtBy: []string{"CommitIsAtomic", "CommitOtherDealerInvalid", "MoveTwiceInAChange", "MovesAtomic", "MovesTenancy"}},
+			CaughtBy: []string{"CommitIsAtomic", "CommitOtherDealerInvalid", "EmployeeTwiceInAChange", "MoveTwiceInAChange", "MovesAtomic", "MovesTenancy"}},
 		{Name: "eventsFirst", Flaw: "appends the events (the outbox) before checking the records",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
@@ -563,6 +563,24 @@ func brokenStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{"MoveVersions", "MovesAtomic"}},
+		{Name: "employeesTwiceLastWins", Flaw: "keeps the last of an employee a Change names twice",
+			Open: bend(func(o *over) {
+				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
+					last := map[org.EmployeeID]int{}
+					for i, e := range c.Employees {
+						last[e.ID] = i
+					}
+					var es []org.Employee
+					for i, e := range c.Employees {
+						if last[e.ID] == i {
+							es = append(es, e)
+						}
+					}
+					c.Employees = es
+					return o.Store.Commit(ctx, d, c)
+				}
+			}),
+			CaughtBy: []string{"EmployeeTwiceInAChange"}},
 		{Name: "movesTwiceLastWins", Flaw: "keeps the last of a career move a Change names twice",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
@@ -1152,6 +1170,13 @@ func (s *mapped) Commit(ctx context.Context, d org.DealerID, c org.Change) error
 	defer s.mu.Unlock()
 	if err := s.checkMoves(d, c.Moves); err != nil {
 		return err
+	}
+	seen := map[org.EmployeeID]bool{}
+	for _, e := range c.Employees {
+		if seen[e.ID] {
+			return fmt.Errorf("mapstore: employee %s twice: %w", e.ID, org.ErrConflict)
+		}
+		seen[e.ID] = true
 	}
 	dealerErr, employeeErr := s.check(d, c)
 	switch err := errors.Join(dealerErr, employeeErr); {

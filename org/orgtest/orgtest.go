@@ -104,6 +104,7 @@ func Checks() []Check {
 		{Name: "MoveRoundTrip", Rule: "a committed career move reads back with every field as written, through Move and Moves", run: checkMoveRoundTrip},
 		{Name: "MoveNotFound", Rule: "Move returns ErrNotFound for an unknown career move", run: checkMoveNotFound},
 		{Name: "MoveVersions", Rule: "a career move's Version 1 creates, n replaces only n-1, anything else is ErrConflict (ErrInvalid below 1) and changes nothing", run: checkMoveVersions},
+		{Name: "EmployeeTwiceInAChange", Rule: "a Change naming one employee twice fails with ErrConflict and writes nothing", run: checkEmployeeTwice},
 		{Name: "MoveTwiceInAChange", Rule: "a Change naming one career move twice fails with ErrConflict and writes nothing", run: checkMoveTwice},
 		{Name: "MovesOfAnEmployee", Rule: "Moves returns one employee's career moves, oldest first, then by ID in byte order; none is an empty result", run: checkMovesOfAnEmployee},
 		{Name: "MovesTenancy", Rule: "no call for dealer A reads or changes a career move of dealer B; a commit holding one is ErrInvalid", run: checkMovesTenancy},

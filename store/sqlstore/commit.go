@@ -27,8 +27,14 @@ func (s *Store) Commit(ctx context.Context, dealer org.DealerID, c org.Change) e
 	if err := ve.Err(); err != nil {
 		return err
 	}
-	// One move twice would write its second version over its first in the
-	// same transaction: refuse it as memstore does, before writing.
+	// One record twice would write its second version over its first in
+	// the same transaction: refuse it as memstore does, before writing.
+	employees := sortedByID(c.Employees)
+	for i := 1; i < len(employees); i++ {
+		if employees[i].ID == employees[i-1].ID {
+			return fmt.Errorf("sqlstore: commit for dealer %s: employee %s is in the change twice: %w", dealer, employees[i].ID, org.ErrConflict)
+		}
+	}
 	for i := 1; i < len(moves); i++ {
 		if slices.Equal(moves[i].key, moves[i-1].key) {
 			return fmt.Errorf("sqlstore: commit for dealer %s: %s is in the change twice: %w", dealer, moves[i].what, org.ErrConflict)
@@ -48,7 +54,7 @@ func (s *Store) Commit(ctx context.Context, dealer org.DealerID, c org.Change) e
 		}
 		// Writing rows in one order (dealer, employees by ID, career moves by
 		// ID, then the event counter) keeps two PostgreSQL commits from deadlocking.
-		for _, e := range sortedByID(c.Employees) {
+		for _, e := range employees {
 			if err := s.writeEmployee(ctx, tx, e); err != nil {
 				return err
 			}
