@@ -211,6 +211,20 @@ func (s *Server) apiRoutes() []Route {
 				}
 				return o.ChangeEmployee(c.ctx, c.dealer, c.actor, in)
 			}},
+		create("/career-moves", "proposeMove", "roster", "Propose a promotion or transfer (R5.5: the employee's supervisor)", o.ProposeMove),
+		{Method: http.MethodPost, Pattern: base + "/career-moves/{move}/decision", ID: "decideMove", Tag: "roster",
+			Summary: "Approve or reject a career move, with a reason (R5.5: management, an admin); an approval changes the roster",
+			Body:    typeOf[org.MoveDecision](), Result: typeOf[org.CareerMove](), IfMatch: true, Idempotent: true,
+			handle: func(c *call) (any, error) {
+				in, err := decode[org.MoveDecision](c)
+				if err != nil {
+					return nil, err
+				}
+				return o.DecideMove(c.ctx, c.dealer, c.actor, org.MoveRef{ID: org.MoveID(c.r.PathValue("move")), ExpectedVersion: c.version}, in)
+			}},
+		read("/employees/{employee}/career-moves", "listMoves", "roster", "An employee's career history, oldest first", nil, func(c *call) ([]org.CareerMove, error) {
+			return o.Moves(c.ctx, c.dealer, c.actor, org.EmployeeID(c.r.PathValue("employee")))
+		}),
 		employeeStatus("deactivate", "An employee leaves (kept on record, inactive)", o.DeactivateEmployee),
 		employeeStatus("reactivate", "A former employee returns", o.ReactivateEmployee),
 		read("", "getDealer", "roster", "The dealer", nil, func(c *call) (org.Dealer, error) { return o.Dealer(c.ctx, c.dealer, c.actor) }),
