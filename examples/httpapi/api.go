@@ -16,26 +16,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/servicelane/servicelane/appraisal"
-	"github.com/servicelane/servicelane/billing"
-	"github.com/servicelane/servicelane/monthend"
+	wiring "github.com/servicelane/servicelane/internal/wire"
 	"github.com/servicelane/servicelane/org"
-	"github.com/servicelane/servicelane/policy"
-	"github.com/servicelane/servicelane/servicedesk"
-	"github.com/servicelane/servicelane/training"
 )
 
 // Services are the SDK's services the server serves, wired by the host
-// (main.go does it on one sqlstore).
-type Services struct {
-	Org       *org.Service
-	Desk      *servicedesk.Service
-	Billing   *billing.Service
-	Training  *training.Service
-	Appraisal *appraisal.Service
-	Policy    *policy.Service
-	MonthEnd  *monthend.Service
-}
+// (main.go builds them on one sqlstore).
+type Services = wiring.Services
 
 // ActorHeader names who is calling, as org.ParseActor reads it
 // ("advisor:chen", "admin:dms").

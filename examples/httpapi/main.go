@@ -14,7 +14,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,22 +23,16 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	_ "modernc.org/sqlite"             // pure-Go SQLite driver "sqlite"
 
-	"github.com/servicelane/servicelane/appraisal"
-	"github.com/servicelane/servicelane/billing"
 	"github.com/servicelane/servicelane/examples/internal/demo"
-	"github.com/servicelane/servicelane/monthend"
+	wiring "github.com/servicelane/servicelane/internal/wire"
 	"github.com/servicelane/servicelane/org"
-	"github.com/servicelane/servicelane/policy"
-	"github.com/servicelane/servicelane/servicedesk"
 	"github.com/servicelane/servicelane/store/sqlstore"
-	"github.com/servicelane/servicelane/training"
 )
 
 func main() {
@@ -62,7 +55,7 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(url strin
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, dialect, where, err := open(*dbPath, *dsn)
+	db, dialect, where, err := wiring.Open(*dbPath, *dsn, "servicelane-httpapi-")
 	if err != nil {
 		return err
 	}
@@ -115,39 +108,7 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(url strin
 
 // wire builds every service on one store, as a host does.
 func wire(store *sqlstore.Store, clock org.Clock, log *slog.Logger) (Services, error) {
-	orgs, err := org.NewService(org.Config{Store: store, Clock: clock, Logger: log})
-	if err != nil {
-		return Services{}, err
-	}
-	roster := orgs.Directory()
-	bills, err := billing.NewService(billing.Config{Store: store.Billing(), Roster: roster, Clock: clock, Logger: log})
-	if err != nil {
-		return Services{}, err
-	}
-	desk, err := servicedesk.NewService(servicedesk.Config{Store: store.ServiceDesk(), Roster: roster, Clock: clock, Logger: log,
-		Billing: bills, Pricer: servicedesk.BookPricer{Billing: bills}})
-	if err != nil {
-		return Services{}, err
-	}
-	train, err := training.NewService(training.Config{Store: store.Training(), Roster: roster, Clock: clock, Logger: log})
-	if err != nil {
-		return Services{}, err
-	}
-	review, err := appraisal.NewService(appraisal.Config{Store: store.Appraisal(), Roster: roster, Clock: clock, Logger: log,
-		Measurer: monthend.Measurer(desk.FigureSource(), bills.AccuracySource(), train.ResultSource())})
-	if err != nil {
-		return Services{}, err
-	}
-	decide, err := policy.NewService(policy.Config{Store: store.Policy(), Roster: roster, Clock: clock, Logger: log,
-		Facts: policy.Combine(monthend.AppraisalFacts(store.Appraisal()), monthend.TrainingFacts(store.Training()))})
-	if err != nil {
-		return Services{}, err
-	}
-	me, err := monthend.NewService(monthend.Config{Roster: roster, Desk: desk, Appraisal: review, Policy: decide, Logger: log})
-	if err != nil {
-		return Services{}, err
-	}
-	return Services{Org: orgs, Desk: desk, Billing: bills, Training: train, Appraisal: review, Policy: decide, MonthEnd: me}, nil
+	return wiring.New(store, wiring.Options{Clock: clock, Logger: log})
 }
 
 // seedDemo creates dealer with Taipei Motors' department and price book,
@@ -179,20 +140,4 @@ func seedDemo(ctx context.Context, svc Services, dealer org.DealerID) error {
 	}
 	_, err = svc.Billing.SavePriceBook(ctx, dealer, admin, book, true)
 	return err
-}
-
-func open(path, dsn string) (*sql.DB, sqlstore.Dialect, string, error) {
-	if dsn != "" {
-		db, err := sql.Open("pgx", dsn)
-		return db, sqlstore.Postgres, "PostgreSQL", err
-	}
-	if path == "" {
-		dir, err := os.MkdirTemp("", "servicelane-httpapi-")
-		if err != nil {
-			return nil, 0, "", err
-		}
-		path = filepath.Join(dir, "servicelane.db")
-	}
-	db, err := sql.Open("sqlite", sqlstore.SQLiteDSN(path))
-	return db, sqlstore.SQLite, path, err
 }
