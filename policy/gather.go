@@ -18,14 +18,6 @@ type FactQuery struct {
 	Location *time.Location `json:"location,omitempty"`
 }
 
-// loc is q.Location, or UTC.
-func (q FactQuery) loc() *time.Location {
-	if q.Location == nil {
-		return time.UTC
-	}
-	return q.Location
-}
-
 // FactSource gathers facts about a dealer's employees for a period from
 // another package: the results of the appraisal and of training (package
 // monthend has both: monthend.AppraisalFacts, monthend.TrainingFacts), or
