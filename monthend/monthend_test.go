@@ -408,7 +408,7 @@ func TestReport_text_and_csv(t *testing.T) {
 	en := rep.Text(org.English)
 	assert.Contains(t, en, "Month-end of 2026-11 for d1")
 	assert.Contains(t, en, "Chen Wei 陳偉")
-	assert.Contains(t, en, "orders opened this month are still open")
+	assert.Contains(t, en, "1 order opened this month is still open")
 	zh := rep.Text(org.TraditionalChinese)
 	assert.Contains(t, zh, "月結")
 	assert.Contains(t, zh, "本月無工單")
@@ -477,4 +477,12 @@ func TestRun_without_a_policy(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, rep.Evaluation)
 	assert.NotContains(t, codes(rep.Warnings), "no_policy")
+}
+
+func TestNote_one_order(t *testing.T) {
+	one := monthend.Note{Code: "orders_open", Args: map[string]string{"count": "1"}}
+	assert.Equal(t, "1 order opened this month is still open", one.Text(org.English))
+	assert.Equal(t, "本月開立的工單中有 1 張尚未結案", one.Text(org.TraditionalChinese))
+	two := monthend.Note{Code: "orders_open", Args: map[string]string{"count": "2"}}
+	assert.Equal(t, "2 orders opened this month are still open", two.Text(org.English))
 }

@@ -68,6 +68,7 @@ var noteText = map[string][2]string{
 	"missing_renormalized": {"{kpi}: no input from {missing}: their weight was shared among the others", "{kpi}：{missing} 無資料，其權重已分配給其他來源"},
 	"missing_incomplete":   {"{kpi}: no input from {missing}: the KPI was left out", "{kpi}：{missing} 無資料，此指標不列入計分"},
 	"not_scored":           {"not scored", "未評分"},
+	"orders_open_one":      {"1 order opened this month is still open", "本月開立的工單中有 1 張尚未結案"},
 	"orders_open":          {"{count} orders opened this month are still open", "本月開立的工單中有 {count} 張尚未結案"},
 	"no_policy":            {"no reward and penalty policy is active: nothing was evaluated (R7)", "尚無生效的獎懲辦法：未評估獎懲（R7）"},
 	"calibration_window":   {"the results are scored, not final: calibrate, then run again to finalise", "結果已評分但尚未定案：請先校準，再執行一次以定案"},
@@ -89,7 +90,13 @@ func (n Note) Text(lang org.Lang) string {
 	if lang == org.TraditionalChinese {
 		i = 1
 	}
-	t, ok := noteText[n.Code]
+	code := n.Code
+	if n.Args["count"] == "1" {
+		if _, ok := noteText[code+"_one"]; ok {
+			code += "_one" // English says "1 order", not "1 orders"
+		}
+	}
+	t, ok := noteText[code]
 	if !ok {
 		return n.Code
 	}

@@ -11,6 +11,7 @@
 //	servicelane policy test [-json] [-run REGEX] [-min-coverage PCT] [-v] POLICY TESTS...
 //	servicelane workflow [-format mermaid|dot] [-express]
 //	servicelane migrate [-db FILE | -dsn URL] [-to N] [-status]
+//	servicelane monthend [-db FILE | -dsn URL] -month YYYY-MM -dealer ID [-dealer ID...] -actor supervisor:ID [-format text|csv|json]
 //
 // Exit status: 0 when everything is right, 1 when a file has problems (or
 // a policy test fails, or coverage is below -min-coverage), 2
@@ -60,6 +61,7 @@ var commands = []command{
 	{"policy", "test", "[-json] [-run REGEX] [-min-coverage PCT] [-v] POLICY TESTS...", "run a policy's test files, with rule coverage", policyTestCommand},
 	{"workflow", "", "[-format mermaid|dot] [-express]", "draw the work order's states and commands", workflowCommand},
 	{"migrate", "", "[-db FILE | -dsn URL] [-to N] [-status]", "apply (or roll back) the database migrations", migrateCommand},
+	{"monthend", "", monthendArgs, "run the month-end of a dealer or a dealer group and print its report", monthendCommand},
 }
 
 // run is the command line without the process: it returns the exit status.
