@@ -60,6 +60,9 @@ func scribbleResult(r *appraisal.Result) {
 	for i := range r.KPIs {
 		k := &r.KPIs[i]
 		k.Name = scribbled
+		if len(k.MissingMetrics) > 0 {
+			k.MissingMetrics[0] = "scribbled"
+		}
 		if len(k.Missing) > 0 {
 			k.Missing[0] = scribbled
 		}

@@ -111,6 +111,7 @@ func diffResult(d *kit.Differ, p string, g, w appraisal.Result) {
 		d.Amount(p+".score", g.Score, w.Score)
 		kit.Eq(d, p+".incomplete", g.Incomplete, w.Incomplete)
 		kit.List(d, p+".missing", g.Missing, w.Missing)
+		kit.List(d, p+".missing_metrics", g.MissingMetrics, w.MissingMetrics)
 		kit.Each(d, p+".sources", g.Sources, w.Sources, func(d *kit.Differ, p string, g, w appraisal.SourceResult) {
 			kit.Eq(d, p+".source", g.Source, w.Source)
 			kit.Eq(d, p+".metric", g.Metric, w.Metric)

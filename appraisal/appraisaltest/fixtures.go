@@ -146,7 +146,8 @@ func fullResult(e org.EmployeeID, score, grade string) appraisal.Result {
 						Raw: amount("92.4"), Points: amount("91.26760563380282")},
 				}},
 			{Code: "TEAM", Name: "teamwork", Weight: amount("25"), Share: amount("0"), Score: amount("0"), Incomplete: true,
-				Missing: []appraisal.Source{appraisal.SourceSelf, appraisal.SourceSupervisor},
+				Missing:        []appraisal.Source{appraisal.SourceSelf, appraisal.SourceSupervisor, appraisal.SourceMeasured},
+				MissingMetrics: []appraisal.Metric{appraisal.MetricReworks},
 				Sources: []appraisal.SourceResult{
 					{Source: appraisal.SourcePeer, Weight: amount("0.0001"), Raw: amount("7.5"), Points: amount("75"), Raters: 5, Trimmed: 2, TooFew: true},
 					{Source: appraisal.SourceSelf, Weight: amount("1")},
