@@ -91,9 +91,28 @@ type Employee struct {
 	BonusBase decimal.Decimal `json:"bonus_base"`
 	Active    bool            `json:"active"`
 	// Version is 1 when created and advances by one on every write.
-	Version   int64     `json:"version"`
+	Version int64 `json:"version"`
+	// CreatedAt is when the employee joined the roster; a month counts an
+	// employee from the month they joined ([Employee.InMonth]).
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// LeftAt is when the employee was last deactivated (they left); zero
+	// while they are active. Reactivating clears it.
+	LeftAt time.Time `json:"left_at,omitzero"`
+}
+
+// InMonth reports whether e was on the roster at some time in
+// [from, before): joined before it ended and, if they left, left after it
+// began. A month-end counts the joiners and the leavers of its month.
+func (e Employee) InMonth(from, before time.Time) bool {
+	if !e.CreatedAt.Before(before) {
+		return false
+	}
+	left := e.LeftAt
+	if left.IsZero() {
+		left = e.UpdatedAt // deactivated before LeftAt was kept: their last write
+	}
+	return e.Active || left.After(from)
 }
 
 // Clone returns a copy of e that shares no memory with it.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -225,6 +226,10 @@ func (s *Service) setActive(ctx context.Context, dealer DealerID, actor Actor, i
 	}
 	after.Version++
 	after.UpdatedAt = Now(s.clock)
+	after.LeftAt = time.Time{}
+	if !active {
+		after.LeftAt = after.UpdatedAt // they left: a month-end still counts them for the month
+	}
 	d.Version++
 	ev := s.event(dealer, actor, typ, "employee/"+string(after.ID), in.Reason, &before, after)
 	if err := s.store.Commit(ctx, dealer, Change{Dealer: &d, Employees: []Employee{after}, Events: []Event{ev}}); err != nil {

@@ -51,16 +51,47 @@ func checkEmployeeRoundTrip(ctx context.Context, s org.Store, _ Features) error 
 	full.SupervisorID = "sup-1"
 	full.BonusBase = decimal.RequireFromString("12345678901234567.89")
 	bare := org.Employee{DealerID: "d1", ID: "e2", Name: "Bare", Role: org.RoleTechnician, Department: org.DeptWorkshop, Version: 1, CreatedAt: t0, UpdatedAt: t0}
-	if err := seed(ctx, s, "d1", full, bare); err != nil {
+	left := gone("d1", "e3")
+	if err := seed(ctx, s, "d1", full, bare, left); err != nil {
 		return err
 	}
-	for _, want := range []org.Employee{full, bare} {
+	if err := readBack(ctx, s, "", full, bare, left); err != nil {
+		return err
+	}
+	// Updates write every field too: full leaves, and left comes back, its
+	// LeftAt cleared to zero.
+	full2, left2 := full.Clone(), left.Clone()
+	full2.Active, full2.Version = false, 2
+	full2.UpdatedAt = t0.Add(48*time.Hour + 750*time.Microsecond)
+	full2.LeftAt = full2.UpdatedAt
+	left2.Active, left2.Version, left2.LeftAt = true, 2, time.Time{}
+	left2.UpdatedAt = t0.Add(72*time.Hour + 250*time.Microsecond)
+	if err := s.Commit(ctx, "d1", org.Change{Employees: []org.Employee{full2, left2}}); err != nil {
+		return fmt.Errorf("deactivate e1 and reactivate e3 (version 2): %w", err)
+	}
+	return readBack(ctx, s, "after an update: ", full2, bare, left2)
+}
+
+// readBack reads each employee of wants back, one by one and as a list,
+// and diffs it.
+func readBack(ctx context.Context, s org.Store, when string, wants ...org.Employee) error {
+	list, err := s.Employees(ctx, "d1", org.EmployeeQuery{IncludeInactive: true, Limit: 100})
+	if err != nil {
+		return fmt.Errorf("%slist employees: %w", when, err)
+	}
+	if len(list) != len(wants) {
+		return fmt.Errorf("%slist employees: got %d, want %d", when, len(list), len(wants))
+	}
+	for i, want := range wants {
 		got, err := s.Employee(ctx, "d1", want.ID)
 		if err != nil {
-			return fmt.Errorf("read employee %s: %w", want.ID, err)
+			return fmt.Errorf("%sread employee %s: %w", when, want.ID, err)
 		}
 		if err := diffEmployee(got, want); err != nil {
-			return err
+			return fmt.Errorf("%s%w", when, err)
+		}
+		if err := diffEmployee(list[i], want); err != nil {
+			return fmt.Errorf("%sas listed: %w", when, err)
 		}
 	}
 	return nil
@@ -415,11 +446,10 @@ func checkEmployeesPages(ctx context.Context, s org.Store, _ Features) error {
 }
 
 func checkEmployeesFilters(ctx context.Context, s org.Store, _ Features) error {
-	adv, tech, sup, gone := employee("d1", "adv"), employee("d1", "tech"), employee("d1", "sup"), employee("d1", "gone")
+	adv, tech, sup, left := employee("d1", "adv"), employee("d1", "tech"), employee("d1", "sup"), gone("d1", "gone")
 	tech.Role, tech.Department = org.RoleTechnician, org.DeptWorkshop
 	sup.Role = org.RoleSupervisor
-	gone.Active = false
-	if err := seed(ctx, s, "d1", adv, tech, sup, gone); err != nil {
+	if err := seed(ctx, s, "d1", adv, tech, sup, left); err != nil {
 		return err
 	}
 	cases := []struct {

@@ -30,6 +30,17 @@ func employee(d org.DealerID, id org.EmployeeID) org.Employee {
 	}
 }
 
+// gone is employee id deactivated: inactive, with LeftAt set, after t0
+// and with microseconds of its own, so a store that drops LeftAt, or
+// keeps UpdatedAt in its place, is caught.
+func gone(d org.DealerID, id org.EmployeeID) org.Employee {
+	e := employee(d, id)
+	e.Active = false
+	e.UpdatedAt = t0.Add(36*time.Hour + 2500*time.Microsecond)
+	e.LeftAt = t0.Add(36*time.Hour + 1500*time.Microsecond)
+	return e
+}
+
 func event(d org.DealerID, id, typ string) org.Event {
 	return org.Event{
 		DealerID: d, ID: id, At: t0, Actor: org.Actor{ID: "sup-1", Role: org.RoleSupervisor},
@@ -75,10 +86,13 @@ func diffEmployee(got, want org.Employee) error {
 	case got.Active != want.Active || got.Version != want.Version:
 		return fmt.Errorf("employee %s: got active %v version %d, want %v %d", want.ID, got.Active, got.Version, want.Active, want.Version)
 	}
-	if err := sameInstant("employee created_at", got.CreatedAt, want.CreatedAt); err != nil {
+	if err := sameInstant("employee "+string(want.ID)+" created_at", got.CreatedAt, want.CreatedAt); err != nil {
 		return err
 	}
-	return sameInstant("employee updated_at", got.UpdatedAt, want.UpdatedAt)
+	if err := sameInstant("employee "+string(want.ID)+" updated_at", got.UpdatedAt, want.UpdatedAt); err != nil {
+		return err
+	}
+	return sameInstant("employee "+string(want.ID)+" left_at", got.LeftAt, want.LeftAt)
 }
 
 // sameInstant is kit.SameInstant, its error prefixed with what.

@@ -121,13 +121,13 @@ func brokenStores() []brokenStore {
 				}
 				o.employee = func(ctx context.Context, d org.DealerID, id org.EmployeeID) (org.Employee, error) {
 					e, err := o.Store.Employee(ctx, d, id)
-					e.CreatedAt, e.UpdatedAt = in(e.CreatedAt), in(e.UpdatedAt)
+					e.CreatedAt, e.UpdatedAt, e.LeftAt = in(e.CreatedAt), in(e.UpdatedAt), in(e.LeftAt)
 					return e, err
 				}
 				o.employees = func(ctx context.Context, d org.DealerID, q org.EmployeeQuery) ([]org.Employee, error) {
 					list, err := o.Store.Employees(ctx, d, q)
 					for i := range list {
-						list[i].CreatedAt, list[i].UpdatedAt = in(list[i].CreatedAt), in(list[i].UpdatedAt)
+						list[i].CreatedAt, list[i].UpdatedAt, list[i].LeftAt = in(list[i].CreatedAt), in(list[i].UpdatedAt), in(list[i].LeftAt)
 					}
 					return list, err
 				}
@@ -159,6 +159,55 @@ func brokenStores() []brokenStore {
 			CaughtBy: []string{
 				"EmployeeRoundTrip", "ConcurrentCommitsLoseNothing", "ServiceConcurrentUpdates", "ReadsAreCopies",
 				"CreateExistingConflicts", "StaleVersionConflicts", "TenancyIsolation"}},
+
+		{Name: "dropsLeftAt", Flaw: "does not store LeftAt (a column the migration forgot)",
+			Open: bend(func(o *over) {
+				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
+					return o.Store.Commit(ctx, d, withEmployees(c, func(e *org.Employee) { e.LeftAt = time.Time{} }))
+				}
+			}),
+			CaughtBy: []string{"EmployeeRoundTrip"}},
+		{Name: "listDropsLeftAt", Flaw: "Employees does not read LeftAt back, though Employee does (a column missing from one query)",
+			Open: bend(func(o *over) {
+				o.employees = func(ctx context.Context, d org.DealerID, q org.EmployeeQuery) ([]org.Employee, error) {
+					list, err := o.Store.Employees(ctx, d, q)
+					for i := range list {
+						list[i].LeftAt = time.Time{}
+					}
+					return list, err
+				}
+			}),
+			CaughtBy: []string{"EmployeeRoundTrip"}},
+		{Name: "leftAtIsUpdatedAt", Flaw: "stores UpdatedAt as LeftAt when the employee is inactive (a column derived, not kept)",
+			Open: bend(func(o *over) {
+				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
+					return o.Store.Commit(ctx, d, withEmployees(c, func(e *org.Employee) {
+						if !e.Active {
+							e.LeftAt = e.UpdatedAt
+						}
+					}))
+				}
+			}),
+			CaughtBy: []string{"EmployeeRoundTrip"}},
+		{Name: "leftAtOnlyOnCreate", Flaw: "writes LeftAt when an employee is created, never when one is updated (an UPDATE that forgot the column)",
+			Open: bend(func(o *over) {
+				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
+					stored := map[org.EmployeeID]time.Time{}
+					for _, e := range c.Employees {
+						if e.Version > 1 {
+							if cur, err := o.Store.Employee(ctx, d, e.ID); err == nil {
+								stored[e.ID] = cur.LeftAt
+							}
+						}
+					}
+					return o.Store.Commit(ctx, d, withEmployees(c, func(e *org.Employee) {
+						if e.Version > 1 {
+							e.LeftAt = stored[e.ID]
+						}
+					}))
+				}
+			}),
+			CaughtBy: []string{"EmployeeRoundTrip"}},
 
 		// Copies.
 		// Found as kit gaps, now caught.
@@ -460,7 +509,7 @@ func brokenStores() []brokenStore {
 		{Name: "includesInactive", Flaw: "Employees lists inactive employees without IncludeInactive",
 			Open: bendQuery(func(q *org.EmployeeQuery) { q.IncludeInactive = true }), CaughtBy: []string{"EmployeesFilters"}},
 		{Name: "hidesInactive", Flaw: "Employees never lists inactive employees, even with IncludeInactive",
-			Open: bendQuery(func(q *org.EmployeeQuery) { q.IncludeInactive = false }), CaughtBy: []string{"EmployeesFilters"}},
+			Open: bendQuery(func(q *org.EmployeeQuery) { q.IncludeInactive = false }), CaughtBy: []string{"EmployeeRoundTrip", "EmployeesFilters"}},
 		{Name: "ignoresRole", Flaw: "Employees ignores the Role filter",
 			Open: bendQuery(func(q *org.EmployeeQuery) { q.Role = "" }), CaughtBy: []string{"EmployeesFilters"}},
 		{Name: "ignoresDepartment", Flaw: "Employees ignores the Department filter",
@@ -809,19 +858,22 @@ func TestEveryCheckHasABrokenStore(t *testing.T) {
 	}
 }
 
-// TestKitCatchesForgottenMoveFields writes, for every field of a career
-// move, a store that forgets it: MoveRoundTrip must catch each.
-func TestKitCatchesForgottenMoveFields(t *testing.T) {
+// TestKitCatchesForgottenFields writes, for every field of a career move
+// and of an employee, a store that forgets it: MoveRoundTrip and
+// EmployeeRoundTrip must catch each.
+func TestKitCatchesForgottenFields(t *testing.T) {
 	t.Parallel()
 	open := func(forget func(org.Change) org.Change) org.Store {
 		return bend(func(o *over) {
 			o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
-				return o.Store.Commit(ctx, d, forget(withMoves(c, func(*org.CareerMove) {})))
+				c = withEmployees(withMoves(c, func(*org.CareerMove) {}), func(*org.Employee) {})
+				return o.Store.Commit(ctx, d, forget(c))
 			}
 		})()
 	}
 	kitcheck.TestForgottenFields(t, kit, open, []kitcheck.Kind[org.Change]{
 		kitcheck.KindOf("MoveRoundTrip", func(c *org.Change) []org.CareerMove { return c.Moves }),
+		kitcheck.KindOf("EmployeeRoundTrip", func(c *org.Change) []org.Employee { return c.Employees }),
 	})
 }
 
@@ -889,7 +941,12 @@ func withInstants(c org.Change, fn func(time.Time) time.Time) org.Change {
 		d.CreatedAt, d.UpdatedAt = fn(d.CreatedAt), fn(d.UpdatedAt)
 		c.Dealer = &d
 	}
-	c = withEmployees(c, func(e *org.Employee) { e.CreatedAt, e.UpdatedAt = fn(e.CreatedAt), fn(e.UpdatedAt) })
+	c = withEmployees(c, func(e *org.Employee) {
+		e.CreatedAt, e.UpdatedAt = fn(e.CreatedAt), fn(e.UpdatedAt)
+		if !e.LeftAt.IsZero() {
+			e.LeftAt = fn(e.LeftAt)
+		}
+	})
 	c.Events = slices.Clone(c.Events)
 	for i := range c.Events {
 		c.Events[i].At = fn(c.Events[i].At)

@@ -29,6 +29,21 @@ func (s *Store) timeArg(t time.Time) any {
 	return t
 }
 
+// optionalTimeArg is t as timeArg stores it, or, for the zero time (an
+// instant not set, such as an active employee's LeftAt), the dialect's
+// "none": the empty text on SQLite, whose instant columns are NOT NULL
+// TEXT, and NULL on PostgreSQL. optionalInstant reads either back as the
+// zero time.
+func (s *Store) optionalTimeArg(t time.Time) any {
+	if t.UTC().Truncate(time.Microsecond).IsZero() {
+		if s.dialect == SQLite {
+			return ""
+		}
+		return nil
+	}
+	return s.timeArg(t)
+}
+
 // moneyArg is d as text at the stored scale. Text, never float64: both
 // SQLite TEXT and PostgreSQL NUMERIC take it without rounding through binary.
 func moneyArg(d decimal.Decimal) string { return d.StringFixed(moneyScale) }
@@ -69,6 +84,30 @@ func (i instant) parse(s string) error {
 	}
 	*i.t = t.UTC()
 	return nil
+}
+
+// optionalInstant scans a stored time that may be unset, as
+// optionalTimeArg writes it: NULL or the empty text is the zero time;
+// anything else is read as instant reads it.
+type optionalInstant struct{ t *time.Time }
+
+func (i optionalInstant) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*i.t = time.Time{}
+		return nil
+	case string:
+		if v == "" {
+			*i.t = time.Time{}
+			return nil
+		}
+	case []byte:
+		if len(v) == 0 {
+			*i.t = time.Time{}
+			return nil
+		}
+	}
+	return instant(i).Scan(src)
 }
 
 // money scans a stored amount from its text form. Unlike decimal.Decimal's

@@ -102,16 +102,17 @@ func (s *Store) writeEmployee(ctx context.Context, tx execer, e org.Employee) er
 	}
 	values := []any{e.Name, e.Role, e.Department, e.SupervisorID, e.Email, e.Phone,
 		string(skills), moneyArg(e.BonusBase), e.Active, e.Version,
-		s.timeArg(e.CreatedAt), s.timeArg(e.UpdatedAt)}
+		s.timeArg(e.CreatedAt), s.timeArg(e.UpdatedAt), s.optionalTimeArg(e.LeftAt)}
 	if e.Version == 1 {
 		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO employees (`+employeeColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dealer_id, id) DO NOTHING`),
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dealer_id, id) DO NOTHING`),
 			append([]any{e.DealerID, e.ID}, values...)...)
 		return oneRow(res, err, what, e.Version)
 	}
 	res, err := tx.ExecContext(ctx, s.q(`UPDATE employees
 		SET name = ?, role = ?, department = ?, supervisor_id = ?, email = ?, phone = ?,
-			skills = ?, bonus_base = ?, active = ?, version = ?, created_at = ?, updated_at = ?
+			skills = ?, bonus_base = ?, active = ?, version = ?, created_at = ?, updated_at = ?,
+			left_at = ?
 		WHERE dealer_id = ? AND id = ? AND version = ?`),
 		append(values, e.DealerID, e.ID, e.Version-1)...)
 	return oneRow(res, err, what, e.Version)
@@ -154,6 +155,7 @@ func checkChange(dealer org.DealerID, c org.Change) *org.ValidationError {
 		}
 		checkTime(ve, p+"created_at", e.CreatedAt)
 		checkTime(ve, p+"updated_at", e.UpdatedAt)
+		checkTime(ve, p+"left_at", e.LeftAt)
 	}
 	checkEvents(ve, dealer, c.Events)
 	return ve

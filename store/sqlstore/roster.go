@@ -15,7 +15,7 @@ import (
 const (
 	dealerColumns   = `id, name, time_zone, currency, version, created_at, updated_at`
 	employeeColumns = `dealer_id, id, name, role, department, supervisor_id, email, phone,
-		skills, bonus_base, active, version, created_at, updated_at`
+		skills, bonus_base, active, version, created_at, updated_at, left_at`
 	eventColumns = `dealer_id, seq, id, occurred_at, actor_id, actor_role, type, subject, reason, data`
 )
 
@@ -110,7 +110,7 @@ func scanEmployee(row scanner) (org.Employee, error) {
 	var skills string
 	err := row.Scan(&e.DealerID, &e.ID, &e.Name, &e.Role, &e.Department, &e.SupervisorID,
 		&e.Email, &e.Phone, &skills, money{&e.BonusBase}, &e.Active, &e.Version,
-		instant{&e.CreatedAt}, instant{&e.UpdatedAt})
+		instant{&e.CreatedAt}, instant{&e.UpdatedAt}, optionalInstant{&e.LeftAt})
 	if err != nil {
 		return org.Employee{}, err
 	}

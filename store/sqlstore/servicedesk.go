@@ -191,6 +191,9 @@ type selection struct {
 	where strings.Builder
 	args  []any
 	none  bool // a bound no stored record can meet
+	// ranged is set when a time range is selected: its index is not in
+	// key order, so the query sorts (see query).
+	ranged bool
 }
 
 func newSelection(table string, dealer org.DealerID) *selection {
@@ -233,6 +236,7 @@ func (sel *selection) within(s *Store, col string, from, before time.Time) {
 			sel.none = true
 		case f.After(first):
 			sel.cond(col+" >= ?", s.timeArg(f))
+			sel.ranged = true
 		}
 	}
 	if !before.IsZero() {
@@ -241,6 +245,7 @@ func (sel *selection) within(s *Store, col string, from, before time.Time) {
 			sel.none = true
 		case !b.After(last):
 			sel.cond(col+" < ?", s.timeArg(b))
+			sel.ranged = true
 		}
 	}
 }
@@ -254,10 +259,32 @@ func ceilMicro(t time.Time) time.Time {
 	return t
 }
 
+// query is the SELECT of the documents sel selects, ordered by orderBy.
+//
+// A time range is read through its (dealer_id, instant, key) index, which
+// is not in key order. Sorting the selected rows would make SQLite copy
+// every whole document into its sorter (spilling to a temporary file for
+// a month of work orders); so when orderBy is the table's key within the
+// dealer, the page's keys are selected and sorted first, from the index
+// alone, and the documents read by key in that order:
+//
+//	SELECT doc FROM t WHERE dealer_id = ? AND key IN (SELECT key FROM t WHERE ... ORDER BY key LIMIT ?) ORDER BY key
+//
+// SQLite walks the sorted IN list through the primary key, so the outer
+// ORDER BY costs nothing; PostgreSQL plans it as a join. Same rows, same
+// order: the store contract does not change.
 func (sel *selection) query(orderBy string, limit int) (string, []any) {
-	query := `SELECT doc FROM ` + sel.table + ` WHERE ` + sel.where.String() + ` ORDER BY ` + orderBy
+	where, args := sel.where.String(), sel.args
 	if limit > 0 {
-		return query + ` LIMIT ?`, append(sel.args, limit)
+		args = append(args, limit)
 	}
-	return query, sel.args
+	page := ` ORDER BY ` + orderBy
+	if limit > 0 {
+		page += ` LIMIT ?`
+	}
+	if !sel.ranged || strings.Contains(orderBy, ",") {
+		return `SELECT doc FROM ` + sel.table + ` WHERE ` + where + page, args
+	}
+	return `SELECT doc FROM ` + sel.table + ` WHERE dealer_id = ? AND ` + orderBy + ` IN (SELECT ` + orderBy + ` FROM ` + sel.table +
+		` WHERE ` + where + page + `) ORDER BY ` + orderBy, append([]any{args[0]}, args...)
 }
