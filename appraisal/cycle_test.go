@@ -99,6 +99,7 @@ func TestRate_R6_3_who_rates_whom(t *testing.T) {
 		{"R6.3_technicians_are_no_peers_of_advisors", org.Actor{ID: "wu", Role: org.RoleTechnician}, "chen", appraisal.SourcePeer, "teamwork", appraisal.ErrForbidden},
 		{"R6.3_customer_ratings_come_from_the_host", host, "chen", appraisal.SourceCustomer, "satisfaction", nil},
 		{"R6.3_an_advisor_cannot_enter_a_customer_rating", wang, "chen", appraisal.SourceCustomer, "satisfaction", appraisal.ErrForbidden},
+		{"a_customer_rating_of_no_one_on_the_roster", host, "ghost", appraisal.SourceCustomer, "satisfaction", org.ErrNotFound},
 		{"R6.3_once_per_pair_per_cycle", wang, "chen", appraisal.SourcePeer, "teamwork", appraisal.ErrInvalid},
 		{"a_KPI_the_plan_lacks", wang, "huang", appraisal.SourcePeer, "speed", appraisal.ErrInvalid},
 		{"a_source_the_KPI_lacks", wang, "huang", appraisal.SourcePeer, "skill", appraisal.ErrInvalid},

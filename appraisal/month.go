@@ -12,7 +12,9 @@ import (
 	"github.com/servicelane/servicelane/org"
 )
 
-// ScoreMonth scores the month (R6.2): every active advisor of the dealer, from
+// ScoreMonth scores the month (R6.2): every advisor on the dealer's roster
+// at some time in the month ([org.Employee.InMonth]: the month's joiners,
+// and its leavers scored after they left), from
 // the cycle's inputs and the Measurer's figures, with ranks in the
 // department and the run of failing months each result ends (R6.4). Only
 // the service advisor department's supervisor may (R2.2). It may be run again while the cycle is scored (late
@@ -31,9 +33,23 @@ func (s *Service) ScoreMonth(ctx context.Context, dealer org.DealerID, actor org
 	if c.State != CycleOpen && c.State != CycleScored {
 		return nil, stateError(op, m, c.State, CycleOpen, CycleScored)
 	}
-	advisors, err := s.roster.Employees(ctx, dealer, org.EmployeeQuery{Role: org.RoleAdvisor, Limit: org.MaxPage})
+	d, err := s.roster.Dealer(ctx, dealer)
 	if err != nil {
 		return nil, err
+	}
+	loc, err := d.Location()
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.roster.Employees(ctx, dealer, org.EmployeeQuery{Role: org.RoleAdvisor, IncludeInactive: true, Limit: org.MaxPage})
+	if err != nil {
+		return nil, err
+	}
+	advisors := all[:0:0]
+	for _, e := range all {
+		if e.InMonth(m.Start(loc), m.End(loc)) {
+			advisors = append(advisors, e)
+		}
 	}
 	figures := Figures{}
 	if s.measurer != nil {

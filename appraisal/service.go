@@ -283,6 +283,10 @@ func (s *Service) mayRate(ctx context.Context, dealer org.DealerID, actor org.Ac
 		if actor.Role != org.RoleAdmin {
 			return "", forbid("customer ratings come from the host's surveys")
 		}
+		// The ratee is on the roster, as for every other source.
+		if _, err := s.roster.Employee(ctx, dealer, in.Ratee); err != nil {
+			return "", fmt.Errorf("appraisal: rate: ratee %s: %w", in.Ratee, err)
+		}
 		return org.EmployeeID("customer:" + in.Customer), nil
 	}
 	me, err := s.roster.Authorize(ctx, dealer, actor, org.RoleAdvisor, org.RoleSupervisor, org.RoleTechnician)

@@ -68,7 +68,7 @@ func TestRun_killed_between_steps_resumes(t *testing.T) {
 	if os.Getenv(childEnv) != "" {
 		t.Skip("the child runs TestKillChild only")
 	}
-	for _, step := range []string{"appraisal.rate", "appraisal.score_month", "appraisal.finalize"} {
+	for _, step := range []string{"appraisal.rate_all", "appraisal.score_month", "appraisal.finalize"} {
 		t.Run(step, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "lane.db")
 			w := newWorld(t, openFile(t, path), "d1", monthend.Surveys{})

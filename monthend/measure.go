@@ -49,9 +49,12 @@ func Measurer(desk DeskFigures, accuracy SettlementAccuracy, results TrainingRes
 			out[e][metric] = ms
 		}
 		if desk != nil {
-			figs, err := desk.Figures(ctx, dealer, m)
-			if err != nil {
-				return nil, err
+			figs, ok := memoized(ctx, desk, dealer, m)
+			if !ok {
+				var err error
+				if figs, err = desk.Figures(ctx, dealer, m); err != nil {
+					return nil, err
+				}
 			}
 			for _, f := range figs {
 				put(f.Advisor, appraisal.MetricCustomersReceived, appraisal.Measure{Value: decimal.NewFromInt(int64(f.CustomersReceived))})
@@ -82,4 +85,35 @@ func Measurer(desk DeskFigures, accuracy SettlementAccuracy, results TrainingRes
 		}
 		return out, nil
 	})
+}
+
+// deskMemo is the desk's figures a run of the month-end read at its start,
+// carried in its context to the Measurer the appraisal calls when the run
+// scores: the month's orders are read and decoded once per run, and the
+// report shows the very figures that were scored. Only this package puts
+// one in a context, and only figures it read from src itself.
+type deskMemo struct {
+	src    servicedesk.FigureSource
+	dealer org.DealerID
+	month  org.Month
+	figs   []servicedesk.AdvisorFigures
+}
+
+type memoKey struct{}
+
+func withMemo(ctx context.Context, m *deskMemo) context.Context {
+	return context.WithValue(ctx, memoKey{}, m)
+}
+
+// memoized returns the run's figures of dealer's month m when ctx carries
+// them and they were read from desk.
+func memoized(ctx context.Context, desk DeskFigures, dealer org.DealerID, m org.Month) ([]servicedesk.AdvisorFigures, bool) {
+	mm, ok := ctx.Value(memoKey{}).(*deskMemo)
+	if !ok || mm.dealer != dealer || mm.month != m {
+		return nil, false
+	}
+	if src, ok := desk.(servicedesk.FigureSource); !ok || src != mm.src {
+		return nil, false
+	}
+	return mm.figs, true
 }

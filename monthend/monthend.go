@@ -24,6 +24,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -63,7 +64,11 @@ type Config struct {
 	Desk      *servicedesk.Service
 	Appraisal *appraisal.Service
 	Policy    *policy.Service
-	Surveys   Surveys
+	// Org, when set, lets the month-end propose the promotions the
+	// policy's approved decisions make advisors eligible for
+	// ([Service.ProposePromotion]).
+	Org     *org.Service
+	Surveys Surveys
 	// Logger and Hook observe every run, as every package's Config does.
 	Logger *slog.Logger
 	Hook   org.Hook
@@ -75,6 +80,7 @@ type Service struct {
 	desk    *servicedesk.Service
 	apr     *appraisal.Service
 	pol     *policy.Service
+	org     *org.Service
 	surveys Surveys
 	obs     *org.Observer
 }
@@ -110,7 +116,7 @@ func NewService(cfg Config) (*Service, error) {
 	if sv.Places == 0 {
 		sv.Places = 2
 	}
-	return &Service{roster: cfg.Roster, desk: cfg.Desk, apr: cfg.Appraisal, pol: cfg.Policy, surveys: sv,
+	return &Service{roster: cfg.Roster, desk: cfg.Desk, apr: cfg.Appraisal, pol: cfg.Policy, org: cfg.Org, surveys: sv,
 		obs: org.NewObserver("monthend", cfg.Hook, cfg.Logger)}, nil
 }
 
@@ -193,10 +199,13 @@ type run struct {
 	cycle    appraisal.Cycle
 	figures  map[org.EmployeeID]servicedesk.AdvisorFigures
 	advisors []org.Employee
+	open     int // orders of the month still open
+	loc      *time.Location
 	rep      Report
 }
 
 // start reads what the month has: the cycle, the advisors, the figures.
+// The figures are read once, here, and scored from the same read.
 func (r *run) start() error {
 	c, err := r.s.apr.Cycle(r.ctx, r.dealer, r.actor, r.month)
 	if errors.Is(err, org.ErrNotFound) {
@@ -207,21 +216,37 @@ func (r *run) start() error {
 		return err
 	}
 	r.cycle = c
+	d, err := r.s.roster.Dealer(r.ctx, r.dealer)
+	if err != nil {
+		return err
+	}
+	loc, err := d.Location()
+	if err != nil {
+		return err
+	}
 	es, err := r.s.roster.Employees(r.ctx, r.dealer, org.EmployeeQuery{Role: org.RoleAdvisor, IncludeInactive: true, Limit: org.MaxPage})
 	if err != nil {
 		return err
 	}
-	figs, err := r.s.desk.Figures(r.ctx, r.dealer, r.actor, r.month)
+	// The actor was authorised over the department: every advisor's
+	// figures are theirs to see (R2.2).
+	src := r.s.desk.FigureSource()
+	figs, err := src.Figures(r.ctx, r.dealer, r.month)
 	if err != nil {
 		return err
 	}
+	r.ctx = withMemo(r.ctx, &deskMemo{src: src, dealer: r.dealer, month: r.month, figs: figs})
 	r.figures = map[org.EmployeeID]servicedesk.AdvisorFigures{}
 	for _, f := range figs {
 		r.figures[f.Advisor] = f
+		r.open += f.OpenOrders
 	}
+	r.loc = loc
+	from, before := r.month.Start(loc), r.month.End(loc)
 	for _, e := range es {
-		// Every active advisor, and a former one with figures in the month.
-		if _, measured := r.figures[e.ID]; e.Active || measured {
+		// Every advisor on the roster in the month (its joiners and
+		// leavers), and a former one with figures in it.
+		if _, measured := r.figures[e.ID]; e.InMonth(from, before) || measured {
 			r.advisors = append(r.advisors, e)
 		}
 	}
@@ -317,6 +342,7 @@ func (r *run) rate() error {
 	}
 	slices.Sort(codes)
 	host := org.Admin("monthend")
+	var ratings []appraisal.RateInput
 	for _, e := range r.advisors {
 		f := r.figures[e.ID]
 		if f.Surveys < r.s.surveys.Min {
@@ -325,21 +351,20 @@ func (r *run) rate() error {
 		for _, code := range codes {
 			sc := kpis[code]
 			v := sc.Min.Add(f.Satisfaction.Mul(sc.Max.Sub(sc.Min)).Div(decimal.NewFromInt(100))).Round(r.s.surveys.Places)
-			_, err := r.s.apr.Rate(r.ctx, r.dealer, host, appraisal.RateInput{Month: r.month, Ratee: e.ID, Source: appraisal.SourceCustomer,
+			ratings = append(ratings, appraisal.RateInput{Ratee: e.ID, Source: appraisal.SourceCustomer,
 				KPI: code, Value: v, Customer: fmt.Sprintf("surveys:%d", f.Surveys)})
-			if ve, ok := errors.AsType[*org.ValidationError](err); ok && onlyDuplicate(ve) {
-				continue // entered by a run that stopped after it
-			}
-			if err != nil {
-				return fmt.Errorf("customer rating of %s (%s): %w", e.ID, code, err)
-			}
 		}
 	}
+	if len(ratings) == 0 {
+		return nil
+	}
+	// One commit for the dealer's month; a rating entered already (by a
+	// run that stopped after it, or by the host) is kept.
+	_, err := r.s.apr.RateAll(r.ctx, r.dealer, host, appraisal.RateAllInput{Month: r.month, Ratings: ratings, KeepExisting: true})
+	if err != nil {
+		return fmt.Errorf("customer ratings: %w", err)
+	}
 	return nil
-}
-
-func onlyDuplicate(ve *org.ValidationError) bool {
-	return len(ve.Fields) > 0 && !slices.ContainsFunc(ve.Fields, func(f org.FieldError) bool { return f.Code != org.CodeDuplicate })
 }
 
 // finish reads the results and writes the report's rows and warnings.
@@ -363,6 +388,14 @@ func (r *run) finish() error {
 		row.Figures.Advisor, row.Figures.Month = e.ID, r.month
 		if !measured {
 			row.Figures.NoAppointments, row.Figures.NoSurveys = true, true
+		}
+		// The month's joiners and leavers: counted for part of it.
+		from, before := r.month.Start(r.loc), r.month.End(r.loc)
+		if !e.CreatedAt.Before(from) && e.CreatedAt.Before(before) {
+			row.Notes = append(row.Notes, Note{Code: "joined", Args: map[string]string{"date": e.CreatedAt.In(r.loc).Format(time.DateOnly)}})
+		}
+		if !e.Active && !e.LeftAt.Before(from) && e.LeftAt.Before(before) {
+			row.Notes = append(row.Notes, Note{Code: "left", Args: map[string]string{"date": e.LeftAt.In(r.loc).Format(time.DateOnly)}})
 		}
 		if quiet := row.Figures; quiet.CustomersReceived == 0 && quiet.NoAppointments && quiet.NoSurveys && quiet.Complaints == 0 && quiet.Reworks == 0 {
 			row.Notes = append(row.Notes, Note{Code: "no_orders"})
@@ -402,41 +435,20 @@ func (r *run) finish() error {
 				row.Decisions = append(row.Decisions, d)
 			}
 		}
+		if slices.ContainsFunc(row.Decisions, eligible) {
+			row.Notes = append(row.Notes, Note{Code: "promotion_eligible"}) // R5.5: ProposePromotion
+		}
 		r.rep.Advisors = append(r.rep.Advisors, row)
 	}
 	r.rep.State = r.cycle.State
 	return r.warn()
 }
 
-// warn adds what the dealer should know: orders of the month still open.
+// warn adds what the dealer should know: orders of the month still open
+// (counted in the figures the run read), a calibration window.
 func (r *run) warn() error {
-	d, err := r.s.roster.Dealer(r.ctx, r.dealer)
-	if err != nil {
-		return err
-	}
-	loc, err := d.Location()
-	if err != nil {
-		return err
-	}
-	q := servicedesk.WorkOrderQuery{OpenedFrom: r.month.Start(loc), OpenedBefore: r.month.End(loc), Limit: org.MaxPage}
-	open := 0
-	for {
-		ws, err := r.s.desk.WorkOrders(r.ctx, r.dealer, r.actor, q)
-		if err != nil {
-			return err
-		}
-		for _, w := range ws {
-			if w.State != servicedesk.StateClosed && w.State != servicedesk.StateCancelled {
-				open++
-			}
-		}
-		if len(ws) < q.Limit {
-			break
-		}
-		q.After = ws[len(ws)-1].ID
-	}
-	if open > 0 {
-		r.rep.Warnings = append(r.rep.Warnings, Note{Code: "orders_open", Args: map[string]string{"count": fmt.Sprint(open)}})
+	if r.open > 0 {
+		r.rep.Warnings = append(r.rep.Warnings, Note{Code: "orders_open", Args: map[string]string{"count": fmt.Sprint(r.open)}})
 	}
 	if r.cycle.State == appraisal.CycleScored {
 		r.rep.Warnings = append(r.rep.Warnings, Note{Code: "calibration_window"})

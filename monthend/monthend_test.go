@@ -103,14 +103,15 @@ func wire(t *testing.T, st stores, dealer org.DealerID, cfg monthend.Surveys, cl
 	pol, err := policy.NewService(policy.Config{Store: st.pol, Roster: roster, Clock: clock,
 		Facts: policy.Combine(monthend.AppraisalFacts(st.apr), monthend.TrainingFacts(st.train))})
 	require.NoError(t, err)
-	me, err := monthend.NewService(monthend.Config{Roster: roster, Desk: desk, Appraisal: apr, Policy: pol, Surveys: cfg})
+	me, err := monthend.NewService(monthend.Config{Roster: roster, Desk: desk, Appraisal: apr, Policy: pol, Org: orgs, Surveys: cfg})
 	require.NoError(t, err)
 	return &world{t: t, ctx: t.Context(), clock: clock, orgs: orgs, desk: desk, bills: bills, apr: apr, pol: pol, me: me, dealer: dealer}
 }
 
 func newWorld(t *testing.T, st stores, dealer org.DealerID, cfg monthend.Surveys, opts ...withoutPolicy) *world {
 	t.Helper()
-	w := wire(t, st, dealer, cfg, org.NewManualClock(time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC)), nil)
+	// The roster is from October, when li left.
+	w := wire(t, st, dealer, cfg, org.NewManualClock(time.Date(2026, 10, 20, 0, 30, 0, 0, time.UTC)), nil)
 	ctx, orgs, bills, apr, pol := w.ctx, w.orgs, w.bills, w.apr, w.pol
 	_, err := orgs.CreateDealer(ctx, admin, org.NewDealer{ID: dealer, Name: "Taipei Motors 台北汽車", TimeZone: "Asia/Taipei", Currency: "TWD"})
 	require.NoError(t, err)
@@ -127,6 +128,7 @@ func newWorld(t *testing.T, st stores, dealer org.DealerID, cfg monthend.Surveys
 	}
 	_, err = orgs.DeactivateEmployee(ctx, dealer, admin, org.StatusChange{ID: "li", Reason: "left in October"})
 	require.NoError(t, err)
+	w.clock.Set(time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC))
 	book, err := billing.LoadPriceBookFile("../billing/testdata/pricebooks/taipei.yaml")
 	require.NoError(t, err)
 	book.Overrun = billing.OverrunPolicy{Percent: dec("1")}
@@ -225,6 +227,17 @@ func (w *world) month() {
 		_, err := w.apr.Rate(w.ctx, w.dealer, r.by, appraisal.RateInput{Month: nov, Ratee: r.ratee, Source: appraisal.SourcePeer, KPI: "teamwork", Value: dec("4")})
 		require.NoError(w.t, err)
 	}
+	// xu joins on 12 November and leaves on the 16th; zhao joins in
+	// December, after the month (the clock goes back for the run).
+	w.clock.Set(time.Date(2026, 11, 12, 1, 0, 0, 0, time.UTC))
+	_, err = w.orgs.AddEmployee(w.ctx, w.dealer, admin, org.NewEmployee{ID: "xu", Name: "Xu Short 許", Role: org.RoleAdvisor})
+	require.NoError(w.t, err)
+	w.clock.Set(time.Date(2026, 11, 16, 1, 0, 0, 0, time.UTC))
+	_, err = w.orgs.DeactivateEmployee(w.ctx, w.dealer, admin, org.StatusChange{ID: "xu", Reason: "left after four days"})
+	require.NoError(w.t, err)
+	w.clock.Set(time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC))
+	_, err = w.orgs.AddEmployee(w.ctx, w.dealer, admin, org.NewEmployee{ID: "zhao", Name: "Zhao New 趙", Role: org.RoleAdvisor})
+	require.NoError(w.t, err)
 	w.clock.Set(time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)) // the last day of November, 18:00 in Taipei
 }
 
@@ -260,13 +273,17 @@ func TestRun_R6_2_the_month_end_in_one_call(t *testing.T) {
 			assert.Equal(t, appraisal.CycleFinalized, rep.State)
 			assert.Equal(t, monthend.StepEvaluated, rep.Reached)
 			require.NotNil(t, rep.Evaluation)
-			assert.Equal(t, []string{"chen", "huang", "wang"}, func() []string {
+			assert.Equal(t, []string{"chen", "huang", "wang", "xu"}, func() []string {
 				var ids []string
 				for _, a := range rep.Advisors {
 					ids = append(ids, string(a.Employee))
 				}
 				return ids
-			}(), "every active advisor, the former one (no figures) left out")
+			}(), "every advisor on the roster in the month: li left before it, zhao joined after it")
+			x := row(t, rep, "xu")
+			assert.Equal(t, []monthend.Note{{Code: "joined", Args: map[string]string{"date": "2026-11-12"}}, {Code: "left", Args: map[string]string{"date": "2026-11-16"}}},
+				x.Notes[:2], "the month's joiner and leaver, in the dealer's zone")
+			require.NotNil(t, x.Appraisal, "a leaver is scored for the month they worked")
 
 			c := row(t, rep, "chen")
 			assert.Equal(t, 2, c.Figures.Surveys)

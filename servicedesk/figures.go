@@ -23,6 +23,9 @@ type AdvisorFigures struct {
 	// CustomersReceived counts the work orders the advisor opened in the
 	// month.
 	CustomersReceived int `json:"customers_received"`
+	// OpenOrders counts those of them still neither closed nor cancelled
+	// when the figures were read: work the month left open.
+	OpenOrders int `json:"open_orders"`
 	// Appointments counts the advisor's bookings that start in the month and
 	// have a final outcome: kept, no show, rescheduled or cancelled. A
 	// booking still pending does not count yet.
@@ -53,8 +56,9 @@ const figuresLookback = 12
 // ratePlaces is the decimal places of rates and means.
 const ratePlaces = 4
 
-// Figures returns the figures of every advisor active in the month (on the
-// roster before it ended) and of every advisor who appears in its records
+// Figures returns the figures of every advisor on the roster at some time
+// in the month ([org.Employee.InMonth]: its joiners and leavers included)
+// and of every advisor who appears in its records
 // (orders opened, bookings ended, surveys, complaints, failed inspections),
 // ordered by advisor ID: an advisor with nothing has a row of zeros with
 // NoAppointments and NoSurveys set, so a dashboard shows a quiet month
@@ -119,14 +123,14 @@ func (s *Service) figures(ctx context.Context, dealer org.DealerID, m org.Month,
 	// Every advisor active in the month has a row, with zeros and its
 	// rates flagged "no data" when they had nothing (R6.1): a dashboard
 	// shows a quiet month, never a missing advisor.
-	q := org.EmployeeQuery{Role: org.RoleAdvisor, Limit: org.MaxPage}
+	q := org.EmployeeQuery{Role: org.RoleAdvisor, IncludeInactive: true, Limit: org.MaxPage}
 	for everyone {
 		es, err := s.roster.Employees(ctx, dealer, q)
 		if err != nil {
 			return nil, fmt.Errorf("servicedesk: figures: advisors: %w", err)
 		}
 		for _, e := range es {
-			if e.Active && e.CreatedAt.Before(before) {
+			if e.InMonth(from, before) { // the month's joiners and leavers too
 				t.row(e.ID)
 			}
 		}
@@ -182,7 +186,11 @@ func (t *tally) row(advisor org.EmployeeID) *figuresRow {
 // bookings (R6.1 appointment success) and its failed final inspections.
 func (t *tally) order(w WorkOrder) {
 	if t.in(w.OpenedAt) {
-		t.row(w.Advisor).CustomersReceived++
+		r := t.row(w.Advisor)
+		r.CustomersReceived++
+		if w.State != StateClosed && w.State != StateCancelled {
+			r.OpenOrders++
+		}
 	}
 	bookings := w.PastBookings
 	if w.Booking != nil {

@@ -22,21 +22,22 @@ var (
 // figView is AdvisorFigures with its decimals as strings, so that tests
 // compare values, not decimal internals.
 type figView struct {
-	Advisor                       org.EmployeeID
-	Month                         string
-	Customers, Appointments, Kept int
-	Rate                          string
-	NoAppointments                bool
-	Surveys                       int
-	Satisfaction                  string
-	NoSurveys                     bool
-	Complaints, Reworks           int
+	Advisor             org.EmployeeID
+	Month               string
+	Customers, Open     int
+	Appointments, Kept  int
+	Rate                string
+	NoAppointments      bool
+	Surveys             int
+	Satisfaction        string
+	NoSurveys           bool
+	Complaints, Reworks int
 }
 
 func viewFigures(fs []servicedesk.AdvisorFigures) []figView {
 	out := []figView{}
 	for _, f := range fs {
-		out = append(out, figView{Advisor: f.Advisor, Month: f.Month.String(), Customers: f.CustomersReceived,
+		out = append(out, figView{Advisor: f.Advisor, Month: f.Month.String(), Customers: f.CustomersReceived, Open: f.OpenOrders,
 			Appointments: f.Appointments, Kept: f.AppointmentsKept, Rate: f.AppointmentSuccessRate.String(),
 			NoAppointments: f.NoAppointments, Surveys: f.Surveys, Satisfaction: f.Satisfaction.String(),
 			NoSurveys: f.NoSurveys, Complaints: f.Complaints, Reworks: f.Reworks})
@@ -127,9 +128,9 @@ func TestFigures_month(t *testing.T) {
 
 	t.Run("R6.1_figures_per_advisor", func(t *testing.T) {
 		assert.Equal(t, []figView{
-			{Advisor: "chen", Month: "2026-11", Customers: 3, Appointments: 4, Kept: 1, Rate: "0.25", Surveys: 1, Satisfaction: "75", Complaints: 1, Reworks: 1},
-			{Advisor: "wang", Month: "2026-11", Customers: 1, Rate: "0", NoAppointments: true, Satisfaction: "0", NoSurveys: true, Complaints: 1},
-		}, f.figures(t, november), "chen: kept, no show, rescheduled, cancelled count; the pending booking does not")
+			{Advisor: "chen", Month: "2026-11", Customers: 3, Open: 2, Appointments: 4, Kept: 1, Rate: "0.25", Surveys: 1, Satisfaction: "75", Complaints: 1, Reworks: 1},
+			{Advisor: "wang", Month: "2026-11", Customers: 1, Open: 1, Rate: "0", NoAppointments: true, Satisfaction: "0", NoSurveys: true, Complaints: 1},
+		}, f.figures(t, november), "chen: kept, no show, rescheduled, cancelled count; the pending booking does not; wo3 (cancelled) is not open")
 	})
 	t.Run("R6.2_other_months_quiet", func(t *testing.T) {
 		assert.Empty(t, f.figures(t, november.Prev()), "no advisor was on the roster in October")
@@ -176,13 +177,13 @@ func TestFigures_taipeiMonthBoundary(t *testing.T) {
 
 	t.Run("R6.2_november_ends_at_midnight_in_Taipei", func(t *testing.T) {
 		assert.Equal(t, []figView{
-			{Advisor: "chen", Month: "2026-11", Customers: 3, Appointments: 2, Kept: 2, Rate: "1", Satisfaction: "0", NoSurveys: true},
+			{Advisor: "chen", Month: "2026-11", Customers: 3, Open: 3, Appointments: 2, Kept: 2, Rate: "1", Satisfaction: "0", NoSurveys: true},
 			quiet("wang", "2026-11"),
 		}, f.figures(t, november), "wo1, wo5 and woA (23:59 local) are November's; both bookings kept")
 	})
 	t.Run("R6.2_december_starts_at_midnight_in_Taipei", func(t *testing.T) {
 		assert.Equal(t, []figView{
-			{Advisor: "chen", Month: "2026-12", Customers: 1, Rate: "0", NoAppointments: true, Surveys: 1, Satisfaction: "100", Complaints: 1, Reworks: 1},
+			{Advisor: "chen", Month: "2026-12", Customers: 1, Open: 1, Rate: "0", NoAppointments: true, Surveys: 1, Satisfaction: "100", Complaints: 1, Reworks: 1},
 			quiet("wang", "2026-12"),
 		}, f.figures(t, december), "woB, the complaint, the survey and the failed inspection at 00:30 local are December's")
 	})
@@ -191,7 +192,7 @@ func TestFigures_taipeiMonthBoundary(t *testing.T) {
 func TestFigures_rates(t *testing.T) {
 	opened := at(2, 9, 0)
 	order := func(id servicedesk.WorkOrderID, bookings []servicedesk.Booking) servicedesk.WorkOrder {
-		return servicedesk.WorkOrder{ID: id, Advisor: "chen", OpenedAt: opened, PastBookings: bookings}
+		return servicedesk.WorkOrder{ID: id, Advisor: "chen", OpenedAt: opened, PastBookings: bookings, State: servicedesk.StateClosed}
 	}
 	survey := func(wo servicedesk.WorkOrderID, score, smin, smax string) servicedesk.Survey {
 		return servicedesk.Survey{WorkOrder: wo, Advisor: "chen", Score: dec(score), ScaleMin: dec(smin), ScaleMax: dec(smax), Source: "call", AnsweredAt: at(20, 10, 0)}
@@ -214,10 +215,10 @@ func TestFigures_rates(t *testing.T) {
 			order("wo1", append(outcomes(1, servicedesk.OutcomeCancelled), outcomes(1, servicedesk.OutcomeNoShow)...))}, nil,
 			figView{Customers: 1, Appointments: 2, Rate: "0", Satisfaction: "0", NoSurveys: true}},
 		{"R6.1_pending_bookings_are_not_appointments_yet", []servicedesk.WorkOrder{
-			{ID: "wo1", Advisor: "chen", OpenedAt: opened, Booking: &servicedesk.Booking{Technician: "wu", Start: at(3, 10, 0), End: at(3, 11, 0)}}}, nil,
+			{ID: "wo1", Advisor: "chen", OpenedAt: opened, State: servicedesk.StateClosed, Booking: &servicedesk.Booking{Technician: "wu", Start: at(3, 10, 0), End: at(3, 11, 0)}}}, nil,
 			figView{Customers: 1, Rate: "0", NoAppointments: true, Satisfaction: "0", NoSurveys: true}},
 		{"R6.1_current_booking_kept_counts", []servicedesk.WorkOrder{
-			{ID: "wo1", Advisor: "chen", OpenedAt: opened, PastBookings: outcomes(1, servicedesk.OutcomeRescheduled), Booking: &servicedesk.Booking{Technician: "wu", Start: at(3, 10, 0), End: at(3, 11, 0), Outcome: servicedesk.OutcomeKept}}}, nil,
+			{ID: "wo1", Advisor: "chen", OpenedAt: opened, State: servicedesk.StateClosed, PastBookings: outcomes(1, servicedesk.OutcomeRescheduled), Booking: &servicedesk.Booking{Technician: "wu", Start: at(3, 10, 0), End: at(3, 11, 0), Outcome: servicedesk.OutcomeKept}}}, nil,
 			figView{Customers: 1, Appointments: 2, Kept: 1, Rate: "0.5", Satisfaction: "0", NoSurveys: true}},
 		{"R6.1_satisfaction_mean_4_places", nil, []servicedesk.Survey{
 			survey("wo1", "1", "1", "5"), survey("wo2", "2", "1", "5"), survey("wo3", "2", "1", "5")},
@@ -274,8 +275,8 @@ func TestFigures_whatCountsWhere(t *testing.T) {
 	})
 	t.Run("R6.1_october", func(t *testing.T) {
 		assert.Equal(t, []figView{
-			{Advisor: "chen", Month: "2026-10", Customers: 1, Rate: "0", NoAppointments: true, Satisfaction: "0", NoSurveys: true},
-			{Advisor: "old", Month: "2026-10", Customers: 1, Appointments: 1, Kept: 1, Rate: "1", Satisfaction: "0", NoSurveys: true},
+			{Advisor: "chen", Month: "2026-10", Customers: 1, Open: 1, Rate: "0", NoAppointments: true, Satisfaction: "0", NoSurveys: true},
+			{Advisor: "old", Month: "2026-10", Customers: 1, Open: 1, Appointments: 1, Kept: 1, Rate: "1", Satisfaction: "0", NoSurveys: true},
 			{Advisor: "wang", Month: "2026-10", Rate: "0", NoAppointments: true, Surveys: 1, Satisfaction: "0"},
 		}, f.figures(t, october))
 	})

@@ -446,6 +446,8 @@ func (s *Server) apiRoutes() []Route {
 			}},
 		create("/appraisal/cycles", "openCycle", "appraisal", "Open the month's appraisal cycle", ap.OpenCycle),
 		command("/appraisal/ratings", "rate", "appraisal", "Rate an advisor: self, supervisor, customer or peer (R6.3)", ap.Rate),
+		command("/appraisal/ratings/batch", "rateAll", "appraisal", "Enter many ratings of a month in one commit, all or none (R6.3: each checked as one rating; keep_existing skips those entered before)", ap.RateAll),
+		create("/promotions", "proposePromotion", "roster", "Propose the promotion an approved policy decision made an advisor eligible for (R5.5, R6.4): the employee is the decision's", me.ProposePromotion),
 		read("/appraisals", "listAppraisals", "appraisal", "The month's appraisals the caller may see", []Param{monthParam},
 			func(c *call) ([]appraisal.Appraisal, error) {
 				m, err := month(c)

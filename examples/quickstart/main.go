@@ -69,9 +69,12 @@ func runObserved(ctx context.Context, args []string, out io.Writer, hook org.Hoo
 	}
 	fmt.Fprintf(out, "servicelane quickstart on %s (%s)\n\n", dialect, where)
 
-	// The example's clock starts on Monday 2 November 2026, 08:30 in Taipei,
-	// and moves only when the script says so: the output is reproducible.
-	clock := org.NewManualClock(time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC))
+	// The example's clock moves only when the script says so: the output is
+	// reproducible. The department has worked together since January 2025
+	// (a month-end counts who was on the roster in its month, by the dates
+	// they joined and left); the story starts on Monday 2 November 2026,
+	// 08:30 in Taipei.
+	clock := org.NewManualClock(time.Date(2025, 1, 6, 0, 30, 0, 0, time.UTC))
 	svc, err := org.NewService(org.Config{Store: store, Clock: clock, Hook: hook})
 	if err != nil {
 		return err
@@ -91,6 +94,7 @@ func runObserved(ctx context.Context, args []string, out io.Writer, hook org.Hoo
 	if err := seed(ctx, svc, dealer); err != nil {
 		return err
 	}
+	clock.Set(time.Date(2026, 11, 2, 0, 30, 0, 0, time.UTC))
 	book, err := demo.PriceBook()
 	if err != nil {
 		return err

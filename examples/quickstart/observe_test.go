@@ -108,7 +108,7 @@ func countSites(called map[string][]string) int {
 var servicelanePackages = []string{"org", "servicedesk", "billing", "appraisal", "training", "policy", "monthend"}
 
 // monthendSteps are the commands monthend.Run gives for its steps.
-var monthendSteps = []string{"appraisal.rate", "appraisal.score_month", "appraisal.finalize", "policy.evaluate"}
+var monthendSteps = []string{"appraisal.rate_all", "appraisal.score_month", "appraisal.finalize", "policy.evaluate"}
 
 // commandsCalled type-checks the quickstart and returns, by
 // "package.command", the places where it calls a command: a method of a

@@ -291,7 +291,7 @@ func newCell(t *testing.T, st stores, dealer org.DealerID) *cell {
 	require.NoError(t, err)
 	c.pol, err = policy.NewService(policy.Config{Store: st.policy, Roster: c.roster.Directory(), Clock: c.clock, IDs: ids("p")})
 	require.NoError(t, err)
-	c.month, err = monthend.NewService(monthend.Config{Roster: c.roster.Directory(), Desk: c.desk, Appraisal: c.appr, Policy: c.pol})
+	c.month, err = monthend.NewService(monthend.Config{Roster: c.roster.Directory(), Desk: c.desk, Appraisal: c.appr, Policy: c.pol, Org: c.roster})
 	require.NoError(t, err)
 	return c
 }
@@ -402,6 +402,35 @@ func decision(c *cell) {
 	c.key = res.Decisions[0].Key
 }
 
+// eligible makes chen eligible for promotion by an approved decision: a
+// policy whose one rule (a fixture, not a dealer's rule) proposes the
+// eligibility for any recorded quarrel.
+func eligible(c *cell) {
+	p, err := policy.Load("eligible.yaml", []byte(`
+id: eligible
+version: 1
+currency: TWD
+places: 0
+rules:
+  - id: eligible
+    cites: [R5.5]
+    title: {en: Eligible, zh: 晉升資格}
+    period: month
+    when:
+      count: {incidents: [customer_quarrel], within_days: 30, at_least: 1}
+    then:
+      - {kind: promotion_eligibility}
+`))
+	require.NoError(c.t, err)
+	c.must(c.pol.SavePolicy(c.ctx, c.dealer, setup, p, true))
+	c.must(c.pol.RecordIncident(c.ctx, c.dealer, lin, policy.IncidentInput{ID: "q1", Employee: "chen", Kind: policy.CustomerQuarrel, At: start.Add(-24 * time.Hour)}))
+	res, err := c.pol.Evaluate(c.ctx, c.dealer, lin, policy.MonthPeriod(nov))
+	require.NoError(c.t, err)
+	require.Len(c.t, res.Decisions, 1)
+	c.key = res.Decisions[0].Key
+	c.must(c.pol.Approve(c.ctx, c.dealer, lin, policy.DecideInput{Key: c.key}))
+}
+
 func incident(kind policy.IncidentKind) command {
 	return command{nil, func(c *cell, a org.Actor) error {
 		return e1(c.pol.RecordIncident(c.ctx, c.dealer, a, policy.IncidentInput{Employee: "chen", Kind: kind, At: start.Add(-time.Hour)}))
@@ -469,6 +498,14 @@ var commands = map[string]command{
 	}},
 	"monthend.Run": {func(c *cell) { c.cycle(appraisal.CycleOpen) }, func(c *cell, a org.Actor) error {
 		return e1(c.month.Run(c.ctx, c.dealer, a, monthend.RunInput{Month: nov, Through: monthend.StepScored}))
+	}},
+	"monthend.ProposePromotion": {eligible, func(c *cell, a org.Actor) error {
+		return e1(c.month.ProposePromotion(c.ctx, c.dealer, a, monthend.PromotionInput{Decision: c.key,
+			To: org.Position{Role: org.RoleSupervisor, Department: "parts"}, Reason: "ready to lead"}))
+	}},
+	"appraisal.RateAll (customer)": {func(c *cell) { c.cycle(appraisal.CycleOpen) }, func(c *cell, a org.Actor) error {
+		return e1(c.appr.RateAll(c.ctx, c.dealer, a, appraisal.RateAllInput{Month: nov, Ratings: []appraisal.RateInput{
+			{Ratee: "chen", Source: appraisal.SourceCustomer, KPI: "satisfaction", Value: decimal.NewFromInt(4), Customer: "surveys:3"}}}))
 	}},
 	"appraisal.Calibrate": {func(c *cell) { c.cycle(appraisal.CycleScored) }, func(c *cell, a org.Actor) error {
 		return e1(c.appr.Calibrate(c.ctx, c.dealer, a, appraisal.CalibrateInput{Month: nov, Employee: "chen", Score: decimal.NewFromInt(85), Reason: "covered for wang"}))

@@ -73,7 +73,7 @@ func New(store *sqlstore.Store, o Options) (Services, error) {
 	if err != nil {
 		return Services{}, err
 	}
-	me, err := monthend.NewService(monthend.Config{Roster: roster, Desk: desk, Appraisal: review, Policy: decide, Surveys: o.Surveys,
+	me, err := monthend.NewService(monthend.Config{Roster: roster, Desk: desk, Appraisal: review, Policy: decide, Org: orgs, Surveys: o.Surveys,
 		Logger: o.Logger, Hook: o.Hook})
 	if err != nil {
 		return Services{}, err
