@@ -33,6 +33,11 @@ func (d *Directory) AuthorizeOver(ctx context.Context, dealer DealerID, actor Ac
 	return d.s.AuthorizeOver(ctx, dealer, actor, subject)
 }
 
+// Overseen is [Service.Overseen]: [VisibleTo] asks it once per list.
+func (d *Directory) Overseen(ctx context.Context, dealer DealerID, actor Actor) (map[EmployeeID]bool, error) {
+	return d.s.Overseen(ctx, dealer, actor)
+}
+
 // AuthorizeDepartment is [Service.AuthorizeDepartment].
 func (d *Directory) AuthorizeDepartment(ctx context.Context, dealer DealerID, actor Actor, dept Department) (Employee, error) {
 	return d.s.AuthorizeDepartment(ctx, dealer, actor, dept)

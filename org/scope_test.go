@@ -150,3 +150,46 @@ func TestAuthorizeDepartment(t *testing.T) {
 		})
 	}
 }
+
+// scopeOnly hides Overseen: VisibleTo then asks AuthorizeOver per employee.
+type scopeOnly struct{ org.Scope }
+
+// VisibleTo through an Overseer (one read of the roster for a list) keeps
+// exactly what Sees keeps employee by employee (R2.2), for every actor and
+// every state of the roster the scope cases set up.
+func TestVisibleTo_Overseer_agrees_with_Sees(t *testing.T) {
+	t.Parallel()
+	subjects := []org.EmployeeID{"sup", "a1", "a2", "t1", "psup", "wsup", "t2", "nobody", "a1"}
+	actors := []org.Actor{sup, admin, a1,
+		{ID: "psup", Role: org.RoleSupervisor}, {ID: "wsup", Role: org.RoleSupervisor},
+		{ID: "a1", Role: org.RoleSupervisor}, {ID: "ghost", Role: org.RoleSupervisor},
+		{ID: "t1", Role: org.RoleTechnician}}
+	for name, setup := range map[string]func(t *testing.T, f *fixture){
+		"as_added": func(*testing.T, *fixture) {},
+		"advisors_left": func(t *testing.T, f *fixture) {
+			f.deactivate(t, "a2")
+			f.deactivate(t, "a1")
+		},
+		"supervisor_left": func(t *testing.T, f *fixture) {
+			f.change(t, admin, org.EmployeeChange{ID: "t2", SupervisorID: ptr[org.EmployeeID]("")})
+			f.deactivate(t, "sup")
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f := newScopeFixture(t)
+			setup(t, f)
+			_, isOverseer := any(f.svc).(org.Overseer)
+			require.True(t, isOverseer)
+			for _, a := range actors {
+				for _, scope := range []org.Scope{f.svc, f.svc.Directory()} {
+					fast, err := org.VisibleTo(t.Context(), scope, d1, a, subjects, func(e org.EmployeeID) org.EmployeeID { return e })
+					require.NoError(t, err)
+					slow, err := org.VisibleTo(t.Context(), scopeOnly{scope}, d1, a, subjects, func(e org.EmployeeID) org.EmployeeID { return e })
+					require.NoError(t, err)
+					assert.Equal(t, slow, fast, "%s sees", a)
+				}
+			}
+		})
+	}
+}

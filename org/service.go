@@ -227,6 +227,30 @@ func (s *Service) AuthorizeOver(ctx context.Context, dealer DealerID, actor Acto
 	return me, nil
 }
 
+// Overseen returns the employees actor, an active supervisor, oversees in
+// the one supervision scope (R2.2: [Service.AuthorizeOver] allows actor
+// over exactly these), from one read of the roster; themself left out. An
+// actor who is not an active supervisor gets an error matching
+// ErrForbidden.
+func (s *Service) Overseen(ctx context.Context, dealer DealerID, actor Actor) (map[EmployeeID]bool, error) {
+	me, err := s.Authorize(ctx, dealer, actor, RoleSupervisor)
+	if err != nil {
+		return nil, err
+	}
+	roster, err := s.Directory().Roster(ctx, dealer)
+	if err != nil {
+		return nil, err
+	}
+	r := newRosterIndex(roster)
+	out := map[EmployeeID]bool{}
+	for _, e := range roster {
+		if sup, ok := r.scopeOf(e); ok && sup.ID == me.ID && e.ID != me.ID {
+			out[e.ID] = true
+		}
+	}
+	return out, nil
+}
+
 // AuthorizeDepartment is the department-wide form of the same scope
 // (R2.2): it checks that actor is an admin, or the active supervisor of
 // dept, for commands that concern a department rather than one employee (a

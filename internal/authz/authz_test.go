@@ -55,7 +55,7 @@ var packages = []string{"org", "servicedesk", "billing", "appraisal", "training"
 
 // notCommands take an actor but are checks or queries, not commands.
 var notCommands = map[string]bool{
-	"org.Authorize": true, "org.Events": true, "org.AuthorizeOver": true, "org.AuthorizeDepartment": true, "servicedesk.Permitted": true,
+	"org.Authorize": true, "org.Events": true, "org.AuthorizeOver": true, "org.Overseen": true, "org.AuthorizeDepartment": true, "servicedesk.Permitted": true,
 	// org's roster reads: the same section; org's reads_test.go runs them.
 	"org.Dealer": true, "org.Employee": true, "org.Employees": true, "org.Roster": true, "org.SupervisorOf": true, "org.Reports": true,
 	// org's career reads (R5.5): the same section; org's moves_test.go runs them.

@@ -17,7 +17,7 @@ import (
 // but write nothing: they check or show, and are not observed. Every other
 // such method is a command, observed.
 var Reads = map[string][]string{
-	"org":         {"Authorize", "AuthorizeOver", "AuthorizeDepartment", "Events", "Dealer", "Employee", "Employees", "Roster", "SupervisorOf", "Reports", "Move", "Moves"},
+	"org":         {"Authorize", "AuthorizeOver", "Overseen", "AuthorizeDepartment", "Events", "Dealer", "Employee", "Employees", "Roster", "SupervisorOf", "Reports", "Move", "Moves"},
 	"servicedesk": {"Permitted", "PreviewBill", "WorkOrder", "WorkOrders", "Month", "Timeline", "Calendar", "Complaint", "Complaints", "OverdueComplaints", "DeferredWork", "Figures", "Survey", "Surveys"},
 	"billing":     {"Prepare", "Replay", "ActivePriceBook", "Price", "Document", "Settlement", "Accuracy"},
 	"appraisal":   {"Appraisals", "Trend", "Cycle"},
