@@ -53,6 +53,15 @@ func FuzzLoadPlan(f *testing.F) {
 		"version: !!binary aGVsbG8=\nplaces: !!int 0x2\nmin_peers: -0o7\n",
 		"? [a]\n: b\n",
 		"",
+		// Issue 15: nesting past MaxPlanDepth, flow and indented; a line
+		// past MaxPlanBytes, and one just within it; more lines than
+		// MaxPlanLines; more KPIs than MaxPlanKPIs.
+		lpPlan + "x: " + alNested(40) + "\n",
+		lpPlan + "x:\n" + strings.Repeat("- ", 40) + "x\n",
+		`version: "` + strings.Repeat("v", appraisal.MaxPlanBytes) + "\"\n",
+		alPad(lpPlan, appraisal.MaxPlanBytes),
+		lpPlan + strings.Repeat("\n", appraisal.MaxPlanLines),
+		alKPIs(appraisal.MaxPlanKPIs + 1),
 		// Found by fuzzing: 31 digits before the point loads and goes
 		// through JSON unchanged; tags, anchors and aliases on the
 		// document itself; a carriage return in a flow mapping.

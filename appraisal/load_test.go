@@ -425,15 +425,19 @@ func TestLoadPlan_aliasBomb(t *testing.T) {
 	assert.Contains(t, ve.Fields[0].Message, "too much aliasing")
 }
 
-// A file with hundreds of problems lists the first 200 and counts the rest.
+// A file with hundreds of problems lists the first 200 and counts the rest:
+// here 250 unknown fields of 251 grades, which are also more than
+// MaxPlanGrades.
 func TestLoadPlan_manyProblems(t *testing.T) {
 	data := strings.Replace(lpPlan, "  - {code: fail, min: 0}\n", strings.Repeat("  - {code: fail, min: 0, colour: red}\n", 250), 1)
 	_, err := appraisal.LoadPlan("many.yaml", []byte(data))
 	var ve *org.ValidationError
 	require.ErrorAs(t, err, &ve)
 	require.Len(t, ve.Fields, 201)
-	assert.Equal(t, "many.yaml:17:26: grades[1].colour", ve.Fields[0].Where())
-	assert.Equal(t, org.FieldError{File: "many.yaml", Code: org.CodeInvalid, Message: "548 more problems not listed"}, ve.Fields[200])
+	assert.Equal(t, "many.yaml:15:1: grades", ve.Fields[0].Where())
+	assert.Equal(t, org.CodeTooLong, ve.Fields[0].Code)
+	assert.Equal(t, "many.yaml:17:26: grades[1].colour", ve.Fields[1].Where())
+	assert.Equal(t, org.FieldError{File: "many.yaml", Code: org.CodeInvalid, Message: "51 more problems not listed"}, ve.Fields[200])
 }
 
 func TestLoadPlanFile(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/servicelane/servicelane/internal/config"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -50,7 +51,11 @@ const maxListedWeights = 50
 //     a grade code, every grade listed (0 for no bonus; a grade left out
 //     would silently earn nothing), shares not negative. Linear: scores 0
 //     to 100, from.score below to.score, shares not negative. The cap is
-//     not negative (0: no cap), places 0 to 4.
+//     not negative (0: no cap), places 0 to 4;
+//   - at most MaxPlanKPIs KPIs and MaxPlanGrades grades (a list beyond its
+//     bound is one problem, code CodeTooLong, and its items are not
+//     checked), and a version, KPI codes and grade codes of at most
+//     MaxPlanKeyLength characters.
 //
 // Decimals are checked in plain Go with decimal comparisons: validator tags
 // panic on decimal.Decimal.
@@ -62,8 +67,12 @@ func (p *Plan) Validate() error {
 	}
 	if strings.TrimSpace(p.Version) == "" {
 		ve.Add("version", org.CodeRequired, "is required: every result records the version of the plan that scored it")
+	} else {
+		tooLongKey(ve, "version", p.Version)
 	}
-	checkPlanKPIs(p.KPIs, ve)
+	if !config.TooMany(ve, "kpis", len(p.KPIs), MaxPlanKPIs, "appraisal.MaxPlanKPIs") {
+		checkPlanKPIs(p.KPIs, ve)
+	}
 	switch p.Missing {
 	case Renormalize, Incomplete:
 	case "":
@@ -78,7 +87,9 @@ func (p *Plan) Validate() error {
 	if p.Places < 0 || p.Places > planMaxPlaces {
 		ve.Add("places", org.CodeRange, fmt.Sprintf("must be between 0 and %d decimal places (0 means 2)", planMaxPlaces))
 	}
-	checkPlanGrades(p.Grades, ve)
+	if !config.TooMany(ve, "grades", len(p.Grades), MaxPlanGrades, "appraisal.MaxPlanGrades") {
+		checkPlanGrades(p.Grades, ve)
+	}
 	checkPlanBonus(p.Bonus, p.Grades, ve)
 	return ve.Err()
 }
@@ -100,6 +111,7 @@ func checkPlanKPIs(kpis []KPI, ve *org.ValidationError) {
 			ve.Add(at+".code", org.CodeRequired, "is required: ratings name the KPI by its code")
 		case !isPlanIdent(k.Code):
 			ve.Add(at+".code", org.CodeFormat, "must be letters, digits and . _ : - only, starting with a letter or digit")
+		case tooLongKey(ve, at+".code", k.Code): // reported
 		case dup:
 			ve.Add(at+".code", org.CodeDuplicate, fmt.Sprintf("%q is already the code of kpis[%d]", k.Code, first))
 		default:
@@ -272,6 +284,7 @@ func checkPlanGrades(gs []Grade, ve *org.ValidationError) {
 		switch {
 		case strings.TrimSpace(g.Code) == "":
 			ve.Add(at+".code", org.CodeRequired, "is required: results and bonus.by_grade name the grade by its code")
+		case tooLongKey(ve, at+".code", g.Code): // reported
 		case dup:
 			ve.Add(at+".code", org.CodeDuplicate, fmt.Sprintf("%q is already the code of grades[%d]", g.Code, first))
 		default:
@@ -422,4 +435,10 @@ func planRepeats(vals []decimal.Decimal, idx []int) map[int]int {
 		out[i] = first
 	}
 	return out
+}
+
+// tooLongKey reports a version or code of more than MaxPlanKeyLength
+// characters.
+func tooLongKey(ve *org.ValidationError, path, s string) bool {
+	return config.TooLong(ve, path, s, MaxPlanKeyLength, "appraisal.MaxPlanKeyLength")
 }

@@ -175,17 +175,23 @@ func TestPlanValidate_weightsMessage(t *testing.T) {
 	assert.Equal(t, org.CodeInvalid, f.Code)
 	assert.Equal(t, "the KPI weights must sum to 100, not 95: satisfaction 30 + business 25 + teamwork 15 + kpis[3] 15 + attitude 10 = 95", f.Message)
 
-	// Past 50 KPIs the message counts the rest.
+	// At most MaxPlanKPIs (50) KPIs, so the message lists every weight;
+	// more are one problem (issue 15), and their weights are not summed.
 	k := p.KPIs[0]
 	p.KPIs = nil
-	for i := range 60 {
+	for i := range appraisal.MaxPlanKPIs {
 		k.Code, k.Weight = fmt.Sprintf("k%d", i), pvDec("1")
 		p.KPIs = append(p.KPIs, k)
 	}
 	f, ok = org.FieldErrorOf(p.Validate(), "kpis")
 	require.True(t, ok)
-	assert.True(t, strings.HasPrefix(f.Message, "the KPI weights must sum to 100, not 60: k0 1 + k1 1 + "), f.Message)
-	assert.True(t, strings.HasSuffix(f.Message, " + k49 1 + 10 more = 60"), f.Message)
+	assert.True(t, strings.HasPrefix(f.Message, "the KPI weights must sum to 100, not 50: k0 1 + k1 1 + "), f.Message)
+	assert.True(t, strings.HasSuffix(f.Message, " + k49 1 = 50"), f.Message)
+	p.KPIs = append(p.KPIs, k)
+	f, ok = org.FieldErrorOf(p.Validate(), "kpis")
+	require.True(t, ok)
+	assert.Equal(t, org.FieldError{Path: "kpis", Code: org.CodeTooLong,
+		Message: "has 51 items; at most 50 items are allowed (appraisal.MaxPlanKPIs)"}, f)
 }
 
 func TestPlanValidate_grades(t *testing.T) {

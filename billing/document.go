@@ -49,7 +49,7 @@ const (
 type Payment struct {
 	Method    PaymentMethod   `json:"method"`
 	Amount    decimal.Decimal `json:"amount"`
-	Reference string          `json:"reference,omitempty"`
+	Reference string          `json:"reference,omitempty" validate:"max=200"`
 }
 
 // Document is an issued invoice, receipt or credit note. It is immutable:

@@ -44,6 +44,15 @@ func FuzzLoadPriceBook(f *testing.F) {
 		"version: !!binary aGVsbG8=\nscale: !!int 0x2\n",
 		"? [a]\n: b\n",
 		"",
+		// Issue 15: nesting past MaxPriceBookDepth, flow and indented; a
+		// line past MaxPriceBookBytes, and one just within it; more lines
+		// than MaxPriceBookLines.
+		ltBook + "x: " + llNested(40) + "\n",
+		ltBook + llIndented(40),
+		`{"version": "1", "labor": ` + strings.Repeat(`{"rates": [`, 20) + strings.Repeat("]}", 20) + "}",
+		`version: "` + strings.Repeat("v", billing.MaxPriceBookBytes) + "\"\n",
+		llPad(ltBook, billing.MaxPriceBookBytes),
+		ltBook + strings.Repeat("\n", billing.MaxPriceBookLines),
 	} {
 		f.Add([]byte(s), false)
 		f.Add([]byte(s), true)

@@ -37,7 +37,7 @@ type SettleInput struct {
 	// the confirmation's name.
 	Payers map[PayType]Party `json:"payers"`
 	// Payments are the customer's tenders, deposits included.
-	Payments []Payment `json:"payments"`
+	Payments []Payment `json:"payments" validate:"max=20,dive"`
 	// Consents are the customer's decisions on the work, oldest first:
 	// every document prints them (R3.4c, R3.4e).
 	Consents []ConsentNote `json:"consents,omitempty" validate:"max=100,dive"`

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/servicelane/servicelane/internal/config"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -17,6 +18,12 @@ const maxPlaces = 4
 // "fees[3].max") with a code of org (CodeRequired, CodeFormat, CodeUnknown,
 // CodeRange, CodeInvalid, CodeDuplicate). [Price] assumes a valid book;
 // [LoadPriceBook] validates on load.
+//
+// Lists and keys are bounded: at most MaxPriceBookOperations labor
+// operations and MaxPriceBookEntries of each other list (a list beyond
+// its bound is one problem, code CodeTooLong, and its items are not
+// checked), and a version and codes of at most MaxPriceBookKeyLength
+// characters.
 //
 // Money is checked in plain Go with decimal comparisons: validator tags
 // panic on decimal.Decimal.
@@ -35,6 +42,9 @@ func (b *PriceBook) Validate() error {
 	b.Tax.check(ve)
 	nonNegative(ve, "overrun.amount", b.Overrun.Amount)
 	nonNegative(ve, "overrun.percent", b.Overrun.Percent)
+	if tooMany(ve, "manual_prices.roles", len(b.ManualPrices.Roles)) {
+		return ve.Err()
+	}
 	for i, r := range b.ManualPrices.Roles {
 		p := fmt.Sprintf("manual_prices.roles[%d]", i)
 		switch {
@@ -52,6 +62,8 @@ func (b *PriceBook) Validate() error {
 func (b *PriceBook) checkHeader(ve *org.ValidationError) {
 	if strings.TrimSpace(b.Version) == "" {
 		ve.Add("version", org.CodeRequired, "is required: every bill records the version that priced it")
+	} else {
+		config.TooLong(ve, "version", b.Version, MaxPriceBookKeyLength, "billing.MaxPriceBookKeyLength")
 	}
 	switch {
 	case b.Currency == "":
@@ -92,7 +104,11 @@ func (l LaborPolicy) check(ve *org.ValidationError) {
 		ve.Add("labor.rates", org.CodeRequired, "at least one labor rate is required")
 	}
 	seen := map[[2]string]int{}
-	for i, r := range l.Rates {
+	rates := l.Rates
+	if tooMany(ve, "labor.rates", len(rates)) {
+		rates = nil
+	}
+	for i, r := range rates {
 		at := fmt.Sprintf("labor.rates[%d]", i)
 		if r.PayType != "" && !r.PayType.valid() {
 			ve.Add(at+".pay_type", org.CodeUnknown, payTypesMessage)
@@ -106,7 +122,11 @@ func (l LaborPolicy) check(ve *org.ValidationError) {
 		}
 	}
 	codes := map[string]int{}
-	for i, op := range l.Operations {
+	ops := l.Operations
+	if config.TooMany(ve, "labor.operations", len(ops), MaxPriceBookOperations, "billing.MaxPriceBookOperations") {
+		ops = nil
+	}
+	for i, op := range ops {
 		at := fmt.Sprintf("labor.operations[%d]", i)
 		checkCode(ve, at+".code", op.Code, "labor.operations", codes, i)
 		nonNegative(ve, at+".hours", op.Hours)
@@ -120,6 +140,9 @@ func (l LaborPolicy) check(ve *org.ValidationError) {
 // check: each band prices a cost range by exactly one of a multiplier and
 // a margin, and no cost falls in two bands.
 func (p PartsPolicy) check(ve *org.ValidationError) {
+	if tooMany(ve, "parts.matrix", len(p.Matrix)) {
+		return
+	}
 	var sane []int // bands with a possible range, for the overlap check
 	for i, b := range p.Matrix {
 		at := fmt.Sprintf("parts.matrix[%d]", i)
@@ -179,6 +202,9 @@ func bandRange(b MarkupBand) string {
 // checkFees: a fee is exactly one of a percent of a base and a price per
 // unit.
 func checkFees(fees []FeeRule, ve *org.ValidationError) {
+	if tooMany(ve, "fees", len(fees)) {
+		return
+	}
 	codes := map[string]int{}
 	for i, f := range fees {
 		at := fmt.Sprintf("fees[%d]", i)
@@ -213,6 +239,9 @@ func checkFees(fees []FeeRule, ve *org.ValidationError) {
 
 // checkCoupons: a coupon is exactly one of a percent and an amount off.
 func checkCoupons(coupons []Coupon, ve *org.ValidationError) {
+	if tooMany(ve, "coupons", len(coupons)) {
+		return
+	}
 	codes := map[string]int{}
 	for i, c := range coupons {
 		at := fmt.Sprintf("coupons[%d]", i)
@@ -237,8 +266,12 @@ func (t TaxPolicy) check(ve *org.ValidationError) {
 		ve.Add("tax.scope", org.CodeUnknown, "must be one of unit, line, group, document")
 	}
 	checkTaxRounding(t.Rounding, ve)
+	rates := t.Rates
+	if tooMany(ve, "tax.rates", len(rates)) {
+		rates = nil
+	}
 	codes := map[string]int{}
-	for i, r := range t.Rates {
+	for i, r := range rates {
 		at := fmt.Sprintf("tax.rates[%d]", i)
 		// Tax lines are grouped by code: two rates with one code would
 		// be added up as one.
@@ -289,6 +322,9 @@ func checkCode(ve *org.ValidationError, path, code, list string, codes map[strin
 		ve.Add(path, org.CodeRequired, "is required")
 		return
 	}
+	if config.TooLong(ve, path, code, MaxPriceBookKeyLength, "billing.MaxPriceBookKeyLength") {
+		return
+	}
 	if first, dup := codes[code]; dup {
 		ve.Add(path, org.CodeDuplicate, fmt.Sprintf("%q is already the code of %s[%d]", code, list, first))
 		return
@@ -310,4 +346,10 @@ func checkValues[T comparable](ve *org.ValidationError, path string, vs []T, val
 		}
 		seen[v] = true
 	}
+}
+
+// tooMany reports a list of the book other than its operations beyond
+// MaxPriceBookEntries.
+func tooMany(ve *org.ValidationError, path string, n int) bool {
+	return config.TooMany(ve, path, n, MaxPriceBookEntries, "billing.MaxPriceBookEntries")
 }

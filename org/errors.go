@@ -32,6 +32,12 @@ var (
 	// current version: someone changed it since the caller read it. It
 	// matches ErrConflict too. An HTTP server answers 412.
 	ErrStale error = &conflictKind{"servicelane: stale version: the record is not at the version expected"}
+	// ErrUnavailable: the store failed or could not be reached (a
+	// connection refused or broken, a database closed, locked, full or
+	// failing its disk). The command may be retried: it wrote nothing that a
+	// retry would write twice. A store wraps its driver's error in it, for
+	// the host's logs. An HTTP server answers 503.
+	ErrUnavailable = errors.New("servicelane: store unavailable")
 )
 
 // conflictKind is a kind of ErrConflict with its own sentinel. (A record
@@ -47,13 +53,20 @@ func (e *conflictKind) Is(target error) bool { return target == ErrConflict }
 // Codes of FieldError, machine readable and stable. Hosts translate or
 // highlight fields by them.
 const (
-	CodeRequired      = validate.CodeRequired
-	CodeTooLong       = validate.CodeTooLong
-	CodeTooShort      = validate.CodeTooShort
-	CodeFormat        = validate.CodeFormat
-	CodeUnknown       = validate.CodeUnknown
-	CodeRange         = validate.CodeRange
-	CodeInvalid       = validate.CodeInvalid
+	CodeRequired = validate.CodeRequired
+	CodeTooLong  = validate.CodeTooLong
+	CodeTooShort = validate.CodeTooShort
+	CodeFormat   = validate.CodeFormat
+	CodeUnknown  = validate.CodeUnknown
+	CodeRange    = validate.CodeRange
+	CodeInvalid  = validate.CodeInvalid
+	// CodeControl: a NUL, a control character, or a line break in a
+	// one-line field (the one text policy of docs/CONVENTIONS.md, "Text";
+	// text that is not UTF-8 is CodeFormat).
+	CodeControl = validate.CodeControl
+	// CodePlaces: a number with more decimal places than its field keeps
+	// (every input decimal: at most 4; docs/CONVENTIONS.md, "Input bounds").
+	CodePlaces        = validate.CodePlaces
 	CodeDuplicate     = "duplicate"
 	CodeNotFound      = "not_found"
 	CodeInactive      = "inactive"

@@ -1,6 +1,7 @@
 package org_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -132,10 +133,61 @@ func TestCodesAreStable(t *testing.T) {
 
 func TestSentinelsAreDistinct(t *testing.T) {
 	t.Parallel()
-	all := []error{org.ErrNotFound, org.ErrConflict, org.ErrForbidden, org.ErrInvalid, org.ErrInvalidTransition}
+	all := []error{org.ErrNotFound, org.ErrConflict, org.ErrForbidden, org.ErrInvalid, org.ErrInvalidTransition, org.ErrUnavailable}
 	for i, a := range all {
 		for j, b := range all {
 			assert.Equal(t, i == j, errors.Is(a, b), "%v vs %v", a, b)
 		}
 	}
+}
+
+// TestProblemOf_issue15_store_unavailable_is_503: a store's failure is
+// ErrUnavailable, wrapped around the driver's error; ProblemOf answers 503
+// "unavailable" with a fixed detail, never the driver's text. Every other
+// sentinel keeps its mapping, and a context error stays an internal error.
+func TestProblemOf_issue15_store_unavailable_is_503(t *testing.T) {
+	t.Parallel()
+	const driverText = "dial tcp 10.0.0.7:5432: connect: connection refused; postgres://app:secret@db/dms"
+	driver := errors.New(driverText)
+	for _, c := range []struct {
+		name   string
+		err    error
+		status int
+		code   string
+		titles [2]string
+	}{
+		{"unavailable", fmt.Errorf("sqlstore: dealer d1: employee e1: %w: %w", org.ErrUnavailable, driver), 503, org.ProblemUnavailable,
+			[2]string{"The service is unavailable; try again later", "服務暫時無法使用，請稍後再試"}},
+		{"unavailable_bare", org.ErrUnavailable, 503, org.ProblemUnavailable,
+			[2]string{"The service is unavailable; try again later", "服務暫時無法使用，請稍後再試"}},
+		{"invalid_from_a_driver", fmt.Errorf("sqlstore: commit: %w: %w", org.ErrInvalid, driver), 400, org.ProblemInvalid,
+			[2]string{"The input is not valid", "輸入內容不正確"}},
+		{"conflict_from_a_driver", fmt.Errorf("sqlstore: commit: %w: %w", org.ErrConflict, driver), 409, org.ProblemConflict,
+			[2]string{"The record changed since it was read", "資料已被他人更新"}},
+		{"not_found", fmt.Errorf("x: %w", org.ErrNotFound), 404, org.ProblemNotFound, [2]string{"Not found", "查無資料"}},
+		{"forbidden", org.ErrForbidden, 403, org.ProblemForbidden, [2]string{"Not allowed for this actor", "此身分無權執行"}},
+		{"invalid_transition", org.ErrInvalidTransition, 409, org.ProblemInvalidTransition, [2]string{"Not allowed now", "目前狀態不允許此操作"}},
+		{"stale", org.ErrStale, 412, org.ProblemStale, [2]string{"The version given is not the record's", "指定的版本不是最新版本"}},
+		{"canceled", fmt.Errorf("sqlstore: commit: %w: %w", context.Canceled, driver), 500, org.ProblemInternal,
+			[2]string{"Internal error", "系統內部錯誤"}},
+		{"deadline", fmt.Errorf("sqlstore: commit: %w", context.DeadlineExceeded), 500, org.ProblemInternal,
+			[2]string{"Internal error", "系統內部錯誤"}},
+		{"unclassified", driver, 500, org.ProblemInternal, [2]string{"Internal error", "系統內部錯誤"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			for i, lang := range []org.Lang{org.English, org.TraditionalChinese} {
+				p := org.ProblemOf(c.err, lang)
+				assert.Equal(t, c.status, p.Status)
+				assert.Equal(t, c.code, p.Code)
+				assert.Equal(t, "urn:servicelane:problem:"+c.code, p.Type)
+				assert.Equal(t, c.titles[i], p.Title)
+				assert.NotContains(t, p.Detail, "5432")
+				assert.NotContains(t, p.Detail, "secret")
+			}
+		})
+	}
+	assert.Equal(t, "unavailable", org.ProblemUnavailable, "hosts switch on the code")
+	assert.Equal(t, 503, org.NewProblem(org.ProblemUnavailable, org.English, "").Status)
+	assert.ErrorIs(t, fmt.Errorf("%w: %w", org.ErrUnavailable, driver), driver, "the cause stays for the logs")
 }

@@ -2,6 +2,7 @@ package org
 
 import (
 	"fmt"
+	"github.com/servicelane/servicelane/internal/validate"
 	"time"
 )
 
@@ -33,6 +34,23 @@ func ParseMonth(s string) (Month, error) {
 func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year, int(m.Month)) }
 
 // Valid reports whether m names a real month of years 1 to 9999.
+// CheckInput holds a month given as input to the bounds every input
+// instant has (validate.TimeFrom to TimeBefore: the years 1990 to 2099);
+// the zero Month, "not given", is left to the field's own rule.
+func (m Month) CheckInput() (code, msg string, bad bool) {
+	return CheckYear(m.Year, m == Month{})
+}
+
+// CheckYear is the input bound of a period's year: 1990 to 2099, or zero
+// when the period is not given. policy.Period checks itself with it.
+func CheckYear(year int, zero bool) (code, msg string, bad bool) {
+	from, before := validate.TimeFrom.Year(), validate.TimeBefore.Year()
+	if zero || (year >= from && year < before) {
+		return "", "", false
+	}
+	return CodeRange, fmt.Sprintf("must be in the years %d to %d", from, before-1), true
+}
+
 func (m Month) Valid() bool {
 	return m.Year >= 1 && m.Year <= 9999 && m.Month >= time.January && m.Month <= time.December
 }

@@ -147,7 +147,8 @@ const (
 	ProblemInvalidTransition = "invalid_transition" // 409: ErrInvalidTransition, a *RefusalError
 	ProblemStale             = "stale_version"      // 412: ErrStale: the ExpectedVersion given is not the record's
 	ProblemUnprocessable     = "unprocessable"      // 422: a problem that says so (a bill whose differences need an override)
-	ProblemInternal          = "internal"           // 500: anything else: a store or driver failure, a bug
+	ProblemInternal          = "internal"           // 500: anything else: a bug, a failure no store classified
+	ProblemUnavailable       = "unavailable"        // 503: ErrUnavailable: the store failed or could not be reached; retry later
 )
 
 // Problemer is an error that knows its own Problem: the domain packages'
@@ -161,6 +162,7 @@ var problemStatus = map[string]int{
 	ProblemInvalid: http.StatusBadRequest, ProblemForbidden: http.StatusForbidden, ProblemNotFound: http.StatusNotFound,
 	ProblemConflict: http.StatusConflict, ProblemAlreadyExists: http.StatusConflict, ProblemInvalidTransition: http.StatusConflict,
 	ProblemStale: http.StatusPreconditionFailed, ProblemUnprocessable: http.StatusUnprocessableEntity, ProblemInternal: http.StatusInternalServerError,
+	ProblemUnavailable: http.StatusServiceUnavailable,
 }
 
 var problemTitle = map[string][2]string{
@@ -173,6 +175,7 @@ var problemTitle = map[string][2]string{
 	ProblemStale:             {"The version given is not the record's", "指定的版本不是最新版本"},
 	ProblemUnprocessable:     {"Cannot be done as asked", "無法依要求處理"},
 	ProblemInternal:          {"Internal error", "系統內部錯誤"},
+	ProblemUnavailable:       {"The service is unavailable; try again later", "服務暫時無法使用，請稍後再試"},
 }
 
 // NewProblem is the Problem of code in lang, with its status, type and
@@ -198,6 +201,9 @@ func NewProblem(code string, lang Lang, detail string) Problem {
 // text the SDK controls (validation, refusals); for sentinels it is a
 // fixed text, and anything else is an internal error whose detail says
 // nothing of its cause: a store's or driver's text never reaches a caller.
+// A store's failure is ErrUnavailable (503, "unavailable"), whose detail is
+// fixed too; context.Canceled and context.DeadlineExceeded are internal
+// errors (500).
 func ProblemOf(err error, lang Lang) Problem {
 	if err == nil {
 		return Problem{}
@@ -236,6 +242,7 @@ func ProblemOf(err error, lang Lang) Problem {
 		{ErrInvalidTransition, ProblemInvalidTransition, "not allowed in the record's current state"},
 		{ErrConflict, ProblemConflict, "the record changed since it was read: read it again and retry"},
 		{ErrInvalid, ProblemInvalid, "the input is not valid"},
+		{ErrUnavailable, ProblemUnavailable, "the store failed or could not be reached: try again later"},
 	} {
 		if errors.Is(err, s.target) {
 			return NewProblem(s.code, lang, s.detail)

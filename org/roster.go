@@ -314,6 +314,7 @@ func (s *Service) checkValues(ve *ValidationError, role Role, dept Department, b
 		ve.Add("department", CodeUnknown, fmt.Sprintf("must be one of %v", s.depts))
 	}
 	switch {
+	case ve.Has("bonus_base"): // out of every input's bounds already
 	case bonus.IsNegative():
 		ve.Add("bonus_base", CodeRange, "must not be negative")
 	case bonus.Cmp(maxBonusBase) >= 0:

@@ -359,7 +359,7 @@ func TestAddEmployeeInvalid(t *testing.T) {
 		{name: "bonus_base_not_below_10^20", run: add(org.NewEmployee{Name: "X", Role: org.RoleAdvisor, BonusBase: decimal.New(1, 20)}),
 			want: map[string]string{"bonus_base": org.CodeRange}},
 		{name: "bonus_base_five_decimal_places", run: add(org.NewEmployee{Name: "X", Role: org.RoleAdvisor, BonusBase: decimal.RequireFromString("0.00001")}),
-			want: map[string]string{"bonus_base": org.CodeRange}},
+			want: map[string]string{"bonus_base": org.CodePlaces}},
 		{name: "R2.1_second_supervisor_refused", run: add(org.NewEmployee{Name: "Another", Role: org.RoleSupervisor}),
 			want: map[string]string{"role": org.CodeSecondHolder}},
 		{name: "R2.1_second_supervisor_refused_with_explicit_department", run: add(org.NewEmployee{Name: "Another", Role: org.RoleSupervisor, Department: org.DeptServiceAdvisor}),

@@ -72,7 +72,7 @@ func NewService(cfg Config) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{
-		store: cfg.Store,
+		store: guarded{cfg.Store},
 		clock: cfg.Clock,
 		ids:   cfg.IDs,
 		roles: append([]Role{RoleSupervisor, RoleAdvisor, RoleTechnician}, cfg.Roles...),
@@ -96,7 +96,7 @@ func validIdent(s string) bool {
 }
 
 // Store returns the store the service writes to.
-func (s *Service) Store() Store { return s.store }
+func (s *Service) Store() Store { return s.store.(guarded).Store }
 
 // Roles lists the roles this service accepts for employees.
 func (s *Service) Roles() []Role { return slices.Clone(s.roles) }

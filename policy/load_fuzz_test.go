@@ -57,6 +57,18 @@ func FuzzLoad(f *testing.F) {
 		// Found by fuzzing: a rule naming a ladder when the only ladder
 		// with an id comes after one without.
 		"ladders:\n  -\n  - id: 0\nrules: \n  - ladder: 00",
+		// Issue 15: nesting past MaxPolicyDepth, flow and indented, and
+		// conditions as deep as they go; a line past MaxPolicyBytes, and
+		// one just within it; more lines than MaxPolicyLines; more rules
+		// than MaxPolicyRules.
+		lpPolicy + "x: " + plNested(70) + "\n",
+		lpPolicy + "x:\n" + strings.Repeat("- ", 70) + "x\n",
+		plDeepRule(16),
+		plDeepRule(17),
+		"id: " + strings.Repeat("i", policy.MaxPolicyBytes) + "\n",
+		plPad(lpPolicy, policy.MaxPolicyBytes),
+		lpPolicy + strings.Repeat("\n", policy.MaxPolicyLines),
+		"id: a\nrules: [" + strings.Repeat("{id: r}, ", policy.MaxPolicyRules+1) + "]\n",
 	} {
 		f.Add([]byte(s), false)
 		f.Add([]byte(s), true)

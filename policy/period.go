@@ -46,6 +46,13 @@ func (p Period) Kind() PeriodKind {
 }
 
 // Valid reports whether p is a month or a year of years 1 to 9999.
+// CheckInput holds a period given as input to the years every input
+// instant may have (1990 to 2099); the zero Period is left to the field's
+// own rule.
+func (p Period) CheckInput() (code, msg string, bad bool) {
+	return org.CheckYear(p.Year, p == Period{})
+}
+
 func (p Period) Valid() bool {
 	return p.Year >= 1 && p.Year <= 9999 && p.Month >= 0 && p.Month <= time.December
 }

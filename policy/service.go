@@ -307,6 +307,7 @@ func (s *Service) RecordIncident(ctx context.Context, dealer org.DealerID, actor
 		return IncidentRecord{}, err
 	}
 	switch {
+	case ve.Has("amount"): // out of every input's bounds already
 	case in.Amount.IsNegative():
 		ve.Add("amount", org.CodeRange, "must not be negative")
 	case in.Amount.Abs().Cmp(maxAmount) >= 0:
@@ -316,7 +317,7 @@ func (s *Service) RecordIncident(ctx context.Context, dealer org.DealerID, actor
 	}
 	now := org.Now(s.clock)
 	at := in.At.UTC().Truncate(time.Microsecond)
-	if at.After(now) {
+	if !ve.Has("at") && at.After(now) {
 		ve.Add("at", org.CodeRange, "must not be in the future")
 	}
 	id := in.ID

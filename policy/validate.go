@@ -81,7 +81,12 @@ var (
 //   - an award only on a rule with then: winners 1 or more, tie-break
 //     keys of decimal or integer facts, asc or desc;
 //   - ladders with a unique id, incident kinds each once, within_days 1 to
-//     3660 and at least one step of at least one action.
+//     3660 and at least one step of at least one action;
+//   - at most MaxPolicyRules rules, MaxPolicyLadders ladders and
+//     MaxPolicyLadders steps in a ladder (a list beyond its bound is one
+//     problem, code CodeTooLong, and its items are not checked), and ids
+//     (the policy's, rules', ladders') of at most MaxPolicyIDLength
+//     characters.
 //
 // Decimals are checked in plain Go with decimal comparisons: validator tags
 // panic on decimal.Decimal.
@@ -94,6 +99,7 @@ func (p *Policy) Validate() error {
 	switch {
 	case p.ID == "":
 		ve.Add("id", org.CodeRequired, "is required: every proposal records the policy that made it")
+	case tooLongID(ve, "id", p.ID): // reported
 	case !identRe.MatchString(p.ID):
 		ve.Add("id", org.CodeFormat, "must be letters, digits and . _ : - only, starting with a letter or digit")
 	}
@@ -111,8 +117,14 @@ func (p *Policy) Validate() error {
 		ve.Add("places", org.CodeRange, fmt.Sprintf("must be between 0 and %d decimal places (left out: %d)", maxPlaces, DefaultPlaces))
 		c.places = maxPlaces // check amounts as loosely as can be: the places are wrong already
 	}
-	c.checkLadders(p.Ladders)
-	c.checkRules(p.Rules)
+	if config.TooMany(ve, "ladders", len(p.Ladders), MaxPolicyLadders, "policy.MaxPolicyLadders") {
+		c.ladders = nil // unchecked: the rules' ladders are not looked up
+	} else {
+		c.checkLadders(p.Ladders)
+	}
+	if !config.TooMany(ve, "rules", len(p.Rules), MaxPolicyRules, "policy.MaxPolicyRules") {
+		c.checkRules(p.Rules)
+	}
 	return ve.Err()
 }
 
@@ -132,7 +144,7 @@ func isCurrency(s string) bool {
 type checker struct {
 	ve      *org.ValidationError
 	places  int32
-	ladders map[string]int // id -> index
+	ladders map[string]int // id -> index; nil when there are too many to check
 }
 
 func (c *checker) checkRules(rules []Rule) {
@@ -147,6 +159,7 @@ func (c *checker) checkRules(rules []Rule) {
 		switch {
 		case r.ID == "":
 			c.ve.Add(at+".id", org.CodeRequired, "is required: proposals name the rule that made them")
+		case tooLongID(c.ve, at+".id", r.ID): // reported
 		case !identRe.MatchString(r.ID):
 			c.ve.Add(at+".id", org.CodeFormat, "must be letters, digits and . _ : - only, starting with a letter or digit")
 		case dup:
@@ -216,7 +229,7 @@ func (c *checker) checkRuleBody(at string, r Rule) {
 	case r.Then == nil && r.Ladder == "":
 		c.ve.Add(at, org.CodeRequired, "set then (the actions to propose) or ladder (the id of a ladder)")
 	}
-	if r.Ladder != "" {
+	if r.Ladder != "" && c.ladders != nil {
 		if _, ok := c.ladders[r.Ladder]; !ok {
 			c.ve.Add(at+".ladder", org.CodeNotFound, "is not the id of a ladder of the policy; the ladders are "+c.ladderList())
 		}
@@ -320,6 +333,7 @@ func (c *checker) checkLadders(ls []Ladder) {
 		switch {
 		case l.ID == "":
 			c.ve.Add(at+".id", org.CodeRequired, "is required: rules name the ladder by its id")
+		case tooLongID(c.ve, at+".id", l.ID): // reported
 		case !identRe.MatchString(l.ID):
 			c.ve.Add(at+".id", org.CodeFormat, "must be letters, digits and . _ : - only, starting with a letter or digit")
 		case dup:
@@ -329,10 +343,14 @@ func (c *checker) checkLadders(ls []Ladder) {
 		}
 		c.checkKinds(at+".incidents", l.Incidents)
 		c.checkDays(at+".within_days", l.WithinDays)
-		if len(l.Steps) == 0 {
+		steps := l.Steps
+		if len(steps) == 0 {
 			c.ve.Add(at+".steps", org.CodeRequired, "at least one step is required: the actions for the first offence")
 		}
-		for j, step := range l.Steps {
+		if config.TooMany(c.ve, at+".steps", len(steps), MaxPolicyLadders, "policy.MaxPolicyLadders") {
+			steps = nil
+		}
+		for j, step := range steps {
 			sat := fmt.Sprintf("%s.steps[%d]", at, j)
 			if len(step) == 0 {
 				c.ve.Add(sat, org.CodeRequired, "at least one action is required")
@@ -657,4 +675,9 @@ func parseValue(typ FactType, v Value) (operand, string) {
 		return operand{}, "true or false"
 	}
 	return operand{s: s}, ""
+}
+
+// tooLongID reports an id of more than MaxPolicyIDLength characters.
+func tooLongID(ve *org.ValidationError, path, id string) bool {
+	return config.TooLong(ve, path, id, MaxPolicyIDLength, "policy.MaxPolicyIDLength")
 }

@@ -392,7 +392,7 @@ type SettleInput struct {
 	// the confirmation's name.
 	Payers map[billing.PayType]billing.Party `json:"payers,omitempty"`
 	// Payments are the customer's tenders, deposits included.
-	Payments []billing.Payment `json:"payments"`
+	Payments []billing.Payment `json:"payments" validate:"max=20,dive"`
 	// OverrideReason lets a supervisor other than the order's advisor
 	// settle a bill whose reconciliation has differences that may be
 	// overridden (hours, quantities, prices, fees: see

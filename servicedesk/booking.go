@@ -94,6 +94,10 @@ func (s *Service) endBooking(ctx context.Context, dealer org.DealerID, w *WorkOr
 }
 
 // reserve checks the slot and adds it to the technician's calendar day.
+// DefaultBookingHorizon is how far ahead a booking may start when
+// Config.BookingHorizon is zero.
+const DefaultBookingHorizon = 365 * 24 * time.Hour
+
 func (s *Service) reserve(ctx context.Context, dealer org.DealerID, w *WorkOrder, in BookingInput, ve *org.ValidationError, c *Change) error {
 	if err := s.employeeIn(ctx, dealer, in.Technician, org.RoleTechnician, "technician", ve); err != nil {
 		return err
@@ -104,6 +108,16 @@ func (s *Service) reserve(ctx context.Context, dealer org.DealerID, w *WorkOrder
 	}
 	start, end := in.Start.UTC().Truncate(time.Microsecond), in.End.UTC().Truncate(time.Microsecond)
 	day := start.In(loc).Format(time.DateOnly)
+	opened := w.OpenedAt.In(loc)
+	switch {
+	case start.Before(time.Date(opened.Year(), opened.Month(), opened.Day(), 0, 0, 0, 0, loc)):
+		ve.Add("start", org.CodeRange, fmt.Sprintf("must not be before the day the order was opened (%s)", opened.Format(time.DateOnly)))
+	case start.After(org.Now(s.clock).Add(s.horizon)):
+		ve.Add("start", org.CodeRange, fmt.Sprintf("must be within %d days from now (the booking horizon)", int(s.horizon/(24*time.Hour))))
+	}
+	if len(ve.Fields) > 0 {
+		return nil
+	}
 	s.checkHours(ve, start.In(loc), end.In(loc))
 	if len(ve.Fields) > 0 {
 		return nil

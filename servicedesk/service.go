@@ -1,6 +1,7 @@
 package servicedesk
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -102,6 +103,10 @@ type Config struct {
 	Options Options
 	// Hours bounds bookings; zero value: DefaultWorkingHours.
 	Hours WorkingHours
+	// BookingHorizon is how far ahead of now a booking may start; zero
+	// means DefaultBookingHorizon (a booking also never starts before the
+	// local day its order was opened).
+	BookingHorizon time.Duration
 	// ComplaintDue is how long a complaint may stay unresolved before it is
 	// overdue; zero means 72 hours.
 	ComplaintDue time.Duration
@@ -130,6 +135,7 @@ type Service struct {
 	ids     org.IDSource
 	opts    Options
 	hours   WorkingHours
+	horizon time.Duration
 	due     time.Duration
 	smin    decimal.Decimal
 	smax    decimal.Decimal
@@ -152,6 +158,9 @@ func NewService(cfg Config) (*Service, error) {
 		cfg.Hours = DefaultWorkingHours()
 	}
 	addProblems(ve, v.Struct(cfg.Hours, "hours"))
+	if cfg.BookingHorizon < 0 {
+		ve.Add("booking_horizon", org.CodeRange, "must not be negative")
+	}
 	if cfg.Hours.Capacity.IsNegative() {
 		ve.Add("hours.capacity", org.CodeRange, "must not be negative")
 	}
@@ -171,8 +180,8 @@ func NewService(cfg Config) (*Service, error) {
 	if err := ve.Err(); err != nil {
 		return nil, err
 	}
-	s := &Service{store: cfg.Store, roster: cfg.Roster, pricer: cfg.Pricer, biller: cfg.Billing, clock: cfg.Clock, ids: cfg.IDs,
-		opts: cfg.Options, hours: cfg.Hours, due: cfg.ComplaintDue, smin: cfg.SurveyMin, smax: cfg.SurveyMax,
+	s := &Service{store: guarded{cfg.Store}, roster: cfg.Roster, pricer: cfg.Pricer, biller: cfg.Billing, clock: cfg.Clock, ids: cfg.IDs,
+		opts: cfg.Options, hours: cfg.Hours, horizon: cmp.Or(cfg.BookingHorizon, DefaultBookingHorizon), due: cfg.ComplaintDue, smin: cfg.SurveyMin, smax: cfg.SurveyMax,
 		consent: cfg.ConsentEvidence.clone(), obs: org.NewObserver("servicedesk", cfg.Hook, cfg.Logger)}
 	if s.pricer == nil {
 		s.pricer = LinePricer{Places: 2}
@@ -297,7 +306,7 @@ func (s *Service) Timeline(ctx context.Context, dealer org.DealerID, actor org.A
 
 func (s *Service) timeline(ctx context.Context, dealer org.DealerID, id WorkOrderID) ([]org.Event, error) {
 	subject := "workorder/" + string(id)
-	if se, ok := s.store.(SubjectEvents); ok {
+	if se, ok := s.store.(guarded).Store.(SubjectEvents); ok {
 		return se.SubjectEvents(ctx, dealer, subject)
 	}
 	var out []org.Event
@@ -352,6 +361,11 @@ func (s *Service) run(ctx context.Context, dealer org.DealerID, actor org.Actor,
 	// The actor first: someone not on the roster learns nothing of the
 	// order, not even whether it exists or its version (R7.2d).
 	if _, err := s.roster.Authorize(ctx, dealer, actor, actor.Role); err != nil {
+		return WorkOrder{}, err
+	}
+	// The reference is input too: held to the one text policy before the
+	// store sees it (issue 15: a NUL in an ID was a driver error).
+	if err := shape(string(st.cmd), Ref{ID: st.id, ExpectedVersion: st.expected}).Err(); err != nil {
 		return WorkOrder{}, err
 	}
 	before, err := s.store.WorkOrder(ctx, dealer, st.id)

@@ -41,6 +41,7 @@ func (s *Service) RecordSurvey(ctx context.Context, dealer org.DealerID, actor o
 	defer ob.End(&err)
 	ve := shape("record survey", in)
 	switch {
+	case ve.Has("score"): // out of every input's bounds already
 	case in.Score.Cmp(s.smin) < 0 || in.Score.Cmp(s.smax) > 0:
 		ve.Add("score", org.CodeRange, fmt.Sprintf("must be from %s to %s", s.smin, s.smax))
 	case !in.Score.Equal(in.Score.Round(scorePlaces)):

@@ -129,9 +129,9 @@ func TestRecordSurvey_invalid(t *testing.T) {
 		{"R6.1_score_below_scale", wang, nil, surveyIn("wo1", "0", servicedesk.SurveyByCall), []string{"score:out_of_range"}},
 		{"R6.1_score_missing_is_below_scale", wang, nil, servicedesk.SurveyInput{WorkOrder: "wo1", Source: "call"}, []string{"score:out_of_range"}},
 		{"R6.1_score_above_scale", wang, nil, surveyIn("wo1", "6", servicedesk.SurveyByCall), []string{"score:out_of_range"}},
-		{"R6.1_score_just_above_scale", wang, nil, surveyIn("wo1", "5.00001", servicedesk.SurveyByCall), []string{"score:out_of_range"}},
+		{"R6.1_score_just_above_scale", wang, nil, surveyIn("wo1", "5.0001", servicedesk.SurveyByCall), []string{"score:out_of_range"}},
 		{"R6.1_score_negative", wang, nil, surveyIn("wo1", "-3", servicedesk.SurveyByCall), []string{"score:out_of_range"}},
-		{"R6.1_score_at_most_4_places", wang, nil, surveyIn("wo1", "4.12345", servicedesk.SurveyByCall), []string{"score:invalid_format"}},
+		{"R6.1_score_at_most_4_places", wang, nil, surveyIn("wo1", "4.12345", servicedesk.SurveyByCall), []string{"score:too_many_places"}},
 		{"R2.3_source_known", wang, nil, surveyIn("wo1", "4", "email"), []string{"source:unknown_value"}},
 		{"R2.3_link_answers_come_from_the_host", wang, nil, surveyIn("wo1", "5", servicedesk.SurveyByLink), []string{"source:invalid"}},
 		{"R2.3_survey_follows_delivery", wang, func(t *testing.T, f *fixture) {

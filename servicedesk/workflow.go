@@ -193,7 +193,7 @@ func (s *Service) newJobs(ctx context.Context, dealer org.DealerID, actor org.Ac
 		if ji.ConcernID != "" && !slices.ContainsFunc(w.Concerns, func(c Concern) bool { return c.ID == ji.ConcernID }) {
 			ve.Add(fmt.Sprintf("%s[%d].concern_id", path, i), org.CodeNotFound, "no such concern on this order")
 		}
-		j := Job{ID: id, ConcernID: ji.ConcernID, Title: ji.Title, Hours: ji.Hours, Supplement: supplement, Status: JobProposed}
+		j := Job{ID: id, ConcernID: ji.ConcernID, Title: ji.Title, Hours: jobHours(ji), Supplement: supplement, Status: JobProposed}
 		for _, li := range ji.Lines {
 			j.Lines = append(j.Lines, Line{Kind: li.Kind, Code: li.Code, Description: li.Description, Quantity: li.Quantity, UnitPrice: li.UnitPrice,
 				Cost: li.Cost, PriceReason: strings.TrimSpace(li.PriceReason)})
@@ -225,16 +225,47 @@ func (s *Service) newJobs(ctx context.Context, dealer org.DealerID, actor org.Ac
 	return priced, nil
 }
 
+// Bounds of a job's numbers beyond every input's (docs/CONVENTIONS.md,
+// "Input bounds"): no job takes more hours, no line more units.
+var (
+	MaxJobHours     = decimal.NewFromInt(1000)
+	MaxLineQuantity = decimal.NewFromInt(100000)
+)
+
+// jobHours is a job's estimated hours: as given, or, when not given, the
+// hours of its labor lines (a job with labor never estimates 0 hours).
+func jobHours(j JobInput) decimal.Decimal {
+	if !j.Hours.IsZero() {
+		return j.Hours
+	}
+	h := decimal.Zero
+	for _, l := range j.Lines {
+		if l.Kind == LineLabor {
+			h = h.Add(l.Quantity)
+		}
+	}
+	return h
+}
+
 // checkJobAmounts checks what tags cannot say about decimals.
 func checkJobAmounts(ve *org.ValidationError, path string, jobs []JobInput) {
 	for i, j := range jobs {
-		if j.Hours.IsNegative() {
-			ve.Add(fmt.Sprintf("%s[%d].hours", path, i), org.CodeRange, "must not be negative")
+		hp := fmt.Sprintf("%s[%d].hours", path, i)
+		switch {
+		case ve.Has(hp):
+		case j.Hours.IsNegative():
+			ve.Add(hp, org.CodeRange, "must not be negative")
+		case j.Hours.GreaterThan(MaxJobHours):
+			ve.Add(hp, org.CodeRange, "must be at most "+MaxJobHours.String())
 		}
 		for k, l := range j.Lines {
 			p := fmt.Sprintf("%s[%d].lines[%d]", path, i, k)
-			if !l.Quantity.IsPositive() {
+			switch {
+			case ve.Has(p + ".quantity"):
+			case !l.Quantity.IsPositive():
 				ve.Add(p+".quantity", org.CodeRange, "must be above zero")
+			case l.Quantity.GreaterThan(MaxLineQuantity):
+				ve.Add(p+".quantity", org.CodeRange, "must be at most "+MaxLineQuantity.String())
 			}
 			if l.UnitPrice.IsNegative() {
 				ve.Add(p+".unit_price", org.CodeRange, "must not be negative; discounts belong to billing")

@@ -62,6 +62,15 @@ func FuzzLoadPlan(f *testing.F) {
 		"year: !!int 0x7eb\ncourses: !!seq []\n",
 		"? [a]\n: b\n",
 		"",
+		// Issue 15: nesting past MaxPlanDepth, flow and indented; a line
+		// past MaxPlanBytes, and one just within it; more lines than
+		// MaxPlanLines; more courses than MaxPlanCourses.
+		lpYAML + "x: " + tlNested(40) + "\n",
+		lpYAML + "x:\n" + strings.Repeat("- ", 40) + "x\n",
+		"year: 2027\ncourses: [{title: \"" + strings.Repeat("t", training.MaxPlanBytes) + "\"}]\n",
+		tlPad(lpYAML, training.MaxPlanBytes),
+		lpYAML + strings.Repeat("\n", training.MaxPlanLines),
+		tlCourses(training.MaxPlanCourses + 1),
 	} {
 		f.Add([]byte(s), false)
 		f.Add([]byte(s), true)

@@ -485,15 +485,15 @@ func TestLoadPlan_messages(t *testing.T) {
 func TestLoadPlan_decimalsExact(t *testing.T) {
 	for _, c := range []struct{ name, file, field, text, want string }{
 		{"yaml_hours_trailing_zero", "p.yaml", "hours", "12.50", "1250e-2"},
-		{"yaml_hours_digits_beyond_a_float", "p.yaml", "hours", "999.99999999999999999999", "99999999999999999999999e-20"},
+		{"yaml_hours_digits_beyond_a_float", "p.yaml", "hours", "999.9999", "9999999e-4"},
 		{"yaml_hours_string", "p.yaml", "hours", `"0.1"`, "1e-1"},
 		{"yaml_hours_exponent", "p.yaml", "hours", "1.25e2", "125e0"},
 		{"yaml_pass_mark_three_places", "p.yaml", "pass_mark", "59.995", "59995e-3"},
-		{"yaml_excellent_just_below_100", "p.yaml", "excellent", "99.99999999999999999", "9999999999999999999e-17"},
+		{"yaml_excellent_just_below_100", "p.yaml", "excellent", "99.9999", "999999e-4"},
 		{"json_hours_trailing_zero", "p.json", "hours", "12.50", "1250e-2"},
-		{"json_hours_string", "p.json", "hours", `"999.99999999999999999999"`, "99999999999999999999999e-20"},
+		{"json_hours_string", "p.json", "hours", `"999.9999"`, "9999999e-4"},
 		{"json_pass_mark_exponent", "p.json", "pass_mark", "5.9995E+1", "59995e-3"},
-		{"json_excellent_just_below_100", "p.json", "excellent", "99.99999999999999999", "9999999999999999999e-17"},
+		{"json_excellent_just_below_100", "p.json", "excellent", "99.9999", "999999e-4"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			data := lpEdit(map[string]string{"hours": "hours: 4", "pass_mark": "pass_mark: 60", "excellent": "excellent: 90"}[c.field], c.field+": "+c.text)
@@ -505,5 +505,22 @@ func TestLoadPlan_decimalsExact(t *testing.T) {
 			got := map[string]decimal.Decimal{"hours": p.Courses[0].Hours, "pass_mark": p.Courses[0].Assessment.PassMark, "excellent": p.Courses[0].Assessment.Excellent}[c.field]
 			assert.Equal(t, c.want, fmt.Sprintf("%se%d", got.Coefficient(), got.Exponent()))
 		})
+	}
+}
+
+// Issue 15, finding 3: course hours and marks with 20 decimal places were
+// accepted; every input decimal has at most 4 (docs/CONVENTIONS.md).
+func TestLoadPlan_issue15_finding3_decimal_places(t *testing.T) {
+	for _, field := range []string{"hours", "pass_mark", "excellent"} {
+		data := lpEdit(map[string]string{"hours": "hours: 4", "pass_mark": "pass_mark: 60", "excellent": "excellent: 90"}[field], field+": 59.99999999999999999999")
+		_, err := training.LoadPlan("p.yaml", []byte(data))
+		require.Error(t, err, field)
+		var ve *org.ValidationError
+		require.ErrorAs(t, err, &ve)
+		codes := []string{}
+		for _, f := range ve.Fields {
+			codes = append(codes, f.Code)
+		}
+		assert.Contains(t, codes, org.CodePlaces, "%s: %v", field, err)
 	}
 }

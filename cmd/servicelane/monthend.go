@@ -294,7 +294,7 @@ func printFailure(w io.Writer, fl monthend.Failure) {
 	for _, pf := range p.Fields {
 		fmt.Fprintf(w, "    %s: %s (%s)\n", pf.Path, pf.Message, pf.Code)
 	}
-	if fl.Err != nil && slices.Contains([]string{org.ProblemForbidden, org.ProblemNotFound, org.ProblemInternal}, p.Code) && len(p.Blockers) == 0 {
+	if fl.Err != nil && slices.Contains([]string{org.ProblemForbidden, org.ProblemNotFound, org.ProblemInternal, org.ProblemUnavailable}, p.Code) && len(p.Blockers) == 0 {
 		fmt.Fprintf(w, "    error: %v\n", fl.Err)
 	}
 }

@@ -61,6 +61,13 @@ type Options struct {
 	// through yaml. Without it such a type is a problem of its own:
 	// "the loader cannot read a value of type T".
 	YAMLFallback bool
+	// Limits bound the document's bytes, lines and nesting before it is
+	// parsed; a field of 0 or less is its default. See [Limits] and
+	// [Options.WithLimits].
+	Limits Limits
+	// LimitNames name where each limit is set in the message of a
+	// document beyond it.
+	LimitNames LimitNames
 }
 
 // ExponentLimit accepts a decimal whose exponent is within ±limit.
@@ -97,12 +104,19 @@ func IsJSON(name string) bool { return strings.EqualFold(filepath.Ext(name), ".j
 // only when the file parses into a document; it should validate the value
 // v points to.
 //
+// Before anything parses data, Load checks it against opt.Limits: a
+// document beyond them is refused with the one or two problems of the
+// limits it passes (see [Limits]), and nothing else.
+//
 // It returns nil when there is no problem. Otherwise it returns a
 // *org.ValidationError (Op opt.Op) that lists every problem in file order,
 // each FieldError.Path naming the file, line, column and field, as in
 // "pricebooks/taipei.yaml:12:5: labor.rates[2].rate". It never panics.
 func Load(name string, data []byte, v any, validate func() error, opt Options) error {
 	l := &loader{name: name, json: IsJSON(name), opt: opt, pos: map[string]filePos{}}
+	if !l.checkLimits(data) {
+		return l.err()
+	}
 	var root *yaml.Node
 	if l.json {
 		root = l.parseJSON(data)

@@ -193,6 +193,14 @@ func TestLoadAliasBomb(t *testing.T) {
 func FuzzLoad(f *testing.F) {
 	f.Add("d.yaml", "title: T\nitems: [{name: a, rate: 1.5}]\n")
 	f.Add("d.json", `{"title":"T","tags":{"a":"b"}}`)
+	// Issue 15: nesting past the depth limit, a line past the size limit,
+	// more lines than the limit, and nesting an alias brings.
+	f.Add("d.json", `{"title":"T","items":`+strings.Repeat("[", 40)+strings.Repeat("]", 40)+"}")
+	f.Add("d.yaml", "title: T\nitems:\n"+strings.Repeat("- ", 40)+"x\n")
+	f.Add("d.yaml", blockNested(40))
+	f.Add("d.yaml", "title: "+strings.Repeat("x", DefaultMaxBytes)+"\n")
+	f.Add("d.yaml", "title: T\n"+strings.Repeat("\n", DefaultMaxLines))
+	f.Add("d.yaml", "a: &a [[[[[[[[[[[[[[[[[[[[x]]]]]]]]]]]]]]]]]]]]\nb: &b [[[[[[[[[[[[[[*a]]]]]]]]]]]]]]\nitems: [[*b]]\n")
 	f.Fuzz(func(t *testing.T, name, text string) {
 		var d testDoc
 		err := Load(name, []byte(text), &d, func() error { return d.Validate() }, testOptions)

@@ -20,6 +20,17 @@ func (l *loader) decode(n *yaml.Node, v reflect.Value, path string) {
 		return // null leaves the zero value, as encoding/json does
 	}
 	t := v.Type()
+	if (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && t.Kind() != reflect.Pointer {
+		// The text was checked before parsing; an alias can still bring
+		// a collection deeper than the text shows. (A pointer's value is
+		// decoded and counted next.)
+		l.depth++
+		defer func() { l.depth-- }()
+		if l.depth > l.opt.limits().Depth {
+			l.deepCollection(n)
+			return
+		}
+	}
 	switch {
 	case t == decimalReflect:
 		l.decimal(n, v, path)

@@ -17,7 +17,7 @@ import (
 // parseJSON reads JSON into the node tree the decoder walks, or reports
 // its first syntax error.
 func (l *loader) parseJSON(data []byte) *yaml.Node {
-	t := &jsonTree{data: data, dec: json.NewDecoder(bytes.NewReader(data))}
+	t := &jsonTree{data: data, dec: json.NewDecoder(bytes.NewReader(data)), maxDepth: l.opt.limits().Depth}
 	t.dec.UseNumber()
 	root, err := t.value(0)
 	if err == nil {
@@ -80,14 +80,14 @@ func (e *jsonError) Error() string { return e.msg }
 type jsonTree struct {
 	data []byte
 	dec  *json.Decoder
+	// maxDepth guards the recursion; the depth limit, which the text
+	// was checked against before parsing, so it never stops a document.
+	maxDepth int
 }
-
-// maxJSONDepth is far deeper than a configuration goes.
-const maxJSONDepth = 64
 
 func (t *jsonTree) value(depth int) (*yaml.Node, error) {
 	start := t.next()
-	if depth > maxJSONDepth {
+	if depth > t.maxDepth {
 		return nil, &jsonError{off: start, msg: "nested too deeply"}
 	}
 	tok, err := t.dec.Token()

@@ -34,12 +34,14 @@ type loadProblem struct {
 
 // loader walks a node tree into a Go value and collects the problems.
 type loader struct {
-	name   string
-	json   bool
-	opt    Options
-	probs  []loadProblem
-	pos    map[string]filePos // where each field path is written
-	budget int
+	name    string
+	json    bool
+	opt     Options
+	probs   []loadProblem
+	pos     map[string]filePos // where each field path is written
+	budget  int
+	depth   int  // the collections the decoder is inside, aliases followed
+	tooDeep bool // the decoder went deeper than the depth limit
 }
 
 func (l *loader) add(p filePos, path, code, msg string) {

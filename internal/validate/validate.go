@@ -107,21 +107,33 @@ func must(err error) {
 // Struct validates s and returns every problem found, in field order, with
 // paths written in JSON names ("contact.email", "lines[2].qty"). prefix, when
 // not empty, is put in front of every path.
+//
+// Every string s holds is also held to the one text policy (see text):
+// UTF-8, no NUL or control character, line breaks only in free text.
+// Where a string breaks it, that problem replaces the validator's for the
+// same path.
 func (v *Validator) Struct(s any, prefix string) []Problem {
+	textual := walkText(reflect.ValueOf(s), prefix, "", nil)
 	err := v.v.Struct(s)
 	if err == nil {
-		return nil
+		return textual
 	}
 	var ves validator.ValidationErrors
 	if !errors.As(err, &ves) {
 		// InvalidValidationError: a programming error (nil or non-struct).
 		panic(fmt.Sprintf("validate: %v", err))
 	}
-	out := make([]Problem, 0, len(ves))
-	for _, fe := range ves {
-		out = append(out, toProblem(fe, prefix))
+	out := make([]Problem, 0, len(ves)+len(textual))
+	bad := map[string]bool{}
+	for _, p := range textual {
+		bad[p.Path] = true
 	}
-	return out
+	for _, fe := range ves {
+		if p := toProblem(fe, prefix); !bad[p.Path] {
+			out = append(out, p)
+		}
+	}
+	return append(out, textual...)
 }
 
 func toProblem(fe validator.FieldError, prefix string) Problem {

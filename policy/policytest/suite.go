@@ -3,7 +3,6 @@ package policytest
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -164,15 +163,62 @@ var suiteOptions = config.Options{
 	DecimalRange:   config.DigitLimit(32),
 }
 
+// Limits of a test suite file, checked before it is parsed (see
+// docs/CONVENTIONS.md, "Configuration limits"). A file beyond one is
+// refused with a *org.ValidationError whose field names the file: code
+// org.CodeTooLong for bytes and lines, org.CodeRange for the nesting, and
+// a message naming the limit and the actual value. A host raises (or
+// lowers) them for its own files with [LoadWith] and [LoadFileWith].
+const (
+	// MaxSuiteBytes is the largest suite file: 1 MiB.
+	MaxSuiteBytes = 1 << 20
+	// MaxSuiteLines is the most lines of a suite file.
+	MaxSuiteLines = 20_000
+	// MaxSuiteDepth is the deepest nesting of mappings and lists in a
+	// suite file; a suite nests 7 levels.
+	MaxSuiteDepth = 32
+)
+
+// MaxSuiteCases is the most cases of a suite, whatever the limits of its
+// file: more are one problem at "cases" (code org.CodeTooLong), and the
+// cases are not checked one by one.
+const MaxSuiteCases = 10_000
+
+// LoadLimits bound a suite file before it is parsed, for [LoadWith] and
+// [LoadFileWith]. A field of 0 or less keeps its default (MaxSuiteBytes,
+// MaxSuiteLines, MaxSuiteDepth); a message about a limit set here names it
+// (policytest.LoadLimits.Bytes). MaxSuiteCases holds whatever these are.
+type LoadLimits struct {
+	// Bytes is the largest file, in bytes.
+	Bytes int
+	// Lines is the most lines.
+	Lines int
+	// Depth is the deepest nesting of mappings and lists.
+	Depth int
+}
+
+func (lim LoadLimits) options() config.Options {
+	return suiteOptions.WithLimits(
+		config.Limits{Bytes: MaxSuiteBytes, Lines: MaxSuiteLines, Depth: MaxSuiteDepth},
+		config.LimitNames{Bytes: "policytest.MaxSuiteBytes", Lines: "policytest.MaxSuiteLines", Depth: "policytest.MaxSuiteDepth"},
+		config.Limits(lim), "policytest.LoadLimits")
+}
+
 // LoadFile reads the suite in the file at path: see [Load], with path as
-// the name. A file that cannot be read gives the error of os.ReadFile,
-// wrapped.
+// the name. A file larger than MaxSuiteBytes is refused by its size before
+// it is read. A file that cannot be read gives the error of os, wrapped.
 func LoadFile(path string) (*Suite, error) {
-	data, err := os.ReadFile(path)
+	return LoadFileWith(path, LoadLimits{})
+}
+
+// LoadFileWith is [LoadFile] with the limits lim.
+func LoadFileWith(path string, lim LoadLimits) (*Suite, error) {
+	opt := lim.options()
+	data, err := config.ReadFile(path, opt)
 	if err != nil {
-		return nil, fmt.Errorf("policytest: load tests: %w", err)
+		return nil, err
 	}
-	return Load(path, data)
+	return load(path, data, opt)
 }
 
 // Load decodes a suite of test cases from data, the file called name (.json
@@ -180,27 +226,38 @@ func LoadFile(path string) (*Suite, error) {
 // *org.ValidationError (Op "policytest: load tests") listing every problem
 // at once, each path naming the file, line, column and field, as in
 // "default.tests.yaml:41:17: cases[3].facts[0].incidents[1].at": syntax,
-// unknown fields, wrong types; no case, a case without a name or with the
-// name of another, a period that is not "2026-11" or "2026", an unknown
-// zone; facts that [policy.Policy.Evaluate] would refuse (an employee
-// twice, a score outside 0 to 100, an incident without an ID or time, of
-// an unknown kind, ...); an incident time that does not parse; an
-// expectation without decisions, includes or excludes, with decisions and
-// includes or excludes together, without the employee and rule it needs,
-// naming an employee the case has no facts for, or an action kind that
-// does not exist. It never panics.
+// unknown fields, wrong types; no case, more than MaxSuiteCases, a case
+// without a name or with the name of another, a period that is not
+// "2026-11" or "2026", an unknown zone; facts that [policy.Policy.Evaluate]
+// would refuse (an employee twice, a score outside 0 to 100, an incident
+// without an ID or time, of an unknown kind, ...); an incident time that
+// does not parse; an expectation without decisions, includes or excludes,
+// with decisions and includes or excludes together, without the employee
+// and rule it needs, naming an employee the case has no facts for, or an
+// action kind that does not exist. Data beyond the limits (MaxSuiteBytes,
+// MaxSuiteLines, MaxSuiteDepth) is refused before it is parsed, with that
+// problem only. It never panics.
 //
 // Whether each rule an expectation names is a rule of the policy is
 // checked when the suite runs, since the file may be run against more than
 // one policy.
 func Load(name string, data []byte) (*Suite, error) {
+	return LoadWith(name, data, LoadLimits{})
+}
+
+// LoadWith is [Load] with the limits lim.
+func LoadWith(name string, data []byte, lim LoadLimits) (*Suite, error) {
+	return load(name, data, lim.options())
+}
+
+func load(name string, data []byte, opt config.Options) (*Suite, error) {
 	var f suiteFile
 	var s *Suite
 	err := config.Load(name, data, &f, func() error {
 		var err error
 		s, err = f.resolve(name)
 		return err
-	}, suiteOptions)
+	}, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -214,6 +271,9 @@ func (f *suiteFile) resolve(name string) (*Suite, error) {
 	s := &Suite{Name: name, Policy: f.Policy}
 	if len(f.Cases) == 0 {
 		ve.Add("cases", org.CodeRequired, "at least one case is required")
+	}
+	if config.TooMany(ve, "cases", len(f.Cases), MaxSuiteCases, "policytest.MaxSuiteCases") {
+		return s, ve.Err()
 	}
 	names := map[string]int{}
 	for i := range f.Cases {

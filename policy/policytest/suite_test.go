@@ -308,6 +308,15 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Add("x.yaml", []byte("cases: [{name: a, period: 2026-11, facts: [{employee: c, incidents: [{id: i, kind: late, at: 2026-11-02}]}], expect: {decisions: []}}]"))
 	f.Add("x.json", []byte(`{"cases": [{"name": "a", "period": "2026", "facts": [], "expect": {"excludes": [{"rule": "x"}]}}]}`))
+	// Issue 15: nesting past MaxSuiteDepth, flow and indented; a line
+	// past MaxSuiteBytes, and one just within it; more lines than
+	// MaxSuiteLines; more cases than MaxSuiteCases.
+	f.Add("x.yaml", []byte(slSuite+"x: "+slNested(40)+"\n"))
+	f.Add("x.yaml", []byte(slSuite+"x:\n"+strings.Repeat("- ", 40)+"x\n"))
+	f.Add("x.json", []byte(`{"cases": [{"name": "`+strings.Repeat("n", policytest.MaxSuiteBytes)+`"}]}`))
+	f.Add("x.yaml", []byte(slPad(slSuite, policytest.MaxSuiteBytes)))
+	f.Add("x.yaml", []byte(slSuite+strings.Repeat("\n", policytest.MaxSuiteLines)))
+	f.Add("x.yaml", []byte(slCases(policytest.MaxSuiteCases+1)))
 	p := policy.Default("TWD")
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		s, err := policytest.Load(name, data)

@@ -110,7 +110,7 @@ func (b BillingStore) Series(ctx context.Context, dealer org.DealerID, name stri
 		err = org.ErrNotFound
 	}
 	if err != nil {
-		return billing.Series{}, fmt.Errorf("sqlstore: dealer %s: series %s: %w", dealer, name, err)
+		return billing.Series{}, fmt.Errorf("sqlstore: dealer %s: series %s: %w", dealer, name, classify(ctx, err))
 	}
 	return sr, nil
 }

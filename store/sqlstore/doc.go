@@ -124,4 +124,16 @@
 // takes its Seqs from the same counter, so a dealer has one audit trail
 // (a servicedesk Change's own events come before its billing events), and
 // [DeskStore.SubjectEvents] reads one subject's events through an index.
+//
+// # Errors
+//
+// No method returns a driver's error bare. Each error matches one of org's
+// sentinels, or is the context's error when the call's context is done: no
+// row is [org.ErrNotFound]; a unique violation, a serialization failure or
+// a deadlock is [org.ErrConflict]; a value the database cannot keep (on
+// PostgreSQL, a NUL byte or invalid UTF-8 in a text, SQLSTATE 22021) is
+// [org.ErrInvalid], having written nothing; anything else (a connection
+// refused or broken, a closed *sql.DB, a locked or full database, a disk
+// error) is [org.ErrUnavailable]. The driver's error stays wrapped, for
+// errors.As and the host's logs.
 package sqlstore

@@ -61,8 +61,13 @@ func checkEventsAt(ve *org.ValidationError, path string, dealer org.DealerID, ev
 }
 
 // readEvents runs a query selecting eventColumns and returns the events it
-// finds, never nil.
+// finds, never nil. Its error is classified (see [classify]).
 func (s *Store) readEvents(ctx context.Context, query string, args ...any) ([]org.Event, error) {
+	out, err := s.readEventsOf(ctx, query, args...)
+	return out, classify(ctx, err)
+}
+
+func (s *Store) readEventsOf(ctx context.Context, query string, args ...any) ([]org.Event, error) {
 	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/servicelane/servicelane/org"
 )
 
 // migration is one numbered schema step with its way back.
@@ -92,7 +94,15 @@ func addMigrationFile(fsys fs.FS, file string, byVersion map[int]*migration) err
 //
 // On SQLite it first checks that the connection has a busy timeout (see
 // [SQLiteDSN]) and puts the database file in WAL mode, which the file keeps.
+//
+// Its error is classified as every Store error is: a database that fails,
+// cannot be reached, or holds a schema this build cannot use, matches
+// org.ErrUnavailable.
 func (s *Store) Migrate(ctx context.Context) error {
+	return classify(ctx, s.migrate(ctx))
+}
+
+func (s *Store) migrate(ctx context.Context) error {
 	if s.dialect == SQLite {
 		if err := s.prepareSQLite(ctx); err != nil {
 			return err
@@ -129,14 +139,19 @@ func (s *Store) up(ctx context.Context, tx execer, m migration) error {
 
 // MigrateDown rolls migrations back, newest first, each in its own
 // transaction, until the schema is at version target; 0 removes everything
-// the migrations created. target above the current version is an error.
+// the migrations created. target above the current version is an error
+// matching org.ErrInvalid.
 func (s *Store) MigrateDown(ctx context.Context, target int) error {
+	return classify(ctx, s.migrateDown(ctx, target))
+}
+
+func (s *Store) migrateDown(ctx context.Context, target int) error {
 	current, err := s.appliedVersion(ctx, true)
 	if err != nil {
 		return err
 	}
 	if target < 0 || target > current {
-		return fmt.Errorf("sqlstore: migrate down: target %d is not between 0 and the current version %d", target, current)
+		return fmt.Errorf("sqlstore: migrate down: target %d is not between 0 and the current version %d: %w", target, current, org.ErrInvalid)
 	}
 	for v := current; v > target; v-- {
 		m := s.migrations[v-1]
@@ -163,7 +178,8 @@ func (s *Store) down(ctx context.Context, tx execer, m migration) error {
 // SchemaVersion returns the number of the last migration applied: 0 for a
 // database Migrate never ran on.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
-	return s.appliedVersion(ctx, false)
+	v, err := s.appliedVersion(ctx, false)
+	return v, classify(ctx, err)
 }
 
 // appliedVersion reads schema_migrations, creating it when create is set,

@@ -32,7 +32,7 @@ func (s *Store) Dealer(ctx context.Context, id org.DealerID) (org.Dealer, error)
 		err = org.ErrNotFound
 	}
 	if err != nil {
-		return org.Dealer{}, fmt.Errorf("sqlstore: dealer %s: %w", id, err)
+		return org.Dealer{}, fmt.Errorf("sqlstore: dealer %s: %w", id, classify(ctx, err))
 	}
 	return d, nil
 }
@@ -47,7 +47,7 @@ func (s *Store) Employee(ctx context.Context, dealer org.DealerID, id org.Employ
 		err = org.ErrNotFound
 	}
 	if err != nil {
-		return org.Employee{}, fmt.Errorf("sqlstore: dealer %s: employee %s: %w", dealer, id, err)
+		return org.Employee{}, fmt.Errorf("sqlstore: dealer %s: employee %s: %w", dealer, id, classify(ctx, err))
 	}
 	return e, nil
 }
@@ -61,19 +61,19 @@ func (s *Store) Employees(ctx context.Context, dealer org.DealerID, q org.Employ
 	query, args := employeesQuery(dealer, q)
 	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: dealer %s: employees: %w", dealer, err)
+		return nil, fmt.Errorf("sqlstore: dealer %s: employees: %w", dealer, classify(ctx, err))
 	}
 	defer rows.Close()
 	out := []org.Employee{}
 	for rows.Next() {
 		e, err := scanEmployee(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlstore: dealer %s: employees: %w", dealer, err)
+			return nil, fmt.Errorf("sqlstore: dealer %s: employees: %w", dealer, classify(ctx, err))
 		}
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: dealer %s: employees: %w", dealer, err)
+		return nil, fmt.Errorf("sqlstore: dealer %s: employees: %w", dealer, classify(ctx, err))
 	}
 	return out, nil
 }

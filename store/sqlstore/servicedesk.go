@@ -70,7 +70,7 @@ func (d DeskStore) CalendarDay(ctx context.Context, dealer org.DealerID, tech or
 		err = decodeDoc(slots, &cd.Slots)
 	}
 	if err != nil {
-		return servicedesk.CalendarDay{}, fmt.Errorf("sqlstore: dealer %s: calendar of %s on %s: %w", dealer, tech, day, err)
+		return servicedesk.CalendarDay{}, fmt.Errorf("sqlstore: dealer %s: calendar of %s on %s: %w", dealer, tech, day, classify(ctx, err))
 	}
 	return cd, nil
 }
@@ -141,7 +141,8 @@ func (d DeskStore) SubjectEvents(ctx context.Context, dealer org.DealerID, subje
 // Events, promoted from Store, reads the audit trail org.Store and
 // servicedesk.Store share.
 
-// readDoc reads the one document query selects, or org.ErrNotFound.
+// readDoc reads the one document query selects, or org.ErrNotFound. Its
+// error is classified (see [classify]).
 func readDoc[T any](ctx context.Context, s *Store, query string, args ...any) (T, error) {
 	var rec T
 	var doc string
@@ -149,16 +150,20 @@ func readDoc[T any](ctx context.Context, s *Store, query string, args ...any) (T
 	if errors.Is(err, sql.ErrNoRows) {
 		return rec, org.ErrNotFound
 	}
-	if err != nil {
-		return rec, err
+	if err == nil {
+		err = decodeDoc(doc, &rec)
 	}
-	err = decodeDoc(doc, &rec)
-	return rec, err
+	return rec, classify(ctx, err)
 }
 
 // readDocs reads the documents sel selects in orderBy order, at most limit
-// when it is positive, never nil.
+// when it is positive, never nil. Its error is classified (see [classify]).
 func readDocs[T any](ctx context.Context, s *Store, sel *selection, orderBy string, limit int) ([]T, error) {
+	out, err := readDocsOf[T](ctx, s, sel, orderBy, limit)
+	return out, classify(ctx, err)
+}
+
+func readDocsOf[T any](ctx context.Context, s *Store, sel *selection, orderBy string, limit int) ([]T, error) {
 	out := []T{}
 	if sel.none {
 		return out, ctx.Err()

@@ -86,11 +86,17 @@ type execer interface {
 }
 
 // inTx runs fn in a transaction, committing when fn returns nil and rolling
-// back otherwise.
+// back otherwise. Its error is classified (see [classify]): whatever the
+// driver says, it matches a sentinel or is ctx's error.
 func (s *Store) inTx(ctx context.Context, fn func(tx execer) error) error {
 	if s.dialect == SQLite {
-		return s.inImmediateTx(ctx, fn)
+		return classify(ctx, s.inImmediateTx(ctx, fn))
 	}
+	return classify(ctx, s.inPostgresTx(ctx, fn))
+}
+
+// inPostgresTx runs fn in a transaction of database/sql.
+func (s *Store) inPostgresTx(ctx context.Context, fn func(tx execer) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
