@@ -24,6 +24,7 @@ func dpService(t require.TestingT) (*policy.Service, *memstore.Store) {
 	clock := org.NewManualClock(svAt("2026-12-01 09:00"))
 	roster, err := org.NewService(org.Config{Store: store, Clock: clock, IDs: org.SequentialIDs("r")})
 	require.NoError(t, err)
+	clock.Set(svAt("2025-01-06 09:00")) // the roster dates from January 2025
 	_, err = roster.CreateDealer(ctx, svAdmin, org.NewDealer{ID: "d1", Name: "Taipei Motors", TimeZone: "Asia/Taipei", Currency: "TWD"})
 	require.NoError(t, err)
 	_, err = roster.AddEmployee(ctx, "d1", svAdmin, org.NewEmployee{ID: "lin", Name: "Lin", Role: org.RoleSupervisor})
@@ -32,6 +33,7 @@ func dpService(t require.TestingT) (*policy.Service, *memstore.Store) {
 		_, err := roster.AddEmployee(ctx, "d1", svAdmin, org.NewEmployee{ID: e, Name: string(e), Role: org.RoleAdvisor})
 		require.NoError(t, err)
 	}
+	clock.Set(svAt("2026-12-01 09:00"))
 	svc, err := policy.NewService(policy.Config{Store: store.Policy(), Roster: roster.Directory(), Clock: clock, IDs: org.SequentialIDs("p")})
 	require.NoError(t, err)
 	_, err = svc.SavePolicy(ctx, "d1", svLin, svDefault(1), true)

@@ -52,6 +52,7 @@ func ExampleService() {
 	clock := org.NewManualClock(local(time.December, 1, 9)) // month end
 	roster := exMust(org.NewService(org.Config{Store: store, Clock: clock, IDs: org.SequentialIDs("r")}))
 	setup := org.Admin("setup")
+	clock.Set(local(time.January, 6, 9).AddDate(-1, 0, 0)) // the roster dates from January 2025
 	exMust(roster.CreateDealer(ctx, setup, org.NewDealer{ID: "d1", Name: "Taipei Motors", TimeZone: "Asia/Taipei", Currency: "TWD"}))
 	for _, e := range []org.NewEmployee{
 		{ID: "lin", Name: "Lin", Role: org.RoleSupervisor},
@@ -61,6 +62,7 @@ func ExampleService() {
 	} {
 		exMust(roster.AddEmployee(ctx, "d1", setup, e))
 	}
+	clock.Set(local(time.December, 1, 9))
 	svc := exMust(policy.NewService(policy.Config{Store: store.Policy(), Roster: roster.Directory(), Clock: clock, IDs: org.SequentialIDs("p")}))
 	lin := org.Actor{ID: "lin", Role: org.RoleSupervisor}
 	timeClock := org.Admin("timeclock")

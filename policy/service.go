@@ -317,8 +317,15 @@ func (s *Service) RecordIncident(ctx context.Context, dealer org.DealerID, actor
 	}
 	now := org.Now(s.clock)
 	at := in.At.UTC().Truncate(time.Microsecond)
-	if !ve.Has("at") && at.After(now) {
+	switch {
+	case ve.Has("at"):
+	case at.After(now):
 		ve.Add("at", org.CodeRange, "must not be in the future")
+	case !ve.Has("employee"):
+		// Not before the employee joined the roster (issue 15).
+		if e, err := s.roster.Employee(ctx, dealer, in.Employee); err == nil && at.Before(e.CreatedAt) {
+			ve.Add("at", org.CodeRange, fmt.Sprintf("must not be before the employee joined (%s)", e.CreatedAt.Format(time.RFC3339)))
+		}
 	}
 	id := in.ID
 	if id == "" {

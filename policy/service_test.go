@@ -62,6 +62,10 @@ func svNew(t *testing.T, facts policy.FactSource) *svWorld {
 	var err error
 	w.roster, err = org.NewService(org.Config{Store: w.store, Clock: w.clock, IDs: org.SequentialIDs("r")})
 	require.NoError(t, err)
+	// The roster dates from January 2025: incidents are recorded after
+	// the employees joined.
+	w.clock.Set(svAt("2025-01-06 09:00"))
+	defer w.clock.Set(svAt("2026-12-01 09:00"))
 	_, err = w.roster.CreateDealer(ctx, svAdmin, org.NewDealer{ID: "d1", Name: "Taipei Motors", TimeZone: "Asia/Taipei", Currency: "TWD"})
 	require.NoError(t, err)
 	_, err = w.roster.AddEmployee(ctx, "d1", svAdmin, org.NewEmployee{ID: "lin", Name: "Lin", Role: org.RoleSupervisor})

@@ -268,7 +268,7 @@ func newCell(t *testing.T, st stores, dealer org.DealerID) *cell {
 	require.NoError(t, err)
 	// The roster in one commit, as CreateDealer and AddEmployee would
 	// write it: a cell's setup is most of the matrix's time on SQLite.
-	now := org.Now(c.clock)
+	now := org.Now(c.clock).AddDate(-1, 0, 0) // the roster dates from a year before
 	d := org.Dealer{ID: dealer, Name: "Taipei Motors", TimeZone: "Asia/Taipei", Currency: "TWD", Version: 1, CreatedAt: now, UpdatedAt: now}
 	var es []org.Employee
 	for _, e := range []org.Employee{

@@ -264,6 +264,10 @@ func TestIssue15_finding3_5_bounds(t *testing.T) {
 			_, err := w.pol.RecordIncident(w.ctx, "d1", lin, policy.IncidentInput{Employee: "chen", Kind: policy.Late, At: time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC)})
 			return err
 		}},
+		{"finding4_incident_before_the_employee_joined", org.ErrInvalid, "at", func(w *world) error {
+			_, err := w.pol.RecordIncident(w.ctx, "d1", lin, policy.IncidentInput{Employee: "chen", Kind: policy.Late, At: time.Date(2026, 10, 30, 1, 0, 0, 0, time.UTC)})
+			return err
+		}},
 		{"finding4_period_of_year_9999", org.ErrInvalid, "period", func(w *world) error {
 			_, err := w.pol.Nominate(w.ctx, "d1", lin, policy.NominationInput{Employee: "chen", Period: policy.Period{Year: 9999, Month: time.January}, Reason: "x"})
 			return err

@@ -29,6 +29,7 @@ func policyRoster(t *testing.T, s org.Store) (*org.Service, *org.ManualClock) {
 	roster, err := org.NewService(org.Config{Store: s, Clock: clock, IDs: org.SequentialIDs("r")})
 	require.NoError(t, err)
 	admin := org.Admin("setup")
+	clock.Set(time.Date(2025, 1, 6, 1, 0, 0, 0, time.UTC)) // the roster dates from January 2025
 	_, err = roster.CreateDealer(ctx, admin, org.NewDealer{ID: "d1", Name: "Taipei Motors", TimeZone: "Asia/Taipei", Currency: "TWD"})
 	require.NoError(t, err)
 	for _, e := range []org.NewEmployee{
@@ -40,6 +41,7 @@ func policyRoster(t *testing.T, s org.Store) (*org.Service, *org.ManualClock) {
 		_, err := roster.AddEmployee(ctx, "d1", admin, e)
 		require.NoError(t, err)
 	}
+	clock.Set(time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC))
 	return roster, clock
 }
 
