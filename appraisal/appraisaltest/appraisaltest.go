@@ -39,6 +39,21 @@
 // written, as a JSON document's strings do; a NUMERIC(24,4) column or a
 // float64 on the way loses digits, and AmountsExact says which.
 //
+// # Versions
+//
+// Every record carries a Version, and Commit keeps one rule for cycles,
+// inputs, appraisals and improvement plans alike, each under its key:
+// Version 1 creates the record, and is ErrConflict when it exists; Version
+// n > 1 replaces the stored Version n-1, and is ErrConflict when the stored
+// one is any other or the record is missing; a Version below 1 is
+// ErrInvalid. A Change names each record at most once: one naming a record
+// twice, at one version or at two, is ErrConflict, since writing the two in
+// turn would land a version no reader saw. A refused Commit writes
+// nothing, its events included. CycleVersionRule, InputVersionRule,
+// AppraisalVersionRule and ImprovementVersionRule check the rule for each
+// kind; CycleTwiceInAChange, InputTwiceInAChange, AppraisalTwiceInAChange
+// and ImprovementTwiceInAChange check a Change naming one twice.
+//
 // # Optional parts
 //
 // appraisal.Store has no method to read the audit trail: events committed
@@ -161,6 +176,10 @@ func Checks() []Check {
 		{Name: "InputVersionRule", Rule: kit.VersionRule("input (Month, Key)"), run: checkVersionRule(inputs)},
 		{Name: "AppraisalVersionRule", Rule: kit.VersionRule("appraisal (Month, Computed.Employee)"), run: checkVersionRule(appraisals)},
 		{Name: "ImprovementVersionRule", Rule: kit.VersionRule("improvement plan (Month, Employee)"), run: checkVersionRule(improvements)},
+		{Name: "CycleTwiceInAChange", Rule: twiceRule("cycle (Month)"), run: checkTwice(cycles)},
+		{Name: "InputTwiceInAChange", Rule: twiceRule("input (Month, Key)"), run: checkTwice(inputs)},
+		{Name: "AppraisalTwiceInAChange", Rule: twiceRule("appraisal (Month, Computed.Employee)"), run: checkTwice(appraisals)},
+		{Name: "ImprovementTwiceInAChange", Rule: twiceRule("improvement plan (Month, Employee)"), run: checkTwice(improvements)},
 		{Name: "CommitIsAtomic", Rule: "Commit writes every record of every kind and every event, or none of them", run: checkAtomic},
 		{Name: "CommitOtherDealerInvalid", Rule: "Commit refuses, with ErrInvalid, a record of any kind or an event of another dealer, and writes nothing", run: checkCommitOtherDealer},
 		{Name: "TenancyIsolation", Rule: "no call for dealer A reads, lists or changes a record of dealer B, even one with the same key", run: checkTenancy},

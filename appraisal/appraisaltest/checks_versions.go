@@ -332,3 +332,66 @@ func checkCommitOtherDealer(ctx context.Context, s appraisal.Store, f Features) 
 	}
 	return nil
 }
+
+// twiceRule is the Rule of a kit's twice check for what, a record kind.
+func twiceRule(what string) string {
+	return "a Change naming one " + what + " twice (version 1 twice, versions 1 and 2 of a new one, versions 2 and 3 or version 2 twice of a stored one) is refused with ErrConflict and writes nothing: no record of it, no event"
+}
+
+// checkTwice commits Changes that name one record of k twice, another
+// record of k between the two and an event beside them: a store writing
+// records one by one lands both versions of the record, a store keeping the
+// last of each key lands the second. Each must be refused with ErrConflict
+// and change nothing, events included.
+func checkTwice[T any](k kind[T]) func(context.Context, appraisal.Store, Features) error {
+	return func(ctx context.Context, s appraisal.Store, f Features) error {
+		// rec returns record n at version v, with edit applied unless empty.
+		rec := func(n int, v int64, edit string) T {
+			x := k.make("d1", n)
+			if edit != "" {
+				k.edit(&x, edit)
+			}
+			*k.version(&x) = v
+			return x
+		}
+		stored := rec(1, 1, "")
+		var seed appraisal.Change
+		k.put(&seed, stored)
+		seed.Events = []org.Event{event("d1", "seed", "kit/"+k.name)}
+		if err := commit(ctx, s, "d1", seed, "create "+k.name+" "+k.key(stored)); err != nil {
+			return err
+		}
+		cases := []struct {
+			what string
+			recs []T
+		}{
+			{"version 1 of a new " + k.name + " twice", []T{rec(2, 1, ""), rec(3, 1, ""), rec(2, 1, "second")}},
+			{"versions 1 and 2 of a new " + k.name, []T{rec(2, 1, ""), rec(3, 1, ""), rec(2, 2, "second")}},
+			{"versions 2 and 3 of a stored " + k.name, []T{rec(1, 2, "second"), rec(3, 1, ""), rec(1, 3, "third")}},
+			{"version 2 of a stored " + k.name + " twice", []T{rec(1, 2, "second"), rec(3, 1, ""), rec(1, 2, "other")}},
+		}
+		for i, c := range cases {
+			var ch appraisal.Change
+			for _, r := range c.recs {
+				k.put(&ch, r)
+			}
+			ch.Events = []org.Event{event("d1", fmt.Sprintf("twice-%d", i+1), "kit/"+k.name)}
+			what := fmt.Sprintf("an appraisal Change naming %s %s twice (%s)", k.name, k.key(c.recs[0]), c.what)
+			before, err := take(ctx, s, f, "d1")
+			if err != nil {
+				return err
+			}
+			if err := kit.ExpectErr(s.Commit(ctx, "d1", ch), org.ErrConflict, what); err != nil {
+				return err
+			}
+			after, err := take(ctx, s, f, "d1")
+			if err != nil {
+				return err
+			}
+			if err := before.same(after); err != nil {
+				return fmt.Errorf("%s was refused but wrote: %w", what, err)
+			}
+		}
+		return nil
+	}
+}

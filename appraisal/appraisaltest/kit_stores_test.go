@@ -285,6 +285,18 @@ func commitParts(ctx context.Context, s appraisal.Store, d org.DealerID, parts [
 	return nil
 }
 
+// lastOf keeps the last of the records sharing a key, in its place: a
+// store that de-duplicates a Change before writing it.
+func lastOf[T any](xs []T, key func(T) string) []T {
+	var out []T
+	for i, x := range xs {
+		if !slices.ContainsFunc(xs[i+1:], func(y T) bool { return key(y) == key(x) }) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 // flaw is the one rule a mapped store breaks, for the breakages memstore
 // cannot be bent into: it checks versions and copies inside one lock.
 type flaw int
@@ -311,6 +323,7 @@ const (
 	calibrationShared               // appraisals copied but for the Calibration pointer
 	improvementReturnsStored        // Improvement returns the stored slices
 	eventsReturnStored              // Events returns the stored Data
+	repeatsInOrder                  // a record named twice is checked against the first
 )
 
 // mapStore returns an opener of a small map store with flaw f.
@@ -573,24 +586,44 @@ func otherDealer(d org.DealerID, c appraisal.Change) error {
 	return nil
 }
 
-// check applies the version rule of Commit, as s.flaw bends it.
+// check applies the version rule of Commit, as s.flaw bends it. A record
+// named twice (its map key twice) is ErrConflict, unless the flaw checks
+// repeats in order: then the later one is checked against the version the
+// earlier one writes.
 func (s *mapped) check(d org.DealerID, c appraisal.Change) error {
+	pending := map[string]int64{}
 	var errs []error
+	one := func(kind string, k key, what string, v int64, stored int64, exists bool) {
+		prev, seen := pending[kind+fmt.Sprint(k)]
+		switch {
+		case seen && s.flaw == repeatsInOrder:
+			stored, exists = prev, true
+		case seen:
+			errs = append(errs, fmt.Errorf("mapstore: %s %s named twice: %w", kind, what, org.ErrConflict))
+			return
+		}
+		errs = append(errs, s.versionErr(kind, what, v, exists, stored))
+		pending[kind+fmt.Sprint(k)] = v
+	}
 	for _, x := range c.Cycles {
-		cur, ok := s.cycles[s.cycleKey(d, x.Month)]
-		errs = append(errs, s.versionErr("cycle", x.Month.String(), x.Version, ok, cur.Version))
+		k := s.cycleKey(d, x.Month)
+		cur, ok := s.cycles[k]
+		one("cycle", k, x.Month.String(), x.Version, cur.Version, ok)
 	}
 	for _, x := range c.Inputs {
-		cur, ok := s.inputs[s.inputKey(d, x)]
-		errs = append(errs, s.versionErr("input", x.Key(), x.Version, ok, cur.Version))
+		k := s.inputKey(d, x)
+		cur, ok := s.inputs[k]
+		one("input", k, x.Key(), x.Version, cur.Version, ok)
 	}
 	for _, x := range c.Appraisals {
-		cur, ok := s.appraisals[s.appraisalKey(d, x.Month, x.Computed.Employee)]
-		errs = append(errs, s.versionErr("appraisal", string(x.Computed.Employee), x.Version, ok, cur.Version))
+		k := s.appraisalKey(d, x.Month, x.Computed.Employee)
+		cur, ok := s.appraisals[k]
+		one("appraisal", k, string(x.Computed.Employee), x.Version, cur.Version, ok)
 	}
 	for _, x := range c.Improvements {
-		cur, ok := s.improvements[s.improvementKey(d, x.Month, x.Employee)]
-		errs = append(errs, s.versionErr("improvement", string(x.Employee), x.Version, ok, cur.Version))
+		k := s.improvementKey(d, x.Month, x.Employee)
+		cur, ok := s.improvements[k]
+		one("improvement", k, string(x.Employee), x.Version, cur.Version, ok)
 	}
 	for _, err := range errs {
 		if err != nil {

@@ -56,9 +56,9 @@ func notFoundStores() []brokenStore {
 	return []brokenStore{
 		{Name: "plainNotFound", Flaw: `returns errors.New("not found") instead of an error matching ErrNotFound`,
 			Open: bend(func(o *over) { o.mapErrors(kitcheck.PlainNotFound) }),
-			CaughtBy: []string{
+			CaughtBy: slices.Concat(twiceChecks, []string{
 				"CycleNotFound", "ImprovementNotFound", "CycleVersionRule", "ImprovementVersionRule", "CommitIsAtomic",
-				"CommitOtherDealerInvalid", "TenancyIsolation", "ContextDone", "AppraisalVersionRule", "InputVersionRule"}},
+				"CommitOtherDealerInvalid", "TenancyIsolation", "ContextDone", "AppraisalVersionRule", "InputVersionRule"})},
 		{Name: "missingIsZero", Flaw: "returns a zero record and nil for a missing one (sql.ErrNoRows swallowed)",
 			Open:     bend(func(o *over) { o.mapErrors(kitcheck.NilIfNotFound) }),
 			CaughtBy: []string{"CycleNotFound", "ImprovementNotFound", "CycleVersionRule", "ImprovementVersionRule", "TenancyIsolation"}},
@@ -91,10 +91,10 @@ func notFoundStores() []brokenStore {
 					return kitcheck.NotFoundIfEmpty(hist(ctx, d, e, upTo))
 				}
 			}),
-			CaughtBy: []string{
+			CaughtBy: slices.Concat(twiceChecks, []string{
 				"EmptyResults", "InputsOrderedByKey", "AppraisalsOrderedByEmployee", "HistoryOldestFirst",
 				"AppraisalVersionRule", "CommitIsAtomic", "CommitOtherDealerInvalid", "ConcurrentInputKeyOnce",
-				"ContextDone", "CycleVersionRule", "ImprovementVersionRule", "InputVersionRule", "TenancyIsolation"}},
+				"ContextDone", "CycleVersionRule", "ImprovementVersionRule", "InputVersionRule", "TenancyIsolation"})},
 		{Name: "caseFoldKeys", Flaw: "finds employees case-insensitively (a _ci collation)",
 			Open: bend(func(o *over) {
 				ins, im := o.inputs, o.improvement
@@ -153,11 +153,11 @@ func valueStores() []brokenStore {
 					return false
 				})
 			}),
-			CaughtBy: []string{
+			CaughtBy: slices.Concat(twiceChecks, []string{
 				"CycleRoundTrip", "InputRoundTrip", "AppraisalRoundTrip", "ImprovementRoundTrip", "EventsAppended",
 				"AmountsExact", "AppraisalVersionRule", "CommitIsAtomic", "CommitOtherDealerInvalid",
 				"ConcurrentInputKeyOnce", "ContextDone", "CycleVersionRule", "ImprovementVersionRule", "InputVersionRule",
-				"InputsOrderedByKey", "ReadsAreCopies", "TenancyIsolation"}},
+				"InputsOrderedByKey", "ReadsAreCopies", "TenancyIsolation"})},
 		{Name: "nilPointersAsZero", Flaw: "reads a missing calibration or linear bonus as a pointer to a zero one (nullable columns scanned into a struct)",
 			Open: bend(func(o *over) {
 				o.mapReads(func(v reflect.Value) bool {
@@ -416,7 +416,7 @@ func versionStores() []brokenStore {
 		{Name: "versionZeroConflicts", Flaw: "Version < 1 is refused with ErrConflict, not ErrInvalid",
 			Open: mapStore(versionZeroConflicts), CaughtBy: versionChecks},
 		{Name: "writesThenConflicts", Flaw: "writes the whole change, then reports the version conflict",
-			Open: mapStore(writesThenConflicts), CaughtBy: slices.Concat(versionChecks, []string{"CommitIsAtomic"}, concurrent)},
+			Open: mapStore(writesThenConflicts), CaughtBy: slices.Concat(twiceChecks, versionChecks, []string{"CommitIsAtomic"}, concurrent)},
 		{Name: "checkThenWrite", Flaw: "checks versions, lets go of its lock, then writes: concurrent writers of one version both land",
 			Open: mapStore(checkThenWrite), CaughtBy: concurrent},
 		{Name: "cycleUpserts", Flaw: "writes cycles without a version check (INSERT OR REPLACE); other kinds keep the rule",
@@ -429,8 +429,38 @@ func versionStores() []brokenStore {
 			CaughtBy: []string{"AppraisalVersionRule", "CommitIsAtomic", "ConcurrentAppraisalUpdates"}},
 		{Name: "improvementUpserts", Flaw: "ignores improvement plans' Version; other kinds keep the rule",
 			Open: mapStoreOnly(lastWriterWins, "improvement"), CaughtBy: []string{"ImprovementVersionRule", "CommitIsAtomic"}},
+		{Name: "repeatsInOrder", Flaw: "applies a record named twice in one change in order, the second over the first",
+			Open: mapStore(repeatsInOrder), CaughtBy: twiceChecks},
+		{Name: "cyclesTwiceLastWins", Flaw: "keeps the last of a cycle a Change names twice (ON CONFLICT DO UPDATE within the transaction)",
+			Open: bendCommit(func(c appraisal.Change) appraisal.Change {
+				c.Cycles = lastOf(c.Cycles, func(x appraisal.Cycle) string { return x.Month.String() })
+				return c
+			}),
+			CaughtBy: []string{"CycleTwiceInAChange"}},
+		{Name: "inputsTwiceLastWins", Flaw: "keeps the last of an input a Change names twice",
+			Open: bendCommit(func(c appraisal.Change) appraisal.Change {
+				c.Inputs = lastOf(c.Inputs, func(x appraisal.Input) string { return x.Month.String() + "/" + x.Key() })
+				return c
+			}),
+			CaughtBy: []string{"InputTwiceInAChange"}},
+		{Name: "appraisalsTwiceLastWins", Flaw: "keeps the last of an appraisal a Change names twice",
+			Open: bendCommit(func(c appraisal.Change) appraisal.Change {
+				c.Appraisals = lastOf(c.Appraisals, func(x appraisal.Appraisal) string { return x.Month.String() + "/" + string(x.Computed.Employee) })
+				return c
+			}),
+			CaughtBy: []string{"AppraisalTwiceInAChange"}},
+		{Name: "improvementsTwiceLastWins", Flaw: "keeps the last of an improvement plan a Change names twice",
+			Open: bendCommit(func(c appraisal.Change) appraisal.Change {
+				c.Improvements = lastOf(c.Improvements, func(x appraisal.Improvement) string { return x.Month.String() + "/" + string(x.Employee) })
+				return c
+			}),
+			CaughtBy: []string{"ImprovementTwiceInAChange"}},
 	}
 }
+
+// twiceChecks are the checks of a Change naming one record twice, one per
+// record kind.
+var twiceChecks = []string{"CycleTwiceInAChange", "InputTwiceInAChange", "AppraisalTwiceInAChange", "ImprovementTwiceInAChange"}
 
 func atomicStores() []brokenStore {
 	return []brokenStore{
@@ -454,7 +484,7 @@ func atomicStores() []brokenStore {
 					return commitParts(ctx, o.AppraisalStore, d, parts)
 				}
 			}),
-			CaughtBy: []string{"CommitIsAtomic", "CommitOtherDealerInvalid"}},
+			CaughtBy: slices.Concat(twiceChecks, []string{"CommitIsAtomic", "CommitOtherDealerInvalid"})},
 		{Name: "kindByKind", Flaw: "writes each kind of record in its own transaction (one per table)",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c appraisal.Change) error {
@@ -472,9 +502,9 @@ func atomicStores() []brokenStore {
 					return commitParts(ctx, o.AppraisalStore, d, []appraisal.Change{{Events: evs}, c})
 				}
 			}),
-			CaughtBy: []string{
+			CaughtBy: slices.Concat(twiceChecks, []string{
 				"CommitIsAtomic", "CycleVersionRule", "InputVersionRule", "AppraisalVersionRule", "ImprovementVersionRule",
-				"ConcurrentAppraisalUpdates", "ConcurrentInputKeyOnce", "CommitOtherDealerInvalid"}},
+				"ConcurrentAppraisalUpdates", "ConcurrentInputKeyOnce", "CommitOtherDealerInvalid"})},
 		{Name: "cycleLast", Flaw: "writes the other records, then the cycle in a second transaction: a stale cycle leaves a rating behind",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c appraisal.Change) error {
@@ -483,7 +513,7 @@ func atomicStores() []brokenStore {
 					return commitParts(ctx, o.AppraisalStore, d, []appraisal.Change{c, {Cycles: cycles}})
 				}
 			}),
-			CaughtBy: []string{"CommitIsAtomic", "CommitOtherDealerInvalid", "CycleVersionRule"}},
+			CaughtBy: []string{"CommitIsAtomic", "CommitOtherDealerInvalid", "CycleVersionRule", "CycleTwiceInAChange"}},
 	}
 }
 

@@ -21,6 +21,24 @@
 // also be run outside a test with [Check.Run], which is how the kit tests
 // itself against deliberately broken stores.
 //
+// # Versions
+//
+// Every record carries a Version, and Commit keeps one rule for price
+// books (keyed by Book.Version), settlements (by Key), documents (by ID)
+// and series (by Name) alike: Version 1 creates the record, and is
+// ErrConflict when it exists; Version n > 1 replaces the stored Version
+// n-1, and is ErrConflict when the stored one is any other or the record
+// is missing; a Version below 1 is ErrInvalid. A Change names each record
+// at most once: one naming a record twice, at one version or at two, is
+// ErrConflict, since writing the two in turn would land a version no
+// reader saw; so is a price book named once switched off and once
+// switched on, which a store may write in two steps. A refused Commit
+// writes nothing, its events included. PriceBookVersionRule,
+// SettlementVersionRule, DocumentVersionRule and SeriesVersionRule check
+// the rule for each kind; PriceBookTwiceInAChange,
+// SettlementTwiceInAChange, DocumentTwiceInAChange and
+// SeriesTwiceInAChange check a Change naming one twice.
+//
 // # Numbers without gaps
 //
 // An invoice number is used only by a committed document (R3.4d), so
@@ -155,6 +173,10 @@ func Checks() []Check {
 		{Name: "SettlementVersionRule", Rule: kit.VersionRule("settlement (Key)"), run: checkVersionRule(settlements)},
 		{Name: "DocumentVersionRule", Rule: kit.VersionRule("document (ID)"), run: checkVersionRule(documents)},
 		{Name: "SeriesVersionRule", Rule: kit.VersionRule("series (Name)"), run: checkVersionRule(seriesKind)},
+		{Name: "PriceBookTwiceInAChange", Rule: twiceRule("price book (Book.Version)", "; also when the second is switched active"), run: checkTwice(priceBooks)},
+		{Name: "SettlementTwiceInAChange", Rule: twiceRule("settlement (Key)", ""), run: checkTwice(settlements)},
+		{Name: "DocumentTwiceInAChange", Rule: twiceRule("document (ID)", ""), run: checkTwice(documents)},
+		{Name: "SeriesTwiceInAChange", Rule: twiceRule("series (Name)", ""), run: checkTwice(seriesKind)},
 		{Name: "CommitIsAtomic", Rule: "Commit writes every record of every kind and every event, or none of them", run: checkAtomic},
 		{Name: "CommitOtherDealerInvalid", Rule: "Commit refuses, with ErrInvalid, a record of any kind or an event of another dealer, and writes nothing", run: checkCommitOtherDealer},
 		{Name: "TenancyIsolation", Rule: "no call for dealer A reads, lists or changes a record of dealer B, even one with the same key", run: checkTenancy},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/servicelane/servicelane/billing"
 	"github.com/servicelane/servicelane/internal/kit"
@@ -22,6 +23,11 @@ type kind[T any] struct {
 	put  func(*billing.Change, T)
 	read func(ctx context.Context, s billing.Store, d org.DealerID, like T) (T, error)
 	diff func(got, want T) error
+	// apart, when set, changes a record the way a store may write apart
+	// from the rest of its kind: a price book switched active, which a
+	// store keeping one active book writes after the books it switches
+	// off. The twice check names a record once plain and once so changed.
+	apart func(*T)
 }
 
 var priceBooks = kind[billing.StoredPriceBook]{
@@ -36,7 +42,8 @@ var priceBooks = kind[billing.StoredPriceBook]{
 	read: func(ctx context.Context, s billing.Store, d org.DealerID, b billing.StoredPriceBook) (billing.StoredPriceBook, error) {
 		return s.PriceBook(ctx, d, b.Book.Version)
 	},
-	diff: diffStoredPriceBook,
+	diff:  diffStoredPriceBook,
+	apart: func(b *billing.StoredPriceBook) { b.Active = true },
 }
 
 var settlements = kind[billing.Settlement]{
@@ -303,4 +310,76 @@ func checkCommitOtherDealer(ctx context.Context, s billing.Store, f Features) er
 		}
 	}
 	return nil
+}
+
+// twiceRule is the Rule of a kit's twice check for what, a record kind;
+// also adds to the ways of naming one twice.
+func twiceRule(what, also string) string {
+	return "a Change naming one " + what + " twice (version 1 twice, versions 1 and 2 of a new one, versions 2 and 3 or version 2 twice of a stored one" + also + ") is refused with ErrConflict and writes nothing: no record of it, no event"
+}
+
+// checkTwice commits Changes that name one record of k twice, another
+// record of k between the two and an event beside them: a store writing
+// records one by one lands both versions of the record, a store keeping the
+// last of each key lands the second. Each must be refused with ErrConflict
+// and change nothing, events included.
+func checkTwice[T any](k kind[T]) func(context.Context, billing.Store, Features) error {
+	return func(ctx context.Context, s billing.Store, f Features) error {
+		// rec returns record n at version v, with edit applied unless empty.
+		rec := func(n int, v int64, edit string) T {
+			x := k.make("d1", n)
+			if edit != "" {
+				k.edit(&x, edit)
+			}
+			*k.version(&x) = v
+			return x
+		}
+		stored := rec(1, 1, "")
+		var seed billing.Change
+		k.put(&seed, stored)
+		seed.Events = []org.Event{event("d1", "seed", "kit/"+k.name)}
+		if err := commit(ctx, s, "d1", seed, "create "+k.name+" "+k.key(stored)); err != nil {
+			return err
+		}
+		type twice struct {
+			what string
+			recs []T
+		}
+		cases := []twice{
+			{"version 1 of a new " + k.name + " twice", []T{rec(2, 1, ""), rec(3, 1, ""), rec(2, 1, "second")}},
+			{"versions 1 and 2 of a new " + k.name, []T{rec(2, 1, ""), rec(3, 1, ""), rec(2, 2, "second")}},
+			{"versions 2 and 3 of a stored " + k.name, []T{rec(1, 2, "second"), rec(3, 1, ""), rec(1, 3, "third")}},
+			{"version 2 of a stored " + k.name + " twice", []T{rec(1, 2, "second"), rec(3, 1, ""), rec(1, 2, "other")}},
+		}
+		if k.apart != nil {
+			for _, c := range slices.Clone(cases) {
+				recs := slices.Clone(c.recs)
+				k.apart(&recs[2])
+				cases = append(cases, twice{c.what + ", the second switched active", recs})
+			}
+		}
+		for i, c := range cases {
+			var ch billing.Change
+			for _, r := range c.recs {
+				k.put(&ch, r)
+			}
+			ch.Events = []org.Event{event("d1", fmt.Sprintf("twice-%d", i+1), "kit/"+k.name)}
+			what := fmt.Sprintf("a billing Change naming %s %s twice (%s)", k.name, k.key(c.recs[0]), c.what)
+			before, err := take(ctx, s, f, "d1")
+			if err != nil {
+				return err
+			}
+			if err := kit.ExpectErr(s.Commit(ctx, "d1", ch), org.ErrConflict, what); err != nil {
+				return err
+			}
+			after, err := take(ctx, s, f, "d1")
+			if err != nil {
+				return err
+			}
+			if err := before.same(after); err != nil {
+				return fmt.Errorf("%s was refused but wrote: %w", what, err)
+			}
+		}
+		return nil
+	}
 }

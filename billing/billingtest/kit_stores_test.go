@@ -317,6 +317,18 @@ func commitParts(ctx context.Context, s billing.Store, d org.DealerID, parts []b
 	return nil
 }
 
+// lastOf keeps the last of the records sharing a key, in its place: a
+// store that de-duplicates a Change before writing it.
+func lastOf[T any](xs []T, key func(T) string) []T {
+	var out []T
+	for i, x := range xs {
+		if !slices.ContainsFunc(xs[i+1:], func(y T) bool { return key(y) == key(x) }) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 // flaw is the one rule a mapped store breaks, for the breakages memstore
 // cannot be bent into: it checks versions and copies inside one lock.
 type flaw int
@@ -341,6 +353,8 @@ const (
 	activePriceBookReturnsStored      // ActivePriceBook returns the stored slices
 	shallowPriceBooks                 // price books copied one level deep: a fee's PayTypes shared
 	eventsReturnStored                // Events returns the stored Data
+	repeatsInOrder                    // a record named twice is checked against the first
+	repeatsAcrossActive               // repeats refused among active and among inactive price books only
 )
 
 // mapStore returns an opener of a small map store with flaw f.
@@ -586,24 +600,48 @@ func otherDealer(d org.DealerID, c billing.Change) error {
 	return nil
 }
 
-// check applies the version rule of Commit, as s.flaw bends it.
+// check applies the version rule of Commit, as s.flaw bends it. A record
+// named twice is ErrConflict, unless the flaw checks repeats in order:
+// then the later one is checked against the version the earlier one
+// writes.
 func (s *mapped) check(d org.DealerID, c billing.Change) error {
+	pending := map[string]int64{}
+	groups := map[string]string{}
 	var errs []error
+	// one checks a record of a group: under repeatsAcrossActive, the price
+	// books switched on and those switched off are two, checked for
+	// repeats apart.
+	one := func(kind, group, id string, v int64, stored int64, exists bool) {
+		prev, seen := pending[kind+"/"+id]
+		switch {
+		case seen && (s.flaw == repeatsInOrder || groups[kind+"/"+id] != group):
+			stored, exists = prev, true
+		case seen:
+			errs = append(errs, fmt.Errorf("mapstore: %s %s named twice: %w", kind, id, org.ErrConflict))
+			return
+		}
+		errs = append(errs, s.versionErr(kind, id, v, exists, stored))
+		pending[kind+"/"+id], groups[kind+"/"+id] = v, group
+	}
 	for _, b := range c.PriceBooks {
 		cur, ok := s.books[key{d, b.Book.Version}]
-		errs = append(errs, s.versionErr("pricebook", b.Book.Version, b.Version, ok, cur.Version))
+		group := ""
+		if s.flaw == repeatsAcrossActive {
+			group = fmt.Sprint("active ", b.Active)
+		}
+		one("pricebook", group, b.Book.Version, b.Version, cur.Version, ok)
 	}
 	for _, st := range c.Settlements {
 		cur, ok := s.settlements[key{d, st.Key}]
-		errs = append(errs, s.versionErr("settlement", st.Key, st.Version, ok, cur.Version))
+		one("settlement", "", st.Key, st.Version, cur.Version, ok)
 	}
 	for _, doc := range c.Documents {
 		cur, ok := s.documents[key{d, string(doc.ID)}]
-		errs = append(errs, s.versionErr("document", string(doc.ID), doc.Version, ok, cur.Version))
+		one("document", "", string(doc.ID), doc.Version, cur.Version, ok)
 	}
 	for _, sr := range c.Series {
 		cur, ok := s.series[key{d, sr.Name}]
-		errs = append(errs, s.versionErr("series", sr.Name, sr.Version, ok, cur.Version))
+		one("series", "", sr.Name, sr.Version, cur.Version, ok)
 	}
 	for _, err := range errs {
 		if err != nil {

@@ -47,11 +47,11 @@ func notFoundStores() []brokenStore {
 	return []brokenStore{
 		{Name: "plainNotFound", Flaw: `returns errors.New("not found") instead of an error matching ErrNotFound`,
 			Open: bend(func(o *over) { o.mapErrors(kitcheck.PlainNotFound) }),
-			CaughtBy: []string{
+			CaughtBy: slices.Concat(twiceChecks, []string{
 				"PriceBookNotFound", "ActivePriceBook", "SettlementNotFound", "DocumentNotFound", "SeriesNotFound",
 				"PriceBookVersionRule", "TenancyIsolation", "ConcurrentSeriesGapless", "CommitIsAtomic",
 				"CommitOtherDealerInvalid", "ConcurrentSettlementKeyOnce", "ContextDone", "DocumentVersionRule",
-				"SeriesVersionRule", "SettlementVersionRule"}},
+				"SeriesVersionRule", "SettlementVersionRule"})},
 		{Name: "missingIsZero", Flaw: "returns a zero record and nil for a missing one (sql.ErrNoRows swallowed)",
 			Open: bend(func(o *over) { o.mapErrors(kitcheck.NilIfNotFound) }),
 			CaughtBy: []string{
@@ -112,9 +112,9 @@ func notFoundStores() []brokenStore {
 					return kitcheck.NotFoundIfEmpty(o.BillingStore.Settlements(ctx, d, q))
 				}
 			}),
-			CaughtBy: []string{
+			CaughtBy: slices.Concat(twiceChecks, []string{
 				"EmptyResults", "DocumentsQuery", "SettlementsQuery", "DocumentVersionRule", "PriceBookVersionRule",
-				"SeriesVersionRule", "SettlementVersionRule"}},
+				"SeriesVersionRule", "SettlementVersionRule"})},
 	}
 }
 
@@ -156,11 +156,11 @@ func valueStores() []brokenStore {
 					return false
 				})
 			}),
-			CaughtBy: []string{
+			CaughtBy: slices.Concat(twiceChecks, []string{
 				"PriceBookRoundTrip", "SettlementRoundTrip", "DocumentRoundTrip", "EventsAppended", "ActivePriceBook",
 				"AmountsExact", "CommitIsAtomic", "CommitOtherDealerInvalid", "ConcurrentSettlementKeyOnce", "ContextDone",
 				"DocumentVersionRule", "PriceBookVersionRule", "ReadsAreCopies", "SeriesVersionRule",
-				"SettlementVersionRule", "TenancyIsolation"}},
+				"SettlementVersionRule", "TenancyIsolation"})},
 		{Name: "boundsAsWallClock", Flaw: "compares a query bound's wall clock, ignoring its zone (instants kept as local text)",
 			Open: bend(func(o *over) {
 				wall := func(t time.Time) time.Time {
@@ -313,7 +313,7 @@ func versionStores() []brokenStore {
 		{Name: "versionZeroConflicts", Flaw: "Version < 1 is refused with ErrConflict, not ErrInvalid",
 			Open: mapStore(versionZeroConflicts), CaughtBy: versionChecks},
 		{Name: "writesThenConflicts", Flaw: "writes the whole change, then reports the version conflict",
-			Open: mapStore(writesThenConflicts), CaughtBy: slices.Concat(versionChecks, []string{"CommitIsAtomic"}, concurrent)},
+			Open: mapStore(writesThenConflicts), CaughtBy: slices.Concat(twiceChecks, versionChecks, []string{"CommitIsAtomic"}, concurrent)},
 		{Name: "checkThenWrite", Flaw: "checks versions, lets go of its lock, then writes: concurrent writers of one version both land",
 			Open: mapStore(checkThenWrite), CaughtBy: concurrent},
 		{Name: "seriesUpserts", Flaw: "writes series without a version check (INSERT OR REPLACE); other kinds keep the rule",
@@ -326,8 +326,40 @@ func versionStores() []brokenStore {
 			Open: mapStoreOnly(lastWriterWins, "document"), CaughtBy: []string{"DocumentVersionRule", "CommitIsAtomic"}},
 		{Name: "priceBookUpserts", Flaw: "ignores price books' Version; other kinds keep the rule",
 			Open: mapStoreOnly(lastWriterWins, "pricebook"), CaughtBy: []string{"PriceBookVersionRule", "CommitIsAtomic"}},
+		{Name: "repeatsInOrder", Flaw: "applies a record named twice in one change in order, the second over the first",
+			Open: mapStore(repeatsInOrder), CaughtBy: twiceChecks},
+		{Name: "repeatsAcrossActive", Flaw: "refuses a price book named twice among the books a change switches off and among those it switches on, not across the two (one table written in two steps): version 1 off and version 2 on land",
+			Open: mapStore(repeatsAcrossActive), CaughtBy: []string{"PriceBookTwiceInAChange"}},
+		{Name: "priceBooksTwiceLastWins", Flaw: "keeps the last of a price book a Change names twice (ON CONFLICT DO UPDATE within the transaction)",
+			Open: bendCommit(func(c billing.Change) billing.Change {
+				c.PriceBooks = lastOf(c.PriceBooks, func(b billing.StoredPriceBook) string { return b.Book.Version })
+				return c
+			}),
+			CaughtBy: []string{"PriceBookTwiceInAChange"}},
+		{Name: "settlementsTwiceLastWins", Flaw: "keeps the last of a settlement a Change names twice",
+			Open: bendCommit(func(c billing.Change) billing.Change {
+				c.Settlements = lastOf(c.Settlements, func(st billing.Settlement) string { return st.Key })
+				return c
+			}),
+			CaughtBy: []string{"SettlementTwiceInAChange"}},
+		{Name: "documentsTwiceLastWins", Flaw: "keeps the last of a document a Change names twice",
+			Open: bendCommit(func(c billing.Change) billing.Change {
+				c.Documents = lastOf(c.Documents, func(doc billing.Document) string { return string(doc.ID) })
+				return c
+			}),
+			CaughtBy: []string{"DocumentTwiceInAChange"}},
+		{Name: "seriesTwiceLastWins", Flaw: "keeps the last of a series a Change names twice",
+			Open: bendCommit(func(c billing.Change) billing.Change {
+				c.Series = lastOf(c.Series, func(sr billing.Series) string { return sr.Name })
+				return c
+			}),
+			CaughtBy: []string{"SeriesTwiceInAChange"}},
 	}
 }
+
+// twiceChecks are the checks of a Change naming one record twice, one per
+// record kind.
+var twiceChecks = []string{"PriceBookTwiceInAChange", "SettlementTwiceInAChange", "DocumentTwiceInAChange", "SeriesTwiceInAChange"}
 
 func atomicStores() []brokenStore {
 	return []brokenStore{
@@ -351,8 +383,8 @@ func atomicStores() []brokenStore {
 					return commitParts(ctx, o.BillingStore, d, parts)
 				}
 			}),
-			CaughtBy: []string{
-				"CommitIsAtomic", "CommitOtherDealerInvalid", "ConcurrentSettlementKeyOnce", "ConcurrentSeriesGapless"}},
+			CaughtBy: slices.Concat(twiceChecks, []string{
+				"CommitIsAtomic", "CommitOtherDealerInvalid", "ConcurrentSettlementKeyOnce", "ConcurrentSeriesGapless"})},
 		{Name: "kindByKind", Flaw: "writes each kind of record in its own transaction (one per table)",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c billing.Change) error {
@@ -371,9 +403,9 @@ func atomicStores() []brokenStore {
 					return commitParts(ctx, o.BillingStore, d, []billing.Change{{Events: evs}, c})
 				}
 			}),
-			CaughtBy: []string{
+			CaughtBy: slices.Concat(twiceChecks, []string{
 				"CommitIsAtomic", "PriceBookVersionRule", "SettlementVersionRule", "DocumentVersionRule",
-				"SeriesVersionRule", "ConcurrentSeriesGapless", "ConcurrentSettlementKeyOnce", "CommitOtherDealerInvalid"}},
+				"SeriesVersionRule", "ConcurrentSeriesGapless", "ConcurrentSettlementKeyOnce", "CommitOtherDealerInvalid"})},
 		{Name: "documentsBeforeSeries", Flaw: "writes the documents, then the series in a second transaction: a stale series leaves its document behind",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c billing.Change) error {
@@ -382,7 +414,7 @@ func atomicStores() []brokenStore {
 					return commitParts(ctx, o.BillingStore, d, []billing.Change{c, {Series: series}})
 				}
 			}),
-			CaughtBy: []string{"CommitIsAtomic", "ConcurrentSeriesGapless", "CommitOtherDealerInvalid", "SeriesVersionRule"}},
+			CaughtBy: []string{"CommitIsAtomic", "ConcurrentSeriesGapless", "CommitOtherDealerInvalid", "SeriesVersionRule", "SeriesTwiceInAChange"}},
 	}
 }
 

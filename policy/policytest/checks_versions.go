@@ -246,6 +246,18 @@ func storeTwice(ctx context.Context, s policy.Store, f Features) error {
 			d.State = policy.Withdrawn
 			return d
 		}()}, Incidents: []policy.IncidentRecord{stBumped(stIncidents, seed.Incidents[0])}, Events: evs("t5")}},
+		{"a new policy twice, once inactive and once active (written in separate passes by a SQL store)", change{Policies: []policy.StoredPolicy{
+			newPolicy, func() policy.StoredPolicy {
+				p := stEdited(stPolicies, newPolicy)
+				p.Active = true
+				return p
+			}()}, Incidents: []policy.IncidentRecord{newIncident}, Events: evs("t7")}},
+		{"a new policy at versions 1 and 2, the second active (written in separate passes by a SQL store)", change{Policies: []policy.StoredPolicy{
+			newPolicy, func() policy.StoredPolicy {
+				p := stBumped(stPolicies, newPolicy)
+				p.Active = true
+				return p
+			}()}, Incidents: []policy.IncidentRecord{newIncident}, Events: evs("t8")}},
 		{"the active policy deactivated twice", change{Policies: []policy.StoredPolicy{
 			stBumped(stPolicies, seed.Policies[0]), func() policy.StoredPolicy {
 				p := stBumped(stPolicies, seed.Policies[0])

@@ -410,6 +410,18 @@ func mergeBy[T any](old, latest []T, key func(T) string) []T {
 	return out
 }
 
+// lastOf keeps the last of the records sharing a key, in its place: a
+// store that de-duplicates a Change before writing it.
+func lastOf[T any](xs []T, key func(T) string) []T {
+	var out []T
+	for i, x := range xs {
+		if !slices.ContainsFunc(xs[i+1:], func(y T) bool { return key(y) == key(x) }) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 // flaw is the one rule a mapped store breaks, for the breakages memstore
 // cannot be bent into: it checks versions and copies inside one lock.
 type flaw int
@@ -433,6 +445,7 @@ const (
 	calendarReturnsStored          // CalendarDay returns the stored Slots
 	eventsReturnStored             // Events returns the stored Data
 	subjectEventsReturnStored      // SubjectEvents returns the stored Data
+	repeatsInOrder                 // a record named twice is checked against the first
 )
 
 // mapStore returns an opener of a small map store with flaw f.
@@ -695,24 +708,40 @@ func otherDealer(d org.DealerID, c servicedesk.Change) error {
 	return nil
 }
 
-// check applies the version rule of Commit, as s.flaw bends it.
+// check applies the version rule of Commit, as s.flaw bends it. A record
+// named twice is ErrConflict, unless the flaw checks repeats in order:
+// then the later one is checked against the version the earlier one
+// writes.
 func (s *mapped) check(d org.DealerID, c servicedesk.Change) error {
+	pending := map[string]int64{}
 	var errs []error
+	one := func(kind, id string, v int64, stored int64, exists bool) {
+		prev, seen := pending[kind+"/"+id]
+		switch {
+		case seen && s.flaw == repeatsInOrder:
+			stored, exists = prev, true
+		case seen:
+			errs = append(errs, fmt.Errorf("mapstore: %s %s named twice: %w", kind, id, org.ErrConflict))
+			return
+		}
+		errs = append(errs, s.versionErr(kind, id, v, exists, stored))
+		pending[kind+"/"+id] = v
+	}
 	for _, w := range c.WorkOrders {
 		cur, ok := s.orders[key{d, string(w.ID)}]
-		errs = append(errs, s.versionErr("workorder", string(w.ID), w.Version, ok, cur.Version))
+		one("workorder", string(w.ID), w.Version, cur.Version, ok)
 	}
 	for _, cd := range c.Calendar {
 		cur, ok := s.days[dayKey{d, cd.Technician, cd.Day}]
-		errs = append(errs, s.versionErr("calendar", string(cd.Technician)+" on "+cd.Day, cd.Version, ok, cur.Version))
+		one("calendar", string(cd.Technician)+" on "+cd.Day, cd.Version, cur.Version, ok)
 	}
 	for _, cp := range c.Complaints {
 		cur, ok := s.complaints[key{d, string(cp.ID)}]
-		errs = append(errs, s.versionErr("complaint", string(cp.ID), cp.Version, ok, cur.Version))
+		one("complaint", string(cp.ID), cp.Version, cur.Version, ok)
 	}
 	for _, sv := range c.Surveys {
 		cur, ok := s.surveys[key{d, string(sv.WorkOrder)}]
-		errs = append(errs, s.versionErr("survey", string(sv.WorkOrder), sv.Version, ok, cur.Version))
+		one("survey", string(sv.WorkOrder), sv.Version, cur.Version, ok)
 	}
 	for _, err := range errs {
 		if err != nil {

@@ -48,11 +48,11 @@ func notFoundStores() []brokenStore {
 	return []brokenStore{
 		{Name: "plainNotFound", Flaw: `returns errors.New("not found") instead of an error matching ErrNotFound`,
 			Open: bend(func(o *over) { o.mapErrors(kitcheck.PlainNotFound) }),
-			CaughtBy: []string{
+			CaughtBy: slices.Concat(twiceChecks, []string{
 				"WorkOrderNotFound", "CalendarDayNotFound", "ComplaintNotFound", "SurveyNotFound", "WorkOrderVersionRule",
 				"TenancyIsolation", "ConcurrentBookingsNeverDoubleBook", "CalendarDayVersionRule", "CommitIsAtomic",
 				"CommitOtherDealerInvalid", "CommitWritesBillingAtomically", "ComplaintVersionRule", "ContextDone",
-				"SurveyVersionRule"}},
+				"SurveyVersionRule"})},
 		{Name: "missingIsZero", Flaw: "returns a zero record and nil for a missing one (sql.ErrNoRows swallowed)",
 			Open: bend(func(o *over) { o.mapErrors(kitcheck.NilIfNotFound) }),
 			CaughtBy: []string{
@@ -82,10 +82,10 @@ func notFoundStores() []brokenStore {
 					return kitcheck.NotFoundIfEmpty(o.DeskStore.Surveys(ctx, d, q))
 				}
 			}),
-			CaughtBy: []string{
+			CaughtBy: slices.Concat(twiceChecks, []string{
 				"EmptyResults", "WorkOrdersFilters", "ComplaintsFilters", "SurveysFilters", "CalendarDayVersionRule",
 				"CommitWritesBillingAtomically", "ComplaintVersionRule", "ComplaintsOrderAndPages", "LargeMonth",
-				"SurveyVersionRule", "SurveysOrderAndPages", "WorkOrderVersionRule", "WorkOrdersOrderAndPages"}},
+				"SurveyVersionRule", "SurveysOrderAndPages", "WorkOrderVersionRule", "WorkOrdersOrderAndPages"})},
 	}
 }
 
@@ -127,12 +127,12 @@ func valueStores() []brokenStore {
 					return false
 				})
 			}),
-			CaughtBy: []string{
+			CaughtBy: slices.Concat(twiceChecks, []string{
 				"WorkOrderRoundTrip", "CalendarDayRoundTrip", "ComplaintRoundTrip", "SurveyRoundTrip", "EventsSharedTrail",
 				"AmountsExact", "CalendarDayVersionRule", "CommitIsAtomic", "CommitOtherDealerInvalid",
 				"CommitWritesBillingAtomically", "ComplaintVersionRule", "ConcurrentBookingsNeverDoubleBook", "ContextDone",
 				"EventsShareRosterTrail", "ReadsAreCopies", "SubjectEventsInOrder", "SurveyVersionRule", "TenancyIsolation",
-				"WorkOrderVersionRule"}},
+				"WorkOrderVersionRule"})},
 		{Name: "boundsAsWallClock", Flaw: "compares a query bound's wall clock, ignoring its zone (instants kept as local text)",
 			Open: bend(func(o *over) {
 				wall := func(t time.Time) time.Time {
@@ -267,7 +267,7 @@ func versionStores() []brokenStore {
 		{Name: "versionZeroConflicts", Flaw: "Version < 1 is refused with ErrConflict, not ErrInvalid",
 			Open: mapStore(versionZeroConflicts), CaughtBy: versionChecks},
 		{Name: "writesThenConflicts", Flaw: "writes the whole change, then reports the version conflict",
-			Open: mapStore(writesThenConflicts), CaughtBy: slices.Concat(versionChecks, []string{"CommitIsAtomic"}, concurrent)},
+			Open: mapStore(writesThenConflicts), CaughtBy: slices.Concat(twiceChecks, versionChecks, []string{"CommitIsAtomic"}, concurrent)},
 		{Name: "checkThenWrite", Flaw: "checks versions, lets go of its lock, then writes: concurrent writers of one version both land",
 			Open: mapStore(checkThenWrite), CaughtBy: concurrent},
 		{Name: "calendarUpserts", Flaw: "writes calendar days with INSERT OR REPLACE, ignoring their Version; other kinds keep the rule",
@@ -280,8 +280,38 @@ func versionStores() []brokenStore {
 			Open: mapStoreOnly(lastWriterWins, "complaint"), CaughtBy: []string{"ComplaintVersionRule", "CommitIsAtomic"}},
 		{Name: "surveyUpserts", Flaw: "ignores surveys' Version; other kinds keep the rule",
 			Open: mapStoreOnly(lastWriterWins, "survey"), CaughtBy: []string{"SurveyVersionRule", "CommitIsAtomic"}},
+		{Name: "repeatsInOrder", Flaw: "applies a record named twice in one change in order, the second over the first",
+			Open: mapStore(repeatsInOrder), CaughtBy: twiceChecks},
+		{Name: "workOrdersTwiceLastWins", Flaw: "keeps the last of a work order a Change names twice (ON CONFLICT DO UPDATE within the transaction)",
+			Open: bendCommit(func(c servicedesk.Change) servicedesk.Change {
+				c.WorkOrders = lastOf(c.WorkOrders, func(w servicedesk.WorkOrder) string { return string(w.ID) })
+				return c
+			}),
+			CaughtBy: []string{"WorkOrderTwiceInAChange"}},
+		{Name: "calendarTwiceLastWins", Flaw: "keeps the last of a calendar day a Change names twice",
+			Open: bendCommit(func(c servicedesk.Change) servicedesk.Change {
+				c.Calendar = lastOf(c.Calendar, func(cd servicedesk.CalendarDay) string { return string(cd.Technician) + " on " + cd.Day })
+				return c
+			}),
+			CaughtBy: []string{"CalendarDayTwiceInAChange"}},
+		{Name: "complaintsTwiceLastWins", Flaw: "keeps the last of a complaint a Change names twice",
+			Open: bendCommit(func(c servicedesk.Change) servicedesk.Change {
+				c.Complaints = lastOf(c.Complaints, func(cp servicedesk.Complaint) string { return string(cp.ID) })
+				return c
+			}),
+			CaughtBy: []string{"ComplaintTwiceInAChange"}},
+		{Name: "surveysTwiceLastWins", Flaw: "keeps the last of a survey a Change names twice",
+			Open: bendCommit(func(c servicedesk.Change) servicedesk.Change {
+				c.Surveys = lastOf(c.Surveys, func(sv servicedesk.Survey) string { return string(sv.WorkOrder) })
+				return c
+			}),
+			CaughtBy: []string{"SurveyTwiceInAChange"}},
 	}
 }
+
+// twiceChecks are the checks of a Change naming one record twice, one per
+// record kind.
+var twiceChecks = []string{"WorkOrderTwiceInAChange", "CalendarDayTwiceInAChange", "ComplaintTwiceInAChange", "SurveyTwiceInAChange"}
 
 func atomicStores() []brokenStore {
 	return []brokenStore{
@@ -310,7 +340,7 @@ func atomicStores() []brokenStore {
 					return commitParts(ctx, o.DeskStore, d, parts)
 				}
 			}),
-			CaughtBy: []string{"CommitIsAtomic", "CommitOtherDealerInvalid", "CommitWritesBillingAtomically"}},
+			CaughtBy: slices.Concat(twiceChecks, []string{"CommitIsAtomic", "CommitOtherDealerInvalid", "CommitWritesBillingAtomically"})},
 		{Name: "kindByKind", Flaw: "writes each kind of record in its own transaction (one per table)",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c servicedesk.Change) error {
@@ -329,10 +359,10 @@ func atomicStores() []brokenStore {
 					return commitParts(ctx, o.DeskStore, d, []servicedesk.Change{{Events: evs}, c})
 				}
 			}),
-			CaughtBy: []string{
+			CaughtBy: slices.Concat(twiceChecks, []string{
 				"CommitIsAtomic", "WorkOrderVersionRule", "CalendarDayVersionRule", "ComplaintVersionRule",
 				"SurveyVersionRule", "ConcurrentCommitsLoseNothing", "CommitOtherDealerInvalid",
-				"CommitWritesBillingAtomically"}},
+				"CommitWritesBillingAtomically"})},
 		{Name: "billingDropped", Flaw: "writes the servicedesk records and events of a change and drops its Billing",
 			Open: bendCommit(func(c servicedesk.Change) servicedesk.Change {
 				c.Billing = billing.Change{}

@@ -21,6 +21,23 @@
 // also be run outside a test with [Check.Run], which is how the kit tests
 // itself against deliberately broken stores.
 //
+// # Versions
+//
+// Every record carries a Version, and Commit keeps one rule for work
+// orders (keyed by ID), calendar days (by technician and day), complaints
+// (by ID) and surveys (by work order) alike: Version 1 creates the record,
+// and is ErrConflict when it exists; Version n > 1 replaces the stored
+// Version n-1, and is ErrConflict when the stored one is any other or the
+// record is missing; a Version below 1 is ErrInvalid. A Change names each
+// record at most once: one naming a record twice, at one version or at
+// two, is ErrConflict, since writing the two in turn would land a version
+// no reader saw. A refused Commit writes nothing, its events included.
+// WorkOrderVersionRule, CalendarDayVersionRule, ComplaintVersionRule and
+// SurveyVersionRule check the rule for each kind; WorkOrderTwiceInAChange,
+// CalendarDayTwiceInAChange, ComplaintTwiceInAChange and
+// SurveyTwiceInAChange check a Change naming one twice. Change.Billing is
+// written under billing.Store's rules, which billingtest checks.
+//
 // # Optional parts
 //
 // A store that offers the [servicedesk.SubjectEvents] speed-up has it
@@ -128,6 +145,10 @@ func Checks() []Check {
 		{Name: "CalendarDayVersionRule", Rule: kit.VersionRule("calendar day (technician, day)"), run: checkVersionRule(calendarDays)},
 		{Name: "ComplaintVersionRule", Rule: kit.VersionRule("complaint"), run: checkVersionRule(complaints)},
 		{Name: "SurveyVersionRule", Rule: kit.VersionRule("survey (work order)"), run: checkVersionRule(surveys)},
+		{Name: "WorkOrderTwiceInAChange", Rule: twiceRule("work order"), run: checkTwice(workOrders)},
+		{Name: "CalendarDayTwiceInAChange", Rule: twiceRule("calendar day (technician, day)"), run: checkTwice(calendarDays)},
+		{Name: "ComplaintTwiceInAChange", Rule: twiceRule("complaint"), run: checkTwice(complaints)},
+		{Name: "SurveyTwiceInAChange", Rule: twiceRule("survey (work order)"), run: checkTwice(surveys)},
 		{Name: "CommitIsAtomic", Rule: "Commit writes every record of every kind and every event, or none of them", run: checkAtomic},
 		{Name: "CommitWritesBillingAtomically", Rule: "Commit writes Change.Billing in the same transaction as the servicedesk records, under billing.Store's version rule, its events after Change.Events: all of it lands, or (a stale billing series) none of it, work orders and events included", run: checkCommitWritesBilling},
 		{Name: "CommitOtherDealerInvalid", Rule: "Commit refuses, with ErrInvalid, a record of any kind or an event of another dealer, and writes nothing", run: checkCommitOtherDealer},

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"github.com/servicelane/servicelane/billing"
@@ -17,13 +18,17 @@ import (
 // matching org.ErrConflict when a Version 1 record exists already, the
 // stored Version of a record written with Version n > 1 is not n-1, or a
 // record would break a unique rule of its table: a second active price
-// book of the dealer, or a second document with one number of a series.
-// To switch price books, deactivate the old one in the same Change: the
-// store writes deactivations first.
+// book of the dealer, or a second document with one number of a series;
+// so does a Change naming one record twice. To switch price books,
+// deactivate the old one in the same Change: the store writes
+// deactivations first.
 func (b BillingStore) Commit(ctx context.Context, dealer org.DealerID, c billing.Change) error {
 	ve := &org.ValidationError{Op: "sqlstore: commit for dealer " + string(dealer)}
 	rows := b.billingRows(ve, "", dealer, c)
 	if err := ve.Err(); err != nil {
+		return err
+	}
+	if err := priceBooksTwice(dealer, c.PriceBooks); err != nil {
 		return err
 	}
 	sortRows(rows)
@@ -43,6 +48,22 @@ var (
 	documentsTable     = &recordTable{13, "documents", []string{"id"}, []string{"work_order", "kind", "issued_at", "series", "number", "version", "doc"}}
 	seriesTable        = &recordTable{14, "series", []string{"name"}, []string{"next", "version"}}
 )
+
+// priceBooksTwice refuses, with ErrConflict, a Change naming one price book
+// twice. commitRows finds any other record named twice next to itself once
+// the rows are sorted, but a book switched on is written after every book
+// switched off: its twin switched off may be rows away, and version 1 off
+// with version 2 on would both land, the second over the first.
+func priceBooksTwice(dealer org.DealerID, books []billing.StoredPriceBook) error {
+	seen := make(map[string]bool, len(books))
+	for _, pb := range books {
+		if seen[pb.Book.Version] {
+			return fmt.Errorf("sqlstore: commit for dealer %s: price book %s is in the change twice: %w", dealer, pb.Book.Version, org.ErrConflict)
+		}
+		seen[pb.Book.Version] = true
+	}
+	return nil
+}
 
 // billingRows checks the records and events of c, found at prefix in the
 // commit's Change ("" or "billing."), recording in ve what the store must

@@ -20,10 +20,14 @@ import (
 // 1, or an instant lies outside the years 1 to 9999. It returns an error
 // matching org.ErrConflict when a Version 1 record exists already, the
 // stored Version of a record written with Version n > 1 is not n-1, or a
-// billing record would break a unique rule of its table.
+// billing record would break a unique rule of its table; so does a Change
+// naming one record twice.
 func (d DeskStore) Commit(ctx context.Context, dealer org.DealerID, c servicedesk.Change) error {
 	rows, err := d.deskRows(dealer, c)
 	if err != nil {
+		return err
+	}
+	if err := priceBooksTwice(dealer, c.Billing.PriceBooks); err != nil {
 		return err
 	}
 	events := c.Events
