@@ -158,7 +158,7 @@ type OpenInput struct {
 func (s *Service) OpenCycle(ctx context.Context, dealer org.DealerID, actor org.Actor, in OpenInput) (_ Cycle, err error) {
 	ctx, ob := s.obs.Begin(ctx, "open_cycle", dealer, actor)
 	defer ob.End(&err)
-	ve := &org.ValidationError{Op: "appraisal: open cycle"}
+	ve := shape("open cycle", in) // the one input policy: text, decimals, deadlines
 	if !in.Month.Valid() {
 		ve.Add("month", org.CodeInvalid, "must be a calendar month")
 	}
