@@ -7,7 +7,8 @@ import (
 )
 
 // Event is one entry of a dealer's audit trail: what changed, who did it,
-// when and why. Events are immutable once stored. They double as an outbox:
+// when and why. Events are immutable once stored, but for one exception:
+// the erasure of a customer's personal data ([Redaction]). They double as an outbox:
 // a host reads them after a cursor ([Store.Events]) to send notices.
 type Event struct {
 	// Seq is assigned by the store on commit: strictly increasing within a
@@ -25,6 +26,20 @@ type Event struct {
 	// Data is a JSON object with the details: for changes, "before" and
 	// "after".
 	Data json.RawMessage `json:"data,omitempty"`
+}
+
+// Redaction replaces the Data and Reason of one stored event and nothing
+// else: the event keeps its Seq, ID, time, actor, type and subject. It is
+// how erasing a customer's personal data (R7.2d) reaches the audit trail;
+// nothing else writes one. Subject must be the stored event's subject: a
+// redaction naming a Seq the dealer does not have, or one whose subject
+// differs, makes the commit fail with ErrInvalid, so a wrong cursor never
+// rewrites the wrong event.
+type Redaction struct {
+	Seq     int64           `json:"seq"`
+	Subject string          `json:"subject"`
+	Reason  string          `json:"reason,omitempty"`
+	Data    json.RawMessage `json:"data,omitempty"`
 }
 
 // EmployeeQuery selects employees of one dealer. Results are ordered by ID

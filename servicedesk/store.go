@@ -53,6 +53,11 @@ type Change struct {
 	Complaints []Complaint
 	Surveys    []Survey
 	Events     []org.Event
+	// Redactions rewrite stored events of the dealer (see [org.Redaction]):
+	// only [Service.EraseCustomer] sets it. A Store applies each in the
+	// same transaction, or fails the commit with ErrInvalid when the
+	// dealer has no event with that Seq and subject.
+	Redactions []org.Redaction
 	// Billing is written in the same commit: settling a work order issues
 	// its documents and moves it to settled in one step (R3.4). A Store
 	// writes it under the rules of billing.Store.Commit.

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"sync"
@@ -446,6 +447,11 @@ const (
 	eventsReturnStored             // Events returns the stored Data
 	subjectEventsReturnStored      // SubjectEvents returns the stored Data
 	repeatsInOrder                 // a record named twice is checked against the first
+	redactionsIgnored              // Change.Redactions are accepted and dropped
+	redactionBySeqOnly             // a redaction's subject is not compared
+	redactionAnyDealer             // a redaction rewrites every dealer's event with its Seq
+	redactionUnchecked             // a redaction of a missing event is skipped, not refused
+	redactionWholeEvent            // a redaction replaces the event, its type and actor blanked
 )
 
 // mapStore returns an opener of a small map store with flaw f.
@@ -743,6 +749,14 @@ func (s *mapped) check(d org.DealerID, c servicedesk.Change) error {
 		cur, ok := s.surveys[key{d, string(sv.WorkOrder)}]
 		one("survey", string(sv.WorkOrder), sv.Version, cur.Version, ok)
 	}
+	for _, r := range c.Redactions {
+		if s.flaw == redactionsIgnored || s.flaw == redactionUnchecked {
+			continue
+		}
+		if s.redacted(d, r) == nil {
+			errs = append(errs, fmt.Errorf("mapstore: redaction of event %d of %q: no such event: %w", r.Seq, r.Subject, org.ErrInvalid))
+		}
+	}
 	for _, err := range errs {
 		if err != nil {
 			return err // the first, as a store stopping at it would
@@ -776,6 +790,18 @@ func (s *mapped) versionErr(kind, what string, v int64, exists bool, stored int6
 	return nil
 }
 
+// redacted returns the event of dealer d that r names, as s.flaw finds
+// it, or nil.
+func (s *mapped) redacted(d org.DealerID, r org.Redaction) *org.Event {
+	evs := s.events[d]
+	for i := range evs {
+		if evs[i].Seq == r.Seq && (evs[i].Subject == r.Subject || s.flaw == redactionBySeqOnly) {
+			return &evs[i]
+		}
+	}
+	return nil
+}
+
 // write applies c; the caller holds s.mu, which racySeq and interleavedSeq
 // let go of.
 func (s *mapped) write(d org.DealerID, c servicedesk.Change) {
@@ -797,6 +823,23 @@ func (s *mapped) write(d org.DealerID, c servicedesk.Change) {
 	}
 	for _, sv := range c.Surveys {
 		s.surveys[key{d, string(sv.WorkOrder)}] = sv
+	}
+	for _, r := range c.Redactions {
+		if s.flaw == redactionsIgnored {
+			break
+		}
+		dealers := []org.DealerID{d}
+		if s.flaw == redactionAnyDealer {
+			dealers = slices.Collect(maps.Keys(s.events))
+		}
+		for _, dd := range dealers {
+			if e := s.redacted(dd, r); e != nil {
+				e.Data, e.Reason = slices.Clone(r.Data), r.Reason
+				if s.flaw == redactionWholeEvent {
+					e.Type, e.Actor = "", org.Actor{}
+				}
+			}
+		}
 	}
 	last := s.seq[d]
 	if s.flaw == racySeq && len(c.Events) > 0 {

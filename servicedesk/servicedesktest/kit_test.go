@@ -48,14 +48,14 @@ func notFoundStores() []brokenStore {
 	return []brokenStore{
 		{Name: "plainNotFound", Flaw: `returns errors.New("not found") instead of an error matching ErrNotFound`,
 			Open: bend(func(o *over) { o.mapErrors(kitcheck.PlainNotFound) }),
-			CaughtBy: slices.Concat(twiceChecks, []string{
+			CaughtBy: slices.Concat(twiceChecks, []string{"RedactionOfUnknownEventInvalid",
 				"WorkOrderNotFound", "CalendarDayNotFound", "ComplaintNotFound", "SurveyNotFound", "WorkOrderVersionRule",
 				"TenancyIsolation", "ConcurrentBookingsNeverDoubleBook", "CalendarDayVersionRule", "CommitIsAtomic",
 				"CommitOtherDealerInvalid", "CommitWritesBillingAtomically", "ComplaintVersionRule", "ContextDone",
 				"SurveyVersionRule"})},
 		{Name: "missingIsZero", Flaw: "returns a zero record and nil for a missing one (sql.ErrNoRows swallowed)",
 			Open: bend(func(o *over) { o.mapErrors(kitcheck.NilIfNotFound) }),
-			CaughtBy: []string{
+			CaughtBy: []string{"RedactionOfUnknownEventInvalid",
 				"WorkOrderNotFound", "CalendarDayNotFound", "ComplaintNotFound", "SurveyNotFound", "WorkOrderVersionRule",
 				"CalendarDayVersionRule", "ComplaintVersionRule", "SurveyVersionRule", "TenancyIsolation",
 				"ConcurrentBookingsNeverDoubleBook"}},
@@ -111,7 +111,7 @@ func valueStores() []brokenStore {
 			Open: bendCommit(func(c servicedesk.Change) servicedesk.Change {
 				return onValues(c, nil, func(t time.Time) time.Time { return t.Truncate(time.Second) })
 			}),
-			CaughtBy: []string{
+			CaughtBy: []string{"RedactionRewritesOneEvent",
 				"WorkOrderRoundTrip", "CalendarDayRoundTrip", "ComplaintRoundTrip", "SurveyRoundTrip", "WorkOrdersFilters",
 				"ComplaintsFilters", "SurveysFilters", "AmountsExact", "CalendarDayVersionRule",
 				"CommitWritesBillingAtomically", "ComplaintVersionRule", "ConcurrentBookingsNeverDoubleBook",
@@ -127,7 +127,7 @@ func valueStores() []brokenStore {
 					return false
 				})
 			}),
-			CaughtBy: slices.Concat(twiceChecks, []string{
+			CaughtBy: slices.Concat(twiceChecks, []string{"RedactionOfUnknownEventInvalid", "RedactionRewritesOneEvent",
 				"WorkOrderRoundTrip", "CalendarDayRoundTrip", "ComplaintRoundTrip", "SurveyRoundTrip", "EventsSharedTrail",
 				"AmountsExact", "CalendarDayVersionRule", "CommitIsAtomic", "CommitOtherDealerInvalid",
 				"CommitWritesBillingAtomically", "ComplaintVersionRule", "ConcurrentBookingsNeverDoubleBook", "ContextDone",
@@ -267,7 +267,7 @@ func versionStores() []brokenStore {
 		{Name: "versionZeroConflicts", Flaw: "Version < 1 is refused with ErrConflict, not ErrInvalid",
 			Open: mapStore(versionZeroConflicts), CaughtBy: versionChecks},
 		{Name: "writesThenConflicts", Flaw: "writes the whole change, then reports the version conflict",
-			Open: mapStore(writesThenConflicts), CaughtBy: slices.Concat(twiceChecks, versionChecks, []string{"CommitIsAtomic"}, concurrent)},
+			Open: mapStore(writesThenConflicts), CaughtBy: slices.Concat(twiceChecks, versionChecks, []string{"RedactionOfUnknownEventInvalid", "CommitIsAtomic"}, concurrent)},
 		{Name: "checkThenWrite", Flaw: "checks versions, lets go of its lock, then writes: concurrent writers of one version both land",
 			Open: mapStore(checkThenWrite), CaughtBy: concurrent},
 		{Name: "calendarUpserts", Flaw: "writes calendar days with INSERT OR REPLACE, ignoring their Version; other kinds keep the rule",
@@ -334,23 +334,26 @@ func atomicStores() []brokenStore {
 					if len(c.Events) > 0 {
 						parts = append(parts, servicedesk.Change{Events: c.Events})
 					}
+					if len(c.Redactions) > 0 {
+						parts = append(parts, servicedesk.Change{Redactions: c.Redactions})
+					}
 					if !c.Billing.Empty() {
 						parts = append(parts, servicedesk.Change{Billing: c.Billing})
 					}
 					return commitParts(ctx, o.DeskStore, d, parts)
 				}
 			}),
-			CaughtBy: slices.Concat(twiceChecks, []string{"CommitIsAtomic", "CommitOtherDealerInvalid", "CommitWritesBillingAtomically"})},
+			CaughtBy: slices.Concat(twiceChecks, []string{"CommitIsAtomic", "CommitOtherDealerInvalid", "CommitWritesBillingAtomically", "RedactionOfUnknownEventInvalid"})},
 		{Name: "kindByKind", Flaw: "writes each kind of record in its own transaction (one per table)",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c servicedesk.Change) error {
 					return commitParts(ctx, o.DeskStore, d, []servicedesk.Change{
 						{WorkOrders: c.WorkOrders}, {Calendar: c.Calendar}, {Complaints: c.Complaints}, {Surveys: c.Surveys}, {Events: c.Events},
-						{Billing: c.Billing},
+						{Redactions: c.Redactions}, {Billing: c.Billing},
 					})
 				}
 			}),
-			CaughtBy: []string{"CommitIsAtomic", "CommitOtherDealerInvalid", "CommitWritesBillingAtomically"}},
+			CaughtBy: []string{"CommitIsAtomic", "CommitOtherDealerInvalid", "CommitWritesBillingAtomically", "RedactionOfUnknownEventInvalid"}},
 		{Name: "eventsFirst", Flaw: "appends the events (the outbox) before checking the records",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c servicedesk.Change) error {
@@ -359,7 +362,7 @@ func atomicStores() []brokenStore {
 					return commitParts(ctx, o.DeskStore, d, []servicedesk.Change{{Events: evs}, c})
 				}
 			}),
-			CaughtBy: slices.Concat(twiceChecks, []string{
+			CaughtBy: slices.Concat(twiceChecks, []string{"RedactionOfUnknownEventInvalid",
 				"CommitIsAtomic", "WorkOrderVersionRule", "CalendarDayVersionRule", "ComplaintVersionRule",
 				"SurveyVersionRule", "ConcurrentCommitsLoseNothing", "CommitOtherDealerInvalid",
 				"CommitWritesBillingAtomically"})},
@@ -424,6 +427,9 @@ func tenancyStores() []brokenStore {
 					}
 					if !c.Billing.Empty() {
 						part(d).Billing = c.Billing
+					}
+					if len(c.Redactions) > 0 {
+						part(d).Redactions = c.Redactions
 					}
 					for _, id := range slices.Sorted(maps.Keys(parts)) {
 						if err := o.DeskStore.Commit(ctx, id, *parts[id]); err != nil {
@@ -512,7 +518,7 @@ func tenancyStores() []brokenStore {
 						func(d org.DealerID) ([]org.Event, error) { return o.DeskStore.Events(ctx, d, after, limit) })
 				}
 			}),
-			CaughtBy: []string{"TenancyIsolation", "CommitOtherDealerInvalid"}},
+			CaughtBy: []string{"RedactionOfUnknownEventInvalid", "RedactionRewritesOneEvent", "TenancyIsolation", "CommitOtherDealerInvalid"}},
 		{Name: "subjectEventsOfEveryDealer", Flaw: "SubjectEvents ignores the dealer",
 			Open: bend(func(o *over) {
 				o.subjectEvents = func(ctx context.Context, _ org.DealerID, subject string) ([]org.Event, error) {
@@ -520,7 +526,7 @@ func tenancyStores() []brokenStore {
 						func(d org.DealerID) ([]org.Event, error) { return o.DeskStore.SubjectEvents(ctx, d, subject) })
 				}
 			}),
-			CaughtBy: []string{"TenancyIsolation"}},
+			CaughtBy: []string{"RedactionRewritesOneEvent", "TenancyIsolation"}},
 		{Name: "updatesByIDOnly", Flaw: "an update also lands on another dealer's record of the same ID (WHERE id = ? without dealer_id)",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c servicedesk.Change) error {
@@ -671,6 +677,16 @@ func listStores() []brokenStore {
 
 func eventStores() []brokenStore {
 	return []brokenStore{
+		{Name: "redactionsIgnored", Flaw: "accepts Change.Redactions and drops them", Open: mapStore(redactionsIgnored),
+			CaughtBy: []string{"RedactionRewritesOneEvent", "RedactionOfUnknownEventInvalid"}},
+		{Name: "redactionBySeqOnly", Flaw: "redacts the event with the Seq whatever its subject", Open: mapStore(redactionBySeqOnly),
+			CaughtBy: []string{"RedactionOfUnknownEventInvalid"}},
+		{Name: "redactionAnyDealer", Flaw: "redacts every dealer's event with the Seq", Open: mapStore(redactionAnyDealer),
+			CaughtBy: []string{"RedactionRewritesOneEvent"}},
+		{Name: "redactionUnchecked", Flaw: "skips a redaction of a missing event instead of refusing the commit", Open: mapStore(redactionUnchecked),
+			CaughtBy: []string{"RedactionOfUnknownEventInvalid"}},
+		{Name: "redactionWholeEvent", Flaw: "a redaction replaces the whole event, blanking its type and actor", Open: mapStore(redactionWholeEvent),
+			CaughtBy: []string{"RedactionRewritesOneEvent"}},
 		{Name: "newestEventsFirst", Flaw: "Events returns newest first",
 			Open: bend(func(o *over) {
 				o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
@@ -679,7 +695,7 @@ func eventStores() []brokenStore {
 					return evs[:min(len(evs), limit)], err
 				}
 			}),
-			CaughtBy: []string{
+			CaughtBy: []string{"RedactionOfUnknownEventInvalid", "RedactionRewritesOneEvent",
 				"EventsSharedTrail", "CalendarDayVersionRule", "CommitWritesBillingAtomically", "ComplaintVersionRule",
 				"ConcurrentCommitsLoseNothing", "ConcurrentEventsUnique", "EventsShareRosterTrail", "SubjectEventsInOrder",
 				"SurveyVersionRule", "WorkOrderVersionRule"}},
@@ -689,7 +705,7 @@ func eventStores() []brokenStore {
 					return o.DeskStore.Events(ctx, d, after, 1<<30)
 				}
 			}),
-			CaughtBy: []string{"EventsSharedTrail"}},
+			CaughtBy: []string{"RedactionRewritesOneEvent", "EventsSharedTrail"}},
 		{Name: "eventsIgnoreCursor", Flaw: "Events starts from the first event, ignoring after",
 			Open: bend(func(o *over) {
 				o.events = func(ctx context.Context, d org.DealerID, _ int64, limit int) ([]org.Event, error) {
@@ -707,7 +723,7 @@ func eventStores() []brokenStore {
 					return evs, err
 				}
 			}),
-			CaughtBy: []string{
+			CaughtBy: []string{"RedactionOfUnknownEventInvalid", "RedactionRewritesOneEvent",
 				"EventsSharedTrail", "CalendarDayVersionRule", "CommitWritesBillingAtomically", "ComplaintVersionRule",
 				"ConcurrentCommitsLoseNothing", "ConcurrentEventsUnique", "EventsShareRosterTrail", "ReadsAreCopies",
 				"SubjectEventsInOrder", "SurveyVersionRule", "TenancyIsolation", "WorkOrderVersionRule"}},
@@ -718,7 +734,7 @@ func eventStores() []brokenStore {
 				}
 				return c
 			}),
-			CaughtBy: []string{
+			CaughtBy: []string{"RedactionOfUnknownEventInvalid", "RedactionRewritesOneEvent",
 				"EventsSharedTrail", "ConcurrentCommitsLoseNothing", "ConcurrentEventsUnique", "EventsShareRosterTrail",
 				"CalendarDayVersionRule", "CommitOtherDealerInvalid", "CommitWritesBillingAtomically",
 				"ComplaintVersionRule", "SurveyVersionRule", "TenancyIsolation", "WorkOrderVersionRule"}},
@@ -747,23 +763,23 @@ func eventStores() []brokenStore {
 				slices.Reverse(evs)
 				return evs, err
 			}),
-			CaughtBy: []string{"SubjectEventsInOrder"}},
+			CaughtBy: []string{"RedactionRewritesOneEvent", "SubjectEventsInOrder"}},
 		{Name: "subjectFirstPageOnly", Flaw: "SubjectEvents looks only at the dealer's first 3 events",
 			Open: bendSubject(func(o *over, ctx context.Context, d org.DealerID, subject string) ([]org.Event, error) {
 				evs, err := o.DeskStore.Events(ctx, d, 0, 3)
 				return slices.DeleteFunc(evs, func(ev org.Event) bool { return ev.Subject != subject }), err
 			}),
-			CaughtBy: []string{"SubjectEventsInOrder"}},
+			CaughtBy: []string{"RedactionRewritesOneEvent", "SubjectEventsInOrder"}},
 		{Name: "separateTrails", Flaw: "keeps servicedesk events in a trail of their own, numbered apart from the roster's",
 			Open: bend(func(o *over) {
 				side := memstore.New().ServiceDesk()
 				o.commit = func(ctx context.Context, d org.DealerID, c servicedesk.Change) error {
-					evs := c.Events
-					c.Events = nil
+					evs, rs := c.Events, c.Redactions
+					c.Events, c.Redactions = nil, nil
 					if err := o.DeskStore.Commit(ctx, d, c); err != nil {
 						return err
 					}
-					return side.Commit(ctx, d, servicedesk.Change{Events: evs})
+					return side.Commit(ctx, d, servicedesk.Change{Events: evs, Redactions: rs})
 				}
 				o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
 					return side.Events(ctx, d, after, limit)
@@ -772,7 +788,7 @@ func eventStores() []brokenStore {
 					return side.SubjectEvents(ctx, d, subject)
 				}
 			}),
-			CaughtBy: []string{"EventsShareRosterTrail", "CommitOtherDealerInvalid", "CommitWritesBillingAtomically"}},
+			CaughtBy: []string{"RedactionOfUnknownEventInvalid", "EventsShareRosterTrail", "CommitOtherDealerInvalid", "CommitWritesBillingAtomically"}},
 	}
 }
 
@@ -877,6 +893,16 @@ func soundStores() []soundStore {
 						evs[i].Seq *= 10
 					}
 					return evs, err
+				}
+				o.commit = func(ctx context.Context, d org.DealerID, c servicedesk.Change) error {
+					c.Redactions = slices.Clone(c.Redactions)
+					for i := range c.Redactions {
+						if c.Redactions[i].Seq%10 != 0 {
+							return fmt.Errorf("seqWithGaps: no event %d: %w", c.Redactions[i].Seq, org.ErrInvalid)
+						}
+						c.Redactions[i].Seq /= 10
+					}
+					return o.DeskStore.Commit(ctx, d, c)
 				}
 			})),
 			// Its roster view would number the same events 1, 2, 3; its

@@ -38,6 +38,14 @@
 // SurveyTwiceInAChange check a Change naming one twice. Change.Billing is
 // written under billing.Store's rules, which billingtest checks.
 //
+// # Redactions
+//
+// Events are immutable but for one writer: erasing a customer's personal
+// data (servicedesk.Service.EraseCustomer, R7.2d) rewrites the Data and
+// Reason of the events about the customer's records, through
+// Change.Redactions. RedactionRewritesOneEvent and
+// RedactionOfUnknownEventInvalid check it.
+//
 // # Optional parts
 //
 // A store that offers the [servicedesk.SubjectEvents] speed-up has it
@@ -166,6 +174,8 @@ func Checks() []Check {
 		// The audit trail.
 		{Name: "EventsSharedTrail", Rule: "events committed with servicedesk records get strictly increasing Seq in commit order and read back exactly after a cursor", run: checkEventsTrail},
 		{Name: "SubjectEventsInOrder", Rule: "SubjectEvents, when offered, returns exactly the subject's events (no prefix match), in Seq order", run: checkSubjectEvents},
+		{Name: "RedactionRewritesOneEvent", Rule: "a Change's Redactions replace the Data and Reason of the dealer's event with that Seq and subject, and nothing else: no other field, no other event, no other dealer's event with the same Seq", run: checkRedactions},
+		{Name: "RedactionOfUnknownEventInvalid", Rule: "a redaction naming a Seq the dealer does not have, or a subject other than its event's, fails the commit with ErrInvalid and writes nothing", run: checkRedactionsRefused},
 		{Name: "EventsShareRosterTrail", Rule: "events committed through org.Store and servicedesk.Store form one sequence per dealer, read the same through either", run: checkRosterTrail},
 
 		{Name: "ContextDone", Rule: "a call whose context is done returns an error matching ctx.Err() and writes nothing", run: checkContextDone},

@@ -254,7 +254,14 @@ func (s *Store) commitDesk(ctx context.Context, dealer org.DealerID, c servicede
 	if err := checkLedgerVersions(cur, c.Billing); err != nil {
 		return err
 	}
+	at, err := redactedEvents(cur, dealer, c.Redactions)
+	if err != nil {
+		return err
+	}
 	t := s.tenantLocked(dealer, true)
+	for i, r := range c.Redactions {
+		t.events[at[i]].Data, t.events[at[i]].Reason = slices.Clone(r.Data), r.Reason
+	}
 	applyLedger(t, c.Billing)
 	d = t.deskRecords()
 	for _, w := range c.WorkOrders {
@@ -272,6 +279,26 @@ func (s *Store) commitDesk(ctx context.Context, dealer org.DealerID, c servicede
 	t.appendEvents(c.Events)
 	t.appendEvents(c.Billing.Events)
 	return nil
+}
+
+// redactedEvents returns the index in t.events of each redaction's event,
+// or ErrInvalid when the dealer has no event with its Seq and subject.
+func redactedEvents(t *tenant, dealer org.DealerID, rs []org.Redaction) ([]int, error) {
+	at := make([]int, len(rs))
+	for i, r := range rs {
+		j := -1
+		if t != nil {
+			j, _ = slices.BinarySearchFunc(t.events, r.Seq, func(e org.Event, seq int64) int { return cmp.Compare(e.Seq, seq) })
+			if j >= len(t.events) || t.events[j].Seq != r.Seq || t.events[j].Subject != r.Subject {
+				j = -1
+			}
+		}
+		if j < 0 {
+			return nil, fmt.Errorf("memstore: commit for dealer %s: redaction of event %d of %q, which the dealer does not have: %w", dealer, r.Seq, r.Subject, org.ErrInvalid)
+		}
+		at[i] = j
+	}
+	return at, nil
 }
 
 func checkDeskTenant(dealer org.DealerID, c servicedesk.Change) error {

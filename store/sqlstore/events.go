@@ -44,6 +44,34 @@ func (s *Store) appendEvents(ctx context.Context, tx execer, dealer org.DealerID
 	return nil
 }
 
+// redactEvents replaces the data and reason of stored events of dealer,
+// each named by Seq and subject; one the dealer does not have is
+// ErrInvalid.
+func (s *Store) redactEvents(ctx context.Context, tx execer, dealer org.DealerID, rs []org.Redaction) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	query := s.q(`UPDATE events SET data = ?, reason = ? WHERE dealer_id = ? AND seq = ? AND subject = ?`)
+	for _, r := range rs {
+		var data any // NULL for no data
+		if len(r.Data) > 0 {
+			data = string(r.Data)
+		}
+		res, err := tx.ExecContext(ctx, query, data, r.Reason, dealer, r.Seq, r.Subject)
+		if err != nil {
+			return fmt.Errorf("redaction of event %d: %w", r.Seq, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("redaction of event %d: %w", r.Seq, err)
+		}
+		if n != 1 {
+			return fmt.Errorf("redaction of event %d of %q, which the dealer does not have: %w", r.Seq, r.Subject, org.ErrInvalid)
+		}
+	}
+	return nil
+}
+
 // checkEvents records in ve the events a commit for dealer must refuse:
 // another dealer's, or one whose time the store cannot keep.
 func checkEvents(ve *org.ValidationError, dealer org.DealerID, evs []org.Event) {

@@ -65,6 +65,12 @@ func sortRows(rows []recordRow) {
 // commit with nothing to write still fails on a done context, as every
 // call does.
 func (s *Store) commitRows(ctx context.Context, dealer org.DealerID, rows []recordRow, events []org.Event) error {
+	return s.commitRedacting(ctx, dealer, rows, events, nil)
+}
+
+// commitRedacting is commitRows that also applies redactions to stored
+// events (servicedesk.Change.Redactions), in the same transaction.
+func (s *Store) commitRedacting(ctx context.Context, dealer org.DealerID, rows []recordRow, events []org.Event, redactions []org.Redaction) error {
 	// One record twice would write its second version over its first in
 	// the same transaction: refuse it as memstore does, before writing.
 	for i := 1; i < len(rows); i++ {
@@ -72,7 +78,7 @@ func (s *Store) commitRows(ctx context.Context, dealer org.DealerID, rows []reco
 			return fmt.Errorf("sqlstore: commit for dealer %s: %s is in the change twice: %w", dealer, rows[i].what, org.ErrConflict)
 		}
 	}
-	if len(rows) == 0 && len(events) == 0 {
+	if len(rows) == 0 && len(events) == 0 && len(redactions) == 0 {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("sqlstore: commit for dealer %s: %w", dealer, err)
 		}
@@ -83,6 +89,9 @@ func (s *Store) commitRows(ctx context.Context, dealer org.DealerID, rows []reco
 			if err := s.writeRow(ctx, tx, dealer, r); err != nil {
 				return err
 			}
+		}
+		if err := s.redactEvents(ctx, tx, dealer, redactions); err != nil {
+			return err
 		}
 		return s.appendEvents(ctx, tx, dealer, events)
 	})

@@ -34,7 +34,7 @@ func (d DeskStore) Commit(ctx context.Context, dealer org.DealerID, c servicedes
 	if len(c.Billing.Events) > 0 {
 		events = append(slices.Clip(c.Events), c.Billing.Events...)
 	}
-	return d.commitRows(ctx, dealer, rows, events)
+	return d.commitRedacting(ctx, dealer, rows, events, c.Redactions)
 }
 
 // The servicedesk tables, written in rank order before billing's.
