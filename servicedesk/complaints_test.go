@@ -165,7 +165,10 @@ func TestOpenComplaint(t *testing.T) {
 			}
 			require.NoError(t, json.Unmarshal(ev.Data, &data))
 			assert.Nil(t, data.Before)
-			assert.Equal(t, c, data.After)
+			// R7.2d: the event carries no contact data; the record does.
+			want := c
+			want.Customer = c.Customer.Redacted()
+			assert.Equal(t, want, data.After)
 		})
 	}
 }

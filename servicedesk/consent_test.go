@@ -358,7 +358,11 @@ func TestConsent_evidence_round_trips(t *testing.T) {
 				} `json:"input"`
 			}
 			require.NoError(t, json.Unmarshal(tl[len(tl)-1].Data, &data))
-			assert.Equal(t, ev.Contact, data.Input.Evidence.Contact, "the audit trail keeps the evidence given")
+			// R7.2d: the audit trail keeps the evidence given but the number
+			// or address, which the order holds for those who may see it.
+			assert.Equal(t, ev.Reference, data.Input.Evidence.Reference, "the audit trail keeps the evidence given")
+			assert.Equal(t, ev.WorkTold, data.Input.Evidence.WorkTold, "the audit trail keeps the evidence given")
+			assert.Empty(t, data.Input.Evidence.Contact, "R7.2d: no contact data in the audit trail")
 
 			consents[0].Approved[0] = "changed" // a copy
 			again, err := f.desk.WorkOrder(f.ctx, dealer, admin, "wo1")

@@ -202,9 +202,11 @@ func TestReads_customer_contact(t *testing.T) {
 					w3, err := f.desk.WorkOrder(ctx, dealer, a, "wo3")
 					require.NoError(t, err, a)
 					assert.Equal(t, kaoPhone, w3.Approvals[0].Evidence.Contact, a)
+					// The events themselves carry no contact but the ready
+					// notice's (TestEvents_carry_no_contact_data).
 					tl, err := f.desk.Timeline(ctx, dealer, a, "wo2")
 					require.NoError(t, err, a)
-					assert.True(t, contactIn(t, tl), a)
+					assert.NotEmpty(t, tl, a)
 					ds, err := f.desk.DeferredWork(ctx, dealer, a, servicedesk.DeferredQuery{VIN: kaoVIN})
 					require.NoError(t, err)
 					assert.True(t, contactIn(t, ds), a)

@@ -425,6 +425,11 @@ func newEvent(ids org.IDSource, dealer org.DealerID, actor org.Actor, now time.T
 	if err != nil {
 		panic(fmt.Sprintf("servicedesk: marshal event data: %v", err)) // our own types always marshal
 	}
+	if typ != "workorder."+string(CmdNotifyReady) && hasContact(raw) {
+		// Contact data only where the recipient needs it: the pickup
+		// notice's (R7.2d). The record holds it for everyone else.
+		raw = scrub(raw, false)
+	}
 	return org.Event{DealerID: dealer, ID: ids.NewID(), At: now, Actor: actor, Type: typ, Subject: subject, Reason: reason, Data: raw}
 }
 
