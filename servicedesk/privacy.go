@@ -70,6 +70,8 @@ type CustomerExport struct {
 
 // ErasureInput is the input of [Service.EraseCustomer].
 type ErasureInput struct {
+	// Customer names whose data to erase.
+	Customer CustomerRef `json:"customer"`
 	// Reason is why the data is erased ("customer's request of
 	// 2026-12-01"); it is the redacted events' reason.
 	Reason string `json:"reason" validate:"notblank,max=1000"`
@@ -163,14 +165,14 @@ func (s *Service) ExportCustomer(ctx context.Context, dealer org.DealerID, actor
 // "customer") lists each one. The erasure is audited ("customer.erased",
 // subject "privacy/<request>") without personal data. A customer the
 // dealer holds nothing about is ErrNotFound; erasing again finds nothing.
-func (s *Service) EraseCustomer(ctx context.Context, dealer org.DealerID, actor org.Actor, ref CustomerRef, in ErasureInput) (_ Erasure, err error) {
+func (s *Service) EraseCustomer(ctx context.Context, dealer org.DealerID, actor org.Actor, in ErasureInput) (_ Erasure, err error) {
 	ctx, ob := s.obs.Begin(ctx, "erase_customer", dealer, actor)
 	defer ob.End(&err)
 	const op = "servicedesk: erase customer"
-	if err := s.checkRef(op, ref); err != nil {
-		return Erasure{}, err
-	}
-	if err := shape("erase customer", in).Err(); err != nil {
+	ref := in.Customer
+	ve := shape("erase customer", in)
+	s.checkName(ve, "customer.", ref)
+	if err := ve.Err(); err != nil {
 		return Erasure{}, err
 	}
 	if _, err := s.roster.Authorize(ctx, dealer, actor, org.RoleAdmin); err != nil {
@@ -255,13 +257,18 @@ func ids[T any](xs []T, id func(T) string) []string {
 // someone.
 func (s *Service) checkRef(op string, ref CustomerRef) error {
 	ve := shape(strings.TrimPrefix(op, "servicedesk: "), ref)
+	s.checkName(ve, "", ref)
+	return ve.Err()
+}
+
+// checkName records in ve, under prefix, a CustomerRef that names no one.
+func (s *Service) checkName(ve *org.ValidationError, prefix string, ref CustomerRef) {
 	if ref.Phone == "" && ref.Email == "" && ref.WorkOrder == "" {
-		ve.Add("phone", org.CodeRequired, "a phone, an e-mail or a work order names the customer")
+		ve.Add(prefix+"phone", org.CodeRequired, "a phone, an e-mail or a work order names the customer")
 	}
 	if ref.Phone != "" && len(phoneKey(ref.Phone)) < 6 {
-		ve.Add("phone", "invalid_format", "has fewer than 6 digits: too short to name one customer")
+		ve.Add(prefix+"phone", "invalid_format", "has fewer than 6 digits: too short to name one customer")
 	}
-	return ve.Err()
 }
 
 // phoneKey is a phone number's digits, how two spellings of one number

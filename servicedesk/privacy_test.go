@@ -148,7 +148,7 @@ func TestCustomerData(t *testing.T) {
 				for _, a := range []org.Actor{chen, sup, wu, {ID: "stranger", Role: org.RoleAdmin + "x"}} {
 					_, err := f.desk.ExportCustomer(ctx, dealer, a, byPhone)
 					assert.ErrorIs(t, err, org.ErrForbidden, a)
-					_, err = f.desk.EraseCustomer(ctx, dealer, a, byPhone, servicedesk.ErasureInput{Reason: "request"})
+					_, err = f.desk.EraseCustomer(ctx, dealer, a, servicedesk.ErasureInput{Customer: byPhone, Reason: "request"})
 					assert.ErrorIs(t, err, org.ErrForbidden, a)
 				}
 				assert.Equal(t, before, f.snapDesk(t))
@@ -166,10 +166,10 @@ func TestCustomerData(t *testing.T) {
 				} {
 					_, err := f.desk.ExportCustomer(ctx, dealer, admin, ref)
 					assert.ErrorIs(t, err, org.ErrInvalid, name)
-					_, err = f.desk.EraseCustomer(ctx, dealer, admin, ref, servicedesk.ErasureInput{Reason: "request"})
+					_, err = f.desk.EraseCustomer(ctx, dealer, admin, servicedesk.ErasureInput{Customer: ref, Reason: "request"})
 					assert.ErrorIs(t, err, org.ErrInvalid, name)
 				}
-				_, err := f.desk.EraseCustomer(ctx, dealer, admin, byPhone, servicedesk.ErasureInput{Reason: " "})
+				_, err := f.desk.EraseCustomer(ctx, dealer, admin, servicedesk.ErasureInput{Customer: byPhone, Reason: " "})
 				assert.ErrorIs(t, err, org.ErrInvalid, "a blank reason")
 				_, err = f.desk.ExportCustomer(ctx, dealer, admin, servicedesk.CustomerRef{Request: "dsr-3", Email: "nobody@example.com"})
 				assert.ErrorIs(t, err, org.ErrNotFound, "a customer the dealer does not hold")
@@ -180,7 +180,7 @@ func TestCustomerData(t *testing.T) {
 
 			t.Run("R7.2d_erase_after_orders_end", func(t *testing.T) {
 				before := f.snapDesk(t)
-				_, err := f.desk.EraseCustomer(ctx, dealer, admin, byPhone, servicedesk.ErasureInput{Reason: "customer's request"})
+				_, err := f.desk.EraseCustomer(ctx, dealer, admin, servicedesk.ErasureInput{Customer: byPhone, Reason: "customer's request"})
 				var terr *servicedesk.TransitionError
 				require.True(t, errors.As(err, &terr), "%v", err)
 				assert.Equal(t, "customer", terr.Record)
@@ -202,7 +202,7 @@ func TestCustomerData(t *testing.T) {
 				docsBefore, err := f.bills.DocumentsOf(ctx, dealer, admin, "wo1")
 				require.NoError(t, err)
 
-				e, err := f.desk.EraseCustomer(ctx, dealer, admin, byPhone, servicedesk.ErasureInput{Reason: "customer's request of 2026-12-01"})
+				e, err := f.desk.EraseCustomer(ctx, dealer, admin, servicedesk.ErasureInput{Customer: byPhone, Reason: "customer's request of 2026-12-01"})
 				require.NoError(t, err)
 				assert.Equal(t, []servicedesk.WorkOrderID{"wo1", "wo3"}, e.WorkOrders)
 				assert.Equal(t, []servicedesk.ComplaintID{"c1"}, e.Complaints)
@@ -240,7 +240,7 @@ func TestCustomerData(t *testing.T) {
 				assert.Equal(t, "customer's request of 2026-12-01", ev.Reason)
 
 				// Erasing again finds nothing: the customer is gone.
-				_, err = f.desk.EraseCustomer(ctx, dealer, admin, byPhone, servicedesk.ErasureInput{Reason: "again"})
+				_, err = f.desk.EraseCustomer(ctx, dealer, admin, servicedesk.ErasureInput{Customer: byPhone, Reason: "again"})
 				assert.ErrorIs(t, err, org.ErrNotFound)
 			})
 		})

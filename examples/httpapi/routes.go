@@ -391,6 +391,12 @@ func (s *Server) apiRoutes() []Route {
 		read("/surveys", "listSurveys", "complaints", "Surveys the caller may see", nil, func(c *call) ([]servicedesk.Survey, error) {
 			return d.Surveys(c.ctx, c.dealer, c.actor, servicedesk.SurveyQuery{Limit: org.MaxPage})
 		}),
+
+		// A customer's personal data (R7.2d): the host, on the customer's
+		// request. POST, so that no phone or e-mail lands in a URL or an
+		// access log.
+		command("/customers/export", "exportCustomer", "privacy", "Everything held about one customer, named by phone, e-mail or one of their orders (R7.2d; admin only, audited)", d.ExportCustomer),
+		command("/customers/erase", "eraseCustomer", "privacy", "Erase one customer's personal data across orders, complaints, surveys and events, keeping invoices as issued (R7.2d; admin only, audited)", d.EraseCustomer),
 		read("/figures", "getFigures", "appraisal", "The month's measured figures per advisor (R6.1)", []Param{monthParam},
 			func(c *call) ([]servicedesk.AdvisorFigures, error) {
 				m, err := month(c)
