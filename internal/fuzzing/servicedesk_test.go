@@ -61,6 +61,12 @@ func seedDesk(w *world) {
 				Jobs: []servicedesk.JobInput{{Title: "Brake fluid", Lines: []servicedesk.LineInput{{Kind: servicedesk.LineLabor, Code: "BRK-04", Description: "flush", Quantity: dec("1")}}}}}))
 		}
 	}
+	// RO-30: another customer's order, cancelled, whose data may be
+	// erased (R7.2d); every other order is Kao's, most of them open.
+	do[servicedesk.WorkOrder](w, "receive RO-30")(w.desk.Receive(w.ctx, "d1", chen, servicedesk.Reception{ID: "RO-30", Channel: servicedesk.ChannelPhone,
+		Transport: servicedesk.TransportDropOff, Customer: servicedesk.Customer{Name: "Ms. Lin", Phone: "0933-222-111", Email: "lin@example.com"},
+		Vehicle: servicedesk.Vehicle{Make: "Honda", Model: "Fit", Plate: "LIN-0001", MileageIn: 1000}, Concerns: []string{"wipers"}}))
+	do[servicedesk.WorkOrder](w, "cancel RO-30")(w.desk.Cancel(w.ctx, "d1", chen, servicedesk.Ref{ID: "RO-30"}, servicedesk.CancelInput{Reason: "went elsewhere"}))
 	w.clock.Set(deskDay(9).Add(3 * time.Hour))
 	cp := do[servicedesk.Complaint]
 	for i, id := range []servicedesk.ComplaintID{"cp1", "cp2", "cp3"} {
@@ -349,6 +355,20 @@ var deskDecoders = []decoder{
 			return err
 		})
 	}},
+	{"customer_data", func(in *input, _ time.Time) command {
+		d, a, erase := in.dealer(), in.actor(admin), in.bool()
+		ref := servicedesk.CustomerRef{Request: in.str("dsr-1", "", "dsr\x00"), Phone: in.str("0933-222-111", "", "0912 000 111", "12"),
+			Email: in.str("", "LIN@example.com", "kao@example.com", "nobody@example.com"), WorkOrder: servicedesk.WorkOrderID(in.str("", "RO-30", "RO-11", "RO-99"))}
+		ei := servicedesk.ErasureInput{Customer: ref, Reason: in.str("customer's request", "")}
+		return deskCmd(d, []any{a, erase, ref, ei}, func(w *world) error {
+			if erase {
+				_, err := w.desk.EraseCustomer(w.ctx, d, a, ei)
+				return err
+			}
+			_, err := w.desk.ExportCustomer(w.ctx, d, a, ref)
+			return err
+		})
+	}},
 	{"read", func(in *input, now time.Time) command {
 		d, a, which := in.dealer(), in.actor(chen), in.intn(8)
 		id := servicedesk.WorkOrderID(in.id(orderIDs...))
@@ -443,7 +463,11 @@ func FuzzServicedesk(f *testing.F) {
 	f.Add(enc(c("complaint_step"), 0, actorByte(lin), 0, "\xff"))
 	f.Add(enc(c("record_survey"), 0, actorByte(wang), "RO-11", litDec("4.00000000000000000001")))
 	f.Add(enc(c("record_survey"), 0, actorByte(wang), "RO-11", litDec("1e30")))
-	f.Add(enc(c("record_survey"), 0, actorByte(chen), "RO-11", litDec("5"))) // chen's own order (R1.3)
+	f.Add(enc(c("record_survey"), 0, actorByte(chen), "RO-11", litDec("5")))                          // chen's own order (R1.3)
+	f.Add(enc(c("customer_data"), 0, actorByte(admin), 0, "dsr-1", "0933-222-111"))                   // export Ms. Lin
+	f.Add(enc(c("customer_data"), 0, actorByte(admin), 1, "dsr-1", "0933-222-111", "", "", "erased")) // erase her
+	f.Add(enc(c("customer_data"), 0, actorByte(admin), 1, "dsr-1", "", "", "RO-11", "erased"))        // Kao: orders still open
+	f.Add(enc(c("customer_data"), 0, chenB, 0, "dsr-1", "0933-222-111"))                              // an advisor may not
 	tg := deskTarget(f)
 	tg.fuzz(f, ds)
 }
