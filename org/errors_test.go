@@ -191,3 +191,17 @@ func TestProblemOf_issue15_store_unavailable_is_503(t *testing.T) {
 	assert.Equal(t, 503, org.NewProblem(org.ProblemUnavailable, org.English, "").Status)
 	assert.ErrorIs(t, fmt.Errorf("%w: %w", org.ErrUnavailable, driver), driver, "the cause stays for the logs")
 }
+
+// TestRefusal_of_a_record_without_states: a refusal about a record that has
+// no states (a customer's data, R7.2d) says no "in state" in its message or
+// its problem's detail; one with a state says it.
+func TestRefusal_of_a_record_without_states(t *testing.T) {
+	t.Parallel()
+	bl := []org.Blocker{{Rule: "R7.2d_erase_after_orders_end", Message: "work order RO-1 is received"}}
+	stateless := &org.RefusalError{Op: "servicedesk", Record: "customer", ID: "dsr-1", Command: "erase_customer", Actor: org.Admin("dms"), Blockers: bl}
+	assert.Equal(t, "servicedesk: customer dsr-1: erase_customer by admin:dms not allowed: R7.2d_erase_after_orders_end: work order RO-1 is received", stateless.Error())
+	assert.Equal(t, "customer dsr-1: erase_customer is not allowed", org.ProblemOf(stateless, org.English).Detail)
+	stated := &org.RefusalError{Op: "servicedesk", Record: "work_order", ID: "RO-1", State: "received", Command: "start", Blockers: bl}
+	assert.Equal(t, `servicedesk: work order RO-1 in state "received": start not allowed: R7.2d_erase_after_orders_end: work order RO-1 is received`, stated.Error())
+	assert.Equal(t, "work order RO-1: start is not allowed in state received", org.ProblemOf(stated, org.English).Detail)
+}

@@ -50,7 +50,11 @@ func (e *RefusalError) Error() string {
 		b.WriteString(e.Op)
 		b.WriteString(": ")
 	}
-	fmt.Fprintf(&b, "%s %s in state %q: %s", strings.ReplaceAll(e.Record, "_", " "), e.ID, e.State, e.Command)
+	fmt.Fprintf(&b, "%s %s", strings.ReplaceAll(e.Record, "_", " "), e.ID)
+	if e.State != "" { // a record without states: a customer's data
+		fmt.Fprintf(&b, " in state %q", e.State)
+	}
+	fmt.Fprintf(&b, ": %s", e.Command)
 	if e.Actor != (Actor{}) {
 		fmt.Fprintf(&b, " by %s", e.Actor)
 	}
@@ -227,7 +231,11 @@ func ProblemOf(err error, lang Lang) Problem {
 		if re.onlyRole() {
 			code = ProblemForbidden
 		}
-		p := NewProblem(code, lang, fmt.Sprintf("%s %s: %s is not allowed in state %s", strings.ReplaceAll(re.Record, "_", " "), re.ID, re.Command, re.State))
+		detail := fmt.Sprintf("%s %s: %s is not allowed", strings.ReplaceAll(re.Record, "_", " "), re.ID, re.Command)
+		if re.State != "" {
+			detail += " in state " + re.State
+		}
+		p := NewProblem(code, lang, detail)
 		p.Blockers = append([]Blocker(nil), re.Blockers...)
 		return p
 	}

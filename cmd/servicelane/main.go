@@ -2,7 +2,8 @@
 // keep a dealership's configuration and database: it checks configuration
 // files (price books, appraisal and training plans, reward and penalty
 // policies) before they are used, runs a policy's test files, draws the work
-// order's workflow, and applies the database migrations.
+// order's workflow, applies the database migrations, runs the month-end, and
+// answers a customer's request to see or erase their personal data (R7.2d).
 //
 //	servicelane pricebook check [-json] FILE...
 //	servicelane plan check [-json] FILE...
@@ -12,9 +13,12 @@
 //	servicelane workflow [-format mermaid|dot] [-express]
 //	servicelane migrate [-db FILE | -dsn URL] [-to N] [-status]
 //	servicelane monthend [-db FILE | -dsn URL] -month YYYY-MM -dealer ID [-dealer ID...] -actor supervisor:ID [-format text|csv|json]
+//	servicelane customer export [-db FILE | -dsn URL] -dealer ID -request REF (-phone P | -email E | -work-order ID | -ref FILE) [-actor admin:ID]
+//	servicelane customer erase [-db FILE | -dsn URL] -dealer ID -request REF (-phone P | -email E | -work-order ID | -ref FILE) -reason TEXT [-actor admin:ID]
 //
 // Exit status: 0 when everything is right, 1 when a file has problems (or
-// a policy test fails, or coverage is below -min-coverage), 2
+// a policy test fails, or coverage is below -min-coverage, or a dealer's
+// month-end or a customer request is refused), 2
 // when the command cannot run (bad usage, a file or database it cannot
 // open).
 //
@@ -62,6 +66,8 @@ var commands = []command{
 	{"workflow", "", "[-format mermaid|dot] [-express]", "draw the work order's states and commands", workflowCommand},
 	{"migrate", "", "[-db FILE | -dsn URL] [-to N] [-status]", "apply (or roll back) the database migrations", migrateCommand},
 	{"monthend", "", monthendArgs, "run the month-end of a dealer or a dealer group and print its report", monthendCommand},
+	{"customer", "export", customerExportArgs, "print everything a dealer holds about one customer, as JSON (R7.2d)", customerCommand("export")},
+	{"customer", "erase", customerEraseArgs, "erase one customer's personal data once their orders have ended (R7.2d)", customerCommand("erase")},
 }
 
 // run is the command line without the process: it returns the exit status.
