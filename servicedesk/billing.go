@@ -553,6 +553,11 @@ func (s *Service) PreviewBill(ctx context.Context, dealer org.DealerID, actor or
 	if err := discountAllowed(op, &w, actor, terms); err != nil {
 		return BillPreview{}, err
 	}
+	if !hasFinishedJob(&w) {
+		// Nothing to price yet (still in repair, or every job declined):
+		// not an error, a preview that says why it cannot be settled.
+		return s.previewUnbilled(ctx, dealer, actor, op, &w, terms)
+	}
 	b, err := s.billOf(ctx, dealer, actor, op, &w, terms)
 	if err != nil {
 		return BillPreview{}, err
@@ -575,6 +580,78 @@ func (s *Service) PreviewBill(ctx context.Context, dealer org.DealerID, actor or
 			Message: fmt.Sprintf("%d differences with the technician's lines: a supervisor other than the order's advisor overrides them with a reason", len(rec.Differences))})
 	}
 	return p, nil
+}
+
+// previewUnbilled is the preview of an order with no finished job: an
+// empty bill in the active book's currency, with zero totals, and the
+// blockers of settling it now, the missing work among them. The terms are
+// still held to the book: an unknown coupon or a discount it cannot apply
+// is an error, as it is for an order with a bill.
+func (s *Service) previewUnbilled(ctx context.Context, dealer org.DealerID, actor org.Actor, op string, w *WorkOrder, terms BillTerms) (BillPreview, error) {
+	book, err := s.biller.ActivePriceBook(ctx, dealer, actor)
+	if err != nil {
+		return BillPreview{}, fmt.Errorf("%s %s: %w", op, w.ID, err)
+	}
+	o := billing.Order{WorkOrder: string(w.ID), Discounts: slices.Clone(terms.Discounts), Coupons: slices.Clone(terms.Coupons)}
+	if _, err := billing.Price(&book, o); err != nil {
+		// The order has no job to price, which billing refuses; every other
+		// problem is the terms'.
+		bve, ok := errors.AsType[*org.ValidationError](err)
+		if !ok {
+			return BillPreview{}, fmt.Errorf("%s %s: %w", op, w.ID, err)
+		}
+		ve := &org.ValidationError{Op: bve.Op}
+		for _, f := range bve.Fields {
+			if f.Path != "jobs" {
+				ve.Fields = append(ve.Fields, f)
+			}
+		}
+		if ve.Err() != nil {
+			return BillPreview{}, orderProblems(ve, op, "jobs", w, nil)
+		}
+	}
+	bill := billing.Bill{WorkOrder: string(w.ID), Currency: book.Currency, Scale: book.Scale, PriceBookVersion: book.Version, Inclusive: book.Tax.Inclusive}
+	rec, err := billing.Reconcile(billing.ReconcileInput{Bill: bill, Book: &book})
+	if err != nil {
+		return BillPreview{}, fmt.Errorf("%s %s: %w", op, w.ID, err)
+	}
+	p := BillPreview{WorkOrder: w.ID, Customer: w.Customer, Bill: bill, Reconciliation: rec,
+		Overrun: billing.CheckOverrun(book.Overrun, w.ApprovedTotal(), decimal.Zero)}
+	if te, ok := errors.AsType[*TransitionError](settleRefusal(w, actor, s.opts)); ok {
+		p.Blockers = append(p.Blockers, te.Blockers...)
+	}
+	return p, nil
+}
+
+// RuleNothingToBill blocks settling an order none of whose jobs the
+// technician has finished (R3.4, R3.4a): only finished jobs the customer
+// consented to are billed, and a bill of nothing is no settlement.
+const RuleNothingToBill = "R3.4_nothing_finished_to_bill"
+
+// hasFinishedJob reports whether some job of w is done: whether its bill
+// has anything on it.
+func hasFinishedJob(w *WorkOrder) bool {
+	return slices.ContainsFunc(w.Jobs, func(j Job) bool { return j.Status == JobDone })
+}
+
+// settleRefusal is what refuses settling w by actor now, before pricing:
+// the state machine's refusal (the state, the role, the guards) and, when
+// no job is finished, [RuleNothingToBill]; nil when nothing does.
+func settleRefusal(w *WorkOrder, actor org.Actor, opts Options) error {
+	_, err := check(w, CmdSettle, actor, opts)
+	if hasFinishedJob(w) {
+		return err
+	}
+	te, ok := errors.AsType[*TransitionError](err)
+	if err != nil && !ok {
+		return err
+	}
+	if !ok {
+		te = refusal(w, CmdSettle, actor)
+	}
+	te.Blockers = append(te.Blockers, Blocker{Rule: RuleNothingToBill,
+		Message: "no job is finished: the bill holds only the jobs the customer approved and the technician finished"})
+	return te
 }
 
 func overrunBlocker(o billing.Overrun) Blocker {
@@ -608,11 +685,15 @@ func (s *Service) SettleBill(ctx context.Context, dealer org.DealerID, actor org
 	}
 	for attempt := 0; ; attempt++ {
 		w, docs, err := s.settleOnce(ctx, dealer, actor, ref, in)
-		if !errors.Is(err, ErrConflict) || ref.ExpectedVersion != 0 || attempt >= 50 {
+		// ErrStale matches ErrConflict too, but it is final: the order the
+		// caller holds changed, and a retry cannot bring it back.
+		if !errors.Is(err, ErrConflict) || errors.Is(err, org.ErrStale) || attempt >= 50 {
 			return w, docs, err
 		}
 		// A concurrent settlement took the next document number, or settled
-		// this key: prepare again.
+		// this key, or (without ExpectedVersion) the order changed while it
+		// was priced: prepare again. With ExpectedVersion the order is read
+		// again too, and a version other than the caller's is ErrStale.
 		ob.Retry()
 	}
 }
@@ -642,13 +723,18 @@ func (s *Service) settleOnce(ctx context.Context, dealer org.DealerID, actor org
 	if err != nil {
 		return WorkOrder{}, nil, fmt.Errorf("%s %s: %w", op, ref.ID, err)
 	}
-	if _, terr := check(&before, CmdSettle, actor, s.opts); terr != nil {
-		// Settled already with this key: the same documents, not an error.
-		if settledOrLater(before.State) {
-			if docs, ok := s.settledWith(ctx, dealer, actor, &before, in.Key); ok {
-				return before, docs, nil
-			}
+	terr := settleRefusal(&before, actor, s.opts)
+	// Settled already with this key: the same documents, not an error,
+	// whatever version the caller read before it settled.
+	if terr != nil && settledOrLater(before.State) {
+		if docs, ok := s.settledWith(ctx, dealer, actor, &before, in.Key); ok {
+			return before, docs, nil
 		}
+	}
+	if ref.ExpectedVersion != 0 && ref.ExpectedVersion != before.Version {
+		return WorkOrder{}, nil, fmt.Errorf("%s %s: read version %d, now %d: %w", op, ref.ID, ref.ExpectedVersion, before.Version, org.ErrStale)
+	}
+	if terr != nil {
 		return WorkOrder{}, nil, terr
 	}
 	ve := &org.ValidationError{Op: op}
@@ -668,12 +754,21 @@ func (s *Service) settleOnce(ctx context.Context, dealer org.DealerID, actor org
 		return WorkOrder{}, nil, err
 	}
 	if p.Existing {
+		// Settled with this key since the order was read: the order as
+		// that settlement left it.
+		if now, err := s.store.WorkOrder(ctx, dealer, ref.ID); err == nil {
+			before = now
+		}
 		return before, p.Documents, nil
 	}
 	w, err := s.run(ctx, dealer, actor, step{cmd: CmdSettle, id: ref.ID, expected: ref.ExpectedVersion,
 		input: settledInput{Key: in.Key, Documents: p.Settlement.Documents, Total: b.bill.Total()},
 		apply: func(_ context.Context, w *WorkOrder, _ Transition, now time.Time, _ *org.ValidationError, c *Change) error {
 			if w.Version != before.Version {
+				if ref.ExpectedVersion != 0 && w.Version != ref.ExpectedVersion {
+					// Not the order the caller holds (s.run says so first).
+					return fmt.Errorf("%s %s: read version %d, now %d: %w", op, w.ID, ref.ExpectedVersion, w.Version, org.ErrStale)
+				}
 				// The order changed since it was priced: price it again.
 				return fmt.Errorf("%s %s: changed while it was priced: %w", op, w.ID, ErrConflict)
 			}
@@ -688,6 +783,15 @@ func (s *Service) settleOnce(ctx context.Context, dealer org.DealerID, actor org
 			c.Billing = p.Change
 			return nil
 		}})
+	if errors.Is(err, org.ErrStale) {
+		// Another call with this key (a double submit, a retry after a
+		// timeout) settled the order first: its documents, not an error.
+		if now, rerr := s.store.WorkOrder(ctx, dealer, ref.ID); rerr == nil && settledOrLater(now.State) {
+			if docs, ok := s.settledWith(ctx, dealer, actor, &now, in.Key); ok {
+				return now, docs, nil
+			}
+		}
+	}
 	if err != nil {
 		return WorkOrder{}, nil, err
 	}
