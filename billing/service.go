@@ -166,8 +166,21 @@ func (s *Service) ActivePriceBook(ctx context.Context, dealer org.DealerID, acto
 }
 
 // Price prices an order with the dealer's active price book. Everyone on
-// the roster may.
+// the roster may. The order is an input like any other: before anything
+// is read, its text and numbers are held to the one input policy
+// (docs/CONVENTIONS.md), as Settle holds its bill: a bad field is a
+// *org.ValidationError (Op "billing: price") naming it by its path
+// ("jobs[0].parts[0].quantity", code CodeRange for 1e30, CodePlaces for
+// five places; CodeFormat, CodeControl for text that is not UTF-8 or has
+// a NUL). The order is then checked against the book as [Price] does.
 func (s *Service) Price(ctx context.Context, dealer org.DealerID, actor org.Actor, o Order) (Bill, error) {
+	ve := &org.ValidationError{Op: "billing: price"}
+	for _, p := range v.Struct(o, "") {
+		ve.Fields = append(ve.Fields, org.FieldError(p))
+	}
+	if err := ve.Err(); err != nil {
+		return Bill{}, err
+	}
 	book, err := s.ActivePriceBook(ctx, dealer, actor)
 	if err != nil {
 		return Bill{}, err

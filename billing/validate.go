@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/servicelane/servicelane/internal/config"
+	"github.com/servicelane/servicelane/internal/validate"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -16,14 +17,31 @@ const maxPlaces = 4
 // *org.ValidationError (Op "billing: price book") that names each bad field
 // by its JSON path ("labor.rates[2].rate", "tax.rates[0].kinds[1]",
 // "fees[3].max") with a code of org (CodeRequired, CodeFormat, CodeUnknown,
-// CodeRange, CodeInvalid, CodeDuplicate). [Price] assumes a valid book;
-// [LoadPriceBook] validates on load.
+// CodeRange, CodeInvalid, CodeDuplicate, CodeTooLong, CodeControl,
+// CodePlaces). [Price] assumes a valid book; [LoadPriceBook] validates on
+// load.
 //
 // Lists and keys are bounded: at most MaxPriceBookOperations labor
 // operations and MaxPriceBookEntries of each other list (a list beyond
 // its bound is one problem, code CodeTooLong, and its items are not
 // checked), and a version and codes of at most MaxPriceBookKeyLength
 // characters.
+//
+// Every text and every number of the book is also held to the one input
+// policy (docs/CONVENTIONS.md, "The one input policy"), as every input of
+// a service is: each text (the version, codes, descriptions, tax names,
+// labor types, roles) valid UTF-8 (CodeFormat), one line with no NUL or
+// other control character (CodeControl), at most 8,000 characters
+// (CodeTooLong); each decimal (rates, hours, costs, multipliers, margins,
+// percents, tax rates, amounts) at most 20 digits before the point
+// (CodeRange) and 4 places after it, trailing zeros aside (CodePlaces).
+// Four places bound every decimal of the book, fractions included: a tax
+// rate is copied into every bill line it taxes, and a bill is held to
+// four places when it is settled. Where a field breaks the input policy
+// and a rule of the book's own, the input policy's problem is the one
+// reported (one problem per field), but a blank version stays
+// CodeRequired and a version or code over MaxPriceBookKeyLength stays
+// CodeTooLong for that bound.
 //
 // Money is checked in plain Go with decimal comparisons: validator tags
 // panic on decimal.Decimal.
@@ -42,19 +60,42 @@ func (b *PriceBook) Validate() error {
 	b.Tax.check(ve)
 	nonNegative(ve, "overrun.amount", b.Overrun.Amount)
 	nonNegative(ve, "overrun.percent", b.Overrun.Percent)
-	if tooMany(ve, "manual_prices.roles", len(b.ManualPrices.Roles)) {
-		return ve.Err()
+	b.ManualPrices.check(ve)
+	addInputPolicy(ve, v.Struct(b, ""))
+	return ve.Err()
+}
+
+// check: the roles that may price by hand, each once.
+func (m ManualPricePolicy) check(ve *org.ValidationError) {
+	if tooMany(ve, "manual_prices.roles", len(m.Roles)) {
+		return
 	}
-	for i, r := range b.ManualPrices.Roles {
+	for i, r := range m.Roles {
 		p := fmt.Sprintf("manual_prices.roles[%d]", i)
 		switch {
 		case strings.TrimSpace(string(r)) == "":
 			ve.Add(p, org.CodeRequired, "is required")
-		case slices.Contains(b.ManualPrices.Roles[:i], r):
+		case slices.Contains(m.Roles[:i], r):
 			ve.Add(p, org.CodeDuplicate, "listed twice")
 		}
 	}
-	return ve.Err()
+}
+
+// addInputPolicy adds to ve the problems the one input policy found
+// (validate.Validator.Struct: the text, decimals and instants of a value,
+// however deep), one problem per field, as validate.Merge says.
+func addInputPolicy(ve *org.ValidationError, problems []validate.Problem) {
+	if len(problems) == 0 {
+		return
+	}
+	own := make([]validate.Problem, len(ve.Fields))
+	for i, f := range ve.Fields {
+		own[i] = validate.Problem(f)
+	}
+	ve.Fields = ve.Fields[:0]
+	for _, p := range validate.Merge(own, problems) {
+		ve.Fields = append(ve.Fields, org.FieldError(p))
+	}
 }
 
 // checkHeader: the version a bill records, the currency and how money is

@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/servicelane/servicelane/internal/config"
+	"github.com/servicelane/servicelane/internal/validate"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -50,9 +51,9 @@ var (
 // *org.ValidationError (Op "policy: policy") that names each bad field by
 // its JSON path ("rules[2].when.all[0].fact.value", "ladders[0].steps[1][0].amount")
 // with a code of org (CodeRequired, CodeFormat, CodeUnknown, CodeRange,
-// CodeInvalid, CodeDuplicate, CodeNotFound) or of this package (CodeType,
-// CodeOverlap, CodeGap). [Load] validates on load; [Policy.Evaluate]
-// refuses an invalid policy.
+// CodeInvalid, CodeDuplicate, CodeNotFound, CodeTooLong, CodeControl,
+// CodePlaces) or of this package (CodeType, CodeOverlap, CodeGap). [Load]
+// validates on load; [Policy.Evaluate] refuses an invalid policy.
 //
 // A valid policy has:
 //
@@ -87,6 +88,19 @@ var (
 //     problem, code CodeTooLong, and its items are not checked), and ids
 //     (the policy's, rules', ladders') of at most MaxPolicyIDLength
 //     characters.
+//
+// Every text and every number of the policy is also held to the one
+// input policy (docs/CONVENTIONS.md, "The one input policy"), as every
+// input of a service is: each text (ids, cites, titles and notes in both
+// languages, fact names, values, ladder names) valid UTF-8 (CodeFormat),
+// one line with no NUL or other control character (CodeControl), at most
+// 8,000 characters (CodeTooLong); each decimal (amounts, bracket bounds,
+// percents, min_score) at most 20 digits before the point (CodeRange) and
+// 4 places after it, trailing zeros aside (CodePlaces). Where a field
+// breaks the input policy and a rule of the policy's own, the input
+// policy's problem is the one reported (one problem per field), but a
+// blank text stays CodeRequired and an id over MaxPolicyIDLength stays
+// CodeTooLong for that bound.
 //
 // Decimals are checked in plain Go with decimal comparisons: validator tags
 // panic on decimal.Decimal.
@@ -125,7 +139,70 @@ func (p *Policy) Validate() error {
 	if !config.TooMany(ve, "rules", len(p.Rules), MaxPolicyRules, "policy.MaxPolicyRules") {
 		c.checkRules(p.Rules)
 	}
+	addInputPolicy(ve, p.inputProblems())
 	return ve.Err()
+}
+
+// inputProblems holds the policy to the one input policy: its own fields,
+// each ladder and each rule, with the paths of the policy. The items of a
+// list too long to check are not walked, nor a condition nested more than
+// maxDepth deep (checkCondition reports it): a policy built in Go may
+// hold a condition that contains itself.
+func (p *Policy) inputProblems() []validate.Problem {
+	top := *p
+	top.Rules, top.Ladders = nil, nil
+	out := inputRules.Struct(&top, "")
+	if len(p.Ladders) <= MaxPolicyLadders {
+		for i := range p.Ladders {
+			out = append(out, inputRules.Struct(&p.Ladders[i], fmt.Sprintf("ladders[%d]", i))...)
+		}
+	}
+	if len(p.Rules) <= MaxPolicyRules {
+		for i, r := range p.Rules {
+			if tooDeep(r.When, 1) {
+				r.When = Condition{}
+			}
+			out = append(out, inputRules.Struct(&r, fmt.Sprintf("rules[%d]", i))...)
+		}
+	}
+	return out
+}
+
+// tooDeep reports whether c, at depth, nests conditions more than
+// maxDepth deep, counted as checkCondition counts them. It stops at the
+// first condition too deep, so a condition that contains itself ends.
+func tooDeep(c Condition, depth int) bool {
+	if depth > maxDepth {
+		return true
+	}
+	if c.Not != nil && tooDeep(*c.Not, depth+1) {
+		return true
+	}
+	for _, list := range [][]Condition{c.All, c.Any} {
+		for _, sub := range list {
+			if tooDeep(sub, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// addInputPolicy adds to ve the problems the one input policy found
+// (validate.Validator.Struct: the text, decimals and instants of a value,
+// however deep), one problem per field, as validate.Merge says.
+func addInputPolicy(ve *org.ValidationError, problems []validate.Problem) {
+	if len(problems) == 0 {
+		return
+	}
+	own := make([]validate.Problem, len(ve.Fields))
+	for i, f := range ve.Fields {
+		own[i] = validate.Problem(f)
+	}
+	ve.Fields = ve.Fields[:0]
+	for _, p := range validate.Merge(own, problems) {
+		ve.Fields = append(ve.Fields, org.FieldError(p))
+	}
 }
 
 func isCurrency(s string) bool {

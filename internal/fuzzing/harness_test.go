@@ -25,8 +25,8 @@
 // it costs one stat where reading the records back costs milliseconds),
 // and compares the records when it is not.
 //
-// TestKnownFindings reproduces the SDK bugs the targets found (see
-// known_test.go); it runs when SERVICELANE_KNOWN_FINDINGS is set.
+// TestFoundByFuzzing keeps the SDK bugs the targets found, now fixed, as
+// regression cases (see known_test.go).
 package fuzzing_test
 
 import (
@@ -575,6 +575,7 @@ func (tg *target) run(t *testing.T, decoders []decoder, data []byte) (errs [2]er
 	var outs [2]string
 	for i, w := range ws {
 		err := call(t, w, c)
+		errs[i] = err
 		out, typed := outcome(err)
 		outs[i] = out
 		if !typed {

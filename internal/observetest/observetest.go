@@ -19,7 +19,7 @@ import (
 var Reads = map[string][]string{
 	"org":         {"Authorize", "AuthorizeOver", "Overseen", "AuthorizeDepartment", "Events", "Dealer", "Employee", "Employees", "Roster", "SupervisorOf", "Reports", "Move", "Moves"},
 	"servicedesk": {"Permitted", "PreviewBill", "WorkOrder", "WorkOrders", "Month", "Timeline", "Calendar", "Complaint", "Complaints", "OverdueComplaints", "DeferredWork", "Figures", "Survey", "Surveys"},
-	"billing":     {"Prepare", "Replay", "ActivePriceBook", "Price", "Document", "Settlement", "Accuracy"},
+	"billing":     {"Prepare", "Replay", "ActivePriceBook", "Price", "Document", "DocumentsOf", "Settlement", "Accuracy"},
 	"appraisal":   {"Appraisals", "Trend", "Cycle"},
 	"training":    {"ExpiringWithin", "Report", "Completion", "Plan"},
 	"policy":      {"ActivePolicy", "Policies", "Incidents", "Nominations", "Decision", "Decisions"},
