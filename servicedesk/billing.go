@@ -33,7 +33,7 @@ type Biller interface {
 // increment, at least its minimum); a part from its cost by the markup
 // matrix, else at its unit price as the list price; a fee at the book's
 // price; a sublet as one line, the vendor's cost for the whole quantity
-// plus the book's markup.
+// (rounded as the book rounds money) plus the book's markup.
 //
 // A unit price the caller sends is checked against the book's: one that
 // differs is refused with a field error on the line's unit_price. Only a
@@ -153,7 +153,7 @@ func priceJob(book *billing.PriceBook, i int, j Job, all *WorkOrder, manual map[
 			bj.Fees = append(bj.Fees, billing.FeeItem{Code: l.Code, Quantity: l.Quantity})
 		case LineSublet:
 			m.lines["sublets"] = append(m.lines["sublets"], k)
-			bj.Sublets = append(bj.Sublets, billing.SubletItem{Vendor: l.Code, Description: l.Description, Cost: l.Quantity.Mul(l.Cost)})
+			bj.Sublets = append(bj.Sublets, billing.SubletItem{Vendor: l.Code, Description: l.Description, Cost: subletCharge(book, l.Quantity, l.Cost)})
 		}
 	}
 	bill, err := billing.Price(book, billing.Order{WorkOrder: "estimate", Jobs: []billing.Job{bj}})
@@ -170,6 +170,15 @@ func priceJob(book *billing.PriceBook, i int, j Job, all *WorkOrder, manual map[
 		}
 	}
 	return out, nil
+}
+
+// subletCharge is a sublet's whole vendor charge, quantity x unit cost,
+// rounded as book rounds money: the product of two numbers of 4 places
+// has up to 8, and a bill keeps money at the book's scale (Settle refuses
+// more than 4 places). The estimate, its bill and the printed "cost +
+// markup = amount" all use the rounded charge.
+func subletCharge(book *billing.PriceBook, qty, cost decimal.Decimal) decimal.Decimal {
+	return billing.Rounding{Mode: book.Rounding, Places: book.Scale}.Round(qty.Mul(cost))
 }
 
 // billingLineIDs maps the ID billing gives each line of j ([billing.Line]
@@ -244,10 +253,11 @@ func joinRoles(roles []org.Role) string {
 // priced by the matrix from its cost (its stored price as the list price
 // should the book have no matrix now), a list-priced part at its list
 // price, a part priced by hand or entered without a book at its stored
-// price; a fee at the book's price; a sublet from its vendor cost. The
+// price; a fee at the book's price; a sublet from its vendor cost (its
+// whole charge rounded as book rounds money, see subletCharge). The
 // second result maps each billing job's items back to the order's jobs
 // and lines, for error paths.
-func billingOrder(w *WorkOrder, payTypes map[string]billing.PayType) (billing.Order, []jobMap) {
+func billingOrder(w *WorkOrder, book *billing.PriceBook, payTypes map[string]billing.PayType) (billing.Order, []jobMap) {
 	o := billing.Order{WorkOrder: string(w.ID)}
 	var maps []jobMap
 	for i, j := range w.Jobs {
@@ -279,9 +289,9 @@ func billingOrder(w *WorkOrder, payTypes map[string]billing.PayType) (billing.Or
 				m.lines["fees"] = append(m.lines["fees"], k)
 				bj.Fees = append(bj.Fees, billing.FeeItem{Code: l.Code, Quantity: l.Quantity})
 			case LineSublet:
-				cost := l.Quantity.Mul(l.Cost)
+				cost := subletCharge(book, l.Quantity, l.Cost)
 				if !l.Cost.IsPositive() { // priced before sublets had a cost: the unit price was it
-					cost = l.Quantity.Mul(l.UnitPrice)
+					cost = subletCharge(book, l.Quantity, l.UnitPrice)
 				}
 				m.lines["sublets"] = append(m.lines["sublets"], k)
 				bj.Sublets = append(bj.Sublets, billing.SubletItem{Vendor: l.Code, Description: l.Description, Cost: cost})
@@ -475,7 +485,7 @@ func (s *Service) billOf(ctx context.Context, dealer org.DealerID, actor org.Act
 	if err != nil {
 		return billFor{}, fmt.Errorf("%s %s: %w", op, w.ID, err)
 	}
-	o, maps := billingOrder(w, terms.PayTypes)
+	o, maps := billingOrder(w, &book, terms.PayTypes)
 	o.Discounts = slices.Clone(terms.Discounts)
 	o.Coupons = slices.Clone(terms.Coupons)
 	bill, err := billing.Price(&book, o)

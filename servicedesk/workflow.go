@@ -122,9 +122,13 @@ func (s *Service) Diagnose(ctx context.Context, dealer org.DealerID, actor org.A
 // unless it is a labor rate or a part price, the book's ManualPrices lets
 // the actor's role set prices by hand, and PriceReason says why.
 type LineInput struct {
-	Kind        LineKind        `json:"kind" validate:"oneof=labor part fee sublet"`
-	Code        string          `json:"code" validate:"notblank,max=64"`
-	Description string          `json:"description" validate:"notblank,max=500"`
+	Kind LineKind `json:"kind" validate:"oneof=labor part fee sublet"`
+	Code string   `json:"code" validate:"notblank,max=64"`
+	// Description is one line of at most 200 characters: it becomes the
+	// bill line's, which an invoice prints in its table and billing's
+	// Settle holds to one line (docs/CONVENTIONS.md, "The one input
+	// policy").
+	Description string          `json:"description" validate:"notblank,max=200"`
 	Quantity    decimal.Decimal `json:"quantity"`
 	UnitPrice   decimal.Decimal `json:"unit_price"`
 	// Cost is the dealer's unit cost of a part or of sublet work.
@@ -222,14 +226,31 @@ func (s *Service) newJobs(ctx context.Context, dealer org.DealerID, actor org.Ac
 	if err != nil {
 		return nil, fmt.Errorf("servicedesk: pricing jobs: %w", err)
 	}
+	for i, j := range priced {
+		for k, l := range j.Lines {
+			if l.Amount.Abs().GreaterThan(MaxLineAmount) || l.UnitPrice.Abs().GreaterThan(MaxLineAmount) {
+				ve.Add(fmt.Sprintf("%s[%d].lines[%d]", path, i, k), org.CodeRange,
+					fmt.Sprintf("is priced at %s x %s = %s: a line's unit price and amount are at most %s", l.Quantity, l.UnitPrice, l.Amount, MaxLineAmount))
+			}
+		}
+	}
+	if len(ve.Fields) > 0 {
+		return nil, nil
+	}
 	return priced, nil
 }
 
 // Bounds of a job's numbers beyond every input's (docs/CONVENTIONS.md,
-// "Input bounds"): no job takes more hours, no line more units.
+// "Input bounds"): no job takes more hours, no line more units, and no
+// line is priced above MaxLineAmount a unit or in all. The last keeps
+// every sum a bill makes of its lines (totals, tax, payments) within the
+// 20 digits before the point that billing's Settle holds a bill to: a
+// unit cost of 20 digits, marked up, times 100,000 units would be an
+// estimate the desk accepts and billing can never settle.
 var (
 	MaxJobHours     = decimal.NewFromInt(1000)
 	MaxLineQuantity = decimal.NewFromInt(100000)
+	MaxLineAmount   = decimal.New(1, 12)
 )
 
 // jobHours is a job's estimated hours: as given, or, when not given, the
