@@ -176,6 +176,21 @@ func (p *Plan) minPeers() int {
 // grade finds the grade of a score: the band with the highest Min the
 // score reaches.
 func (p *Plan) grade(score decimal.Decimal) (Grade, bool) {
+	if len(p.Grades) <= 12 {
+		// What sorting by Min, highest first, finds: slices.SortFunc sorts
+		// up to 12 items by insertion, which keeps grades of one Min (an
+		// invalid plan) in their order, so the earliest of them wins.
+		best := -1
+		for i := range p.Grades {
+			if cmpDec(score, p.Grades[i].Min) >= 0 && (best < 0 || cmpDec(p.Grades[i].Min, p.Grades[best].Min) > 0) {
+				best = i
+			}
+		}
+		if best < 0 {
+			return Grade{}, false
+		}
+		return p.Grades[best], true
+	}
 	gs := slices.Clone(p.Grades)
 	slices.SortFunc(gs, func(a, b Grade) int { return b.Min.Cmp(a.Min) })
 	for _, g := range gs {

@@ -2,12 +2,12 @@ package appraisal
 
 import (
 	"fmt"
-	"math/big"
+	"math/bits"
 	"slices"
+	"sync"
 
 	"github.com/shopspring/decimal"
 
-	"github.com/servicelane/servicelane/internal/exact"
 	"github.com/servicelane/servicelane/org"
 )
 
@@ -113,38 +113,99 @@ var hundred = decimal.NewFromInt(100)
 // and inputs always give the same result (R1.3). A rating outside its
 // KPI's scale, or of a KPI or source the plan does not have, is a
 // *org.ValidationError naming it.
+//
+// Every figure is carried as an exact fraction to the final rounding: a
+// pair of int64s while it fits, as it does for plans like [DefaultPlan]
+// and inputs of up to 4 places; where a step would overflow, the whole
+// employee is scored with math/big fractions instead. Both give the same
+// result to the last digit: only the speed differs.
 func Score(plan *Plan, in Inputs) (Result, error) {
 	ve := &org.ValidationError{Op: "appraisal: score"}
 	checkRatings(plan, in.Ratings, ve)
 	if err := ve.Err(); err != nil {
 		return Result{}, err
 	}
+	if res, ok := scoreFast(plan, in); ok {
+		return res, nil
+	}
+	return scoreRat(plan, in), nil
+}
+
+// scratch is one scoring's working buffers, pooled so that scoring a
+// month does not allocate them employee after employee.
+type scratch struct {
+	raters []org.EmployeeID // who rated the source at hand
+	vals   []int64          // their ratings' coefficients...
+	exps   []int32          // ...and exponents
+	pts    []frac           // the points of each source of the KPI at hand
+	kpis   []frac           // each KPI's exact score
+	idx    []int            // the sources present, or the KPIs counted
+	wdec   []decimal.Decimal
+	ws     []int64 // their weights, as coefficients of one power of ten
+	wexps  []int32
+	qs     []int64 // their shares, in units of 10^-sharePlaces
+	rems   []int64 // the remainders that share out the last units
+}
+
+var scratches = sync.Pool{New: func() any { return new(scratch) }}
+
+// scoreFast is Score in int64 fractions: false when a step would not fit,
+// and the result is then to be had from scoreRat.
+func scoreFast(plan *Plan, in Inputs) (Result, bool) {
+	st := scratches.Get().(*scratch)
+	defer scratches.Put(st)
+	places := plan.places()
 	res := Result{Employee: in.Employee, PlanVersion: plan.Version}
-	var counted []int
-	var exacts []*big.Rat
-	for _, k := range plan.KPIs {
-		kr, ex := scoreKPI(plan, k, in)
-		exacts = append(exacts, ex)
-		res.KPIs = append(res.KPIs, kr)
-		if !kr.Incomplete {
-			counted = append(counted, len(res.KPIs)-1)
+	nsrc := 0
+	for i := range plan.KPIs {
+		nsrc += len(plan.KPIs[i].Sources)
+	}
+	var srcs []SourceResult
+	if nsrc > 0 {
+		srcs = make([]SourceResult, nsrc)
+	}
+	if len(plan.KPIs) > 0 {
+		res.KPIs = make([]KPIResult, len(plan.KPIs))
+	}
+	st.kpis = st.kpis[:0]
+	for i := range plan.KPIs {
+		k, kr := &plan.KPIs[i], &res.KPIs[i]
+		kr.Code, kr.Name, kr.Weight = k.Code, k.Name, k.Weight
+		if n := len(k.Sources); n > 0 {
+			kr.Sources, srcs = srcs[:n:n], srcs[n:]
+		}
+		ex, ok := st.scoreKPI(plan, k, kr, in)
+		if !ok {
+			return Result{}, false
+		}
+		st.kpis = append(st.kpis, ex)
+	}
+	st.idx, st.wdec = st.idx[:0], st.wdec[:0]
+	for i := range res.KPIs {
+		if !res.KPIs[i].Incomplete {
+			st.idx = append(st.idx, i)
+			st.wdec = append(st.wdec, res.KPIs[i].Weight)
 		}
 	}
-	weights := make([]decimal.Decimal, len(counted))
-	for i, k := range counted {
-		weights[i] = res.KPIs[k].Weight
-	}
-	shares := exact.Allocate(decimal.NewFromInt(1), weights, sharePlaces)
-	total, sum := new(big.Rat), new(big.Rat)
-	for i, k := range counted {
-		res.KPIs[k].Share = shares[i]
-		w := res.KPIs[k].Weight.Rat()
-		total.Add(total, new(big.Rat).Mul(w, exacts[k]))
-		sum.Add(sum, w)
-	}
-	res.Incomplete = len(counted) < len(plan.KPIs)
-	if sum.Sign() > 0 {
-		res.Score = decimal.NewFromBigRat(total.Quo(total, sum), plan.places())
+	res.Incomplete = len(st.idx) < len(plan.KPIs)
+	if len(st.idx) > 0 {
+		sum, ok := st.share()
+		if !ok {
+			return Result{}, false
+		}
+		total := fracZero
+		for i, k := range st.idx {
+			res.KPIs[k].Share = decimal.New(st.qs[i], -sharePlaces)
+			t, ok1 := st.kpis[k].mulInt(st.ws[i])
+			total, ok = total.add(t)
+			if !ok1 || !ok {
+				return Result{}, false
+			}
+		}
+		if total, ok = total.divInt(sum); !ok {
+			return Result{}, false
+		}
+		res.Score = total.round(places)
 		if g, ok := plan.grade(res.Score); ok {
 			res.Grade, res.Pass, res.Excellent = g.Code, g.Pass, g.Excellent
 		}
@@ -152,138 +213,266 @@ func Score(plan *Plan, in Inputs) (Result, error) {
 	}
 	res.Bonus = in.BonusBase.Mul(res.BonusShare).Round(plan.Bonus.Places)
 	for i := range res.KPIs {
-		if exacts[i] != nil {
-			res.KPIs[i].Score = decimal.NewFromBigRat(exacts[i], plan.places())
+		if res.KPIs[i].Incomplete {
+			res.KPIs[i].Score = res.KPIs[i].Score.Round(places)
 		} else {
-			res.KPIs[i].Score = res.KPIs[i].Score.Round(plan.places())
+			res.KPIs[i].Score = st.kpis[i].round(places)
 		}
 	}
-	return res, nil
+	return res, true
 }
 
-// scoreKPI scores one KPI from its sources; Score holds the exact value.
-func scoreKPI(plan *Plan, k KPI, in Inputs) (KPIResult, *big.Rat) {
-	kr := KPIResult{Code: k.Code, Name: k.Name, Weight: k.Weight}
-	var present []int
-	var pts []*big.Rat
-	for _, sw := range k.Sources {
-		sr, p := scoreSource(plan, k, sw, in)
-		pts = append(pts, p)
-		kr.Sources = append(kr.Sources, sr)
+// scoreKPI scores one KPI from its sources into kr, whose Sources has a
+// place for each; the fraction is the exact score (unset when the KPI is
+// incomplete).
+func (st *scratch) scoreKPI(plan *Plan, k *KPI, kr *KPIResult, in Inputs) (frac, bool) {
+	st.pts = st.pts[:0]
+	present := 0
+	for j := range k.Sources {
+		sw, sr := &k.Sources[j], &kr.Sources[j]
+		sr.Source, sr.Metric, sr.Weight = sw.Source, sw.Metric, sw.Weight
+		p, ok := st.scoreSource(plan, k, sw, sr, in)
+		if !ok {
+			return frac{}, false
+		}
+		st.pts = append(st.pts, p)
 		if sr.Present {
-			present = append(present, len(kr.Sources)-1)
-		} else {
-			kr.Missing = append(kr.Missing, sw.Source)
-			if sw.Metric != "" {
-				kr.MissingMetrics = append(kr.MissingMetrics, sw.Metric)
-			}
+			present++
+			continue
+		}
+		kr.Missing = append(kr.Missing, sw.Source)
+		if sw.Metric != "" {
+			kr.MissingMetrics = append(kr.MissingMetrics, sw.Metric)
 		}
 	}
-	if len(present) == 0 || (len(kr.Missing) > 0 && plan.Missing == Incomplete) {
+	if present == 0 || (len(kr.Missing) > 0 && plan.Missing == Incomplete) {
 		kr.Incomplete = true
-		return kr, nil
+		return frac{}, true
 	}
-	weights := make([]decimal.Decimal, len(present))
-	for i, s := range present {
-		weights[i] = kr.Sources[s].Weight
+	st.idx, st.wdec = st.idx[:0], st.wdec[:0]
+	for j := range kr.Sources {
+		if kr.Sources[j].Present {
+			st.idx = append(st.idx, j)
+			st.wdec = append(st.wdec, kr.Sources[j].Weight)
+		}
 	}
-	shares := exact.Allocate(decimal.NewFromInt(1), weights, sharePlaces)
-	total, sum := new(big.Rat), new(big.Rat)
-	for i, s := range present {
-		kr.Sources[s].Share = shares[i]
-		w := kr.Sources[s].Weight.Rat()
-		total.Add(total, new(big.Rat).Mul(w, pts[s]))
-		sum.Add(sum, w)
+	sum, ok := st.share()
+	if !ok {
+		return frac{}, false
 	}
-	return kr, total.Quo(total, sum)
+	total := fracZero
+	for i, j := range st.idx {
+		kr.Sources[j].Share = decimal.New(st.qs[i], -sharePlaces)
+		t, ok1 := st.pts[j].mulInt(st.ws[i])
+		total, ok = total.add(t)
+		if !ok1 || !ok {
+			return frac{}, false
+		}
+	}
+	return total.divInt(sum)
 }
 
-// scoreSource gives a source's points for a KPI, or marks it missing.
-func scoreSource(plan *Plan, k KPI, sw SourceWeight, in Inputs) (SourceResult, *big.Rat) {
-	sr := SourceResult{Source: sw.Source, Metric: sw.Metric, Weight: sw.Weight}
+// scoreSource gives a source's points for a KPI into sr, or marks it
+// missing (the fraction is then unset).
+func (st *scratch) scoreSource(plan *Plan, k *KPI, sw *SourceWeight, sr *SourceResult, in Inputs) (frac, bool) {
 	if sw.Source == SourceMeasured {
 		m, ok := in.Measured[sw.Metric]
 		if !ok || m.None {
-			return sr, nil
+			return frac{}, true
 		}
-		p := sw.Curve.points(m.Value)
-		sr.Present, sr.Raw, sr.Points = true, m.Value, decimal.NewFromBigRat(p, work)
-		return sr, p
-	}
-	var vals []decimal.Decimal
-	seen := map[org.EmployeeID]bool{}
-	for _, r := range in.Ratings {
-		if r.Source == sw.Source && r.KPI == k.Code && !seen[r.Rater] {
-			seen[r.Rater] = true // one rating per rater and KPI counts
-			vals = append(vals, r.Value)
+		p, ok := sw.Curve.points(m.Value)
+		if !ok {
+			return frac{}, false
 		}
+		sr.Present, sr.Raw, sr.Points = true, m.Value, p.round(work)
+		return p, true
 	}
+	st.raters, st.vals, st.exps = st.raters[:0], st.vals[:0], st.exps[:0]
+	for i := range in.Ratings {
+		r := &in.Ratings[i]
+		if r.Source != sw.Source || r.KPI != k.Code || slices.Contains(st.raters, r.Rater) {
+			continue // one rating per rater and KPI counts
+		}
+		m, e, ok := fix(r.Value)
+		if !ok {
+			return frac{}, false
+		}
+		st.raters = append(st.raters, r.Rater)
+		st.vals, st.exps = append(st.vals, m), append(st.exps, e)
+	}
+	n := len(st.vals)
+	trim := false
 	if sw.Source == SourcePeer {
-		if len(vals) < plan.minPeers() {
-			sr.TooFew = len(vals) > 0
-			return sr, nil
+		if n < plan.minPeers() {
+			sr.TooFew = n > 0
+			return frac{}, true
 		}
-		if plan.TrimPeers && len(vals) > 2 {
-			slices.SortFunc(vals, decimal.Decimal.Cmp)
-			vals = vals[1 : len(vals)-1]
-			sr.Trimmed = 2
+		if plan.TrimPeers && n > 2 {
+			trim, sr.Trimmed = true, 2
 		}
 	}
-	if len(vals) == 0 {
-		return sr, nil
+	if n == 0 {
+		return frac{}, true
 	}
-	sum := decimal.Zero
-	for _, v := range vals {
-		sum = sum.Add(v)
+	lo, loExp, ok1 := fix(sw.Scale.Min)
+	hi, hiExp, ok2 := fix(sw.Scale.Max)
+	if !ok1 || !ok2 {
+		return frac{}, false
 	}
-	mean := new(big.Rat).Quo(sum.Rat(), big.NewRat(int64(len(vals)), 1))
-	p := sw.Scale.points(mean)
-	sr.Present, sr.Raters = true, len(vals)
-	sr.Raw = decimal.NewFromBigRat(mean, work)
-	sr.Points = decimal.NewFromBigRat(p, work)
-	return sr, p
+	e := min(0, loExp, hiExp, slices.Min(st.exps))
+	var sum, least, most int64
+	for i, v := range st.vals {
+		v, ok := rescaleTo(v, st.exps[i], e)
+		if sum, ok1 = add64(sum, v); !ok || !ok1 {
+			return frac{}, false
+		}
+		if i == 0 || v < least {
+			least = v
+		}
+		if i == 0 || v > most {
+			most = v
+		}
+	}
+	if trim { // the highest and the lowest rating drop out
+		sum, ok1 = sub64(sum, least)
+		sum, ok2 = sub64(sum, most)
+		if !ok1 || !ok2 {
+			return frac{}, false
+		}
+		n -= 2
+	}
+	if int(-e) >= len(pow10) {
+		return frac{}, false
+	}
+	lo, ok1 = rescaleTo(lo, loExp, e)
+	hi, ok2 = rescaleTo(hi, hiExp, e)
+	den, ok3 := mul64(int64(n), pow10[-e])
+	if !ok1 || !ok2 || !ok3 {
+		return frac{}, false
+	}
+	mean, ok := newFrac(sum, den)
+	if !ok {
+		return frac{}, false
+	}
+	p := fracZero
+	if hi > lo { // points (mean - min) × 100 / (max - min)
+		span, ok1 := sub64(hi, lo)
+		nlo, ok2 := mul64(int64(n), lo)
+		num, ok3 := sub64(sum, nlo)
+		num, ok4 := mul64(num, 100)
+		d, ok5 := mul64(int64(n), span)
+		if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
+			return frac{}, false
+		}
+		if p, ok = newFrac(num, d); !ok {
+			return frac{}, false
+		}
+	}
+	sr.Present, sr.Raters = true, n
+	sr.Raw, sr.Points = mean.round(work), p.round(work)
+	return p, true
 }
 
-// points normalises a rating to 0 to 100.
-func (s Scale) points(v *big.Rat) *big.Rat {
-	span := s.Max.Sub(s.Min)
-	if !span.IsPositive() {
-		return new(big.Rat)
+// share shares 1 out over the weights in st.wdec to sharePlaces, exactly
+// as exact.Allocate does (largest remainder, ties to the earlier): st.qs
+// gets each share in units of 10^-sharePlaces, and st.ws the weights as
+// coefficients of one power of ten; it returns their sum. False when a
+// weight is not positive or a figure does not fit.
+func (st *scratch) share() (int64, bool) {
+	st.ws, st.wexps = st.ws[:0], st.wexps[:0]
+	e := int32(0)
+	for _, d := range st.wdec {
+		m, me, ok := fix(d)
+		if !ok || m <= 0 {
+			return 0, false
+		}
+		st.ws, st.wexps = append(st.ws, m), append(st.wexps, me)
+		e = min(e, me)
 	}
-	p := new(big.Rat).Sub(v, s.Min.Rat())
-	p.Mul(p, big.NewRat(100, 1))
-	return p.Quo(p, span.Rat())
+	var sum int64
+	for i, w := range st.ws {
+		w, ok1 := rescaleTo(w, st.wexps[i], e)
+		s, ok2 := add64(sum, w)
+		if !ok1 || !ok2 {
+			return 0, false
+		}
+		st.ws[i], sum = w, s
+	}
+	// Each weight gets w×units/sum units rounded down, and the units left
+	// over go one each to the largest remainders (all over the one sum, so
+	// they compare as the fractions do), ties to the earlier weight.
+	const units = uint64(1e8)
+	st.qs, st.rems = st.qs[:0], st.rems[:0]
+	left := units
+	for _, w := range st.ws {
+		h, l := bits.Mul64(uint64(w), units)
+		q, r := bits.Div64(h, l, uint64(sum)) // w <= sum, so q <= units
+		st.qs, st.rems = append(st.qs, int64(q)), append(st.rems, int64(r))
+		left -= q
+	}
+	for ; left > 0; left-- {
+		best := -1
+		for i, r := range st.rems {
+			if r >= 0 && (best < 0 || r > st.rems[best]) {
+				best = i
+			}
+		}
+		st.qs[best]++
+		st.rems[best] = -1
+	}
+	return sum, true
 }
 
-// points turns a measured figure into 0 to 100 points.
-func (c Curve) points(v decimal.Decimal) *big.Rat {
+// points normalises a measured figure into 0 to 100 points: by the
+// highest band whose From the figure reaches (0 below every band), or
+// linearly from Floor to Target, clamped.
+func (c Curve) points(v decimal.Decimal) (frac, bool) {
 	if len(c.Bands) > 0 {
-		best, found := decimal.Zero, false
-		for _, b := range c.Bands {
-			if v.Cmp(b.From) >= 0 && (!found || b.From.GreaterThan(best)) {
-				best, found = b.From, true
+		best := -1
+		for i := range c.Bands {
+			from := c.Bands[i].From
+			if cmpDec(v, from) >= 0 && (best < 0 || cmpDec(from, c.Bands[best].From) > 0) {
+				best = i
 			}
 		}
-		for _, b := range c.Bands {
-			if found && b.From.Equal(best) {
-				return b.Points.Rat()
-			}
+		if best < 0 {
+			return fracZero, true
 		}
-		return new(big.Rat)
+		return fracOf(c.Bands[best].Points)
 	}
-	span := c.Target.Sub(c.Floor) // negative when lower is better
-	if span.IsZero() {
-		return new(big.Rat)
+	vm, ve, ok1 := fix(v)
+	fm, fe, ok2 := fix(c.Floor)
+	tm, te, ok3 := fix(c.Target)
+	if !ok1 || !ok2 || !ok3 {
+		return frac{}, false
 	}
-	p := new(big.Rat).Sub(v.Rat(), c.Floor.Rat())
-	p.Mul(p, big.NewRat(100, 1)).Quo(p, span.Rat())
-	if p.Sign() < 0 {
-		return new(big.Rat)
+	e := min(0, ve, fe, te)
+	vm, ok1 = rescaleTo(vm, ve, e)
+	fm, ok2 = rescaleTo(fm, fe, e)
+	tm, ok3 = rescaleTo(tm, te, e)
+	if !ok1 || !ok2 || !ok3 {
+		return frac{}, false
 	}
-	if p.Cmp(big.NewRat(100, 1)) > 0 {
-		return big.NewRat(100, 1)
+	if tm == fm {
+		return fracZero, true
 	}
-	return p
+	num, ok1 := sub64(vm, fm)
+	num, ok2 = mul64(num, 100)
+	span, ok3 := sub64(tm, fm) // negative when lower is better
+	if !ok1 || !ok2 || !ok3 {
+		return frac{}, false
+	}
+	p, ok := newFrac(num, span)
+	switch {
+	case !ok:
+		return frac{}, false
+	case p.n < 0:
+		return fracZero, true
+	}
+	if top, ok := mul64(p.d, 100); ok && p.n > top {
+		return frac{100, 1}, true
+	}
+	return p, true // p.d×100 overflowing is more than p.n: p is below 100
 }
 
 // share is the part of the bonus base a score earns.
@@ -293,9 +482,9 @@ func (b Bonus) share(score decimal.Decimal, grade string) decimal.Decimal {
 	case b.Linear != nil:
 		l := b.Linear
 		switch {
-		case score.Cmp(l.From.Score) <= 0:
+		case cmpDec(score, l.From.Score) <= 0:
 			s = l.From.Share
-		case score.Cmp(l.To.Score) >= 0:
+		case cmpDec(score, l.To.Score) >= 0:
 			s = l.To.Share
 		default:
 			s = l.From.Share.Add(score.Sub(l.From.Score).Mul(l.To.Share.Sub(l.From.Share)).DivRound(l.To.Score.Sub(l.From.Score), work))
@@ -303,7 +492,7 @@ func (b Bonus) share(score decimal.Decimal, grade string) decimal.Decimal {
 	default:
 		s = b.ByGrade[grade]
 	}
-	if b.Cap.IsPositive() && s.GreaterThan(b.Cap) {
+	if b.Cap.IsPositive() && cmpDec(s, b.Cap) > 0 {
 		s = b.Cap
 	}
 	return decimal.Max(decimal.Zero, s)
@@ -312,21 +501,22 @@ func (b Bonus) share(score decimal.Decimal, grade string) decimal.Decimal {
 // checkRatings: each rating names a KPI and a rating source of the plan,
 // within that source's scale.
 func checkRatings(plan *Plan, rs []Rating, ve *org.ValidationError) {
-	for i, r := range rs {
-		at := fmt.Sprintf("ratings[%d]", i)
+	for i := range rs {
+		r := &rs[i]
+		at := func() string { return fmt.Sprintf("ratings[%d]", i) } // only for a problem
 		k := slices.IndexFunc(plan.KPIs, func(k KPI) bool { return k.Code == r.KPI })
 		if k < 0 {
-			ve.Add(at+".kpi", org.CodeNotFound, "no such KPI in the plan")
+			ve.Add(at()+".kpi", org.CodeNotFound, "no such KPI in the plan")
 			continue
 		}
 		s := slices.IndexFunc(plan.KPIs[k].Sources, func(s SourceWeight) bool { return s.Source == r.Source })
 		if s < 0 || r.Source == SourceMeasured {
-			ve.Add(at+".source", org.CodeNotFound, fmt.Sprintf("KPI %s takes no %s rating", r.KPI, r.Source))
+			ve.Add(at()+".source", org.CodeNotFound, fmt.Sprintf("KPI %s takes no %s rating", r.KPI, r.Source))
 			continue
 		}
-		sc := plan.KPIs[k].Sources[s].Scale
-		if r.Value.LessThan(sc.Min) || r.Value.GreaterThan(sc.Max) {
-			ve.Add(at+".value", org.CodeRange, fmt.Sprintf("must be on the scale %s to %s", sc.Min, sc.Max))
+		sc := &plan.KPIs[k].Sources[s].Scale
+		if cmpDec(r.Value, sc.Min) < 0 || cmpDec(r.Value, sc.Max) > 0 {
+			ve.Add(at()+".value", org.CodeRange, fmt.Sprintf("must be on the scale %s to %s", sc.Min, sc.Max))
 		}
 	}
 }
