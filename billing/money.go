@@ -1,8 +1,12 @@
 package billing
 
 import (
+	"cmp"
 	"fmt"
+	"math"
+	"math/bits"
 	"slices"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 
@@ -81,4 +85,227 @@ func validMode(m RoundingMode) bool {
 // its fraction.
 func Allocate(total decimal.Decimal, weights []decimal.Decimal, places int32) []decimal.Decimal {
 	return exact.Allocate(total, weights, places)
+}
+
+// allocate is [Allocate] with a fast path: when every number fits in 64
+// bits (any price book's amounts do) it splits in integers, with the same
+// largest-remainder method, the same ties and the same exponents as
+// exact.Allocate, which it falls back to for anything else (a finer total,
+// a negative weight, all weights zero, numbers too large).
+// TestAllocateFastPathIdentical compares the two on random inputs.
+func allocate(total decimal.Decimal, weights []decimal.Decimal, places int32) []decimal.Decimal {
+	if slowPaths {
+		return exact.Allocate(total, weights, places)
+	}
+	if out, ok := allocate64(total, weights, places); ok {
+		return out
+	}
+	return exact.Allocate(total, weights, places)
+}
+
+// slowPaths turns the fast paths of allocate, fixed, plain and percent
+// off, for tests that compare bills priced both ways.
+var slowPaths bool
+
+// small is d's coefficient and exponent when the coefficient fits in an
+// int64.
+func small(d decimal.Decimal) (int64, int32, bool) {
+	if d.NumDigits() > 18 {
+		return 0, 0, false
+	}
+	return d.CoefficientInt64(), d.Exponent(), true
+}
+
+// pow10u is 10^k for k in [0, 19].
+var pow10u = func() (p [20]uint64) {
+	p[0] = 1
+	for i := 1; i < len(p); i++ {
+		p[i] = p[i-1] * 10
+	}
+	return p
+}()
+
+// scaleUp is c * 10^k when it fits in 63 bits.
+func scaleUp(c uint64, k int32) (uint64, bool) {
+	if k < 0 || k > 19 {
+		return 0, false
+	}
+	hi, lo := bits.Mul64(c, pow10u[k])
+	if hi != 0 || lo > math.MaxInt64 {
+		return 0, false
+	}
+	return lo, true
+}
+
+func allocate64(total decimal.Decimal, weights []decimal.Decimal, places int32) ([]decimal.Decimal, bool) {
+	n := len(weights)
+	if n == 0 || n > 1<<20 {
+		return nil, false
+	}
+	tc, te, ok := small(total)
+	if !ok {
+		return nil, false
+	}
+	neg := tc < 0
+	if neg {
+		tc = -tc
+	}
+	t, ok := scaleUp(uint64(tc), te+places)
+	if !ok {
+		return nil, false
+	}
+	var stack [64]uint64
+	var w []uint64
+	if n <= len(stack)/2 {
+		w = stack[:n]
+	} else {
+		w = make([]uint64, n)
+	}
+	e := int32(math.MaxInt32)
+	for i, d := range weights {
+		c, de, ok := small(d)
+		if !ok || c < 0 {
+			return nil, false
+		}
+		w[i] = uint64(c)
+		e = min(e, de)
+	}
+	var sum uint64
+	for i, d := range weights {
+		var ok bool
+		if w[i], ok = scaleUp(w[i], d.Exponent()-e); !ok {
+			return nil, false
+		}
+		if sum += w[i]; sum > math.MaxInt64 {
+			return nil, false
+		}
+	}
+	if sum == 0 {
+		return nil, false
+	}
+	q := make([]int64, n)
+	var rems []uint64
+	if n <= len(stack)/2 {
+		rems = stack[n : 2*n]
+	} else {
+		rems = make([]uint64, n)
+	}
+	order := make([]int, n)
+	var given uint64
+	for i := range w {
+		// t*w <= t*sum < 2^64*sum, so the quotient fits in 64 bits.
+		hi, lo := bits.Mul64(t, w[i])
+		qi, ri := bits.Div64(hi, lo, sum)
+		q[i], rems[i], order[i] = int64(qi), ri, i
+		given += qi
+	}
+	// The remainders share one divisor and one positive scale, so they
+	// compare as exact.Allocate's decimal remainders do.
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(rems[b], rems[a]) })
+	left := int64(t - given)
+	for k := int64(0); k < left; k++ {
+		q[order[int(k%int64(n))]]++
+	}
+	out := make([]decimal.Decimal, n)
+	for i, qi := range q {
+		if neg {
+			qi = -qi
+		}
+		out[i] = decimal.New(qi, -places)
+	}
+	return out, true
+}
+
+// fixed is d.StringFixed(places), without big-number formatting when d's
+// coefficient fits in 64 bits and d needs no rounding to places.
+func fixed(d decimal.Decimal, places int32) string {
+	c, e, ok := small(d)
+	if slowPaths || !ok || places < 0 || places > 18 || e > 0 || e < -places {
+		return d.StringFixed(places)
+	}
+	neg := c < 0
+	if neg {
+		c = -c
+	}
+	v, ok := scaleUp(uint64(c), e+places)
+	if !ok {
+		return d.StringFixed(places)
+	}
+	var buf [48]byte
+	b := buf[:0]
+	if neg {
+		b = append(b, '-')
+	}
+	var digits [20]byte
+	s := strconv.AppendUint(digits[:0], v, 10)
+	k := int(places)
+	switch {
+	case k == 0:
+		b = append(b, s...)
+	case len(s) > k:
+		b = append(b, s[:len(s)-k]...)
+		b = append(b, '.')
+		b = append(b, s[len(s)-k:]...)
+	default:
+		b = append(b, '0', '.')
+		for range k - len(s) {
+			b = append(b, '0')
+		}
+		b = append(b, s...)
+	}
+	return string(b)
+}
+
+// plainOf is the String of the decimal c x 10^e, as decimal.Decimal.String
+// writes it (trailing zeros trimmed, no exponent), when c and the
+// package's settings allow a fast path.
+func plainOf(c int64, e int32, suffix byte) (string, bool) {
+	if slowPaths || !decimal.TrimTrailingZeros || decimal.UseScientificNotation || c == math.MinInt64 {
+		return "", false
+	}
+	neg := c < 0
+	if neg {
+		c = -c
+	}
+	u := uint64(c)
+	if e > 0 {
+		var ok bool
+		if u, ok = scaleUp(u, e); !ok {
+			return "", false
+		}
+		e = 0
+	}
+	if e < -18 {
+		return "", false
+	}
+	var buf [48]byte
+	b := buf[:0]
+	if neg {
+		b = append(b, '-')
+	}
+	var digits [20]byte
+	s := strconv.AppendUint(digits[:0], u, 10)
+	k := int(-e)
+	var intPart, frac []byte
+	zeros := 0
+	if len(s) > k {
+		intPart, frac = s[:len(s)-k], s[len(s)-k:]
+	} else {
+		intPart, frac, zeros = []byte{'0'}, s, k-len(s)
+	}
+	for len(frac) > 0 && frac[len(frac)-1] == '0' {
+		frac = frac[:len(frac)-1]
+	}
+	b = append(b, intPart...)
+	if len(frac) > 0 {
+		b = append(b, '.')
+		for range zeros {
+			b = append(b, '0')
+		}
+		b = append(b, frac...)
+	}
+	if suffix != 0 {
+		b = append(b, suffix)
+	}
+	return string(b), true
 }

@@ -3,6 +3,7 @@ package billing
 import (
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 
 	"github.com/shopspring/decimal"
@@ -27,26 +28,40 @@ func Price(book *PriceBook, o Order) (Bill, error) {
 		return Bill{}, err
 	}
 	p := pricer{book: book, money: book.money()}
-	var lines []Line
+	n := len(p.book.Fees)
 	for _, j := range o.Jobs {
-		jl := p.jobLines(j)
-		p.discountLines(jl, j.Discounts)
-		lines = append(lines, jl...)
+		n += len(j.Labor) + 2*len(j.Parts) + len(j.Sublets) + len(j.Fees) + 2
+	}
+	lines := make([]Line, 0, n)
+	for _, j := range o.Jobs {
+		first := len(lines)
+		lines = p.jobLines(lines, j)
+		p.discountLines(lines[first:], j.Discounts)
 	}
 	lines = append(lines, p.percentFees(lines)...)
 	lines = append(lines, p.deductibles(o.Jobs, lines)...)
 	p.orderDiscounts(lines, o)
 	bill := Bill{WorkOrder: o.WorkOrder, Currency: book.Currency, Scale: book.Scale, PriceBookVersion: book.Version, Inclusive: book.Tax.Inclusive}
 	for _, pt := range PayTypes() {
-		var pl []Line
-		for _, l := range lines {
-			if l.PayType == pt {
-				pl = append(pl, l)
+		k := 0
+		for i := range lines {
+			if lines[i].PayType == pt {
+				k++
 			}
 		}
-		if len(pl) > 0 {
-			bill.Payers = append(bill.Payers, p.payer(pt, pl))
+		if k == 0 {
+			continue
 		}
+		pl := lines // one payer's lines are all of them: no copy
+		if k < len(lines) {
+			pl = make([]Line, 0, k)
+			for i := range lines {
+				if lines[i].PayType == pt {
+					pl = append(pl, lines[i])
+				}
+			}
+		}
+		bill.Payers = append(bill.Payers, p.payer(pt, pl))
 	}
 	return bill, nil
 }
@@ -56,22 +71,61 @@ type pricer struct {
 	money Rounding
 }
 
-func (p pricer) fmt(d decimal.Decimal) string { return d.StringFixed(p.book.Scale) }
+func (p pricer) fmt(d decimal.Decimal) string { return fixed(d, p.book.Scale) }
 
-func plain(d decimal.Decimal) string { return d.String() }
+// plain is d.String().
+func plain(d decimal.Decimal) string {
+	if c, e, ok := small(d); ok {
+		if s, ok := plainOf(c, e, 0); ok {
+			return s
+		}
+	}
+	return d.String()
+}
 
-func percent(d decimal.Decimal) string { return d.Mul(hundred).String() + "%" }
+// percent is d.Mul(hundred).String() + "%".
+func percent(d decimal.Decimal) string {
+	if c, e, ok := small(d); ok && c > -math.MaxInt64/100 && c < math.MaxInt64/100 {
+		if s, ok := plainOf(c*100, e, '%'); ok {
+			return s
+		}
+	}
+	return d.Mul(hundred).String() + "%"
+}
 
-// jobLines prices a job's labor, parts, cores, sublets and per-unit fees.
-func (p pricer) jobLines(j Job) []Line {
-	var out []Line
-	seen := map[string]int{}
+// jobLines appends a job's labor, parts, cores, sublets and per-unit fees
+// to out.
+func (p pricer) jobLines(out []Line, j Job) []Line {
+	// A code twice in one job keeps both lines apart: "j1/labor/BRK#2".
+	// The IDs before any "#2" are counted in a slice, or in a map once a
+	// job has more than a few lines.
+	const fewLines = 16
+	var idBuf [fewLines + 1]string
+	ids := idBuf[:0]
+	var seen map[string]int
 	add := func(l Line) {
 		l.Job, l.PayType = j.ID, j.PayType
 		l.Net = l.Amount
-		// A code twice in one job keeps both lines apart: "j1/labor/BRK#2".
-		if seen[l.ID]++; seen[l.ID] > 1 {
-			l.ID = fmt.Sprintf("%s#%d", l.ID, seen[l.ID])
+		n := 1
+		if seen != nil {
+			seen[l.ID]++
+			n = seen[l.ID]
+		} else {
+			for _, id := range ids {
+				if id == l.ID {
+					n++
+				}
+			}
+			ids = append(ids, l.ID)
+			if len(ids) > fewLines {
+				seen = make(map[string]int, 2*len(ids))
+				for _, id := range ids {
+					seen[id]++
+				}
+			}
+		}
+		if n > 1 {
+			l.ID = fmt.Sprintf("%s#%d", l.ID, n)
 		}
 		out = append(out, l)
 	}
@@ -80,32 +134,33 @@ func (p pricer) jobLines(j Job) []Line {
 	}
 	for _, pi := range j.Parts {
 		unit, how := p.partPrice(pi)
+		amount := p.money.Round(pi.Quantity.Mul(unit))
 		add(Line{ID: j.ID + "/part/" + pi.Number, Kind: KindPart, Code: pi.Number, Description: pi.Description,
-			Quantity: pi.Quantity, UnitPrice: unit, Amount: p.money.Round(pi.Quantity.Mul(unit)), Cost: pi.Cost,
-			Explain: Explanation{Key: "line.part", Args: map[string]string{"number": pi.Number, "description": pi.Description,
-				"quantity": plain(pi.Quantity), "unit_price": p.fmt(unit), "amount": p.fmt(p.money.Round(pi.Quantity.Mul(unit))), "priced_by": how}}})
+			Quantity: pi.Quantity, UnitPrice: unit, Amount: amount, Cost: pi.Cost,
+			Explain: Explanation{Key: "line.part", Args: lineArgs("number", pi.Number, "description", pi.Description,
+				"quantity", plain(pi.Quantity), "unit_price", p.fmt(unit), "amount", p.fmt(amount), "priced_by", how)}})
 		if pi.Core.IsPositive() {
 			amount := p.money.Round(pi.Quantity.Mul(pi.Core))
 			add(Line{ID: j.ID + "/core/" + pi.Number, Kind: KindCore, Code: pi.Number, Description: pi.Description,
 				Quantity: pi.Quantity, UnitPrice: pi.Core, Amount: amount,
-				Explain: Explanation{Key: "line.core", Args: map[string]string{"number": pi.Number, "quantity": plain(pi.Quantity),
-					"unit_price": p.fmt(pi.Core), "amount": p.fmt(amount)}}})
+				Explain: Explanation{Key: "line.core", Args: lineArgs("number", pi.Number, "quantity", plain(pi.Quantity),
+					"unit_price", p.fmt(pi.Core), "amount", p.fmt(amount))}})
 		}
 	}
 	for i, si := range j.Sublets {
 		amount := p.money.Round(si.Cost.Mul(one.Add(p.book.Sublet.Markup)))
 		add(Line{ID: fmt.Sprintf("%s/sublet/%d", j.ID, i+1), Kind: KindSublet, Code: si.Vendor, Description: si.Description,
 			Quantity: one, UnitPrice: amount, Amount: amount, Cost: si.Cost,
-			Explain: Explanation{Key: "line.sublet", Args: map[string]string{"vendor": si.Vendor, "description": si.Description,
-				"cost": p.fmt(si.Cost), "markup": percent(p.book.Sublet.Markup), "amount": p.fmt(amount)}}})
+			Explain: Explanation{Key: "line.sublet", Args: lineArgs("vendor", si.Vendor, "description", si.Description,
+				"cost", p.fmt(si.Cost), "markup", percent(p.book.Sublet.Markup), "amount", p.fmt(amount))}})
 	}
 	for _, fi := range j.Fees {
 		rule, _ := p.book.fee(fi.Code)
 		amount := p.money.Round(fi.Quantity.Mul(rule.UnitPrice))
 		add(Line{ID: j.ID + "/fee/" + fi.Code, Kind: KindFee, Code: fi.Code, Description: rule.Description,
 			Quantity: fi.Quantity, Unit: rule.Unit, UnitPrice: rule.UnitPrice, Amount: amount,
-			Explain: Explanation{Key: "line.fee_unit", Args: map[string]string{"code": fi.Code, "description": rule.Description,
-				"quantity": plain(fi.Quantity), "unit": rule.Unit, "unit_price": p.fmt(rule.UnitPrice), "amount": p.fmt(amount)}}})
+			Explain: Explanation{Key: "line.fee_unit", Args: lineArgs("code", fi.Code, "description", rule.Description,
+				"quantity", plain(fi.Quantity), "unit", rule.Unit, "unit_price", p.fmt(rule.UnitPrice), "amount", p.fmt(amount))}})
 	}
 	return out
 }
@@ -141,8 +196,8 @@ func (p pricer) laborLine(j Job, li LaborItem) Line {
 	}
 	return Line{ID: j.ID + "/labor/" + li.Op, Kind: KindLabor, Code: li.Op, Description: desc, Quantity: billed, Unit: "h",
 		UnitPrice: rate, Amount: amount, LaborType: laborType, BookHours: op.Hours, ClockedHours: li.Clocked,
-		Explain: Explanation{Key: key, Args: map[string]string{"op": li.Op, "description": desc, "hours": plain(billed),
-			"book_hours": plain(op.Hours), "rate": p.fmt(rate), "amount": p.fmt(amount)}}}
+		Explain: Explanation{Key: key, Args: lineArgs("op", li.Op, "description", desc, "hours", plain(billed),
+			"book_hours", plain(op.Hours), "rate", p.fmt(rate), "amount", p.fmt(amount))}}
 }
 
 // partPrice is the unit price of a part and how it was set.
@@ -192,9 +247,9 @@ func (p pricer) percentFees(lines []Line) []Line {
 			}
 			out = append(out, Line{ID: "fee/" + f.Code + "/" + string(pt), PayType: pt, Kind: KindFee, Code: f.Code, Description: f.Description,
 				Quantity: one, UnitPrice: amount, Amount: amount, Net: amount,
-				Explain: Explanation{Key: "line.fee_percent" + suffix(limit), Args: map[string]string{"code": f.Code, "description": f.Description,
-					"percent": percent(f.Percent), "base": p.fmt(base), "base_kind": string(f.Base), "computed": p.fmt(raw),
-					"min": p.fmt(f.Min), "max": p.fmt(f.Max), "amount": p.fmt(amount)}}})
+				Explain: Explanation{Key: "line.fee_percent" + suffix(limit), Args: lineArgs("code", f.Code, "description", f.Description,
+					"percent", percent(f.Percent), "base", p.fmt(base), "base_kind", string(f.Base), "computed", p.fmt(raw),
+					"min", p.fmt(f.Min), "max", p.fmt(f.Max), "amount", p.fmt(amount))}})
 		}
 	}
 	return out
@@ -290,10 +345,16 @@ func (p pricer) applyDiscount(lines []Line, d Discount, payer func(Line) bool) {
 	if total.GreaterThan(eligible) {
 		total = eligible
 	}
-	parts := Allocate(total, weights, p.book.Scale)
+	parts := allocate(total, weights, p.book.Scale)
 	for k, i := range idx {
 		l := &lines[i]
-		l.Discount = l.Discount.Add(parts[k])
+		// 0 + part is the part itself, its exponent too when the zero's
+		// is no smaller: no new decimal.
+		if l.Discount.IsZero() && l.Discount.Exponent() >= parts[k].Exponent() {
+			l.Discount = parts[k]
+		} else {
+			l.Discount = l.Discount.Add(parts[k])
+		}
 		l.Net = l.Amount.Sub(l.Discount)
 		if parts[k].IsZero() {
 			continue
@@ -323,7 +384,18 @@ func (p pricer) payer(pt PayType, lines []Line) PayerBill {
 		pb.Total = pb.Total.Add(pb.Tax)
 		key = "total.exclusive"
 	}
-	pb.Explain = Explanation{Key: key, Args: map[string]string{"payer": string(pt), "subtotal": p.fmt(pb.Subtotal),
-		"discount": p.fmt(pb.Discount), "tax": p.fmt(pb.Tax), "total": p.fmt(pb.Total)}}
+	pb.Explain = Explanation{Key: key, Args: lineArgs("payer", string(pt), "subtotal", p.fmt(pb.Subtotal),
+		"discount", p.fmt(pb.Discount), "tax", p.fmt(pb.Tax), "total", p.fmt(pb.Total))}
 	return pb
+}
+
+// lineArgs is an explanation's arguments from key, value pairs, with room
+// for the three that taxes and discounts add later ("tax", "tax_included",
+// "discount_codes"), so the map is not grown again.
+func lineArgs(kv ...string) map[string]string {
+	m := make(map[string]string, len(kv)/2+3)
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return m
 }

@@ -56,19 +56,24 @@ func (p pricer) taxes(pb *PayerBill) {
 		for _, e := range exact {
 			total = total.Add(e)
 		}
-		shares := Allocate(tp.Rounding.Round(total), absAll(exact), tp.Rounding.unitPlaces())
+		shares := allocate(tp.Rounding.Round(total), absAll(exact), tp.Rounding.unitPlaces())
 		for gi, g := range groups {
 			p.spread(pb, g, shares[gi])
 		}
 	}
+	included := strconv.FormatBool(tp.Inclusive)
+	if len(groups) > 0 {
+		pb.Taxes = make([]TaxLine, 0, len(groups))
+	}
 	for _, g := range groups {
 		t := TaxLine{Code: g.rate.Code, Name: g.rate.Name, Rate: g.rate.Rate}
+		rate := percent(g.rate.Rate)
 		for _, i := range g.lines {
-			l := pb.Lines[i]
+			l := &pb.Lines[i]
 			t.Tax = t.Tax.Add(l.Tax)
-			t.Base = t.Base.Add(p.taxBase(l))
-			l.Explain.Args["tax"] = percent(g.rate.Rate)
-			l.Explain.Args["tax_included"] = strconv.FormatBool(tp.Inclusive)
+			t.Base = t.Base.Add(p.taxBase(*l))
+			l.Explain.Args["tax"] = rate
+			l.Explain.Args["tax_included"] = included
 		}
 		if tp.Inclusive {
 			t.Base = t.Base.Sub(t.Tax)
@@ -78,7 +83,7 @@ func (p pricer) taxes(pb *PayerBill) {
 			key = "tax.inclusive"
 		}
 		t.Explain = Explanation{Key: key + "." + string(tp.Scope), Args: map[string]string{"name": g.rate.Name, "code": g.rate.Code,
-			"rate": percent(g.rate.Rate), "base": p.fmt(t.Base), "tax": p.fmt(t.Tax), "rounding": tp.Rounding.String()}}
+			"rate": rate, "base": p.fmt(t.Base), "tax": p.fmt(t.Tax), "rounding": tp.Rounding.String()}}
 		pb.Taxes = append(pb.Taxes, t)
 	}
 }
@@ -137,7 +142,7 @@ func (p pricer) spread(pb *PayerBill, g *taxGroup, tax decimal.Decimal) {
 	for k, i := range g.lines {
 		weights[k] = p.taxBase(pb.Lines[i]).Abs()
 	}
-	shares := Allocate(tax, weights, p.book.Tax.Rounding.unitPlaces())
+	shares := allocate(tax, weights, p.book.Tax.Rounding.unitPlaces())
 	for k, i := range g.lines {
 		pb.Lines[i].Tax = shares[k]
 	}
