@@ -117,34 +117,37 @@ var (
 		StateInProgress, StatePaused, StateRepaired, StatePassed, StateReady, StateSettled, StateDelivered}
 )
 
-// The guards, named after the rules they enforce.
+// The guards, named after the rules they enforce. Each is a condition (a
+// predicate that allocates nothing, which [Allows] runs) and the message
+// its Check builds when the condition does not hold; guardHolds maps the
+// names to the conditions.
 var (
-	guardConditionRecorded = Guard{"R3.1d_walkaround_recorded", func(w *WorkOrder, _ org.Actor) string {
-		if w.Condition == nil || len(w.Condition.Items) == 0 {
+	guardConditionRecorded = Guard{"R3.1d_walkaround_recorded", func(w *WorkOrder, a org.Actor) string {
+		if !conditionRecorded(w, a) {
 			return "the walk-around condition report has not been recorded"
 		}
 		return ""
 	}}
-	guardAllDiagnosed = Guard{"R3.2a_every_concern_diagnosed", func(w *WorkOrder, _ org.Actor) string {
+	guardAllDiagnosed = Guard{"R3.2a_every_concern_diagnosed", func(w *WorkOrder, a org.Actor) string {
+		if allDiagnosed(w, a) {
+			return ""
+		}
 		var missing []string
 		for _, c := range w.Concerns {
-			if !slices.ContainsFunc(w.Findings, func(f Finding) bool { return f.ConcernID == c.ID }) {
+			if !diagnosed(w, c.ID) {
 				missing = append(missing, c.ID)
 			}
 		}
-		if len(missing) > 0 {
-			return "concerns without a diagnosis: " + strings.Join(missing, ", ")
-		}
-		return ""
+		return "concerns without a diagnosis: " + strings.Join(missing, ", ")
 	}}
-	guardEstimateProposed = Guard{"R3.2c_estimate_has_jobs_to_decide", func(w *WorkOrder, _ org.Actor) string {
-		if !slices.ContainsFunc(w.Jobs, func(j Job) bool { return j.Supplement == 0 && j.Status == JobProposed }) {
+	guardEstimateProposed = Guard{"R3.2c_estimate_has_jobs_to_decide", func(w *WorkOrder, a org.Actor) string {
+		if !estimateProposed(w, a) {
 			return "the estimate has no job awaiting the customer's decision"
 		}
 		return ""
 	}}
-	guardApprovedJob = Guard{"R3.2c_booking_needs_an_approved_job", func(w *WorkOrder, _ org.Actor) string {
-		if !slices.ContainsFunc(w.Jobs, func(j Job) bool { return j.Status == JobApproved }) {
+	guardApprovedJob = Guard{"R3.2c_booking_needs_an_approved_job", func(w *WorkOrder, a org.Actor) string {
+		if !hasApprovedJob(w, a) {
 			return "no job has the customer's approval"
 		}
 		return ""
@@ -153,48 +156,128 @@ var (
 		if w.Booking == nil {
 			return "the repair is not booked"
 		}
-		if a.Role == org.RoleTechnician && a.ID != w.Booking.Technician {
+		if !bookedTechnician(w, a) {
 			return fmt.Sprintf("the repair is booked for technician %s, not %s", w.Booking.Technician, a.ID)
 		}
 		return ""
 	}}
-	guardNoPendingSupplement = Guard{"R3.3b_added_work_decided", func(w *WorkOrder, _ org.Actor) string {
-		if w.PendingSupplement() {
+	guardNoPendingSupplement = Guard{"R3.3b_added_work_decided", func(w *WorkOrder, a org.Actor) string {
+		if !noPendingSupplement(w, a) {
 			return "added work awaits the customer's decision"
 		}
 		return ""
 	}}
-	guardPendingSupplement = Guard{"R3.3b_added_work_to_decide", func(w *WorkOrder, _ org.Actor) string {
-		if !w.PendingSupplement() {
+	guardPendingSupplement = Guard{"R3.3b_added_work_to_decide", func(w *WorkOrder, a org.Actor) string {
+		if !pendingSupplement(w, a) {
 			return "no added work awaits the customer's decision"
 		}
 		return ""
 	}}
-	guardJobToWork = Guard{"R3.3b_an_approved_job_to_work", func(w *WorkOrder, _ org.Actor) string {
-		if !slices.ContainsFunc(w.Jobs, func(j Job) bool { return j.Status == JobApproved }) {
+	guardJobToWork = Guard{"R3.3b_an_approved_job_to_work", func(w *WorkOrder, a org.Actor) string {
+		if !hasApprovedJob(w, a) {
 			return "no job approved by the customer is left to work"
 		}
 		return ""
 	}}
-	guardJobsDone = Guard{"R3.3c_approved_jobs_done", func(w *WorkOrder, _ org.Actor) string {
+	guardJobsDone = Guard{"R3.3c_approved_jobs_done", func(w *WorkOrder, a org.Actor) string {
+		if approvedJobsDone(w, a) {
+			return ""
+		}
 		var open []string
 		for _, j := range w.Jobs {
 			if j.Status == JobApproved {
 				open = append(open, j.ID)
 			}
 		}
-		if len(open) > 0 {
-			return "approved jobs not done: " + strings.Join(open, ", ")
-		}
-		return ""
+		return "approved jobs not done: " + strings.Join(open, ", ")
 	}}
-	guardInspectionPassed = Guard{"R3.3c_final_inspection_passed", func(w *WorkOrder, _ org.Actor) string {
-		if last, ok := w.LastInspection(); !ok || !last.Passed {
+	guardInspectionPassed = Guard{"R3.3c_final_inspection_passed", func(w *WorkOrder, a org.Actor) string {
+		if !inspectionPassed(w, a) {
 			return "the last final inspection did not pass"
 		}
 		return ""
 	}}
 )
+
+// guardHolds is each guard's condition by name: what [Allows] runs instead
+// of Check, so that a yes or no builds no message. A guard missing here is
+// run through its Check (correct, but it may allocate when it fails).
+var guardHolds = map[string]func(*WorkOrder, org.Actor) bool{
+	guardConditionRecorded.Name:   conditionRecorded,
+	guardAllDiagnosed.Name:        allDiagnosed,
+	guardEstimateProposed.Name:    estimateProposed,
+	guardApprovedJob.Name:         hasApprovedJob,
+	guardBookedTechnician.Name:    bookedTechnician,
+	guardNoPendingSupplement.Name: noPendingSupplement,
+	guardPendingSupplement.Name:   pendingSupplement,
+	guardJobToWork.Name:           hasApprovedJob,
+	guardJobsDone.Name:            approvedJobsDone,
+	guardInspectionPassed.Name:    inspectionPassed,
+}
+
+// The guards' conditions: true when the order meets the guard.
+
+func conditionRecorded(w *WorkOrder, _ org.Actor) bool {
+	return w.Condition != nil && len(w.Condition.Items) > 0
+}
+
+func diagnosed(w *WorkOrder, concern string) bool {
+	for i := range w.Findings {
+		if w.Findings[i].ConcernID == concern {
+			return true
+		}
+	}
+	return false
+}
+
+func allDiagnosed(w *WorkOrder, _ org.Actor) bool {
+	for i := range w.Concerns {
+		if !diagnosed(w, w.Concerns[i].ID) {
+			return false
+		}
+	}
+	return true
+}
+
+func estimateProposed(w *WorkOrder, _ org.Actor) bool {
+	for i := range w.Jobs {
+		if w.Jobs[i].Supplement == 0 && w.Jobs[i].Status == JobProposed {
+			return true
+		}
+	}
+	return false
+}
+
+func hasApprovedJob(w *WorkOrder, _ org.Actor) bool {
+	for i := range w.Jobs {
+		if w.Jobs[i].Status == JobApproved {
+			return true
+		}
+	}
+	return false
+}
+
+func approvedJobsDone(w *WorkOrder, a org.Actor) bool { return !hasApprovedJob(w, a) }
+
+func bookedTechnician(w *WorkOrder, a org.Actor) bool {
+	return w.Booking != nil && (a.Role != org.RoleTechnician || a.ID == w.Booking.Technician)
+}
+
+// pendingSupplement is w.PendingSupplement, reading the jobs in place.
+func pendingSupplement(w *WorkOrder, _ org.Actor) bool {
+	for i := range w.Jobs {
+		if w.Jobs[i].Supplement > 0 && w.Jobs[i].Status == JobProposed {
+			return true
+		}
+	}
+	return false
+}
+
+func noPendingSupplement(w *WorkOrder, a org.Actor) bool { return !pendingSupplement(w, a) }
+
+func inspectionPassed(w *WorkOrder, _ org.Actor) bool {
+	return len(w.Inspections) > 0 && w.Inspections[len(w.Inspections)-1].Passed
+}
 
 var table = []Transition{
 	{Command: CmdReceive, From: []State{StateNone}, To: []State{StateReceived}, Roles: advisors},
@@ -274,8 +357,20 @@ func refusal(w *WorkOrder, cmd Command, actor org.Actor) *TransitionError {
 }
 
 // check finds the row that lets actor give cmd on w, or a TransitionError
-// listing every blocker of every row for cmd.
+// listing every blocker of every row for cmd. The row is found by the
+// compiled table ([Allows]), without building anything; only a refusal
+// runs [explain].
 func check(w *WorkOrder, cmd Command, actor org.Actor, opts Options) (Transition, error) {
+	if i := allowedRow(w, cmd, actor, opts); i >= 0 {
+		return table[i], nil
+	}
+	return explain(w, cmd, actor, opts)
+}
+
+// explain is check read straight from the table: the first row that lets
+// actor give cmd on w, or a TransitionError listing every blocker of every
+// row for cmd.
+func explain(w *WorkOrder, cmd Command, actor org.Actor, opts Options) (Transition, error) {
 	terr := refusal(w, cmd, actor)
 	seen := map[string]bool{}
 	add := func(guard, msg string) {
@@ -325,19 +420,296 @@ func check(w *WorkOrder, cmd Command, actor org.Actor, opts Options) (Transition
 	return Transition{}, terr
 }
 
+// Allows reports whether actor may give cmd on w now: the same answer as
+// the command's own check (a row of the table for cmd, enabled by opts,
+// from w's state, for the actor's role, every guard holding), without
+// building the refusal. It allocates nothing: use it for buttons and in
+// loops; the command itself says why not.
+func Allows(w *WorkOrder, cmd Command, actor org.Actor, opts Options) bool {
+	return allowedRow(w, cmd, actor, opts) >= 0
+}
+
 // Permitted lists the commands actor may give on w now, in table order: a
-// UI enables its buttons from it.
+// UI enables its buttons from it. It allocates the list only (nil when
+// nothing is permitted).
 func Permitted(w *WorkOrder, actor org.Actor, opts Options) []Command {
-	var out []Command
-	for _, t := range table {
-		if slices.Contains(out, t.Command) {
-			continue
+	var yes uint64 // bit k: commands[k] is allowed
+	n := 0
+	sb, rb := stateBit(w.State), roleBit(actor.Role)
+	for k, rows := range decision.rows {
+		if allowed(rows, w, sb, rb, actor, opts) >= 0 {
+			yes |= 1 << k
+			n++
 		}
-		if _, err := check(w, t.Command, actor, opts); err == nil {
-			out = append(out, t.Command)
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Command, 0, n)
+	for k, cmd := range decision.commands {
+		if yes&(1<<k) != 0 {
+			out = append(out, cmd)
 		}
 	}
 	return out
+}
+
+// decision is the table compiled for Allows, Permitted and check: for each
+// command, in the order of its first row, its rows in table order, with
+// their states and roles as bit sets and their guards' conditions.
+var decision = compileTable(table, guardHolds)
+
+type compiled struct {
+	commands []Command       // each command once, in table order
+	names    []cmdNames      // names[k]: the texts of commands[k]
+	rows     [][]compiledRow // rows[k]: the rows of commands[k]
+	byCode   [numCommands]int8
+}
+
+type compiledRow struct {
+	from   uint32 // stateBit of each state the row starts from
+	roles  uint8  // roleBit of each role the row allows
+	option uint8  // optionAlways, optionExpressLane or optionNever
+	guards []func(*WorkOrder, org.Actor) bool
+	index  int // the row in table
+}
+
+const (
+	optionAlways uint8 = iota
+	optionExpressLane
+	optionNever // an option name Options does not know: never enabled, as Options.enabled says
+)
+
+// compileTable compiles rows. A command, a state or a role the switches
+// below do not know is a programming error, found when the package loads.
+func compileTable(rows []Transition, holds map[string]func(*WorkOrder, org.Actor) bool) *compiled {
+	c := &compiled{}
+	for i := range c.byCode {
+		c.byCode[i] = -1
+	}
+	for i, t := range rows {
+		code := commandCode(t.Command)
+		if code < 0 {
+			panic(fmt.Sprintf("servicedesk: command %q of the table has no code in commandCode", t.Command))
+		}
+		k := int(c.byCode[code])
+		if k < 0 {
+			k = len(c.commands)
+			c.byCode[code] = int8(k)
+			c.commands = append(c.commands, t.Command)
+			c.names = append(c.names, cmdNames{op: "servicedesk: " + string(t.Command), event: "workorder." + string(t.Command)})
+			c.rows = append(c.rows, nil)
+		}
+		r := compiledRow{index: i}
+		for _, s := range t.From {
+			b := stateBit(s)
+			if b == 0 {
+				panic(fmt.Sprintf("servicedesk: state %q of the table has no bit in stateBit", s))
+			}
+			r.from |= b
+		}
+		for _, role := range t.Roles {
+			b := roleBit(role)
+			if b == 0 {
+				panic(fmt.Sprintf("servicedesk: role %q of the table has no bit in roleBit", role))
+			}
+			r.roles |= b
+		}
+		switch t.Option {
+		case "":
+			r.option = optionAlways
+		case "express_lane":
+			r.option = optionExpressLane
+		default:
+			r.option = optionNever
+		}
+		for _, g := range t.Guards {
+			h := holds[g.Name]
+			if h == nil {
+				check := g.Check
+				h = func(w *WorkOrder, a org.Actor) bool { return check(w, a) == "" }
+			}
+			r.guards = append(r.guards, h)
+		}
+		c.rows[k] = append(c.rows[k], r)
+	}
+	return c
+}
+
+// cmdNames are the texts a command's run writes: its errors' prefix and
+// its event's type, built once.
+type cmdNames struct {
+	op    string // "servicedesk: pause"
+	event string // "workorder.pause"
+}
+
+// commandNames are cmd's texts, from the compiled table for the table's
+// commands.
+func commandNames(cmd Command) cmdNames {
+	if code := commandCode(cmd); code >= 0 {
+		if k := decision.byCode[code]; k >= 0 {
+			return decision.names[k]
+		}
+	}
+	return cmdNames{op: "servicedesk: " + string(cmd), event: "workorder." + string(cmd)}
+}
+
+// allowedRow is the index in table of the row that lets actor give cmd on
+// w, or -1.
+func allowedRow(w *WorkOrder, cmd Command, actor org.Actor, opts Options) int {
+	code := commandCode(cmd)
+	if code < 0 {
+		return -1
+	}
+	k := decision.byCode[code]
+	if k < 0 {
+		return -1
+	}
+	return allowed(decision.rows[k], w, stateBit(w.State), roleBit(actor.Role), actor, opts)
+}
+
+// allowed is the first of rows whose state set holds sb, whose role set
+// holds rb and whose option and guards hold, as its index in table, or -1.
+func allowed(rows []compiledRow, w *WorkOrder, sb uint32, rb uint8, actor org.Actor, opts Options) int {
+next:
+	for i := range rows {
+		r := &rows[i]
+		if r.from&sb == 0 || r.roles&rb == 0 {
+			continue
+		}
+		switch r.option {
+		case optionExpressLane:
+			if !opts.ExpressLane {
+				continue
+			}
+		case optionNever:
+			continue
+		}
+		for _, g := range r.guards {
+			if !g(w, actor) {
+				continue next
+			}
+		}
+		return r.index
+	}
+	return -1
+}
+
+// The switches below number the commands, states and roles: a switch on
+// constant texts compares a few machine words, where a map or a hash reads
+// the whole text. Each answers only for its exact texts; any other text has
+// no code (-1) or no bit (0).
+
+// numCommands bounds commandCode.
+const numCommands = 24
+
+// commandCode numbers the commands; -1 for any other text.
+func commandCode(c Command) int {
+	switch c {
+	case CmdReceive:
+		return 0
+	case CmdRecordCondition:
+		return 1
+	case CmdAcknowledge:
+		return 2
+	case CmdDiagnose:
+		return 3
+	case CmdEstimate:
+		return 4
+	case CmdApprove:
+		return 5
+	case CmdBook:
+		return 6
+	case CmdReschedule:
+		return 7
+	case CmdNoShow:
+		return 8
+	case CmdStart:
+		return 9
+	case CmdNote:
+		return 10
+	case CmdPause:
+		return 11
+	case CmdResume:
+		return 12
+	case CmdProposeSupplement:
+		return 13
+	case CmdDecideSupplement:
+		return 14
+	case CmdCompleteJob:
+		return 15
+	case CmdCompleteRepair:
+		return 16
+	case CmdInspect:
+		return 17
+	case CmdNotifyReady:
+		return 18
+	case CmdApproveOverrun:
+		return 19
+	case CmdSettle:
+		return 20
+	case CmdDeliver:
+		return 21
+	case CmdClose:
+		return 22
+	case CmdCancel:
+		return 23
+	}
+	return -1
+}
+
+// stateBit is one bit per state; 0 for any other text.
+func stateBit(s State) uint32 {
+	switch s {
+	case StateNone:
+		return 1 << 0
+	case StateReceived:
+		return 1 << 1
+	case StateInspected:
+		return 1 << 2
+	case StateDiagnosed:
+		return 1 << 3
+	case StateEstimated:
+		return 1 << 4
+	case StateApproved:
+		return 1 << 5
+	case StateBooked:
+		return 1 << 6
+	case StateInProgress:
+		return 1 << 7
+	case StatePaused:
+		return 1 << 8
+	case StateRepaired:
+		return 1 << 9
+	case StatePassed:
+		return 1 << 10
+	case StateReady:
+		return 1 << 11
+	case StateSettled:
+		return 1 << 12
+	case StateDelivered:
+		return 1 << 13
+	case StateClosed:
+		return 1 << 14
+	case StateCancelled:
+		return 1 << 15
+	}
+	return 0
+}
+
+// roleBit is one bit per role; 0 for any other text.
+func roleBit(r org.Role) uint8 {
+	switch r {
+	case org.RoleSupervisor:
+		return 1 << 0
+	case org.RoleAdvisor:
+		return 1 << 1
+	case org.RoleTechnician:
+		return 1 << 2
+	case org.RoleAdmin:
+		return 1 << 3
+	}
+	return 0
 }
 
 func statesList(ss []State) string {

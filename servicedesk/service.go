@@ -274,8 +274,9 @@ func (s *Service) Month(ctx context.Context, dealer org.DealerID, actor org.Acto
 // must be an admin or active on the dealer's roster in the role claimed,
 // else ErrForbidden.
 func (s *Service) Permitted(ctx context.Context, dealer org.DealerID, actor org.Actor, id WorkOrderID) ([]Command, error) {
-	if _, err := s.reader(ctx, dealer, actor, "permitted on "+string(id), workOrderReaders...); err != nil {
-		return nil, err
+	// As s.reader, without the reader: Permitted shows nothing of the order.
+	if _, err := s.roster.Authorize(ctx, dealer, actor, workOrderReaders...); err != nil {
+		return nil, fmt.Errorf("servicedesk: permitted on %s: %w", id, err)
 	}
 	w, err := s.store.WorkOrder(ctx, dealer, id)
 	if err != nil {
@@ -356,37 +357,55 @@ type transitionData struct {
 	Input any   `json:"input,omitempty"`
 }
 
+// runFrame is what one command builds, in one allocation: the order it
+// changes (read from the store, so its own copy, and committed from there),
+// the problems apply finds, and the Change, with room for the event.
+type runFrame struct {
+	order [1]WorkOrder
+	ve    org.ValidationError
+	c     Change
+	event [1]org.Event
+}
+
 func (s *Service) run(ctx context.Context, dealer org.DealerID, actor org.Actor, st step) (WorkOrder, error) {
-	op := "servicedesk: " + string(st.cmd)
+	names := commandNames(st.cmd)
+	op := names.op
 	// The actor first: someone not on the roster learns nothing of the
 	// order, not even whether it exists or its version (R7.2d).
 	if _, err := s.roster.Authorize(ctx, dealer, actor, actor.Role); err != nil {
 		return WorkOrder{}, err
 	}
 	// The reference is input too: held to the one text policy before the
-	// store sees it (issue 15: a NUL in an ID was a driver error).
-	if err := shape(string(st.cmd), Ref{ID: st.id, ExpectedVersion: st.expected}).Err(); err != nil {
-		return WorkOrder{}, err
+	// store sees it (issue 15: a NUL in an ID was a driver error). A plain
+	// reference passes it without the validator's reflection.
+	if !plainRef(st.id, st.expected) {
+		if err := shape(string(st.cmd), Ref{ID: st.id, ExpectedVersion: st.expected}).Err(); err != nil {
+			return WorkOrder{}, err
+		}
 	}
-	before, err := s.store.WorkOrder(ctx, dealer, st.id)
-	if err != nil {
+	f := &runFrame{}
+	var err error
+	// The order read is this command's own copy (the store never shares
+	// memory with its callers): the new version is built on it.
+	w := &f.order[0]
+	if *w, err = s.store.WorkOrder(ctx, dealer, st.id); err != nil {
 		return WorkOrder{}, fmt.Errorf("%s %s: %w", op, st.id, err)
 	}
-	if st.expected != 0 && st.expected != before.Version {
-		return WorkOrder{}, fmt.Errorf("%s %s: read version %d, now %d: %w", op, st.id, st.expected, before.Version, org.ErrStale)
+	if st.expected != 0 && st.expected != w.Version {
+		return WorkOrder{}, fmt.Errorf("%s %s: read version %d, now %d: %w", op, st.id, st.expected, w.Version, org.ErrStale)
 	}
-	t, err := check(&before, st.cmd, actor, s.opts)
+	t, err := check(w, st.cmd, actor, s.opts)
 	if err != nil {
 		return WorkOrder{}, err
 	}
-	w := before.Clone()
+	from := w.State
 	now := org.Now(s.clock)
-	ve := &org.ValidationError{Op: op}
-	var c Change
-	if err := st.apply(ctx, &w, t, now, ve, &c); err != nil {
+	f.ve.Op = op
+	c := &f.c
+	if err := st.apply(ctx, w, t, now, &f.ve, c); err != nil {
 		return WorkOrder{}, err
 	}
-	if err := ve.Err(); err != nil {
+	if err := f.ve.Err(); err != nil {
 		return WorkOrder{}, err
 	}
 	if len(t.To) == 1 {
@@ -394,13 +413,23 @@ func (s *Service) run(ctx context.Context, dealer org.DealerID, actor org.Actor,
 	}
 	w.Version++
 	w.UpdatedAt = now
-	c.WorkOrders = append(c.WorkOrders, w)
+	if c.WorkOrders == nil {
+		c.WorkOrders = f.order[:]
+	} else {
+		c.WorkOrders = append(c.WorkOrders, *w)
+	}
 	input := st.input
 	if oa, ok := input.(interface{ fill(*WorkOrder) any }); ok {
-		input = oa.fill(&w) // event data that needs the order, such as a notice's contact
+		input = oa.fill(w) // event data that needs the order, such as a notice's contact
 	}
-	c.Events = append(c.Events, s.event(dealer, actor, now, st.cmd, w.ID, st.reason, transitionData{From: before.State, To: w.State, Input: input}))
-	if err := s.store.Commit(ctx, dealer, c); err != nil {
+	ev := newEvent(s.ids, dealer, actor, now, names.event, "workorder/"+string(w.ID), st.reason, transitionData{From: from, To: w.State, Input: input})
+	if c.Events == nil {
+		f.event[0] = ev
+		c.Events = f.event[:]
+	} else {
+		c.Events = append(c.Events, ev)
+	}
+	if err := s.store.Commit(ctx, dealer, *c); err != nil {
 		if st.expected != 0 && errors.Is(err, ErrConflict) {
 			// The caller's version matched when read, but another writer
 			// committed first. When that writer replaced the order, the
@@ -413,7 +442,23 @@ func (s *Service) run(ctx context.Context, dealer org.DealerID, actor org.Actor,
 		}
 		return WorkOrder{}, fmt.Errorf("%s %s: %w", op, st.id, err)
 	}
-	return w, nil
+	return *w, nil
+}
+
+// plainRef reports whether a work order's reference certainly passes
+// shape: an ID of 1 to 64 printable ASCII characters (no control character,
+// valid UTF-8, one line, within Ref's max) and a version not below zero.
+// Anything else goes through the validator, which says what is wrong.
+func plainRef(id WorkOrderID, expected int64) bool {
+	if len(id) == 0 || len(id) > 64 || expected < 0 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < 0x20 || id[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Service) event(dealer org.DealerID, actor org.Actor, now time.Time, cmd Command, id WorkOrderID, reason string, data any) org.Event {

@@ -28,23 +28,13 @@ type tenant struct {
 	dealer    *org.Dealer
 	employees map[org.EmployeeID]org.Employee
 	moves     map[org.MoveID]org.CareerMove
-	events    []org.Event
+	events    eventLog
 	seq       int64
 	desk      *desk
 	ledger    *ledger
 	review    *review
 	training  *trainingRecords
 	policy    *policyRecords
-}
-
-// appendEvents assigns the next Seqs and keeps copies.
-func (t *tenant) appendEvents(evs []org.Event) {
-	for _, ev := range evs {
-		t.seq++
-		ev.Seq = t.seq
-		ev.Data = slices.Clone(ev.Data)
-		t.events = append(t.events, ev)
-	}
 }
 
 var _ org.Store = (*Store)(nil)
@@ -183,23 +173,11 @@ func (s *Store) Events(ctx context.Context, dealer org.DealerID, after int64, li
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := []org.Event{}
 	t := s.tenantLocked(dealer, false)
 	if t == nil {
-		return out, nil
+		return []org.Event{}, nil
 	}
-	// Events are kept in Seq order; find the first after the cursor.
-	i, _ := slices.BinarySearchFunc(t.events, after+1, func(e org.Event, seq int64) int {
-		return int(e.Seq - seq)
-	})
-	for _, e := range t.events[i:] {
-		if len(out) == limit {
-			break
-		}
-		e.Data = slices.Clone(e.Data)
-		out = append(out, e)
-	}
-	return out, nil
+	return t.events.after(after, limit), nil
 }
 
 // Commit implements org.Store.
@@ -287,6 +265,15 @@ func checkTenant(dealer org.DealerID, c org.Change) error {
 		}
 	}
 	return nil
+}
+
+// versionOK reports whether writing version passes checkVersion, without
+// building the message of its error.
+func versionOK(version int64, exists bool, current func() int64) bool {
+	if version == 1 {
+		return !exists
+	}
+	return version > 1 && exists && current() == version-1
 }
 
 // checkVersion applies the rule of org.Store.Commit: version 1 creates,

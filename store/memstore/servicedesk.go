@@ -25,7 +25,12 @@ func (s *Store) ServiceDesk() DeskStore { return DeskStore{s} }
 
 // desk holds one dealer's servicedesk records.
 type desk struct {
-	orders     map[servicedesk.WorkOrderID]servicedesk.WorkOrder
+	// orders holds each work order as committed, never changed in place (a
+	// commit stores a new copy), so a reader may copy it after the lock.
+	orders map[servicedesk.WorkOrderID]*servicedesk.WorkOrder
+	// byID is orders sorted by ID: a page of WorkOrders is a binary search
+	// and a walk from its cursor, not a sort of every order.
+	byID       []*servicedesk.WorkOrder
 	calendar   map[calKey]servicedesk.CalendarDay
 	complaints map[servicedesk.ComplaintID]servicedesk.Complaint
 	surveys    map[servicedesk.WorkOrderID]servicedesk.Survey
@@ -39,7 +44,7 @@ type calKey struct {
 func (t *tenant) deskRecords() *desk {
 	if t.desk == nil {
 		t.desk = &desk{
-			orders:     map[servicedesk.WorkOrderID]servicedesk.WorkOrder{},
+			orders:     map[servicedesk.WorkOrderID]*servicedesk.WorkOrder{},
 			calendar:   map[calKey]servicedesk.CalendarDay{},
 			complaints: map[servicedesk.ComplaintID]servicedesk.Complaint{},
 			surveys:    map[servicedesk.WorkOrderID]servicedesk.Survey{},
@@ -66,44 +71,59 @@ func (s *Store) readDesk(ctx context.Context, dealer org.DealerID, f func(d *des
 
 // WorkOrder implements servicedesk.Store.
 func (s *Store) WorkOrder(ctx context.Context, dealer org.DealerID, id servicedesk.WorkOrderID) (servicedesk.WorkOrder, error) {
-	var w servicedesk.WorkOrder
-	var ok bool
+	var w *servicedesk.WorkOrder
 	if err := s.readDesk(ctx, dealer, func(d *desk) {
 		if d != nil {
-			w, ok = d.orders[id]
+			w = d.orders[id]
 		}
 	}); err != nil {
-		return w, err
+		return servicedesk.WorkOrder{}, err
 	}
-	if !ok {
-		return w, fmt.Errorf("memstore: work order %s: %w", id, org.ErrNotFound)
+	if w == nil {
+		return servicedesk.WorkOrder{}, fmt.Errorf("memstore: work order %s: %w", id, org.ErrNotFound)
 	}
-	return w.Clone(), nil
+	return cloneOrder(*w), nil
 }
 
 // WorkOrders implements servicedesk.Store.
 func (s *Store) WorkOrders(ctx context.Context, dealer org.DealerID, q servicedesk.WorkOrderQuery) ([]servicedesk.WorkOrder, error) {
-	out := []servicedesk.WorkOrder{}
+	var page []*servicedesk.WorkOrder
 	err := s.readDesk(ctx, dealer, func(d *desk) {
 		if d == nil {
 			return
 		}
-		for _, w := range d.orders {
+		from, _ := slices.BinarySearchFunc(d.byID, q.After, func(w *servicedesk.WorkOrder, id servicedesk.WorkOrderID) int { return cmp.Compare(w.ID, id) })
+		if q.Limit > 0 {
+			page = make([]*servicedesk.WorkOrder, 0, min(q.Limit, len(d.byID)-from))
+		}
+		for _, w := range d.byID[from:] {
+			if q.Limit > 0 && len(page) == q.Limit {
+				break
+			}
 			if (q.State == "" || w.State == q.State) && (q.Advisor == "" || w.Advisor == q.Advisor) &&
 				(q.OpenedFrom.IsZero() || !w.OpenedAt.Before(q.OpenedFrom)) &&
 				(q.OpenedBefore.IsZero() || w.OpenedAt.Before(q.OpenedBefore)) && w.ID > q.After {
-				out = append(out, w)
+				page = append(page, w)
 			}
 		}
 	})
-	slices.SortFunc(out, func(a, b servicedesk.WorkOrder) int { return cmp.Compare(a.ID, b.ID) })
-	if q.Limit > 0 && len(out) > q.Limit {
-		out = out[:q.Limit]
-	}
-	for i := range out {
-		out[i] = out[i].Clone()
+	out := make([]servicedesk.WorkOrder, len(page))
+	for i, w := range page {
+		out[i] = cloneOrder(*w)
 	}
 	return out, err
+}
+
+// putOrder stores a copy of w, in orders and in its place in byID.
+func (d *desk) putOrder(w servicedesk.WorkOrder) {
+	p := storedCopy(w)
+	i, found := slices.BinarySearchFunc(d.byID, w.ID, func(x *servicedesk.WorkOrder, id servicedesk.WorkOrderID) int { return cmp.Compare(x.ID, id) })
+	if found {
+		d.byID[i] = p
+	} else {
+		d.byID = slices.Insert(d.byID, i, p)
+	}
+	d.orders[w.ID] = p
 }
 
 // CalendarDay implements servicedesk.Store.
@@ -208,16 +228,10 @@ func (s *Store) SubjectEvents(ctx context.Context, dealer org.DealerID, subject 
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := []org.Event{}
 	if t := s.tenantLocked(dealer, false); t != nil {
-		for _, e := range t.events {
-			if e.Subject == subject {
-				e.Data = slices.Clone(e.Data)
-				out = append(out, e)
-			}
-		}
+		return t.events.subject(subject), nil
 	}
-	return out, nil
+	return []org.Event{}, nil
 }
 
 // Commit implements servicedesk.Store.
@@ -260,12 +274,13 @@ func (s *Store) commitDesk(ctx context.Context, dealer org.DealerID, c servicede
 	}
 	t := s.tenantLocked(dealer, true)
 	for i, r := range c.Redactions {
-		t.events[at[i]].Data, t.events[at[i]].Reason = slices.Clone(r.Data), r.Reason
+		e := t.events.at(at[i])
+		e.Data, e.Reason = slices.Clone(r.Data), r.Reason
 	}
 	applyLedger(t, c.Billing)
 	d = t.deskRecords()
 	for _, w := range c.WorkOrders {
-		d.orders[w.ID] = w.Clone()
+		d.putOrder(w)
 	}
 	for _, cd := range c.Calendar {
 		d.calendar[calKey{cd.Technician, cd.Day}] = cd.Clone()
@@ -281,15 +296,14 @@ func (s *Store) commitDesk(ctx context.Context, dealer org.DealerID, c servicede
 	return nil
 }
 
-// redactedEvents returns the index in t.events of each redaction's event,
+// redactedEvents returns the position in t.events of each redaction's event,
 // or ErrInvalid when the dealer has no event with its Seq and subject.
 func redactedEvents(t *tenant, dealer org.DealerID, rs []org.Redaction) ([]int, error) {
 	at := make([]int, len(rs))
 	for i, r := range rs {
 		j := -1
 		if t != nil {
-			j, _ = slices.BinarySearchFunc(t.events, r.Seq, func(e org.Event, seq int64) int { return cmp.Compare(e.Seq, seq) })
-			if j >= len(t.events) || t.events[j].Seq != r.Seq || t.events[j].Subject != r.Subject {
+			if j = t.events.bySeq(r.Seq); j >= 0 && t.events.at(j).Subject != r.Subject {
 				j = -1
 			}
 		}
@@ -335,8 +349,14 @@ func checkDeskTenant(dealer org.DealerID, c servicedesk.Change) error {
 
 func checkDeskVersions(d *desk, c servicedesk.Change) error {
 	for _, w := range c.WorkOrders {
-		cur, ok := lookup(d, func(d *desk) (servicedesk.WorkOrder, bool) { w, ok := d.orders[w.ID]; return w, ok })
-		if err := checkVersion("work order "+string(w.ID), w.Version, ok, func() int64 { return cur.Version }); err != nil {
+		var cur *servicedesk.WorkOrder
+		if d != nil {
+			cur = d.orders[w.ID]
+		}
+		if versionOK(w.Version, cur != nil, func() int64 { return cur.Version }) {
+			continue
+		}
+		if err := checkVersion("work order "+string(w.ID), w.Version, cur != nil, func() int64 { return cur.Version }); err != nil {
 			return err
 		}
 	}
@@ -373,6 +393,9 @@ func lookup[T any](d *desk, f func(*desk) (T, bool)) (T, bool) {
 }
 
 func deskRepeats(c servicedesk.Change) error {
+	if len(c.WorkOrders) < 2 && len(c.Calendar) < 2 && len(c.Complaints) < 2 && len(c.Surveys) < 2 {
+		return nil // one record of each kind at most: nothing is named twice
+	}
 	return errors.Join(
 		noRepeats("work order", keysOf(c.WorkOrders, func(w servicedesk.WorkOrder) string { return string(w.ID) })...),
 		noRepeats("calendar day", keysOf(c.Calendar, func(d servicedesk.CalendarDay) string { return string(d.Technician) + "/" + d.Day })...),
