@@ -263,7 +263,7 @@ func (p oldPricer) discountLines(lines []Line, ds []Discount) {
 func (p oldPricer) orderDiscounts(lines []Line, o Order) {
 	ds := slices.Clone(o.Discounts)
 	for _, code := range o.Coupons {
-		c := p.book.coupon(code)
+		c := p.book.oldCoupon(code)
 		ds = append(ds, Discount{Code: c.Code, Description: "coupon " + c.Code, Percent: c.Percent, Amount: c.Amount})
 	}
 	for _, d := range ds {
