@@ -2,6 +2,7 @@ package servicedesk
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -130,7 +131,7 @@ func (s *Service) ExportCustomer(ctx context.Context, dealer org.DealerID, actor
 	now := s.clock.Now().UTC()
 	x := CustomerExport{Request: ref.Request, DealerID: dealer, ExportedAt: now, WorkOrders: cd.orders, Complaints: cd.complaints,
 		Surveys: cd.surveys, Events: cd.events, Documents: []billing.Document{}}
-	if od, ok := s.biller.(OrderDocuments); ok && s.biller != nil {
+	if od, ok := s.biller.(OrderDocuments); ok {
 		for _, w := range cd.orders {
 			docs, err := od.DocumentsOf(ctx, dealer, actor, string(w.ID))
 			if err != nil {
@@ -395,7 +396,7 @@ func (s *Service) subjectsEvents(ctx context.Context, dealer org.DealerID, subje
 			}
 			out = append(out, evs...)
 		}
-		slices.SortFunc(out, func(a, b org.Event) int { return compareSeq(a.Seq, b.Seq) })
+		slices.SortFunc(out, func(a, b org.Event) int { return cmp.Compare(a.Seq, b.Seq) })
 		return out, nil
 	}
 	var after int64
@@ -414,16 +415,6 @@ func (s *Service) subjectsEvents(ctx context.Context, dealer org.DealerID, subje
 		}
 		after = page[len(page)-1].Seq
 	}
-}
-
-func compareSeq(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // erasable refuses an erasure while the customer still has an order in
