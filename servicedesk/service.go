@@ -256,18 +256,33 @@ func (s *Service) Month(ctx context.Context, dealer org.DealerID, actor org.Acto
 		return nil, err
 	}
 	q := WorkOrderQuery{OpenedFrom: m.Start(loc), OpenedBefore: m.End(loc), Limit: org.MaxPage}
-	var all []WorkOrder
+	// The pages are kept as the store returned them and joined once at the
+	// end: appending each to one growing slice copied every order read so
+	// far per page, which made a month of 5,000 orders 15x the time of
+	// one of 500 (issue 16).
+	var pages [][]WorkOrder
+	n := 0
 	for {
 		page, err := s.store.WorkOrders(ctx, dealer, q)
 		if err != nil {
 			return nil, fmt.Errorf("servicedesk: work orders of %s: %w", m, err)
 		}
-		all = append(all, page...)
+		pages = append(pages, page)
+		n += len(page)
 		if len(page) < q.Limit {
-			return r.workOrders(ctx, all)
+			break
 		}
 		q.After = page[len(page)-1].ID
 	}
+	all := pages[0]
+	if len(pages) > 1 {
+		all = make([]WorkOrder, 0, n)
+		for i, page := range pages {
+			all = append(all, page...)
+			pages[i] = nil // the page's orders may be collected as soon as copied
+		}
+	}
+	return r.workOrders(ctx, all)
 }
 
 // Permitted lists the commands actor may give on the order now. The actor
