@@ -134,7 +134,6 @@ func planYear(p training.Plan) string         { return fmt.Sprint(p.Year) }
 func sessionID(s training.Session) string     { return s.ID }
 func progressKey(p training.Progress) string  { return p.Key() }
 func careerEmployee(c training.Career) string { return string(c.Employee) }
-func yearSessionID(s training.Session) string { return fmt.Sprintf("%d/%s", s.Year, s.ID) }
 func sortedByKey(ps []training.Progress) []training.Progress {
 	ps = slices.Clone(ps)
 	slices.SortFunc(ps, func(a, b training.Progress) int { return strings.Compare(a.Key(), b.Key()) })
