@@ -82,6 +82,9 @@ type Record[S, C, T any] struct {
 	// with its caller: the elements of its slices, what its pointers
 	// point at.
 	Scribble func(r *T)
+
+	// remember is the sharesCommitted flaw's hook (flaws.go).
+	remember func(d org.DealerID, recs []T)
 }
 
 // Read is one way a store lists records of a kind.
@@ -108,6 +111,13 @@ type Kind[S, C any] interface {
 	putFull(c *C, d org.DealerID) func()
 	tenancy(ctx context.Context, dm *Domain[S, C], s S) error
 	reads(ctx context.Context, s S, d org.DealerID) []namedCall
+	// The flaws of flaws.go.
+	bent(flaw string) Kind[S, C]
+	restamp(ctx context.Context, s S, d org.DealerID, c *C)
+	split(c *C) (C, int)
+	copyInto(dst, src *C)
+	dedupe(c *C)
+	committed(d org.DealerID, c *C)
 }
 
 // want is what a kind's put adds: a new record, an update of a stored

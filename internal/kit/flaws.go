@@ -1,0 +1,359 @@
+package kit
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/servicelane/servicelane/org"
+)
+
+// The self-test of the shared rules: each flaw below bends a sound store,
+// through the domain's declarations, the way a careless store breaks one
+// shared rule, and SelfTest proves that exactly the shared checks named
+// for the flaw fail on it, in every domain. A kit's hand-written broken
+// stores are left for its own checks.
+
+// flaw is one way of breaking a shared rule.
+type flaw[S, C any] struct {
+	name, says string
+	// bend changes the copy b of a domain (and its kinds) to have the
+	// flaw.
+	bend func(b *Domain[S, C])
+	// caught names the shared checks that must fail.
+	caught func(dm *Domain[S, C]) []string
+}
+
+// each names check for every kind: each(dm, "VersionRule").
+func each[S, C any](dm *Domain[S, C], check string, skipFirst bool) []string {
+	var out []string
+	for i, k := range dm.Kinds {
+		if i == 0 && skipFirst {
+			continue
+		}
+		out = append(out, k.label()+check)
+	}
+	return out
+}
+
+func flaws[S, C any]() []flaw[S, C] {
+	kinds := func(b *Domain[S, C], f string) {
+		for i, k := range b.Kinds {
+			b.Kinds[i] = k.bent(f)
+		}
+	}
+	return []flaw[S, C]{
+		{name: "ignoresVersions", says: "writes every record at the stored version plus one, whatever version it carries (last writer wins)",
+			bend: func(b *Domain[S, C]) {
+				commit := b.Commit
+				b.Commit = func(ctx context.Context, s S, d org.DealerID, c C) error {
+					c = b.cloneChange(c)
+					for _, k := range b.Kinds {
+						k.restamp(ctx, s, d, &c)
+					}
+					return commit(ctx, s, d, c)
+				}
+			},
+			caught: func(dm *Domain[S, C]) []string { return append(each(dm, "VersionRule", false), "CommitIsAtomic") }},
+		{name: "kindByKind", says: "writes each kind of record in a transaction of its own, the events with the first",
+			bend: func(b *Domain[S, C]) {
+				commit := b.Commit
+				b.Commit = func(ctx context.Context, s S, d org.DealerID, c C) error {
+					for i, k := range b.Kinds {
+						part, n := k.split(&c)
+						if i == 0 {
+							*b.EventsIn(&part) = *b.EventsIn(&c)
+						}
+						if n == 0 && i > 0 {
+							continue
+						}
+						if err := commit(ctx, s, d, part); err != nil {
+							return err
+						}
+					}
+					return nil
+				}
+			},
+			caught: func(dm *Domain[S, C]) []string {
+				// The events land with the first kind's commit, before a
+				// later kind's refusal.
+				return slices.Concat(each(dm, "TwiceInAChange", true), each(dm, "VersionRule", true),
+					[]string{"CommitIsAtomic", "CommitOtherDealerInvalid"})
+			}},
+		{name: "lastOfTwiceWins", says: "keeps the last of two writes of one record in a change instead of refusing the change",
+			bend: func(b *Domain[S, C]) {
+				commit := b.Commit
+				b.Commit = func(ctx context.Context, s S, d org.DealerID, c C) error {
+					c = b.cloneChange(c)
+					for _, k := range b.Kinds {
+						k.dedupe(&c)
+					}
+					return commit(ctx, s, d, c)
+				}
+			},
+			caught: func(dm *Domain[S, C]) []string { return each(dm, "TwiceInAChange", false) }},
+		{name: "eventsOfRefusedCommits", says: "appends a commit's events before it checks the records, so a refused commit leaves its events",
+			bend: func(b *Domain[S, C]) {
+				commit := b.Commit
+				b.Commit = func(ctx context.Context, s S, d org.DealerID, c C) error {
+					err := commit(ctx, s, d, c)
+					if err != nil && ctx.Err() == nil {
+						var only C
+						*b.EventsIn(&only) = *b.EventsIn(&c)
+						_ = commit(ctx, s, d, only)
+					}
+					return err
+				}
+			},
+			caught: func(dm *Domain[S, C]) []string {
+				return slices.Concat(each(dm, "VersionRule", false), each(dm, "TwiceInAChange", false),
+					[]string{"CommitIsAtomic", "CommitOtherDealerInvalid"})
+			}},
+		{name: "eventsNewestFirst", says: "reads the trail newest first",
+			bend: func(b *Domain[S, C]) {
+				events := b.Events
+				b.Events = func(s S) EventReader {
+					if r := events(s); r != nil {
+						return reversed{r}
+					}
+					return nil
+				}
+			},
+			caught: func(dm *Domain[S, C]) []string { return append(each(dm, "VersionRule", false), "EventsAppended") }},
+		{name: "sharesCommitted", says: "keeps the records a caller committed, not copies of them",
+			bend: func(b *Domain[S, C]) {
+				kinds(b, "sharesCommitted")
+				commit := b.Commit
+				b.Commit = func(ctx context.Context, s S, d org.DealerID, c C) error {
+					if err := commit(ctx, s, d, c); err != nil {
+						return err
+					}
+					for _, k := range b.Kinds {
+						k.committed(d, &c)
+					}
+					return nil
+				}
+			},
+			caught: func(*Domain[S, C]) []string { return []string{"ReadsAreCopies"} }},
+		{name: "sharesReads", says: "returns the same record to every read of it (a cache handing out what it holds)",
+			bend:   func(b *Domain[S, C]) { kinds(b, "sharesReads") },
+			caught: func(*Domain[S, C]) []string { return []string{"ReadsAreCopies"} }},
+		{name: "readsOtherDealer", says: "answers a read of a record the dealer lacks with dealer dB's record of that key",
+			bend:   func(b *Domain[S, C]) { kinds(b, "readsOtherDealer") },
+			caught: func(*Domain[S, C]) []string { return []string{"TenancyIsolation"} }},
+		{name: "zeroIfNotFound", says: "answers a read of a missing record with a zero record and no error",
+			bend:   func(b *Domain[S, C]) { kinds(b, "zeroIfNotFound") },
+			caught: func(dm *Domain[S, C]) []string { return append(each(dm, "VersionRule", false), "TenancyIsolation") }},
+		{name: "ignoresContext", says: "goes on with a call whose context is done",
+			bend: func(b *Domain[S, C]) {
+				kinds(b, "ignoresContext")
+				commit, events := b.Commit, b.Events
+				b.Commit = func(ctx context.Context, s S, d org.DealerID, c C) error {
+					return commit(context.WithoutCancel(ctx), s, d, c)
+				}
+				b.Events = func(s S) EventReader {
+					if r := events(s); r != nil {
+						return uncancelled{r}
+					}
+					return nil
+				}
+			},
+			caught: func(*Domain[S, C]) []string { return []string{"ContextDone"} }},
+	}
+}
+
+// cloneChange returns c with each kind's records and the events in slices
+// of their own, so a flaw that edits them leaves the caller's change as
+// it was (the elements are shared).
+func (dm *Domain[S, C]) cloneChange(c C) C {
+	var out C
+	for _, k := range dm.Kinds {
+		k.copyInto(&out, &c)
+	}
+	*dm.EventsIn(&out) = slices.Clone(*dm.EventsIn(&c))
+	return out
+}
+
+type reversed struct{ EventReader }
+
+func (r reversed) Events(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
+	evs, err := r.EventReader.Events(ctx, d, after, limit)
+	slices.Reverse(evs)
+	return evs, err
+}
+
+type uncancelled struct{ EventReader }
+
+func (r uncancelled) Events(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
+	return r.EventReader.Events(context.WithoutCancel(ctx), d, after, limit)
+}
+
+// The kind-level parts of the flaws.
+
+func (r *Record[S, C, T]) restamp(ctx context.Context, s S, d org.DealerID, c *C) {
+	recs := *r.In(c)
+	for i := range recs {
+		stored, err := r.Get(ctx, s, d, recs[i])
+		if err == nil {
+			*r.Version(&recs[i]) = *r.Version(&stored) + 1
+		} else {
+			*r.Version(&recs[i]) = 1
+		}
+	}
+}
+
+// split moves c's records of the kind into a change of their own, and
+// says how many there were.
+func (r *Record[S, C, T]) split(c *C) (C, int) {
+	var out C
+	*r.In(&out) = *r.In(c)
+	return out, len(*r.In(c))
+}
+
+func (r *Record[S, C, T]) copyInto(dst, src *C) { *r.In(dst) = slices.Clone(*r.In(src)) }
+
+// dedupe keeps the last write of each key, where the first was.
+func (r *Record[S, C, T]) dedupe(c *C) {
+	in := r.In(c)
+	var out []T
+	at := map[string]int{}
+	for _, x := range *in {
+		if i, ok := at[r.Key(x)]; ok {
+			out[i] = x
+			continue
+		}
+		at[r.Key(x)] = len(out)
+		out = append(out, x)
+	}
+	*in = out
+}
+
+func (r *Record[S, C, T]) committed(d org.DealerID, c *C) {
+	if r.remember != nil {
+		r.remember(d, *r.In(c))
+	}
+}
+
+// bent returns a copy of the kind with the flaw f in its reads.
+func (r *Record[S, C, T]) bent(f string) Kind[S, C] {
+	b := *r
+	get := r.Get
+	var mu sync.Mutex
+	held := map[string]T{}
+	key := func(d org.DealerID, x T) string { return string(d) + "\x00" + r.Key(x) }
+	switch f {
+	case "sharesCommitted":
+		b.remember = func(d org.DealerID, recs []T) {
+			mu.Lock()
+			defer mu.Unlock()
+			for _, x := range recs {
+				held[key(d, x)] = x // the caller's record itself
+			}
+		}
+		b.Get = func(ctx context.Context, s S, d org.DealerID, like T) (T, error) {
+			x, err := get(ctx, s, d, like)
+			mu.Lock()
+			defer mu.Unlock()
+			if h, ok := held[key(d, like)]; ok && err == nil {
+				return h, nil
+			}
+			return x, err
+		}
+	case "sharesReads":
+		b.Get = func(ctx context.Context, s S, d org.DealerID, like T) (T, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if h, ok := held[key(d, like)]; ok {
+				return h, nil
+			}
+			x, err := get(ctx, s, d, like)
+			if err == nil {
+				held[key(d, like)] = x
+			}
+			return x, err
+		}
+	case "readsOtherDealer":
+		b.Get = func(ctx context.Context, s S, d org.DealerID, like T) (T, error) {
+			x, err := get(ctx, s, d, like)
+			if errors.Is(err, org.ErrNotFound) && d != "dB" {
+				return get(ctx, s, "dB", like)
+			}
+			return x, err
+		}
+	case "zeroIfNotFound":
+		b.Get = func(ctx context.Context, s S, d org.DealerID, like T) (T, error) {
+			x, err := get(ctx, s, d, like)
+			if errors.Is(err, org.ErrNotFound) {
+				var zero T
+				return zero, nil
+			}
+			return x, err
+		}
+	case "ignoresContext":
+		b.Get = func(ctx context.Context, s S, d org.DealerID, like T) (T, error) {
+			return get(context.WithoutCancel(ctx), s, d, like)
+		}
+		b.Reads = nil
+		for _, rd := range r.Reads {
+			of := rd.Of
+			b.Reads = append(b.Reads, Read[S, T]{rd.Name, func(ctx context.Context, s S, d org.DealerID, like T) ([]T, error) {
+				return of(context.WithoutCancel(ctx), s, d, like)
+			}})
+		}
+		all := r.All
+		b.All = func(ctx context.Context, s S, d org.DealerID) ([]T, error) {
+			return all(context.WithoutCancel(ctx), s, d)
+		}
+	default:
+		panic("kit: no flaw " + f)
+	}
+	return &b
+}
+
+// SelfTest proves the shared checks on dm: every one passes on a sound
+// store from open, and each flaw fails exactly the checks named for it.
+// A kit calls it from an internal test with its domain.
+func (dm *Domain[S, C]) SelfTest(t *testing.T, open func(t *testing.T) S) {
+	t.Helper()
+	// run runs every shared check of the domain bend makes, a new one for
+	// each check, so that what a flaw holds does not outlive its store.
+	run := func(t *testing.T, bend func() *Domain[S, C]) []string {
+		var failed []string
+		for i, c := range bend().Checks() {
+			err := bend().Checks()[i].Run(t.Context(), open(t))
+			switch {
+			case err != nil && dm.Skip != nil && errors.Is(err, dm.Skip):
+			case err != nil:
+				failed = append(failed, c.Name)
+			}
+		}
+		slices.Sort(failed)
+		return failed
+	}
+	t.Run("sound", func(t *testing.T) {
+		if failed := run(t, func() *Domain[S, C] { return dm }); len(failed) > 0 {
+			t.Errorf("%s: a sound store fails the shared checks %v", dm.Kit, failed)
+		}
+	})
+	for _, f := range flaws[S, C]() {
+		t.Run(f.name, func(t *testing.T) {
+			bend := func() *Domain[S, C] {
+				b := *dm
+				b.Kinds = slices.Clone(dm.Kinds)
+				f.bend(&b)
+				return &b
+			}
+			want := f.caught(dm)
+			if dm.trail(open(t)) == nil {
+				want = slices.DeleteFunc(want, func(n string) bool { return n == "EventsAppended" })
+			}
+			slices.Sort(want)
+			want = slices.Compact(want)
+			if got := run(t, bend); !slices.Equal(got, want) {
+				t.Errorf("%s: a store that %s fails the shared checks\n\t%v\nwant exactly\n\t%v", dm.Kit, f.says, got, want)
+			}
+		})
+	}
+}
