@@ -118,6 +118,8 @@ type Kind[S, C any] interface {
 	copyInto(dst, src *C)
 	dedupe(c *C)
 	committed(d org.DealerID, c *C)
+	pathFlaws() []string
+	sharingPath(name string) Kind[S, C]
 }
 
 // want is what a kind's put adds: a new record, an update of a stored

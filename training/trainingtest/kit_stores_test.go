@@ -303,32 +303,21 @@ func commitParts(ctx context.Context, s training.Store, d org.DealerID, parts []
 type flaw int
 
 const (
-	noFlaw                flaw = iota
-	lastWriterWins             // no version rule beyond Version >= 1
-	createOverwrites           // Version 1 replaces an existing record
-	staleWins                  // Version n > 1 replaces any stored version
-	updateCreates              // Version n > 1 of a missing record creates it
-	versionZeroAccepted        // Version < 1 is written
-	versionZeroConflicts       // Version < 1 is ErrConflict, not ErrInvalid
-	writesThenConflicts        // a refused change is written anyway
-	checkThenWrite             // versions checked, lock dropped, then written
-	repeatsInOrder             // a record named twice is checked against the first
-	repeatsLastWins            // a record named twice: the last one is written
-	keyWithoutDealer           // records keyed without their dealer
-	keepsCommittedSlices       // stores the caller's slices and pointers
-	planReturnsStored          // Plan returns the stored courses
-	shallowPlans               // courses copied, their Target.Employees and Certificate shared
-	sessionReturnsStored       // Session returns the stored attendees
-	sessionsReturnStored       // Sessions returns the stored attendees
-	scoreShared                // attendees copied, their Score pointers shared
-	progressReturnsStored      // Progress returns the stored attempts
-	earlierShared              // progress copied but for Earlier
-	careerReturnsStored        // Career returns the stored notes, goals and certificates
-	careersReturnStored        // Careers returns the stored notes, goals and certificates
-	eventsReturnStored         // Events returns the stored Data
-	keepsZone                  // instants kept in the zone written, to the microsecond
-	keepsNanoseconds           // instants kept in UTC with their nanoseconds
-	roundsToMicro              // instants rounded (not truncated) to the microsecond: sound
+	noFlaw               flaw = iota
+	lastWriterWins            // no version rule beyond Version >= 1
+	createOverwrites          // Version 1 replaces an existing record
+	staleWins                 // Version n > 1 replaces any stored version
+	updateCreates             // Version n > 1 of a missing record creates it
+	versionZeroAccepted       // Version < 1 is written
+	versionZeroConflicts      // Version < 1 is ErrConflict, not ErrInvalid
+	writesThenConflicts       // a refused change is written anyway
+	checkThenWrite            // versions checked, lock dropped, then written
+	repeatsInOrder            // a record named twice is checked against the first
+	repeatsLastWins           // a record named twice: the last one is written
+	keyWithoutDealer          // records keyed without their dealer
+	keepsZone                 // instants kept in the zone written, to the microsecond
+	keepsNanoseconds          // instants kept in UTC with their nanoseconds
+	roundsToMicro             // instants rounded (not truncated) to the microsecond: sound
 )
 
 // mapStore returns an opener of a small map store with flaw f.
@@ -397,49 +386,10 @@ func (s *mapped) read(ctx context.Context, f func()) error {
 
 func notFound(what string) error { return fmt.Errorf("mapstore: %s: %w", what, org.ErrNotFound) }
 
-// shares reports whether a read of the method named by stored returns
-// what the store holds instead of a copy.
-func (s *mapped) shares(stored flaw) bool { return s.flaw == stored || s.flaw == keepsCommittedSlices }
-
-func (s *mapped) copyPlan(p training.Plan, stored flaw) training.Plan {
-	switch {
-	case s.shares(stored):
-		return p
-	case s.flaw == shallowPlans:
-		p.Courses = slices.Clone(p.Courses)
-		return p
-	}
-	return p.Clone()
-}
-
-func (s *mapped) copySession(x training.Session, stored flaw) training.Session {
-	switch {
-	case s.shares(stored):
-		return x
-	case s.flaw == scoreShared:
-		x.Attendees = slices.Clone(x.Attendees)
-		return x
-	}
-	return x.Clone()
-}
-
-func (s *mapped) copyProgress(p training.Progress, stored flaw) training.Progress {
-	switch {
-	case s.shares(stored):
-		return p
-	case s.flaw == earlierShared:
-		p.Attempts = slices.Clone(p.Attempts)
-		return p
-	}
-	return p.Clone()
-}
-
-func (s *mapped) copyCareer(c training.Career, stored flaw) training.Career {
-	if s.shares(stored) {
-		return c
-	}
-	return c.Clone()
-}
+func (s *mapped) copyPlan(p training.Plan) training.Plan             { return p.Clone() }
+func (s *mapped) copySession(x training.Session) training.Session    { return x.Clone() }
+func (s *mapped) copyProgress(p training.Progress) training.Progress { return p.Clone() }
+func (s *mapped) copyCareer(c training.Career) training.Career       { return c.Clone() }
 
 func (s *mapped) Plan(ctx context.Context, d org.DealerID, year int) (training.Plan, error) {
 	var p training.Plan
@@ -450,7 +400,7 @@ func (s *mapped) Plan(ctx context.Context, d org.DealerID, year int) (training.P
 	if !ok {
 		return p, notFound("plan " + strconv.Itoa(year))
 	}
-	return s.copyPlan(p, planReturnsStored), nil
+	return s.copyPlan(p), nil
 }
 
 func (s *mapped) Session(ctx context.Context, d org.DealerID, id string) (training.Session, error) {
@@ -462,7 +412,7 @@ func (s *mapped) Session(ctx context.Context, d org.DealerID, id string) (traini
 	if !ok {
 		return x, notFound("session " + id)
 	}
-	return s.copySession(x, sessionReturnsStored), nil
+	return s.copySession(x), nil
 }
 
 func (s *mapped) Sessions(ctx context.Context, d org.DealerID, year int) ([]training.Session, error) {
@@ -470,7 +420,7 @@ func (s *mapped) Sessions(ctx context.Context, d org.DealerID, year int) ([]trai
 	err := s.read(ctx, func() {
 		for _, x := range s.sessions {
 			if x.DealerID == d && x.Year == year {
-				out = append(out, s.copySession(x, sessionsReturnStored))
+				out = append(out, s.copySession(x))
 			}
 		}
 	})
@@ -483,7 +433,7 @@ func (s *mapped) Progress(ctx context.Context, d org.DealerID, year int, e org.E
 	err := s.read(ctx, func() {
 		for _, p := range s.progress {
 			if p.DealerID == d && p.Year == year && (e == "" || p.Employee == e) {
-				out = append(out, s.copyProgress(p, progressReturnsStored))
+				out = append(out, s.copyProgress(p))
 			}
 		}
 	})
@@ -500,7 +450,7 @@ func (s *mapped) Career(ctx context.Context, d org.DealerID, e org.EmployeeID) (
 	if !ok {
 		return c, notFound("career of " + string(e))
 	}
-	return s.copyCareer(c, careerReturnsStored), nil
+	return s.copyCareer(c), nil
 }
 
 func (s *mapped) Careers(ctx context.Context, d org.DealerID) ([]training.Career, error) {
@@ -508,7 +458,7 @@ func (s *mapped) Careers(ctx context.Context, d org.DealerID) ([]training.Career
 	err := s.read(ctx, func() {
 		for _, c := range s.careers {
 			if c.DealerID == d {
-				out = append(out, s.copyCareer(c, careersReturnStored))
+				out = append(out, s.copyCareer(c))
 			}
 		}
 	})
@@ -521,9 +471,7 @@ func (s *mapped) Events(ctx context.Context, d org.DealerID, after int64, limit 
 	err := s.read(ctx, func() {
 		for _, ev := range s.events[d] {
 			if ev.Seq > after {
-				if !s.shares(eventsReturnStored) {
-					ev.Data = slices.Clone(ev.Data)
-				}
+				ev.Data = slices.Clone(ev.Data)
 				out = append(out, ev)
 			}
 		}
@@ -695,12 +643,9 @@ func (s *mapped) instant(t time.Time) time.Time {
 }
 
 // stored returns what the store keeps of x: a deep copy with its instants
-// kept as the flaw says, or, when the store keeps the caller's slices, x
-// itself with its instants set in place.
+// kept as the flaw says.
 func stored[T any](s *mapped, x T, clone func(T) T) T {
-	if s.flaw != keepsCommittedSlices {
-		x = clone(x)
-	}
+	x = clone(x)
 	kitcheck.Walk(reflect.ValueOf(&x).Elem(), kitcheck.OnInstants(s.instant))
 	return x
 }
@@ -722,9 +667,7 @@ func (s *mapped) write(d org.DealerID, c training.Change) {
 	last := int64(len(s.events[d]))
 	for i, ev := range c.Events {
 		ev.Seq = last + int64(i) + 1
-		if s.flaw != keepsCommittedSlices {
-			ev.Data = slices.Clone(ev.Data)
-		}
+		ev.Data = slices.Clone(ev.Data)
 		s.events[d] = append(s.events[d], ev)
 	}
 }
