@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/servicelane/servicelane/org"
@@ -39,6 +40,9 @@ type Domain[S, C any] struct {
 	Kinds []Kind[S, C]
 	// Skip is the kit's ErrSkip.
 	Skip error
+	// Omit names shared checks the kit does not run, because a check of
+	// its own under the same name proves more (say why beside it).
+	Omit []string
 }
 
 // Record declares one record kind T of a domain to the shared rules.
@@ -339,7 +343,7 @@ func (dm *Domain[S, C]) Checks() []Check[S] {
 			Rule: "a Change naming one " + k.name() + " twice (new or stored, at one version or two, next to each other or apart) is refused with ErrConflict and writes nothing",
 			Run:  func(ctx context.Context, s S) error { return k.twice(ctx, dm, s) }})
 	}
-	return append(cs,
+	cs = append(cs,
 		Check[S]{Name: "CommitIsAtomic", Rule: "Commit writes every record of every kind and every event, or none of them",
 			Run: dm.checkAtomic},
 		Check[S]{Name: "CommitOtherDealerInvalid", Rule: "Commit refuses, with ErrInvalid, a record of any kind or an event of another dealer, new or updated, and writes nothing",
@@ -353,6 +357,7 @@ func (dm *Domain[S, C]) Checks() []Check[S] {
 		Check[S]{Name: "ContextDone", Rule: "a call whose context is done returns an error matching ctx.Err() (context.Canceled) and writes nothing",
 			Run: dm.checkContextDone},
 	)
+	return slices.DeleteFunc(cs, func(c Check[S]) bool { return slices.Contains(dm.Omit, c.Name) })
 }
 
 // namedCall is one read of a store, for ContextDone.
