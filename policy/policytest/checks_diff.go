@@ -3,7 +3,6 @@ package policytest
 import (
 	"cmp"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -206,9 +205,3 @@ func stByKey(ds []policy.Decision) []policy.Decision {
 	return ds
 }
 
-func stCountNone(what string, n int) error {
-	if n != 0 {
-		return fmt.Errorf("%s: %d records, want none: another dealer's, or another period's", what, n)
-	}
-	return nil
-}

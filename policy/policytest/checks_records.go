@@ -159,7 +159,7 @@ func storeOneActive(ctx context.Context, s policy.Store, f Features) error {
 			stStored("d1", stSmallPolicy(4), false), stStored("d1", stSmallPolicy(5), true)}, Incidents: []policy.IncidentRecord{
 			stIncident("d1", "i-1", "adv-1", stT0)}, Events: evs}},
 	} {
-		if err := stRefusedWritesNothing(ctx, s, f, c.c, org.ErrConflict, "a commit of "+c.what+" beside the active version 2", "d1"); err != nil {
+		if err := domain(f).Refused(ctx, s, c.c, org.ErrConflict, "a commit of "+c.what+" beside the active version 2", "d1"); err != nil {
 			return err
 		}
 	}

@@ -322,32 +322,23 @@ func ksCommitParts(ctx context.Context, s policy.Store, d org.DealerID, parts []
 type ksFlaw int
 
 const (
-	ksNoFlaw                ksFlaw = iota
-	ksLastWriterWins               // no version rule beyond Version >= 1
-	ksCreateOverwrites             // Version 1 replaces an existing record
-	ksStaleWins                    // Version n > 1 replaces any stored version
-	ksUpdateCreates                // Version n > 1 of a missing record creates it
-	ksVersionZeroAccepted          // Version < 1 is written
-	ksVersionZeroConflicts         // Version < 1 is ErrConflict, not ErrInvalid
-	ksWritesThenConflicts          // a refused change is written anyway
-	ksCheckThenWrite               // versions checked, lock dropped, then written
-	ksRepeatsInOrder               // a record named twice is checked against the first
-	ksRepeatsLastWins              // a record named twice: the last one is written
-	ksManyActive                   // no rule of one active policy
-	ksActiveCheckedFirst           // two active checked against the stored marks only, before the Change's deactivations
-	ksKeyWithoutDealer             // records keyed without their dealer
-	ksKeepsCommitted               // stores the caller's slices, maps and pointers
-	ksPolicyReturnsStored          // Policy returns the stored rules
-	ksActiveReturnsStored          // ActivePolicy returns the stored rules
-	ksPoliciesReturnStored         // Policies returns the stored rules
-	ksShallowPolicies              // rules copied, their conditions, actions and pointers shared
-	ksDecisionReturnsStored        // Decision returns the stored proposal
-	ksDecisionsReturnStored        // Decisions returns the stored proposals
-	ksArgsShared                   // phrases copied, their argument maps shared
-	ksEventsReturnStored           // Events returns the stored Data
-	ksKeepsZone                    // instants kept in the zone written, to the microsecond
-	ksKeepsNanoseconds             // instants kept in UTC with their nanoseconds
-	ksRoundsToMicro                // instants rounded (not truncated) to the microsecond: sound
+	ksNoFlaw               ksFlaw = iota
+	ksLastWriterWins              // no version rule beyond Version >= 1
+	ksCreateOverwrites            // Version 1 replaces an existing record
+	ksStaleWins                   // Version n > 1 replaces any stored version
+	ksUpdateCreates               // Version n > 1 of a missing record creates it
+	ksVersionZeroAccepted         // Version < 1 is written
+	ksVersionZeroConflicts        // Version < 1 is ErrConflict, not ErrInvalid
+	ksWritesThenConflicts         // a refused change is written anyway
+	ksCheckThenWrite              // versions checked, lock dropped, then written
+	ksRepeatsInOrder              // a record named twice is checked against the first
+	ksRepeatsLastWins             // a record named twice: the last one is written
+	ksManyActive                  // no rule of one active policy
+	ksActiveCheckedFirst          // two active checked against the stored marks only, before the Change's deactivations
+	ksKeyWithoutDealer            // records keyed without their dealer
+	ksKeepsZone                   // instants kept in the zone written, to the microsecond
+	ksKeepsNanoseconds            // instants kept in UTC with their nanoseconds
+	ksRoundsToMicro               // instants rounded (not truncated) to the microsecond: sound
 )
 
 // ksMapStore returns an opener of a small map store with flaw f.
@@ -414,35 +405,6 @@ func (s *ksMapped) read(ctx context.Context, f func()) error {
 
 func ksNotFound(what string) error { return fmt.Errorf("mapstore: %s: %w", what, org.ErrNotFound) }
 
-// shares reports whether a read of the method named by stored returns
-// what the store holds instead of a copy.
-func (s *ksMapped) shares(stored ksFlaw) bool { return s.flaw == stored || s.flaw == ksKeepsCommitted }
-
-func (s *ksMapped) copyPolicy(sp policy.StoredPolicy, stored ksFlaw) policy.StoredPolicy {
-	switch {
-	case s.shares(stored):
-		return sp
-	case s.flaw == ksShallowPolicies:
-		sp.Policy.Rules = slices.Clone(sp.Policy.Rules)
-		return sp
-	}
-	return sp.Clone()
-}
-
-func (s *ksMapped) copyDecision(d policy.Decision, stored ksFlaw) policy.Decision {
-	switch {
-	case s.shares(stored):
-		return d
-	case s.flaw == ksArgsShared:
-		p := &d.Proposal
-		p.Cites, p.Actions, p.Used = slices.Clone(p.Cites), slices.Clone(p.Actions), slices.Clone(p.Used)
-		p.Explanation.Reasons, p.Explanation.Actions = slices.Clone(p.Explanation.Reasons), slices.Clone(p.Explanation.Actions)
-		p.Explanation.Cites = slices.Clone(p.Explanation.Cites)
-		return d
-	}
-	return d.Clone()
-}
-
 func (s *ksMapped) policyKey(v int) string { return strconv.Itoa(v) }
 
 func (s *ksMapped) Policy(ctx context.Context, d org.DealerID, v int) (policy.StoredPolicy, error) {
@@ -454,7 +416,7 @@ func (s *ksMapped) Policy(ctx context.Context, d org.DealerID, v int) (policy.St
 	if !ok {
 		return sp, ksNotFound("policy " + strconv.Itoa(v))
 	}
-	return s.copyPolicy(sp, ksPolicyReturnsStored), nil
+	return sp.Clone(), nil
 }
 
 func (s *ksMapped) ActivePolicy(ctx context.Context, d org.DealerID) (policy.StoredPolicy, error) {
@@ -463,7 +425,7 @@ func (s *ksMapped) ActivePolicy(ctx context.Context, d org.DealerID) (policy.Sto
 	err := s.read(ctx, func() {
 		for k, x := range s.policies {
 			if x.DealerID == d && x.Active && (s.flaw != ksKeyWithoutDealer || k.dealer == "") {
-				sp, ok = s.copyPolicy(x, ksActiveReturnsStored), true
+				sp, ok = x.Clone(), true
 			}
 		}
 	})
@@ -478,7 +440,7 @@ func (s *ksMapped) Policies(ctx context.Context, d org.DealerID) ([]policy.Store
 	err := s.read(ctx, func() {
 		for _, x := range s.policies {
 			if x.DealerID == d {
-				out = append(out, s.copyPolicy(x, ksPoliciesReturnStored))
+				out = append(out, x.Clone())
 			}
 		}
 	})
@@ -533,7 +495,7 @@ func (s *ksMapped) Decision(ctx context.Context, d org.DealerID, key string) (po
 	if !ok {
 		return x, ksNotFound("decision " + key)
 	}
-	return s.copyDecision(x, ksDecisionReturnsStored), nil
+	return x.Clone(), nil
 }
 
 func (s *ksMapped) Decisions(ctx context.Context, d org.DealerID, p policy.Period, e org.EmployeeID) ([]policy.Decision, error) {
@@ -541,7 +503,7 @@ func (s *ksMapped) Decisions(ctx context.Context, d org.DealerID, p policy.Perio
 	err := s.read(ctx, func() {
 		for _, x := range s.decisions {
 			if x.DealerID == d && x.Proposal.Period == p && (e == "" || x.Proposal.Employee == e) {
-				out = append(out, s.copyDecision(x, ksDecisionsReturnStored))
+				out = append(out, x.Clone())
 			}
 		}
 	})
@@ -554,9 +516,7 @@ func (s *ksMapped) Events(ctx context.Context, d org.DealerID, after int64, limi
 	err := s.read(ctx, func() {
 		for _, ev := range s.events[d] {
 			if ev.Seq > after {
-				if !s.shares(ksEventsReturnStored) {
-					ev.Data = slices.Clone(ev.Data)
-				}
+				ev.Data = slices.Clone(ev.Data)
 				out = append(out, ev)
 			}
 		}
@@ -750,12 +710,9 @@ func (s *ksMapped) instant(t time.Time) time.Time {
 }
 
 // ksStored returns what the store keeps of x: a deep copy with its
-// instants kept as the flaw says, or, when the store keeps the caller's
-// values, x itself with its instants set in place.
+// instants kept as the flaw says.
 func ksStored[T any](s *ksMapped, x T, clone func(T) T) T {
-	if s.flaw != ksKeepsCommitted {
-		x = clone(x)
-	}
+	x = clone(x)
 	kitcheck.Walk(reflect.ValueOf(&x).Elem(), kitcheck.OnInstants(s.instant))
 	return x
 }
@@ -779,9 +736,7 @@ func (s *ksMapped) write(d org.DealerID, c policy.Change) {
 	last := int64(len(s.events[d]))
 	for i, ev := range c.Events {
 		ev.Seq = last + int64(i) + 1
-		if s.flaw != ksKeepsCommitted {
-			ev.Data = slices.Clone(ev.Data)
-		}
+		ev.Data = slices.Clone(ev.Data)
 		s.events[d] = append(s.events[d], ev)
 	}
 }

@@ -1,0 +1,16 @@
+package policytest
+
+import (
+	"testing"
+
+	"github.com/servicelane/servicelane/policy"
+	"github.com/servicelane/servicelane/store/memstore"
+)
+
+// TestSharedRulesCatchFlaws: the shared checks pass on memstore and fail
+// on each flaw of internal/kit exactly where they should, through this
+// kit's declarations (the self-test every kit runs on its domain).
+func TestSharedRulesCatchFlaws(t *testing.T) {
+	open := func(*testing.T) policy.Store { return memstore.New().Policy() }
+	domain(Features{}).SelfTest(t, open)
+}
