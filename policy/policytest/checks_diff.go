@@ -204,4 +204,3 @@ func stByKey(ds []policy.Decision) []policy.Decision {
 	slices.SortFunc(ds, func(a, b policy.Decision) int { return strings.Compare(a.Key, b.Key) })
 	return ds
 }
-
