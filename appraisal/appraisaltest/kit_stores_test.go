@@ -314,15 +314,6 @@ const (
 	keyWithoutDealer                // records keyed without their dealer
 	appraisalKeyWithoutMonth        // appraisals keyed by employee only
 	improvementKeyWithoutMonth      // improvement plans keyed by employee only
-	keepsCommittedSlices            // stores the caller's slices, maps and pointers
-	cycleReturnsStored              // Cycle returns the stored slices and maps
-	shallowCycles                   // cycles copied one level deep: ByGrade, Deadlines, Linear shared
-	appraisalsReturnStored          // Appraisals returns the stored slices and pointer
-	historyReturnsStored            // History returns the stored slices and pointer
-	shallowAppraisals               // appraisals copied one level deep: sources and missing lists shared
-	calibrationShared               // appraisals copied but for the Calibration pointer
-	improvementReturnsStored        // Improvement returns the stored slices
-	eventsReturnStored              // Events returns the stored Data
 	repeatsInOrder                  // a record named twice is checked against the first
 )
 
@@ -411,50 +402,9 @@ func (s *mapped) read(ctx context.Context, f func()) error {
 
 func notFound(what string) error { return fmt.Errorf("mapstore: %s: %w", what, org.ErrNotFound) }
 
-func (s *mapped) copyCycle(c appraisal.Cycle, stored flaw) appraisal.Cycle {
-	switch s.flaw {
-	case stored, keepsCommittedSlices:
-		return c
-	case shallowCycles:
-		p := &c.Plan
-		p.KPIs, p.Grades, c.Reopenings = slices.Clone(p.KPIs), slices.Clone(p.Grades), slices.Clone(c.Reopenings)
-		for i := range p.KPIs {
-			p.KPIs[i].Sources = slices.Clone(p.KPIs[i].Sources)
-			for j := range p.KPIs[i].Sources {
-				p.KPIs[i].Sources[j].Curve.Bands = slices.Clone(p.KPIs[i].Sources[j].Curve.Bands)
-			}
-		}
-		return c
-	}
-	return c.Clone()
-}
-
-func (s *mapped) copyAppraisal(a appraisal.Appraisal, stored flaw) appraisal.Appraisal {
-	switch s.flaw {
-	case stored, keepsCommittedSlices:
-		return a
-	case shallowAppraisals:
-		a.Computed.KPIs, a.Final.KPIs = slices.Clone(a.Computed.KPIs), slices.Clone(a.Final.KPIs)
-		if a.Calibration != nil {
-			c := *a.Calibration
-			a.Calibration = &c
-		}
-		return a
-	case calibrationShared:
-		cal := a.Calibration
-		a = a.Clone()
-		a.Calibration = cal
-		return a
-	}
-	return a.Clone()
-}
-
-func (s *mapped) copyImprovement(i appraisal.Improvement, stored flaw) appraisal.Improvement {
-	if s.flaw == stored || s.flaw == keepsCommittedSlices {
-		return i
-	}
-	return i.Clone()
-}
+func (s *mapped) copyCycle(c appraisal.Cycle) appraisal.Cycle                   { return c.Clone() }
+func (s *mapped) copyAppraisal(a appraisal.Appraisal) appraisal.Appraisal       { return a.Clone() }
+func (s *mapped) copyImprovement(i appraisal.Improvement) appraisal.Improvement { return i.Clone() }
 
 func (s *mapped) Cycle(ctx context.Context, d org.DealerID, m org.Month) (appraisal.Cycle, error) {
 	var c appraisal.Cycle
@@ -465,7 +415,7 @@ func (s *mapped) Cycle(ctx context.Context, d org.DealerID, m org.Month) (apprai
 	if !ok {
 		return c, notFound("cycle " + m.String())
 	}
-	return s.copyCycle(c, cycleReturnsStored), nil
+	return s.copyCycle(c), nil
 }
 
 func (s *mapped) Inputs(ctx context.Context, d org.DealerID, m org.Month, ratee org.EmployeeID) ([]appraisal.Input, error) {
@@ -486,7 +436,7 @@ func (s *mapped) Appraisals(ctx context.Context, d org.DealerID, m org.Month) ([
 	err := s.read(ctx, func() {
 		for _, a := range s.appraisals {
 			if a.DealerID == d && a.Month == m {
-				out = append(out, s.copyAppraisal(a, appraisalsReturnStored))
+				out = append(out, s.copyAppraisal(a))
 			}
 		}
 	})
@@ -499,7 +449,7 @@ func (s *mapped) History(ctx context.Context, d org.DealerID, e org.EmployeeID, 
 	err := s.read(ctx, func() {
 		for _, a := range s.appraisals {
 			if a.DealerID == d && a.Computed.Employee == e && !upTo.Before(a.Month) {
-				out = append(out, s.copyAppraisal(a, historyReturnsStored))
+				out = append(out, s.copyAppraisal(a))
 			}
 		}
 	})
@@ -516,7 +466,7 @@ func (s *mapped) Improvement(ctx context.Context, d org.DealerID, m org.Month, e
 	if !ok {
 		return i, notFound("improvement plan of " + string(e))
 	}
-	return s.copyImprovement(i, improvementReturnsStored), nil
+	return s.copyImprovement(i), nil
 }
 
 func (s *mapped) Events(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
@@ -524,9 +474,7 @@ func (s *mapped) Events(ctx context.Context, d org.DealerID, after int64, limit 
 	err := s.read(ctx, func() {
 		for _, ev := range s.events[d] {
 			if ev.Seq > after {
-				if s.flaw != eventsReturnStored && s.flaw != keepsCommittedSlices {
-					ev.Data = slices.Clone(ev.Data)
-				}
+				ev.Data = slices.Clone(ev.Data)
 				out = append(out, ev)
 			}
 		}
@@ -660,34 +608,22 @@ func (s *mapped) versionErr(kind, what string, v int64, exists bool, stored int6
 
 // write applies c; the caller holds s.mu.
 func (s *mapped) write(d org.DealerID, c appraisal.Change) {
-	keep := s.flaw == keepsCommittedSlices
 	for _, x := range c.Cycles {
-		if !keep {
-			x = x.Clone()
-		}
-		s.cycles[s.cycleKey(d, x.Month)] = x
+		s.cycles[s.cycleKey(d, x.Month)] = x.Clone()
 	}
 	for _, x := range c.Inputs {
 		s.inputs[s.inputKey(d, x)] = x
 	}
 	for _, x := range c.Appraisals {
-		if !keep {
-			x = x.Clone()
-		}
-		s.appraisals[s.appraisalKey(d, x.Month, x.Computed.Employee)] = x
+		s.appraisals[s.appraisalKey(d, x.Month, x.Computed.Employee)] = x.Clone()
 	}
 	for _, x := range c.Improvements {
-		if !keep {
-			x = x.Clone()
-		}
-		s.improvements[s.improvementKey(d, x.Month, x.Employee)] = x
+		s.improvements[s.improvementKey(d, x.Month, x.Employee)] = x.Clone()
 	}
 	last := int64(len(s.events[d]))
 	for i, ev := range c.Events {
 		ev.Seq = last + int64(i) + 1
-		if !keep {
-			ev.Data = slices.Clone(ev.Data)
-		}
+		ev.Data = slices.Clone(ev.Data)
 		s.events[d] = append(s.events[d], ev)
 	}
 }
