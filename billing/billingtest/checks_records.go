@@ -120,7 +120,29 @@ func checkActivePriceBook(ctx context.Context, s billing.Store, _ Features) erro
 			return fmt.Errorf("ActivePriceBook after %s: %w", st.what, err)
 		}
 	}
-	return nil
+	return activeIsOwn(ctx, s, book(bookVersions[0], 3, false))
+}
+
+// activeIsOwn proves the mark is each dealer's own: d2 marks active the
+// version d1 has active, d3 saves it inactive, then d1 takes its mark off
+// with off. d1 and d3 have no active book; d2 keeps its own.
+func activeIsOwn(ctx context.Context, s billing.Store, off billing.StoredPriceBook) error {
+	other := priceBook("d2", off.Book.Version, true)
+	for _, c := range []struct {
+		d org.DealerID
+		b billing.StoredPriceBook
+	}{{"d2", other}, {"d3", priceBook("d3", off.Book.Version, false)}, {"d1", off}} {
+		if err := commit(ctx, s, c.d, billing.Change{PriceBooks: []billing.StoredPriceBook{c.b}}, fmt.Sprintf("%s saves price book %s (active %v)", c.d, c.b.Book.Version, c.b.Active)); err != nil {
+			return err
+		}
+	}
+	_, err := s.ActivePriceBook(ctx, "d1")
+	errs := []error{kit.ExpectErr(err, org.ErrNotFound, "ActivePriceBook(d1) after d1 took the mark off its book, while d2's book of the same version keeps it")}
+	_, err = s.ActivePriceBook(ctx, "d3")
+	errs = append(errs, kit.ExpectErr(err, org.ErrNotFound, "ActivePriceBook(d3), a dealer with a book but none active, while d2 has one"))
+	got, err := s.ActivePriceBook(ctx, "d2")
+	errs = append(errs, kit.Then(err, func() error { return diffStoredPriceBook(got, other) }))
+	return errors.Join(errs...)
 }
 
 func checkSettlementRoundTrip(ctx context.Context, s billing.Store, _ Features) error {

@@ -37,8 +37,9 @@ var (
 	cashier = org.Actor{ID: "sup-1", Role: org.RoleSupervisor}
 )
 
-// Versions and series names the fixtures use. snapshot reads each of them,
-// since price books and series have no list.
+// Versions and series names the fixtures use. A snapshot of the shared
+// rules reads each of them (domain.go), since price books and series have
+// no list.
 var (
 	bookVersions = []string{"2026-10", "2026-11", "2026-12", "2027-01"}
 	seriesNames  = []string{"INV", "RCP", "CRN", "INV2"}

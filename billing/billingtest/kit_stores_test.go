@@ -305,7 +305,13 @@ func everyDealer[T any](o *over, limit int, key func(T) string, read func(org.De
 	return all[:min(len(all), limit)], nil
 }
 
+// commitParts commits each part that holds something, in turn; a done
+// context fails it even when every part is empty, as the store it bends
+// would.
 func commitParts(ctx context.Context, s billing.Store, d org.DealerID, parts []billing.Change) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	for _, p := range parts {
 		if p.Empty() {
 			continue
@@ -334,27 +340,17 @@ func lastOf[T any](xs []T, key func(T) string) []T {
 type flaw int
 
 const (
-	noFlaw                       flaw = iota
-	lastWriterWins                    // no version rule beyond Version >= 1
-	createOverwrites                  // Version 1 replaces an existing record
-	staleWins                         // Version n > 1 replaces any stored version
-	updateCreates                     // Version n > 1 of a missing record creates it
-	versionZeroAccepted               // Version < 1 is written
-	versionZeroConflicts              // Version < 1 is ErrConflict, not ErrInvalid
-	writesThenConflicts               // a refused change is written anyway
-	checkThenWrite                    // versions checked, lock dropped, then written
-	keepsCommittedSlices              // stores the caller's slices and maps
-	documentReturnsStored             // Document returns the stored slices and maps
-	documentsReturnStored             // Documents returns the stored slices and maps
-	shallowDocuments                  // documents copied one level deep: Explain.Args shared
-	settlementReturnsStored           // Settlement returns the stored slices and pointer
-	settlementsReturnStored           // Settlements returns the stored slices and pointer
-	priceBookReturnsStored            // PriceBook returns the stored slices
-	activePriceBookReturnsStored      // ActivePriceBook returns the stored slices
-	shallowPriceBooks                 // price books copied one level deep: a fee's PayTypes shared
-	eventsReturnStored                // Events returns the stored Data
-	repeatsInOrder                    // a record named twice is checked against the first
-	repeatsAcrossActive               // repeats refused among active and among inactive price books only
+	noFlaw               flaw = iota
+	lastWriterWins            // no version rule beyond Version >= 1
+	createOverwrites          // Version 1 replaces an existing record
+	staleWins                 // Version n > 1 replaces any stored version
+	updateCreates             // Version n > 1 of a missing record creates it
+	versionZeroAccepted       // Version < 1 is written
+	versionZeroConflicts      // Version < 1 is ErrConflict, not ErrInvalid
+	writesThenConflicts       // a refused change is written anyway
+	checkThenWrite            // versions checked, lock dropped, then written
+	repeatsInOrder            // a record named twice is checked against the first
+	repeatsAcrossActive       // repeats refused among active and among inactive price books only
 )
 
 // mapStore returns an opener of a small map store with flaw f.
@@ -431,43 +427,9 @@ func get[T any](s *mapped, ctx context.Context, m map[key]T, d org.DealerID, id,
 	return v, nil
 }
 
-func (s *mapped) copyDocument(d billing.Document, stored flaw) billing.Document {
-	switch s.flaw {
-	case stored, keepsCommittedSlices:
-		return d
-	case shallowDocuments:
-		d.Bill.Lines, d.Bill.Taxes, d.Payments, d.Notes = slices.Clone(d.Bill.Lines), slices.Clone(d.Bill.Taxes), slices.Clone(d.Payments), slices.Clone(d.Notes)
-		return d
-	}
-	return d.Clone()
-}
-
-func (s *mapped) copySettlement(st billing.Settlement, stored flaw) billing.Settlement {
-	if s.flaw == stored || s.flaw == keepsCommittedSlices {
-		return st
-	}
-	return st.Clone()
-}
-
-func (s *mapped) copyBook(b billing.StoredPriceBook, stored flaw) billing.StoredPriceBook {
-	switch s.flaw {
-	case stored, keepsCommittedSlices:
-		return b
-	case shallowPriceBooks:
-		p := &b.Book
-		p.Labor.Rates, p.Labor.Operations, p.Parts.Matrix = slices.Clone(p.Labor.Rates), slices.Clone(p.Labor.Operations), slices.Clone(p.Parts.Matrix)
-		p.Fees, p.Coupons, p.Tax.Rates = slices.Clone(p.Fees), slices.Clone(p.Coupons), slices.Clone(p.Tax.Rates)
-		for i := range p.Tax.Rates {
-			p.Tax.Rates[i].Kinds, p.Tax.Rates[i].PayTypes = slices.Clone(p.Tax.Rates[i].Kinds), slices.Clone(p.Tax.Rates[i].PayTypes)
-		}
-		return b
-	}
-	return b.Clone()
-}
-
 func (s *mapped) PriceBook(ctx context.Context, d org.DealerID, version string) (billing.StoredPriceBook, error) {
 	b, err := get(s, ctx, s.books, d, version, "price book")
-	return s.copyBook(b, priceBookReturnsStored), err
+	return b.Clone(), err
 }
 
 func (s *mapped) ActivePriceBook(ctx context.Context, d org.DealerID) (billing.StoredPriceBook, error) {
@@ -485,12 +447,12 @@ func (s *mapped) ActivePriceBook(ctx context.Context, d org.DealerID) (billing.S
 	if !ok {
 		return b, notFound("active price book")
 	}
-	return s.copyBook(b, activePriceBookReturnsStored), nil
+	return b.Clone(), nil
 }
 
 func (s *mapped) Settlement(ctx context.Context, d org.DealerID, k string) (billing.Settlement, error) {
 	st, err := get(s, ctx, s.settlements, d, k, "settlement")
-	return s.copySettlement(st, settlementReturnsStored), err
+	return st.Clone(), err
 }
 
 func within(t, from, before time.Time) bool {
@@ -502,7 +464,7 @@ func (s *mapped) Settlements(ctx context.Context, d org.DealerID, q billing.Sett
 	err := s.read(ctx, func() {
 		for k, st := range s.settlements {
 			if k.dealer == d && (q.Advisor == "" || st.Advisor == q.Advisor) && within(st.SettledAt, q.SettledFrom, q.SettledBefore) && st.Key > q.After {
-				out = append(out, s.copySettlement(st, settlementsReturnStored))
+				out = append(out, st.Clone())
 			}
 		}
 	})
@@ -512,7 +474,7 @@ func (s *mapped) Settlements(ctx context.Context, d org.DealerID, q billing.Sett
 
 func (s *mapped) Document(ctx context.Context, d org.DealerID, id billing.DocumentID) (billing.Document, error) {
 	doc, err := get(s, ctx, s.documents, d, string(id), "document")
-	return s.copyDocument(doc, documentReturnsStored), err
+	return doc.Clone(), err
 }
 
 func (s *mapped) Documents(ctx context.Context, d org.DealerID, q billing.DocumentQuery) ([]billing.Document, error) {
@@ -521,7 +483,7 @@ func (s *mapped) Documents(ctx context.Context, d org.DealerID, q billing.Docume
 		for k, doc := range s.documents {
 			if k.dealer == d && (q.WorkOrder == "" || doc.WorkOrder == q.WorkOrder) && (q.Kind == "" || doc.Kind == q.Kind) &&
 				within(doc.IssuedAt, q.IssuedFrom, q.IssuedBefore) && doc.ID > q.After {
-				out = append(out, s.copyDocument(doc, documentsReturnStored))
+				out = append(out, doc.Clone())
 			}
 		}
 	})
@@ -538,9 +500,7 @@ func (s *mapped) Events(ctx context.Context, d org.DealerID, after int64, limit 
 	err := s.read(ctx, func() {
 		for _, ev := range s.events[d] {
 			if ev.Seq > after {
-				if s.flaw != eventsReturnStored && s.flaw != keepsCommittedSlices {
-					ev.Data = slices.Clone(ev.Data)
-				}
+				ev.Data = slices.Clone(ev.Data)
 				out = append(out, ev)
 			}
 		}
@@ -678,24 +638,14 @@ func (s *mapped) versionErr(kind, what string, v int64, exists bool, stored int6
 
 // write applies c; the caller holds s.mu.
 func (s *mapped) write(d org.DealerID, c billing.Change) {
-	keep := s.flaw == keepsCommittedSlices
 	for _, b := range c.PriceBooks {
-		if !keep {
-			b = b.Clone()
-		}
-		s.books[key{d, b.Book.Version}] = b
+		s.books[key{d, b.Book.Version}] = b.Clone()
 	}
 	for _, st := range c.Settlements {
-		if !keep {
-			st = st.Clone()
-		}
-		s.settlements[key{d, st.Key}] = st
+		s.settlements[key{d, st.Key}] = st.Clone()
 	}
 	for _, doc := range c.Documents {
-		if !keep {
-			doc = doc.Clone()
-		}
-		s.documents[key{d, string(doc.ID)}] = doc
+		s.documents[key{d, string(doc.ID)}] = doc.Clone()
 	}
 	for _, sr := range c.Series {
 		s.series[key{d, sr.Name}] = sr
@@ -703,9 +653,7 @@ func (s *mapped) write(d org.DealerID, c billing.Change) {
 	last := int64(len(s.events[d]))
 	for i, ev := range c.Events {
 		ev.Seq = last + int64(i) + 1
-		if !keep {
-			ev.Data = slices.Clone(ev.Data)
-		}
+		ev.Data = slices.Clone(ev.Data)
 		s.events[d] = append(s.events[d], ev)
 	}
 }
