@@ -216,6 +216,7 @@ func (b PriceBook) Clone() PriceBook {
 		b.Tax.Rates[i].Kinds = slices.Clone(b.Tax.Rates[i].Kinds)
 		b.Tax.Rates[i].PayTypes = slices.Clone(b.Tax.Rates[i].PayTypes)
 	}
+	b.ManualPrices.Roles = slices.Clone(b.ManualPrices.Roles)
 	return b
 }
 
