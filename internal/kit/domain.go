@@ -348,7 +348,7 @@ func (dm *Domain[S, C]) Checks() []Check[S] {
 			Run: dm.checkAtomic},
 		Check[S]{Name: "CommitOtherDealerInvalid", Rule: "Commit refuses, with ErrInvalid, a record of any kind or an event of another dealer, new or updated, and writes nothing",
 			Run: dm.checkOtherDealer},
-		Check[S]{Name: "ReadsAreCopies", Rule: "records returned and records committed share no memory with the store: every slice and pointer inside them, and event Data",
+		Check[S]{Name: "ReadsAreCopies", Rule: "records returned and records committed share no memory with the store: every slice, map and pointer inside them, and event Data",
 			Run: dm.checkCopies},
 		Check[S]{Name: "TenancyIsolation", Rule: "no call for dealer A reads, lists or changes a record of dealer B, even one with the same key",
 			Run: dm.checkTenancy},
