@@ -128,61 +128,6 @@ func checkAmountsExact(ctx context.Context, s org.Store, _ Features) error {
 	return nil
 }
 
-func checkReadsAreCopies(ctx context.Context, s org.Store, _ Features) error {
-	e := employee("d1", "e1")
-	if err := seed(ctx, s, "d1", e); err != nil {
-		return err
-	}
-	e.Skills[0] = "changed-after-commit"
-	skillsOf := func(what string) ([]string, error) {
-		got, err := s.Employee(ctx, "d1", "e1")
-		if err != nil {
-			return nil, err
-		}
-		if len(got.Skills) != 2 || got.Skills[0] != "EV" {
-			return nil, fmt.Errorf("%s: skills read back as %q, want [EV hybrid]", what, got.Skills)
-		}
-		return got.Skills, nil
-	}
-	got, err := skillsOf("changing the committed value's Skills changed the store")
-	if err != nil {
-		return err
-	}
-	got[0] = "changed-after-read"
-	if _, err := skillsOf("changing Skills of a value Employee returned changed the store"); err != nil {
-		return err
-	}
-	list, err := s.Employees(ctx, "d1", org.EmployeeQuery{Limit: 10})
-	if err != nil {
-		return err
-	}
-	if len(list) != 1 || len(list[0].Skills) == 0 {
-		return fmt.Errorf("Employees(d1) returned %d employees (want 1) or lost their skills", len(list))
-	}
-	list[0].Skills[0] = "changed-after-list"
-	if _, err := skillsOf("changing Skills of a value Employees returned changed the store"); err != nil {
-		return err
-	}
-	evs := []org.Event{event("d1", "ev1", "employee.added")}
-	if err := s.Commit(ctx, "d1", org.Change{Events: evs}); err != nil {
-		return err
-	}
-	evs[0].Data[2] = 'X'
-	for _, what := range []string{"the committed event's Data", "the Data of an event Events returned"} {
-		read, err := s.Events(ctx, "d1", 0, 10)
-		if err != nil || len(read) != 1 {
-			return fmt.Errorf("Events(d1) returned %d events (want 1), err %v", len(read), err)
-		}
-		if err := kit.DiffEvent(read[0], event("d1", "ev1", "employee.added")); err != nil {
-			return fmt.Errorf("changing %s changed the store: %w", what, err)
-		}
-		if len(read[0].Data) > 2 {
-			read[0].Data[2] = 'Y'
-		}
-	}
-	return nil
-}
-
 func checkCreateExisting(ctx context.Context, s org.Store, _ Features) error {
 	if err := seed(ctx, s, "d1", employee("d1", "e1")); err != nil {
 		return err

@@ -47,8 +47,8 @@ func brokenStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{
-				"DealerNotFound", "EmployeeNotFound", "EmployeeTwiceInAChange", "ServiceBadInputWritesNothing", "ServiceConcurrentUpdates",
-				"TenancyIsolation", "UpdateMissingConflicts", "VersionBelowOneInvalid"}},
+				"DealerNotFound", "EmployeeNotFound", "ServiceBadInputWritesNothing", "ServiceConcurrentUpdates",
+				"TenancyIsolation", "UpdateMissingConflicts", "VersionBelowOneInvalid", "EmployeeVersionRule"}},
 		{Name: "missingIsZero", Flaw: "returns a zero record and nil for a missing one (sql.ErrNoRows swallowed)",
 			Open: bend(func(o *over) {
 				o.dealer = func(ctx context.Context, id org.DealerID) (org.Dealer, error) {
@@ -61,8 +61,8 @@ func brokenStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{
-				"DealerNotFound", "EmployeeNotFound", "EmployeeTwiceInAChange", "UpdateMissingConflicts", "VersionBelowOneInvalid",
-				"ServiceBadInputWritesNothing", "ServiceConcurrentUpdates", "TenancyIsolation"}},
+				"DealerNotFound", "EmployeeNotFound", "UpdateMissingConflicts", "VersionBelowOneInvalid",
+				"ServiceBadInputWritesNothing", "ServiceConcurrentUpdates", "TenancyIsolation", "EmployeeVersionRule"}},
 		{Name: "emptyIsNotFound", Flaw: "answers a list with no match with ErrNotFound instead of an empty result",
 			Open: bend(func(o *over) {
 				o.employees = func(ctx context.Context, d org.DealerID, q org.EmployeeQuery) ([]org.Employee, error) {
@@ -82,7 +82,7 @@ func brokenStores() []brokenStore {
 			}),
 			CaughtBy: []string{
 				"EmptyResults", "CommitIsAtomic", "CommitOtherDealerInvalid", "ContextDone", "EmployeesFilters",
-				"LargeRoster", "ServiceBadInputWritesNothing", "ServiceConcurrentUpdates", "TenancyIsolation"}},
+				"LargeRoster", "ServiceBadInputWritesNothing", "ServiceConcurrentUpdates", "TenancyIsolation", "EventsAppended", "MoveVersionRule"}},
 
 		// Values kept exactly.
 		{Name: "floatMoney", Flaw: "passes amounts through float64 on write",
@@ -109,7 +109,7 @@ func brokenStores() []brokenStore {
 			}),
 			CaughtBy: []string{
 				"DealerRoundTrip", "EmployeeRoundTrip", "EventsInOrder", "CreateExistingConflicts", "ReadsAreCopies",
-				"StaleVersionConflicts", "TenancyIsolation"}},
+				"StaleVersionConflicts", "TenancyIsolation", "EmployeeVersionRule", "EventsAppended"}},
 		{Name: "readsInDealerZone", Flaw: "returns instants in the dealer's zone (+08:00), not UTC",
 			Open: bend(func(o *over) {
 				taipei := time.FixedZone("CST", 8*3600)
@@ -142,7 +142,7 @@ func brokenStores() []brokenStore {
 			CaughtBy: []string{
 				"DealerRoundTrip", "EmployeeRoundTrip", "EventsInOrder", "CommitIsAtomic", "CommitOtherDealerInvalid",
 				"ContextDone", "CreateExistingConflicts", "ReadsAreCopies", "ServiceBadInputWritesNothing",
-				"StaleVersionConflicts", "TenancyIsolation"}},
+				"StaleVersionConflicts", "TenancyIsolation", "EmployeeTwiceInAChange", "EmployeeVersionRule", "EventsAppended", "MoveTwiceInAChange", "MoveVersionRule"}},
 		{Name: "dropsSupervisor", Flaw: "does not store SupervisorID (a forgotten column)",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
@@ -158,7 +158,7 @@ func brokenStores() []brokenStore {
 			}),
 			CaughtBy: []string{
 				"EmployeeRoundTrip", "ConcurrentCommitsLoseNothing", "ServiceConcurrentUpdates", "ReadsAreCopies",
-				"CreateExistingConflicts", "StaleVersionConflicts", "TenancyIsolation"}},
+				"CreateExistingConflicts", "StaleVersionConflicts", "TenancyIsolation", "EmployeeVersionRule"}},
 
 		{Name: "dropsLeftAt", Flaw: "does not store LeftAt (a column the migration forgot)",
 			Open: bend(func(o *over) {
@@ -267,30 +267,30 @@ func brokenStores() []brokenStore {
 		{Name: "lastWriterWins", Flaw: "ignores Version: every write of Version >= 1 lands",
 			Open: mapStore(lastWriterWins),
 			CaughtBy: []string{"CreateExistingConflicts", "StaleVersionConflicts", "UpdateMissingConflicts", "CommitIsAtomic",
-				"ConcurrentCommitsLoseNothing", "MovesAtomic"},
+				"ConcurrentCommitsLoseNothing", "MovesAtomic", "EmployeeVersionRule"},
 			ByChance: []string{"ServiceConcurrentUpdates"}},
 		{Name: "lastWriterWinsSlow", Flaw: "ignores Version, and answers reads after 1ms",
 			Open: slowMapStore(lastWriterWins),
 			CaughtBy: []string{"CreateExistingConflicts", "StaleVersionConflicts", "UpdateMissingConflicts", "CommitIsAtomic",
-				"ConcurrentCommitsLoseNothing", "ServiceConcurrentUpdates", "MovesAtomic"}},
+				"ConcurrentCommitsLoseNothing", "ServiceConcurrentUpdates", "MovesAtomic", "EmployeeVersionRule"}},
 		{Name: "createOverwrites", Flaw: "Version 1 replaces an existing record",
-			Open: mapStore(createOverwrites), CaughtBy: []string{"CreateExistingConflicts", "CommitIsAtomic", "MovesAtomic"}},
+			Open: mapStore(createOverwrites), CaughtBy: []string{"CreateExistingConflicts", "CommitIsAtomic", "MovesAtomic", "EmployeeVersionRule"}},
 		{Name: "staleWins", Flaw: "Version n > 1 replaces whatever version is stored",
 			Open:     mapStore(staleWins),
-			CaughtBy: []string{"StaleVersionConflicts", "ConcurrentCommitsLoseNothing"},
+			CaughtBy: []string{"StaleVersionConflicts", "ConcurrentCommitsLoseNothing", "EmployeeVersionRule"},
 			ByChance: []string{"ServiceConcurrentUpdates"}},
 		{Name: "staleWinsSlow", Flaw: "Version n > 1 replaces whatever version is stored, and reads take 1ms",
 			Open:     slowMapStore(staleWins),
-			CaughtBy: []string{"StaleVersionConflicts", "ConcurrentCommitsLoseNothing", "ServiceConcurrentUpdates"}},
+			CaughtBy: []string{"StaleVersionConflicts", "ConcurrentCommitsLoseNothing", "ServiceConcurrentUpdates", "EmployeeVersionRule"}},
 		{Name: "updateCreates", Flaw: "Version n > 1 of a missing record creates it (an upsert)",
-			Open: mapStore(updateCreates), CaughtBy: []string{"UpdateMissingConflicts"}},
+			Open: mapStore(updateCreates), CaughtBy: []string{"UpdateMissingConflicts", "EmployeeVersionRule"}},
 		{Name: "versionZeroAccepted", Flaw: "Version < 1 is written instead of refused with ErrInvalid",
-			Open: mapStore(versionZeroAccepted), CaughtBy: []string{"VersionBelowOneInvalid"}},
+			Open: mapStore(versionZeroAccepted), CaughtBy: []string{"VersionBelowOneInvalid", "EmployeeVersionRule"}},
 		{Name: "writesThenConflicts", Flaw: "writes the whole change, then reports the version conflict",
 			Open: mapStore(writesThenConflicts),
 			CaughtBy: []string{
 				"CreateExistingConflicts", "StaleVersionConflicts", "UpdateMissingConflicts", "CommitIsAtomic",
-				"ConcurrentCommitsLoseNothing", "VersionBelowOneInvalid", "MovesAtomic"},
+				"ConcurrentCommitsLoseNothing", "VersionBelowOneInvalid", "MovesAtomic", "EmployeeVersionRule"},
 			ByChance: []string{"ServiceConcurrentUpdates"}},
 		{Name: "checkThenWrite", Flaw: "checks versions, lets go of its lock, then writes: concurrent writers of one version both land",
 			Open: mapStore(checkThenWrite), CaughtBy: []string{"ConcurrentCommitsLoseNothing", "ServiceConcurrentUpdates"}},
@@ -333,7 +333,7 @@ func brokenStores() []brokenStore {
 					return o.Store.Commit(ctx, d, c)
 				}
 			}),
-			CaughtBy: []string{"CommitIsAtomic"},
+			CaughtBy: []string{"CommitIsAtomic", "EmployeeTwiceInAChange", "EmployeeVersionRule", "MoveTwiceInAChange", "MoveVersionRule"},
 			// Through org.Service the stray events show only when two
 			// updates of one employee collide, which the service's read
 			// just before committing leaves to timing (about 1 run in 8
@@ -524,21 +524,21 @@ func brokenStores() []brokenStore {
 					return evs[:min(len(evs), limit)], err
 				}
 			}),
-			CaughtBy: []string{"EventsInOrder", "ConcurrentEventsUnique"}},
+			CaughtBy: []string{"EventsInOrder", "ConcurrentEventsUnique", "EmployeeVersionRule", "EventsAppended", "MoveVersionRule"}},
 		{Name: "eventsIgnoreLimit", Flaw: "Events returns every event after the cursor, ignoring limit",
 			Open: bend(func(o *over) {
 				o.events = func(ctx context.Context, d org.DealerID, after int64, _ int) ([]org.Event, error) {
 					return o.Store.Events(ctx, d, after, math.MaxInt)
 				}
 			}),
-			CaughtBy: []string{"EventsInOrder"}},
+			CaughtBy: []string{"EventsInOrder", "EventsAppended"}},
 		{Name: "eventsIgnoreCursor", Flaw: "Events starts from the first event, ignoring after",
 			Open: bend(func(o *over) {
 				o.events = func(ctx context.Context, d org.DealerID, _ int64, limit int) ([]org.Event, error) {
 					return o.Store.Events(ctx, d, 0, limit)
 				}
 			}),
-			CaughtBy: []string{"EventsInOrder"}},
+			CaughtBy: []string{"EventsInOrder", "EventsAppended"}},
 		{Name: "seqFromZero", Flaw: "numbers events from 0, so cursor 0 skips the first",
 			Open: bend(func(o *over) {
 				o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
@@ -549,7 +549,7 @@ func brokenStores() []brokenStore {
 					return evs, err
 				}
 			}),
-			CaughtBy: []string{"EventsInOrder", "ConcurrentEventsUnique", "ReadsAreCopies"}},
+			CaughtBy: []string{"EventsInOrder", "ConcurrentEventsUnique", "ReadsAreCopies", "EmployeeVersionRule", "EventsAppended", "MoveVersionRule"}},
 		{Name: "racySeq", Flaw: "reads the last Seq, lets go of its lock, then numbers the events: concurrent commits share a Seq",
 			Open: mapStore(racySeq), CaughtBy: []string{"ConcurrentEventsUnique"}},
 
@@ -592,14 +592,14 @@ func brokenStores() []brokenStore {
 					return m, kitcheck.NilIfNotFound(err)
 				}
 			}),
-			CaughtBy: []string{"MoveNotFound", "MoveVersions", "MovesTenancy"}},
+			CaughtBy: []string{"MoveNotFound", "MoveVersionRule", "MovesTenancy"}},
 		{Name: "dropsDecision", Flaw: "does not store a career move's DecidedBy (a forgotten column)",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
 					return o.Store.Commit(ctx, d, withMoves(c, func(m *org.CareerMove) { m.DecidedBy = org.Actor{} }))
 				}
 			}),
-			CaughtBy: []string{"MoveRoundTrip", "MoveVersions", "MovesTenancy"}},
+			CaughtBy: []string{"MoveRoundTrip", "MoveVersionRule", "MovesTenancy", "ReadsAreCopies"}},
 		{Name: "movesLastWriterWins", Flaw: "ignores a career move's Version: every write lands as the next version",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
@@ -611,7 +611,7 @@ func brokenStores() []brokenStore {
 					}))
 				}
 			}),
-			CaughtBy: []string{"MoveVersions", "MovesAtomic"}},
+			CaughtBy: []string{"MoveVersionRule", "MovesAtomic"}},
 		{Name: "employeesTwiceLastWins", Flaw: "keeps the last of an employee a Change names twice",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {

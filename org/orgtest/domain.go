@@ -1,0 +1,95 @@
+package orgtest
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/servicelane/servicelane/internal/kit"
+	"github.com/servicelane/servicelane/org"
+)
+
+// The roster as the shared store rules see it (internal/kit): employees
+// and career moves. The rules every kind keeps (versions, a record twice
+// in a change, copies, the trail) run from internal/kit on each of them.
+// The dealer record is not a record kind there (a dealer has one), so
+// this kit keeps its own CommitIsAtomic, CommitOtherDealerInvalid,
+// TenancyIsolation and ContextDone, which write and read it beside the
+// employees, and its own version checks, which cover it too.
+
+// domain declares org.Store to the shared rules. Its trail is its own
+// Events.
+func domain() *kit.Domain[org.Store, org.Change] {
+	return &kit.Domain[org.Store, org.Change]{
+		Kit:      "orgtest",
+		Commit:   func(ctx context.Context, s org.Store, d org.DealerID, c org.Change) error { return s.Commit(ctx, d, c) },
+		Events:   func(s org.Store) kit.EventReader { return s },
+		EventsIn: func(c *org.Change) *[]org.Event { return &c.Events },
+		Event:    func(d org.DealerID, id string) org.Event { return event(d, id, "employee.added") },
+		Kinds:    []kit.Kind[org.Store, org.Change]{employees, moves},
+		Omit:     []string{"CommitIsAtomic", "CommitOtherDealerInvalid", "TenancyIsolation", "ContextDone"},
+	}
+}
+
+// shared returns the shared rules as the kit's Checks.
+func shared() []Check {
+	var cs []Check
+	for i, c := range domain().Checks() {
+		cs = append(cs, Check{Name: c.Name, Rule: c.Rule, run: func(ctx context.Context, s org.Store, _ Features) error {
+			return domain().Checks()[i].Run(ctx, s)
+		}})
+	}
+	return cs
+}
+
+var employees = kit.Declare(kit.Record[org.Store, org.Change, org.Employee]{
+	Label: "Employee", Name: "employee", KeyName: "ID",
+	Make:    func(d org.DealerID, n int) org.Employee { return employee(d, org.EmployeeID(fmt.Sprintf("e%d", n))) },
+	Key:     func(e org.Employee) string { return string(e.ID) },
+	Version: func(e *org.Employee) *int64 { return &e.Version },
+	Edit:    func(e *org.Employee, s string) { e.Name = s },
+	In:      func(c *org.Change) *[]org.Employee { return &c.Employees },
+	Get: func(ctx context.Context, s org.Store, d org.DealerID, e org.Employee) (org.Employee, error) {
+		return s.Employee(ctx, d, e.ID)
+	},
+	Reads: []kit.Read[org.Store, org.Employee]{{Name: "Employees",
+		Of: func(ctx context.Context, s org.Store, d org.DealerID, _ org.Employee) ([]org.Employee, error) {
+			return s.Employees(ctx, d, org.EmployeeQuery{IncludeInactive: true, Limit: org.MaxPage})
+		}}},
+	All: func(ctx context.Context, s org.Store, d org.DealerID) ([]org.Employee, error) {
+		return kit.Page("Employees of "+string(d), org.MaxPage, org.EmployeeID(""), func(e org.Employee) org.EmployeeID { return e.ID },
+			func(after org.EmployeeID, limit int) ([]org.Employee, error) {
+				return s.Employees(ctx, d, org.EmployeeQuery{IncludeInactive: true, After: after, Limit: limit})
+			})
+	},
+	Diff: diffEmployee,
+	Scribble: func(e *org.Employee) {
+		if len(e.Skills) > 0 {
+			e.Skills[0] = "scribbled"
+		}
+	},
+})
+
+// The shared rules' career moves are all of employee e1.
+var moves = kit.Declare(kit.Record[org.Store, org.Change, org.CareerMove]{
+	Label: "Move", Name: "career move", KeyName: "ID",
+	Make: func(d org.DealerID, n int) org.CareerMove {
+		return move(d, org.MoveID(fmt.Sprintf("m%d", n)), "e1", t0.Add(time.Duration(n)*time.Minute))
+	},
+	Key:     func(m org.CareerMove) string { return string(m.ID) },
+	Version: func(m *org.CareerMove) *int64 { return &m.Version },
+	Edit:    func(m *org.CareerMove, s string) { m.Reason = s },
+	In:      func(c *org.Change) *[]org.CareerMove { return &c.Moves },
+	Get: func(ctx context.Context, s org.Store, d org.DealerID, m org.CareerMove) (org.CareerMove, error) {
+		return s.Move(ctx, d, m.ID)
+	},
+	Reads: []kit.Read[org.Store, org.CareerMove]{{Name: "Moves of the employee",
+		Of: func(ctx context.Context, s org.Store, d org.DealerID, m org.CareerMove) ([]org.CareerMove, error) {
+			return s.Moves(ctx, d, m.Employee)
+		}}},
+	All: func(ctx context.Context, s org.Store, d org.DealerID) ([]org.CareerMove, error) {
+		return s.Moves(ctx, d, "e1")
+	},
+	Diff:     diffMove,
+	Scribble: func(*org.CareerMove) {}, // a career move holds no slice, map or pointer
+})
