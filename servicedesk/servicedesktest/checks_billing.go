@@ -85,7 +85,8 @@ func checkCommitWritesBilling(ctx context.Context, s servicedesk.Store, f Featur
 			Events:      events("d1", "bill-2", "settlement/st-2", 1),
 		},
 	}
-	before, err := take(ctx, s, "d1")
+	dm := domain(f)
+	before, err := dm.Take(ctx, s, "d1")
 	if err != nil {
 		return err
 	}
@@ -93,11 +94,11 @@ func checkCommitWritesBilling(ctx context.Context, s servicedesk.Store, f Featur
 	if err := kit.ExpectErr(err, org.ErrConflict, "commit with a stale billing series (INV at version 2, stored version 2)"); err != nil {
 		return err
 	}
-	after, err := take(ctx, s, "d1")
+	after, err := dm.Take(ctx, s, "d1")
 	if err != nil {
 		return err
 	}
-	if err := before.same(after); err != nil {
+	if err := before.Same(after); err != nil {
 		return fmt.Errorf("a commit refused for its stale billing series wrote servicedesk records or events: %w", err)
 	}
 	want := first.Billing

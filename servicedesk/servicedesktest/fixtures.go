@@ -25,8 +25,9 @@ var t0 = time.Date(2026, 11, 2, 9, 30, 15, 123456000, taipei).UTC()
 // at is t0 plus some minutes.
 func at(minutes int) time.Time { return t0.Add(time.Duration(minutes) * time.Minute) }
 
-// Days and technicians of the calendar fixtures. snapshot reads every
-// (technician, day) pair of them, since CalendarDay has no list.
+// Days and technicians of the calendar fixtures. A snapshot reads every
+// (technician, day) pair of them (calendarDays.All), since CalendarDay
+// has no list.
 var (
 	days  = []string{"2026-11-02", "2026-11-03"}
 	techs = []org.EmployeeID{"t1", "t2"}

@@ -392,6 +392,9 @@ func everyDealer[T any](o *over, limit int, key func(T) string, read func(org.De
 }
 
 func commitParts(ctx context.Context, s servicedesk.Store, d org.DealerID, parts []servicedesk.Change) error {
+	if err := ctx.Err(); err != nil {
+		return err // as a store starting its transaction does, even for no part
+	}
 	for _, p := range parts {
 		if err := s.Commit(ctx, d, p); err != nil {
 			return err
@@ -439,12 +442,6 @@ const (
 	checkThenWrite                 // versions checked, lock dropped, then written
 	racySeq                        // last Seq read, lock dropped, then events numbered
 	interleavedSeq                 // the lock is dropped between a commit's events
-	keepsCommittedSlices           // stores the caller's slices
-	workOrderReturnsStored         // WorkOrder returns the stored slices
-	listReturnsStored              // WorkOrders returns the stored slices
-	shallowCopies                  // work orders copied one level deep only
-	calendarReturnsStored          // CalendarDay returns the stored Slots
-	eventsReturnStored             // Events returns the stored Data
 	subjectEventsReturnStored      // SubjectEvents returns the stored Data
 	repeatsInOrder                 // a record named twice is checked against the first
 	redactionsIgnored              // Change.Redactions are accepted and dropped
@@ -523,18 +520,6 @@ func (s *mapped) read(ctx context.Context, f func()) error {
 
 func notFound(what string) error { return fmt.Errorf("mapstore: %s: %w", what, org.ErrNotFound) }
 
-func (s *mapped) copyOrder(w servicedesk.WorkOrder, stored flaw) servicedesk.WorkOrder {
-	switch s.flaw {
-	case stored:
-		return w
-	case shallowCopies:
-		w.Concerns, w.Findings, w.Jobs, w.Approvals = slices.Clone(w.Concerns), slices.Clone(w.Findings), slices.Clone(w.Jobs), slices.Clone(w.Approvals)
-		w.PastBookings, w.Notes, w.Inspections = slices.Clone(w.PastBookings), slices.Clone(w.Notes), slices.Clone(w.Inspections)
-		return w
-	}
-	return w.Clone()
-}
-
 func (s *mapped) WorkOrder(ctx context.Context, d org.DealerID, id servicedesk.WorkOrderID) (servicedesk.WorkOrder, error) {
 	var w servicedesk.WorkOrder
 	var ok bool
@@ -544,7 +529,7 @@ func (s *mapped) WorkOrder(ctx context.Context, d org.DealerID, id servicedesk.W
 	if !ok {
 		return w, notFound("work order " + string(id))
 	}
-	return s.copyOrder(w, workOrderReturnsStored), nil
+	return w.Clone(), nil
 }
 
 func (s *mapped) WorkOrders(ctx context.Context, d org.DealerID, q servicedesk.WorkOrderQuery) ([]servicedesk.WorkOrder, error) {
@@ -553,7 +538,7 @@ func (s *mapped) WorkOrders(ctx context.Context, d org.DealerID, q servicedesk.W
 		for k, w := range s.orders {
 			if k.dealer == d && (q.State == "" || w.State == q.State) && (q.Advisor == "" || w.Advisor == q.Advisor) &&
 				within(w.OpenedAt, q.OpenedFrom, q.OpenedBefore) && w.ID > q.After {
-				out = append(out, s.copyOrder(w, listReturnsStored))
+				out = append(out, w.Clone())
 			}
 		}
 	})
@@ -573,9 +558,6 @@ func (s *mapped) CalendarDay(ctx context.Context, d org.DealerID, tech org.Emplo
 	}
 	if !ok {
 		return cd, notFound("calendar of " + string(tech) + " on " + day)
-	}
-	if s.flaw == calendarReturnsStored {
-		return cd, nil
 	}
 	return cd.Clone(), nil
 }
@@ -637,9 +619,7 @@ func (s *mapped) Events(ctx context.Context, d org.DealerID, after int64, limit 
 	err := s.read(ctx, func() {
 		for _, ev := range s.events[d] {
 			if ev.Seq > after {
-				if s.flaw != eventsReturnStored {
-					ev.Data = slices.Clone(ev.Data)
-				}
+				ev.Data = slices.Clone(ev.Data)
 				out = append(out, ev)
 			}
 		}
@@ -805,18 +785,11 @@ func (s *mapped) redacted(d org.DealerID, r org.Redaction) *org.Event {
 // write applies c; the caller holds s.mu, which racySeq and interleavedSeq
 // let go of.
 func (s *mapped) write(d org.DealerID, c servicedesk.Change) {
-	keep := s.flaw == keepsCommittedSlices
 	for _, w := range c.WorkOrders {
-		if !keep {
-			w = w.Clone()
-		}
-		s.orders[key{d, string(w.ID)}] = w
+		s.orders[key{d, string(w.ID)}] = w.Clone()
 	}
 	for _, cd := range c.Calendar {
-		if !keep {
-			cd = cd.Clone()
-		}
-		s.days[dayKey{d, cd.Technician, cd.Day}] = cd
+		s.days[dayKey{d, cd.Technician, cd.Day}] = cd.Clone()
 	}
 	for _, cp := range c.Complaints {
 		s.complaints[key{d, string(cp.ID)}] = cp
@@ -858,9 +831,7 @@ func (s *mapped) write(d org.DealerID, c servicedesk.Change) {
 			last = s.seq[d] - int64(i)
 		}
 		ev.Seq = last + int64(i) + 1
-		if !keep {
-			ev.Data = slices.Clone(ev.Data)
-		}
+		ev.Data = slices.Clone(ev.Data)
 		s.events[d] = append(s.events[d], ev)
 		s.seq[d] = max(s.seq[d], ev.Seq)
 	}
