@@ -12,17 +12,19 @@ import (
 
 // The flaws that share one reference of a record: for every slice, map
 // and pointer that a kind's Full record holds, at any depth (the first
-// element of each slice is walked into), a store that copies the record
+// element of each slice and what each pointer points at are walked into),
+// a store that copies the record
 // but hands that one reference of the committed record back to a reader.
 // ReadsAreCopies must catch each; when it does not, the kind's Scribble
 // leaves that reference alone, and SelfTest names it. This replaces a
 // hand-written broken store per slice and pointer in every kit.
 
-// step is one move into a value: a struct field by index, or a slice
-// element by index.
+// step is one move into a value: a struct field by index, a slice
+// element by index, or what a pointer points at.
 type step struct {
-	field int // when elem < 0
-	elem  int // -1: a field
+	field int // when elem < 0 and not deref
+	elem  int // -1: a field or a pointer's target
+	deref bool
 	name  string
 }
 
@@ -35,6 +37,9 @@ func (p refPath) String() string {
 		if s.elem >= 0 {
 			fmt.Fprintf(&b, "[%d]", s.elem)
 			continue
+		}
+		if s.deref {
+			continue // Condition.Items: Go's selector through a pointer
 		}
 		if i > 0 {
 			b.WriteByte('.')
@@ -70,6 +75,7 @@ func refPaths(v reflect.Value, prefix refPath, out *[]refPath) {
 	case reflect.Pointer:
 		if !v.IsNil() {
 			*out = append(*out, prefix)
+			refPaths(v.Elem(), append(prefix[:len(prefix):len(prefix)], step{elem: -1, deref: true}), out)
 		}
 	}
 }
@@ -78,14 +84,20 @@ func refPaths(v reflect.Value, prefix refPath, out *[]refPath) {
 // hold the path; it says whether it did.
 func alias(got, from reflect.Value, p refPath) bool {
 	for _, s := range p {
-		if s.elem >= 0 {
+		switch {
+		case s.elem >= 0:
 			if got.Kind() != reflect.Slice || got.Len() <= s.elem || from.Len() <= s.elem {
 				return false
 			}
 			got, from = got.Index(s.elem), from.Index(s.elem)
-			continue
+		case s.deref:
+			if got.IsNil() || from.IsNil() {
+				return false
+			}
+			got, from = got.Elem(), from.Elem()
+		default:
+			got, from = got.Field(s.field), from.Field(s.field)
 		}
-		got, from = got.Field(s.field), from.Field(s.field)
 	}
 	if !got.CanSet() {
 		return false
