@@ -117,10 +117,11 @@ type Kind[S, C any] interface {
 	reads(ctx context.Context, s S, d org.DealerID) []namedCall
 	// The flaws of flaws.go.
 	bent(flaw string) Kind[S, C]
-	restamp(ctx context.Context, s S, d org.DealerID, c *C)
+	restamp(ctx context.Context, s S, d org.DealerID, c *C, rule versioning)
 	split(c *C) (C, int)
 	copyInto(dst, src *C)
 	dedupe(c *C)
+	belowOne(c *C) bool
 	committed(d org.DealerID, c *C)
 	pathFlaws() []string
 	sharingPath(name string) Kind[S, C]

@@ -3,6 +3,7 @@ package kit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -47,17 +48,60 @@ func flaws[S, C any]() []flaw[S, C] {
 	}
 	return []flaw[S, C]{
 		{name: "ignoresVersions", says: "writes every record at the stored version plus one, whatever version it carries (last writer wins)",
+			bend:   versionFlaw[S, C](func(_, stored int64, exists bool) (int64, bool) { return next(stored, exists), true }),
+			caught: func(dm *Domain[S, C]) []string { return append(each(dm, "VersionRule", false), "CommitIsAtomic") }},
+		{name: "createOverwrites", says: "lets Version 1 replace an existing record",
+			bend: versionFlaw[S, C](func(v, stored int64, exists bool) (int64, bool) {
+				return next(stored, exists), v == 1 && exists
+			}),
+			caught: func(dm *Domain[S, C]) []string { return append(each(dm, "VersionRule", false), "CommitIsAtomic") }},
+		{name: "staleWins", says: "lets Version n > 1 replace whatever version is stored",
+			bend: versionFlaw[S, C](func(v, stored int64, exists bool) (int64, bool) {
+				return next(stored, exists), v > 1 && exists
+			}),
+			caught: func(dm *Domain[S, C]) []string { return each(dm, "VersionRule", false) }},
+		{name: "updateCreates", says: "lets Version n > 1 of a missing record create it (an upsert)",
+			bend: versionFlaw[S, C](func(v, stored int64, exists bool) (int64, bool) {
+				return 1, v > 1 && !exists
+			}),
+			caught: func(dm *Domain[S, C]) []string { return append(each(dm, "VersionRule", false), "CommitIsAtomic") }},
+		{name: "versionZeroAccepted", says: "writes a Version below 1 instead of refusing it with ErrInvalid",
+			bend: versionFlaw[S, C](func(v, stored int64, exists bool) (int64, bool) {
+				return next(stored, exists), v < 1
+			}),
+			caught: func(dm *Domain[S, C]) []string { return each(dm, "VersionRule", false) }},
+		{name: "versionZeroConflicts", says: "refuses a Version below 1 with ErrConflict, not ErrInvalid",
 			bend: func(b *Domain[S, C]) {
 				commit := b.Commit
 				b.Commit = func(ctx context.Context, s S, d org.DealerID, c C) error {
-					c = b.cloneChange(c)
 					for _, k := range b.Kinds {
-						k.restamp(ctx, s, d, &c)
+						if k.belowOne(&c) {
+							return fmt.Errorf("kit flaw: a version below 1: %w", org.ErrConflict)
+						}
 					}
 					return commit(ctx, s, d, c)
 				}
 			},
-			caught: func(dm *Domain[S, C]) []string { return append(each(dm, "VersionRule", false), "CommitIsAtomic") }},
+			caught: func(dm *Domain[S, C]) []string { return each(dm, "VersionRule", false) }},
+		{name: "writesThenConflicts", says: "writes a change it refuses for a version conflict, then reports the conflict",
+			bend: func(b *Domain[S, C]) {
+				commit := b.Commit
+				b.Commit = func(ctx context.Context, s S, d org.DealerID, c C) error {
+					err := commit(ctx, s, d, c)
+					if errors.Is(err, org.ErrConflict) {
+						w := b.cloneChange(c)
+						for _, k := range b.Kinds {
+							k.dedupe(&w)
+							k.restamp(ctx, s, d, &w, func(_, stored int64, exists bool) (int64, bool) { return next(stored, exists), true })
+						}
+						_ = commit(ctx, s, d, w)
+					}
+					return err
+				}
+			},
+			caught: func(dm *Domain[S, C]) []string {
+				return slices.Concat(each(dm, "VersionRule", false), each(dm, "TwiceInAChange", false), []string{"CommitIsAtomic"})
+			}},
 		{name: "kindByKind", says: "writes each kind of record in a transaction of its own, the events with the first",
 			bend: func(b *Domain[S, C]) {
 				commit := b.Commit
@@ -167,6 +211,21 @@ func flaws[S, C any]() []flaw[S, C] {
 	}
 }
 
+// versionFlaw bends a domain's Commit to restamp every record as rule
+// says before the sound store checks it.
+func versionFlaw[S, C any](rule versioning) func(b *Domain[S, C]) {
+	return func(b *Domain[S, C]) {
+		commit := b.Commit
+		b.Commit = func(ctx context.Context, s S, d org.DealerID, c C) error {
+			c = b.cloneChange(c)
+			for _, k := range b.Kinds {
+				k.restamp(ctx, s, d, &c, rule)
+			}
+			return commit(ctx, s, d, c)
+		}
+	}
+}
+
 // rememberCommits makes b's Commit tell every kind what it committed.
 func (b *Domain[S, C]) rememberCommits() {
 	commit := b.Commit
@@ -251,16 +310,35 @@ func (r uncancelled) Events(ctx context.Context, d org.DealerID, after int64, li
 
 // The kind-level parts of the flaws.
 
-func (r *Record[S, C, T]) restamp(ctx context.Context, s S, d org.DealerID, c *C) {
+// versioning is a bent version rule: given a record's version and the
+// stored one (exists false: none), the version that makes the sound store
+// take the write, or ok false to leave it.
+type versioning func(v, stored int64, exists bool) (int64, bool)
+
+// next is what a store writing anyway stamps: the stored version plus one,
+// or 1.
+func next(stored int64, exists bool) int64 {
+	if exists {
+		return stored + 1
+	}
+	return 1
+}
+
+// restamp gives c's records of the kind the versions rule says.
+func (r *Record[S, C, T]) restamp(ctx context.Context, s S, d org.DealerID, c *C, rule versioning) {
 	recs := *r.In(c)
 	for i := range recs {
 		stored, err := r.Get(ctx, s, d, recs[i])
-		if err == nil {
-			*r.Version(&recs[i]) = *r.Version(&stored) + 1
-		} else {
-			*r.Version(&recs[i]) = 1
+		if v, ok := rule(*r.Version(&recs[i]), *r.Version(&stored), err == nil); ok {
+			*r.Version(&recs[i]) = v
 		}
 	}
+}
+
+// belowOne says whether c holds a record of the kind with a Version
+// below 1.
+func (r *Record[S, C, T]) belowOne(c *C) bool {
+	return slices.ContainsFunc(*r.In(c), func(x T) bool { return *r.Version(&x) < 1 })
 }
 
 // split moves c's records of the kind into a change of their own, and
