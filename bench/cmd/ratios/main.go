@@ -101,6 +101,15 @@ var pairs = []pair{
 		goal: func(_ string, m row) (string, bool) {
 			return "linear: 10x (met at <= 11x)", m.ratio <= 11
 		}},
+	{name: "billing.Price, 10 -> 1,000 lines", bench: "BenchmarkScalePrice", ours: "1000", peers: []string{"10"},
+		benchtime: "1s", quick: "100ms",
+		goal: func(_ string, m row) (string, bool) { return "linear: 100x (met at <= 110x)", m.ratio <= 110 }},
+	{name: "appraisal month, 500 -> 50,000 advisors", bench: "BenchmarkScaleAppraisal", ours: "50000", peers: []string{"500"},
+		benchtime: "2x", quick: "1x",
+		goal: func(_ string, m row) (string, bool) { return "linear: 100x (met at <= 110x)", m.ratio <= 110 }},
+	{name: "Policy.Evaluate, 1,000 -> 10,000 employees", bench: "BenchmarkScalePolicy", ours: "10000", peers: []string{"1000"},
+		benchtime: "3x", quick: "1x",
+		goal: func(_ string, m row) (string, bool) { return "linear: 10x (met at <= 11x)", m.ratio <= 11 }},
 }
 
 func main() {
