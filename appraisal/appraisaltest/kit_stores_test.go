@@ -6,7 +6,6 @@ package appraisaltest_test
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"reflect"
@@ -131,33 +130,6 @@ func (o *over) mapErrors(fn func(error) error) {
 	o.commit = func(ctx context.Context, d org.DealerID, c appraisal.Change) error { return fn(commit(ctx, d, c)) }
 }
 
-// mapContexts passes the reads' contexts, and Commit's when commitToo is
-// set, through fn.
-func (o *over) mapContexts(fn func(context.Context) context.Context, commitToo bool) {
-	cy, ins, as, hist, im, evs, commit := o.cycle, o.inputs, o.appraisals, o.history, o.improvement, o.events, o.commit
-	o.cycle = func(ctx context.Context, d org.DealerID, m org.Month) (appraisal.Cycle, error) {
-		return cy(fn(ctx), d, m)
-	}
-	o.inputs = func(ctx context.Context, d org.DealerID, m org.Month, r org.EmployeeID) ([]appraisal.Input, error) {
-		return ins(fn(ctx), d, m, r)
-	}
-	o.appraisals = func(ctx context.Context, d org.DealerID, m org.Month) ([]appraisal.Appraisal, error) {
-		return as(fn(ctx), d, m)
-	}
-	o.history = func(ctx context.Context, d org.DealerID, e org.EmployeeID, upTo org.Month) ([]appraisal.Appraisal, error) {
-		return hist(fn(ctx), d, e, upTo)
-	}
-	o.improvement = func(ctx context.Context, d org.DealerID, m org.Month, e org.EmployeeID) (appraisal.Improvement, error) {
-		return im(fn(ctx), d, m, e)
-	}
-	o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
-		return evs(fn(ctx), d, after, limit)
-	}
-	if commitToo {
-		o.commit = func(ctx context.Context, d org.DealerID, c appraisal.Change) error { return commit(fn(ctx), d, c) }
-	}
-}
-
 // mapReads walks every record a read returns with visit (see kitcheck.Walk).
 func (o *over) mapReads(visit func(reflect.Value) bool) {
 	cy, ins, as, hist, im, evs := o.cycle, o.inputs, o.appraisals, o.history, o.improvement, o.events
@@ -239,20 +211,6 @@ func bendCommit(fn func(appraisal.Change) appraisal.Change) func() appraisal.Sto
 	})
 }
 
-// fallBack reads from d and, when d lacks the record, from every dealer.
-func fallBack[T any](o *over, d org.DealerID, read func(org.DealerID) (T, error)) (T, error) {
-	v, err := read(d)
-	if !errors.Is(err, org.ErrNotFound) {
-		return v, err
-	}
-	for _, other := range o.knownDealers() {
-		if v, err := read(other); err == nil {
-			return v, nil
-		}
-	}
-	return v, err
-}
-
 // everyDealer lists from every dealer, sorted by key.
 func everyDealer[T any](o *over, key func(T) string, read func(org.DealerID) ([]T, error)) ([]T, error) {
 	all := []T{}
@@ -285,18 +243,6 @@ func commitParts(ctx context.Context, s appraisal.Store, d org.DealerID, parts [
 	return nil
 }
 
-// lastOf keeps the last of the records sharing a key, in its place: a
-// store that de-duplicates a Change before writing it.
-func lastOf[T any](xs []T, key func(T) string) []T {
-	var out []T
-	for i, x := range xs {
-		if !slices.ContainsFunc(xs[i+1:], func(y T) bool { return key(y) == key(x) }) {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
 // flaw is the one rule a mapped store breaks, for the breakages memstore
 // cannot be bent into: it checks versions and copies inside one lock.
 type flaw int
@@ -306,15 +252,11 @@ const (
 	lastWriterWins                  // no version rule beyond Version >= 1
 	createOverwrites                // Version 1 replaces an existing record
 	staleWins                       // Version n > 1 replaces any stored version
-	updateCreates                   // Version n > 1 of a missing record creates it
-	versionZeroAccepted             // Version < 1 is written
-	versionZeroConflicts            // Version < 1 is ErrConflict, not ErrInvalid
 	writesThenConflicts             // a refused change is written anyway
 	checkThenWrite                  // versions checked, lock dropped, then written
 	keyWithoutDealer                // records keyed without their dealer
 	appraisalKeyWithoutMonth        // appraisals keyed by employee only
 	improvementKeyWithoutMonth      // improvement plans keyed by employee only
-	repeatsInOrder                  // a record named twice is checked against the first
 )
 
 // mapStore returns an opener of a small map store with flaw f.
@@ -535,23 +477,17 @@ func otherDealer(d org.DealerID, c appraisal.Change) error {
 }
 
 // check applies the version rule of Commit, as s.flaw bends it. A record
-// named twice (its map key twice) is ErrConflict, unless the flaw checks
-// repeats in order: then the later one is checked against the version the
-// earlier one writes.
+// named twice (its map key twice) is ErrConflict.
 func (s *mapped) check(d org.DealerID, c appraisal.Change) error {
-	pending := map[string]int64{}
+	seen := map[string]bool{}
 	var errs []error
 	one := func(kind string, k key, what string, v int64, stored int64, exists bool) {
-		prev, seen := pending[kind+fmt.Sprint(k)]
-		switch {
-		case seen && s.flaw == repeatsInOrder:
-			stored, exists = prev, true
-		case seen:
+		if seen[kind+fmt.Sprint(k)] {
 			errs = append(errs, fmt.Errorf("mapstore: %s %s named twice: %w", kind, what, org.ErrConflict))
 			return
 		}
 		errs = append(errs, s.versionErr(kind, what, v, exists, stored))
-		pending[kind+fmt.Sprint(k)] = v
+		seen[kind+fmt.Sprint(k)] = true
 	}
 	for _, x := range c.Cycles {
 		k := s.cycleKey(d, x.Month)
@@ -588,17 +524,13 @@ func (s *mapped) versionErr(kind, what string, v int64, exists bool, stored int6
 		f = noFlaw
 	}
 	switch {
-	case v < 1 && f == versionZeroAccepted:
-		return nil
-	case v < 1 && f == versionZeroConflicts:
-		return conflict
 	case v < 1:
 		return fmt.Errorf("mapstore: %s %s: version %d: %w", kind, what, v, org.ErrInvalid)
 	case f == lastWriterWins:
 		return nil
 	case v == 1 && exists && f != createOverwrites:
 		return conflict
-	case v > 1 && !exists && f != updateCreates:
+	case v > 1 && !exists:
 		return conflict
 	case v > 1 && exists && stored != v-1 && f != staleWins:
 		return conflict

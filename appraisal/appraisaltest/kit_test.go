@@ -400,52 +400,16 @@ func versionStores() []brokenStore {
 			Open: mapStore(createOverwrites), CaughtBy: slices.Concat(versionChecks, []string{"CommitIsAtomic", "ConcurrentInputKeyOnce"})},
 		{Name: "staleWins", Flaw: "Version n > 1 replaces whatever version is stored",
 			Open: mapStore(staleWins), CaughtBy: slices.Concat(versionChecks, []string{"ConcurrentAppraisalUpdates"})},
-		{Name: "updateCreates", Flaw: "Version n > 1 of a missing record creates it (an upsert)",
-			Open: mapStore(updateCreates), CaughtBy: slices.Concat(versionChecks, []string{"CommitIsAtomic"})},
-		{Name: "versionZeroAccepted", Flaw: "Version < 1 is written instead of refused with ErrInvalid",
-			Open: mapStore(versionZeroAccepted), CaughtBy: versionChecks},
-		{Name: "versionZeroConflicts", Flaw: "Version < 1 is refused with ErrConflict, not ErrInvalid",
-			Open: mapStore(versionZeroConflicts), CaughtBy: versionChecks},
 		{Name: "writesThenConflicts", Flaw: "writes the whole change, then reports the version conflict",
 			Open: mapStore(writesThenConflicts), CaughtBy: slices.Concat(twiceChecks, versionChecks, []string{"CommitIsAtomic"}, concurrent)},
 		{Name: "checkThenWrite", Flaw: "checks versions, lets go of its lock, then writes: concurrent writers of one version both land",
 			Open: mapStore(checkThenWrite), CaughtBy: concurrent},
-		{Name: "cycleUpserts", Flaw: "writes cycles without a version check (INSERT OR REPLACE); other kinds keep the rule",
-			Open: mapStoreOnly(lastWriterWins, "cycle"), CaughtBy: []string{"CycleVersionRule", "CommitIsAtomic"}},
 		{Name: "inputUpserts", Flaw: "ignores inputs' Version; other kinds keep the rule",
 			Open:     mapStoreOnly(lastWriterWins, "input"),
 			CaughtBy: []string{"InputVersionRule", "CommitIsAtomic", "ConcurrentInputKeyOnce"}},
 		{Name: "appraisalUpserts", Flaw: "ignores appraisals' Version; other kinds keep the rule",
 			Open:     mapStoreOnly(lastWriterWins, "appraisal"),
 			CaughtBy: []string{"AppraisalVersionRule", "CommitIsAtomic", "ConcurrentAppraisalUpdates"}},
-		{Name: "improvementUpserts", Flaw: "ignores improvement plans' Version; other kinds keep the rule",
-			Open: mapStoreOnly(lastWriterWins, "improvement"), CaughtBy: []string{"ImprovementVersionRule", "CommitIsAtomic"}},
-		{Name: "repeatsInOrder", Flaw: "applies a record named twice in one change in order, the second over the first",
-			Open: mapStore(repeatsInOrder), CaughtBy: twiceChecks},
-		{Name: "cyclesTwiceLastWins", Flaw: "keeps the last of a cycle a Change names twice (ON CONFLICT DO UPDATE within the transaction)",
-			Open: bendCommit(func(c appraisal.Change) appraisal.Change {
-				c.Cycles = lastOf(c.Cycles, func(x appraisal.Cycle) string { return x.Month.String() })
-				return c
-			}),
-			CaughtBy: []string{"CycleTwiceInAChange"}},
-		{Name: "inputsTwiceLastWins", Flaw: "keeps the last of an input a Change names twice",
-			Open: bendCommit(func(c appraisal.Change) appraisal.Change {
-				c.Inputs = lastOf(c.Inputs, func(x appraisal.Input) string { return x.Month.String() + "/" + x.Key() })
-				return c
-			}),
-			CaughtBy: []string{"InputTwiceInAChange"}},
-		{Name: "appraisalsTwiceLastWins", Flaw: "keeps the last of an appraisal a Change names twice",
-			Open: bendCommit(func(c appraisal.Change) appraisal.Change {
-				c.Appraisals = lastOf(c.Appraisals, func(x appraisal.Appraisal) string { return x.Month.String() + "/" + string(x.Computed.Employee) })
-				return c
-			}),
-			CaughtBy: []string{"AppraisalTwiceInAChange"}},
-		{Name: "improvementsTwiceLastWins", Flaw: "keeps the last of an improvement plan a Change names twice",
-			Open: bendCommit(func(c appraisal.Change) appraisal.Change {
-				c.Improvements = lastOf(c.Improvements, func(x appraisal.Improvement) string { return x.Month.String() + "/" + string(x.Employee) })
-				return c
-			}),
-			CaughtBy: []string{"ImprovementTwiceInAChange"}},
 	}
 }
 
@@ -455,36 +419,6 @@ var twiceChecks = []string{"CycleTwiceInAChange", "InputTwiceInAChange", "Apprai
 
 func atomicStores() []brokenStore {
 	return []brokenStore{
-		{Name: "notAtomic", Flaw: "writes each record as its own commit, so records before a conflict land",
-			Open: bend(func(o *over) {
-				o.commit = func(ctx context.Context, d org.DealerID, c appraisal.Change) error {
-					var parts []appraisal.Change
-					for _, x := range c.Cycles {
-						parts = append(parts, appraisal.Change{Cycles: []appraisal.Cycle{x}})
-					}
-					for _, x := range c.Inputs {
-						parts = append(parts, appraisal.Change{Inputs: []appraisal.Input{x}})
-					}
-					for _, x := range c.Appraisals {
-						parts = append(parts, appraisal.Change{Appraisals: []appraisal.Appraisal{x}})
-					}
-					for _, x := range c.Improvements {
-						parts = append(parts, appraisal.Change{Improvements: []appraisal.Improvement{x}})
-					}
-					parts = append(parts, appraisal.Change{Events: c.Events})
-					return commitParts(ctx, o.AppraisalStore, d, parts)
-				}
-			}),
-			CaughtBy: slices.Concat(twiceChecks, []string{"CommitIsAtomic", "CommitOtherDealerInvalid"})},
-		{Name: "kindByKind", Flaw: "writes each kind of record in its own transaction (one per table)",
-			Open: bend(func(o *over) {
-				o.commit = func(ctx context.Context, d org.DealerID, c appraisal.Change) error {
-					return commitParts(ctx, o.AppraisalStore, d, []appraisal.Change{
-						{Inputs: c.Inputs}, {Cycles: c.Cycles}, {Appraisals: c.Appraisals}, {Improvements: c.Improvements}, {Events: c.Events},
-					})
-				}
-			}),
-			CaughtBy: []string{"CycleTwiceInAChange", "AppraisalTwiceInAChange", "ImprovementTwiceInAChange", "CommitIsAtomic", "CommitOtherDealerInvalid"}},
 		{Name: "eventsFirst", Flaw: "appends the events (the outbox) before checking the records",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c appraisal.Change) error {
@@ -496,15 +430,6 @@ func atomicStores() []brokenStore {
 			CaughtBy: slices.Concat(twiceChecks, []string{
 				"CommitIsAtomic", "CycleVersionRule", "InputVersionRule", "AppraisalVersionRule", "ImprovementVersionRule",
 				"ConcurrentAppraisalUpdates", "ConcurrentInputKeyOnce", "CommitOtherDealerInvalid"})},
-		{Name: "cycleLast", Flaw: "writes the other records, then the cycle in a second transaction: a stale cycle leaves a rating behind",
-			Open: bend(func(o *over) {
-				o.commit = func(ctx context.Context, d org.DealerID, c appraisal.Change) error {
-					cycles := c.Cycles
-					c.Cycles = nil
-					return commitParts(ctx, o.AppraisalStore, d, []appraisal.Change{c, {Cycles: cycles}})
-				}
-			}),
-			CaughtBy: []string{"CommitIsAtomic", "CommitOtherDealerInvalid", "CycleVersionRule", "CycleTwiceInAChange"}},
 	}
 }
 
@@ -571,20 +496,6 @@ func tenancyStores() []brokenStore {
 			CaughtBy: []string{"CommitOtherDealerInvalid"}},
 		{Name: "keysWithoutDealer", Flaw: "keys records without their dealer: two dealers' records of one key collide",
 			Open: mapStore(keyWithoutDealer), CaughtBy: []string{"TenancyIsolation", "CommitOtherDealerInvalid"}},
-		{Name: "cycleFallsBack", Flaw: "Cycle looks the month up in every dealer when the asked one lacks it",
-			Open: bend(func(o *over) {
-				o.cycle = func(ctx context.Context, d org.DealerID, m org.Month) (appraisal.Cycle, error) {
-					return fallBack(o, d, func(d org.DealerID) (appraisal.Cycle, error) { return o.AppraisalStore.Cycle(ctx, d, m) })
-				}
-			}),
-			CaughtBy: []string{"TenancyIsolation"}},
-		{Name: "improvementFallsBack", Flaw: "Improvement looks the plan up in every dealer when the asked one lacks it",
-			Open: bend(func(o *over) {
-				o.improvement = func(ctx context.Context, d org.DealerID, m org.Month, e org.EmployeeID) (appraisal.Improvement, error) {
-					return fallBack(o, d, func(d org.DealerID) (appraisal.Improvement, error) { return o.AppraisalStore.Improvement(ctx, d, m, e) })
-				}
-			}),
-			CaughtBy: []string{"TenancyIsolation"}},
 		{Name: "inputsOfEveryDealer", Flaw: "Inputs ignores the dealer",
 			Open: bend(func(o *over) {
 				o.inputs = func(ctx context.Context, _ org.DealerID, m org.Month, r org.EmployeeID) ([]appraisal.Input, error) {
@@ -669,12 +580,6 @@ func eventStores() []brokenStore {
 
 func contextStores() []brokenStore {
 	return []brokenStore{
-		{Name: "ignoresContext", Flaw: "never checks ctx",
-			Open:     bend(func(o *over) { o.mapContexts(context.WithoutCancel, true) }),
-			CaughtBy: []string{"ContextDone"}},
-		{Name: "readsIgnoreContext", Flaw: "checks ctx in Commit only",
-			Open:     bend(func(o *over) { o.mapContexts(context.WithoutCancel, false) }),
-			CaughtBy: []string{"ContextDone"}},
 		{Name: "checksContextAfterWriting", Flaw: "Commit writes, then returns ctx.Err()",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c appraisal.Change) error {

@@ -6,7 +6,6 @@ package trainingtest_test
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"reflect"
@@ -140,30 +139,6 @@ func (o *over) mapErrors(fn func(error) error) {
 	o.commit = func(ctx context.Context, d org.DealerID, c training.Change) error { return fn(commit(ctx, d, c)) }
 }
 
-// mapContexts passes the reads' contexts, and Commit's when commitToo is
-// set, through fn.
-func (o *over) mapContexts(fn func(context.Context) context.Context, commitToo bool) {
-	pl, se, ss, pr, cr, crs, evs, commit := o.plan, o.session, o.sessions, o.progress, o.career, o.careers, o.events, o.commit
-	o.plan = func(ctx context.Context, d org.DealerID, y int) (training.Plan, error) { return pl(fn(ctx), d, y) }
-	o.session = func(ctx context.Context, d org.DealerID, id string) (training.Session, error) {
-		return se(fn(ctx), d, id)
-	}
-	o.sessions = func(ctx context.Context, d org.DealerID, y int) ([]training.Session, error) { return ss(fn(ctx), d, y) }
-	o.progress = func(ctx context.Context, d org.DealerID, y int, e org.EmployeeID) ([]training.Progress, error) {
-		return pr(fn(ctx), d, y, e)
-	}
-	o.career = func(ctx context.Context, d org.DealerID, e org.EmployeeID) (training.Career, error) {
-		return cr(fn(ctx), d, e)
-	}
-	o.careers = func(ctx context.Context, d org.DealerID) ([]training.Career, error) { return crs(fn(ctx), d) }
-	o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
-		return evs(fn(ctx), d, after, limit)
-	}
-	if commitToo {
-		o.commit = func(ctx context.Context, d org.DealerID, c training.Change) error { return commit(fn(ctx), d, c) }
-	}
-}
-
 // mapReads walks every record a read returns with visit (see kitcheck.Walk).
 func (o *over) mapReads(visit func(reflect.Value) bool) {
 	pl, se, ss, pr, cr, crs, evs := o.plan, o.session, o.sessions, o.progress, o.career, o.careers, o.events
@@ -251,20 +226,6 @@ func bendCommit(fn func(training.Change) training.Change) func() training.Store 
 	})
 }
 
-// fallBack reads from d and, when d lacks the record, from every dealer.
-func fallBack[T any](o *over, d org.DealerID, read func(org.DealerID) (T, error)) (T, error) {
-	v, err := read(d)
-	if !errors.Is(err, org.ErrNotFound) {
-		return v, err
-	}
-	for _, other := range o.knownDealers() {
-		if v, err := read(other); err == nil {
-			return v, nil
-		}
-	}
-	return v, err
-}
-
 // everyDealer lists from every dealer, sorted by key.
 func everyDealer[T any](o *over, key func(T) string, read func(org.DealerID) ([]T, error)) ([]T, error) {
 	all := []T{}
@@ -303,21 +264,16 @@ func commitParts(ctx context.Context, s training.Store, d org.DealerID, parts []
 type flaw int
 
 const (
-	noFlaw               flaw = iota
-	lastWriterWins            // no version rule beyond Version >= 1
-	createOverwrites          // Version 1 replaces an existing record
-	staleWins                 // Version n > 1 replaces any stored version
-	updateCreates             // Version n > 1 of a missing record creates it
-	versionZeroAccepted       // Version < 1 is written
-	versionZeroConflicts      // Version < 1 is ErrConflict, not ErrInvalid
-	writesThenConflicts       // a refused change is written anyway
-	checkThenWrite            // versions checked, lock dropped, then written
-	repeatsInOrder            // a record named twice is checked against the first
-	repeatsLastWins           // a record named twice: the last one is written
-	keyWithoutDealer          // records keyed without their dealer
-	keepsZone                 // instants kept in the zone written, to the microsecond
-	keepsNanoseconds          // instants kept in UTC with their nanoseconds
-	roundsToMicro             // instants rounded (not truncated) to the microsecond: sound
+	noFlaw              flaw = iota
+	lastWriterWins           // no version rule beyond Version >= 1
+	createOverwrites         // Version 1 replaces an existing record
+	staleWins                // Version n > 1 replaces any stored version
+	writesThenConflicts      // a refused change is written anyway
+	checkThenWrite           // versions checked, lock dropped, then written
+	keyWithoutDealer         // records keyed without their dealer
+	keepsZone                // instants kept in the zone written, to the microsecond
+	keepsNanoseconds         // instants kept in UTC with their nanoseconds
+	roundsToMicro            // instants rounded (not truncated) to the microsecond: sound
 )
 
 // mapStore returns an opener of a small map store with flaw f.
@@ -486,9 +442,6 @@ func (s *mapped) Commit(ctx context.Context, d org.DealerID, c training.Change) 
 	if err := otherDealer(d, c); err != nil {
 		return err
 	}
-	if s.flaw == repeatsLastWins {
-		c = lastOfEach(c)
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch err := s.check(d, c); {
@@ -534,49 +487,20 @@ func otherDealer(d org.DealerID, c training.Change) error {
 	return nil
 }
 
-// lastOf keeps the last of the records sharing a key, in its place.
-func lastOf[T any](xs []T, key func(T) string) []T {
-	var out []T
-	for i, x := range xs {
-		if !slices.ContainsFunc(xs[i+1:], func(y T) bool { return key(y) == key(x) }) {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
-func lastOfEach(c training.Change) training.Change {
-	c.Plans = lastOf(c.Plans, func(x training.Plan) string { return strconv.Itoa(x.Year) })
-	c.Sessions = lastOf(c.Sessions, func(x training.Session) string { return x.ID })
-	c.Progress = lastOf(c.Progress, training.Progress.Key)
-	c.Careers = lastOf(c.Careers, func(x training.Career) string { return string(x.Employee) })
-	return c
-}
-
 // check applies the version rule of Commit, as s.flaw bends it. A record
-// named twice is ErrConflict, unless the flaw checks repeats in order:
-// then the later one is checked against the version the earlier one
-// writes.
+// named twice is ErrConflict.
 func (s *mapped) check(d org.DealerID, c training.Change) error {
-	pending := map[string]int64{}
-	look := func(kind, id string, stored int64, ok bool) (int64, bool, error) {
-		v, seen := pending[kind+"/"+id]
-		switch {
-		case seen && s.flaw == repeatsInOrder:
-			return v, true, nil
-		case seen:
-			return 0, false, fmt.Errorf("mapstore: %s %s named twice: %w", kind, id, org.ErrConflict)
-		}
-		return stored, ok, nil
-	}
+	seen := map[string]bool{}
 	var errs []error
 	one := func(kind, id string, v int64, stored int64, ok bool) {
-		cur, exists, err := look(kind, id, stored, ok)
-		if err == nil {
-			err = s.versionErr(kind, id, v, exists, cur)
+		var err error
+		if seen[kind+"/"+id] {
+			err = fmt.Errorf("mapstore: %s %s named twice: %w", kind, id, org.ErrConflict)
+		} else {
+			err = s.versionErr(kind, id, v, ok, stored)
 		}
 		errs = append(errs, err)
-		pending[kind+"/"+id] = v
+		seen[kind+"/"+id] = true
 	}
 	for _, x := range c.Plans {
 		cur, ok := s.plans[s.k(d, strconv.Itoa(x.Year))]
@@ -609,17 +533,13 @@ func (s *mapped) versionErr(kind, what string, v int64, exists bool, stored int6
 		f = noFlaw
 	}
 	switch {
-	case v < 1 && f == versionZeroAccepted:
-		return nil
-	case v < 1 && f == versionZeroConflicts:
-		return conflict
 	case v < 1:
 		return fmt.Errorf("mapstore: %s %s: version %d: %w", kind, what, v, org.ErrInvalid)
 	case f == lastWriterWins:
 		return nil
 	case v == 1 && exists && f != createOverwrites:
 		return conflict
-	case v > 1 && !exists && f != updateCreates:
+	case v > 1 && !exists:
 		return conflict
 	case v > 1 && exists && stored != v-1 && f != staleWins:
 		return conflict

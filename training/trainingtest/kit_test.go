@@ -470,63 +470,19 @@ func versionStores() []brokenStore {
 			Open: mapStore(createOverwrites), CaughtBy: slices.Concat(versionChecks, []string{"CommitIsAtomic", "ConcurrentProgressCreateOnce"})},
 		{Name: "staleWins", Flaw: "Version n > 1 replaces whatever version is stored",
 			Open: mapStore(staleWins), CaughtBy: slices.Concat(versionChecks, []string{"ConcurrentSessionUpdates"})},
-		{Name: "updateCreates", Flaw: "Version n > 1 of a missing record creates it (an upsert)",
-			Open: mapStore(updateCreates), CaughtBy: slices.Concat(versionChecks, []string{"CommitIsAtomic"})},
-		{Name: "versionZeroAccepted", Flaw: "Version < 1 is written instead of refused with ErrInvalid",
-			Open: mapStore(versionZeroAccepted), CaughtBy: versionChecks},
-		{Name: "versionZeroConflicts", Flaw: "Version < 1 is refused with ErrConflict, not ErrInvalid",
-			Open: mapStore(versionZeroConflicts), CaughtBy: versionChecks},
 		{Name: "writesThenConflicts", Flaw: "writes the whole change, then reports the version conflict",
 			Open: mapStore(writesThenConflicts), CaughtBy: slices.Concat(versionChecks, []string{"PlanTwiceInAChange", "SessionTwiceInAChange", "ProgressTwiceInAChange", "CareerTwiceInAChange", "CommitIsAtomic"}, concurrent)},
 		{Name: "checkThenWrite", Flaw: "checks versions, lets go of its lock, then writes: concurrent writers of one version both land",
 			Open: mapStore(checkThenWrite), CaughtBy: concurrent},
-		{Name: "planUpserts", Flaw: "writes plans without a version check (INSERT OR REPLACE); other kinds keep the rule",
-			Open: mapStoreOnly(lastWriterWins, "plan"), CaughtBy: []string{"PlanVersionRule", "CommitIsAtomic"}},
 		{Name: "sessionUpserts", Flaw: "ignores sessions' Version; other kinds keep the rule",
 			Open: mapStoreOnly(lastWriterWins, "session"), CaughtBy: []string{"SessionVersionRule", "CommitIsAtomic", "ConcurrentSessionUpdates"}},
 		{Name: "progressUpserts", Flaw: "ignores progress records' Version; other kinds keep the rule",
 			Open: mapStoreOnly(lastWriterWins, "progress"), CaughtBy: []string{"ProgressVersionRule", "CommitIsAtomic", "ConcurrentProgressCreateOnce"}},
-		{Name: "careerUpserts", Flaw: "ignores career records' Version; other kinds keep the rule",
-			Open: mapStoreOnly(lastWriterWins, "career"), CaughtBy: []string{"CareerVersionRule", "CommitIsAtomic"}},
-		{Name: "repeatsInOrder", Flaw: "applies a record named twice in one change in order, the second over the first",
-			Open: mapStore(repeatsInOrder), CaughtBy: []string{"PlanTwiceInAChange", "SessionTwiceInAChange", "ProgressTwiceInAChange", "CareerTwiceInAChange"}},
-		{Name: "repeatsLastWins", Flaw: "writes the last of the records named twice in one change (ON CONFLICT DO UPDATE within the transaction)",
-			Open: mapStore(repeatsLastWins), CaughtBy: []string{"PlanTwiceInAChange", "SessionTwiceInAChange", "ProgressTwiceInAChange", "CareerTwiceInAChange"}},
 	}
 }
 
 func atomicStores() []brokenStore {
 	return []brokenStore{
-		{Name: "notAtomic", Flaw: "writes each record as its own commit, so records before a conflict land",
-			Open: bend(func(o *over) {
-				o.commit = func(ctx context.Context, d org.DealerID, c training.Change) error {
-					var parts []training.Change
-					for _, x := range c.Plans {
-						parts = append(parts, training.Change{Plans: []training.Plan{x}})
-					}
-					for _, x := range c.Sessions {
-						parts = append(parts, training.Change{Sessions: []training.Session{x}})
-					}
-					for _, x := range c.Progress {
-						parts = append(parts, training.Change{Progress: []training.Progress{x}})
-					}
-					for _, x := range c.Careers {
-						parts = append(parts, training.Change{Careers: []training.Career{x}})
-					}
-					parts = append(parts, training.Change{Events: c.Events})
-					return commitParts(ctx, o.TrainingStore, d, parts)
-				}
-			}),
-			CaughtBy: []string{"PlanTwiceInAChange", "SessionTwiceInAChange", "ProgressTwiceInAChange", "CareerTwiceInAChange", "CommitIsAtomic", "CommitOtherDealerInvalid"}},
-		{Name: "kindByKind", Flaw: "writes each kind of record in its own transaction (one per table)",
-			Open: bend(func(o *over) {
-				o.commit = func(ctx context.Context, d org.DealerID, c training.Change) error {
-					return commitParts(ctx, o.TrainingStore, d, []training.Change{
-						{Sessions: c.Sessions}, {Plans: c.Plans}, {Progress: c.Progress}, {Careers: c.Careers}, {Events: c.Events},
-					})
-				}
-			}),
-			CaughtBy: []string{"PlanTwiceInAChange", "ProgressTwiceInAChange", "CareerTwiceInAChange", "CommitIsAtomic", "CommitOtherDealerInvalid"}},
 		{Name: "eventsFirst", Flaw: "appends the events (the outbox) before checking the records",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c training.Change) error {
@@ -539,15 +495,6 @@ func atomicStores() []brokenStore {
 				"CareerVersionRule", "CommitIsAtomic", "CommitOtherDealerInvalid", "ConcurrentProgressCreateOnce",
 				"ConcurrentSessionUpdates", "PlanVersionRule", "ProgressVersionRule", "PlanTwiceInAChange", "SessionTwiceInAChange", "ProgressTwiceInAChange", "CareerTwiceInAChange", "SessionVersionRule"},
 		},
-		{Name: "careersLast", Flaw: "writes the other records, then the career records in a second transaction: a stale career leaves the rest behind",
-			Open: bend(func(o *over) {
-				o.commit = func(ctx context.Context, d org.DealerID, c training.Change) error {
-					careers := c.Careers
-					c.Careers = nil
-					return commitParts(ctx, o.TrainingStore, d, []training.Change{c, {Careers: careers}})
-				}
-			}),
-			CaughtBy: []string{"CareerVersionRule", "CommitIsAtomic", "CommitOtherDealerInvalid", "CareerTwiceInAChange"}},
 	}
 }
 
@@ -614,27 +561,6 @@ func tenancyStores() []brokenStore {
 			CaughtBy: []string{"CommitOtherDealerInvalid"}},
 		{Name: "keysWithoutDealer", Flaw: "keys records without their dealer: two dealers' records of one key collide",
 			Open: mapStore(keyWithoutDealer), CaughtBy: []string{"TenancyIsolation", "CommitOtherDealerInvalid"}},
-		{Name: "planFallsBack", Flaw: "Plan looks the year up in every dealer when the asked one lacks it",
-			Open: bend(func(o *over) {
-				o.plan = func(ctx context.Context, d org.DealerID, y int) (training.Plan, error) {
-					return fallBack(o, d, func(d org.DealerID) (training.Plan, error) { return o.TrainingStore.Plan(ctx, d, y) })
-				}
-			}),
-			CaughtBy: []string{"TenancyIsolation"}},
-		{Name: "sessionFallsBack", Flaw: "Session looks the ID up in every dealer when the asked one lacks it",
-			Open: bend(func(o *over) {
-				o.session = func(ctx context.Context, d org.DealerID, id string) (training.Session, error) {
-					return fallBack(o, d, func(d org.DealerID) (training.Session, error) { return o.TrainingStore.Session(ctx, d, id) })
-				}
-			}),
-			CaughtBy: []string{"TenancyIsolation"}},
-		{Name: "careerFallsBack", Flaw: "Career looks the employee up in every dealer when the asked one lacks it",
-			Open: bend(func(o *over) {
-				o.career = func(ctx context.Context, d org.DealerID, e org.EmployeeID) (training.Career, error) {
-					return fallBack(o, d, func(d org.DealerID) (training.Career, error) { return o.TrainingStore.Career(ctx, d, e) })
-				}
-			}),
-			CaughtBy: []string{"TenancyIsolation"}},
 		{Name: "sessionsOfEveryDealer", Flaw: "Sessions ignores the dealer",
 			Open: bend(func(o *over) {
 				o.sessions = func(ctx context.Context, _ org.DealerID, y int) ([]training.Session, error) {
@@ -721,12 +647,6 @@ func eventStores() []brokenStore {
 
 func contextStores() []brokenStore {
 	return []brokenStore{
-		{Name: "ignoresContext", Flaw: "never checks ctx",
-			Open:     bend(func(o *over) { o.mapContexts(context.WithoutCancel, true) }),
-			CaughtBy: []string{"ContextDone"}},
-		{Name: "readsIgnoreContext", Flaw: "checks ctx in Commit only",
-			Open:     bend(func(o *over) { o.mapContexts(context.WithoutCancel, false) }),
-			CaughtBy: []string{"ContextDone"}},
 		{Name: "checksContextAfterWriting", Flaw: "Commit writes, then returns ctx.Err()",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c training.Change) error {
