@@ -148,34 +148,6 @@ func (o *over) mapErrors(fn func(error) error) {
 	o.commit = func(ctx context.Context, d org.DealerID, c billing.Change) error { return fn(commit(ctx, d, c)) }
 }
 
-// mapContexts passes the reads' contexts, and Commit's when commitToo is
-// set, through fn.
-func (o *over) mapContexts(fn func(context.Context) context.Context, commitToo bool) {
-	pb, apb, st, sts, doc, docs, sr, commit := o.priceBook, o.activePriceBook, o.settlement, o.settlements, o.document, o.documents, o.series, o.commit
-	o.priceBook = func(ctx context.Context, d org.DealerID, v string) (billing.StoredPriceBook, error) {
-		return pb(fn(ctx), d, v)
-	}
-	o.activePriceBook = func(ctx context.Context, d org.DealerID) (billing.StoredPriceBook, error) { return apb(fn(ctx), d) }
-	o.settlement = func(ctx context.Context, d org.DealerID, key string) (billing.Settlement, error) {
-		return st(fn(ctx), d, key)
-	}
-	o.settlements = func(ctx context.Context, d org.DealerID, q billing.SettlementQuery) ([]billing.Settlement, error) {
-		return sts(fn(ctx), d, q)
-	}
-	o.document = func(ctx context.Context, d org.DealerID, id billing.DocumentID) (billing.Document, error) {
-		return doc(fn(ctx), d, id)
-	}
-	o.documents = func(ctx context.Context, d org.DealerID, q billing.DocumentQuery) ([]billing.Document, error) {
-		return docs(fn(ctx), d, q)
-	}
-	o.series = func(ctx context.Context, d org.DealerID, name string) (billing.Series, error) {
-		return sr(fn(ctx), d, name)
-	}
-	if commitToo {
-		o.commit = func(ctx context.Context, d org.DealerID, c billing.Change) error { return commit(fn(ctx), d, c) }
-	}
-}
-
 // mapReads walks every record a read returns with visit (see kitcheck.Walk).
 func (o *over) mapReads(visit func(reflect.Value) bool) {
 	pb, apb, st, sts, doc, docs, sr, evs := o.priceBook, o.activePriceBook, o.settlement, o.settlements, o.document, o.documents, o.series, o.events
@@ -323,34 +295,18 @@ func commitParts(ctx context.Context, s billing.Store, d org.DealerID, parts []b
 	return nil
 }
 
-// lastOf keeps the last of the records sharing a key, in its place: a
-// store that de-duplicates a Change before writing it.
-func lastOf[T any](xs []T, key func(T) string) []T {
-	var out []T
-	for i, x := range xs {
-		if !slices.ContainsFunc(xs[i+1:], func(y T) bool { return key(y) == key(x) }) {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
 // flaw is the one rule a mapped store breaks, for the breakages memstore
 // cannot be bent into: it checks versions and copies inside one lock.
 type flaw int
 
 const (
-	noFlaw               flaw = iota
-	lastWriterWins            // no version rule beyond Version >= 1
-	createOverwrites          // Version 1 replaces an existing record
-	staleWins                 // Version n > 1 replaces any stored version
-	updateCreates             // Version n > 1 of a missing record creates it
-	versionZeroAccepted       // Version < 1 is written
-	versionZeroConflicts      // Version < 1 is ErrConflict, not ErrInvalid
-	writesThenConflicts       // a refused change is written anyway
-	checkThenWrite            // versions checked, lock dropped, then written
-	repeatsInOrder            // a record named twice is checked against the first
-	repeatsAcrossActive       // repeats refused among active and among inactive price books only
+	noFlaw              flaw = iota
+	lastWriterWins           // no version rule beyond Version >= 1
+	createOverwrites         // Version 1 replaces an existing record
+	staleWins                // Version n > 1 replaces any stored version
+	writesThenConflicts      // a refused change is written anyway
+	checkThenWrite           // versions checked, lock dropped, then written
+	repeatsAcrossActive      // repeats refused among active and among inactive price books only
 )
 
 // mapStore returns an opener of a small map store with flaw f.
@@ -561,8 +517,8 @@ func otherDealer(d org.DealerID, c billing.Change) error {
 }
 
 // check applies the version rule of Commit, as s.flaw bends it. A record
-// named twice is ErrConflict, unless the flaw checks repeats in order:
-// then the later one is checked against the version the earlier one
+// named twice in a group is ErrConflict; one named in two groups (under
+// repeatsAcrossActive) is checked against the version the earlier one
 // writes.
 func (s *mapped) check(d org.DealerID, c billing.Change) error {
 	pending := map[string]int64{}
@@ -574,7 +530,7 @@ func (s *mapped) check(d org.DealerID, c billing.Change) error {
 	one := func(kind, group, id string, v int64, stored int64, exists bool) {
 		prev, seen := pending[kind+"/"+id]
 		switch {
-		case seen && (s.flaw == repeatsInOrder || groups[kind+"/"+id] != group):
+		case seen && groups[kind+"/"+id] != group:
 			stored, exists = prev, true
 		case seen:
 			errs = append(errs, fmt.Errorf("mapstore: %s %s named twice: %w", kind, id, org.ErrConflict))
@@ -618,17 +574,13 @@ func (s *mapped) versionErr(kind, what string, v int64, exists bool, stored int6
 		f = noFlaw
 	}
 	switch {
-	case v < 1 && f == versionZeroAccepted:
-		return nil
-	case v < 1 && f == versionZeroConflicts:
-		return conflict
 	case v < 1:
 		return fmt.Errorf("mapstore: %s %s: version %d: %w", kind, what, v, org.ErrInvalid)
 	case f == lastWriterWins:
 		return nil
 	case v == 1 && exists && f != createOverwrites:
 		return conflict
-	case v > 1 && !exists && f != updateCreates:
+	case v > 1 && !exists:
 		return conflict
 	case v > 1 && exists && stored != v-1 && f != staleWins:
 		return conflict

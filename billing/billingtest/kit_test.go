@@ -296,12 +296,6 @@ func versionStores() []brokenStore {
 			Open: mapStore(createOverwrites), CaughtBy: slices.Concat(versionChecks, []string{"CommitIsAtomic"}, concurrent)},
 		{Name: "staleWins", Flaw: "Version n > 1 replaces whatever version is stored",
 			Open: mapStore(staleWins), CaughtBy: slices.Concat(versionChecks, []string{"ConcurrentSeriesGapless"})},
-		{Name: "updateCreates", Flaw: "Version n > 1 of a missing record creates it (an upsert)",
-			Open: mapStore(updateCreates), CaughtBy: slices.Concat(versionChecks, []string{"CommitIsAtomic"})},
-		{Name: "versionZeroAccepted", Flaw: "Version < 1 is written instead of refused with ErrInvalid",
-			Open: mapStore(versionZeroAccepted), CaughtBy: versionChecks},
-		{Name: "versionZeroConflicts", Flaw: "Version < 1 is refused with ErrConflict, not ErrInvalid",
-			Open: mapStore(versionZeroConflicts), CaughtBy: versionChecks},
 		{Name: "writesThenConflicts", Flaw: "writes the whole change, then reports the version conflict",
 			Open: mapStore(writesThenConflicts), CaughtBy: slices.Concat(twiceChecks, versionChecks, []string{"CommitIsAtomic"}, concurrent)},
 		{Name: "checkThenWrite", Flaw: "checks versions, lets go of its lock, then writes: concurrent writers of one version both land",
@@ -312,38 +306,8 @@ func versionStores() []brokenStore {
 		{Name: "settlementUpserts", Flaw: "ignores settlements' Version; other kinds keep the rule",
 			Open:     mapStoreOnly(lastWriterWins, "settlement"),
 			CaughtBy: []string{"SettlementVersionRule", "CommitIsAtomic", "ConcurrentSettlementKeyOnce"}},
-		{Name: "documentUpserts", Flaw: "ignores documents' Version; other kinds keep the rule",
-			Open: mapStoreOnly(lastWriterWins, "document"), CaughtBy: []string{"DocumentVersionRule", "CommitIsAtomic"}},
-		{Name: "priceBookUpserts", Flaw: "ignores price books' Version; other kinds keep the rule",
-			Open: mapStoreOnly(lastWriterWins, "pricebook"), CaughtBy: []string{"PriceBookVersionRule", "CommitIsAtomic"}},
-		{Name: "repeatsInOrder", Flaw: "applies a record named twice in one change in order, the second over the first",
-			Open: mapStore(repeatsInOrder), CaughtBy: twiceChecks},
 		{Name: "repeatsAcrossActive", Flaw: "refuses a price book named twice among the books a change switches off and among those it switches on, not across the two (one table written in two steps): version 1 off and version 2 on land",
 			Open: mapStore(repeatsAcrossActive), CaughtBy: []string{"PriceBookTwiceInAChange"}},
-		{Name: "priceBooksTwiceLastWins", Flaw: "keeps the last of a price book a Change names twice (ON CONFLICT DO UPDATE within the transaction)",
-			Open: bendCommit(func(c billing.Change) billing.Change {
-				c.PriceBooks = lastOf(c.PriceBooks, func(b billing.StoredPriceBook) string { return b.Book.Version })
-				return c
-			}),
-			CaughtBy: []string{"PriceBookTwiceInAChange"}},
-		{Name: "settlementsTwiceLastWins", Flaw: "keeps the last of a settlement a Change names twice",
-			Open: bendCommit(func(c billing.Change) billing.Change {
-				c.Settlements = lastOf(c.Settlements, func(st billing.Settlement) string { return st.Key })
-				return c
-			}),
-			CaughtBy: []string{"SettlementTwiceInAChange"}},
-		{Name: "documentsTwiceLastWins", Flaw: "keeps the last of a document a Change names twice",
-			Open: bendCommit(func(c billing.Change) billing.Change {
-				c.Documents = lastOf(c.Documents, func(doc billing.Document) string { return string(doc.ID) })
-				return c
-			}),
-			CaughtBy: []string{"DocumentTwiceInAChange"}},
-		{Name: "seriesTwiceLastWins", Flaw: "keeps the last of a series a Change names twice",
-			Open: bendCommit(func(c billing.Change) billing.Change {
-				c.Series = lastOf(c.Series, func(sr billing.Series) string { return sr.Name })
-				return c
-			}),
-			CaughtBy: []string{"SeriesTwiceInAChange"}},
 	}
 }
 
@@ -470,13 +434,6 @@ func tenancyStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{"CommitOtherDealerInvalid"}},
-		{Name: "priceBookFallsBack", Flaw: "PriceBook looks the version up in every dealer when the asked one lacks it",
-			Open: bend(func(o *over) {
-				o.priceBook = func(ctx context.Context, d org.DealerID, v string) (billing.StoredPriceBook, error) {
-					return fallBack(o, d, func(d org.DealerID) (billing.StoredPriceBook, error) { return o.BillingStore.PriceBook(ctx, d, v) })
-				}
-			}),
-			CaughtBy: []string{"TenancyIsolation"}},
 		{Name: "activePriceBookFallsBack", Flaw: "ActivePriceBook takes another dealer's active book when the asked one has none",
 			Open: bend(func(o *over) {
 				o.activePriceBook = func(ctx context.Context, d org.DealerID) (billing.StoredPriceBook, error) {
@@ -484,27 +441,6 @@ func tenancyStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{"TenancyIsolation", "ActivePriceBook"}},
-		{Name: "settlementFallsBack", Flaw: "Settlement looks the key up in every dealer when the asked one lacks it",
-			Open: bend(func(o *over) {
-				o.settlement = func(ctx context.Context, d org.DealerID, k string) (billing.Settlement, error) {
-					return fallBack(o, d, func(d org.DealerID) (billing.Settlement, error) { return o.BillingStore.Settlement(ctx, d, k) })
-				}
-			}),
-			CaughtBy: []string{"TenancyIsolation"}},
-		{Name: "documentFallsBack", Flaw: "Document looks the ID up in every dealer when the asked one lacks it",
-			Open: bend(func(o *over) {
-				o.document = func(ctx context.Context, d org.DealerID, id billing.DocumentID) (billing.Document, error) {
-					return fallBack(o, d, func(d org.DealerID) (billing.Document, error) { return o.BillingStore.Document(ctx, d, id) })
-				}
-			}),
-			CaughtBy: []string{"TenancyIsolation"}},
-		{Name: "seriesFallsBack", Flaw: "Series looks the name up in every dealer when the asked one lacks it",
-			Open: bend(func(o *over) {
-				o.series = func(ctx context.Context, d org.DealerID, name string) (billing.Series, error) {
-					return fallBack(o, d, func(d org.DealerID) (billing.Series, error) { return o.BillingStore.Series(ctx, d, name) })
-				}
-			}),
-			CaughtBy: []string{"TenancyIsolation"}},
 		{Name: "documentsOfEveryDealer", Flaw: "Documents ignores the dealer",
 			Open: bend(func(o *over) {
 				o.documents = func(ctx context.Context, _ org.DealerID, q billing.DocumentQuery) ([]billing.Document, error) {
@@ -727,12 +663,6 @@ func eventStores() []brokenStore {
 
 func contextStores() []brokenStore {
 	return []brokenStore{
-		{Name: "ignoresContext", Flaw: "never checks ctx",
-			Open:     bend(func(o *over) { o.mapContexts(context.WithoutCancel, true) }),
-			CaughtBy: []string{"ContextDone"}},
-		{Name: "readsIgnoreContext", Flaw: "checks ctx in Commit only",
-			Open:     bend(func(o *over) { o.mapContexts(context.WithoutCancel, false) }),
-			CaughtBy: []string{"ContextDone"}},
 		{Name: "checksContextAfterWriting", Flaw: "Commit writes, then returns ctx.Err()",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c billing.Change) error {

@@ -155,38 +155,6 @@ func (o *ksOver) mapErrors(fn func(error) error) {
 	o.commit = func(ctx context.Context, d org.DealerID, c policy.Change) error { return fn(commit(ctx, d, c)) }
 }
 
-// mapContexts passes the reads' contexts, and Commit's when commitToo is
-// set, through fn.
-func (o *ksOver) mapContexts(fn func(context.Context) context.Context, commitToo bool) {
-	po, ac, ps, in, ins, ns, de, ds, evs, commit := o.policy, o.active, o.policies, o.incident, o.incidents, o.nominations, o.decision, o.decisions, o.events, o.commit
-	o.policy = func(ctx context.Context, d org.DealerID, v int) (policy.StoredPolicy, error) {
-		return po(fn(ctx), d, v)
-	}
-	o.active = func(ctx context.Context, d org.DealerID) (policy.StoredPolicy, error) { return ac(fn(ctx), d) }
-	o.policies = func(ctx context.Context, d org.DealerID) ([]policy.StoredPolicy, error) { return ps(fn(ctx), d) }
-	o.incident = func(ctx context.Context, d org.DealerID, id string) (policy.IncidentRecord, error) {
-		return in(fn(ctx), d, id)
-	}
-	o.incidents = func(ctx context.Context, d org.DealerID, from, before time.Time) ([]policy.IncidentRecord, error) {
-		return ins(fn(ctx), d, from, before)
-	}
-	o.nominations = func(ctx context.Context, d org.DealerID, p policy.Period) ([]policy.NominationRecord, error) {
-		return ns(fn(ctx), d, p)
-	}
-	o.decision = func(ctx context.Context, d org.DealerID, key string) (policy.Decision, error) {
-		return de(fn(ctx), d, key)
-	}
-	o.decisions = func(ctx context.Context, d org.DealerID, p policy.Period, e org.EmployeeID) ([]policy.Decision, error) {
-		return ds(fn(ctx), d, p, e)
-	}
-	o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
-		return evs(fn(ctx), d, after, limit)
-	}
-	if commitToo {
-		o.commit = func(ctx context.Context, d org.DealerID, c policy.Change) error { return commit(fn(ctx), d, c) }
-	}
-}
-
 // mapReads walks every record a read returns with visit (see kitcheck.Walk).
 func (o *ksOver) mapReads(visit func(reflect.Value) bool) {
 	po, ac, ps, in, ins, ns, de, ds, evs := o.policy, o.active, o.policies, o.incident, o.incidents, o.nominations, o.decision, o.decisions, o.events
@@ -322,23 +290,18 @@ func ksCommitParts(ctx context.Context, s policy.Store, d org.DealerID, parts []
 type ksFlaw int
 
 const (
-	ksNoFlaw               ksFlaw = iota
-	ksLastWriterWins              // no version rule beyond Version >= 1
-	ksCreateOverwrites            // Version 1 replaces an existing record
-	ksStaleWins                   // Version n > 1 replaces any stored version
-	ksUpdateCreates               // Version n > 1 of a missing record creates it
-	ksVersionZeroAccepted         // Version < 1 is written
-	ksVersionZeroConflicts        // Version < 1 is ErrConflict, not ErrInvalid
-	ksWritesThenConflicts         // a refused change is written anyway
-	ksCheckThenWrite              // versions checked, lock dropped, then written
-	ksRepeatsInOrder              // a record named twice is checked against the first
-	ksRepeatsLastWins             // a record named twice: the last one is written
-	ksManyActive                  // no rule of one active policy
-	ksActiveCheckedFirst          // two active checked against the stored marks only, before the Change's deactivations
-	ksKeyWithoutDealer            // records keyed without their dealer
-	ksKeepsZone                   // instants kept in the zone written, to the microsecond
-	ksKeepsNanoseconds            // instants kept in UTC with their nanoseconds
-	ksRoundsToMicro               // instants rounded (not truncated) to the microsecond: sound
+	ksNoFlaw              ksFlaw = iota
+	ksLastWriterWins             // no version rule beyond Version >= 1
+	ksCreateOverwrites           // Version 1 replaces an existing record
+	ksStaleWins                  // Version n > 1 replaces any stored version
+	ksWritesThenConflicts        // a refused change is written anyway
+	ksCheckThenWrite             // versions checked, lock dropped, then written
+	ksManyActive                 // no rule of one active policy
+	ksActiveCheckedFirst         // two active checked against the stored marks only, before the Change's deactivations
+	ksKeyWithoutDealer           // records keyed without their dealer
+	ksKeepsZone                  // instants kept in the zone written, to the microsecond
+	ksKeepsNanoseconds           // instants kept in UTC with their nanoseconds
+	ksRoundsToMicro              // instants rounded (not truncated) to the microsecond: sound
 )
 
 // ksMapStore returns an opener of a small map store with flaw f.
@@ -531,9 +494,6 @@ func (s *ksMapped) Commit(ctx context.Context, d org.DealerID, c policy.Change) 
 	if err := ksOtherDealer(d, c); err != nil {
 		return err
 	}
-	if s.flaw == ksRepeatsLastWins {
-		c = ksLastOfEach(c)
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch err := s.check(d, c); {
@@ -579,43 +539,18 @@ func ksOtherDealer(d org.DealerID, c policy.Change) error {
 	return nil
 }
 
-// ksLastOf keeps the last of the records sharing a key, in its place.
-func ksLastOf[T any](xs []T, key func(T) string) []T {
-	var out []T
-	for i, x := range xs {
-		if !slices.ContainsFunc(xs[i+1:], func(y T) bool { return key(y) == key(x) }) {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
-func ksLastOfEach(c policy.Change) policy.Change {
-	c.Policies = ksLastOf(c.Policies, func(x policy.StoredPolicy) string { return strconv.Itoa(x.Policy.Version) })
-	c.Incidents = ksLastOf(c.Incidents, func(x policy.IncidentRecord) string { return x.ID })
-	c.Nominations = ksLastOf(c.Nominations, func(x policy.NominationRecord) string { return x.ID })
-	c.Decisions = ksLastOf(c.Decisions, func(x policy.Decision) string { return x.Key })
-	return c
-}
-
 // check applies the version rule of Commit and the rule of one active
-// policy, as s.flaw bends them. A record named twice is ErrConflict,
-// unless the flaw checks repeats in order: then the later one is checked
-// against the version the earlier one writes.
+// policy, as s.flaw bends them. A record named twice is ErrConflict.
 func (s *ksMapped) check(d org.DealerID, c policy.Change) error {
-	pending := map[string]int64{}
+	seen := map[string]bool{}
 	var errs []error
-	one := func(kind, id string, v int64, stored int64, ok bool) {
-		cur, exists := stored, ok
-		if p, seen := pending[kind+"/"+id]; seen {
-			if s.flaw != ksRepeatsInOrder {
-				errs = append(errs, fmt.Errorf("mapstore: %s %s named twice: %w", kind, id, org.ErrConflict))
-				return
-			}
-			cur, exists = p, true
+	one := func(kind, id string, v int64, stored int64, exists bool) {
+		if seen[kind+"/"+id] {
+			errs = append(errs, fmt.Errorf("mapstore: %s %s named twice: %w", kind, id, org.ErrConflict))
+			return
 		}
-		errs = append(errs, s.versionErr(kind, id, v, exists, cur))
-		pending[kind+"/"+id] = v
+		errs = append(errs, s.versionErr(kind, id, v, exists, stored))
+		seen[kind+"/"+id] = true
 	}
 	for _, x := range c.Policies {
 		cur, ok := s.policies[s.k(d, s.policyKey(x.Policy.Version))]
@@ -676,17 +611,13 @@ func (s *ksMapped) versionErr(kind, what string, v int64, exists bool, stored in
 		f = ksNoFlaw
 	}
 	switch {
-	case v < 1 && f == ksVersionZeroAccepted:
-		return nil
-	case v < 1 && f == ksVersionZeroConflicts:
-		return conflict
 	case v < 1:
 		return fmt.Errorf("mapstore: %s %s: version %d: %w", kind, what, v, org.ErrInvalid)
 	case f == ksLastWriterWins:
 		return nil
 	case v == 1 && exists && f != ksCreateOverwrites:
 		return conflict
-	case v > 1 && !exists && f != ksUpdateCreates:
+	case v > 1 && !exists:
 		return conflict
 	case v > 1 && exists && stored != v-1 && f != ksStaleWins:
 		return conflict

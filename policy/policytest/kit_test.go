@@ -570,27 +570,16 @@ func ksListStores() []ksBroken {
 }
 
 func ksVersionStores() []ksBroken {
-	versionChecks := []string{"PolicyVersionRule", "IncidentVersionRule", "NominationVersionRule", "DecisionVersionRule"}
 	return []ksBroken{
 		{Name: "lastWriterWins", Flaw: "ignores Version: every write of Version >= 1 lands", Open: ksMapStore(ksLastWriterWins), CaughtBy: []string{"CommitIsAtomic", "ConcurrentDecisionCreateOnce", "ConcurrentDecisionUpdates", "DecisionVersionRule", "IncidentVersionRule", "NominationVersionRule", "PolicyVersionRule"}},
 		{Name: "lastWriterWinsSlow", Flaw: "ignores Version, and answers reads after 1ms, as a store across a network does",
 			Open: ksSlowMapStore(ksLastWriterWins), CaughtBy: []string{"CommitIsAtomic", "ConcurrentDecisionCreateOnce", "ConcurrentDecisionUpdates", "DecisionVersionRule", "IncidentVersionRule", "NominationVersionRule", "PolicyVersionRule"}},
 		{Name: "createOverwrites", Flaw: "Version 1 replaces an existing record", Open: ksMapStore(ksCreateOverwrites), CaughtBy: []string{"CommitIsAtomic", "ConcurrentDecisionCreateOnce", "DecisionVersionRule", "IncidentVersionRule", "NominationVersionRule", "PolicyVersionRule"}},
 		{Name: "staleWins", Flaw: "Version n > 1 replaces whatever version is stored", Open: ksMapStore(ksStaleWins), CaughtBy: []string{"ConcurrentDecisionUpdates", "DecisionVersionRule", "IncidentVersionRule", "NominationVersionRule", "PolicyVersionRule"}},
-		{Name: "updateCreates", Flaw: "Version n > 1 of a missing record creates it (an upsert)", Open: ksMapStore(ksUpdateCreates), CaughtBy: []string{"CommitIsAtomic", "DecisionVersionRule", "IncidentVersionRule", "NominationVersionRule", "PolicyVersionRule"}},
-		{Name: "versionZeroAccepted", Flaw: "Version < 1 is written instead of refused with ErrInvalid", Open: ksMapStore(ksVersionZeroAccepted), CaughtBy: versionChecks},
-		{Name: "versionZeroConflicts", Flaw: "Version < 1 is refused with ErrConflict, not ErrInvalid", Open: ksMapStore(ksVersionZeroConflicts), CaughtBy: versionChecks},
 		{Name: "writesThenConflicts", Flaw: "writes the whole change, then reports the version conflict", Open: ksMapStore(ksWritesThenConflicts), CaughtBy: []string{"CommitIsAtomic", "ConcurrentActivationsKeepOne", "ConcurrentDecisionCreateOnce", "ConcurrentDecisionUpdates", "DecisionVersionRule", "IncidentVersionRule", "NominationVersionRule", "OneActivePolicy", "PolicyVersionRule", "PolicyTwiceInAChange", "IncidentTwiceInAChange", "NominationTwiceInAChange", "DecisionTwiceInAChange"}},
 		{Name: "checkThenWrite", Flaw: "checks versions, lets go of its lock, then writes: concurrent writers of one version both land",
 			Open: ksMapStore(ksCheckThenWrite), CaughtBy: []string{"ConcurrentActivationsKeepOne", "ConcurrentDecisionCreateOnce", "ConcurrentDecisionUpdates"}},
-		{Name: "policyUpserts", Flaw: "ignores policies' Version; other kinds keep the rule", Open: ksMapStoreOnly(ksLastWriterWins, "policy"), CaughtBy: []string{"CommitIsAtomic", "PolicyVersionRule"}},
-		{Name: "incidentUpserts", Flaw: "ignores incidents' Version; other kinds keep the rule", Open: ksMapStoreOnly(ksLastWriterWins, "incident"), CaughtBy: []string{"CommitIsAtomic", "IncidentVersionRule"}},
-		{Name: "nominationUpserts", Flaw: "ignores nominations' Version; other kinds keep the rule", Open: ksMapStoreOnly(ksLastWriterWins, "nomination"), CaughtBy: []string{"CommitIsAtomic", "NominationVersionRule"}},
 		{Name: "decisionUpserts", Flaw: "ignores decisions' Version (INSERT OR REPLACE); other kinds keep the rule", Open: ksMapStoreOnly(ksLastWriterWins, "decision"), CaughtBy: []string{"CommitIsAtomic", "ConcurrentDecisionCreateOnce", "ConcurrentDecisionUpdates", "DecisionVersionRule"}},
-		{Name: "repeatsInOrder", Flaw: "applies a record named twice in one change in order, the second over the first",
-			Open: ksMapStore(ksRepeatsInOrder), CaughtBy: []string{"PolicyTwiceInAChange", "IncidentTwiceInAChange", "NominationTwiceInAChange", "DecisionTwiceInAChange"}},
-		{Name: "repeatsLastWins", Flaw: "writes the last of the records named twice in one change (ON CONFLICT DO UPDATE within the transaction)",
-			Open: ksMapStore(ksRepeatsLastWins), CaughtBy: []string{"PolicyTwiceInAChange", "IncidentTwiceInAChange", "NominationTwiceInAChange", "DecisionTwiceInAChange"}},
 		{Name: "manyActive", Flaw: "lets a dealer have several active policies (no unique index on the mark)", Open: ksMapStore(ksManyActive), CaughtBy: []string{"ConcurrentActivationsKeepOne", "OneActivePolicy"}},
 		{Name: "activeCheckedFirst", Flaw: "refuses an activation beside the stored active policy before applying the Change's deactivation (the unique index checked in the order the Change lists them)",
 			Open: ksMapStore(ksActiveCheckedFirst), CaughtBy: []string{"ActivePolicyMoves", "ConcurrentActivationsKeepOne", "OneActivePolicy", "PolicyRoundTrip"}},
@@ -720,31 +709,10 @@ func ksTenancyStores() []ksBroken {
 			CaughtBy: []string{"CommitOtherDealerInvalid"}},
 		{Name: "keysWithoutDealer", Flaw: "keys records without their dealer: two dealers' records of one key collide",
 			Open: ksMapStore(ksKeyWithoutDealer), CaughtBy: []string{"CommitOtherDealerInvalid", "OneActivePolicy", "TenancyIsolation"}},
-		{Name: "policyFallsBack", Flaw: "Policy looks the version up in every dealer when the asked one lacks it",
-			Open: ksBend(func(o *ksOver) {
-				o.policy = func(ctx context.Context, d org.DealerID, v int) (policy.StoredPolicy, error) {
-					return ksFallBack(o, d, func(d org.DealerID) (policy.StoredPolicy, error) { return o.PolicyStore.Policy(ctx, d, v) })
-				}
-			}),
-			CaughtBy: []string{"TenancyIsolation"}},
 		{Name: "activeFallsBack", Flaw: "ActivePolicy answers another dealer's active policy when the asked one has none",
 			Open: ksBend(func(o *ksOver) {
 				o.active = func(ctx context.Context, d org.DealerID) (policy.StoredPolicy, error) {
 					return ksFallBack(o, d, func(d org.DealerID) (policy.StoredPolicy, error) { return o.PolicyStore.ActivePolicy(ctx, d) })
-				}
-			}),
-			CaughtBy: []string{"TenancyIsolation"}},
-		{Name: "incidentFallsBack", Flaw: "Incident looks the ID up in every dealer when the asked one lacks it",
-			Open: ksBend(func(o *ksOver) {
-				o.incident = func(ctx context.Context, d org.DealerID, id string) (policy.IncidentRecord, error) {
-					return ksFallBack(o, d, func(d org.DealerID) (policy.IncidentRecord, error) { return o.PolicyStore.Incident(ctx, d, id) })
-				}
-			}),
-			CaughtBy: []string{"TenancyIsolation"}},
-		{Name: "decisionFallsBack", Flaw: "Decision looks the key up in every dealer when the asked one lacks it",
-			Open: ksBend(func(o *ksOver) {
-				o.decision = func(ctx context.Context, d org.DealerID, key string) (policy.Decision, error) {
-					return ksFallBack(o, d, func(d org.DealerID) (policy.Decision, error) { return o.PolicyStore.Decision(ctx, d, key) })
 				}
 			}),
 			CaughtBy: []string{"TenancyIsolation"}},
@@ -842,10 +810,6 @@ func ksEventStores() []ksBroken {
 
 func ksContextStores() []ksBroken {
 	return []ksBroken{
-		{Name: "ignoresContext", Flaw: "never checks ctx",
-			Open: ksBend(func(o *ksOver) { o.mapContexts(context.WithoutCancel, true) }), CaughtBy: []string{"ContextDone"}},
-		{Name: "readsIgnoreContext", Flaw: "checks ctx in Commit only",
-			Open: ksBend(func(o *ksOver) { o.mapContexts(context.WithoutCancel, false) }), CaughtBy: []string{"ContextDone"}},
 		{Name: "checksContextAfterWriting", Flaw: "Commit writes, then returns ctx.Err()",
 			Open: ksBend(func(o *ksOver) {
 				o.commit = func(ctx context.Context, d org.DealerID, c policy.Change) error {
