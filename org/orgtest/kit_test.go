@@ -213,8 +213,6 @@ func brokenStores() []brokenStore {
 		// Found as kit gaps, now caught.
 		{Name: "listReturnsStored", Flaw: "Employees returns the stored Skills slices",
 			Open: mapStore(listReturnsStored), CaughtBy: []string{"ReadsAreCopies"}},
-		{Name: "eventsReturnStored", Flaw: "Events returns the stored Data slices",
-			Open: mapStore(eventsReturnStored), CaughtBy: []string{"ReadsAreCopies"}},
 		{Name: "readsIgnoreContext", Flaw: "Dealer, Employees and Events never check ctx",
 			Open: bend(func(o *over) {
 				o.dealer = func(ctx context.Context, id org.DealerID) (org.Dealer, error) {
@@ -252,10 +250,6 @@ func brokenStores() []brokenStore {
 			Open: mapStore(dealerUpdateCreates), CaughtBy: []string{"UpdateMissingConflicts"}},
 		{Name: "dealerVersionZeroAccepted", Flaw: "dealer Version < 1 is written instead of refused with ErrInvalid",
 			Open: mapStore(dealerVersionZeroAccepted), CaughtBy: []string{"VersionBelowOneInvalid"}},
-		{Name: "keepsCommittedSlices", Flaw: "stores the caller's Skills and Data slices instead of copies",
-			Open: mapStore(keepsCommittedSlices), CaughtBy: []string{"ReadsAreCopies"}},
-		{Name: "employeeReturnsStored", Flaw: "Employee returns the stored Skills slice",
-			Open: mapStore(employeeReturnsStored), CaughtBy: []string{"ReadsAreCopies"}},
 
 		// Versions.
 		// The store-level concurrency check holds every writer after its
@@ -612,42 +606,6 @@ func brokenStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{"MoveVersionRule", "MovesAtomic"}},
-		{Name: "employeesTwiceLastWins", Flaw: "keeps the last of an employee a Change names twice",
-			Open: bend(func(o *over) {
-				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
-					last := map[org.EmployeeID]int{}
-					for i, e := range c.Employees {
-						last[e.ID] = i
-					}
-					var es []org.Employee
-					for i, e := range c.Employees {
-						if last[e.ID] == i {
-							es = append(es, e)
-						}
-					}
-					c.Employees = es
-					return o.Store.Commit(ctx, d, c)
-				}
-			}),
-			CaughtBy: []string{"EmployeeTwiceInAChange"}},
-		{Name: "movesTwiceLastWins", Flaw: "keeps the last of a career move a Change names twice",
-			Open: bend(func(o *over) {
-				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
-					last := map[org.MoveID]int{}
-					for i, m := range c.Moves {
-						last[m.ID] = i
-					}
-					var ms []org.CareerMove
-					for i, m := range c.Moves {
-						if last[m.ID] == i {
-							ms = append(ms, m)
-						}
-					}
-					c.Moves = ms
-					return o.Store.Commit(ctx, d, c)
-				}
-			}),
-			CaughtBy: []string{"MoveTwiceInAChange"}},
 		{Name: "movesNewestFirst", Flaw: "Moves returns newest first",
 			Open: bend(func(o *over) {
 				o.moves = func(ctx context.Context, d org.DealerID, emp org.EmployeeID) ([]org.CareerMove, error) {
@@ -1069,10 +1027,7 @@ const (
 	writesThenConflicts            // a refused change is written anyway
 	checkThenWrite                 // versions checked, lock dropped, then written
 	racySeq                        // last Seq read, lock dropped, then events numbered
-	keepsCommittedSlices           // stores the caller's Skills and Data
-	employeeReturnsStored          // Employee returns the stored Skills
 	listReturnsStored              // Employees returns the stored Skills
-	eventsReturnStored             // Events returns the stored Data
 	dealerConflictWrites           // a refused dealer record is written anyway
 	dealerUpdateCreates            // dealer Version n > 1 of a missing dealer creates it
 	dealerVersionZeroAccepted      // dealer Version < 1 is written
@@ -1136,9 +1091,6 @@ func (s *mapped) Employee(ctx context.Context, d org.DealerID, id org.EmployeeID
 	e, ok := s.employees[d][id]
 	if !ok {
 		return org.Employee{}, fmt.Errorf("mapstore: employee %s/%s: %w", d, id, org.ErrNotFound)
-	}
-	if s.flaw == employeeReturnsStored {
-		return e, nil
 	}
 	return e.Clone(), nil
 }
@@ -1208,9 +1160,7 @@ func (s *mapped) Events(ctx context.Context, d org.DealerID, after int64, limit 
 		if len(out) == limit {
 			break
 		}
-		if s.flaw != eventsReturnStored {
-			ev.Data = slices.Clone(ev.Data)
-		}
+		ev.Data = slices.Clone(ev.Data)
 		out = append(out, ev)
 	}
 	return out, nil
@@ -1348,10 +1298,7 @@ func (s *mapped) write(d org.DealerID, c org.Change) {
 		s.moves[d][m.ID] = m
 	}
 	for _, e := range c.Employees {
-		if s.flaw != keepsCommittedSlices {
-			e = e.Clone()
-		}
-		s.employees[d][e.ID] = e
+		s.employees[d][e.ID] = e.Clone()
 	}
 	if len(c.Events) == 0 {
 		return
@@ -1365,9 +1312,7 @@ func (s *mapped) write(d org.DealerID, c org.Change) {
 	}
 	for i, ev := range c.Events {
 		ev.Seq = last + int64(i) + 1
-		if s.flaw != keepsCommittedSlices {
-			ev.Data = slices.Clone(ev.Data)
-		}
+		ev.Data = slices.Clone(ev.Data)
 		s.events[d] = append(s.events[d], ev)
 	}
 	s.seq[d] = max(s.seq[d], last+int64(len(c.Events)))

@@ -6,7 +6,6 @@ package servicedesktest_test
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"reflect"
@@ -167,10 +166,9 @@ func (o *over) mapErrors(fn func(error) error) {
 	o.commit = func(ctx context.Context, d org.DealerID, c servicedesk.Change) error { return fn(commit(ctx, d, c)) }
 }
 
-// mapContexts passes the reads' contexts, and Commit's when commitToo is
-// set, through fn.
-func (o *over) mapContexts(fn func(context.Context) context.Context, commitToo bool) {
-	wo, wos, cd, cp, cps, sv, svs, evs, sevs, commit := o.workOrder, o.workOrders, o.calendarDay, o.complaint, o.complaints, o.survey, o.surveys, o.events, o.subjectEvents, o.commit
+// mapContexts passes the reads' contexts through fn.
+func (o *over) mapContexts(fn func(context.Context) context.Context) {
+	wo, wos, cd, cp, cps, sv, svs, evs, sevs := o.workOrder, o.workOrders, o.calendarDay, o.complaint, o.complaints, o.survey, o.surveys, o.events, o.subjectEvents
 	o.workOrder = func(ctx context.Context, d org.DealerID, id servicedesk.WorkOrderID) (servicedesk.WorkOrder, error) {
 		return wo(fn(ctx), d, id)
 	}
@@ -197,9 +195,6 @@ func (o *over) mapContexts(fn func(context.Context) context.Context, commitToo b
 	}
 	o.subjectEvents = func(ctx context.Context, d org.DealerID, subject string) ([]org.Event, error) {
 		return sevs(fn(ctx), d, subject)
-	}
-	if commitToo {
-		o.commit = func(ctx context.Context, d org.DealerID, c servicedesk.Change) error { return commit(fn(ctx), d, c) }
 	}
 }
 
@@ -363,20 +358,6 @@ func likeUnderscore(pattern, s string) bool {
 	return true
 }
 
-// fallBack reads from d and, when d lacks the record, from every dealer.
-func fallBack[T any](o *over, d org.DealerID, read func(org.DealerID) (T, error)) (T, error) {
-	v, err := read(d)
-	if !errors.Is(err, org.ErrNotFound) {
-		return v, err
-	}
-	for _, other := range o.knownDealers() {
-		if v, err := read(other); err == nil {
-			return v, nil
-		}
-	}
-	return v, err
-}
-
 // everyDealer lists from every dealer, in key order, at most limit.
 func everyDealer[T any](o *over, limit int, key func(T) string, read func(org.DealerID) ([]T, error)) ([]T, error) {
 	all := []T{}
@@ -414,18 +395,6 @@ func mergeBy[T any](old, latest []T, key func(T) string) []T {
 	return out
 }
 
-// lastOf keeps the last of the records sharing a key, in its place: a
-// store that de-duplicates a Change before writing it.
-func lastOf[T any](xs []T, key func(T) string) []T {
-	var out []T
-	for i, x := range xs {
-		if !slices.ContainsFunc(xs[i+1:], func(y T) bool { return key(y) == key(x) }) {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
 // flaw is the one rule a mapped store breaks, for the breakages memstore
 // cannot be bent into: it checks versions and copies inside one lock.
 type flaw int
@@ -435,15 +404,11 @@ const (
 	lastWriterWins                 // no version rule beyond Version >= 1
 	createOverwrites               // Version 1 replaces an existing record
 	staleWins                      // Version n > 1 replaces any stored version
-	updateCreates                  // Version n > 1 of a missing record creates it
-	versionZeroAccepted            // Version < 1 is written
-	versionZeroConflicts           // Version < 1 is ErrConflict, not ErrInvalid
 	writesThenConflicts            // a refused change is written anyway
 	checkThenWrite                 // versions checked, lock dropped, then written
 	racySeq                        // last Seq read, lock dropped, then events numbered
 	interleavedSeq                 // the lock is dropped between a commit's events
 	subjectEventsReturnStored      // SubjectEvents returns the stored Data
-	repeatsInOrder                 // a record named twice is checked against the first
 	redactionsIgnored              // Change.Redactions are accepted and dropped
 	redactionBySeqOnly             // a redaction's subject is not compared
 	redactionAnyDealer             // a redaction rewrites every dealer's event with its Seq
@@ -695,23 +660,17 @@ func otherDealer(d org.DealerID, c servicedesk.Change) error {
 }
 
 // check applies the version rule of Commit, as s.flaw bends it. A record
-// named twice is ErrConflict, unless the flaw checks repeats in order:
-// then the later one is checked against the version the earlier one
-// writes.
+// named twice is ErrConflict.
 func (s *mapped) check(d org.DealerID, c servicedesk.Change) error {
-	pending := map[string]int64{}
+	pending := map[string]bool{}
 	var errs []error
 	one := func(kind, id string, v int64, stored int64, exists bool) {
-		prev, seen := pending[kind+"/"+id]
-		switch {
-		case seen && s.flaw == repeatsInOrder:
-			stored, exists = prev, true
-		case seen:
+		if pending[kind+"/"+id] {
 			errs = append(errs, fmt.Errorf("mapstore: %s %s named twice: %w", kind, id, org.ErrConflict))
 			return
 		}
 		errs = append(errs, s.versionErr(kind, id, v, exists, stored))
-		pending[kind+"/"+id] = v
+		pending[kind+"/"+id] = true
 	}
 	for _, w := range c.WorkOrders {
 		cur, ok := s.orders[key{d, string(w.ID)}]
@@ -752,17 +711,13 @@ func (s *mapped) versionErr(kind, what string, v int64, exists bool, stored int6
 		f = noFlaw
 	}
 	switch {
-	case v < 1 && f == versionZeroAccepted:
-		return nil
-	case v < 1 && f == versionZeroConflicts:
-		return conflict
 	case v < 1:
 		return fmt.Errorf("mapstore: %s %s: version %d: %w", kind, what, v, org.ErrInvalid)
 	case f == lastWriterWins:
 		return nil
 	case v == 1 && exists && f != createOverwrites:
 		return conflict
-	case v > 1 && !exists && f != updateCreates:
+	case v > 1 && !exists:
 		return conflict
 	case v > 1 && exists && stored != v-1 && f != staleWins:
 		return conflict
