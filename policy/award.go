@@ -22,7 +22,7 @@ type candidate struct {
 // award gives the rule to the first Winners of the employees meeting its
 // condition, sorted by the tie-break keys and then by employee ID: their
 // proposals by the employee's index.
-func (e *evaluator) award(cr crule) map[int]Proposal {
+func (e *evaluator) award(cr *crule) map[int]*Proposal {
 	a := cr.r.Award
 	refs := make([]sortRef, len(a.TieBreak))
 	for i, k := range a.TieBreak {
@@ -44,9 +44,9 @@ func (e *evaluator) award(cr crule) map[int]Proposal {
 		return cmp.Compare(x.v.f.Employee, y.v.f.Employee)
 	})
 	winners := min(a.Winners, len(cands))
-	out := make(map[int]Proposal, winners)
+	out := make(map[int]*Proposal, winners)
 	for place, w := range cands[:winners] {
-		var ex explainer
+		ex := e.explainer()
 		ex.reasons(e, cr.when, w.v)
 		ex.phrases = append(ex.phrases, Phrase{Key: "award.place", Args: map[string]string{
 			"place": strconv.Itoa(place + 1), "candidates": strconv.Itoa(len(cands)), "winners": strconv.Itoa(a.Winners)}})
@@ -57,7 +57,9 @@ func (e *evaluator) award(cr crule) map[int]Proposal {
 		for _, r := range refs {
 			ex.add(factValue(r.fact, w.v))
 		}
-		out[w.ei] = e.propose(cr, w.v, &ex, "", 0)
+		p := new(Proposal)
+		e.propose(p, e.p.ID+"/"+cr.r.ID+"/"+w.v.esc+"/"+e.periodText, cr, w.v, &ex, "", 0)
+		out[w.ei] = p
 	}
 	return out
 }

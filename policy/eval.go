@@ -2,9 +2,9 @@ package policy
 
 import (
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -47,6 +47,39 @@ type cond struct {
 	min    *decimal.Decimal
 	above  decimal.Decimal
 	atMost *decimal.Decimal
+	// The texts an explanation writes, once per evaluation (prepare).
+	name       string // the fact's name; a count's or a total's in Used
+	valText    string // the value, as its fact's type writes it
+	kindsText  string
+	minText    string
+	aboveText  string
+	atMostText string
+	// The decimals compared, kept at the exponent of what they are
+	// compared with.
+	minAt, aboveAt, atMostAt scaled
+}
+
+// prepare writes the texts of c and its parts at the evaluator's places.
+func (e *evaluator) prepare(c *cond) {
+	for _, s := range c.subs {
+		e.prepare(s)
+	}
+	switch c.kind {
+	case cFact:
+		c.name, c.valText = c.fact.name(), c.val.text(c.fact.typ)
+	case cCount:
+		c.name, c.kindsText = windowName(c.kinds, c.days), kindsText(c.kinds)
+	case cRank:
+		if c.min != nil {
+			c.minText, c.minAt = c.min.String(), scaled{d: *c.min}
+		}
+	case cAmount:
+		c.name, c.kindsText, c.aboveText = amountName(c.kinds), kindsText(c.kinds), c.above.StringFixed(e.places)
+		c.aboveAt = scaled{d: c.above}
+		if c.atMost != nil {
+			c.atMostText, c.atMostAt = c.atMost.StringFixed(e.places), scaled{d: *c.atMost}
+		}
+	}
 }
 
 // compile compiles a valid condition.
@@ -138,10 +171,10 @@ func eval(c *cond, v *view) tri {
 		if a == nil {
 			return unknown
 		}
-		return triOf(a.Rank >= 1 && a.Rank <= c.n && (c.min == nil || a.Score.Cmp(*c.min) >= 0))
+		return triOf(a.Rank >= 1 && a.Rank <= c.n && (c.min == nil || c.minAt.cmp(a.Score) >= 0))
 	}
 	t := v.total(c.mask)
-	return triOf(t.Cmp(c.above) > 0 && (c.atMost == nil || t.Cmp(*c.atMost) <= 0))
+	return triOf(c.aboveAt.cmp(t) > 0 && (c.atMost == nil || c.atMostAt.cmp(t) <= 0))
 }
 
 func triOf(b bool) tri {
@@ -160,7 +193,7 @@ func (v *view) firstWindow(mask uint16, days, need int) (int, int) {
 		if !x.in || mask&(1<<x.kind) == 0 {
 			continue
 		}
-		n, _ := v.windowCount(i, mask, days, false)
+		n, _ := v.windowCount(i, mask, days, false, nil)
 		if n >= need {
 			return i, n
 		}
@@ -218,15 +251,16 @@ func (x *explainer) used(e *evaluator, c *cond, v *view) {
 			x.used(e, s, v)
 		}
 	case cFact:
-		x.add(factValue(c.fact, v))
+		x.add(factValueNamed(c.fact, c.name, v))
 	case cCount:
 		first, n := v.firstWindow(c.mask, c.days, c.n)
 		val := "at most " + strconv.Itoa(n)
 		if first >= 0 {
-			_, window := v.window(first, c.mask, c.days)
+			_, window := v.window(first, c.mask, c.days, e.win)
 			val = e.windowValue(v, window, n)
+			e.win = window
 		}
-		x.add(FactValue{Name: windowName(c.kinds, c.days), Value: val})
+		x.add(FactValue{Name: c.name, Value: val})
 	case cConsecutive:
 		x.add(factValue(factRef{fConsecutiveFails, 0, TypeInteger}, v))
 	case cRank:
@@ -236,16 +270,19 @@ func (x *explainer) used(e *evaluator, c *cond, v *view) {
 			x.add(factValue(factRef{fScore, 0, TypeDecimal}, v))
 		}
 	case cAmount:
-		x.add(FactValue{Name: amountName(c.kinds), Value: v.total(c.mask).String()})
+		x.add(FactValue{Name: c.name, Value: plainText(v.total(c.mask))})
 	}
 }
 
-func factValue(r factRef, v *view) FactValue {
+func factValue(r factRef, v *view) FactValue { return factValueNamed(r, r.name(), v) }
+
+// factValueNamed is factValue with r's name written already.
+func factValueNamed(r factRef, name string, v *view) FactValue {
 	got, ok := v.get(r)
 	if !ok {
-		return FactValue{Name: r.name(), Missing: true}
+		return FactValue{Name: name, Missing: true}
 	}
-	return FactValue{Name: r.name(), Value: got.text(r.typ)}
+	return FactValue{Name: name, Value: got.text(r.typ)}
 }
 
 func kindsText(kinds []IncidentKind) string {
@@ -268,45 +305,99 @@ func amountName(kinds []IncidentKind) string { return "incidents[" + kindsText(k
 // windowValue writes a window's incidents: "3: a1 2026-11-03, a2
 // 2026-11-10, a3 2026-11-24".
 func (e *evaluator) windowValue(v *view, window []int, n int) string {
-	var b strings.Builder
-	b.WriteString(strconv.Itoa(n))
+	b := strconv.AppendInt(e.buf[:0], int64(n), 10)
 	for i, j := range window {
 		if i == 0 {
-			b.WriteString(": ")
+			b = append(b, ": "...)
 		} else {
-			b.WriteString(", ")
+			b = append(b, ", "...)
 		}
 		inc := v.incs[j].inc
-		b.WriteString(inc.ID + " " + string(inc.Kind) + " " + e.date(inc))
+		b = append(append(append(append(append(b, inc.ID...), ' '), inc.Kind...), ' '), e.date(v, j)...)
 	}
-	return b.String()
+	e.buf = b
+	return string(b)
 }
-
-func (e *evaluator) date(inc *Incident) string { return inc.At.In(e.loc).Format(time.DateOnly) }
 
 // countPhrase says the nth offence and its window: "3rd lateness within
 // 30 days (2026-11-03, 2026-11-10, 2026-11-24)"; with several kinds in the
 // window, each date with its kind.
 func (e *evaluator) countPhrase(v *view, window []int, n int, kinds []IncidentKind, days int) Phrase {
-	var dates, dated []string
-	seen := map[IncidentKind]bool{}
+	var seen uint16 // the kinds in the window
 	for _, j := range window {
-		inc := v.incs[j].inc
-		dates = append(dates, e.date(inc))
-		dated = append(dated, e.date(inc)+" "+string(inc.Kind))
-		seen[inc.Kind] = true
+		seen |= 1 << v.incs[j].kind
 	}
-	args := map[string]string{"n": strconv.Itoa(n), "days": strconv.Itoa(days)}
-	if len(seen) == 1 {
-		args["kind"], args["dates"] = string(v.incs[window[0]].inc.Kind), strings.Join(dates, "\n")
-		return Phrase{Key: "count", Args: args}
+	b := e.buf[:0]
+	mixed := bits.OnesCount16(seen) > 1
+	for i, j := range window {
+		if i > 0 {
+			b = append(b, '\n')
+		}
+		b = append(b, e.date(v, j)...)
+		if mixed {
+			b = append(append(b, ' '), v.incs[j].inc.Kind...)
+		}
+	}
+	e.buf = b
+	if !mixed {
+		dates := e.date(v, window[0]) // one date: the view's own
+		if len(window) > 1 {
+			dates = string(b)
+		}
+		return Phrase{Key: "count", Args: map[string]string{"n": strconv.Itoa(n), "days": e.itoa(days),
+			"kind": string(v.incs[window[0]].inc.Kind), "dates": dates}}
+	}
+	return Phrase{Key: "count.mixed", Args: map[string]string{"n": strconv.Itoa(n), "days": e.itoa(days),
+		"kinds": e.presentKinds(kinds, seen), "dates": string(b)}}
+}
+
+// presentKinds writes the kinds of seen, in the order of kinds, once per
+// evaluation.
+func (e *evaluator) presentKinds(kinds []IncidentKind, seen uint16) string {
+	var key presentKey
+	if len(kinds) > 0 {
+		key = presentKey{&kinds[0], len(kinds), seen}
+		if text, ok := e.present[key]; ok {
+			return text
+		}
 	}
 	var present []IncidentKind // the kinds in the window, in the ladder's order
 	for _, k := range kinds {
-		if seen[k] {
+		if i := incidentIndex(k); i >= 0 && seen&(1<<i) != 0 {
 			present = append(present, k)
 		}
 	}
-	args["kinds"], args["dates"] = kindsText(present), strings.Join(dated, "\n")
-	return Phrase{Key: "count.mixed", Args: args}
+	text := kindsText(present)
+	if key.kinds != nil {
+		if e.present == nil {
+			e.present = map[presentKey]string{}
+		}
+		e.present[key] = text
+	}
+	return text
+}
+
+// presentKey is some kinds of a list of kinds: the list by its first
+// element and length, the kinds as a mask.
+type presentKey struct {
+	kinds *IncidentKind
+	n     int
+	seen  uint16
+}
+
+// itoa is strconv.Itoa, the numbers of 100 and more (which take an
+// allocation) written once per evaluation.
+func (e *evaluator) itoa(n int) string {
+	if n < 100 {
+		return strconv.Itoa(n)
+	}
+	text, ok := e.numbers[n]
+	if !ok {
+		if e.numbers == nil {
+			e.numbers = map[int]string{}
+		}
+		text = strconv.Itoa(n)
+		e.numbers[n] = text
+	}
+	return text
 }

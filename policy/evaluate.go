@@ -96,7 +96,12 @@ func checkInput(in Input, places int32) error {
 	if !in.Period.Valid() {
 		ve.Add("period", org.CodeRange, "must be a month (January to December) or a year (month 0) of years 1 to 9999")
 	}
-	seen := make(map[org.EmployeeID]int, len(in.Facts))
+	// Facts sorted by employee, as a store gives them, have no employee
+	// twice: they need no map of the employees seen (issue 16).
+	var seen map[org.EmployeeID]int
+	if !strictlySorted(in.Facts) {
+		seen = make(map[org.EmployeeID]int, len(in.Facts))
+	}
 	for i, f := range in.Facts {
 		at := func() string { return fmt.Sprintf("facts[%d]", i) }
 		first, dup := seen[f.Employee]
@@ -105,7 +110,7 @@ func checkInput(in Input, places int32) error {
 			ve.Add(at()+".employee", org.CodeRequired, "is required")
 		case dup:
 			ve.Add(at()+".employee", org.CodeDuplicate, fmt.Sprintf("%s is already facts[%d]: give each employee once", f.Employee, first))
-		default:
+		case seen != nil:
 			seen[f.Employee] = i
 		}
 		if a := f.Appraisal; a != nil {
@@ -122,8 +127,19 @@ func checkInput(in Input, places int32) error {
 	return ve.Err()
 }
 
+// strictlySorted reports whether the facts are sorted by employee, none
+// twice.
+func strictlySorted(facts []Facts) bool {
+	for i := 1; i < len(facts); i++ {
+		if facts[i].Employee <= facts[i-1].Employee {
+			return false
+		}
+	}
+	return true
+}
+
 func checkAppraisal(at func() string, a *AppraisalFacts, ve *org.ValidationError) {
-	if a.Score.IsNegative() || a.Score.GreaterThan(hundred) || digits(a.Score) != "" {
+	if a.Score.IsNegative() || cmpHundred(a.Score) > 0 || digits(a.Score) != "" {
 		ve.Add(at()+".appraisal.score", org.CodeRange, "must be between 0 and 100")
 	}
 	switch {
@@ -193,19 +209,116 @@ func checkIncidents(at func() string, incs []Incident, places int32, ve *org.Val
 type evaluator struct {
 	p          *Policy
 	period     Period
+	periodText string // period.String(), for the keys
 	loc        *time.Location
 	start, end time.Time
 	places     int32
 	rules      []crule
 	views      []*view // sorted by employee
+	// Scratch for one proposal's explanation, reused from one to the next.
+	phrases, acts []Phrase
+	facts         []FactValue
+	win           []int    // a window's incidents
+	details       []string // a count's details
+	buf           []byte   // a text being written
+	dateBuf       []byte   // the dates of a view being written
+	present       map[presentKey]string
+	numbers       map[int]string
+	ends          []int // where the keys of an employee end
+	// Slabs the slices of the proposals are cut from, capped, so that a
+	// month of proposals takes a few allocations and not a few per
+	// proposal (issue 16), while an append to one never reaches another.
+	strs      slab[string]
+	actions   slab[Action]
+	phraseBuf slab[Phrase]
+	factBuf   slab[FactValue]
 }
 
-// crule is a rule compiled: its condition and ladder resolved.
+// slab hands out slices of one backing array, each capped at its length.
+// Its arrays grow from 32 elements to 1024, so that a few proposals take
+// little.
+type slab[T any] struct {
+	buf  []T
+	size int // of the last array
+}
+
+// take cuts n elements off s: nil for none, as an append to nil leaves
+// it.
+func (s *slab[T]) take(n int) []T {
+	if n == 0 {
+		return nil
+	}
+	if len(s.buf) < n {
+		s.size = min(max(2*s.size, 32), 1024)
+		s.buf = make([]T, max(n, s.size))
+	}
+	out := s.buf[:n:n]
+	s.buf = s.buf[n:]
+	return out
+}
+
+// cut is a copy of from, scratch that an append to nil built, cut from
+// the slab: nil for none.
+func (s *slab[T]) cut(from []T) []T {
+	out := s.take(len(from))
+	copy(out, from)
+	return out
+}
+
+// copyOf is s cut from the slab: nil for nil, empty for empty, as
+// slices.Clone gives them.
+func (s *slab[T]) copyOf(from []T) []T {
+	if len(from) == 0 {
+		if from == nil {
+			return nil
+		}
+		return from[:0:0]
+	}
+	out := s.take(len(from))
+	copy(out, from)
+	return out
+}
+
+// crule is a rule compiled: its condition and ladder resolved, its
+// actions' amounts rounded once.
 type crule struct {
 	r      *Rule
 	when   *cond // nil: none
 	ladder *Ladder
 	mask   uint16 // the ladder's kinds
+	then   []cact
+	steps  [][]cact // the ladder's
+	// windowName names the ladder's count in Used.
+	windowName string
+}
+
+// cact is an action compiled: its amount at the policy's places and that
+// amount as text, once per evaluation and not per proposal.
+type cact struct {
+	a      *Action
+	amount decimal.Decimal
+	text   string
+	of     uint16 // a compensation's kinds
+	// percents are the percents of a compensation's brackets as text.
+	percents []string
+}
+
+func (e *evaluator) compileActions(as []Action) []cact {
+	out := make([]cact, len(as))
+	for i := range as {
+		a := &as[i]
+		out[i].a = a
+		if a.Kind == CompensationAction && a.Compensation != nil {
+			out[i].of = kindMask(a.Compensation.Of)
+			for _, b := range a.Compensation.Brackets {
+				out[i].percents = append(out[i].percents, b.Percent.String())
+			}
+		} else if !a.Amount.IsZero() {
+			out[i].amount = a.Amount.Round(e.places)
+			out[i].text = out[i].amount.StringFixed(e.places)
+		}
+	}
+	return out
 }
 
 func newEvaluator(p *Policy, in Input) *evaluator {
@@ -213,7 +326,8 @@ func newEvaluator(p *Policy, in Input) *evaluator {
 	if loc == nil {
 		loc = time.UTC
 	}
-	e := &evaluator{p: p, period: in.Period, loc: loc, start: in.Period.Start(loc), end: in.Period.End(loc), places: p.places()}
+	e := &evaluator{p: p, period: in.Period, periodText: in.Period.String(), loc: loc, start: in.Period.Start(loc),
+		end: in.Period.End(loc), places: p.places()}
 	ladders := map[string]*Ladder{}
 	for i := range p.Ladders {
 		ladders[p.Ladders[i].ID] = &p.Ladders[i]
@@ -223,144 +337,229 @@ func newEvaluator(p *Policy, in Input) *evaluator {
 		if r.Period != in.Period.Kind() {
 			continue
 		}
-		cr := crule{r: r}
+		cr := crule{r: r, then: e.compileActions(r.Then)}
 		if !r.When.IsZero() {
 			cr.when = compile(&r.When)
+			e.prepare(cr.when)
 		}
 		if r.Ladder != "" {
 			cr.ladder = ladders[r.Ladder]
 			cr.mask = kindMask(cr.ladder.Incidents)
+			cr.windowName = windowName(cr.ladder.Incidents, cr.ladder.WithinDays)
+			for _, step := range cr.ladder.Steps {
+				cr.steps = append(cr.steps, e.compileActions(step))
+			}
 		}
 		e.rules = append(e.rules, cr)
 	}
+	// One slab for the views and one for their incidents.
+	n := 0
+	for i := range in.Facts {
+		n += len(in.Facts[i].Incidents)
+	}
+	views, incs := make([]view, len(in.Facts)), make([]incRef, n)
 	e.views = make([]*view, len(in.Facts))
 	for i := range in.Facts {
-		e.views[i] = e.newView(&in.Facts[i])
+		k := len(in.Facts[i].Incidents)
+		e.newView(&views[i], &in.Facts[i], incs[:0:k])
+		incs = incs[k:]
+		e.views[i] = &views[i]
 	}
-	slices.SortFunc(e.views, func(a, b *view) int { return cmp.Compare(a.f.Employee, b.f.Employee) })
+	// Employees are unique (checkInput): facts given in order need no sort.
+	byEmployee := func(a, b *view) int { return cmp.Compare(a.f.Employee, b.f.Employee) }
+	if !slices.IsSortedFunc(e.views, byEmployee) {
+		slices.SortFunc(e.views, byEmployee)
+	}
 	return e
+}
+
+// firing is one proposal to make: rule e.rules[rule] for employee
+// e.views[emp] and, for a ladder, the offence incs[inc], its nth. It
+// holds no pointer, so that the list of a month costs the collector
+// nothing.
+type firing struct {
+	emp, rule, inc, n int32
 }
 
 // run evaluates every rule, employee by employee and, for each, rule by
 // rule and offence by offence, so that the proposals come out in order
-// with no sort. Awards, which compare employees, are decided first.
+// with no sort. Awards, which compare employees, are decided first. The
+// rules fired are listed first and the proposals made after, into a slice
+// of their number, so that no proposal is copied as it grows.
 func (e *evaluator) run() []Proposal {
-	awards := make([]map[int]Proposal, len(e.rules)) // by rule: the winners' proposals by employee
-	for ri, cr := range e.rules {
-		if cr.ladder == nil && cr.r.Award != nil {
+	awards := make([]map[int]*Proposal, len(e.rules)) // by rule: the winners' proposals by employee
+	for ri := range e.rules {
+		if cr := &e.rules[ri]; cr.ladder == nil && cr.r.Award != nil {
 			awards[ri] = e.award(cr)
 		}
 	}
-	out := make([]Proposal, 0, len(e.views)) // about one a head, and it grows
+	fired := make([]firing, 0, 4*len(e.views)) // about three a head
 	for ei, v := range e.views {
-		for ri, cr := range e.rules {
+		for ri := range e.rules {
+			cr := &e.rules[ri]
 			switch {
 			case cr.ladder != nil:
-				out = e.ladder(out, cr, v)
+				fired = e.offences(fired, cr, ei, ri, v)
 			case awards[ri] != nil:
-				if p, ok := awards[ri][ei]; ok {
-					out = append(out, p)
+				if _, ok := awards[ri][ei]; ok {
+					fired = append(fired, firing{emp: int32(ei), rule: int32(ri)})
 				}
 			case eval(cr.when, v) == yes:
-				var ex explainer
-				ex.reasons(e, cr.when, v)
-				ex.used(e, cr.when, v)
-				out = append(out, e.propose(cr, v, &ex, "", 0))
+				fired = append(fired, firing{emp: int32(ei), rule: int32(ri)})
 			}
+		}
+	}
+	out := make([]Proposal, len(fired))
+	var keys []string // the keys of an employee's proposals
+	k := 0
+	for i, f := range fired {
+		if i == 0 || f.emp != fired[i-1].emp {
+			keys, k = e.keys(fired[i:], keys[:0]), 0
+		}
+		v, cr, key := e.views[f.emp], &e.rules[f.rule], keys[k]
+		k++
+		switch {
+		case cr.ladder != nil:
+			e.ladder(&out[i], key, cr, v, int(f.inc), int(f.n))
+		case awards[f.rule] != nil:
+			out[i] = *awards[f.rule][int(f.emp)]
+		default:
+			ex := e.explainer()
+			ex.reasons(e, cr.when, v)
+			ex.used(e, cr.when, v)
+			e.propose(&out[i], key, cr, v, &ex, "", 0)
 		}
 	}
 	return out
 }
 
-// ladder proposes for each offence of the ladder's kinds inside the
-// period: the step its number within the window reaches.
-func (e *evaluator) ladder(out []Proposal, cr crule, v *view) []Proposal {
-	if cr.when != nil && eval(cr.when, v) != yes {
-		return out
+// keys appends to out the keys of the proposals of fired[0]'s employee,
+// the first ones of fired, all written into one string: a proposal's key
+// is "policy/rule/employee/period", and "/incident" for a ladder's.
+func (e *evaluator) keys(fired []firing, out []string) []string {
+	b, ends := e.buf[:0], e.ends[:0] // ends: where each key ends in b
+	for _, f := range fired {
+		if f.emp != fired[0].emp {
+			break
+		}
+		v, cr := e.views[f.emp], &e.rules[f.rule]
+		b = append(append(append(append(append(append(append(b, e.p.ID...), '/'), cr.r.ID...), '/'), v.esc...), '/'), e.periodText...)
+		if cr.ladder != nil {
+			b = append(append(b, '/'), url.PathEscape(v.incs[f.inc].inc.ID)...)
+		}
+		ends = append(ends, len(b))
 	}
-	l := cr.ladder
+	all, at := string(b), 0
+	for _, end := range ends {
+		out, at = append(out, all[at:end]), end
+	}
+	e.buf, e.ends = b, ends
+	return out
+}
+
+// offences lists each offence of the ladder's kinds inside the period.
+func (e *evaluator) offences(fired []firing, cr *crule, ei, ri int, v *view) []firing {
+	if cr.when != nil && eval(cr.when, v) != yes {
+		return fired
+	}
 	for i, x := range v.incs {
 		if !x.in || cr.mask&(1<<x.kind) == 0 {
 			continue
 		}
-		n, window := v.window(i, cr.mask, l.WithinDays)
-		var ex explainer
-		ex.phrases = append(ex.phrases, e.countPhrase(v, window, n, l.Incidents, l.WithinDays))
-		ex.add(FactValue{Name: windowName(l.Incidents, l.WithinDays), Value: e.windowValue(v, window, n)})
-		if cr.when != nil {
-			ex.reasons(e, cr.when, v)
-			ex.used(e, cr.when, v)
-		}
-		step := l.Steps[min(n, len(l.Steps))-1]
-		out = append(out, e.proposeActions(cr, v, &ex, step, x.inc.ID, n))
+		n, _ := v.windowCount(i, cr.mask, cr.ladder.WithinDays, false, nil)
+		fired = append(fired, firing{emp: int32(ei), rule: int32(ri), inc: int32(i), n: int32(n)})
 	}
-	return out
+	return fired
 }
 
-func (e *evaluator) propose(cr crule, v *view, ex *explainer, incident string, offence int) Proposal {
-	return e.proposeActions(cr, v, ex, cr.r.Then, incident, offence)
+// ladder proposes for the nth offence v.incs[i] of the ladder's kinds
+// inside the period: the step its number within the window reaches.
+func (e *evaluator) ladder(p *Proposal, key string, cr *crule, v *view, i, n int) {
+	l := cr.ladder
+	_, window := v.window(i, cr.mask, l.WithinDays, e.win)
+	ex := e.explainer()
+	ex.phrases = append(ex.phrases, e.countPhrase(v, window, n, l.Incidents, l.WithinDays))
+	ex.add(FactValue{Name: cr.windowName, Value: e.windowValue(v, window, n)})
+	e.win = window
+	if cr.when != nil {
+		ex.reasons(e, cr.when, v)
+		ex.used(e, cr.when, v)
+	}
+	step := min(n, len(cr.steps)) - 1
+	e.proposeActions(p, key, cr, v, &ex, cr.steps[step], v.incs[i].inc.ID, n)
 }
 
-// proposeActions builds the proposal of one rule for one employee.
-func (e *evaluator) proposeActions(cr crule, v *view, ex *explainer, then []Action, incident string, offence int) Proposal {
+// explainer is an explainer on the evaluator's scratch.
+func (e *evaluator) explainer() explainer {
+	return explainer{phrases: e.phrases[:0], facts: e.facts[:0]}
+}
+
+func (e *evaluator) propose(p *Proposal, key string, cr *crule, v *view, ex *explainer, incident string, offence int) {
+	e.proposeActions(p, key, cr, v, ex, cr.then, incident, offence)
+}
+
+// proposeActions builds the proposal of one rule for one employee into p,
+// a zero Proposal, with its key (evaluator.keys).
+func (e *evaluator) proposeActions(p *Proposal, key string, cr *crule, v *view, ex *explainer, then []cact, incident string, offence int) {
 	r := cr.r
-	key := e.p.ID + "/" + r.ID + "/" + url.PathEscape(string(v.f.Employee)) + "/" + e.period.String()
-	if incident != "" {
-		key += "/" + url.PathEscape(incident)
+	p.Key = key
+	p.PolicyID, p.PolicyVersion, p.RuleID, p.Cites = e.p.ID, e.p.Version, r.ID, e.strs.copyOf(r.Cites)
+	p.Title, p.Employee, p.Period, p.Incident, p.Offence = r.Title, v.f.Employee, e.period, incident, offence
+	p.Currency = e.p.Currency
+	p.Actions = e.actions.take(len(then))
+	acts := e.acts[:0]
+	for i := range then {
+		p.Actions[i], acts = e.action(&then[i], v, acts)
+		p.NeedsApproval = p.NeedsApproval || then[i].a.Kind.Severe()
 	}
-	p := Proposal{Key: key, PolicyID: e.p.ID, PolicyVersion: e.p.Version, RuleID: r.ID, Cites: slices.Clone(r.Cites),
-		Title: r.Title, Employee: v.f.Employee, Period: e.period, Incident: incident, Offence: offence,
-		Currency: e.p.Currency, Used: ex.facts}
-	var acts []Phrase
-	for _, a := range then {
-		act, phrases := e.action(a, v)
-		p.Actions = append(p.Actions, act)
-		acts = append(acts, phrases...)
-		p.NeedsApproval = p.NeedsApproval || a.Kind.Severe()
-	}
-	p.Explanation = Explanation{Reasons: ex.phrases, Actions: acts, Rule: r.ID, Cites: slices.Clone(r.Cites)}
-	return p
+	p.Used = e.factBuf.cut(ex.facts)
+	p.Explanation = Explanation{Reasons: e.phraseBuf.cut(ex.phrases), Actions: e.phraseBuf.cut(acts), Rule: r.ID,
+		Cites: e.strs.copyOf(r.Cites)}
+	// The scratch, grown, for the next proposal.
+	e.phrases, e.facts, e.acts = ex.phrases[:0], ex.facts[:0], acts[:0]
 }
 
 // action computes one action for an employee: its amount at the policy's
-// places, and the phrases that say it.
-func (e *evaluator) action(a Action, v *view) (Action, []Phrase) {
+// places, and the phrases that say it, appended to phrases.
+func (e *evaluator) action(ca *cact, v *view, phrases []Phrase) (Action, []Phrase) {
+	a := ca.a
 	out := Action{Kind: a.Kind, Note: a.Note}
 	var ph Phrase
 	switch {
 	case a.Kind == CompensationAction && a.Compensation != nil:
-		out.Amount, ph = e.compensation(a.Compensation, v)
+		out.Amount, ph = e.compensation(a.Compensation, ca, v)
 	case !a.Amount.IsZero():
-		out.Amount = a.Amount.Round(e.places)
+		out.Amount = ca.amount
 		ph = Phrase{Key: "act.amount", Args: map[string]string{"kind": string(a.Kind), "currency": e.p.Currency,
-			"amount": out.Amount.StringFixed(e.places)}}
+			"amount": ca.text}}
 	default:
 		ph = Phrase{Key: "act", Args: map[string]string{"kind": string(a.Kind)}}
 	}
-	phrases := []Phrase{ph}
+	phrases = append(phrases, ph)
 	if !a.Note.IsZero() {
 		phrases = append(phrases, Phrase{Key: "act.note", Args: map[string]string{"note_en": a.Note.EN, "note_zh": a.Note.ZH}})
 	}
 	return out, phrases
 }
 
-// compensation computes a compensation from the loss inside the period:
-// the loss's bracket gives a percent of it, rounded half up to the
-// policy's places, or a fixed amount, never more than the loss.
-func (e *evaluator) compensation(c *Compensation, v *view) (decimal.Decimal, Phrase) {
-	loss := v.total(kindMask(c.Of))
+// compensation computes a compensation from the loss inside the period
+// (the incidents of ca.of, c.Of's mask): the loss's bracket gives a
+// percent of it, rounded half up to the policy's places, or a fixed
+// amount, never more than the loss.
+func (e *evaluator) compensation(c *Compensation, ca *cact, v *view) (decimal.Decimal, Phrase) {
+	loss := v.total(ca.of)
 	if !loss.IsPositive() {
 		return decimal.Zero, Phrase{Key: "act.compensation_none"}
 	}
-	money := func(d decimal.Decimal) string { return d.StringFixed(e.places) }
-	for _, b := range c.Brackets {
+	money := func(d decimal.Decimal) string { return fixedText(d, e.places) }
+	for i, b := range c.Brackets {
 		if loss.Cmp(b.Above) <= 0 || (b.AtMost != nil && loss.Cmp(*b.AtMost) > 0) {
 			continue
 		}
 		if !b.Percent.IsZero() {
-			amt := loss.Mul(b.Percent).Shift(-2).Round(e.places)
+			amt := percentOf(loss, b.Percent, e.places)
 			return amt, Phrase{Key: "act.compensation_percent", Args: map[string]string{"currency": e.p.Currency,
-				"amount": money(amt), "percent": b.Percent.String(), "loss": money(loss)}}
+				"amount": money(amt), "percent": ca.percents[i], "loss": money(loss)}}
 		}
 		if b.Amount.GreaterThan(loss) {
 			return loss, Phrase{Key: "act.compensation_capped", Args: map[string]string{"currency": e.p.Currency,

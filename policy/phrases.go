@@ -17,10 +17,11 @@ func (e *evaluator) leafPhrase(c *cond, v *view, got tri) Phrase {
 	case cCount:
 		first, n := v.firstWindow(c.mask, c.days, c.n)
 		if first < 0 {
-			return Phrase{Key: "count_not", Args: map[string]string{"kinds": kindsText(c.kinds), "days": strconv.Itoa(c.days),
+			return Phrase{Key: "count_not", Args: map[string]string{"kinds": c.kindsText, "days": strconv.Itoa(c.days),
 				"need": strconv.Itoa(c.n), "most": strconv.Itoa(n)}}
 		}
-		_, window := v.window(first, c.mask, c.days)
+		_, window := v.window(first, c.mask, c.days, e.win)
+		e.win = window
 		return e.countPhrase(v, window, n, c.kinds, c.days)
 	case cConsecutive:
 		a := v.f.Appraisal
@@ -43,7 +44,7 @@ func (e *evaluator) leafPhrase(c *cond, v *view, got tri) Phrase {
 			"top": strconv.Itoa(c.n)}
 		key := "rank"
 		if c.min != nil {
-			key, args["min"] = "rank.min", c.min.String()
+			key, args["min"] = "rank.min", c.minText
 		}
 		if got != yes {
 			key += "_not"
@@ -51,11 +52,11 @@ func (e *evaluator) leafPhrase(c *cond, v *view, got tri) Phrase {
 		return Phrase{Key: key, Args: args}
 	}
 	t := v.total(c.mask)
-	args := map[string]string{"kinds": kindsText(c.kinds), "currency": e.p.Currency, "total": t.StringFixed(e.places),
-		"above": c.above.StringFixed(e.places)}
+	args := map[string]string{"kinds": c.kindsText, "currency": e.p.Currency, "total": fixedText(t, e.places),
+		"above": c.aboveText}
 	key := "amount.above"
 	if c.atMost != nil {
-		key, args["at_most"] = "amount.bracket", c.atMost.StringFixed(e.places)
+		key, args["at_most"] = "amount.bracket", c.atMostText
 	}
 	if got != yes {
 		key += "_not"
@@ -71,7 +72,7 @@ func (e *evaluator) periods(n int) string { return strconv.Itoa(n) + " " + strin
 // yes/no fact by its value: "failed the appraisal"; with the dates,
 // courses or reasons counted.
 func (e *evaluator) factPhrase(c *cond, v *view, got tri) Phrase {
-	name := c.fact.name()
+	name := c.name
 	val, ok := v.get(c.fact)
 	switch {
 	case !ok:
@@ -81,10 +82,11 @@ func (e *evaluator) factPhrase(c *cond, v *view, got tri) Phrase {
 	case c.fact.typ == TypeBool:
 		return Phrase{Key: "fact.false", Args: map[string]string{"fact": name}}
 	}
-	args := map[string]string{"fact": name, "value": val.text(c.fact.typ), "op": string(c.op), "target": c.val.text(c.fact.typ)}
+	args := map[string]string{"fact": name, "value": val.text(c.fact.typ), "op": string(c.op), "target": c.valText}
 	key := "fact.compare"
-	if d := e.details(c.fact, v); len(d) > 0 {
+	if d := e.detailsOf(c.fact, v); len(d) > 0 {
 		key, args["detail"] = "fact.compare_detail", strings.Join(d, "\n")
+		e.details = d[:0]
 	}
 	if got != yes {
 		key += "_not"
@@ -94,13 +96,14 @@ func (e *evaluator) factPhrase(c *cond, v *view, got tri) Phrase {
 
 // details lists what a count counted: the dates of the incidents, the
 // courses, the reasons of the nominations, in a stable order.
-func (e *evaluator) details(r factRef, v *view) []string {
-	var out []string
+// They are appended to the evaluator's scratch.
+func (e *evaluator) detailsOf(r factRef, v *view) []string {
+	out := e.details[:0]
 	switch r.base {
 	case fIncidents:
-		for _, x := range v.incs {
-			if x.in && x.kind == r.idx {
-				out = append(out, e.date(x.inc))
+		for j, x := range v.incs {
+			if x.in && int(x.kind) == r.idx {
+				out = append(out, e.date(v, j))
 			}
 		}
 	case fTraining:
@@ -123,4 +126,29 @@ func (e *evaluator) details(r factRef, v *view) []string {
 }
 
 // oneLine keeps a text to one line of a list.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+func oneLine(s string) string {
+	if isOneLine(s) {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// isOneLine reports whether oneLine would give s back: ASCII with no space
+// but single blanks between words.
+func isOneLine(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 0x80 || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
+			return false
+		case c == ' ' && s[i+1] == ' ':
+			return false
+		}
+	}
+	return true
+}

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"cmp"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,23 +26,38 @@ type view struct {
 	count    [nKinds]int64
 	sum      [nKinds]decimal.Decimal
 	training [nOutcomes]int64
+	// esc is the employee's ID as a key writes it, once per evaluation.
+	esc string
+	// exotic is set when an incident's time has a monotonic reading or
+	// is millions of years away: its windows then compare times as
+	// time.Time does, and not as seconds.
+	exotic bool
+	// dates are the local dates of incs ("2026-11-03"), written the first
+	// time an explanation needs one: most employees need none.
+	dates []string
 }
 
 type incRef struct {
 	inc  *Incident
-	kind int
+	sec  int64 // inc.At as Unix seconds and nanoseconds, for windows
 	day  int64 // the local date, as days since 1970-01-01
-	in   bool  // inside the period
+	nsec int32
+	kind int32
+	in   bool // inside the period
 }
 
-func (e *evaluator) newView(f *Facts) *view {
-	v := &view{f: f, incs: make([]incRef, 0, len(f.Incidents))}
+// newView indexes f into v, its incidents into incs (cut from one slab
+// for every employee: the caller sizes it).
+func (e *evaluator) newView(v *view, f *Facts, incs []incRef) {
+	v.f, v.incs, v.esc = f, incs, url.PathEscape(string(f.Employee))
 	for i := range f.Incidents {
 		inc := &f.Incidents[i]
 		if !inc.At.Before(e.end) {
 			continue // after the period: not yet
 		}
-		x := incRef{inc: inc, kind: incidentIndex(inc.Kind), day: localDay(inc.At, e.loc), in: !inc.At.Before(e.start)}
+		x := incRef{inc: inc, kind: int32(incidentIndex(inc.Kind)), day: localDay(inc.At, e.loc), in: !inc.At.Before(e.start),
+			sec: inc.At.Unix(), nsec: int32(inc.At.Nanosecond())}
+		v.exotic = v.exotic || x.sec <= -1<<50 || x.sec >= 1<<50 || inc.At != inc.At.Round(0)
 		if x.in {
 			v.count[x.kind]++
 			if !inc.Amount.IsZero() {
@@ -50,21 +66,77 @@ func (e *evaluator) newView(f *Facts) *view {
 		}
 		v.incs = append(v.incs, x)
 	}
-	slices.SortFunc(v.incs, func(a, b incRef) int {
+	// Incident IDs are unique (checkInput), so the order is total and
+	// incidents given in order need no sort.
+	byTime := func(a, b incRef) int {
 		if c := a.inc.At.Compare(b.inc.At); c != 0 {
 			return c
 		}
 		return strings.Compare(a.inc.ID, b.inc.ID)
-	})
+	}
+	if !v.exotic {
+		byTime = func(a, b incRef) int {
+			if c := cmp.Or(cmp.Compare(a.sec, b.sec), cmp.Compare(a.nsec, b.nsec)); c != 0 {
+				return c
+			}
+			return strings.Compare(a.inc.ID, b.inc.ID)
+		}
+	}
+	if !slices.IsSortedFunc(v.incs, byTime) {
+		slices.SortFunc(v.incs, byTime)
+	}
 	for _, t := range f.Training {
 		v.training[outcomeIndex(t.Outcome)]++
 	}
-	return v
+}
+
+// date is the local date of v.incs[j] as time.DateOnly writes it. The
+// dates of v are written together, the first time one is needed, into one
+// string.
+func (e *evaluator) date(v *view, j int) string {
+	if v.dates == nil {
+		v.dates = e.dates(v)
+	}
+	return v.dates[j]
+}
+
+func (e *evaluator) dates(v *view) []string {
+	out := e.strs.take(len(v.incs))
+	b := e.dateBuf[:0] // not buf: dates are written while a text is
+	for _, x := range v.incs {
+		y, m, d := time.Unix(x.day*86400, 0).UTC().Date()
+		if y < 0 || y > 9999 {
+			continue // written below, as ever
+		}
+		b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+			byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10))
+	}
+	all, at := string(b), 0
+	e.dateBuf = b
+	for j, x := range v.incs {
+		if y := time.Unix(x.day*86400, 0).UTC().Year(); y < 0 || y > 9999 {
+			out[j] = x.inc.At.In(e.loc).Format(time.DateOnly)
+			continue
+		}
+		out[j], at = all[at:at+10], at+10
+	}
+	return out
 }
 
 // localDay is the date of t in loc, as days since 1970-01-01.
 func localDay(t time.Time, loc *time.Location) int64 {
-	y, m, d := t.In(loc).Date()
+	t = t.In(loc)
+	// The local date's day is the local clock's seconds floored to days,
+	// for every instant whose seconds cannot overflow (a million years
+	// either side of 1970).
+	if _, off := t.Zone(); t.Unix() > -1<<45 && t.Unix() < 1<<45 {
+		s := t.Unix() + int64(off)
+		if s < 0 {
+			return (s - 86399) / 86400
+		}
+		return s / 86400
+	}
+	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
 }
 
@@ -80,23 +152,27 @@ func kindMask(kinds []IncidentKind) uint16 {
 
 // window counts the incidents of mask in the window that ends with
 // incs[i]: on its date and the days-1 dates before it, up to and including
-// it. It returns the count and, when asked, their indexes in order.
-func (v *view) window(i int, mask uint16, days int) (int, []int) {
-	n, idx := v.windowCount(i, mask, days, true)
+// it. It returns the count and, when asked, their indexes in order,
+// appended to idx[:0] (scratch the caller reuses).
+func (v *view) window(i int, mask uint16, days int, idx []int) (int, []int) {
+	n, idx := v.windowCount(i, mask, days, true, idx[:0])
 	return n, idx
 }
 
-func (v *view) windowCount(i int, mask uint16, days int, list bool) (int, []int) {
+func (v *view) windowCount(i int, mask uint16, days int, list bool, idx []int) (int, []int) {
 	end := v.incs[i]
 	lo := end.day - int64(days-1)
 	// No zone moves a clock by a day and more, so nothing before this
 	// instant falls on a date inside the window.
-	limit := end.inc.At.Add(-time.Duration(days+2) * 24 * time.Hour)
+	var limit time.Time
+	limitSec := end.sec - int64(days+2)*24*60*60 // with end.nsec
+	if v.exotic {
+		limit = end.inc.At.Add(-time.Duration(days+2) * 24 * time.Hour)
+	}
 	n := 0
-	var idx []int
 	for j := i; j >= 0; j-- {
-		x := v.incs[j]
-		if x.inc.At.Before(limit) {
+		x := &v.incs[j]
+		if v.exotic && x.inc.At.Before(limit) || !v.exotic && (x.sec < limitSec || x.sec == limitSec && x.nsec < end.nsec) {
 			break
 		}
 		if mask&(1<<x.kind) != 0 && x.day >= lo && x.day <= end.day {
