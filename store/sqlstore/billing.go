@@ -29,8 +29,7 @@ func (s *Store) Billing() BillingStore { return BillingStore{s} }
 // PriceBook returns one stored version of dealer's price book, keyed by
 // its Book.Version, or an error matching org.ErrNotFound.
 func (b BillingStore) PriceBook(ctx context.Context, dealer org.DealerID, version string) (billing.StoredPriceBook, error) {
-	pb, err := readDoc[billing.StoredPriceBook](ctx, b.Store,
-		`SELECT doc FROM price_books WHERE dealer_id = ? AND book_version = ?`, dealer, version)
+	pb, err := b.readPriceBook(ctx, `SELECT doc FROM price_books WHERE dealer_id = ? AND book_version = ?`, dealer, version)
 	if err != nil {
 		return billing.StoredPriceBook{}, fmt.Errorf("sqlstore: dealer %s: price book %s: %w", dealer, version, err)
 	}
@@ -41,13 +40,54 @@ func (b BillingStore) PriceBook(ctx context.Context, dealer org.DealerID, versio
 // Active, or an error matching org.ErrNotFound when none is. A partial
 // unique index keeps it to one.
 func (b BillingStore) ActivePriceBook(ctx context.Context, dealer org.DealerID) (billing.StoredPriceBook, error) {
-	pb, err := readDoc[billing.StoredPriceBook](ctx, b.Store,
-		`SELECT doc FROM price_books WHERE dealer_id = ? AND active`, dealer)
+	pb, err := b.readPriceBook(ctx, `SELECT doc FROM price_books WHERE dealer_id = ? AND active`, dealer)
 	if err != nil {
 		return billing.StoredPriceBook{}, fmt.Errorf("sqlstore: dealer %s: active price book: %w", dealer, err)
 	}
 	return pb, nil
 }
+
+// readPriceBook reads the price book a query selects (its document), or
+// returns an error matching org.ErrNotFound; classified (see [classify]).
+//
+// A price book is read at every settlement and every pricing, and its
+// document is the largest one most commands decode. The Store keeps the
+// last few it decoded beside their stored documents: a document the
+// database returns byte for byte as one kept is not decoded again, and
+// the caller gets a copy of the kept book (StoredPriceBook.Clone). The
+// document is read every time, so what is returned is what is stored.
+func (b BillingStore) readPriceBook(ctx context.Context, query string, args ...any) (billing.StoredPriceBook, error) {
+	var doc string
+	row, err := b.queryRow(ctx, query, args...)
+	if err == nil {
+		err = row.Scan(&doc)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return billing.StoredPriceBook{}, org.ErrNotFound
+	}
+	if err != nil {
+		return billing.StoredPriceBook{}, classify(ctx, err)
+	}
+	if v, ok := b.queries.books.Load(doc); ok {
+		return v.(*billing.StoredPriceBook).Clone(), nil
+	}
+	var pb billing.StoredPriceBook
+	if err := decodeDoc(doc, &pb); err != nil {
+		return billing.StoredPriceBook{}, classify(ctx, err)
+	}
+	if b.queries.nBooks.Add(1) > maxCachedBooks {
+		// Forget them all rather than track which is oldest: books
+		// change seldom, and the next reads keep what is in use again.
+		b.queries.books.Clear()
+		b.queries.nBooks.Store(1)
+	}
+	kept := pb.Clone()
+	b.queries.books.Store(doc, &kept)
+	return pb, nil
+}
+
+// maxCachedBooks bounds the price books a Store keeps decoded.
+const maxCachedBooks = 64
 
 // Settlement returns the settlement of dealer with an idempotency key, or
 // an error matching org.ErrNotFound.
@@ -104,8 +144,10 @@ func (b BillingStore) Documents(ctx context.Context, dealer org.DealerID, q bill
 // org.ErrNotFound before its first commit.
 func (b BillingStore) Series(ctx context.Context, dealer org.DealerID, name string) (billing.Series, error) {
 	sr := billing.Series{DealerID: dealer, Name: name}
-	err := b.db.QueryRowContext(ctx, b.q(`SELECT next, version FROM series WHERE dealer_id = ? AND name = ?`),
-		dealer, name).Scan(&sr.Next, &sr.Version)
+	row, err := b.queryRow(ctx, `SELECT next, version FROM series WHERE dealer_id = ? AND name = ?`, dealer, name)
+	if err == nil {
+		err = row.Scan(&sr.Next, &sr.Version)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		err = org.ErrNotFound
 	}

@@ -46,7 +46,7 @@ func (s *Store) Commit(ctx context.Context, dealer org.DealerID, c org.Change) e
 		}
 		return nil
 	}
-	err := s.inTx(ctx, func(tx execer) error {
+	err := s.inWriteTx(ctx, func(tx execer) error {
 		if c.Dealer != nil {
 			if err := s.writeDealer(ctx, tx, *c.Dealer); err != nil {
 				return err

@@ -15,9 +15,12 @@
 //   - SQLite with modernc.org/sqlite (pure Go, no cgo), driver name
 //     "sqlite". Open it with the DSN [SQLiteDSN] builds: it sets a busy
 //     timeout, so concurrent commits queue instead of failing with
-//     SQLITE_BUSY. Every Store transaction on SQLite is BEGIN IMMEDIATE,
-//     taking the write lock as it begins, whatever the DSN says, and
-//     [Store.Migrate] puts the file in WAL mode.
+//     SQLITE_BUSY. Every Store transaction on SQLite takes the write lock
+//     before it reads anything, whatever the DSN says (a migration's is
+//     BEGIN IMMEDIATE; a commit's is BEGIN IMMEDIATE with that DSN, and
+//     writes at its first statement in any case), and [Store.Migrate] puts
+//     the file in WAL mode. The Store prepares each statement it runs on
+//     SQLite once per pooled connection, so SQLite does not parse it again.
 //   - PostgreSQL with github.com/jackc/pgx/v5/stdlib, driver name "pgx".
 //     Tables go in the connection's current schema (the first one on its
 //     search_path).

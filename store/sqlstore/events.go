@@ -2,8 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/servicelane/servicelane/org"
 )
@@ -16,33 +18,114 @@ import (
 // the events with them. It runs last in the transaction: on PostgreSQL the
 // counter's row lock makes the dealer's other commits wait until this one
 // ends, which is what orders Seqs by commit, and the lock should be held
-// as briefly as possible.
+// as briefly as possible. So on PostgreSQL one statement takes the Seqs
+// and inserts the events (up to eventsPerStatement of them; more take a
+// statement per that many): the lock is taken in the transaction's last
+// round trip before its COMMIT. On SQLite, where the transaction holds
+// the database's write lock from its first statement, the counter and the
+// events are two statements.
 func (s *Store) appendEvents(ctx context.Context, tx execer, dealer org.DealerID, evs []org.Event) error {
-	if len(evs) == 0 {
+	n := len(evs)
+	if n == 0 {
 		return nil
+	}
+	if s.dialect == Postgres && n <= eventsPerStatement {
+		args := make([]any, 0, 2+argsPerEvent*n)
+		args = append(args, dealer, n)
+		for _, ev := range evs {
+			args = s.eventArgs(args, dealer, ev)
+		}
+		res, err := tx.ExecContext(ctx, s.q(numberedEventsQuery[n]), args...)
+		if err != nil {
+			return fmt.Errorf("events: %w", err)
+		}
+		return rowsWritten(res, n)
 	}
 	var last int64
 	err := tx.QueryRowContext(ctx, s.q(`INSERT INTO event_seq (dealer_id, last_seq) VALUES (?, ?)
 		ON CONFLICT (dealer_id) DO UPDATE SET last_seq = event_seq.last_seq + excluded.last_seq
-		RETURNING last_seq`), dealer, len(evs)).Scan(&last)
+		RETURNING last_seq`), dealer, n).Scan(&last)
 	if err != nil {
 		return fmt.Errorf("event sequence: %w", err)
 	}
-	query := s.q(`INSERT INTO events (` + eventColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	first := last - int64(len(evs)) + 1
-	for i, ev := range evs {
-		var data any // NULL for no data
-		if len(ev.Data) > 0 {
-			data = string(ev.Data)
+	seq := last - int64(n) + 1
+	for len(evs) > 0 {
+		chunk := evs[:min(len(evs), eventsPerStatement)]
+		evs = evs[len(chunk):]
+		args := make([]any, 0, (argsPerEvent+1)*len(chunk))
+		for _, ev := range chunk {
+			args = append(args, seq)
+			args = s.eventArgs(args, dealer, ev)
+			seq++
 		}
-		_, err := tx.ExecContext(ctx, query, dealer, first+int64(i), ev.ID, s.timeArg(ev.At),
-			ev.Actor.ID, ev.Actor.Role, ev.Type, ev.Subject, ev.Reason, data)
+		res, err := tx.ExecContext(ctx, s.q(eventsQuery[len(chunk)]), args...)
 		if err != nil {
-			return fmt.Errorf("event %s: %w", ev.ID, err)
+			return fmt.Errorf("event %s: %w", chunk[0].ID, err)
+		}
+		if err := rowsWritten(res, len(chunk)); err != nil {
+			return err
 		}
 	}
 	return nil
 }
+
+// eventsPerStatement is the most events one INSERT writes.
+const eventsPerStatement = 32
+
+// argsPerEvent is the number of arguments eventArgs appends per event.
+const argsPerEvent = 9
+
+// eventArgs appends the arguments of ev but its Seq: dealer, then the
+// columns after seq in eventColumns.
+func (s *Store) eventArgs(args []any, dealer org.DealerID, ev org.Event) []any {
+	var data any // NULL for no data
+	if len(ev.Data) > 0 {
+		data = string(ev.Data)
+	}
+	return append(args, dealer, ev.ID, s.timeArg(ev.At), ev.Actor.ID, ev.Actor.Role, ev.Type, ev.Subject, ev.Reason, data)
+}
+
+// rowsWritten checks that an INSERT of events wrote all n.
+func rowsWritten(res sql.Result, n int) error {
+	got, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("events: %w", err)
+	}
+	if got != int64(n) {
+		return fmt.Errorf("events: %d of %d written", got, n)
+	}
+	return nil
+}
+
+// eventsQuery[n] inserts n events, each given its Seq as an argument
+// before the arguments eventArgs appends. numberedEventsQuery[n] (PostgreSQL) takes n Seqs from the
+// counter (arguments dealer and n) and inserts n events numbered from
+// them, in one statement: the counter's row is updated before any event
+// is inserted, since every event's Seq is read from its new value.
+var eventsQuery, numberedEventsQuery = func() (plain, numbered [eventsPerStatement + 1]string) {
+	const insert = `INSERT INTO events (` + eventColumns + `) VALUES `
+	// eventColumns with seq first, the order of eventsQuery's arguments.
+	const seqFirst = `INSERT INTO events (seq, dealer_id, id, occurred_at, actor_id, actor_role, type, subject, reason, data) VALUES `
+	for n := 1; n <= eventsPerStatement; n++ {
+		var p, q strings.Builder
+		p.WriteString(seqFirst)
+		q.WriteString(`WITH counter AS (INSERT INTO event_seq (dealer_id, last_seq) VALUES (?, ?)
+	ON CONFLICT (dealer_id) DO UPDATE SET last_seq = event_seq.last_seq + excluded.last_seq
+	RETURNING last_seq)
+` + insert)
+		for i := range n {
+			if i > 0 {
+				p.WriteString(", ")
+				q.WriteString(", ")
+			}
+			p.WriteString(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			// The dealer comes first in the arguments, then the rest.
+			q.WriteString(`(?, (SELECT last_seq FROM counter) - ` + strconv.Itoa(n-1-i) + `, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		}
+		plain[n], numbered[n] = p.String(), q.String()
+	}
+	return plain, numbered
+}()
 
 // redactEvents replaces the data and reason of stored events of dealer,
 // each named by Seq and subject; one the dealer does not have is
@@ -96,7 +179,7 @@ func (s *Store) readEvents(ctx context.Context, query string, args ...any) ([]or
 }
 
 func (s *Store) readEventsOf(ctx context.Context, query string, args ...any) ([]org.Event, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -24,10 +24,12 @@ const maxLimit = 1000
 
 // Dealer returns the dealer, or an error matching org.ErrNotFound.
 func (s *Store) Dealer(ctx context.Context, id org.DealerID) (org.Dealer, error) {
-	row := s.db.QueryRowContext(ctx, s.q(`SELECT `+dealerColumns+` FROM dealers WHERE id = ?`), id)
+	row, err := s.queryRow(ctx, `SELECT `+dealerColumns+` FROM dealers WHERE id = ?`, id)
 	var d org.Dealer
-	err := row.Scan(&d.ID, &d.Name, &d.TimeZone, &d.Currency, &d.Version,
-		instant{&d.CreatedAt}, instant{&d.UpdatedAt})
+	if err == nil {
+		err = row.Scan(&d.ID, &d.Name, &d.TimeZone, &d.Currency, &d.Version,
+			instant{&d.CreatedAt}, instant{&d.UpdatedAt})
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		err = org.ErrNotFound
 	}
@@ -40,9 +42,12 @@ func (s *Store) Dealer(ctx context.Context, id org.DealerID) (org.Dealer, error)
 // Employee returns one employee of dealer, or an error matching
 // org.ErrNotFound.
 func (s *Store) Employee(ctx context.Context, dealer org.DealerID, id org.EmployeeID) (org.Employee, error) {
-	row := s.db.QueryRowContext(ctx, s.q(`SELECT `+employeeColumns+` FROM employees
-		WHERE dealer_id = ? AND id = ?`), dealer, id)
-	e, err := scanEmployee(row)
+	var e org.Employee
+	row, err := s.queryRow(ctx, `SELECT `+employeeColumns+` FROM employees
+		WHERE dealer_id = ? AND id = ?`, dealer, id)
+	if err == nil {
+		e, err = scanEmployee(row)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		err = org.ErrNotFound
 	}
@@ -59,7 +64,7 @@ func (s *Store) Employees(ctx context.Context, dealer org.DealerID, q org.Employ
 		return nil, fmt.Errorf("sqlstore: dealer %s: employees: limit %d is not 1 to %d: %w", dealer, q.Limit, maxLimit, org.ErrInvalid)
 	}
 	query, args := employeesQuery(dealer, q)
-	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: dealer %s: employees: %w", dealer, classify(ctx, err))
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/servicelane/servicelane/org"
 )
@@ -27,16 +28,32 @@ type recordTable struct {
 	columns []string // the rest, in the order recordRow.values has them
 }
 
+// tableSQL caches each table's insert and update texts, built once.
+var tableSQL sync.Map // *recordTable -> [2]string{insert, update}
+
+func (t *recordTable) statements() [2]string {
+	if v, ok := tableSQL.Load(t); ok {
+		return v.([2]string)
+	}
+	v := [2]string{t.buildInsert(), t.buildUpdate()}
+	tableSQL.Store(t, v)
+	return v
+}
+
 // insert creates a row, or nothing when its key exists.
-func (t *recordTable) insert() string {
+func (t *recordTable) insert() string { return t.statements()[0] }
+
+// update replaces a row at a given version, or nothing.
+func (t *recordTable) update() string { return t.statements()[1] }
+
+func (t *recordTable) buildInsert() string {
 	cols := append(append([]string{"dealer_id"}, t.key...), t.columns...)
 	marks := strings.Repeat("?, ", len(cols)-1) + "?"
 	return `INSERT INTO ` + t.name + ` (` + strings.Join(cols, ", ") + `) VALUES (` + marks +
 		`) ON CONFLICT (dealer_id, ` + strings.Join(t.key, ", ") + `) DO NOTHING`
 }
 
-// update replaces a row at a given version, or nothing.
-func (t *recordTable) update() string {
+func (t *recordTable) buildUpdate() string {
 	return `UPDATE ` + t.name + ` SET ` + strings.Join(t.columns, " = ?, ") + ` = ?` +
 		` WHERE dealer_id = ? AND ` + strings.Join(t.key, " = ? AND ") + ` = ? AND version = ?`
 }
@@ -84,7 +101,7 @@ func (s *Store) commitRedacting(ctx context.Context, dealer org.DealerID, rows [
 		}
 		return nil
 	}
-	err := s.inTx(ctx, func(tx execer) error {
+	err := s.inWriteTx(ctx, func(tx execer) error {
 		for _, r := range rows {
 			if err := s.writeRow(ctx, tx, dealer, r); err != nil {
 				return err

@@ -61,8 +61,11 @@ func (d DeskStore) WorkOrders(ctx context.Context, dealer org.DealerID, q servic
 func (d DeskStore) CalendarDay(ctx context.Context, dealer org.DealerID, tech org.EmployeeID, day string) (servicedesk.CalendarDay, error) {
 	cd := servicedesk.CalendarDay{DealerID: dealer, Technician: tech, Day: day}
 	var slots string
-	err := d.db.QueryRowContext(ctx, d.q(`SELECT slots, version FROM calendar_days
-		WHERE dealer_id = ? AND technician = ? AND day = ?`), dealer, tech, day).Scan(&slots, &cd.Version)
+	row, err := d.queryRow(ctx, `SELECT slots, version FROM calendar_days
+		WHERE dealer_id = ? AND technician = ? AND day = ?`, dealer, tech, day)
+	if err == nil {
+		err = row.Scan(&slots, &cd.Version)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		err = org.ErrNotFound
 	}
@@ -146,7 +149,10 @@ func (d DeskStore) SubjectEvents(ctx context.Context, dealer org.DealerID, subje
 func readDoc[T any](ctx context.Context, s *Store, query string, args ...any) (T, error) {
 	var rec T
 	var doc string
-	err := s.db.QueryRowContext(ctx, s.q(query), args...).Scan(&doc)
+	row, err := s.queryRow(ctx, query, args...)
+	if err == nil {
+		err = row.Scan(&doc)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return rec, org.ErrNotFound
 	}
@@ -169,7 +175,7 @@ func readDocsOf[T any](ctx context.Context, s *Store, sel *selection, orderBy st
 		return out, ctx.Err()
 	}
 	query, args := sel.query(orderBy, limit)
-	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

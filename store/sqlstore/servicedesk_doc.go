@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/servicelane/servicelane/org"
@@ -23,14 +24,41 @@ var timeType = reflect.TypeFor[time.Time]()
 // normalizeInstants sets every time.Time reachable from v, which must be
 // settable, to UTC at microsecond precision, and records in ve the path
 // of each that lies outside the years 1 to 9999, which neither the RFC 3339
-// encoding nor the SQLite time columns can hold.
+// encoding nor the SQLite time columns can hold. It skips what holds no
+// time.Time, and spells a path only for an instant it refuses.
 func normalizeInstants(ve *org.ValidationError, path string, v reflect.Value) {
+	normalizeAt(ve, &docPath{name: path}, v)
+}
+
+// docPath is the path of a value inside a record, from the record's path:
+// a field (name) or an element (index) of its parent's value.
+type docPath struct {
+	parent *docPath
+	name   string // "" for an element
+	field  reflect.StructField
+	index  int
+}
+
+func (p *docPath) String() string {
+	if p.parent == nil {
+		return p.name
+	}
+	if p.name == "" {
+		return p.parent.String() + "[" + strconv.Itoa(p.index) + "]"
+	}
+	return p.parent.String() + "." + jsonName(p.field)
+}
+
+func normalizeAt(ve *org.ValidationError, path *docPath, v reflect.Value) {
+	if !holdsTime(v.Type()) {
+		return
+	}
 	switch v.Kind() {
 	case reflect.Struct:
 		if v.Type() == timeType {
 			t := v.Interface().(time.Time)
 			if !timeFits(t) {
-				ve.Add(path, org.CodeRange, "must be in the years 1 to 9999 (UTC)")
+				ve.Add(path.String(), org.CodeRange, "must be in the years 1 to 9999 (UTC)")
 				return
 			}
 			v.Set(reflect.ValueOf(t.UTC().Truncate(time.Microsecond)))
@@ -39,18 +67,54 @@ func normalizeInstants(ve *org.ValidationError, path string, v reflect.Value) {
 		for i := range v.NumField() {
 			f := v.Type().Field(i)
 			if f.IsExported() { // decimal.Decimal has no exported fields: skipped
-				normalizeInstants(ve, path+"."+jsonName(f), v.Field(i))
+				normalizeAt(ve, &docPath{parent: path, name: f.Name, field: f}, v.Field(i))
 			}
 		}
 	case reflect.Pointer:
 		if !v.IsNil() {
-			normalizeInstants(ve, path, v.Elem())
+			normalizeAt(ve, path, v.Elem())
 		}
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {
-			normalizeInstants(ve, path+"["+strconv.Itoa(i)+"]", v.Index(i))
+			normalizeAt(ve, &docPath{parent: path, index: i}, v.Index(i))
 		}
 	}
+}
+
+// timeHolders caches holdsTime per type.
+var timeHolders sync.Map // reflect.Type -> bool
+
+// holdsTime reports whether a value of type t can reach a time.Time
+// through exported fields, pointers, slices and arrays, as
+// normalizeAt walks it.
+func holdsTime(t reflect.Type) bool {
+	if v, ok := timeHolders.Load(t); ok {
+		return v.(bool)
+	}
+	h := walkHoldsTime(t, map[reflect.Type]bool{})
+	timeHolders.Store(t, h)
+	return h
+}
+
+func walkHoldsTime(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if t == timeType {
+		return true
+	}
+	if seen[t] {
+		return false // a cycle: whatever it holds is found where it began
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if f := t.Field(i); f.IsExported() && walkHoldsTime(f.Type, seen) {
+				return true
+			}
+		}
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return walkHoldsTime(t.Elem(), seen)
+	}
+	return false
 }
 
 // jsonName is the name a field has in JSON, as FieldError paths use it.

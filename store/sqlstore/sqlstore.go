@@ -8,7 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/servicelane/servicelane/org"
 )
@@ -19,6 +22,7 @@ type Store struct {
 	db         *sql.DB
 	dialect    Dialect
 	migrations []migration
+	queries    *queryCache
 }
 
 var _ org.Store = (*Store)(nil)
@@ -44,7 +48,7 @@ func New(db *sql.DB, d Dialect) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{db: db, dialect: d, migrations: ms}, nil
+	return &Store{db: db, dialect: d, migrations: ms, queries: &queryCache{}}, nil
 }
 
 // Dialect returns the dialect the Store was built with.
@@ -74,8 +78,106 @@ func SQLiteDSN(path string) string {
 		"&_pragma=foreign_keys(1)"
 }
 
-// q adapts a query written with ? placeholders to the dialect.
-func (s *Store) q(query string) string { return s.dialect.rebind(query) }
+// q adapts a query written with ? placeholders to the dialect. The
+// translation is computed once per query text.
+func (s *Store) q(query string) string {
+	if s.dialect != Postgres {
+		return query
+	}
+	if v, ok := s.queries.rebound.Load(query); ok {
+		return v.(string)
+	}
+	r := s.dialect.rebind(query)
+	if s.queries.n.Add(1) <= maxCachedQueries {
+		s.queries.rebound.Store(query, r)
+	}
+	return r
+}
+
+// maxCachedQueries bounds each cache of queryCache. The package's queries
+// are a fixed set (the list queries vary only by which filters are set),
+// so the bound is never reached in practice; past it, queries are
+// translated or prepared per call, as without a cache.
+const maxCachedQueries = 4096
+
+// queryCache holds, per Store, what the package computes once per query
+// text: its PostgreSQL form and, on SQLite, its prepared statement.
+//
+// Statements are prepared only on SQLite. database/sql prepares a
+// *sql.Stmt again on each pooled connection it first runs on, and keeps it
+// there; SQLite otherwise parses and plans every statement text on every
+// call. pgx, the PostgreSQL driver, already keeps a cache of prepared
+// statements per connection for queries sent with arguments, so preparing
+// there too would only add round trips.
+type queryCache struct {
+	rebound  sync.Map // query text -> its text for the dialect
+	n        atomic.Int64
+	prepared sync.Map // query text for the dialect -> *sql.Stmt (SQLite)
+	nStmts   atomic.Int64
+	books    sync.Map // stored document -> *billing.StoredPriceBook decoded from it
+	nBooks   atomic.Int64
+}
+
+// stmt returns the prepared statement of query (already in the dialect's
+// form) on SQLite, or nil when it is not to be prepared: on PostgreSQL, or
+// past the cache's bound. A statement that fails to prepare is not
+// cached, and its error is returned. It prepares on a connection of the
+// pool, so it must not be called inside a transaction (see cached).
+func (s *Store) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st := s.cached(query); st != nil || s.dialect != SQLite || s.queries.nStmts.Load() >= maxCachedQueries {
+		return st, nil
+	}
+	// Prepared with a context that is never cancelled: the statement is
+	// shared by later calls, whose contexts differ.
+	st, err := s.db.PrepareContext(context.WithoutCancel(ctx), query)
+	if err != nil {
+		return nil, err
+	}
+	if v, loaded := s.queries.prepared.LoadOrStore(query, st); loaded {
+		_ = st.Close()
+		return v.(*sql.Stmt), nil
+	}
+	s.queries.nStmts.Add(1)
+	return st, nil
+}
+
+// cached returns the prepared statement of query, or nil when it has none
+// yet. Unlike stmt it never waits for a connection, so a transaction,
+// which holds one (perhaps the pool's only one), can call it.
+func (s *Store) cached(query string) *sql.Stmt {
+	if v, ok := s.queries.prepared.Load(query); ok {
+		return v.(*sql.Stmt)
+	}
+	return nil
+}
+
+// queryRow runs a query written with ? placeholders outside any
+// transaction, through its prepared statement where there is one.
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) (*sql.Row, error) {
+	query = s.q(query)
+	st, err := s.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if st != nil {
+		return st.QueryRowContext(ctx, args...), nil
+	}
+	return s.db.QueryRowContext(ctx, query, args...), nil
+}
+
+// query runs a query written with ? placeholders outside any transaction,
+// through its prepared statement where there is one.
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	query = s.q(query)
+	st, err := s.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return s.db.QueryContext(ctx, query, args...)
+}
 
 // execer is what a transaction runs statements on: a *sql.Tx on
 // PostgreSQL, the *sql.Conn of an IMMEDIATE transaction on SQLite.
@@ -93,6 +195,102 @@ func (s *Store) inTx(ctx context.Context, fn func(tx execer) error) error {
 		return classify(ctx, s.inImmediateTx(ctx, fn))
 	}
 	return classify(ctx, s.inPostgresTx(ctx, fn))
+}
+
+// inWriteTx runs fn, whose every statement writes, in a transaction, as
+// inTx does, and runs the statements fn sends through the Store's
+// prepared statements on SQLite.
+//
+// On SQLite the transaction is one of database/sql (BEGIN IMMEDIATE with
+// the DSN of [SQLiteDSN]; a plain BEGIN with a DSN without _txlock), so
+// that the prepared statements, kept per pooled connection, run in it. It
+// waits for the write lock as an IMMEDIATE one does whatever the DSN says:
+// a deferred transaction whose first statement writes takes the write
+// lock at that statement, before it has read anything, and SQLite waits
+// the busy timeout for it there, as it does for a statement outside a
+// transaction. Only a transaction that has read first cannot wait, which
+// is why fn must write first (every Commit path does: it only writes).
+func (s *Store) inWriteTx(ctx context.Context, fn func(tx execer) error) error {
+	if s.dialect != SQLite {
+		return classify(ctx, s.inPostgresTx(ctx, fn))
+	}
+	p := &preparedTx{s: s}
+	err := s.inPostgresTx(ctx, func(tx execer) error {
+		p.tx = tx.(*sql.Tx)
+		return fn(p)
+	})
+	// The statements the transaction ran unprepared are prepared for the
+	// next ones, now that its connection is back in the pool.
+	if ctx.Err() == nil {
+		for _, q := range p.unprepared {
+			_, _ = s.stmt(ctx, q)
+		}
+	}
+	return classify(ctx, err)
+}
+
+// preparedTx is an execer that runs each query through the Store's
+// prepared statement of its text, bound to the transaction's connection.
+type preparedTx struct {
+	s          *Store
+	tx         *sql.Tx
+	stmts      map[string]*sql.Stmt // the transaction's statements, by query
+	unprepared []string             // queries without a prepared statement yet
+}
+
+// stmt returns the transaction's statement of query, or nil when the
+// Store has not prepared one yet: the query then runs unprepared this
+// once, and inWriteTx prepares it after the transaction.
+func (p *preparedTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := p.stmts[query]; ok {
+		return st, nil
+	}
+	shared := p.s.cached(query)
+	if shared == nil {
+		if !slices.Contains(p.unprepared, query) {
+			p.unprepared = append(p.unprepared, query)
+		}
+		return nil, nil
+	}
+	// Tx.StmtContext reuses the statement prepared on the transaction's
+	// connection, preparing it there on first use.
+	st := p.tx.StmtContext(ctx, shared)
+	if p.stmts == nil {
+		p.stmts = make(map[string]*sql.Stmt, 4)
+	}
+	p.stmts[query] = st
+	return st, nil
+}
+
+func (p *preparedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := p.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return p.tx.ExecContext(ctx, query, args...)
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (p *preparedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := p.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return p.tx.QueryContext(ctx, query, args...)
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (p *preparedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := p.stmt(ctx, query)
+	if err != nil || st == nil {
+		// A statement that fails to prepare fails here again, with its error.
+		return p.tx.QueryRowContext(ctx, query, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
 }
 
 // inPostgresTx runs fn in a transaction of database/sql.
