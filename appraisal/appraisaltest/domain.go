@@ -38,13 +38,9 @@ func domain(f Features) *kit.Domain[appraisal.Store, appraisal.Change] {
 
 // shared returns the shared rules as the kit's Checks.
 func shared() []Check {
-	var cs []Check
-	for i, c := range domain(Features{}).Checks() {
-		cs = append(cs, Check{Name: c.Name, Rule: c.Rule, run: func(ctx context.Context, s appraisal.Store, f Features) error {
-			return domain(f).Checks()[i].Run(ctx, s)
-		}})
-	}
-	return cs
+	return kit.Bind(domain, func(name, rule string, run func(context.Context, appraisal.Store, Features) error) Check {
+		return Check{Name: name, Rule: rule, run: run}
+	})
 }
 
 type (

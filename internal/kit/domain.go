@@ -361,6 +361,19 @@ func (dm *Domain[S, C]) Checks() []Check[S] {
 	return slices.DeleteFunc(cs, func(c Check[S]) bool { return slices.Contains(dm.Omit, c.Name) })
 }
 
+// Bind turns the shared checks of the domain dm builds into a kit's own
+// check type: mk makes one from a check's name, its rule and a run that
+// builds the domain for the Features the kit's check is run with (so the
+// trail is read where they say).
+func Bind[S, C, F, K any](dm func(F) *Domain[S, C], mk func(name, rule string, run func(ctx context.Context, s S, f F) error) K) []K {
+	var none F
+	var out []K
+	for i, c := range dm(none).Checks() {
+		out = append(out, mk(c.Name, c.Rule, func(ctx context.Context, s S, f F) error { return dm(f).Checks()[i].Run(ctx, s) }))
+	}
+	return out
+}
+
 // namedCall is one read of a store, for ContextDone.
 type namedCall struct {
 	name string

@@ -33,13 +33,10 @@ func domain() *kit.Domain[org.Store, org.Change] {
 
 // shared returns the shared rules as the kit's Checks.
 func shared() []Check {
-	var cs []Check
-	for i, c := range domain().Checks() {
-		cs = append(cs, Check{Name: c.Name, Rule: c.Rule, run: func(ctx context.Context, s org.Store, _ Features) error {
-			return domain().Checks()[i].Run(ctx, s)
-		}})
-	}
-	return cs
+	return kit.Bind(func(Features) *kit.Domain[org.Store, org.Change] { return domain() },
+		func(name, rule string, run func(context.Context, org.Store, Features) error) Check {
+			return Check{Name: name, Rule: rule, run: run}
+		})
 }
 
 var employees = kit.Declare(kit.Record[org.Store, org.Change, org.Employee]{

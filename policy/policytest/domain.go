@@ -36,13 +36,9 @@ func domain(f Features) *kit.Domain[policy.Store, policy.Change] {
 
 // shared returns the shared rules as the kit's StoreChecks.
 func shared() []StoreCheck {
-	var cs []StoreCheck
-	for i, c := range domain(Features{}).Checks() {
-		cs = append(cs, StoreCheck{Name: c.Name, Rule: c.Rule, run: func(ctx context.Context, s policy.Store, f Features) error {
-			return domain(f).Checks()[i].Run(ctx, s)
-		}})
-	}
-	return cs
+	return kit.Bind(domain, func(name, rule string, run func(context.Context, policy.Store, Features) error) StoreCheck {
+		return StoreCheck{Name: name, Rule: rule, run: run}
+	})
 }
 
 type (
