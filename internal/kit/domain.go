@@ -38,6 +38,9 @@ type Domain[S, C any] struct {
 	// Kinds are the domain's record kinds, each made by Declare; a
 	// snapshot of a dealer reads every one of them.
 	Kinds []Kind[S, C]
+	// Singles are the records a dealer has one of (DeclareSingle), which
+	// the rules write and read beside the kinds.
+	Singles []SingleKind[S, C]
 	// Skip is the kit's ErrSkip.
 	Skip error
 	// Omit names shared checks the kit does not run, because a check of
@@ -195,11 +198,13 @@ func (dm *Domain[S, C]) addEvents(c *C, evs ...org.Event) {
 	*in = append(*in, evs...)
 }
 
-// part is one kind's records in a snapshot.
+// part is one kind's records in a snapshot, or a single record (found
+// says whether it was there).
 type part struct {
-	name string
-	same func(other part) error
-	recs any
+	name  string
+	same  func(other part) error
+	recs  any
+	found bool
 }
 
 func (r *Record[S, C, T]) take(ctx context.Context, s S, d org.DealerID) (part, error) {
@@ -227,6 +232,13 @@ type Snapshot struct {
 func (dm *Domain[S, C]) Take(ctx context.Context, s S, d org.DealerID) (Snapshot, error) {
 	sn := Snapshot{dealer: d}
 	for _, k := range dm.Kinds {
+		p, err := k.take(ctx, s, d)
+		if err != nil {
+			return sn, fmt.Errorf("snapshot of %s: %w", d, err)
+		}
+		sn.parts = append(sn.parts, p)
+	}
+	for _, k := range dm.Singles {
 		p, err := k.take(ctx, s, d)
 		if err != nil {
 			return sn, fmt.Errorf("snapshot of %s: %w", d, err)
@@ -312,14 +324,24 @@ func (dm *Domain[S, C]) change(d org.DealerID, n int, w want, id string) C {
 	return c
 }
 
-// seed commits record 1 of every kind for each dealer, with an event.
+// seed commits record 1 of every kind for each dealer, and its singles,
+// with an event.
 func (dm *Domain[S, C]) seed(ctx context.Context, s S, dealers ...org.DealerID) error {
 	for _, d := range dealers {
-		if err := dm.commit(ctx, s, d, dm.change(d, 1, fresh, "seed-"+string(d)), "seed record 1 of every kind for "+string(d)); err != nil {
+		c := dm.change(d, 1, fresh, "seed-"+string(d))
+		dm.putSingles(&c, d, fresh)
+		if err := dm.commit(ctx, s, d, c, "seed record 1 of every kind for "+string(d)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// putSingles puts dealer d's single records in c, as w says.
+func (dm *Domain[S, C]) putSingles(c *C, d org.DealerID, w want) {
+	for _, k := range dm.Singles {
+		k.put(c, d, w)
+	}
 }
 
 // Check is one shared rule bound to a domain, for a kit to list among its

@@ -110,6 +110,9 @@ func flaws[S, C any]() []flaw[S, C] {
 						part, n := k.split(&c)
 						if i == 0 {
 							*b.EventsIn(&part) = *b.EventsIn(&c)
+							for _, sk := range b.Singles {
+								sk.moveTo(&part, &c)
+							}
 						}
 						if n == 0 && i > 0 {
 							continue
@@ -266,6 +269,9 @@ func (dm *Domain[S, C]) cloneChange(c C) C {
 	var out C
 	for _, k := range dm.Kinds {
 		k.copyInto(&out, &c)
+	}
+	for _, k := range dm.Singles {
+		k.moveTo(&out, &c) // c is the flaw's own copy of the caller's change
 	}
 	*dm.EventsIn(&out) = slices.Clone(*dm.EventsIn(&c))
 	return out

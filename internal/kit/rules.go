@@ -162,11 +162,26 @@ func (dm *Domain[S, C]) checkAtomic(ctx context.Context, s S) error {
 				}
 			}
 			bad.put(&c, "d1", b.n, b.w)
+			dm.putSingles(&c, "d1", update)
 			dm.addEvents(&c, dm.Event("d1", "atomic"))
 			what := fmt.Sprintf("commit of new and updated records of every kind and %s", b.what)
 			if err := dm.Refused(ctx, s, c, org.ErrConflict, what, "d1"); err != nil {
 				return fmt.Errorf("a refused commit must write no part of itself: %w", err)
 			}
+		}
+	}
+	for _, bad := range dm.Singles {
+		// New and updated records of every kind, and a stale single.
+		var c C
+		for _, k := range dm.Kinds {
+			k.put(&c, "d1", 2, fresh)
+			k.put(&c, "d1", 1, update)
+		}
+		bad.put(&c, "d1", stale)
+		dm.addEvents(&c, dm.Event("d1", "atomic"))
+		what := "commit of new and updated records of every kind and a stale " + bad.name() + " (version 1 again)"
+		if err := dm.Refused(ctx, s, c, org.ErrConflict, what, "d1"); err != nil {
+			return fmt.Errorf("a refused commit must write no part of itself: %w", err)
 		}
 	}
 	return nil
@@ -188,6 +203,9 @@ func (dm *Domain[S, C]) checkOtherDealer(ctx context.Context, s S) error {
 		cases = append(cases,
 			intruder{"a new " + k.name() + " of dB", func(c *C) { k.put(c, "dB", 3, fresh) }},
 			intruder{"an update of dB's " + k.name(), func(c *C) { k.put(c, "dB", 1, update) }})
+	}
+	for _, k := range dm.Singles {
+		cases = append(cases, intruder{"an update of dB's " + k.name(), func(c *C) { k.put(c, "dB", update) }})
 	}
 	cases = append(cases, intruder{"an event of dB", func(c *C) { dm.addEvents(c, dm.Event("dB", "b-ev")) }})
 	for _, tc := range cases {
@@ -351,6 +369,7 @@ func (dm *Domain[S, C]) checkTenancy(ctx context.Context, s S) error {
 				k.put(&c, d, 2, fresh)
 			}
 		}
+		dm.putSingles(&c, d, marked)
 		dm.addEvents(&c, dm.Event(d, "ev-"+string(d)))
 		if err := dm.commit(ctx, s, d, c, "seed "+string(d)); err != nil {
 			return err
@@ -359,6 +378,9 @@ func (dm *Domain[S, C]) checkTenancy(ctx context.Context, s S) error {
 	var errs []error
 	for _, k := range dm.Kinds {
 		errs = append(errs, k.tenancy(ctx, dm, s))
+	}
+	for _, k := range dm.Singles {
+		errs = append(errs, k.tenancy(ctx, s))
 	}
 	if tr := dm.trail(s); tr != nil {
 		evs, err := tr.Events(ctx, "dA", 0, 100)
@@ -375,6 +397,7 @@ func (dm *Domain[S, C]) checkTenancy(ctx context.Context, s S) error {
 	for _, k := range dm.Kinds {
 		k.put(&up, "dA", 1, update)
 	}
+	dm.putSingles(&up, "dA", update)
 	if err := dm.commit(ctx, s, "dA", up, "update dA's records to version 2"); err != nil {
 		return err
 	}
@@ -487,6 +510,9 @@ func (dm *Domain[S, C]) checkContextDone(ctx context.Context, s S) error {
 	for _, k := range dm.Kinds {
 		calls = append(calls, k.reads(done, s, "d1")...)
 	}
+	for _, k := range dm.Singles {
+		calls = append(calls, k.read(done, s, "d1"))
+	}
 	calls = append(calls,
 		namedCall{"Commit", func() error {
 			var c C
@@ -494,6 +520,7 @@ func (dm *Domain[S, C]) checkContextDone(ctx context.Context, s S) error {
 				k.put(&c, "d1", 2, fresh)
 				k.put(&c, "d1", 1, update)
 			}
+			dm.putSingles(&c, "d1", update)
 			dm.addEvents(&c, dm.Event("d1", "x"))
 			return dm.Commit(done, s, "d1", c)
 		}},

@@ -2,7 +2,6 @@ package orgtest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -134,87 +133,4 @@ func checkMovesOfAnEmployee(ctx context.Context, s org.Store, _ Features) error 
 	}
 	_, err := movesOf(ctx, s, "d1", "e2", "other")
 	return err
-}
-
-func checkMovesTenancy(ctx context.Context, s org.Store, _ Features) error {
-	if err := seed(ctx, s, "dA"); err != nil {
-		return err
-	}
-	if err := seed(ctx, s, "dB"); err != nil {
-		return err
-	}
-	a, b, bOnly := move("dA", "m1", "e1", t0), move("dB", "m1", "e1", t0), move("dB", "only-b", "e1", t0)
-	a.Reason, b.Reason = "A's m1", "B's m1"
-	if err := s.Commit(ctx, "dA", org.Change{Moves: []org.CareerMove{a}}); err != nil {
-		return err
-	}
-	if err := s.Commit(ctx, "dB", org.Change{Moves: []org.CareerMove{b, bOnly}}); err != nil {
-		return err
-	}
-	got, err := s.Move(ctx, "dA", "m1")
-	if err != nil {
-		return err
-	}
-	if got.Reason != "A's m1" {
-		return fmt.Errorf("Move(dA, m1) returned dealer %s's move %q", got.DealerID, got.Reason)
-	}
-	if _, err := s.Move(ctx, "dA", "only-b"); !errors.Is(err, org.ErrNotFound) {
-		return fmt.Errorf("Move(dA, only-b) read dealer dB's move: err %v", err)
-	}
-	if _, err := movesOf(ctx, s, "dA", "e1", "m1"); err != nil {
-		return err
-	}
-	a2 := a
-	a2.Reason, a2.Version = "A's m1 v2", 2
-	if err := s.Commit(ctx, "dA", org.Change{Moves: []org.CareerMove{a2}}); err != nil {
-		return fmt.Errorf("updating dA's m1: %w", err)
-	}
-	gotB, err := s.Move(ctx, "dB", "m1")
-	if err != nil {
-		return err
-	}
-	if err := diffMove(gotB, b); err != nil {
-		return fmt.Errorf("updating dA's m1 changed dB's m1: %w", err)
-	}
-	err = s.Commit(ctx, "dA", org.Change{Moves: []org.CareerMove{move("dA", "m9", "e1", t0), move("dB", "m9", "e1", t0)}})
-	if err := kit.ExpectErr(err, org.ErrInvalid, "a commit for dA holding a career move of dB"); err != nil {
-		return err
-	}
-	_, err = s.Move(ctx, "dA", "m9")
-	return kit.ExpectErr(err, org.ErrNotFound, "reading a career move a refused commit named")
-}
-
-func checkMovesAtomic(ctx context.Context, s org.Store, _ Features) error {
-	if err := seed(ctx, s, "d1", employee("d1", "e1")); err != nil {
-		return err
-	}
-	if err := s.Commit(ctx, "d1", org.Change{Moves: []org.CareerMove{move("d1", "m1", "e1", t0)}}); err != nil {
-		return err
-	}
-	e2 := employee("d1", "e1")
-	e2.Role, e2.Version = org.RoleSupervisor, 2
-	stale := move("d1", "m1", "e1", t0) // version 1 again: a conflict
-	fresh := move("d1", "m2", "e1", t0)
-	for _, c := range []struct {
-		name string
-		c    org.Change
-	}{
-		{"an employee change with a stale career move", org.Change{Employees: []org.Employee{e2}, Moves: []org.CareerMove{stale}}},
-		{"a new career move with a stale employee", org.Change{Employees: []org.Employee{employee("d1", "e1")}, Moves: []org.CareerMove{fresh}}},
-	} {
-		if err := kit.ExpectErr(s.Commit(ctx, "d1", c.c), org.ErrConflict, "commit of "+c.name); err != nil {
-			return err
-		}
-		got, err := s.Employee(ctx, "d1", "e1")
-		if err != nil {
-			return err
-		}
-		if got.Version != 1 {
-			return fmt.Errorf("a refused commit of %s changed the employee to version %d", c.name, got.Version)
-		}
-		if _, err := movesOf(ctx, s, "d1", "e1", "m1"); err != nil {
-			return fmt.Errorf("a refused commit of %s: %w", c.name, err)
-		}
-	}
-	return nil
 }

@@ -10,12 +10,8 @@ import (
 )
 
 // The roster as the shared store rules see it (internal/kit): employees
-// and career moves. The rules every kind keeps (versions, a record twice
-// in a change, copies, the trail) run from internal/kit on each of them.
-// The dealer record is not a record kind there (a dealer has one), so
-// this kit keeps its own CommitIsAtomic, CommitOtherDealerInvalid,
-// TenancyIsolation and ContextDone, which write and read it beside the
-// employees, and its own version checks, which cover it too.
+// and career moves as record kinds, and the dealer record, which a dealer
+// has one of. Every shared rule runs from internal/kit on them.
 
 // domain declares org.Store to the shared rules. Its trail is its own
 // Events.
@@ -27,7 +23,7 @@ func domain() *kit.Domain[org.Store, org.Change] {
 		EventsIn: func(c *org.Change) *[]org.Event { return &c.Events },
 		Event:    func(d org.DealerID, id string) org.Event { return event(d, id, "employee.added") },
 		Kinds:    []kit.Kind[org.Store, org.Change]{employees, moves},
-		Omit:     []string{"CommitIsAtomic", "CommitOtherDealerInvalid", "TenancyIsolation", "ContextDone"},
+		Singles:  []kit.SingleKind[org.Store, org.Change]{dealers},
 	}
 }
 
@@ -38,6 +34,16 @@ func shared() []Check {
 			return Check{Name: name, Rule: rule, run: run}
 		})
 }
+
+var dealers = kit.DeclareSingle(kit.Single[org.Store, org.Change, org.Dealer]{
+	Name:    "dealer record",
+	Make:    dealer,
+	Version: func(d *org.Dealer) *int64 { return &d.Version },
+	Edit:    func(d *org.Dealer, s string) { d.Name = s },
+	In:      func(c *org.Change) **org.Dealer { return &c.Dealer },
+	Get:     func(ctx context.Context, s org.Store, d org.DealerID) (org.Dealer, error) { return s.Dealer(ctx, d) },
+	Diff:    diffDealer,
+})
 
 var employees = kit.Declare(kit.Record[org.Store, org.Change, org.Employee]{
 	Label: "Employee", Name: "employee", KeyName: "ID",

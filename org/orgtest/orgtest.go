@@ -91,14 +91,10 @@ func Checks() []Check {
 		{Name: "StaleVersionConflicts", Rule: "Version n replaces only stored version n-1; otherwise ErrConflict and nothing changes", run: checkStaleVersion},
 		{Name: "UpdateMissingConflicts", Rule: "Version n > 1 of a record that does not exist fails with ErrConflict", run: checkUpdateMissing},
 		{Name: "VersionBelowOneInvalid", Rule: "a record with Version < 1 fails with ErrInvalid", run: checkVersionBelowOne},
-		{Name: "CommitIsAtomic", Rule: "Commit writes every record and event or none of them", run: checkAtomic},
-		{Name: "CommitOtherDealerInvalid", Rule: "Commit refuses, with ErrInvalid, a record or event of another dealer, and writes nothing", run: checkCommitOtherDealer},
-		{Name: "TenancyIsolation", Rule: "no call for dealer A reads, lists or changes a record of dealer B", run: checkTenancy},
 		{Name: "EmployeesOrderAndPages", Rule: "Employees returns IDs in byte order, at most Limit, starting after After", run: checkEmployeesPages},
 		{Name: "EmployeesFilters", Rule: "Employees filters by role and department and hides inactive employees unless asked", run: checkEmployeesFilters},
 		{Name: "EmptyResults", Rule: "no match is an empty result, not an error", run: checkEmpty},
 		{Name: "EventsInOrder", Rule: "events get strictly increasing Seq in commit order and read back exactly after a cursor", run: checkEventsInOrder},
-		{Name: "ContextDone", Rule: "a call whose context is done returns an error and writes nothing", run: checkContextDone},
 		{Name: "ConcurrentCommitsLoseNothing", Rule: "concurrent read-modify-write commits either land or fail with ErrConflict; none is lost", run: checkConcurrentCommits},
 		{Name: "ConcurrentEventsUnique", Rule: "concurrent commits never give two events the same Seq", run: checkConcurrentEvents},
 		{Name: "ServiceConcurrentUpdates", Rule: "through org.Service, concurrent updates of one employee retried on ErrConflict all land", run: checkServiceConcurrent},
@@ -106,8 +102,6 @@ func Checks() []Check {
 		{Name: "MoveRoundTrip", Rule: "a committed career move reads back with every field as written, through Move and Moves", run: checkMoveRoundTrip},
 		{Name: "MoveNotFound", Rule: "Move returns ErrNotFound for an unknown career move", run: checkMoveNotFound},
 		{Name: "MovesOfAnEmployee", Rule: "Moves returns one employee's career moves, oldest first, then by ID in byte order; none is an empty result", run: checkMovesOfAnEmployee},
-		{Name: "MovesTenancy", Rule: "no call for dealer A reads or changes a career move of dealer B; a commit holding one is ErrInvalid", run: checkMovesTenancy},
-		{Name: "MovesAtomic", Rule: "a Change with career moves and employees writes all of them or none", run: checkMovesAtomic},
 		{Name: "LargeRoster", Rule: "a roster of 2500 employees pages completely and in order", Large: true, run: checkLargeRoster},
 	}, shared()...)
 }
