@@ -1,9 +1,12 @@
-// Package kit holds the machinery the conformance kits (orgtest,
-// servicedesktest, billingtest, appraisaltest, trainingtest, policytest)
-// share: the runner that turns checks into subtests, the concurrency
-// helpers, the error and version-rule helpers, the paging guards and the
-// Differ that compares a record read back with the one written. It needs
-// only the standard library, shopspring/decimal and the org package.
+// Package kit holds what the conformance kits (orgtest, servicedesktest,
+// billingtest, appraisaltest, trainingtest, policytest) share: the store
+// rules every record kind keeps, written once (domain.go, rules.go) and
+// run on the record kinds each kit declares, with the flaws that prove
+// them on every kit (flaws.go, paths.go); the runner that turns checks
+// into subtests, the concurrency helpers, the error and version-rule
+// helpers, the paging guards and the Differ that compares a record read
+// back with the one written. It needs only the standard library,
+// shopspring/decimal and the org package.
 package kit
 
 import (
