@@ -66,21 +66,15 @@
 package appraisaltest
 
 import (
-	"context"
 	"errors"
 	"testing"
 
 	"github.com/servicelane/servicelane/appraisal"
 	"github.com/servicelane/servicelane/internal/kit"
-	"github.com/servicelane/servicelane/org"
 )
 
 // EventReader reads a dealer's audit trail: org.Store's Events method.
-type EventReader interface {
-	// Events returns the dealer's events with Seq > after, ordered by
-	// Seq, at most limit.
-	Events(ctx context.Context, dealer org.DealerID, after int64, limit int) ([]org.Event, error)
-}
+type EventReader = kit.EventReader
 
 // Features tells the kit what a store offers beyond the contract's minimum.
 // The zero value is right for most stores.
@@ -98,23 +92,8 @@ type Features struct {
 	Events func(s appraisal.Store) EventReader
 }
 
-// events returns where s's events are read, or nil.
-func (f Features) events(s appraisal.Store) EventReader {
-	if f.Events != nil {
-		return f.Events(s)
-	}
-	if r, ok := s.(EventReader); ok {
-		return r
-	}
-	return nil
-}
-
 // Harness opens stores for the kit.
-type Harness struct {
-	// NewStore returns a new, empty store. Close it with t.Cleanup.
-	NewStore func(t *testing.T) appraisal.Store
-	Features Features
-}
+type Harness = kit.Harness[appraisal.Store, Features]
 
 // ErrSkip is what [Check.Run] returns, wrapped with the reason, when the
 // store does not offer what the check is about (the audit trail is not
@@ -123,33 +102,15 @@ type Harness struct {
 var ErrSkip = errors.New("appraisaltest: check does not apply to this store")
 
 // Check is one rule of the appraisal.Store contract.
-type Check struct {
-	// Name is the subtest's name.
-	Name string
-	// Rule is the contract sentence the check proves; it is printed when
-	// the check fails.
-	Rule string
-	// Large marks a check that writes more than a thousand records.
-	Large bool
-	run   func(ctx context.Context, s appraisal.Store, f Features) error
-}
+type Check = kit.Check[appraisal.Store, Features]
 
-// Run runs the check on s, which must be new and empty, and returns what
-// went wrong, an error matching [ErrSkip], or nil.
-func (c Check) Run(ctx context.Context, s appraisal.Store, f Features) error {
-	f.Writers = kit.Writers(f.Writers)
-	return c.run(ctx, s, f)
-}
+// check makes one of the kit's checks.
+var check = kit.Checker[appraisal.Store, Features]()
 
 // TestStore runs every check as a subtest, each on a new store.
 func TestStore(t *testing.T, h Harness) {
 	t.Helper()
-	var cases []kit.Case[appraisal.Store]
-	for _, c := range Checks() {
-		run := func(ctx context.Context, s appraisal.Store) error { return c.Run(ctx, s, h.Features) }
-		cases = append(cases, kit.Case[appraisal.Store]{Name: c.Name, Rule: c.Rule, Large: c.Large, Run: run})
-	}
-	kit.Runner[appraisal.Store]{Kit: "appraisaltest", NewStore: h.NewStore, SkipLarge: h.Features.SkipLarge, Skip: ErrSkip}.Test(t, cases)
+	kit.Suite[appraisal.Store, Features]{Kit: "appraisaltest", Checks: Checks(), Skip: ErrSkip}.Test(t, h, h.Features.SkipLarge)
 }
 
 // Checks returns every rule of the contract, in the order TestStore runs
@@ -160,23 +121,23 @@ func TestStore(t *testing.T, h Harness) {
 func Checks() []Check {
 	return append([]Check{
 		// Records read back as written.
-		{Name: "CycleRoundTrip", Rule: "a cycle, keyed by its Month, reads back with every field as written: the plan's KPIs, sources, scales, curves with bands, grades, bonus by grade (a map) and linear (a pointer, nil or set), deadlines (a map), reopenings; decimals exact, instants in UTC to the microsecond", run: checkCycleRoundTrip},
-		{Name: "CycleNotFound", Rule: "Cycle returns ErrNotFound for a month never stored", run: checkCycleNotFound},
-		{Name: "InputRoundTrip", Rule: "an input, keyed by its Month and Key (ratee, rater, source, KPI), reads back with every field as written, the value exact, the instant in UTC to the microsecond", run: checkInputRoundTrip},
-		{Name: "AppraisalRoundTrip", Rule: "an appraisal, keyed by its Month and Computed.Employee, reads back with every field as written: both results with their KPIs, sources and missing lists, the calibration nil or set, rank and run of fails; decimals exact, instants in UTC to the microsecond", run: checkAppraisalRoundTrip},
-		{Name: "ImprovementRoundTrip", Rule: "an improvement plan, keyed by its Month and Employee, reads back with every field as written: goals and follow-ups, instants in UTC to the microsecond", run: checkImprovementRoundTrip},
-		{Name: "ImprovementNotFound", Rule: "Improvement returns ErrNotFound for a month and employee never stored, also when the employee has a plan of another month or the month one of another employee", run: checkImprovementNotFound},
-		{Name: "AmountsExact", Rule: "every decimal keeps its digits exactly: amounts 20 before the point and 4 after (12345678901234567.89, 12.50, -1234.5678), a result's 8-place shares and 16-place means, in every decimal field, map values included", run: checkAmountsExact},
+		check("CycleRoundTrip", "a cycle, keyed by its Month, reads back with every field as written: the plan's KPIs, sources, scales, curves with bands, grades, bonus by grade (a map) and linear (a pointer, nil or set), deadlines (a map), reopenings; decimals exact, instants in UTC to the microsecond", checkCycleRoundTrip),
+		check("CycleNotFound", "Cycle returns ErrNotFound for a month never stored", checkCycleNotFound),
+		check("InputRoundTrip", "an input, keyed by its Month and Key (ratee, rater, source, KPI), reads back with every field as written, the value exact, the instant in UTC to the microsecond", checkInputRoundTrip),
+		check("AppraisalRoundTrip", "an appraisal, keyed by its Month and Computed.Employee, reads back with every field as written: both results with their KPIs, sources and missing lists, the calibration nil or set, rank and run of fails; decimals exact, instants in UTC to the microsecond", checkAppraisalRoundTrip),
+		check("ImprovementRoundTrip", "an improvement plan, keyed by its Month and Employee, reads back with every field as written: goals and follow-ups, instants in UTC to the microsecond", checkImprovementRoundTrip),
+		check("ImprovementNotFound", "Improvement returns ErrNotFound for a month and employee never stored, also when the employee has a plan of another month or the month one of another employee", checkImprovementNotFound),
+		check("AmountsExact", "every decimal keeps its digits exactly: amounts 20 before the point and 4 after (12345678901234567.89, 12.50, -1234.5678), a result's 8-place shares and 16-place means, in every decimal field, map values included", checkAmountsExact),
 
 		// Lists.
-		{Name: "InputsOrderedByKey", Rule: "Inputs returns the month's inputs ordered by Key in byte order, about the ratee named (exactly; all when empty), and no other month's", run: checkInputsOrdered},
-		{Name: "AppraisalsOrderedByEmployee", Rule: "Appraisals returns the month's appraisals ordered by employee in byte order, and no other month's", run: checkAppraisalsOrdered},
-		{Name: "HistoryOldestFirst", Rule: "History returns one employee's appraisals (exactly that employee's) of every month up to and including the month named, oldest first, across years", run: checkHistory},
-		{Name: "EmptyResults", Rule: "no match is an empty result, not an error: Inputs, Appraisals and History of a month or employee with nothing stored", run: checkEmpty},
+		check("InputsOrderedByKey", "Inputs returns the month's inputs ordered by Key in byte order, about the ratee named (exactly; all when empty), and no other month's", checkInputsOrdered),
+		check("AppraisalsOrderedByEmployee", "Appraisals returns the month's appraisals ordered by employee in byte order, and no other month's", checkAppraisalsOrdered),
+		check("HistoryOldestFirst", "History returns one employee's appraisals (exactly that employee's) of every month up to and including the month named, oldest first, across years", checkHistory),
+		check("EmptyResults", "no match is an empty result, not an error: Inputs, Appraisals and History of a month or employee with nothing stored", checkEmpty),
 
 		// Concurrency and size.
-		{Name: "ConcurrentAppraisalUpdates", Rule: "writers updating one appraisal at once (read it, commit their change at the version read plus one, retry on ErrConflict) all land: no update lost, the version counts them", run: checkConcurrentUpdates},
-		{Name: "ConcurrentInputKeyOnce", Rule: "of concurrent commits of inputs with one Key at Version 1, exactly one lands with its event; the others get ErrConflict and write nothing", run: checkInputKeyOnce},
-		{Name: "LargeHistory", Rule: "12 months of 200 employees' appraisals list completely: every month in employee order, every employee's history oldest first", Large: true, run: checkLargeHistory},
+		check("ConcurrentAppraisalUpdates", "writers updating one appraisal at once (read it, commit their change at the version read plus one, retry on ErrConflict) all land: no update lost, the version counts them", checkConcurrentUpdates),
+		check("ConcurrentInputKeyOnce", "of concurrent commits of inputs with one Key at Version 1, exactly one lands with its event; the others get ErrConflict and write nothing", checkInputKeyOnce),
+		check("LargeHistory", "12 months of 200 employees' appraisals list completely: every month in employee order, every employee's history oldest first", checkLargeHistory).AsLarge(),
 	}, shared()...)
 }

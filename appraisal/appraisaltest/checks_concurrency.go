@@ -66,7 +66,7 @@ func checkConcurrentUpdates(ctx context.Context, s appraisal.Store, f Features) 
 	if a.Version != int64(f.Writers+1) || a.Rank != 1+f.Writers {
 		return fmt.Errorf("after %d writers the appraisal is at version %d with rank %d, want version %d and rank %d", f.Writers, a.Version, a.Rank, f.Writers+1, f.Writers+1)
 	}
-	if r := f.events(s); r != nil {
+	if r := kit.TrailOf(s, f.Events); r != nil {
 		evs, err := kit.AllEvents(ctx, r, "d1")
 		if err != nil {
 			return err
@@ -144,7 +144,7 @@ func checkInputKeyOnce(ctx context.Context, s appraisal.Store, f Features) error
 	if err := kit.DiffList("the inputs after the race", list, won.Inputs, inputKey, diffInput); err != nil {
 		return fmt.Errorf("only the input of the commit that landed may be stored: %w", err)
 	}
-	if r := f.events(s); r != nil {
+	if r := kit.TrailOf(s, f.Events); r != nil {
 		evs, err := kit.AllEvents(ctx, r, "d1")
 		if err != nil {
 			return err

@@ -28,7 +28,7 @@ func domain(f Features) *kit.Domain[appraisal.Store, appraisal.Change] {
 		Commit: func(ctx context.Context, s appraisal.Store, d org.DealerID, c appraisal.Change) error {
 			return s.Commit(ctx, d, c)
 		},
-		Events:   func(s appraisal.Store) kit.EventReader { return f.events(s) },
+		Events:   func(s appraisal.Store) kit.EventReader { return kit.TrailOf(s, f.Events) },
 		EventsIn: func(c *appraisal.Change) *[]org.Event { return &c.Events },
 		Event:    func(d org.DealerID, id string) org.Event { return event(d, id, "appraisal/2026-11") },
 		Kinds:    []kit.Kind[appraisal.Store, appraisal.Change]{cycles, inputs, appraisals, improvements},
@@ -38,9 +38,7 @@ func domain(f Features) *kit.Domain[appraisal.Store, appraisal.Change] {
 
 // shared returns the shared rules as the kit's Checks.
 func shared() []Check {
-	return kit.Bind(domain, func(name, rule string, run func(context.Context, appraisal.Store, Features) error) Check {
-		return Check{Name: name, Rule: rule, run: run}
-	})
+	return kit.Bind(domain, check)
 }
 
 type (

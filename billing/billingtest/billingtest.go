@@ -66,21 +66,15 @@
 package billingtest
 
 import (
-	"context"
 	"errors"
 	"testing"
 
 	"github.com/servicelane/servicelane/billing"
 	"github.com/servicelane/servicelane/internal/kit"
-	"github.com/servicelane/servicelane/org"
 )
 
 // EventReader reads a dealer's audit trail: org.Store's Events method.
-type EventReader interface {
-	// Events returns the dealer's events with Seq > after, ordered by
-	// Seq, at most limit.
-	Events(ctx context.Context, dealer org.DealerID, after int64, limit int) ([]org.Event, error)
-}
+type EventReader = kit.EventReader
 
 // Features tells the kit what a store offers beyond the contract's minimum.
 // The zero value is right for most stores.
@@ -98,23 +92,8 @@ type Features struct {
 	Events func(s billing.Store) EventReader
 }
 
-// events returns where s's events are read, or nil.
-func (f Features) events(s billing.Store) EventReader {
-	if f.Events != nil {
-		return f.Events(s)
-	}
-	if r, ok := s.(EventReader); ok {
-		return r
-	}
-	return nil
-}
-
 // Harness opens stores for the kit.
-type Harness struct {
-	// NewStore returns a new, empty store. Close it with t.Cleanup.
-	NewStore func(t *testing.T) billing.Store
-	Features Features
-}
+type Harness = kit.Harness[billing.Store, Features]
 
 // ErrSkip is what [Check.Run] returns, wrapped with the reason, when the
 // store does not offer what the check is about (the audit trail is not
@@ -123,33 +102,15 @@ type Harness struct {
 var ErrSkip = errors.New("billingtest: check does not apply to this store")
 
 // Check is one rule of the billing.Store contract.
-type Check struct {
-	// Name is the subtest's name.
-	Name string
-	// Rule is the contract sentence the check proves; it is printed when
-	// the check fails.
-	Rule string
-	// Large marks a check that writes more than a thousand records.
-	Large bool
-	run   func(ctx context.Context, s billing.Store, f Features) error
-}
+type Check = kit.Check[billing.Store, Features]
 
-// Run runs the check on s, which must be new and empty, and returns what
-// went wrong, an error matching [ErrSkip], or nil.
-func (c Check) Run(ctx context.Context, s billing.Store, f Features) error {
-	f.Writers = kit.Writers(f.Writers)
-	return c.run(ctx, s, f)
-}
+// check makes one of the kit's checks.
+var check = kit.Checker[billing.Store, Features]()
 
 // TestStore runs every check as a subtest, each on a new store.
 func TestStore(t *testing.T, h Harness) {
 	t.Helper()
-	var cases []kit.Case[billing.Store]
-	for _, c := range Checks() {
-		run := func(ctx context.Context, s billing.Store) error { return c.Run(ctx, s, h.Features) }
-		cases = append(cases, kit.Case[billing.Store]{Name: c.Name, Rule: c.Rule, Large: c.Large, Run: run})
-	}
-	kit.Runner[billing.Store]{Kit: "billingtest", NewStore: h.NewStore, SkipLarge: h.Features.SkipLarge, Skip: ErrSkip}.Test(t, cases)
+	kit.Suite[billing.Store, Features]{Kit: "billingtest", Checks: Checks(), Skip: ErrSkip}.Test(t, h, h.Features.SkipLarge)
 }
 
 // Checks returns every rule of the contract, in the order TestStore runs
@@ -160,25 +121,25 @@ func TestStore(t *testing.T, h Harness) {
 func Checks() []Check {
 	return append([]Check{
 		// Records read back as written.
-		{Name: "PriceBookRoundTrip", Rule: "a stored price book, keyed by its Book.Version, reads back with every field, slice and amount as written (12345678901234567.89 and 12.50 exactly), instants in UTC to the microsecond", run: checkPriceBookRoundTrip},
-		{Name: "PriceBookNotFound", Rule: "PriceBook returns ErrNotFound for a version never stored", run: checkPriceBookNotFound},
-		{Name: "ActivePriceBook", Rule: "ActivePriceBook returns the version marked Active now, and ErrNotFound when none is; the mark is the dealer's own, whatever another dealer marks", run: checkActivePriceBook},
-		{Name: "SettlementRoundTrip", Rule: "a settlement, keyed by Key, reads back with every field as written: payments, documents, Override nil or set, amounts exact, instants in UTC to the microsecond", run: checkSettlementRoundTrip},
-		{Name: "SettlementNotFound", Rule: "Settlement returns ErrNotFound for a key never committed", run: checkSettlementNotFound},
-		{Name: "DocumentRoundTrip", Rule: "a document reads back with every field as written: its bill's lines, taxes and explanations with their Args, notes and payments; amounts exact, negative ones of a credit note too", run: checkDocumentRoundTrip},
-		{Name: "DocumentNotFound", Rule: "Document returns ErrNotFound for an ID never committed", run: checkDocumentNotFound},
-		{Name: "SeriesRoundTrip", Rule: "a numbering series, keyed by Name, reads back as written", run: checkSeriesRoundTrip},
-		{Name: "SeriesNotFound", Rule: "Series returns ErrNotFound before the series' first commit", run: checkSeriesNotFound},
-		{Name: "AmountsExact", Rule: "amounts keep 20 digits before the point and 4 after exactly (12345678901234567.89, 12.50, -1234.5678) in every amount field", run: checkAmountsExact},
+		check("PriceBookRoundTrip", "a stored price book, keyed by its Book.Version, reads back with every field, slice and amount as written (12345678901234567.89 and 12.50 exactly), instants in UTC to the microsecond", checkPriceBookRoundTrip),
+		check("PriceBookNotFound", "PriceBook returns ErrNotFound for a version never stored", checkPriceBookNotFound),
+		check("ActivePriceBook", "ActivePriceBook returns the version marked Active now, and ErrNotFound when none is; the mark is the dealer's own, whatever another dealer marks", checkActivePriceBook),
+		check("SettlementRoundTrip", "a settlement, keyed by Key, reads back with every field as written: payments, documents, Override nil or set, amounts exact, instants in UTC to the microsecond", checkSettlementRoundTrip),
+		check("SettlementNotFound", "Settlement returns ErrNotFound for a key never committed", checkSettlementNotFound),
+		check("DocumentRoundTrip", "a document reads back with every field as written: its bill's lines, taxes and explanations with their Args, notes and payments; amounts exact, negative ones of a credit note too", checkDocumentRoundTrip),
+		check("DocumentNotFound", "Document returns ErrNotFound for an ID never committed", checkDocumentNotFound),
+		check("SeriesRoundTrip", "a numbering series, keyed by Name, reads back as written", checkSeriesRoundTrip),
+		check("SeriesNotFound", "Series returns ErrNotFound before the series' first commit", checkSeriesNotFound),
+		check("AmountsExact", "amounts keep 20 digits before the point and 4 after exactly (12345678901234567.89, 12.50, -1234.5678) in every amount field", checkAmountsExact),
 
 		// Lists.
-		{Name: "DocumentsQuery", Rule: "Documents returns IDs in byte order, at most Limit, after After, filtered by WorkOrder and Kind (exact match) and IssuedAt in [IssuedFrom, IssuedBefore)", run: checkDocumentsQuery},
-		{Name: "SettlementsQuery", Rule: "Settlements returns Keys in byte order, at most Limit, after After, filtered by Advisor and SettledAt in [SettledFrom, SettledBefore)", run: checkSettlementsQuery},
-		{Name: "EmptyResults", Rule: "no match is an empty result, not an error", run: checkEmpty},
+		check("DocumentsQuery", "Documents returns IDs in byte order, at most Limit, after After, filtered by WorkOrder and Kind (exact match) and IssuedAt in [IssuedFrom, IssuedBefore)", checkDocumentsQuery),
+		check("SettlementsQuery", "Settlements returns Keys in byte order, at most Limit, after After, filtered by Advisor and SettledAt in [SettledFrom, SettledBefore)", checkSettlementsQuery),
+		check("EmptyResults", "no match is an empty result, not an error", checkEmpty),
 
 		// Concurrency and size.
-		{Name: "ConcurrentSeriesGapless", Rule: "writers issuing documents at once (read the series, commit the document numbered Next with the series at Next+1 and the version read plus one, retry on ErrConflict) number them 1..n: no gap, no duplicate", run: checkSeriesGapless},
-		{Name: "ConcurrentSettlementKeyOnce", Rule: "of concurrent commits of settlements with one Key at Version 1, exactly one lands with its documents and events; the others get ErrConflict and write nothing", run: checkSettlementKeyOnce},
-		{Name: "LargeDocuments", Rule: "1500 documents page completely and in byte order", Large: true, run: checkLargeDocuments},
+		check("ConcurrentSeriesGapless", "writers issuing documents at once (read the series, commit the document numbered Next with the series at Next+1 and the version read plus one, retry on ErrConflict) number them 1..n: no gap, no duplicate", checkSeriesGapless),
+		check("ConcurrentSettlementKeyOnce", "of concurrent commits of settlements with one Key at Version 1, exactly one lands with its documents and events; the others get ErrConflict and write nothing", checkSettlementKeyOnce),
+		check("LargeDocuments", "1500 documents page completely and in byte order", checkLargeDocuments).AsLarge(),
 	}, shared()...)
 }

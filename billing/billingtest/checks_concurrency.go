@@ -78,7 +78,7 @@ func gapless(ctx context.Context, s billing.Store, f Features, n int) error {
 	if err := diffSeries(sr, billing.Series{DealerID: "d1", Name: "INV", Next: int64(n + 1), Version: int64(n)}); err != nil {
 		return fmt.Errorf("after %d documents: %w", n, err)
 	}
-	if r := f.events(s); r != nil {
+	if r := kit.TrailOf(s, f.Events); r != nil {
 		evs, err := kit.AllEvents(ctx, r, "d1")
 		if err != nil {
 			return err
@@ -163,7 +163,7 @@ func checkSettlementKeyOnce(ctx context.Context, s billing.Store, f Features) er
 	if ids := kit.Keys(docs, documentID); !slices.Equal(ids, []string{string(won.Documents[0].ID)}) {
 		return fmt.Errorf("documents %q are stored, want only %s of the commit that landed: a refused commit wrote its document", ids, won.Documents[0].ID)
 	}
-	if r := f.events(s); r != nil {
+	if r := kit.TrailOf(s, f.Events); r != nil {
 		evs, err := kit.AllEvents(ctx, r, "d1")
 		if err != nil {
 			return err

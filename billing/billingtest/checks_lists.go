@@ -194,7 +194,7 @@ func checkEmpty(ctx context.Context, s billing.Store, f Features) error {
 		if err != nil || len(sts) != 0 {
 			return fmt.Errorf("Settlements(%s) matching nothing: %d results, err %v; want none, nil", d, len(sts), err)
 		}
-		if r := f.events(s); r != nil {
+		if r := kit.TrailOf(s, f.Events); r != nil {
 			evs, err := r.Events(ctx, d, 0, 10)
 			if err != nil || len(evs) != 0 {
 				return fmt.Errorf("Events(%s) with no events: %d results, err %v; want none, nil", d, len(evs), err)

@@ -27,7 +27,7 @@ func domain(f Features) *kit.Domain[billing.Store, billing.Change] {
 		Commit: func(ctx context.Context, s billing.Store, d org.DealerID, c billing.Change) error {
 			return s.Commit(ctx, d, c)
 		},
-		Events:   func(s billing.Store) kit.EventReader { return f.events(s) },
+		Events:   func(s billing.Store) kit.EventReader { return kit.TrailOf(s, f.Events) },
 		EventsIn: func(c *billing.Change) *[]org.Event { return &c.Events },
 		Event:    func(d org.DealerID, id string) org.Event { return event(d, id, "settlement/st-1") },
 		Kinds:    []kit.Kind[billing.Store, billing.Change]{priceBooks, settlements, documents, seriesKind},
@@ -37,9 +37,7 @@ func domain(f Features) *kit.Domain[billing.Store, billing.Change] {
 
 // shared returns the shared rules as the kit's Checks.
 func shared() []Check {
-	return kit.Bind(domain, func(name, rule string, run func(context.Context, billing.Store, Features) error) Check {
-		return Check{Name: name, Rule: rule, run: run}
-	})
+	return kit.Bind(domain, check)
 }
 
 type (

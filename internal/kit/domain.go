@@ -344,9 +344,9 @@ func (dm *Domain[S, C]) putSingles(c *C, d org.DealerID, w want) {
 	}
 }
 
-// Check is one shared rule bound to a domain, for a kit to list among its
+// Shared is one shared rule bound to a domain, for a kit to list among its
 // own checks.
-type Check[S any] struct {
+type Shared[S any] struct {
 	Name string
 	Rule string
 	Run  func(ctx context.Context, s S) error
@@ -355,32 +355,32 @@ type Check[S any] struct {
 // Checks returns the shared rules for dm, in the order a kit runs them:
 // per kind its version rule and the record named twice, then the rules on
 // every kind at once.
-func (dm *Domain[S, C]) Checks() []Check[S] {
-	var cs []Check[S]
+func (dm *Domain[S, C]) Checks() []Shared[S] {
+	var cs []Shared[S]
 	for _, k := range dm.Kinds {
-		cs = append(cs, Check[S]{Name: k.label() + "VersionRule", Rule: k.rule(),
+		cs = append(cs, Shared[S]{Name: k.label() + "VersionRule", Rule: k.rule(),
 			Run: func(ctx context.Context, s S) error { return k.versionRule(ctx, dm, s) }})
 	}
 	for _, k := range dm.Kinds {
-		cs = append(cs, Check[S]{Name: k.label() + "TwiceInAChange",
+		cs = append(cs, Shared[S]{Name: k.label() + "TwiceInAChange",
 			Rule: "a Change naming one " + k.name() + " twice (new or stored, at one version or two, next to each other or apart) is refused with ErrConflict and writes nothing",
 			Run:  func(ctx context.Context, s S) error { return k.twice(ctx, dm, s) }})
 	}
 	cs = append(cs,
-		Check[S]{Name: "CommitIsAtomic", Rule: "Commit writes every record of every kind and every event, or none of them",
+		Shared[S]{Name: "CommitIsAtomic", Rule: "Commit writes every record of every kind and every event, or none of them",
 			Run: dm.checkAtomic},
-		Check[S]{Name: "CommitOtherDealerInvalid", Rule: "Commit refuses, with ErrInvalid, a record of any kind or an event of another dealer, new or updated, and writes nothing",
+		Shared[S]{Name: "CommitOtherDealerInvalid", Rule: "Commit refuses, with ErrInvalid, a record of any kind or an event of another dealer, new or updated, and writes nothing",
 			Run: dm.checkOtherDealer},
-		Check[S]{Name: "ReadsAreCopies", Rule: "records returned and records committed share no memory with the store: every slice, map and pointer inside them, and event Data",
+		Shared[S]{Name: "ReadsAreCopies", Rule: "records returned and records committed share no memory with the store: every slice, map and pointer inside them, and event Data",
 			Run: dm.checkCopies},
-		Check[S]{Name: "TenancyIsolation", Rule: "no call for dealer A reads, lists or changes a record of dealer B, even one with the same key",
+		Shared[S]{Name: "TenancyIsolation", Rule: "no call for dealer A reads, lists or changes a record of dealer B, even one with the same key",
 			Run: dm.checkTenancy},
-		Check[S]{Name: "EventsAppended", Rule: "events committed with records are appended to the dealer's trail in commit order, exactly as written, with strictly increasing Seq above 0, and read back page by page after a Seq",
+		Shared[S]{Name: "EventsAppended", Rule: "events committed with records are appended to the dealer's trail in commit order, exactly as written, with strictly increasing Seq above 0, and read back page by page after a Seq",
 			Run: dm.checkEvents},
-		Check[S]{Name: "ContextDone", Rule: "a call whose context is done returns an error matching ctx.Err() (context.Canceled) and writes nothing",
+		Shared[S]{Name: "ContextDone", Rule: "a call whose context is done returns an error matching ctx.Err() (context.Canceled) and writes nothing",
 			Run: dm.checkContextDone},
 	)
-	return slices.DeleteFunc(cs, func(c Check[S]) bool { return slices.Contains(dm.Omit, c.Name) })
+	return slices.DeleteFunc(cs, func(c Shared[S]) bool { return slices.Contains(dm.Omit, c.Name) })
 }
 
 // Bind turns the shared checks of the domain dm builds into a kit's own

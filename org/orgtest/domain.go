@@ -29,10 +29,7 @@ func domain() *kit.Domain[org.Store, org.Change] {
 
 // shared returns the shared rules as the kit's Checks.
 func shared() []Check {
-	return kit.Bind(func(Features) *kit.Domain[org.Store, org.Change] { return domain() },
-		func(name, rule string, run func(context.Context, org.Store, Features) error) Check {
-			return Check{Name: name, Rule: rule, run: run}
-		})
+	return kit.Bind(func(Features) *kit.Domain[org.Store, org.Change] { return domain() }, check)
 }
 
 var dealers = kit.DeclareSingle(kit.Single[org.Store, org.Change, org.Dealer]{

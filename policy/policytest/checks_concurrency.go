@@ -65,7 +65,7 @@ func storeConcurrentUpdates(ctx context.Context, s policy.Store, f Features) err
 	if d.Version != int64(f.Writers+1) {
 		return fmt.Errorf("after %d writers the decision is at version %d, want %d", f.Writers, d.Version, f.Writers+1)
 	}
-	if r := f.events(s); r != nil {
+	if r := kit.TrailOf(s, f.Events); r != nil {
 		evs, err := kit.AllEvents(ctx, r, "d1")
 		if err != nil {
 			return err
@@ -156,7 +156,7 @@ func storeCreateOnce(ctx context.Context, s policy.Store, f Features) error {
 	if err := kit.DiffList("the decisions after the race", list, won.Decisions, stDecisionKey, stDiffDecision); err != nil {
 		return fmt.Errorf("only the decision of the commit that landed may be stored: %w", err)
 	}
-	if r := f.events(s); r != nil {
+	if r := kit.TrailOf(s, f.Events); r != nil {
 		evs, err := kit.AllEvents(ctx, r, "d1")
 		if err != nil {
 			return err
@@ -232,7 +232,7 @@ func storeConcurrentActivations(ctx context.Context, s policy.Store, f Features)
 	if got.Policy.Version != active[0] {
 		return fmt.Errorf("ActivePolicy returned version %d, but Policies marks version %d active", got.Policy.Version, active[0])
 	}
-	if r := f.events(s); r != nil {
+	if r := kit.TrailOf(s, f.Events); r != nil {
 		evs, err := kit.AllEvents(ctx, r, "d1")
 		if err != nil {
 			return err

@@ -26,7 +26,7 @@ func domain(f Features) *kit.Domain[policy.Store, policy.Change] {
 		Commit: func(ctx context.Context, s policy.Store, d org.DealerID, c policy.Change) error {
 			return s.Commit(ctx, d, c)
 		},
-		Events:   func(s policy.Store) kit.EventReader { return f.events(s) },
+		Events:   func(s policy.Store) kit.EventReader { return kit.TrailOf(s, f.Events) },
 		EventsIn: func(c *policy.Change) *[]org.Event { return &c.Events },
 		Event:    func(d org.DealerID, id string) org.Event { return stEvent(d, id, "policy/decision/x") },
 		Kinds:    []kit.Kind[policy.Store, policy.Change]{stPolicies, stIncidents, stNominations, stDecisions},
@@ -36,9 +36,7 @@ func domain(f Features) *kit.Domain[policy.Store, policy.Change] {
 
 // shared returns the shared rules as the kit's StoreChecks.
 func shared() []StoreCheck {
-	return kit.Bind(domain, func(name, rule string, run func(context.Context, policy.Store, Features) error) StoreCheck {
-		return StoreCheck{Name: name, Rule: rule, run: run}
-	})
+	return kit.Bind(domain, check)
 }
 
 type (

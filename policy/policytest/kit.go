@@ -4,21 +4,15 @@ package policytest
 // The helpers that unit-test policy files live beside it in this package.
 
 import (
-	"context"
 	"errors"
 	"testing"
 
 	"github.com/servicelane/servicelane/internal/kit"
-	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/policy"
 )
 
 // EventReader reads a dealer's audit trail: org.Store's Events method.
-type EventReader interface {
-	// Events returns the dealer's events with Seq > after, ordered by
-	// Seq, at most limit.
-	Events(ctx context.Context, dealer org.DealerID, after int64, limit int) ([]org.Event, error)
-}
+type EventReader = kit.EventReader
 
 // Features tells the store kit what a store offers beyond the contract's
 // minimum. The zero value is right for most stores.
@@ -36,23 +30,8 @@ type Features struct {
 	Events func(s policy.Store) EventReader
 }
 
-// events returns where s's events are read, or nil.
-func (f Features) events(s policy.Store) EventReader {
-	if f.Events != nil {
-		return f.Events(s)
-	}
-	if r, ok := s.(EventReader); ok {
-		return r
-	}
-	return nil
-}
-
 // Harness opens stores for [TestStore].
-type Harness struct {
-	// NewStore returns a new, empty store. Close it with t.Cleanup.
-	NewStore func(t *testing.T) policy.Store
-	Features Features
-}
+type Harness = kit.Harness[policy.Store, Features]
 
 // ErrSkip is what [StoreCheck.Run] returns, wrapped with the reason, when
 // the store does not offer what the check is about (the audit trail is
@@ -61,23 +40,10 @@ type Harness struct {
 var ErrSkip = errors.New("policytest: check does not apply to this store")
 
 // StoreCheck is one rule of the policy.Store contract.
-type StoreCheck struct {
-	// Name is the subtest's name.
-	Name string
-	// Rule is the contract sentence the check proves; it is printed when
-	// the check fails.
-	Rule string
-	// Large marks a check that writes more than a thousand records.
-	Large bool
-	run   func(ctx context.Context, s policy.Store, f Features) error
-}
+type StoreCheck = kit.Check[policy.Store, Features]
 
-// Run runs the check on s, which must be new and empty, and returns what
-// went wrong, an error matching [ErrSkip], or nil.
-func (c StoreCheck) Run(ctx context.Context, s policy.Store, f Features) error {
-	f.Writers = kit.Writers(f.Writers)
-	return c.run(ctx, s, f)
-}
+// check makes one of the kit's checks.
+var check = kit.Checker[policy.Store, Features]()
 
 // TestStore is the conformance kit for [policy.Store]: it proves that a
 // host's implementation keeps the contract the policy package relies on,
@@ -116,12 +82,7 @@ func (c StoreCheck) Run(ctx context.Context, s policy.Store, f Features) error {
 // appended in commit order, never by a refused commit.
 func TestStore(t *testing.T, h Harness) {
 	t.Helper()
-	var cases []kit.Case[policy.Store]
-	for _, c := range StoreChecks() {
-		run := func(ctx context.Context, s policy.Store) error { return c.Run(ctx, s, h.Features) }
-		cases = append(cases, kit.Case[policy.Store]{Name: c.Name, Rule: c.Rule, Large: c.Large, Run: run})
-	}
-	kit.Runner[policy.Store]{Kit: "policytest", NewStore: h.NewStore, SkipLarge: h.Features.SkipLarge, Skip: ErrSkip}.Test(t, cases)
+	kit.Suite[policy.Store, Features]{Kit: "policytest", Checks: StoreChecks(), Skip: ErrSkip}.Test(t, h, h.Features.SkipLarge)
 }
 
 // StoreChecks returns every rule of the policy.Store contract, in the order
@@ -132,30 +93,30 @@ func TestStore(t *testing.T, h Harness) {
 func StoreChecks() []StoreCheck {
 	return append([]StoreCheck{
 		// Records read back as written.
-		{Name: "PolicyRoundTrip", Rule: "a stored policy, keyed by its Policy.Version, reads back with every field as written, by Policy, ActivePolicy and Policies: every rule, condition (nested all, any, not), action, compensation bracket, award and ladder; decimals exact, instants in UTC to the microsecond", run: storePolicyRoundTrip},
-		{Name: "PolicyNotFound", Rule: "Policy returns ErrNotFound for a version never stored, also beside the versions around it", run: storePolicyNotFound},
-		{Name: "ActivePolicyMoves", Rule: "ActivePolicy returns the version marked Active now, wherever the mark moves, and ErrNotFound when none is", run: storeActivePolicy},
-		{Name: "OneActivePolicy", Rule: "a Commit that would leave the dealer two active policies (a new active one, one marked active again, two together) is refused with ErrConflict and writes nothing; a switch that deactivates the old one in the same Change lands, in whichever order the Change lists them", run: storeOneActive},
-		{Name: "IncidentRoundTrip", Rule: "an incident, keyed by its ID, reads back with every field as written, by Incident and in Incidents; amount exact, instants in UTC to the microsecond", run: storeIncidentRoundTrip},
-		{Name: "IncidentNotFound", Rule: "Incident returns ErrNotFound for an ID never stored: not found by prefix, case-blind or with trailing spaces trimmed", run: storeIncidentNotFound},
-		{Name: "NominationRoundTrip", Rule: "a nomination, keyed by its ID, reads back with every field as written in its period's Nominations, a month's and a year's", run: storeNominationRoundTrip},
-		{Name: "DecisionRoundTrip", Rule: "a decision, keyed by its Key, reads back with every field as written, by Decision and in Decisions: its whole proposal (actions and amounts, facts used, the explanation's phrases and their arguments), its state, who decided and why; decimals exact, instants in UTC to the microsecond", run: storeDecisionRoundTrip},
-		{Name: "DecisionNotFound", Rule: "Decision returns ErrNotFound for a key never stored: not found by prefix, case-blind or with trailing spaces trimmed", run: storeDecisionNotFound},
-		{Name: "AmountsExact", Rule: "every decimal keeps its value exactly: incident amounts, a policy's amounts, percents, brackets and scores, a proposal's action amounts; above 2^53, trailing zeros (100.0000), 4 places, 20 digits before the point", run: storeAmountsExact},
-		{Name: "InstantsUTCMicroseconds", Rule: "every instant (SavedAt, At, RecordedAt, ProposedAt, DecidedAt) written in another zone with a part below the microsecond reads back as the same instant in UTC to the microsecond; the zero time reads back as the zero time", run: storeInstants},
+		check("PolicyRoundTrip", "a stored policy, keyed by its Policy.Version, reads back with every field as written, by Policy, ActivePolicy and Policies: every rule, condition (nested all, any, not), action, compensation bracket, award and ladder; decimals exact, instants in UTC to the microsecond", storePolicyRoundTrip),
+		check("PolicyNotFound", "Policy returns ErrNotFound for a version never stored, also beside the versions around it", storePolicyNotFound),
+		check("ActivePolicyMoves", "ActivePolicy returns the version marked Active now, wherever the mark moves, and ErrNotFound when none is", storeActivePolicy),
+		check("OneActivePolicy", "a Commit that would leave the dealer two active policies (a new active one, one marked active again, two together) is refused with ErrConflict and writes nothing; a switch that deactivates the old one in the same Change lands, in whichever order the Change lists them", storeOneActive),
+		check("IncidentRoundTrip", "an incident, keyed by its ID, reads back with every field as written, by Incident and in Incidents; amount exact, instants in UTC to the microsecond", storeIncidentRoundTrip),
+		check("IncidentNotFound", "Incident returns ErrNotFound for an ID never stored: not found by prefix, case-blind or with trailing spaces trimmed", storeIncidentNotFound),
+		check("NominationRoundTrip", "a nomination, keyed by its ID, reads back with every field as written in its period's Nominations, a month's and a year's", storeNominationRoundTrip),
+		check("DecisionRoundTrip", "a decision, keyed by its Key, reads back with every field as written, by Decision and in Decisions: its whole proposal (actions and amounts, facts used, the explanation's phrases and their arguments), its state, who decided and why; decimals exact, instants in UTC to the microsecond", storeDecisionRoundTrip),
+		check("DecisionNotFound", "Decision returns ErrNotFound for a key never stored: not found by prefix, case-blind or with trailing spaces trimmed", storeDecisionNotFound),
+		check("AmountsExact", "every decimal keeps its value exactly: incident amounts, a policy's amounts, percents, brackets and scores, a proposal's action amounts; above 2^53, trailing zeros (100.0000), 4 places, 20 digits before the point", storeAmountsExact),
+		check("InstantsUTCMicroseconds", "every instant (SavedAt, At, RecordedAt, ProposedAt, DecidedAt) written in another zone with a part below the microsecond reads back as the same instant in UTC to the microsecond; the zero time reads back as the zero time", storeInstants),
 
 		// Lists.
-		{Name: "PoliciesOrderedByVersion", Rule: "Policies returns every stored policy of the dealer, ordered by Policy.Version as a number (9 before 10)", run: storePoliciesOrdered},
-		{Name: "IncidentsOrderedByTime", Rule: "Incidents returns the incidents ordered by At as instants, then by ID in byte order", run: storeIncidentsOrdered},
-		{Name: "IncidentsWithinBounds", Rule: "Incidents returns those whose At is in [from, before): from included, before excluded, a zero bound no bound", run: storeIncidentsBounds},
-		{Name: "NominationsOfPeriod", Rule: "Nominations returns the nominations whose Period is the one named, exactly (a year is not its months), ordered by ID in byte order", run: storeNominationsOfPeriod},
-		{Name: "DecisionsOrderedByKey", Rule: "Decisions returns the decisions whose proposal's Period is the one named, of the employee named (exactly; all when empty), ordered by Key in byte order", run: storeDecisionsOrdered},
-		{Name: "EmptyResults", Rule: "no match is an empty list, not nil and not an error: Policies, Incidents, Nominations and Decisions in a new store, beside other records and for a dealer with none", run: storeEmpty},
+		check("PoliciesOrderedByVersion", "Policies returns every stored policy of the dealer, ordered by Policy.Version as a number (9 before 10)", storePoliciesOrdered),
+		check("IncidentsOrderedByTime", "Incidents returns the incidents ordered by At as instants, then by ID in byte order", storeIncidentsOrdered),
+		check("IncidentsWithinBounds", "Incidents returns those whose At is in [from, before): from included, before excluded, a zero bound no bound", storeIncidentsBounds),
+		check("NominationsOfPeriod", "Nominations returns the nominations whose Period is the one named, exactly (a year is not its months), ordered by ID in byte order", storeNominationsOfPeriod),
+		check("DecisionsOrderedByKey", "Decisions returns the decisions whose proposal's Period is the one named, of the employee named (exactly; all when empty), ordered by Key in byte order", storeDecisionsOrdered),
+		check("EmptyResults", "no match is an empty list, not nil and not an error: Policies, Incidents, Nominations and Decisions in a new store, beside other records and for a dealer with none", storeEmpty),
 
 		// Concurrency and size.
-		{Name: "ConcurrentDecisionUpdates", Rule: "writers updating one decision at once (read it, commit their change at the version read plus one, retry on ErrConflict) all land: no update lost, the version counts them", run: storeConcurrentUpdates},
-		{Name: "ConcurrentDecisionCreateOnce", Rule: "of concurrent commits of a decision with one Key at Version 1 (two evaluations at once), exactly one lands with its event; the others get ErrConflict and write nothing", run: storeCreateOnce},
-		{Name: "ConcurrentActivationsKeepOne", Rule: "writers each saving a new active policy at once (deactivating the one they read active, retrying on ErrConflict) all land, and exactly one policy is active at the end", run: storeConcurrentActivations},
-		{Name: "LargePeriod", Rule: "a period of 1,500 decisions and 1,200 incidents lists completely: decisions by Key, for everyone and for each employee; incidents by time then ID, whole and within bounds", Large: true, run: storeLargePeriod},
+		check("ConcurrentDecisionUpdates", "writers updating one decision at once (read it, commit their change at the version read plus one, retry on ErrConflict) all land: no update lost, the version counts them", storeConcurrentUpdates),
+		check("ConcurrentDecisionCreateOnce", "of concurrent commits of a decision with one Key at Version 1 (two evaluations at once), exactly one lands with its event; the others get ErrConflict and write nothing", storeCreateOnce),
+		check("ConcurrentActivationsKeepOne", "writers each saving a new active policy at once (deactivating the one they read active, retrying on ErrConflict) all land, and exactly one policy is active at the end", storeConcurrentActivations),
+		check("LargePeriod", "a period of 1,500 decisions and 1,200 incidents lists completely: decisions by Key, for everyone and for each employee; incidents by time then ID, whole and within bounds", storeLargePeriod).AsLarge(),
 	}, shared()...)
 }

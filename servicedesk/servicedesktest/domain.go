@@ -52,12 +52,12 @@ func shared() []Check {
 		if more != nil {
 			rule += "; SubjectEvents too, when the store offers it"
 		}
-		cs = append(cs, Check{Name: c.Name, Rule: rule, run: func(ctx context.Context, s servicedesk.Store, f Features) error {
+		cs = append(cs, check(c.Name, rule, func(ctx context.Context, s servicedesk.Store, f Features) error {
 			if err := domain(f).Checks()[i].Run(ctx, s); err != nil || more == nil {
 				return err
 			}
 			return more(ctx, s)
-		}})
+		}))
 	}
 	return cs
 }

@@ -60,7 +60,6 @@
 package servicedesktest
 
 import (
-	"context"
 	"errors"
 	"testing"
 
@@ -91,11 +90,7 @@ type Features struct {
 }
 
 // Harness opens stores for the kit.
-type Harness struct {
-	// NewStore returns a new, empty store. Close it with t.Cleanup.
-	NewStore func(t *testing.T) servicedesk.Store
-	Features Features
-}
+type Harness = kit.Harness[servicedesk.Store, Features]
 
 // ErrSkip is what [Check.Run] returns, wrapped with the reason, when the
 // store does not offer what the check is about (an optional interface, or
@@ -104,33 +99,15 @@ type Harness struct {
 var ErrSkip = errors.New("servicedesktest: check does not apply to this store")
 
 // Check is one rule of the servicedesk.Store contract.
-type Check struct {
-	// Name is the subtest's name.
-	Name string
-	// Rule is the contract sentence the check proves; it is printed when
-	// the check fails.
-	Rule string
-	// Large marks a check that writes more than a thousand records.
-	Large bool
-	run   func(ctx context.Context, s servicedesk.Store, f Features) error
-}
+type Check = kit.Check[servicedesk.Store, Features]
 
-// Run runs the check on s, which must be new and empty, and returns what
-// went wrong, an error matching [ErrSkip], or nil.
-func (c Check) Run(ctx context.Context, s servicedesk.Store, f Features) error {
-	f.Writers = kit.Writers(f.Writers)
-	return c.run(ctx, s, f)
-}
+// check makes one of the kit's checks.
+var check = kit.Checker[servicedesk.Store, Features]()
 
 // TestStore runs every check as a subtest, each on a new store.
 func TestStore(t *testing.T, h Harness) {
 	t.Helper()
-	var cases []kit.Case[servicedesk.Store]
-	for _, c := range Checks() {
-		run := func(ctx context.Context, s servicedesk.Store) error { return c.Run(ctx, s, h.Features) }
-		cases = append(cases, kit.Case[servicedesk.Store]{Name: c.Name, Rule: c.Rule, Large: c.Large, Run: run})
-	}
-	kit.Runner[servicedesk.Store]{Kit: "servicedesktest", NewStore: h.NewStore, SkipLarge: h.Features.SkipLarge, Skip: ErrSkip}.Test(t, cases)
+	kit.Suite[servicedesk.Store, Features]{Kit: "servicedesktest", Checks: Checks(), Skip: ErrSkip}.Test(t, h, h.Features.SkipLarge)
 }
 
 // Checks returns every rule of the contract, in the order TestStore runs
@@ -141,39 +118,39 @@ func TestStore(t *testing.T, h Harness) {
 func Checks() []Check {
 	return append([]Check{
 		// Records read back as written.
-		{Name: "WorkOrderRoundTrip", Rule: "a committed work order reads back with every field as written: amounts exact, instants in UTC to the microsecond, nil pointers nil", run: checkWorkOrderRoundTrip},
-		{Name: "WorkOrderNotFound", Rule: "WorkOrder returns ErrNotFound for an unknown work order", run: checkWorkOrderNotFound},
-		{Name: "CalendarDayRoundTrip", Rule: "a calendar day, keyed by (technician, day), reads back with every slot as written", run: checkCalendarDayRoundTrip},
-		{Name: "CalendarDayNotFound", Rule: "CalendarDay returns ErrNotFound for a (technician, day) never written, even when the technician or the day has others", run: checkCalendarDayNotFound},
-		{Name: "ComplaintRoundTrip", Rule: "a committed complaint reads back with every field as written", run: checkComplaintRoundTrip},
-		{Name: "ComplaintNotFound", Rule: "Complaint returns ErrNotFound for an unknown complaint", run: checkComplaintNotFound},
-		{Name: "SurveyRoundTrip", Rule: "a survey, keyed by its work order, reads back with every field as written", run: checkSurveyRoundTrip},
-		{Name: "SurveyNotFound", Rule: "Survey returns ErrNotFound for a work order with no survey", run: checkSurveyNotFound},
-		{Name: "AmountsExact", Rule: "amounts keep 20 digits before the point and 4 after exactly (12345678901234567.89, 12.50) in every amount field", run: checkAmountsExact},
+		check("WorkOrderRoundTrip", "a committed work order reads back with every field as written: amounts exact, instants in UTC to the microsecond, nil pointers nil", checkWorkOrderRoundTrip),
+		check("WorkOrderNotFound", "WorkOrder returns ErrNotFound for an unknown work order", checkWorkOrderNotFound),
+		check("CalendarDayRoundTrip", "a calendar day, keyed by (technician, day), reads back with every slot as written", checkCalendarDayRoundTrip),
+		check("CalendarDayNotFound", "CalendarDay returns ErrNotFound for a (technician, day) never written, even when the technician or the day has others", checkCalendarDayNotFound),
+		check("ComplaintRoundTrip", "a committed complaint reads back with every field as written", checkComplaintRoundTrip),
+		check("ComplaintNotFound", "Complaint returns ErrNotFound for an unknown complaint", checkComplaintNotFound),
+		check("SurveyRoundTrip", "a survey, keyed by its work order, reads back with every field as written", checkSurveyRoundTrip),
+		check("SurveyNotFound", "Survey returns ErrNotFound for a work order with no survey", checkSurveyNotFound),
+		check("AmountsExact", "amounts keep 20 digits before the point and 4 after exactly (12345678901234567.89, 12.50) in every amount field", checkAmountsExact),
 
 		// Billing in the same commit.
-		{Name: "CommitWritesBillingAtomically", Rule: "Commit writes Change.Billing in the same transaction as the servicedesk records, under billing.Store's version rule, its events after Change.Events: all of it lands, or (a stale billing series) none of it, work orders and events included", run: checkCommitWritesBilling},
+		check("CommitWritesBillingAtomically", "Commit writes Change.Billing in the same transaction as the servicedesk records, under billing.Store's version rule, its events after Change.Events: all of it lands, or (a stale billing series) none of it, work orders and events included", checkCommitWritesBilling),
 
 		// Lists.
-		{Name: "WorkOrdersOrderAndPages", Rule: "WorkOrders returns IDs in byte order, at most Limit, starting after After", run: checkWorkOrdersPages},
-		{Name: "WorkOrdersFilters", Rule: "WorkOrders filters by State, Advisor and OpenedAt in [OpenedFrom, OpenedBefore), comparing instants whatever their zone", run: checkWorkOrdersFilters},
-		{Name: "ComplaintsOrderAndPages", Rule: "Complaints returns IDs in byte order, at most Limit, starting after After", run: checkComplaintsPages},
-		{Name: "ComplaintsFilters", Rule: "Complaints filters by State, Advisor and OpenedAt in [OpenedFrom, OpenedBefore)", run: checkComplaintsFilters},
-		{Name: "SurveysOrderAndPages", Rule: "Surveys returns work order IDs in byte order, at most Limit, starting after After", run: checkSurveysPages},
-		{Name: "SurveysFilters", Rule: "Surveys filters by Advisor and AnsweredAt in [AnsweredFrom, AnsweredBefore)", run: checkSurveysFilters},
-		{Name: "EmptyResults", Rule: "no match is an empty result, not an error", run: checkEmpty},
+		check("WorkOrdersOrderAndPages", "WorkOrders returns IDs in byte order, at most Limit, starting after After", checkWorkOrdersPages),
+		check("WorkOrdersFilters", "WorkOrders filters by State, Advisor and OpenedAt in [OpenedFrom, OpenedBefore), comparing instants whatever their zone", checkWorkOrdersFilters),
+		check("ComplaintsOrderAndPages", "Complaints returns IDs in byte order, at most Limit, starting after After", checkComplaintsPages),
+		check("ComplaintsFilters", "Complaints filters by State, Advisor and OpenedAt in [OpenedFrom, OpenedBefore)", checkComplaintsFilters),
+		check("SurveysOrderAndPages", "Surveys returns work order IDs in byte order, at most Limit, starting after After", checkSurveysPages),
+		check("SurveysFilters", "Surveys filters by Advisor and AnsweredAt in [AnsweredFrom, AnsweredBefore)", checkSurveysFilters),
+		check("EmptyResults", "no match is an empty result, not an error", checkEmpty),
 
 		// The audit trail.
-		{Name: "EventsSharedTrail", Rule: "events committed with servicedesk records get strictly increasing Seq in commit order and read back exactly after a cursor", run: checkEventsTrail},
-		{Name: "SubjectEventsInOrder", Rule: "SubjectEvents, when offered, returns exactly the subject's events (no prefix match), in Seq order", run: checkSubjectEvents},
-		{Name: "RedactionRewritesOneEvent", Rule: "a Change's Redactions replace the Data and Reason of the dealer's event with that Seq and subject, and nothing else: no other field, no other event, no other dealer's event with the same Seq", run: checkRedactions},
-		{Name: "RedactionOfUnknownEventInvalid", Rule: "a redaction naming a Seq the dealer does not have, or a subject other than its event's, fails the commit with ErrInvalid and writes nothing", run: checkRedactionsRefused},
-		{Name: "EventsShareRosterTrail", Rule: "events committed through org.Store and servicedesk.Store form one sequence per dealer, read the same through either", run: checkRosterTrail},
+		check("EventsSharedTrail", "events committed with servicedesk records get strictly increasing Seq in commit order and read back exactly after a cursor", checkEventsTrail),
+		check("SubjectEventsInOrder", "SubjectEvents, when offered, returns exactly the subject's events (no prefix match), in Seq order", checkSubjectEvents),
+		check("RedactionRewritesOneEvent", "a Change's Redactions replace the Data and Reason of the dealer's event with that Seq and subject, and nothing else: no other field, no other event, no other dealer's event with the same Seq", checkRedactions),
+		check("RedactionOfUnknownEventInvalid", "a redaction naming a Seq the dealer does not have, or a subject other than its event's, fails the commit with ErrInvalid and writes nothing", checkRedactionsRefused),
+		check("EventsShareRosterTrail", "events committed through org.Store and servicedesk.Store form one sequence per dealer, read the same through either", checkRosterTrail),
 
 		// Concurrency and size.
-		{Name: "ConcurrentCommitsLoseNothing", Rule: "concurrent read-modify-write commits of one work order either land or fail with ErrConflict; none is lost", run: checkConcurrentNotes},
-		{Name: "ConcurrentBookingsNeverDoubleBook", Rule: "of concurrent bookings of overlapping slots on one technician's day, each written with the version read, exactly one lands", run: checkConcurrentBookings},
-		{Name: "ConcurrentEventsUnique", Rule: "concurrent commits never give two events the same Seq nor lose one; each commit's events are numbered together, in order", run: checkConcurrentEvents},
-		{Name: "LargeMonth", Rule: "a month of 2000 work orders pages completely and in order within its bounds", Large: true, run: checkLargeMonth},
+		check("ConcurrentCommitsLoseNothing", "concurrent read-modify-write commits of one work order either land or fail with ErrConflict; none is lost", checkConcurrentNotes),
+		check("ConcurrentBookingsNeverDoubleBook", "of concurrent bookings of overlapping slots on one technician's day, each written with the version read, exactly one lands", checkConcurrentBookings),
+		check("ConcurrentEventsUnique", "concurrent commits never give two events the same Seq nor lose one; each commit's events are numbered together, in order", checkConcurrentEvents),
+		check("LargeMonth", "a month of 2000 work orders pages completely and in order within its bounds", checkLargeMonth).AsLarge(),
 	}, shared()...)
 }

@@ -65,7 +65,7 @@ func checkConcurrentUpdates(ctx context.Context, s training.Store, f Features) e
 	if ss.Version != int64(f.Writers+1) || ss.Capacity != f.Writers {
 		return fmt.Errorf("after %d writers the session is at version %d with capacity %d, want version %d and capacity %d", f.Writers, ss.Version, ss.Capacity, f.Writers+1, f.Writers)
 	}
-	if r := f.events(s); r != nil {
+	if r := kit.TrailOf(s, f.Events); r != nil {
 		evs, err := kit.AllEvents(ctx, r, "d1")
 		if err != nil {
 			return err
@@ -144,7 +144,7 @@ func checkProgressCreateOnce(ctx context.Context, s training.Store, f Features) 
 	if err := kit.DiffList("the progress records after the race", list, won.Progress, progressKey, diffProgress); err != nil {
 		return fmt.Errorf("only the record of the commit that landed may be stored: %w", err)
 	}
-	if r := f.events(s); r != nil {
+	if r := kit.TrailOf(s, f.Events); r != nil {
 		evs, err := kit.AllEvents(ctx, r, "d1")
 		if err != nil {
 			return err

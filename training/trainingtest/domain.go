@@ -27,7 +27,7 @@ func domain(f Features) *kit.Domain[training.Store, training.Change] {
 		Commit: func(ctx context.Context, s training.Store, d org.DealerID, c training.Change) error {
 			return s.Commit(ctx, d, c)
 		},
-		Events:   func(s training.Store) kit.EventReader { return f.events(s) },
+		Events:   func(s training.Store) kit.EventReader { return kit.TrailOf(s, f.Events) },
 		EventsIn: func(c *training.Change) *[]org.Event { return &c.Events },
 		Event:    func(d org.DealerID, id string) org.Event { return event(d, id, "plan/2027") },
 		Kinds:    []kit.Kind[training.Store, training.Change]{plans, sessions, progresses, careers},
@@ -37,9 +37,7 @@ func domain(f Features) *kit.Domain[training.Store, training.Change] {
 
 // shared returns the shared rules as the kit's Checks.
 func shared() []Check {
-	return kit.Bind(domain, func(name, rule string, run func(context.Context, training.Store, Features) error) Check {
-		return Check{Name: name, Rule: rule, run: run}
-	})
+	return kit.Bind(domain, check)
 }
 
 type (

@@ -66,21 +66,15 @@
 package trainingtest
 
 import (
-	"context"
 	"errors"
 	"testing"
 
 	"github.com/servicelane/servicelane/internal/kit"
-	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/training"
 )
 
 // EventReader reads a dealer's audit trail: org.Store's Events method.
-type EventReader interface {
-	// Events returns the dealer's events with Seq > after, ordered by
-	// Seq, at most limit.
-	Events(ctx context.Context, dealer org.DealerID, after int64, limit int) ([]org.Event, error)
-}
+type EventReader = kit.EventReader
 
 // Features tells the kit what a store offers beyond the contract's minimum.
 // The zero value is right for most stores.
@@ -98,23 +92,8 @@ type Features struct {
 	Events func(s training.Store) EventReader
 }
 
-// events returns where s's events are read, or nil.
-func (f Features) events(s training.Store) EventReader {
-	if f.Events != nil {
-		return f.Events(s)
-	}
-	if r, ok := s.(EventReader); ok {
-		return r
-	}
-	return nil
-}
-
 // Harness opens stores for the kit.
-type Harness struct {
-	// NewStore returns a new, empty store. Close it with t.Cleanup.
-	NewStore func(t *testing.T) training.Store
-	Features Features
-}
+type Harness = kit.Harness[training.Store, Features]
 
 // ErrSkip is what [Check.Run] returns, wrapped with the reason, when the
 // store does not offer what the check is about (the audit trail is not
@@ -123,33 +102,15 @@ type Harness struct {
 var ErrSkip = errors.New("trainingtest: check does not apply to this store")
 
 // Check is one rule of the training.Store contract.
-type Check struct {
-	// Name is the subtest's name.
-	Name string
-	// Rule is the contract sentence the check proves; it is printed when
-	// the check fails.
-	Rule string
-	// Large marks a check that writes more than a thousand records.
-	Large bool
-	run   func(ctx context.Context, s training.Store, f Features) error
-}
+type Check = kit.Check[training.Store, Features]
 
-// Run runs the check on s, which must be new and empty, and returns what
-// went wrong, an error matching [ErrSkip], or nil.
-func (c Check) Run(ctx context.Context, s training.Store, f Features) error {
-	f.Writers = kit.Writers(f.Writers)
-	return c.run(ctx, s, f)
-}
+// check makes one of the kit's checks.
+var check = kit.Checker[training.Store, Features]()
 
 // TestStore runs every check as a subtest, each on a new store.
 func TestStore(t *testing.T, h Harness) {
 	t.Helper()
-	var cases []kit.Case[training.Store]
-	for _, c := range Checks() {
-		run := func(ctx context.Context, s training.Store) error { return c.Run(ctx, s, h.Features) }
-		cases = append(cases, kit.Case[training.Store]{Name: c.Name, Rule: c.Rule, Large: c.Large, Run: run})
-	}
-	kit.Runner[training.Store]{Kit: "trainingtest", NewStore: h.NewStore, SkipLarge: h.Features.SkipLarge, Skip: ErrSkip}.Test(t, cases)
+	kit.Suite[training.Store, Features]{Kit: "trainingtest", Checks: Checks(), Skip: ErrSkip}.Test(t, h, h.Features.SkipLarge)
 }
 
 // Checks returns every rule of the contract, in the order TestStore runs
@@ -160,25 +121,25 @@ func TestStore(t *testing.T, h Harness) {
 func Checks() []Check {
 	return append([]Check{
 		// Records read back as written.
-		{Name: "PlanRoundTrip", Rule: "a plan, keyed by its Year, reads back with every field as written: its courses with their targets (Employees, a slice), assessments and certificates (a pointer, nil or set), the approver; decimals exact, instants in UTC to the microsecond", run: checkPlanRoundTrip},
-		{Name: "PlanNotFound", Rule: "Plan returns ErrNotFound for a year never stored, also beside the plans of the years around it", run: checkPlanNotFound},
-		{Name: "SessionRoundTrip", Rule: "a session, keyed by its ID, reads back with every field as written, by Session and in its year's Sessions: attendees in order, each score a pointer (nil or set); decimals exact, instants in UTC to the microsecond", run: checkSessionRoundTrip},
-		{Name: "SessionNotFound", Rule: "Session returns ErrNotFound for an ID never stored: not found by prefix, case-blind or with trailing spaces trimmed", run: checkSessionNotFound},
-		{Name: "ProgressRoundTrip", Rule: "a progress record, keyed by its Key (year, course, employee), reads back with every field as written: the attempts of this round and the earlier ones, retake and commendation; decimals exact, instants in UTC to the microsecond", run: checkProgressRoundTrip},
-		{Name: "CareerRoundTrip", Rule: "a career record, keyed by its Employee, reads back with every field as written, by Career and in Careers: notes, goals and certificates (one that never expires among them); instants in UTC to the microsecond", run: checkCareerRoundTrip},
-		{Name: "CareerNotFound", Rule: "Career returns ErrNotFound for an employee never stored: not found by prefix, case-blind or with trailing spaces trimmed", run: checkCareerNotFound},
-		{Name: "AmountsExact", Rule: "every decimal keeps its value exactly: hours, pass marks, excellence marks and scores with 8 or 16 places (7.12345678, 3.6666666666666667), trailing zeros (100.0000), 20 digits before the point, below zero; attendee scores behind their pointers too", run: checkAmountsExact},
-		{Name: "InstantsUTCMicroseconds", Rule: "every instant (Start, At, ClosedAt, RetakeBy, CommendedAt, ApprovedAt, IssuedAt, Expires, Due) written in another zone with a part below the microsecond reads back as the same instant in UTC to the microsecond; the zero time reads back as the zero time", run: checkInstants},
+		check("PlanRoundTrip", "a plan, keyed by its Year, reads back with every field as written: its courses with their targets (Employees, a slice), assessments and certificates (a pointer, nil or set), the approver; decimals exact, instants in UTC to the microsecond", checkPlanRoundTrip),
+		check("PlanNotFound", "Plan returns ErrNotFound for a year never stored, also beside the plans of the years around it", checkPlanNotFound),
+		check("SessionRoundTrip", "a session, keyed by its ID, reads back with every field as written, by Session and in its year's Sessions: attendees in order, each score a pointer (nil or set); decimals exact, instants in UTC to the microsecond", checkSessionRoundTrip),
+		check("SessionNotFound", "Session returns ErrNotFound for an ID never stored: not found by prefix, case-blind or with trailing spaces trimmed", checkSessionNotFound),
+		check("ProgressRoundTrip", "a progress record, keyed by its Key (year, course, employee), reads back with every field as written: the attempts of this round and the earlier ones, retake and commendation; decimals exact, instants in UTC to the microsecond", checkProgressRoundTrip),
+		check("CareerRoundTrip", "a career record, keyed by its Employee, reads back with every field as written, by Career and in Careers: notes, goals and certificates (one that never expires among them); instants in UTC to the microsecond", checkCareerRoundTrip),
+		check("CareerNotFound", "Career returns ErrNotFound for an employee never stored: not found by prefix, case-blind or with trailing spaces trimmed", checkCareerNotFound),
+		check("AmountsExact", "every decimal keeps its value exactly: hours, pass marks, excellence marks and scores with 8 or 16 places (7.12345678, 3.6666666666666667), trailing zeros (100.0000), 20 digits before the point, below zero; attendee scores behind their pointers too", checkAmountsExact),
+		check("InstantsUTCMicroseconds", "every instant (Start, At, ClosedAt, RetakeBy, CommendedAt, ApprovedAt, IssuedAt, Expires, Due) written in another zone with a part below the microsecond reads back as the same instant in UTC to the microsecond; the zero time reads back as the zero time", checkInstants),
 
 		// Lists.
-		{Name: "SessionsOrderedByStart", Rule: "Sessions returns the sessions whose Year is the year named, ordered by Start (as instants), then by ID in byte order, and no other year's", run: checkSessionsOrdered},
-		{Name: "ProgressOrderedByKey", Rule: "Progress returns the year's progress records ordered by Key in byte order, of the employee named (exactly; all when empty), and no other year's", run: checkProgressOrdered},
-		{Name: "CareersOrderedByEmployee", Rule: "Careers returns every career record of the dealer, ordered by employee in byte order", run: checkCareersOrdered},
-		{Name: "EmptyResults", Rule: "no match is an empty list, not nil and not an error: Sessions, Progress and Careers in a new store, beside other records and for a dealer with none", run: checkEmpty},
+		check("SessionsOrderedByStart", "Sessions returns the sessions whose Year is the year named, ordered by Start (as instants), then by ID in byte order, and no other year's", checkSessionsOrdered),
+		check("ProgressOrderedByKey", "Progress returns the year's progress records ordered by Key in byte order, of the employee named (exactly; all when empty), and no other year's", checkProgressOrdered),
+		check("CareersOrderedByEmployee", "Careers returns every career record of the dealer, ordered by employee in byte order", checkCareersOrdered),
+		check("EmptyResults", "no match is an empty list, not nil and not an error: Sessions, Progress and Careers in a new store, beside other records and for a dealer with none", checkEmpty),
 
 		// Concurrency and size.
-		{Name: "ConcurrentSessionUpdates", Rule: "writers updating one session at once (read it, commit their change at the version read plus one, retry on ErrConflict) all land: no update lost, the version counts them", run: checkConcurrentUpdates},
-		{Name: "ConcurrentProgressCreateOnce", Rule: "of concurrent commits of progress records with one Key at Version 1, exactly one lands with its event; the others get ErrConflict and write nothing", run: checkProgressCreateOnce},
-		{Name: "LargeYear", Rule: "a year of 1,500 progress records and 300 sessions lists completely: progress in Key order, for everyone and for each employee, sessions by start then ID", Large: true, run: checkLargeYear},
+		check("ConcurrentSessionUpdates", "writers updating one session at once (read it, commit their change at the version read plus one, retry on ErrConflict) all land: no update lost, the version counts them", checkConcurrentUpdates),
+		check("ConcurrentProgressCreateOnce", "of concurrent commits of progress records with one Key at Version 1, exactly one lands with its event; the others get ErrConflict and write nothing", checkProgressCreateOnce),
+		check("LargeYear", "a year of 1,500 progress records and 300 sessions lists completely: progress in Key order, for everyone and for each employee, sessions by start then ID", checkLargeYear).AsLarge(),
 	}, shared()...)
 }
