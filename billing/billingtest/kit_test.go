@@ -28,8 +28,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/servicelane/servicelane/billing"
 	"github.com/servicelane/servicelane/billing/billingtest"
 	"github.com/servicelane/servicelane/internal/kit/kitcheck"
@@ -41,29 +39,59 @@ import (
 type brokenStore = kitcheck.Broken[billing.Store]
 
 func brokenStores() []brokenStore {
-	var bs []brokenStore
-	for _, group := range [][]brokenStore{notFoundStores(), valueStores(), versionStores(), atomicStores(),
-		tenancyStores(), listStores(), eventStores(), contextStores()} {
-		bs = append(bs, group...)
-	}
-	return bs
+	return slices.Concat(generic(), notFoundStores(), valueStores(), versionStores(), atomicStores(),
+		tenancyStores(), listStores(), eventStores(), contextStores())
+}
+
+// generic are the broken stores of kitcheck, and the checks of this kit
+// that catch each (for a flaw of Commit, the shared checks it fails are
+// added: kit.Domain.Bent).
+func generic() []brokenStore {
+	return kitcheck.Stores(hooked, billingtest.Domain(billingtest.Features{}).Bent, map[string][]string{
+		"plainNotFound": {"ActivePriceBook", "CommitIsAtomic", "CommitOtherDealerInvalid", "ConcurrentSeriesGapless",
+			"ConcurrentSettlementKeyOnce", "ContextDone", "DocumentNotFound", "DocumentTwiceInAChange", "DocumentVersionRule",
+			"PriceBookNotFound", "PriceBookTwiceInAChange", "PriceBookVersionRule", "SeriesNotFound", "SeriesTwiceInAChange",
+			"SeriesVersionRule", "SettlementNotFound", "SettlementTwiceInAChange", "SettlementVersionRule", "TenancyIsolation"},
+		"missingIsZero": {"ActivePriceBook", "ConcurrentSeriesGapless", "ConcurrentSettlementKeyOnce", "DocumentNotFound",
+			"DocumentVersionRule", "PriceBookNotFound", "PriceBookVersionRule", "SeriesNotFound", "SeriesVersionRule",
+			"SettlementNotFound", "SettlementVersionRule", "TenancyIsolation"},
+		"emptyIsNotFound":   {"DocumentVersionRule", "DocumentsQuery", "EmptyResults", "EventsAppended", "PriceBookVersionRule", "SeriesVersionRule", "SettlementVersionRule", "SettlementsQuery", "TenancyIsolation"},
+		"hidesContextError": {"ContextDone"},
+		"readsInDealerZone": {"ActivePriceBook", "AmountsExact", "CommitIsAtomic", "CommitOtherDealerInvalid",
+			"ConcurrentSettlementKeyOnce", "ContextDone", "DocumentRoundTrip", "DocumentTwiceInAChange", "DocumentVersionRule",
+			"EventsAppended", "PriceBookRoundTrip", "PriceBookTwiceInAChange", "PriceBookVersionRule", "ReadsAreCopies",
+			"SeriesTwiceInAChange", "SeriesVersionRule", "SettlementRoundTrip", "SettlementTwiceInAChange",
+			"SettlementVersionRule", "TenancyIsolation"},
+		"nilPointersAsZero": {"ConcurrentSettlementKeyOnce", "SettlementRoundTrip", "SettlementVersionRule", "TenancyIsolation"},
+		"dropsMicroseconds": {"ActivePriceBook", "AmountsExact", "ConcurrentSettlementKeyOnce", "DocumentRoundTrip",
+			"DocumentVersionRule", "DocumentsQuery", "EventsAppended", "PriceBookRoundTrip", "PriceBookVersionRule",
+			"ReadsAreCopies", "SettlementRoundTrip", "SettlementVersionRule", "SettlementsQuery", "TenancyIsolation"},
+		"floatDecimals": {"ActivePriceBook", "AmountsExact", "DocumentRoundTrip", "PriceBookRoundTrip", "ReadsAreCopies",
+			"SettlementRoundTrip"},
+		"decimalsTwoPlaces":      {"ActivePriceBook", "AmountsExact", "PriceBookRoundTrip", "ReadsAreCopies"},
+		"decimalsUnsigned":       {"AmountsExact", "DocumentRoundTrip", "ReadsAreCopies"},
+		"caseFoldKeys":           {"DocumentNotFound", "PriceBookNotFound", "SeriesNotFound", "SettlementNotFound"},
+		"trimsKeys":              {"DocumentNotFound", "PriceBookNotFound", "SeriesNotFound", "SettlementNotFound"},
+		"eventsNewestFirst":      {"ConcurrentSeriesGapless", "DocumentVersionRule", "EventsAppended", "PriceBookVersionRule", "SeriesVersionRule", "SettlementVersionRule"},
+		"eventsIgnoreLimit":      {"EventsAppended"},
+		"eventsIgnoreCursor":     {"EventsAppended"},
+		"ignoresVersions":        {"ConcurrentSeriesGapless", "ConcurrentSettlementKeyOnce"},
+		"slowLastWriterWins":     {"ConcurrentSeriesGapless", "ConcurrentSettlementKeyOnce"},
+		"createOverwrites":       {"ConcurrentSeriesGapless", "ConcurrentSettlementKeyOnce"},
+		"staleWins":              {"ConcurrentSeriesGapless"},
+		"writesThenConflicts":    {"ConcurrentSeriesGapless", "ConcurrentSettlementKeyOnce"},
+		"checkThenWrite":         {"ConcurrentSeriesGapless", "ConcurrentSettlementKeyOnce"},
+		"kindByKind":             {"ConcurrentSeriesGapless", "ConcurrentSettlementKeyOnce"},
+		"updateCreates":          {},
+		"versionZeroAccepted":    {},
+		"versionZeroConflicts":   {},
+		"lastOfTwiceWins":        {},
+		"eventsOfRefusedCommits": {"ConcurrentSeriesGapless", "ConcurrentSettlementKeyOnce"},
+	})
 }
 
 func notFoundStores() []brokenStore {
 	return []brokenStore{
-		{Name: "plainNotFound", Flaw: `returns errors.New("not found") instead of an error matching ErrNotFound`,
-			Open: bend(func(o *over) { o.mapErrors(kitcheck.PlainNotFound) }),
-			CaughtBy: slices.Concat(twiceChecks, []string{
-				"PriceBookNotFound", "ActivePriceBook", "SettlementNotFound", "DocumentNotFound", "SeriesNotFound",
-				"PriceBookVersionRule", "TenancyIsolation", "ConcurrentSeriesGapless", "CommitIsAtomic",
-				"CommitOtherDealerInvalid", "ConcurrentSettlementKeyOnce", "ContextDone", "DocumentVersionRule",
-				"SeriesVersionRule", "SettlementVersionRule"})},
-		{Name: "missingIsZero", Flaw: "returns a zero record and nil for a missing one (sql.ErrNoRows swallowed)",
-			Open: bend(func(o *over) { o.mapErrors(kitcheck.NilIfNotFound) }),
-			CaughtBy: []string{
-				"PriceBookNotFound", "ActivePriceBook", "SettlementNotFound", "DocumentNotFound", "SeriesNotFound",
-				"PriceBookVersionRule", "SettlementVersionRule", "DocumentVersionRule", "SeriesVersionRule",
-				"TenancyIsolation", "ConcurrentSeriesGapless", "ConcurrentSettlementKeyOnce"}},
 		{Name: "seriesMissingIsFresh", Flaw: "Series answers a series never written with Next 1 at version 0",
 			Open: bend(func(o *over) {
 				o.series = func(ctx context.Context, d org.DealerID, name string) (billing.Series, error) {
@@ -109,64 +137,11 @@ func notFoundStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{"ActivePriceBook"}},
-		{Name: "emptyIsNotFound", Flaw: "answers a list with no match with ErrNotFound instead of an empty result",
-			Open: bend(func(o *over) {
-				o.documents = func(ctx context.Context, d org.DealerID, q billing.DocumentQuery) ([]billing.Document, error) {
-					return kitcheck.NotFoundIfEmpty(o.BillingStore.Documents(ctx, d, q))
-				}
-				o.settlements = func(ctx context.Context, d org.DealerID, q billing.SettlementQuery) ([]billing.Settlement, error) {
-					return kitcheck.NotFoundIfEmpty(o.BillingStore.Settlements(ctx, d, q))
-				}
-			}),
-			CaughtBy: []string{
-				"EmptyResults", "DocumentsQuery", "SettlementsQuery", "DocumentVersionRule", "PriceBookVersionRule",
-				"SeriesVersionRule", "SettlementVersionRule", "TenancyIsolation"}},
 	}
 }
 
 func valueStores() []brokenStore {
-	taipei := time.FixedZone("CST", 8*3600)
 	return []brokenStore{
-		{Name: "floatMoney", Flaw: "passes amounts through float64 on write",
-			Open: bendCommit(func(c billing.Change) billing.Change {
-				return onValues(c, func(d decimal.Decimal) decimal.Decimal { return decimal.NewFromFloat(d.InexactFloat64()) }, nil)
-			}),
-			CaughtBy: []string{
-				"AmountsExact", "PriceBookRoundTrip", "SettlementRoundTrip", "DocumentRoundTrip", "ActivePriceBook",
-				"ReadsAreCopies"}},
-		{Name: "moneyTwoPlaces", Flaw: "keeps 2 decimals of an amount (a NUMERIC(22,2) column), not 4",
-			Open: bendCommit(func(c billing.Change) billing.Change {
-				return onValues(c, func(d decimal.Decimal) decimal.Decimal { return d.Round(2) }, nil)
-			}),
-			CaughtBy: []string{"AmountsExact", "PriceBookRoundTrip", "ActivePriceBook", "ReadsAreCopies"}},
-		{Name: "moneyUnsigned", Flaw: "drops the sign of an amount (an unsigned column)",
-			Open: bendCommit(func(c billing.Change) billing.Change {
-				return onValues(c, decimal.Decimal.Abs, nil)
-			}),
-			CaughtBy: []string{"AmountsExact", "DocumentRoundTrip", "ReadsAreCopies"}},
-		{Name: "dropsMicroseconds", Flaw: "keeps instants to the second",
-			Open: bendCommit(func(c billing.Change) billing.Change {
-				return onValues(c, nil, func(t time.Time) time.Time { return t.Truncate(time.Second) })
-			}),
-			CaughtBy: []string{
-				"PriceBookRoundTrip", "SettlementRoundTrip", "DocumentRoundTrip", "DocumentsQuery", "SettlementsQuery",
-				"EventsAppended", "ActivePriceBook", "AmountsExact", "ConcurrentSettlementKeyOnce", "DocumentVersionRule",
-				"PriceBookVersionRule", "ReadsAreCopies", "SettlementVersionRule", "TenancyIsolation"}},
-		{Name: "readsInDealerZone", Flaw: "returns instants in the dealer's zone (+08:00), not UTC",
-			Open: bend(func(o *over) {
-				o.mapReads(func(v reflect.Value) bool {
-					if t, ok := v.Interface().(time.Time); ok {
-						v.Set(reflect.ValueOf(t.In(taipei)))
-						return true
-					}
-					return false
-				})
-			}),
-			CaughtBy: slices.Concat(twiceChecks, []string{
-				"PriceBookRoundTrip", "SettlementRoundTrip", "DocumentRoundTrip", "EventsAppended", "ActivePriceBook",
-				"AmountsExact", "CommitIsAtomic", "CommitOtherDealerInvalid", "ConcurrentSettlementKeyOnce", "ContextDone",
-				"DocumentVersionRule", "PriceBookVersionRule", "ReadsAreCopies", "SeriesVersionRule",
-				"SettlementVersionRule", "TenancyIsolation"})},
 		{Name: "boundsAsWallClock", Flaw: "compares a query bound's wall clock, ignoring its zone (instants kept as local text)",
 			Open: bend(func(o *over) {
 				wall := func(t time.Time) time.Time {
@@ -185,21 +160,9 @@ func valueStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{"DocumentsQuery", "SettlementsQuery", "LargeDocuments"}},
-		{Name: "nilOverrideAsZero", Flaw: "reads a missing override as a pointer to a zero one (nullable columns scanned into a struct)",
-			Open: bend(func(o *over) {
-				o.mapReads(func(v reflect.Value) bool {
-					if v.Kind() == reflect.Pointer && v.IsNil() && v.CanSet() {
-						v.Set(reflect.New(v.Type().Elem()))
-						return true
-					}
-					return false
-				})
-			}),
-			CaughtBy: []string{
-				"SettlementRoundTrip", "ConcurrentSettlementKeyOnce", "SettlementVersionRule", "TenancyIsolation"}},
 		{Name: "argsDropped", Flaw: "keeps an explanation's Key but not its Args (a column forgotten for the map)",
 			Open: bendCommit(func(c billing.Change) billing.Change {
-				c = cloneChange(c)
+				c = kitcheck.DeepCopy(c)
 				for i := range c.Documents {
 					kitcheck.ZeroPath(reflect.ValueOf(&c.Documents[i]).Elem(), []string{"Bill", "Lines", "Explain", "Args"})
 				}
@@ -209,7 +172,7 @@ func valueStores() []brokenStore {
 		{Name: "seriesKeyedByDealer", Flaw: "keeps one series per dealer, forgetting the series' Name in its key",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c billing.Change) error {
-					c = cloneChange(c)
+					c = kitcheck.DeepCopy(c)
 					for i := range c.Series {
 						c.Series[i].Name = "any"
 					}
@@ -222,42 +185,10 @@ func valueStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{"SeriesRoundTrip", "SeriesNotFound", "SeriesVersionRule", "TenancyIsolation", "EventsAppended"}},
-		{Name: "caseFoldKeys", Flaw: "finds keys case-insensitively (a _ci collation)",
-			Open: bend(func(o *over) {
-				o.priceBook = func(ctx context.Context, d org.DealerID, v string) (billing.StoredPriceBook, error) {
-					return o.BillingStore.PriceBook(ctx, d, strings.ToLower(v))
-				}
-				o.settlement = func(ctx context.Context, d org.DealerID, k string) (billing.Settlement, error) {
-					return o.BillingStore.Settlement(ctx, d, strings.ToLower(k))
-				}
-				o.document = func(ctx context.Context, d org.DealerID, id billing.DocumentID) (billing.Document, error) {
-					return o.BillingStore.Document(ctx, d, billing.DocumentID(strings.ToUpper(string(id))))
-				}
-				o.series = func(ctx context.Context, d org.DealerID, name string) (billing.Series, error) {
-					return o.BillingStore.Series(ctx, d, strings.ToUpper(name))
-				}
-			}),
-			CaughtBy: []string{"PriceBookNotFound", "SettlementNotFound", "DocumentNotFound", "SeriesNotFound"}},
-		{Name: "trimsKeys", Flaw: "finds keys with trailing spaces trimmed (a PAD SPACE collation, CHAR columns)",
-			Open: bend(func(o *over) {
-				o.priceBook = func(ctx context.Context, d org.DealerID, v string) (billing.StoredPriceBook, error) {
-					return o.BillingStore.PriceBook(ctx, d, strings.TrimRight(v, " "))
-				}
-				o.settlement = func(ctx context.Context, d org.DealerID, k string) (billing.Settlement, error) {
-					return o.BillingStore.Settlement(ctx, d, strings.TrimRight(k, " "))
-				}
-				o.document = func(ctx context.Context, d org.DealerID, id billing.DocumentID) (billing.Document, error) {
-					return o.BillingStore.Document(ctx, d, billing.DocumentID(strings.TrimRight(string(id), " ")))
-				}
-				o.series = func(ctx context.Context, d org.DealerID, name string) (billing.Series, error) {
-					return o.BillingStore.Series(ctx, d, strings.TrimRight(name, " "))
-				}
-			}),
-			CaughtBy: []string{"PriceBookNotFound", "SettlementNotFound", "DocumentNotFound", "SeriesNotFound"}},
 		{Name: "keepsOldRates", Flaw: "an update adds a price book's rates, fees and tax rates to the stored ones instead of replacing them (child rows never deleted)",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c billing.Change) error {
-					c = cloneChange(c)
+					c = kitcheck.DeepCopy(c)
 					for i, b := range c.PriceBooks {
 						if old, err := o.BillingStore.PriceBook(ctx, d, b.Book.Version); err == nil && b.Version > 1 {
 							p := &c.PriceBooks[i].Book
@@ -285,29 +216,52 @@ func mergeNew[T any](old, latest []T, key func(T) string) []T {
 }
 
 func versionStores() []brokenStore {
-	versionChecks := []string{"PriceBookVersionRule", "SettlementVersionRule", "DocumentVersionRule", "SeriesVersionRule"}
-	concurrent := []string{"ConcurrentSeriesGapless", "ConcurrentSettlementKeyOnce"}
 	return []brokenStore{
-		{Name: "lastWriterWins", Flaw: "ignores Version: every write of Version >= 1 lands",
-			Open: mapStore(lastWriterWins), CaughtBy: slices.Concat(versionChecks, []string{"CommitIsAtomic"}, concurrent)},
-		{Name: "lastWriterWinsSlow", Flaw: "ignores Version, and answers reads after 1ms, as a store across a network does",
-			Open: slowMapStore(lastWriterWins), CaughtBy: slices.Concat(versionChecks, []string{"CommitIsAtomic"}, concurrent)},
-		{Name: "createOverwrites", Flaw: "Version 1 replaces an existing record",
-			Open: mapStore(createOverwrites), CaughtBy: slices.Concat(versionChecks, []string{"CommitIsAtomic"}, concurrent)},
-		{Name: "staleWins", Flaw: "Version n > 1 replaces whatever version is stored",
-			Open: mapStore(staleWins), CaughtBy: slices.Concat(versionChecks, []string{"ConcurrentSeriesGapless"})},
-		{Name: "writesThenConflicts", Flaw: "writes the whole change, then reports the version conflict",
-			Open: mapStore(writesThenConflicts), CaughtBy: slices.Concat(twiceChecks, versionChecks, []string{"CommitIsAtomic"}, concurrent)},
-		{Name: "checkThenWrite", Flaw: "checks versions, lets go of its lock, then writes: concurrent writers of one version both land",
-			Open: mapStore(checkThenWrite), CaughtBy: concurrent},
 		{Name: "seriesUpserts", Flaw: "writes series without a version check (INSERT OR REPLACE); other kinds keep the rule",
-			Open:     mapStoreOnly(lastWriterWins, "series"),
+			Open: bend(func(o *over) {
+				o.commit = func(ctx context.Context, d org.DealerID, c billing.Change) error {
+					c.Series = slices.Clone(c.Series)
+					for i, sr := range c.Series {
+						cur, err := o.BillingStore.Series(ctx, d, sr.Name)
+						c.Series[i].Version = cur.Version + 1
+						if err != nil {
+							c.Series[i].Version = 1
+						}
+					}
+					return o.BillingStore.Commit(ctx, d, c)
+				}
+			}),
 			CaughtBy: []string{"SeriesVersionRule", "CommitIsAtomic", "ConcurrentSeriesGapless"}},
 		{Name: "settlementUpserts", Flaw: "ignores settlements' Version; other kinds keep the rule",
-			Open:     mapStoreOnly(lastWriterWins, "settlement"),
+			Open: bend(func(o *over) {
+				o.commit = func(ctx context.Context, d org.DealerID, c billing.Change) error {
+					c.Settlements = slices.Clone(c.Settlements)
+					for i, st := range c.Settlements {
+						cur, err := o.BillingStore.Settlement(ctx, d, st.Key)
+						c.Settlements[i].Version = cur.Version + 1
+						if err != nil {
+							c.Settlements[i].Version = 1
+						}
+					}
+					return o.BillingStore.Commit(ctx, d, c)
+				}
+			}),
 			CaughtBy: []string{"SettlementVersionRule", "CommitIsAtomic", "ConcurrentSettlementKeyOnce"}},
 		{Name: "repeatsAcrossActive", Flaw: "refuses a price book named twice among the books a change switches off and among those it switches on, not across the two (one table written in two steps): version 1 off and version 2 on land",
-			Open: mapStore(repeatsAcrossActive), CaughtBy: []string{"PriceBookTwiceInAChange"}},
+			Open: bend(func(o *over) {
+				o.commit = func(ctx context.Context, d org.DealerID, c billing.Change) error {
+					on := billing.Change{PriceBooks: slices.DeleteFunc(slices.Clone(c.PriceBooks), func(b billing.StoredPriceBook) bool { return !b.Active })}
+					off := slices.DeleteFunc(slices.Clone(c.PriceBooks), func(b billing.StoredPriceBook) bool { return b.Active })
+					if !slices.ContainsFunc(off, func(b billing.StoredPriceBook) bool {
+						return slices.ContainsFunc(on.PriceBooks, func(a billing.StoredPriceBook) bool { return a.Book.Version == b.Book.Version })
+					}) {
+						return o.BillingStore.Commit(ctx, d, c) // the two steps show only with a book in both
+					}
+					c.PriceBooks = off
+					return kitcheck.CommitParts(ctx, o.BillingStore.Commit, d, c, on)
+				}
+			}),
+			CaughtBy: []string{"PriceBookTwiceInAChange"}},
 	}
 }
 
@@ -334,28 +288,17 @@ func atomicStores() []brokenStore {
 						parts = append(parts, billing.Change{Series: []billing.Series{sr}})
 					}
 					parts = append(parts, billing.Change{Events: c.Events})
-					return commitParts(ctx, o.BillingStore, d, parts)
+					return kitcheck.CommitParts(ctx, o.BillingStore.Commit, d, parts...)
 				}
 			}),
 			CaughtBy: slices.Concat(twiceChecks, []string{
 				"CommitIsAtomic", "CommitOtherDealerInvalid", "ConcurrentSettlementKeyOnce", "ConcurrentSeriesGapless"})},
-		{Name: "kindByKind", Flaw: "writes each kind of record in its own transaction (one per table)",
-			Open: bend(func(o *over) {
-				o.commit = func(ctx context.Context, d org.DealerID, c billing.Change) error {
-					return commitParts(ctx, o.BillingStore, d, []billing.Change{
-						{Documents: c.Documents}, {PriceBooks: c.PriceBooks}, {Settlements: c.Settlements}, {Series: c.Series}, {Events: c.Events},
-					})
-				}
-			}),
-			CaughtBy: []string{
-				"CommitIsAtomic", "CommitOtherDealerInvalid", "ConcurrentSettlementKeyOnce", "ConcurrentSeriesGapless",
-				"PriceBookTwiceInAChange", "SettlementTwiceInAChange", "SeriesTwiceInAChange"}},
 		{Name: "eventsFirst", Flaw: "appends the events (the outbox) before checking the records",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c billing.Change) error {
 					evs := c.Events
 					c.Events = nil
-					return commitParts(ctx, o.BillingStore, d, []billing.Change{{Events: evs}, c})
+					return kitcheck.CommitParts(ctx, o.BillingStore.Commit, d, billing.Change{Events: evs}, c)
 				}
 			}),
 			CaughtBy: slices.Concat(twiceChecks, []string{
@@ -366,7 +309,7 @@ func atomicStores() []brokenStore {
 				o.commit = func(ctx context.Context, d org.DealerID, c billing.Change) error {
 					series := c.Series
 					c.Series = nil
-					return commitParts(ctx, o.BillingStore, d, []billing.Change{c, {Series: series}})
+					return kitcheck.CommitParts(ctx, o.BillingStore.Commit, d, c, billing.Change{Series: series})
 				}
 			}),
 			CaughtBy: []string{"CommitIsAtomic", "ConcurrentSeriesGapless", "CommitOtherDealerInvalid", "SeriesVersionRule", "SeriesTwiceInAChange"}},
@@ -420,7 +363,7 @@ func tenancyStores() []brokenStore {
 		{Name: "dealerCheckedOnDocumentsOnly", Flaw: "checks DealerID of documents and events only; other records are filed under the commit's dealer",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c billing.Change) error {
-					c = cloneChange(c)
+					c = kitcheck.DeepCopy(c)
 					for i := range c.PriceBooks {
 						c.PriceBooks[i].DealerID = d
 					}
@@ -437,14 +380,14 @@ func tenancyStores() []brokenStore {
 		{Name: "activePriceBookFallsBack", Flaw: "ActivePriceBook takes another dealer's active book when the asked one has none",
 			Open: bend(func(o *over) {
 				o.activePriceBook = func(ctx context.Context, d org.DealerID) (billing.StoredPriceBook, error) {
-					return fallBack(o, d, func(d org.DealerID) (billing.StoredPriceBook, error) { return o.BillingStore.ActivePriceBook(ctx, d) })
+					return kitcheck.FallBack(o.h.Dealers(), d, func(d org.DealerID) (billing.StoredPriceBook, error) { return o.BillingStore.ActivePriceBook(ctx, d) })
 				}
 			}),
 			CaughtBy: []string{"TenancyIsolation", "ActivePriceBook"}},
 		{Name: "documentsOfEveryDealer", Flaw: "Documents ignores the dealer",
 			Open: bend(func(o *over) {
 				o.documents = func(ctx context.Context, _ org.DealerID, q billing.DocumentQuery) ([]billing.Document, error) {
-					return everyDealer(o, q.Limit, func(d billing.Document) string { return string(d.ID) },
+					return kitcheck.EveryDealer(o.h.Dealers(), q.Limit, func(d billing.Document) string { return string(d.ID) },
 						func(d org.DealerID) ([]billing.Document, error) { return o.BillingStore.Documents(ctx, d, q) })
 				}
 			}),
@@ -452,7 +395,7 @@ func tenancyStores() []brokenStore {
 		{Name: "settlementsOfEveryDealer", Flaw: "Settlements ignores the dealer",
 			Open: bend(func(o *over) {
 				o.settlements = func(ctx context.Context, _ org.DealerID, q billing.SettlementQuery) ([]billing.Settlement, error) {
-					return everyDealer(o, q.Limit, func(s billing.Settlement) string { return s.Key },
+					return kitcheck.EveryDealer(o.h.Dealers(), q.Limit, func(s billing.Settlement) string { return s.Key },
 						func(d org.DealerID) ([]billing.Settlement, error) { return o.BillingStore.Settlements(ctx, d, q) })
 				}
 			}),
@@ -460,7 +403,7 @@ func tenancyStores() []brokenStore {
 		{Name: "eventsOfEveryDealer", Flaw: "Events ignores the dealer",
 			Open: bend(func(o *over) {
 				o.events = func(ctx context.Context, _ org.DealerID, after int64, limit int) ([]org.Event, error) {
-					return everyDealer(o, limit, func(ev org.Event) string { return fmt.Sprintf("%020d", ev.Seq) },
+					return kitcheck.EveryDealer(o.h.Dealers(), limit, func(ev org.Event) string { return fmt.Sprintf("%020d", ev.Seq) },
 						func(d org.DealerID) ([]org.Event, error) { return o.BillingStore.Events(ctx, d, after, limit) })
 				}
 			}),
@@ -471,7 +414,7 @@ func tenancyStores() []brokenStore {
 					if err := o.BillingStore.Commit(ctx, d, c); err != nil {
 						return err
 					}
-					for _, other := range o.knownDealers() {
+					for _, other := range o.h.Dealers() {
 						if other == d {
 							continue
 						}
@@ -606,31 +549,6 @@ func listStores() []brokenStore {
 
 func eventStores() []brokenStore {
 	return []brokenStore{
-		{Name: "newestEventsFirst", Flaw: "Events returns newest first",
-			Open: bend(func(o *over) {
-				o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
-					evs, err := o.BillingStore.Events(ctx, d, after, 1<<30)
-					slices.Reverse(evs)
-					return evs[:min(len(evs), limit)], err
-				}
-			}),
-			CaughtBy: []string{
-				"EventsAppended", "ConcurrentSeriesGapless", "DocumentVersionRule", "PriceBookVersionRule",
-				"SeriesVersionRule", "SettlementVersionRule"}},
-		{Name: "eventsIgnoreLimit", Flaw: "Events returns every event after the cursor, ignoring limit",
-			Open: bend(func(o *over) {
-				o.events = func(ctx context.Context, d org.DealerID, after int64, _ int) ([]org.Event, error) {
-					return o.BillingStore.Events(ctx, d, after, 1<<30)
-				}
-			}),
-			CaughtBy: []string{"EventsAppended"}},
-		{Name: "eventsIgnoreCursor", Flaw: "Events starts from the first event, ignoring after",
-			Open: bend(func(o *over) {
-				o.events = func(ctx context.Context, d org.DealerID, _ int64, limit int) ([]org.Event, error) {
-					return o.BillingStore.Events(ctx, d, 0, limit)
-				}
-			}),
-			CaughtBy: []string{"EventsAppended"}},
 		{Name: "eventsWithRecordsDropped", Flaw: "writes a change's events only when it holds no records",
 			Open: bendCommit(func(c billing.Change) billing.Change {
 				if len(c.PriceBooks)+len(c.Settlements)+len(c.Documents)+len(c.Series) > 0 {
@@ -673,17 +591,6 @@ func contextStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{"ContextDone"}},
-		{Name: "hidesContextError", Flaw: "returns its own error, not one matching ctx.Err(), when ctx is done",
-			Open: bend(func(o *over) {
-				unavailable := errors.New("store unavailable")
-				o.mapErrors(func(err error) error {
-					if errors.Is(err, context.Canceled) {
-						return unavailable
-					}
-					return err
-				})
-			}),
-			CaughtBy: []string{"ContextDone"}},
 	}
 }
 
@@ -691,96 +598,10 @@ func contextStores() []brokenStore {
 type soundStore = kitcheck.Sound[billing.Store]
 
 func soundStores() []soundStore {
-	return []soundStore{
+	return append([]soundStore{
 		{Name: "memstore", How: "the shipped in-memory store", Open: func() billing.Store { return memstore.New().Billing() }},
 		{Name: "memstoreMinimal", How: "memstore behind the bare interface: no way to read the trail",
 			Open: func() billing.Store { return minimal{memstore.New().Billing()} }, Skips: []string{"EventsAppended"}},
-		{Name: "mapStore", How: "this file's map store with no flaw, the base of the version breakages", Open: mapStore(noFlaw)},
-		{Name: "mapStoreSlow", How: "answers reads after 1ms, so concurrent writers conflict and retry", Open: slowMapStore(noFlaw)},
-		{Name: "wrapsErrors", How: "wraps every error in its own message (fmt.Errorf with %w)",
-			Open: bend(func(o *over) {
-				o.mapErrors(func(err error) error {
-					if err == nil {
-						return nil
-					}
-					return fmt.Errorf("soundstore: %w", err)
-				})
-			})},
-		{Name: "nilForNone", How: "returns nil slices, not empty ones, for no match",
-			Open: bend(func(o *over) {
-				o.documents = func(ctx context.Context, d org.DealerID, q billing.DocumentQuery) ([]billing.Document, error) {
-					return kitcheck.NilIfEmpty(o.BillingStore.Documents(ctx, d, q))
-				}
-				o.settlements = func(ctx context.Context, d org.DealerID, q billing.SettlementQuery) ([]billing.Settlement, error) {
-					return kitcheck.NilIfEmpty(o.BillingStore.Settlements(ctx, d, q))
-				}
-				o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
-					return kitcheck.NilIfEmpty(o.BillingStore.Events(ctx, d, after, limit))
-				}
-			})},
-		{Name: "emptyAsNil", How: "reads every empty slice and map inside a record as nil (JSON columns with omitempty)",
-			Open: bend(func(o *over) {
-				o.mapReads(func(v reflect.Value) bool {
-					if (v.Kind() == reflect.Slice || v.Kind() == reflect.Map) && v.Len() == 0 && !v.IsNil() && v.CanSet() {
-						v.Set(reflect.Zero(v.Type()))
-						return true
-					}
-					return false
-				})
-			})},
-		{Name: "nilAsEmpty", How: "reads every nil slice and map inside a record as empty (JSON columns holding [] and {})",
-			Open: bend(func(o *over) {
-				o.mapReads(func(v reflect.Value) bool {
-					switch {
-					case !v.CanSet() || (v.Kind() != reflect.Slice && v.Kind() != reflect.Map) || !v.IsNil():
-						return false
-					case v.Kind() == reflect.Map:
-						v.Set(reflect.MakeMap(v.Type()))
-					case v.Type() != reflect.TypeFor[[]byte]() && v.Type().Name() == "":
-						v.Set(reflect.MakeSlice(v.Type(), 0, 0))
-					default:
-						return false
-					}
-					return true
-				})
-			})},
-		{Name: "seqWithGaps", How: "numbers events 10, 20, 30 (one sequence shared by every dealer looks like this)",
-			Open: bend(func(o *over) {
-				o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
-					evs, err := o.BillingStore.Events(ctx, d, after/10, limit)
-					for i := range evs {
-						evs[i].Seq *= 10
-					}
-					return evs, err
-				}
-			})},
-		{Name: "keepsMicroseconds", How: "keeps instants to the microsecond, as the contract asks and PostgreSQL does",
-			Open: bendCommit(func(c billing.Change) billing.Change {
-				return onValues(c, nil, func(t time.Time) time.Time { return t.Truncate(time.Microsecond) })
-			})},
-		{Name: "fixedScaleMoney", How: "reads every amount back at scale 4 (12.50 as 12.5000), as a TEXT or NUMERIC(24,4) column does",
-			Open: bend(func(o *over) {
-				o.mapReads(func(v reflect.Value) bool {
-					if d, ok := v.Interface().(decimal.Decimal); ok {
-						v.Set(reflect.ValueOf(decimal.RequireFromString(d.StringFixed(4))))
-						return true
-					}
-					return false
-				})
-			})},
-		{Name: "utcFromDriver", How: "reads instants as a driver does: UTC, rebuilt from parts",
-			Open: bend(func(o *over) {
-				o.mapReads(func(v reflect.Value) bool {
-					if t, ok := v.Interface().(time.Time); ok {
-						if !t.IsZero() {
-							t = time.Unix(t.Unix(), int64(t.Nanosecond())).UTC()
-						}
-						v.Set(reflect.ValueOf(t))
-						return true
-					}
-					return false
-				})
-			})},
 		{Name: "activeAmongMany", How: "finds the active price book among many by scanning every version in order",
 			Open: bend(func(o *over) {
 				o.activePriceBook = func(ctx context.Context, d org.DealerID) (billing.StoredPriceBook, error) {
@@ -794,7 +615,7 @@ func soundStores() []soundStore {
 					return o.BillingStore.ActivePriceBook(ctx, d)
 				}
 			})},
-	}
+	}, kitcheck.Sounds(hooked)...)
 }
 
 // kit is billingtest's checks as the self-tests run them. A check failing a
@@ -802,28 +623,17 @@ func soundStores() []soundStore {
 var kit = kitcheck.Kit[billing.Store]{
 	Name:      "billingtest.Checks",
 	Exact:     true,
-	Checks:    checks(),
+	Checks:    kitcheck.Of(billingtest.Checks(), billingtest.Features{}),
 	Skip:      billingtest.ErrSkip,
 	SkipLarge: true,
 }
 
-func checks() []kitcheck.Check[billing.Store] {
-	var cs []kitcheck.Check[billing.Store]
-	for _, c := range billingtest.Checks() {
-		run := func(ctx context.Context, s billing.Store) error { return c.Run(ctx, s, billingtest.Features{}) }
-		cs = append(cs, kitcheck.Check[billing.Store]{Name: c.Name, Rule: c.Rule, Large: c.Large, Run: run})
-	}
-	return cs
-}
-
-func TestKitCatchesBrokenStores(t *testing.T) {
+// TestKit runs every check on every broken store (each must fail exactly
+// the checks named for it) and every sound one (each must pass), and
+// proves that every check catches some broken store.
+func TestKit(t *testing.T) {
 	t.Parallel()
-	kit.TestBroken(t, brokenStores())
-}
-
-func TestKitPassesSoundStores(t *testing.T) {
-	t.Parallel()
-	kit.TestSound(t, soundStores())
+	kit.Test(t, brokenStores(), soundStores())
 }
 
 // TestKitCatchesForgottenColumns writes, for every field of every record
@@ -833,7 +643,7 @@ func TestKitPassesSoundStores(t *testing.T) {
 func TestKitCatchesForgottenColumns(t *testing.T) {
 	t.Parallel()
 	forgetting := func(forget func(billing.Change) billing.Change) billing.Store {
-		return bendCommit(func(c billing.Change) billing.Change { return forget(cloneChange(c)) })()
+		return bendCommit(func(c billing.Change) billing.Change { return forget(kitcheck.DeepCopy(c)) })()
 	}
 	kitcheck.TestForgottenFields(t, kit, forgetting, []kitcheck.Kind[billing.Change]{
 		kitcheck.KindOf("PriceBookRoundTrip", func(c *billing.Change) []billing.StoredPriceBook { return c.PriceBooks }),
@@ -842,13 +652,6 @@ func TestKitCatchesForgottenColumns(t *testing.T) {
 		kitcheck.KindOf("SeriesRoundTrip", func(c *billing.Change) []billing.Series { return c.Series }),
 		kitcheck.KindOf("EventsAppended", func(c *billing.Change) []org.Event { return c.Events }, "Seq"),
 	})
-}
-
-// TestEveryCheckHasABrokenStore proves that no check passes everything: each
-// is the one that must catch at least one broken store.
-func TestEveryCheckHasABrokenStore(t *testing.T) {
-	t.Parallel()
-	kit.TestEveryCheckCatches(t, brokenStores())
 }
 
 var child = kitcheck.Child{Test: "TestChildTestStore", Env: "BILLINGTEST_KIT_CHILD"}

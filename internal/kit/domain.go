@@ -125,6 +125,7 @@ type Kind[S, C any] interface {
 	copyInto(dst, src *C)
 	dedupe(c *C)
 	belowOne(c *C) bool
+	checkVersions(ctx context.Context, s S, d org.DealerID, c *C) error
 	committed(d org.DealerID, c *C)
 	pathFlaws() []string
 	sharingPath(name string) Kind[S, C]

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/servicelane/servicelane/org"
 )
@@ -500,4 +501,81 @@ func (dm *Domain[S, C]) SelfTest(t *testing.T, open func(t *testing.T) S) {
 			}
 		})
 	}
+}
+
+// CommitFlaws names the flaws Bent makes: the flaws of a domain's Commit
+// alone, which a kit also turns into real stores so its own checks meet
+// them (a race, a counter, a list). CheckThenWrite is among them: no
+// shared check catches it, for it takes concurrent writers.
+var CommitFlaws = []string{"ignoresVersions", "createOverwrites", "staleWins", "updateCreates", "versionZeroAccepted",
+	"versionZeroConflicts", "writesThenConflicts", "kindByKind", "lastOfTwiceWins", "eventsOfRefusedCommits", "checkThenWrite"}
+
+// Bent returns dm's Commit with the commit flaw named name (one of
+// CommitFlaws), and the shared checks that must fail on a store
+// committing through it.
+func (dm *Domain[S, C]) Bent(name string) (commit func(ctx context.Context, s S, d org.DealerID, c C) error, caught []string) {
+	if !slices.Contains(CommitFlaws, name) {
+		panic("kit: no commit flaw " + name)
+	}
+	b := *dm
+	b.Kinds = slices.Clone(dm.Kinds)
+	if name == "checkThenWrite" {
+		checkThenWrite(&b)
+		return b.Commit, nil
+	}
+	for _, f := range flaws[S, C]() {
+		if f.name == name {
+			f.bend(&b)
+			caught = slices.DeleteFunc(f.caught(dm), func(n string) bool { return slices.Contains(dm.Omit, n) })
+		}
+	}
+	return b.Commit, caught
+}
+
+// checkThenWrite bends b's Commit to check every record's version against
+// the stored one, let go (5ms, long enough for concurrent writers to
+// check too, however loaded the machine), then write at the stored
+// version plus one: the SELECT, then the UPDATE without "AND version = ?".
+func checkThenWrite[S, C any](b *Domain[S, C]) {
+	commit := b.Commit
+	b.Commit = func(ctx context.Context, s S, d org.DealerID, c C) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for _, k := range b.Kinds {
+			if err := k.checkVersions(ctx, s, d, &c); err != nil {
+				return err
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+		w := b.cloneChange(c)
+		for _, k := range b.Kinds {
+			k.restamp(ctx, s, d, &w, func(_, stored int64, exists bool) (int64, bool) { return next(stored, exists), true })
+		}
+		return commit(ctx, s, d, w)
+	}
+}
+
+// checkVersions applies the version rule to c's records of the kind
+// against the stored ones, as a store's SELECT before its write does.
+func (r *Record[S, C, T]) checkVersions(ctx context.Context, s S, d org.DealerID, c *C) error {
+	seen := map[string]bool{}
+	for _, x := range *r.In(c) {
+		v := *r.Version(&x)
+		stored, err := r.Get(ctx, s, d, x)
+		exists := err == nil
+		switch {
+		case err != nil && !errors.Is(err, org.ErrNotFound):
+			return err
+		case v < 1:
+			return fmt.Errorf("kit flaw: %s %s: version %d: %w", r.Name, r.Key(x), v, org.ErrInvalid)
+		case seen[r.Key(x)],
+			v == 1 && exists,
+			v > 1 && !exists,
+			v > 1 && *r.Version(&stored) != v-1:
+			return fmt.Errorf("kit flaw: %s %s: version %d: %w", r.Name, r.Key(x), v, org.ErrConflict)
+		}
+		seen[r.Key(x)] = true
+	}
+	return nil
 }

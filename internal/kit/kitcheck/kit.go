@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/servicelane/servicelane/internal/kit"
 )
 
 // Check is one check of a kit as the self-tests see it: the kit's Check
@@ -242,4 +244,30 @@ func (k Kit[S]) unknown(lists ...[]string) []string {
 
 func (b Broken[S]) namedFor(check string) bool {
 	return slices.Contains(slices.Concat(b.CaughtBy, b.Panics, b.Loops, b.ByChance), check)
+}
+
+// Of turns a kit's exported checks into the self-test's, each run with
+// the Features f.
+func Of[S, F any](checks []kit.Check[S, F], f F) []Check[S] {
+	var cs []Check[S]
+	for _, c := range checks {
+		run := func(ctx context.Context, s S) error { return c.Run(ctx, s, f) }
+		cs = append(cs, Check[S]{Name: c.Name, Rule: c.Rule, Large: c.Large, Run: run})
+	}
+	return cs
+}
+
+// Test runs a kit's whole self-test against broken and sound stores:
+// every broken store fails exactly the checks named for it, every sound
+// one passes, and every check catches some broken store.
+func (k Kit[S]) Test(t *testing.T, broken []Broken[S], sound []Sound[S]) {
+	t.Run("Broken", func(t *testing.T) {
+		t.Parallel()
+		k.TestBroken(t, broken)
+	})
+	t.Run("Sound", func(t *testing.T) {
+		t.Parallel()
+		k.TestSound(t, sound)
+	})
+	t.Run("EveryCheckCatches", func(t *testing.T) { k.TestEveryCheckCatches(t, broken) })
 }

@@ -1,0 +1,203 @@
+package kitcheck
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/servicelane/servicelane/org"
+)
+
+// Hooks is what every kit's bent store shares (issue 17): a kit's store
+// for its self-tests is memstore with some methods replaced (its "over"),
+// and each of its methods passes what it reads, the keys it is asked for,
+// the change it commits, the trail and the errors through the Hooks. The
+// broken and sound stores of stores.go bend those, so they are written
+// once for every kit; a kit's own bends replace its methods.
+//
+// S is the store, C the change it commits.
+type Hooks[S, C any] struct {
+	// Base is the sound store the bent one wraps.
+	Base S
+	// Errs pass every error a method returns, in turn.
+	Errs []func(error) error
+	// Reads visit every value a read returns (Walk), in turn.
+	Reads []func(reflect.Value) bool
+	// Writes visit every value of a copy of the change Commit writes.
+	Writes []func(reflect.Value) bool
+	// Empty, when set, is what a list read answers for no match: the
+	// list (nil or empty) and the error.
+	Empty func(list reflect.Value) (reflect.Value, error)
+	// Keys, when set, returns the keys a read by key tries in turn, the
+	// first found answering: a collation that folds case or pads.
+	Keys func(key string) []string
+	// Trail, when set, reads a page of the trail in place of read.
+	Trail func(read func(after int64, limit int) ([]org.Event, error), after int64, limit int) ([]org.Event, error)
+	// Commit, when set, commits in place of Base's Commit (see
+	// kit.Domain.Bent).
+	Commit func(ctx context.Context, s S, d org.DealerID, c C) error
+	// Latency is slept after every read, as a store across a network
+	// answers.
+	Latency time.Duration
+
+	mu      sync.Mutex
+	dealers map[org.DealerID]bool
+}
+
+// Err passes err through h.Errs.
+func (h *Hooks[S, C]) Err(err error) error {
+	for _, fn := range h.Errs {
+		err = fn(err)
+	}
+	return err
+}
+
+// Dealers are the dealers Commit was called for, sorted.
+func (h *Hooks[S, C]) Dealers() []org.DealerID {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Sorted(maps.Keys(h.dealers))
+}
+
+// Read is the end of every read of a bent store: v and err as the sound
+// store (or a kit's own bend) answered, passed through h.
+//
+//	return kitcheck.Read(o.documents(ctx, d, q))(&o.Hooks)
+func Read[T any](v T, err error) func(h interface {
+	read(v reflect.Value, err error) error
+}) (T, error) {
+	return func(h interface {
+		read(v reflect.Value, err error) error
+	}) (T, error) {
+		err := h.read(reflect.ValueOf(&v).Elem(), err)
+		return v, err
+	}
+}
+
+func (h *Hooks[S, C]) read(v reflect.Value, err error) error {
+	time.Sleep(h.Latency)
+	if err == nil {
+		for _, visit := range h.Reads {
+			Walk(v, visit)
+		}
+		if h.Empty != nil && v.Kind() == reflect.Slice && v.Len() == 0 {
+			var list reflect.Value
+			list, err = h.Empty(v)
+			v.Set(list)
+		}
+	}
+	return h.Err(err)
+}
+
+// ByKey reads by key through h: the keys h.Keys gives are tried in turn,
+// the first found answering, and the answer passes through h as Read's.
+func ByKey[K ~string, T any, S, C any](h *Hooks[S, C], key K, read func(K) (T, error)) (T, error) {
+	keys := []string{string(key)}
+	if h.Keys != nil {
+		keys = h.Keys(string(key))
+	}
+	var v T
+	var err error
+	for _, k := range keys {
+		if v, err = read(K(k)); !errors.Is(err, org.ErrNotFound) {
+			break
+		}
+	}
+	return Read(v, err)(h)
+}
+
+// Events reads a page of the trail through h.
+func (h *Hooks[S, C]) Events(after int64, limit int, read func(after int64, limit int) ([]org.Event, error)) ([]org.Event, error) {
+	if h.Trail != nil {
+		return Read(h.Trail(read, after, limit))(h)
+	}
+	return Read(read(after, limit))(h)
+}
+
+// Committed commits c for d through h: the dealer is remembered, c's copy
+// is bent by h.Writes, and h.Commit commits it when set, commit
+// otherwise.
+func Committed[S, C any](h *Hooks[S, C], ctx context.Context, d org.DealerID, c C, commit func(context.Context, org.DealerID, C) error) error {
+	h.mu.Lock()
+	if h.dealers == nil {
+		h.dealers = map[org.DealerID]bool{}
+	}
+	h.dealers[d] = true
+	h.mu.Unlock()
+	if len(h.Writes) > 0 {
+		c = DeepCopy(c)
+		for _, visit := range h.Writes {
+			Walk(reflect.ValueOf(&c).Elem(), visit)
+		}
+	}
+	if h.Commit != nil {
+		return h.Err(h.Commit(ctx, h.Base, d, c))
+	}
+	return h.Err(commit(ctx, d, c))
+}
+
+// DeepCopy returns a copy of v sharing no slice, map or pointer with it
+// (decimals and instants, which are values, are copied as such).
+func DeepCopy[T any](v T) T {
+	out := reflect.New(reflect.TypeFor[T]()).Elem()
+	deepCopy(out, reflect.ValueOf(&v).Elem())
+	return out.Interface().(T)
+}
+
+func deepCopy(dst, src reflect.Value) {
+	switch src.Kind() {
+	case reflect.Pointer:
+		if src.IsNil() {
+			return
+		}
+		p := reflect.New(src.Type().Elem())
+		deepCopy(p.Elem(), src.Elem())
+		dst.Set(p)
+	case reflect.Slice:
+		if src.IsNil() {
+			return
+		}
+		s := reflect.MakeSlice(src.Type(), src.Len(), src.Len())
+		for i := range src.Len() {
+			deepCopy(s.Index(i), src.Index(i))
+		}
+		dst.Set(s)
+	case reflect.Map:
+		if src.IsNil() {
+			return
+		}
+		m := reflect.MakeMapWithSize(src.Type(), src.Len())
+		for it := src.MapRange(); it.Next(); {
+			v := reflect.New(src.Type().Elem()).Elem()
+			deepCopy(v, it.Value())
+			m.SetMapIndex(it.Key(), v)
+		}
+		dst.Set(m)
+	case reflect.Struct:
+		dst.Set(src) // unexported fields (decimal's, time's) as values
+		for i := range src.NumField() {
+			if src.Type().Field(i).IsExported() {
+				deepCopy(dst.Field(i), src.Field(i))
+			}
+		}
+	case reflect.Interface:
+		if src.IsNil() {
+			return
+		}
+		v := reflect.New(src.Elem().Type()).Elem()
+		deepCopy(v, src.Elem())
+		dst.Set(v)
+	default:
+		dst.Set(src)
+	}
+}
+
+// notFoundf is the error the generic stores answer for no match.
+func notFoundf(format string, args ...any) error {
+	return fmt.Errorf(format+": %w", append(args, org.ErrNotFound)...)
+}
