@@ -82,7 +82,9 @@ func (o *over) Series(ctx context.Context, d org.DealerID, name string) (billing
 }
 
 func (o *over) Events(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
-	return o.h.Events(after, limit, func(after int64, limit int) ([]org.Event, error) { return o.events(ctx, d, after, limit) })
+	return o.h.Events(d, after, limit, func(d org.DealerID, after int64, limit int) ([]org.Event, error) {
+		return o.events(ctx, d, after, limit)
+	})
 }
 
 func (o *over) Commit(ctx context.Context, d org.DealerID, c billing.Change) error {

@@ -126,6 +126,8 @@ type Kind[S, C any] interface {
 	dedupe(c *C)
 	belowOne(c *C) bool
 	checkVersions(ctx context.Context, s S, d org.DealerID, c *C) error
+	each(c *C) []piece[C]
+	appendTo(dst, src *C)
 	committed(d org.DealerID, c *C)
 	pathFlaws() []string
 	sharingPath(name string) Kind[S, C]

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -131,6 +133,65 @@ func flaws[S, C any]() []flaw[S, C] {
 				return slices.Concat(each(dm, "TwiceInAChange", true), each(dm, "VersionRule", true),
 					[]string{"CommitIsAtomic", "CommitOtherDealerInvalid"})
 			}},
+		{name: "recordByRecord", says: "writes each record in a transaction of its own, then the events",
+			bend: func(b *Domain[S, C]) {
+				commit := b.Commit
+				b.Commit = func(ctx context.Context, s S, d org.DealerID, c C) error {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+					var rest C
+					for _, sk := range b.Singles {
+						sk.moveTo(&rest, &c)
+					}
+					*b.EventsIn(&rest) = *b.EventsIn(&c)
+					for _, k := range b.Kinds {
+						for _, p := range k.each(&c) {
+							if err := commit(ctx, s, d, p.part); err != nil {
+								return err
+							}
+						}
+					}
+					return commit(ctx, s, d, rest)
+				}
+			},
+			caught: func(dm *Domain[S, C]) []string {
+				return append(each(dm, "TwiceInAChange", false), "CommitIsAtomic", "CommitOtherDealerInvalid")
+			}},
+		{name: "eachUnderItsDealer", says: "writes each record and event under the dealer it names, not refusing another dealer's",
+			bend: func(b *Domain[S, C]) {
+				commit := b.Commit
+				b.Commit = func(ctx context.Context, s S, d org.DealerID, c C) error {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+					parts := map[org.DealerID]*C{d: new(C)}
+					part := func(id org.DealerID) *C {
+						if parts[id] == nil {
+							parts[id] = new(C)
+						}
+						return parts[id]
+					}
+					for _, sk := range b.Singles {
+						sk.moveTo(parts[d], &c)
+					}
+					for _, k := range b.Kinds {
+						for _, p := range k.each(&c) {
+							k.appendTo(part(p.dealer), &p.part)
+						}
+					}
+					for _, ev := range *b.EventsIn(&c) {
+						b.addEvents(part(ev.DealerID), ev)
+					}
+					for _, id := range slices.Sorted(maps.Keys(parts)) {
+						if err := commit(ctx, s, id, *parts[id]); err != nil {
+							return err
+						}
+					}
+					return nil
+				}
+			},
+			caught: func(*Domain[S, C]) []string { return []string{"CommitOtherDealerInvalid"} }},
 		{name: "lastOfTwiceWins", says: "keeps the last of two writes of one record in a change instead of refusing the change",
 			bend: func(b *Domain[S, C]) {
 				commit := b.Commit
@@ -508,7 +569,7 @@ func (dm *Domain[S, C]) SelfTest(t *testing.T, open func(t *testing.T) S) {
 // them (a race, a counter, a list). CheckThenWrite is among them: no
 // shared check catches it, for it takes concurrent writers.
 var CommitFlaws = []string{"ignoresVersions", "createOverwrites", "staleWins", "updateCreates", "versionZeroAccepted",
-	"versionZeroConflicts", "writesThenConflicts", "kindByKind", "lastOfTwiceWins", "eventsOfRefusedCommits", "checkThenWrite"}
+	"versionZeroConflicts", "writesThenConflicts", "kindByKind", "recordByRecord", "eachUnderItsDealer", "lastOfTwiceWins", "eventsOfRefusedCommits", "checkThenWrite"}
 
 // Bent returns dm's Commit with the commit flaw named name (one of
 // CommitFlaws), and the shared checks that must fail on a store
@@ -578,4 +639,35 @@ func (r *Record[S, C, T]) checkVersions(ctx context.Context, s S, d org.DealerID
 		seen[r.Key(x)] = true
 	}
 	return nil
+}
+
+// piece is one record of a change, in a change of its own, and the dealer
+// it names.
+type piece[C any] struct {
+	dealer org.DealerID
+	part   C
+}
+
+// each returns c's records of the kind, one piece each.
+func (r *Record[S, C, T]) each(c *C) []piece[C] {
+	var out []piece[C]
+	for _, x := range *r.In(c) {
+		var p C
+		*r.In(&p) = []T{x}
+		out = append(out, piece[C]{dealer: dealerOf(x), part: p})
+	}
+	return out
+}
+
+// appendTo appends src's records of the kind to dst's.
+func (r *Record[S, C, T]) appendTo(dst, src *C) { *r.In(dst) = append(*r.In(dst), *r.In(src)...) }
+
+// dealerOf is the DealerID a record names (every record kind of every
+// domain has one).
+func dealerOf(x any) org.DealerID {
+	f := reflect.ValueOf(x).FieldByName("DealerID")
+	if !f.IsValid() || f.Kind() != reflect.String {
+		panic(fmt.Sprintf("kit: a %T names no DealerID", x))
+	}
+	return org.DealerID(f.String())
 }

@@ -36,8 +36,11 @@ type Hooks[S, C any] struct {
 	// Keys, when set, returns the keys a read by key tries in turn, the
 	// first found answering: a collation that folds case or pads.
 	Keys func(key string) []string
-	// Trail, when set, reads a page of the trail in place of read.
-	Trail func(read func(after int64, limit int) ([]org.Event, error), after int64, limit int) ([]org.Event, error)
+	// Trail, when set, reads a page of dealer d's trail in place of read
+	// (which reads any dealer's).
+	Trail func(read func(d org.DealerID, after int64, limit int) ([]org.Event, error), d org.DealerID, after int64, limit int) ([]org.Event, error)
+	// Changes, when set, bends the copy of the change Commit writes.
+	Changes func(c reflect.Value)
 	// Commit, when set, commits in place of Base's Commit (see
 	// kit.Domain.Bent).
 	Commit func(ctx context.Context, s S, d org.DealerID, c C) error
@@ -111,12 +114,13 @@ func ByKey[K ~string, T any, S, C any](h *Hooks[S, C], key K, read func(K) (T, e
 	return Read(v, err)(h)
 }
 
-// Events reads a page of the trail through h.
-func (h *Hooks[S, C]) Events(after int64, limit int, read func(after int64, limit int) ([]org.Event, error)) ([]org.Event, error) {
+// Events reads a page of dealer d's trail through h; read reads any
+// dealer's.
+func (h *Hooks[S, C]) Events(d org.DealerID, after int64, limit int, read func(d org.DealerID, after int64, limit int) ([]org.Event, error)) ([]org.Event, error) {
 	if h.Trail != nil {
-		return Read(h.Trail(read, after, limit))(h)
+		return Read(h.Trail(read, d, after, limit))(h)
 	}
-	return Read(read(after, limit))(h)
+	return Read(read(d, after, limit))(h)
 }
 
 // Committed commits c for d through h: the dealer is remembered, c's copy
@@ -129,10 +133,13 @@ func Committed[S, C any](h *Hooks[S, C], ctx context.Context, d org.DealerID, c 
 	}
 	h.dealers[d] = true
 	h.mu.Unlock()
-	if len(h.Writes) > 0 {
+	if len(h.Writes) > 0 || h.Changes != nil {
 		c = DeepCopy(c)
 		for _, visit := range h.Writes {
 			Walk(reflect.ValueOf(&c).Elem(), visit)
+		}
+		if h.Changes != nil {
+			h.Changes(reflect.ValueOf(&c).Elem())
 		}
 	}
 	if h.Commit != nil {

@@ -95,22 +95,49 @@ func BrokenBends[S, C any]() []Bend[S, C] {
 			}},
 		{"eventsNewestFirst", "returns the trail newest first",
 			func(h *Hooks[S, C]) {
-				h.Trail = func(read func(int64, int) ([]org.Event, error), after int64, limit int) ([]org.Event, error) {
-					evs, err := read(after, 1<<30)
+				h.Trail = func(read func(org.DealerID, int64, int) ([]org.Event, error), d org.DealerID, after int64, limit int) ([]org.Event, error) {
+					evs, err := read(d, after, 1<<30)
 					slices.Reverse(evs)
 					return evs[:min(len(evs), limit)], err
 				}
 			}},
 		{"eventsIgnoreLimit", "returns every event after the cursor, ignoring limit",
 			func(h *Hooks[S, C]) {
-				h.Trail = func(read func(int64, int) ([]org.Event, error), after int64, _ int) ([]org.Event, error) {
-					return read(after, 1<<30)
+				h.Trail = func(read func(org.DealerID, int64, int) ([]org.Event, error), d org.DealerID, after int64, _ int) ([]org.Event, error) {
+					return read(d, after, 1<<30)
 				}
 			}},
 		{"eventsIgnoreCursor", "reads the trail from its first event, ignoring after",
 			func(h *Hooks[S, C]) {
-				h.Trail = func(read func(int64, int) ([]org.Event, error), _ int64, limit int) ([]org.Event, error) {
-					return read(0, limit)
+				h.Trail = func(read func(org.DealerID, int64, int) ([]org.Event, error), d org.DealerID, _ int64, limit int) ([]org.Event, error) {
+					return read(d, 0, limit)
+				}
+			}},
+		{"eventsOfEveryDealer", "reads the trail of every dealer, ignoring the one asked for",
+			func(h *Hooks[S, C]) {
+				h.Trail = func(read func(org.DealerID, int64, int) ([]org.Event, error), _ org.DealerID, after int64, limit int) ([]org.Event, error) {
+					return EveryDealer(h.Dealers(), limit, func(ev org.Event) string { return fmt.Sprintf("%020d", ev.Seq) },
+						func(d org.DealerID) ([]org.Event, error) { return read(d, after, limit) })
+				}
+			}},
+		{"eventsWithRecordsDropped", "writes a change's events only when it holds no records",
+			func(h *Hooks[S, C]) {
+				h.Changes = func(c reflect.Value) {
+					var events reflect.Value
+					records := 0
+					for i := range c.NumField() {
+						switch f := c.Field(i); {
+						case f.Type() == reflect.TypeFor[[]org.Event]():
+							events = f
+						case f.Kind() == reflect.Slice:
+							records += f.Len()
+						case f.Kind() == reflect.Pointer && !f.IsNil():
+							records++
+						}
+					}
+					if records > 0 && events.IsValid() {
+						events.Set(reflect.Zero(events.Type()))
+					}
 				}
 			}},
 		{"slowLastWriterWins", "ignores Version, and answers reads after 1ms, as a store across a network does",
@@ -163,8 +190,8 @@ func SoundBends[S, C any]() []Bend[S, C] {
 			}},
 		{"seqWithGaps", "numbers events 10, 20, 30 (one sequence shared by every dealer looks like this)",
 			func(h *Hooks[S, C]) {
-				h.Trail = func(read func(int64, int) ([]org.Event, error), after int64, limit int) ([]org.Event, error) {
-					evs, err := read(after/10, limit)
+				h.Trail = func(read func(org.DealerID, int64, int) ([]org.Event, error), d org.DealerID, after int64, limit int) ([]org.Event, error) {
+					evs, err := read(d, after/10, limit)
 					for i := range evs {
 						evs[i].Seq *= 10
 					}
