@@ -3,7 +3,6 @@ package kit
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -22,10 +21,10 @@ const MostDiffs = 8
 // ("jobs[0].lines[1].amount"), so that one failure names every field a
 // store lost, not only the first.
 //
-// The comparisons a kit builds a record's diff from say how values are
-// alike: Eq with ==, Amount by decimal value (12.5 is 12.50), Instant as
-// instants that must read back in UTC, Each and List element by element
-// and EachKey key by key, nil and empty alike.
+// A kit compares whole records with Deep (deep.go), which walks them by
+// reflection; Eq (==), Amount (by decimal value: 12.5 is 12.50) and
+// Instant (the same instant, read back in UTC) are its comparisons, and a
+// kit's own for what Deep cannot judge.
 type Differ struct {
 	what  string
 	diffs []string
@@ -72,24 +71,6 @@ func (d *Differ) Amount(path string, got, want decimal.Decimal) {
 	}
 }
 
-// AmountPtr compares two optional decimals: both nil, or both set to the
-// same number.
-func (d *Differ) AmountPtr(path string, got, want *decimal.Decimal) {
-	switch {
-	case (got == nil) != (want == nil):
-		d.Add(path, "got %s, want %s", decimalOrNil(got), decimalOrNil(want))
-	case want != nil:
-		d.Amount(path, *got, *want)
-	}
-}
-
-func decimalOrNil(p *decimal.Decimal) string {
-	if p == nil {
-		return "nil"
-	}
-	return p.String()
-}
-
 // Instant adds the difference SameInstant finds at path, if any.
 func (d *Differ) Instant(path string, got, want time.Time) {
 	if err := SameInstant(got, want); err != nil {
@@ -112,47 +93,6 @@ func SameInstant(got, want time.Time) error {
 		return fmt.Errorf("got zone %s (%s), want UTC", got.Location(), got.Format(time.RFC3339Nano))
 	}
 	return nil
-}
-
-// Each compares two slices element by element with diff, naming each
-// element path[i]; slices of different lengths are one difference at
-// path. Nil and empty are alike.
-func Each[T any](d *Differ, path string, got, want []T, diff func(d *Differ, path string, got, want T)) {
-	if len(got) != len(want) {
-		d.Add(path, "got %d elements, want %d", len(got), len(want))
-		return
-	}
-	for i := range want {
-		diff(d, fmt.Sprintf("%s[%d]", path, i), got[i], want[i])
-	}
-}
-
-// List compares slices of plain values, showing both whole when they
-// differ. Nil and empty are alike.
-func List[T comparable](d *Differ, path string, got, want []T) {
-	if !slices.Equal(got, want) {
-		d.Add(path, "got %v, want %v", got, want)
-	}
-}
-
-// EachKey compares two maps key by key with diff, naming each value
-// path[key] and a key only one side holds as missing or present. Keys
-// are visited in order, so the differences read the same every run. Nil
-// and empty are alike.
-func EachKey[K ~string, V any](d *Differ, path string, got, want map[K]V, diff func(d *Differ, path string, got, want V)) {
-	for _, k := range slices.Sorted(maps.Keys(want)) {
-		g, ok := got[k]
-		if !ok {
-			d.Add(path+"["+string(k)+"]", "missing")
-			continue
-		}
-		diff(d, path+"["+string(k)+"]", g, want[k])
-	}
-	for _, k := range slices.Sorted(maps.Keys(got)) {
-		if _, ok := want[k]; !ok {
-			d.Add(path+"["+string(k)+"]", "present, want no such key")
-		}
-	}
 }
 
 // DiffEvent compares an event read back with the one written, every

@@ -29,25 +29,7 @@ func move(d org.DealerID, id org.MoveID, emp org.EmployeeID, created time.Time) 
 }
 
 func diffMove(got, want org.CareerMove) error {
-	d := kit.NewDiffer("career move %s", want.ID)
-	kit.Eq(d, "dealer_id", got.DealerID, want.DealerID)
-	kit.Eq(d, "id", got.ID, want.ID)
-	kit.Eq(d, "employee", got.Employee, want.Employee)
-	kit.Eq(d, "kind", got.Kind, want.Kind)
-	kit.Eq(d, "from", got.From, want.From)
-	kit.Eq(d, "to", got.To, want.To)
-	kit.Eq(d, "reason", got.Reason, want.Reason)
-	kit.Eq(d, "source", got.Source, want.Source)
-	kit.Eq(d, "state", got.State, want.State)
-	kit.Eq(d, "proposed_by", got.ProposedBy, want.ProposedBy)
-	d.Instant("proposed_at", got.ProposedAt, want.ProposedAt)
-	kit.Eq(d, "decided_by", got.DecidedBy, want.DecidedBy)
-	d.Instant("decided_at", got.DecidedAt, want.DecidedAt)
-	kit.Eq(d, "decision", got.Decision, want.Decision)
-	kit.Eq(d, "version", got.Version, want.Version)
-	d.Instant("created_at", got.CreatedAt, want.CreatedAt)
-	d.Instant("updated_at", got.UpdatedAt, want.UpdatedAt)
-	return d.Err()
+	return kit.Deep(fmt.Sprintf("career move %s", want.ID), got, want)
 }
 
 // movesOf reads Moves(d, emp) and compares the IDs with want, in order.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -58,49 +57,11 @@ func seed(ctx context.Context, s org.Store, d org.DealerID, es ...org.Employee) 
 }
 
 func diffDealer(got, want org.Dealer) error {
-	switch {
-	case got.ID != want.ID || got.Name != want.Name || got.TimeZone != want.TimeZone || got.Currency != want.Currency:
-		return fmt.Errorf("dealer fields: got %+v, want %+v", got, want)
-	case got.Version != want.Version:
-		return fmt.Errorf("dealer %s version: got %d, want %d", got.ID, got.Version, want.Version)
-	}
-	if err := sameInstant("dealer created_at", got.CreatedAt, want.CreatedAt); err != nil {
-		return err
-	}
-	return sameInstant("dealer updated_at", got.UpdatedAt, want.UpdatedAt)
+	return kit.Deep(fmt.Sprintf("dealer %s", want.ID), got, want)
 }
 
 func diffEmployee(got, want org.Employee) error {
-	switch {
-	case got.DealerID != want.DealerID || got.ID != want.ID:
-		return fmt.Errorf("employee key: got %s/%s, want %s/%s", got.DealerID, got.ID, want.DealerID, want.ID)
-	case got.Name != want.Name || got.Role != want.Role || got.Department != want.Department || got.SupervisorID != want.SupervisorID:
-		return fmt.Errorf("employee %s: got name %q role %q department %q supervisor %q, want %q %q %q %q",
-			want.ID, got.Name, got.Role, got.Department, got.SupervisorID, want.Name, want.Role, want.Department, want.SupervisorID)
-	case got.Email != want.Email || got.Phone != want.Phone:
-		return fmt.Errorf("employee %s contact: got %q %q, want %q %q", want.ID, got.Email, got.Phone, want.Email, want.Phone)
-	case !slices.Equal(got.Skills, want.Skills):
-		return fmt.Errorf("employee %s skills: got %q, want %q", want.ID, got.Skills, want.Skills)
-	case !got.BonusBase.Equal(want.BonusBase):
-		return fmt.Errorf("employee %s bonus_base: got %s, want %s", want.ID, got.BonusBase, want.BonusBase)
-	case got.Active != want.Active || got.Version != want.Version:
-		return fmt.Errorf("employee %s: got active %v version %d, want %v %d", want.ID, got.Active, got.Version, want.Active, want.Version)
-	}
-	if err := sameInstant("employee "+string(want.ID)+" created_at", got.CreatedAt, want.CreatedAt); err != nil {
-		return err
-	}
-	if err := sameInstant("employee "+string(want.ID)+" updated_at", got.UpdatedAt, want.UpdatedAt); err != nil {
-		return err
-	}
-	return sameInstant("employee "+string(want.ID)+" left_at", got.LeftAt, want.LeftAt)
-}
-
-// sameInstant is kit.SameInstant, its error prefixed with what.
-func sameInstant(what string, got, want time.Time) error {
-	if err := kit.SameInstant(got, want); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	return nil
+	return kit.Deep(fmt.Sprintf("employee %s/%s", want.DealerID, want.ID), got, want)
 }
 
 // snapshot is everything a store holds for one dealer.

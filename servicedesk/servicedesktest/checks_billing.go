@@ -198,37 +198,13 @@ func readBilling(ctx context.Context, b billing.Store, d org.DealerID, want bill
 	return kit.SameKeys("documents of "+string(d), docs, want.Documents, func(doc billing.Document) string { return string(doc.ID) })
 }
 
-// diffBillingSettlement compares what this check is about: the record
-// landed whole with its commit. Every field is billingtest's business.
+// diffBillingSettlement and diffBillingDocument compare the billing
+// records a servicedesk commit carries, every field, with kit.Deep: that
+// the record landed whole with its commit is what this check is about.
 func diffBillingSettlement(got, want billing.Settlement) error {
-	d := kit.NewDiffer("settlement %s/%s", want.DealerID, want.Key)
-	kit.Eq(d, "dealer_id", got.DealerID, want.DealerID)
-	kit.Eq(d, "key", got.Key, want.Key)
-	kit.Eq(d, "work_order", got.WorkOrder, want.WorkOrder)
-	kit.Eq(d, "advisor", got.Advisor, want.Advisor)
-	d.Amount("due", got.Due, want.Due)
-	d.Amount("paid", got.Paid, want.Paid)
-	kit.List(d, "documents", got.Documents, want.Documents)
-	d.Instant("settled_at", got.SettledAt, want.SettledAt)
-	kit.Eq(d, "version", got.Version, want.Version)
-	return d.Err()
+	return kit.Deep(fmt.Sprintf("settlement %s/%s", want.DealerID, want.Key), got, want)
 }
 
 func diffBillingDocument(got, want billing.Document) error {
-	d := kit.NewDiffer("document %s/%s", want.DealerID, want.ID)
-	kit.Eq(d, "dealer_id", got.DealerID, want.DealerID)
-	kit.Eq(d, "id", got.ID, want.ID)
-	kit.Eq(d, "series", got.Series, want.Series)
-	kit.Eq(d, "number", got.Number, want.Number)
-	kit.Eq(d, "kind", got.Kind, want.Kind)
-	kit.Eq(d, "work_order", got.WorkOrder, want.WorkOrder)
-	kit.Eq(d, "settlement", got.Settlement, want.Settlement)
-	d.Amount("total", got.Total, want.Total)
-	d.Amount("bill.total", got.Bill.Total, want.Bill.Total)
-	if len(got.Bill.Lines) != len(want.Bill.Lines) {
-		d.Add("bill.lines", "got %d lines, want %d", len(got.Bill.Lines), len(want.Bill.Lines))
-	}
-	d.Instant("issued_at", got.IssuedAt, want.IssuedAt)
-	kit.Eq(d, "version", got.Version, want.Version)
-	return d.Err()
+	return kit.Deep(fmt.Sprintf("document %s/%s", want.DealerID, want.ID), got, want)
 }
