@@ -76,21 +76,9 @@ import (
 // EventReader reads a dealer's audit trail: org.Store's Events method.
 type EventReader = kit.EventReader
 
-// Features tells the kit what a store offers beyond the contract's minimum.
-// The zero value is right for most stores.
-type Features struct {
-	// Writers is how many goroutines the concurrency checks start; zero
-	// means 16.
-	Writers int
-	// SkipLarge skips checks that write more than a thousand records, for
-	// stores behind a slow network. Shipped stores never set it.
-	SkipLarge bool
-	// Events, when set, returns where the events committed through s are
-	// read (for memstore, the *memstore.Store behind the view). When it is
-	// nil the kit uses s itself if it is an [EventReader], and skips the
-	// event checks otherwise.
-	Events func(s billing.Store) EventReader
-}
+// Features tells the kit what a store offers beyond the contract's minimum
+// (Writers, SkipLarge, Events); the zero value is right for most stores.
+type Features = kit.Features[billing.Store]
 
 // Harness opens stores for the kit.
 type Harness = kit.Harness[billing.Store, Features]

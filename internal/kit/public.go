@@ -98,3 +98,19 @@ func TrailOf[S any](s S, events func(S) EventReader) EventReader {
 	}
 	return nil
 }
+
+// Features tells a kit what a store S offers beyond the contract's
+// minimum. The zero value is right for most stores.
+type Features[S any] struct {
+	// Writers is how many goroutines the concurrency checks start; zero
+	// means 16.
+	Writers int
+	// SkipLarge skips checks that write more than a thousand records, for
+	// stores behind a slow network. Shipped stores never set it.
+	SkipLarge bool
+	// Events, when set, returns where the events committed through s are
+	// read (for memstore, the *memstore.Store behind the view). When it is
+	// nil the kit uses s itself if it is an EventReader, and skips the
+	// event checks otherwise.
+	Events func(s S) EventReader
+}
