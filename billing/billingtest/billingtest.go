@@ -109,15 +109,7 @@ func TestStore(t *testing.T, h Harness) {
 func Checks() []Check {
 	return append([]Check{
 		// Records read back as written.
-		check("PriceBookRoundTrip", "a stored price book, keyed by its Book.Version, reads back with every field, slice and amount as written (12345678901234567.89 and 12.50 exactly), instants in UTC to the microsecond", checkPriceBookRoundTrip),
-		check("PriceBookNotFound", "PriceBook returns ErrNotFound for a version never stored", checkPriceBookNotFound),
 		check("ActivePriceBook", "ActivePriceBook returns the version marked Active now, and ErrNotFound when none is; the mark is the dealer's own, whatever another dealer marks", checkActivePriceBook),
-		check("SettlementRoundTrip", "a settlement, keyed by Key, reads back with every field as written: payments, documents, Override nil or set, amounts exact, instants in UTC to the microsecond", checkSettlementRoundTrip),
-		check("SettlementNotFound", "Settlement returns ErrNotFound for a key never committed", checkSettlementNotFound),
-		check("DocumentRoundTrip", "a document reads back with every field as written: its bill's lines, taxes and explanations with their Args, notes and payments; amounts exact, negative ones of a credit note too", checkDocumentRoundTrip),
-		check("DocumentNotFound", "Document returns ErrNotFound for an ID never committed", checkDocumentNotFound),
-		check("SeriesRoundTrip", "a numbering series, keyed by Name, reads back as written", checkSeriesRoundTrip),
-		check("SeriesNotFound", "Series returns ErrNotFound before the series' first commit", checkSeriesNotFound),
 		check("AmountsExact", "amounts keep 20 digits before the point and 4 after exactly (12345678901234567.89, 12.50, -1234.5678) in every amount field", checkAmountsExact),
 
 		// Lists.

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/servicelane/servicelane/billing"
 	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
@@ -53,7 +51,10 @@ type (
 // store may refuse as a second active book of the dealer.
 var priceBooks = kit.Declare(kit.Record[store, change, billing.StoredPriceBook]{
 	Label: "PriceBook", Name: "price book", KeyName: "Book.Version",
-	Make: func(d org.DealerID, n int) billing.StoredPriceBook { return priceBook(d, bookVersions[n-1], false) },
+	RoundTrip: "a stored price book, keyed by its Book.Version, reads back with every field, slice and amount as written (12345678901234567.89 and 12.50 exactly), instants in UTC to the microsecond",
+	NotFound:  "PriceBook returns ErrNotFound for a version never stored",
+	SetKey:    func(b *billing.StoredPriceBook, k string) { b.Book.Version = k },
+	Make:      func(d org.DealerID, n int) billing.StoredPriceBook { return priceBook(d, bookVersions[n-1], false) },
 	// Only record 1 is ever full: it is the active one.
 	Full:    fullBookOf,
 	Key:     func(b billing.StoredPriceBook) string { return b.Book.Version },
@@ -98,8 +99,7 @@ var priceBooks = kit.Declare(kit.Record[store, change, billing.StoredPriceBook]{
 		}
 		return out, nil
 	},
-	Diff:     diffStoredPriceBook,
-	Scribble: scribblePriceBook,
+	Diff: diffStoredPriceBook,
 })
 
 // fullBookOf is record n with every field set.
@@ -111,12 +111,15 @@ func fullBookOf(d org.DealerID, n int) billing.StoredPriceBook {
 // unique in anything else.
 var settlements = kit.Declare(kit.Record[store, change, billing.Settlement]{
 	Label: "Settlement", Name: "settlement", KeyName: "Key",
-	Make:    func(d org.DealerID, n int) billing.Settlement { return settlement(d, fmt.Sprintf("st-%d", n)) },
-	Full:    func(d org.DealerID, n int) billing.Settlement { return fullSettlement(d, fmt.Sprintf("st-%d", n)) },
-	Key:     settlementKey,
-	Version: func(st *billing.Settlement) *int64 { return &st.Version },
-	Edit:    func(st *billing.Settlement, s string) { st.Confirmation.By = s },
-	In:      func(c *change) *[]billing.Settlement { return &c.Settlements },
+	RoundTrip: "a settlement, keyed by Key, reads back with every field as written: payments, documents, Override nil or set, amounts exact, instants in UTC to the microsecond",
+	NotFound:  "Settlement returns ErrNotFound for a key never committed",
+	SetKey:    func(st *billing.Settlement, k string) { st.Key = k },
+	Make:      func(d org.DealerID, n int) billing.Settlement { return settlement(d, fmt.Sprintf("st-%d", n)) },
+	Full:      func(d org.DealerID, n int) billing.Settlement { return fullSettlement(d, fmt.Sprintf("st-%d", n)) },
+	Key:       settlementKey,
+	Version:   func(st *billing.Settlement) *int64 { return &st.Version },
+	Edit:      func(st *billing.Settlement, s string) { st.Confirmation.By = s },
+	In:        func(c *change) *[]billing.Settlement { return &c.Settlements },
 	Get: func(ctx context.Context, s store, d org.DealerID, st billing.Settlement) (billing.Settlement, error) {
 		return s.Settlement(ctx, d, st.Key)
 	},
@@ -131,8 +134,7 @@ var settlements = kit.Declare(kit.Record[store, change, billing.Settlement]{
 	All: func(ctx context.Context, s store, d org.DealerID) ([]billing.Settlement, error) {
 		return allSettlements(ctx, s, d, billing.SettlementQuery{})
 	},
-	Diff:     diffSettlement,
-	Scribble: scribbleSettlement,
+	Diff: diffSettlement,
 })
 
 // Documents: record n is receipt RCP-00000n, numbered by numberOf, so
@@ -141,6 +143,9 @@ var settlements = kit.Declare(kit.Record[store, change, billing.Settlement]{
 // INV-00000n, number n of INV.
 var documents = kit.Declare(kit.Record[store, change, billing.Document]{
 	Label: "Document", Name: "document", KeyName: "ID",
+	RoundTrip: "a document reads back with every field as written: its bill's lines, taxes and explanations with their Args, notes and payments; amounts exact, negative ones of a credit note too",
+	NotFound:  "Document returns ErrNotFound for an ID never committed",
+	SetKey:    func(doc *billing.Document, k string) { doc.ID = billing.DocumentID(k) },
 	Make: func(d org.DealerID, n int) billing.Document {
 		return document(d, billing.DocumentID(fmt.Sprintf("RCP-%06d", n)))
 	},
@@ -165,18 +170,20 @@ var documents = kit.Declare(kit.Record[store, change, billing.Document]{
 	All: func(ctx context.Context, s store, d org.DealerID) ([]billing.Document, error) {
 		return allDocuments(ctx, s, d, billing.DocumentQuery{})
 	},
-	Diff:     diffDocument,
-	Scribble: scribbleDocument,
+	Diff: diffDocument,
 })
 
 // Series have no list and no reference to share.
 var seriesKind = kit.Declare(kit.Record[store, change, billing.Series]{
 	Label: "Series", Name: "series", KeyName: "Name",
-	Make:    func(d org.DealerID, n int) billing.Series { return series(d, seriesNames[n-1], int64(10*n)) },
-	Key:     func(sr billing.Series) string { return sr.Name },
-	Version: func(sr *billing.Series) *int64 { return &sr.Version },
-	Edit:    func(sr *billing.Series, s string) { sr.Next = int64(1000 + len(s)) },
-	In:      func(c *change) *[]billing.Series { return &c.Series },
+	RoundTrip: "a numbering series, keyed by Name, reads back as written",
+	NotFound:  "Series returns ErrNotFound before the series' first commit",
+	SetKey:    func(sr *billing.Series, k string) { sr.Name = k },
+	Make:      func(d org.DealerID, n int) billing.Series { return series(d, seriesNames[n-1], int64(10*n)) },
+	Key:       func(sr billing.Series) string { return sr.Name },
+	Version:   func(sr *billing.Series) *int64 { return &sr.Version },
+	Edit:      func(sr *billing.Series, s string) { sr.Next = int64(1000 + len(s)) },
+	In:        func(c *change) *[]billing.Series { return &c.Series },
 	Get: func(ctx context.Context, s store, d org.DealerID, sr billing.Series) (billing.Series, error) {
 		return s.Series(ctx, d, sr.Name)
 	},
@@ -194,8 +201,7 @@ var seriesKind = kit.Declare(kit.Record[store, change, billing.Series]{
 		}
 		return out, nil
 	},
-	Diff:     diffSeries,
-	Scribble: func(*billing.Series) {},
+	Diff: diffSeries,
 })
 
 func documentID(d billing.Document) billing.DocumentID { return d.ID }
@@ -215,86 +221,4 @@ func allSettlements(ctx context.Context, s billing.Store, d org.DealerID, q bill
 			q.After, q.Limit = after, limit
 			return s.Settlements(ctx, d, q)
 		})
-}
-
-const scribbled = "scribbled"
-
-var minusOne = decimal.NewFromInt(-1)
-
-func scribbleExplain(e *billing.Explanation) {
-	e.Key = scribbled
-	for k := range e.Args {
-		e.Args[k] = scribbled
-	}
-	if e.Args != nil {
-		e.Args[scribbled] = scribbled
-	}
-}
-
-// scribbleDocument writes over everything of d that a careless store could
-// share with its caller: every slice, nested slice and map.
-func scribbleDocument(d *billing.Document) {
-	if len(d.Bill.Lines) > 0 {
-		l := &d.Bill.Lines[0]
-		l.Description, l.Amount = scribbled, minusOne
-		scribbleExplain(&l.Explain)
-	}
-	if len(d.Bill.Taxes) > 0 {
-		d.Bill.Taxes[0].Name = scribbled
-		scribbleExplain(&d.Bill.Taxes[0].Explain)
-	}
-	scribbleExplain(&d.Bill.Explain)
-	if len(d.Payments) > 0 {
-		d.Payments[0].Reference = scribbled
-	}
-	if len(d.Notes) > 0 {
-		scribbleExplain(&d.Notes[0])
-	}
-}
-
-func scribbleSettlement(s *billing.Settlement) {
-	if len(s.Payments) > 0 {
-		s.Payments[0].Reference = scribbled
-	}
-	if len(s.Documents) > 0 {
-		s.Documents[0] = scribbled
-	}
-	if s.Override != nil {
-		s.Override.Reason = scribbled
-	}
-}
-
-func scribblePriceBook(sb *billing.StoredPriceBook) {
-	b := &sb.Book
-	if len(b.Labor.Rates) > 0 {
-		b.Labor.Rates[0].Rate = minusOne
-	}
-	if len(b.Labor.Operations) > 0 {
-		b.Labor.Operations[0].Code = scribbled
-	}
-	if len(b.Parts.Matrix) > 0 {
-		b.Parts.Matrix[0].From = minusOne
-	}
-	if len(b.Fees) > 0 {
-		b.Fees[0].Code = scribbled
-		if len(b.Fees[0].PayTypes) > 0 {
-			b.Fees[0].PayTypes[0] = scribbled
-		}
-	}
-	if len(b.Coupons) > 0 {
-		b.Coupons[0].Code = scribbled
-	}
-	if len(b.Tax.Rates) > 0 {
-		r := &b.Tax.Rates[0]
-		r.Name = scribbled
-		if len(r.Kinds) > 0 {
-			r.Kinds[0] = scribbled
-		}
-		if len(r.PayTypes) > 0 {
-			r.PayTypes[0] = scribbled
-		}
-	}
-	if len(b.ManualPrices.Roles) > 0 {
-		b.ManualPrices.Roles[0] = scribbled
-	}
 }

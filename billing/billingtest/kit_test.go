@@ -573,7 +573,7 @@ func TestTestStoreFailsBrokenStore(t *testing.T) {
 	t.Parallel()
 	child.Run(t,
 		"--- FAIL: TestChildTestStore/DocumentNotFound",
-		`billingtest: DocumentNotFound: Document(d1, "INV-000002"): got error <nil>, want one matching `+org.ErrNotFound.Error(),
+		`billingtest: DocumentNotFound: reading document "RCP-000004" by key, stored "RCP-000001", "RCP-000002", "kit-RCP-000003": got error <nil>, want one matching `+org.ErrNotFound.Error(),
 		"rule broken: "+kit.Rule(t, "DocumentNotFound"),
 		"--- PASS: TestChildTestStore/DocumentRoundTrip",
 		"--- SKIP: TestChildTestStore/LargeDocuments",

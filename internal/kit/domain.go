@@ -87,8 +87,20 @@ type Record[S, C, T any] struct {
 	Diff func(got, want T) error
 	// Scribble writes over everything of r a careless store could share
 	// with its caller: the elements of its slices, what its pointers
-	// point at.
+	// point at. Nil means kit.Scribble, which writes over all of it.
 	Scribble func(r *T)
+
+	// RoundTrip, when set, is the rule of the kind's <Label>RoundTrip
+	// check (records.go): "a plan, keyed by its Year, reads back with
+	// every field as written...".
+	RoundTrip string
+	// NotFound, when set, is the rule of the kind's <Label>NotFound check.
+	NotFound string
+	// SetKey, when set, gives r the key key (a string key), so that
+	// <Label>NotFound reads the keys a careless store confuses with a
+	// stored one: a prefix of it, it in another case, it padded with a
+	// space.
+	SetKey func(r *T, key string)
 
 	// remember is the sharesCommitted flaw's hook (flaws.go).
 	remember func(d org.DealerID, recs []T)
@@ -114,6 +126,8 @@ type Kind[S, C any] interface {
 	// versionRule, readsAreCopies, ... are the rules of rules.go on the kind.
 	versionRule(ctx context.Context, dm *Domain[S, C], s S) error
 	twice(ctx context.Context, dm *Domain[S, C], s S) error
+	recordChecks(dm *Domain[S, C]) []Shared[S]
+	has(suffix string) bool
 	copies(dm *Domain[S, C]) []copyRead[S]
 	putFull(c *C, d org.DealerID) func()
 	tenancy(ctx context.Context, dm *Domain[S, C], s S) error
@@ -149,11 +163,14 @@ const (
 // Declare makes a Kind of r, checking that r declares what the rules need.
 func Declare[S, C, T any](r Record[S, C, T]) Kind[S, C] {
 	if r.Label == "" || r.Name == "" || r.Make == nil || r.Key == nil || r.Version == nil || r.Edit == nil ||
-		r.In == nil || r.Get == nil || r.All == nil || r.Diff == nil || r.Scribble == nil {
+		r.In == nil || r.Get == nil || r.All == nil || r.Diff == nil {
 		panic(fmt.Sprintf("kit: record kind %q declares too little", r.Name))
 	}
 	if r.Full == nil {
 		r.Full = r.Make
+	}
+	if r.Scribble == nil {
+		r.Scribble = Scribble[T]
 	}
 	return &r
 }
@@ -356,10 +373,14 @@ type Shared[S any] struct {
 }
 
 // Checks returns the shared rules for dm, in the order a kit runs them:
-// per kind its version rule and the record named twice, then the rules on
+// per kind its round trip and not-found rules where it declares them, its
+// version rule and the record named twice, then the rules on
 // every kind at once.
 func (dm *Domain[S, C]) Checks() []Shared[S] {
 	var cs []Shared[S]
+	for _, k := range dm.Kinds {
+		cs = append(cs, k.recordChecks(dm)...)
+	}
 	for _, k := range dm.Kinds {
 		cs = append(cs, Shared[S]{Name: k.label() + "VersionRule", Rule: k.rule(),
 			Run: func(ctx context.Context, s S) error { return k.versionRule(ctx, dm, s) }})

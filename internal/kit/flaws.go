@@ -251,13 +251,15 @@ func flaws[S, C any]() []flaw[S, C] {
 			caught: func(*Domain[S, C]) []string { return []string{"ReadsAreCopies"} }},
 		{name: "sharesReads", says: "returns the same record to every read of it (a cache handing out what it holds)",
 			bend:   func(b *Domain[S, C]) { kinds(b, "sharesReads") },
-			caught: func(*Domain[S, C]) []string { return []string{"ReadsAreCopies"} }},
+			caught: func(dm *Domain[S, C]) []string { return append(declared(dm, "RoundTrip"), "ReadsAreCopies") }},
 		{name: "readsOtherDealer", says: "answers a read of a record the dealer lacks with dealer dB's record of that key",
 			bend:   func(b *Domain[S, C]) { kinds(b, "readsOtherDealer") },
 			caught: func(*Domain[S, C]) []string { return []string{"TenancyIsolation"} }},
 		{name: "zeroIfNotFound", says: "answers a read of a missing record with a zero record and no error",
-			bend:   func(b *Domain[S, C]) { kinds(b, "zeroIfNotFound") },
-			caught: func(dm *Domain[S, C]) []string { return append(each(dm, "VersionRule", false), "TenancyIsolation") }},
+			bend: func(b *Domain[S, C]) { kinds(b, "zeroIfNotFound") },
+			caught: func(dm *Domain[S, C]) []string {
+				return slices.Concat(each(dm, "VersionRule", false), declared(dm, "NotFound"), []string{"TenancyIsolation"})
+			}},
 		{name: "ignoresContext", says: "goes on with a call whose context is done",
 			bend: func(b *Domain[S, C]) {
 				kinds(b, "ignoresContext")

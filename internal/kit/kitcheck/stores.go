@@ -250,7 +250,11 @@ func Stores[S, C any](open Opener[S, C], bent func(name string) (func(ctx contex
 		default:
 			commit, sh := bent(name) // panics for a name that is no flaw
 			shared = sh
-			b = Bend[S, C]{Name: name, Says: commitFlawSays[name], Bend: func(h *Hooks[S, C]) { h.Commit = commit }}
+			says, ok := commitFlawSays[name]
+			if !ok {
+				panic("kitcheck: no words for the commit flaw " + name)
+			}
+			b = Bend[S, C]{Name: name, Says: says, Bend: func(h *Hooks[S, C]) { h.Commit = commit }}
 		}
 		all := append(slices.Clone(shared), caught[name]...)
 		slices.Sort(all)
@@ -269,6 +273,8 @@ var commitFlawSays = map[string]string{
 	"versionZeroConflicts":   "refuses a Version below 1 with ErrConflict, not ErrInvalid",
 	"writesThenConflicts":    "writes a change it refuses for a version conflict, then reports the conflict",
 	"kindByKind":             "writes each kind of record in a transaction of its own, the events with the first",
+	"recordByRecord":         "writes each record in a transaction of its own, then the events",
+	"eachUnderItsDealer":     "writes each record and event under the dealer it names, not refusing another dealer's",
 	"lastOfTwiceWins":        "keeps the last of two writes of one record in a change instead of refusing the change",
 	"eventsOfRefusedCommits": "appends a commit's events before it checks the records, so a refused commit leaves its events",
 	"checkThenWrite":         "checks versions, lets go of its lock, then writes: concurrent writers of one version both land",
