@@ -4,32 +4,14 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/servicelane/servicelane/internal/kit"
+
 	"github.com/shopspring/decimal"
 )
 
 // Walk calls visit on v and, unless visit reports it handled it, on every
-// exported field, pointee and element inside it.
-func Walk(v reflect.Value, visit func(reflect.Value) bool) {
-	if visit(v) {
-		return
-	}
-	switch v.Kind() {
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				Walk(v.Field(i), visit)
-			}
-		}
-	case reflect.Pointer:
-		if !v.IsNil() {
-			Walk(v.Elem(), visit)
-		}
-	case reflect.Slice:
-		for i := range v.Len() {
-			Walk(v.Index(i), visit)
-		}
-	}
-}
+// exported field, pointee and element inside it (kit.Walk).
+func Walk(v reflect.Value, visit func(reflect.Value) bool) { kit.Walk(v, visit) }
 
 // Walked returns a function that walks v (a fresh copy a read returned),
 // a list included, with visit and hands it back with err:
