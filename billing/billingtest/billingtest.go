@@ -110,7 +110,6 @@ func Checks() []Check {
 	return append([]Check{
 		// Records read back as written.
 		check("ActivePriceBook", "ActivePriceBook returns the version marked Active now, and ErrNotFound when none is; the mark is the dealer's own, whatever another dealer marks", checkActivePriceBook),
-		check("AmountsExact", "amounts keep 20 digits before the point and 4 after exactly (12345678901234567.89, 12.50, -1234.5678) in every amount field", checkAmountsExact),
 
 		// Lists.
 		check("DocumentsQuery", "Documents returns IDs in byte order, at most Limit, after After, filtered by WorkOrder and Kind (exact match) and IssuedAt in [IssuedFrom, IssuedBefore)", checkDocumentsQuery),

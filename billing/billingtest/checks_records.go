@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
-
-	"github.com/shopspring/decimal"
 
 	"github.com/servicelane/servicelane/billing"
 	"github.com/servicelane/servicelane/internal/kit"
@@ -116,70 +113,3 @@ func readSettlements(ctx context.Context, s billing.Store, want ...billing.Settl
 // 2^53, with trailing zeros, at the fourth decimal, at the contract's
 // widest, and below zero (a credit note, a deposit applied).
 var amounts = []string{big, "12.50", "0", "0.0001", "99999999999999999999.9999", "9007199254740993", "-1234.5678", "-" + big}
-
-// setAmounts sets every amount inside *p (a pointer to a record) to v,
-// in every element of every slice: a field added later is covered too.
-func setAmounts(p any, v decimal.Decimal) {
-	var walk func(x reflect.Value)
-	walk = func(x reflect.Value) {
-		if x.Type() == reflect.TypeFor[decimal.Decimal]() {
-			x.Set(reflect.ValueOf(v))
-			return
-		}
-		switch x.Kind() {
-		case reflect.Struct:
-			for i := range x.NumField() {
-				if x.Type().Field(i).IsExported() {
-					walk(x.Field(i))
-				}
-			}
-		case reflect.Pointer:
-			if !x.IsNil() {
-				walk(x.Elem())
-			}
-		case reflect.Slice:
-			for i := range x.Len() {
-				walk(x.Index(i))
-			}
-		}
-	}
-	walk(reflect.ValueOf(p).Elem())
-}
-
-func checkAmountsExact(ctx context.Context, s billing.Store, _ Features) error {
-	var c billing.Change
-	for i, a := range amounts {
-		v := amount(a)
-		b := fullPriceBook("d1", fmt.Sprintf("amounts-%d", i), false)
-		setAmounts(&b, v)
-		st := fullSettlement("d1", fmt.Sprintf("st-%d", i))
-		setAmounts(&st, v)
-		doc := fullDocument("d1", billing.DocumentID(fmt.Sprintf("INV-%d", i)), int64(i+1))
-		setAmounts(&doc, v)
-		c.PriceBooks, c.Settlements, c.Documents = append(c.PriceBooks, b), append(c.Settlements, st), append(c.Documents, doc)
-	}
-	if err := commit(ctx, s, "d1", c, "commit a price book, a settlement and a document per amount"); err != nil {
-		return err
-	}
-	var errs []error
-	for i, a := range amounts {
-		b, err := s.PriceBook(ctx, "d1", c.PriceBooks[i].Book.Version)
-		if err != nil {
-			return fmt.Errorf("read price book %s: %w", c.PriceBooks[i].Book.Version, err)
-		}
-		st, err := s.Settlement(ctx, "d1", c.Settlements[i].Key)
-		if err != nil {
-			return fmt.Errorf("read settlement %s: %w", c.Settlements[i].Key, err)
-		}
-		doc, err := s.Document(ctx, "d1", c.Documents[i].ID)
-		if err != nil {
-			return fmt.Errorf("read document %s: %w", c.Documents[i].ID, err)
-		}
-		for _, err := range []error{diffStoredPriceBook(b, c.PriceBooks[i]), diffSettlement(st, c.Settlements[i]), diffDocument(doc, c.Documents[i])} {
-			if err != nil {
-				errs = append(errs, fmt.Errorf("amount %s: %w", a, err))
-			}
-		}
-	}
-	return errors.Join(errs...)
-}

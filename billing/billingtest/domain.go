@@ -25,11 +25,13 @@ func domain(f Features) *kit.Domain[billing.Store, billing.Change] {
 		Commit: func(ctx context.Context, s billing.Store, d org.DealerID, c billing.Change) error {
 			return s.Commit(ctx, d, c)
 		},
-		Events:   func(s billing.Store) kit.EventReader { return kit.TrailOf(s, f.Events) },
-		EventsIn: func(c *billing.Change) *[]org.Event { return &c.Events },
-		Event:    func(d org.DealerID, id string) org.Event { return event(d, id, "settlement/st-1") },
-		Kinds:    []kit.Kind[billing.Store, billing.Change]{priceBooks, settlements, documents, seriesKind},
-		Skip:     ErrSkip,
+		Events:      func(s billing.Store) kit.EventReader { return kit.TrailOf(s, f.Events) },
+		EventsIn:    func(c *billing.Change) *[]org.Event { return &c.Events },
+		Event:       func(d org.DealerID, id string) org.Event { return event(d, id, "settlement/st-1") },
+		Kinds:       []kit.Kind[billing.Store, billing.Change]{priceBooks, settlements, documents, seriesKind},
+		Amounts:     amounts,
+		AmountsRule: "amounts keep 20 digits before the point and 4 after exactly (12345678901234567.89, 12.50, -1234.5678) in every amount field",
+		Skip:        ErrSkip,
 	}
 }
 

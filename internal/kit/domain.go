@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/servicelane/servicelane/org"
 )
@@ -41,6 +43,15 @@ type Domain[S, C any] struct {
 	// Singles are the records a dealer has one of (DeclareSingle), which
 	// the rules write and read beside the kinds.
 	Singles []SingleKind[S, C]
+	// Amounts are the values every decimal of the domain keeps exactly
+	// (AmountsExact writes each into every decimal of every kind), and
+	// AmountsRule that check's rule; no check without a rule.
+	Amounts     []string
+	AmountsRule string
+	// InstantsRule, when set, is the rule of InstantsUTCMicroseconds:
+	// every instant of every kind, written in +08:00 past the
+	// microsecond, reads back in UTC to the microsecond.
+	InstantsRule string
 	// Skip is the kit's ErrSkip.
 	Skip error
 	// Omit names shared checks the kit does not run, because a check of
@@ -128,6 +139,8 @@ type Kind[S, C any] interface {
 	twice(ctx context.Context, dm *Domain[S, C], s S) error
 	recordChecks(dm *Domain[S, C]) []Shared[S]
 	has(suffix string) bool
+	putValued(c *C, v int64, set func(x reflect.Value)) func(ctx context.Context, s S) error
+	putInstants(c *C, write func(time.Time) time.Time) func(ctx context.Context, s S) error
 	copies(dm *Domain[S, C]) []copyRead[S]
 	putFull(c *C, d org.DealerID) func()
 	tenancy(ctx context.Context, dm *Domain[S, C], s S) error
@@ -389,6 +402,12 @@ func (dm *Domain[S, C]) Checks() []Shared[S] {
 		cs = append(cs, Shared[S]{Name: k.label() + "TwiceInAChange",
 			Rule: "a Change naming one " + k.name() + " twice (new or stored, at one version or two, next to each other or apart) is refused with ErrConflict and writes nothing",
 			Run:  func(ctx context.Context, s S) error { return k.twice(ctx, dm, s) }})
+	}
+	if dm.AmountsRule != "" {
+		cs = append(cs, Shared[S]{Name: "AmountsExact", Rule: dm.AmountsRule, Run: dm.checkAmounts})
+	}
+	if dm.InstantsRule != "" {
+		cs = append(cs, Shared[S]{Name: "InstantsUTCMicroseconds", Rule: dm.InstantsRule, Run: dm.checkInstants})
 	}
 	cs = append(cs,
 		Shared[S]{Name: "CommitIsAtomic", Rule: "Commit writes every record of every kind and every event, or none of them",

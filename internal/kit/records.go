@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/servicelane/servicelane/org"
+	"github.com/shopspring/decimal"
 )
 
 // The round trip and not-found rules of a record kind, written once
@@ -177,4 +180,152 @@ func declared[S, C any](dm *Domain[S, C], suffix string) []string {
 		}
 	}
 	return out
+}
+
+// checkAmounts writes record 1 of every kind with every decimal set to
+// each of dm.Amounts in turn, one version after another, and reads it back
+// after each: every decimal must keep its value exactly.
+func (dm *Domain[S, C]) checkAmounts(ctx context.Context, s S) error {
+	var errs []error
+	for i, a := range dm.Amounts {
+		v := decimal.RequireFromString(a)
+		var c C
+		var reads []func() error
+		for _, k := range dm.Kinds {
+			if read := k.putValued(&c, int64(i+1), func(x reflect.Value) {
+				Walk(x, func(f reflect.Value) bool {
+					if f.Type() == decimalT {
+						f.Set(reflect.ValueOf(v))
+						return true
+					}
+					return false
+				})
+			}); read != nil {
+				reads = append(reads, func() error { return read(ctx, s) })
+			}
+		}
+		if err := dm.commit(ctx, s, "d1", c, fmt.Sprintf("commit every decimal as %s", a)); err != nil {
+			return err
+		}
+		for _, read := range reads {
+			if err := read(); err != nil {
+				errs = append(errs, fmt.Errorf("every decimal %s: %w", a, err))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkInstants writes record 1 of every kind with every instant in
+// +08:00 and 400ns past a microsecond, and record 2 as Make has it (its
+// unset instants zero), and reads them back: the same instants in UTC to
+// the microsecond, the zero time zero.
+func (dm *Domain[S, C]) checkInstants(ctx context.Context, s S) error {
+	taipei := time.FixedZone("CST", 8*3600)
+	var c C
+	var reads []func() error
+	for _, k := range dm.Kinds {
+		if read := k.putInstants(&c, func(t time.Time) time.Time {
+			if t.IsZero() {
+				return t
+			}
+			return t.Truncate(time.Microsecond).Add(400).In(taipei)
+		}); read != nil {
+			reads = append(reads, func() error { return read(ctx, s) })
+		}
+	}
+	if err := dm.commit(ctx, s, "d1", c, "commit records with instants in +08:00 and 400ns past the microsecond"); err != nil {
+		return err
+	}
+	var errs []error
+	for _, read := range reads {
+		errs = append(errs, read())
+	}
+	return errors.Join(errs...)
+}
+
+// putValued adds record 1 of d1 with every field set, at version v, bent
+// by set, to c, and returns what reads it back and diffs it; nil when the
+// record holds no decimal.
+func (r *Record[S, C, T]) putValued(c *C, v int64, set func(x reflect.Value)) func(ctx context.Context, s S) error {
+	x := r.Full("d1", 1)
+	if !holds(reflect.TypeFor[T](), decimalT) {
+		return nil
+	}
+	*r.Version(&x) = v
+	set(reflect.ValueOf(&x).Elem())
+	r.add(c, x)
+	return func(ctx context.Context, s S) error { return r.readBack(ctx, s, x) }
+}
+
+// putInstants adds record 1 of d1 with every field set and record 2 as
+// Make has it, every instant of both passed through write, to c, and
+// returns what reads them back and diffs them against the instants in
+// UTC to the microsecond; nil when the record holds no instant.
+func (r *Record[S, C, T]) putInstants(c *C, write func(time.Time) time.Time) func(ctx context.Context, s S) error {
+	if !holds(reflect.TypeFor[T](), timeT) {
+		return nil
+	}
+	var want []T
+	for _, x := range []T{r.Full("d1", 1), r.Make("d1", 2)} {
+		w := x
+		onInstants(reflect.ValueOf(&x).Elem(), write)
+		onInstants(reflect.ValueOf(&w).Elem(), func(t time.Time) time.Time {
+			if t.IsZero() {
+				return t
+			}
+			return t.Truncate(time.Microsecond).UTC()
+		})
+		r.add(c, x)
+		want = append(want, w)
+	}
+	return func(ctx context.Context, s S) error { return r.readBack(ctx, s, want...) }
+}
+
+// onInstants passes every instant inside v through fn, deep copying the
+// slices and pointers on the way, so the record it came from keeps its
+// own.
+func onInstants(v reflect.Value, fn func(time.Time) time.Time) {
+	c := reflect.New(v.Type()).Elem()
+	deepCopy(c, v)
+	v.Set(c)
+	Walk(v, func(f reflect.Value) bool {
+		if f.Type() == timeT {
+			f.Set(reflect.ValueOf(fn(f.Interface().(time.Time))))
+			return true
+		}
+		return false
+	})
+}
+
+// holds says whether a value of type t holds a value of type leaf
+// anywhere: in a field, an element, behind a pointer.
+func holds(t, leaf reflect.Type) bool {
+	return holdsSeen(t, leaf, map[reflect.Type]bool{})
+}
+
+func holdsSeen(t, leaf reflect.Type, seen map[reflect.Type]bool) bool {
+	if t == leaf {
+		return true
+	}
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Struct:
+		if t == decimalT || t == timeT {
+			return false
+		}
+		for i := range t.NumField() {
+			if t.Field(i).IsExported() && holdsSeen(t.Field(i).Type, leaf, seen) {
+				return true
+			}
+		}
+	case reflect.Slice, reflect.Array, reflect.Pointer:
+		return holdsSeen(t.Elem(), leaf, seen)
+	case reflect.Map:
+		return holdsSeen(t.Elem(), leaf, seen)
+	}
+	return false
 }

@@ -88,7 +88,7 @@ func (h *Hooks[S, C]) read(v reflect.Value, err error) error {
 	time.Sleep(h.Latency)
 	if err == nil {
 		for _, visit := range h.Reads {
-			Walk(v, visit)
+			walkRecords(v, visit)
 		}
 		if h.Empty != nil && v.Kind() == reflect.Slice && v.Len() == 0 {
 			var list reflect.Value
@@ -157,4 +157,16 @@ func DeepCopy[T any](v T) T { return kit.DeepCopy(v) }
 // notFoundf is the error the generic stores answer for no match.
 func notFoundf(format string, args ...any) error {
 	return fmt.Errorf(format+": %w", append(args, org.ErrNotFound)...)
+}
+
+// walkRecords walks v with visit, or each element of v when v is a list a
+// read returned: what the Reads bend is inside records, not the list.
+func walkRecords(v reflect.Value, visit func(reflect.Value) bool) {
+	if v.Kind() != reflect.Slice {
+		Walk(v, visit)
+		return
+	}
+	for i := range v.Len() {
+		Walk(v.Index(i), visit)
+	}
 }
