@@ -232,7 +232,7 @@ func SoundBends[S, C any]() []Bend[S, C] {
 // the flawed Commit bent makes, caught by the shared checks it names and
 // the kit's own. A name that is neither fails t.
 func Stores[S, C any](open Opener[S, C], bent func(name string) (func(ctx context.Context, s S, d org.DealerID, c C) error, []string), caught map[string][]string) []Broken[S] {
-	bends := BrokenBends[S, C]()
+	bends := append(BrokenBends[S, C](), SoundBends[S, C]()...) // a sound bend is broken where the kit's contract says so
 	var out []Broken[S]
 	for _, name := range sortedKeys(caught) {
 		i := slices.IndexFunc(bends, func(b Bend[S, C]) bool { return b.Name == name })
@@ -280,12 +280,16 @@ var commitFlawSays = map[string]string{
 	"checkThenWrite":         "checks versions, lets go of its lock, then writes: concurrent writers of one version both land",
 }
 
-// Sounds returns the generic sound stores, opened by open, each with the
-// checks that must skip on it (none).
-func Sounds[S, C any](open Opener[S, C]) []Sound[S] {
+// Sounds returns the generic sound stores, opened by open, but those
+// named in broken: what one domain allows another's contract forbids
+// (nilForNone, where a list with no match must be empty), and the kit
+// names that store among its broken ones (Stores) instead.
+func Sounds[S, C any](open Opener[S, C], broken ...string) []Sound[S] {
 	var out []Sound[S]
 	for _, b := range SoundBends[S, C]() {
-		out = append(out, Sound[S]{Name: b.Name, How: b.Says, Open: open(b.Bend)})
+		if !slices.Contains(broken, b.Name) {
+			out = append(out, Sound[S]{Name: b.Name, How: b.Says, Open: open(b.Bend)})
+		}
 	}
 	return out
 }
