@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 
 	"github.com/servicelane/servicelane/billing"
 	"github.com/servicelane/servicelane/internal/kit"
@@ -96,16 +95,7 @@ func gapless(ctx context.Context, s billing.Store, f Features, n int) error {
 // and commits the settlement at Version 1; their lookups all happen before
 // any commit. One lands; the rest conflict and leave nothing behind.
 func checkSettlementKeyOnce(ctx context.Context, s billing.Store, f Features) error {
-	type result struct {
-		i   int
-		err error
-	}
-	var (
-		wg      sync.WaitGroup
-		start   = make(chan struct{})
-		results = make(chan result, f.Writers)
-		changes = make([]billing.Change, f.Writers)
-	)
+	changes := make([]billing.Change, f.Writers)
 	for i := range f.Writers {
 		w := fmt.Sprintf("w%02d", i)
 		doc := document("d1", billing.DocumentID("RCP-"+w))
@@ -114,63 +104,32 @@ func checkSettlementKeyOnce(ctx context.Context, s billing.Store, f Features) er
 		changes[i] = billing.Change{Settlements: []billing.Settlement{st}, Documents: []billing.Document{doc},
 			Events: events("d1", "settled-"+w, "settlement/st-1", 1)}
 	}
-	together := kit.NewBarrier(f.Writers)
-	for i := range f.Writers {
-		wg.Go(func() {
-			<-start
-			// Settling looks the key up first: settling again returns the
-			// settlement already made. Every writer finds none.
-			_, err := s.Settlement(ctx, "d1", "st-1")
-			together.Wait(ctx)
-			if !errors.Is(err, org.ErrNotFound) {
-				results <- result{i, fmt.Errorf("looking up the key before settling: got %v, want an error matching %v", err, org.ErrNotFound)}
-				return
-			}
-			results <- result{i, s.Commit(ctx, "d1", changes[i])}
-		})
-	}
-	close(start)
-	wg.Wait()
-	close(results)
-	var landed []int
-	var errs []error
-	for r := range results {
-		switch {
-		case r.err == nil:
-			landed = append(landed, r.i)
-		case !errors.Is(r.err, org.ErrConflict):
-			errs = append(errs, fmt.Errorf("writer %d: got %v, want nil or an error matching %v", r.i, r.err, org.ErrConflict))
+	// Settling looks the key up first: settling again returns the
+	// settlement already made. Every writer finds none.
+	look := func(int) error {
+		_, err := s.Settlement(ctx, "d1", "st-1")
+		if !errors.Is(err, org.ErrNotFound) {
+			return fmt.Errorf("looking up the key before settling: got %v, want an error matching %v", err, org.ErrNotFound)
 		}
+		return nil
 	}
-	if err := errors.Join(errs...); err != nil {
+	won, err := kit.RaceToCreate(ctx, f.Writers, "settlement st-1", look, func(i int) error { return s.Commit(ctx, "d1", changes[i]) })
+	if err != nil {
 		return err
 	}
-	if len(landed) != 1 {
-		return fmt.Errorf("%d of %d commits of settlement st-1 at Version 1 landed (writers %v), want exactly 1", len(landed), f.Writers, landed)
-	}
-	won := changes[landed[0]]
 	st, err := s.Settlement(ctx, "d1", "st-1")
 	if err != nil {
 		return err
 	}
-	if err := diffSettlement(st, won.Settlements[0]); err != nil {
+	if err := diffSettlement(st, changes[won].Settlements[0]); err != nil {
 		return fmt.Errorf("the settlement is not the one commit that landed: %w", err)
 	}
 	docs, err := allDocuments(ctx, s, "d1", billing.DocumentQuery{})
 	if err != nil {
 		return err
 	}
-	if ids := kit.Keys(docs, documentID); !slices.Equal(ids, []string{string(won.Documents[0].ID)}) {
-		return fmt.Errorf("documents %q are stored, want only %s of the commit that landed: a refused commit wrote its document", ids, won.Documents[0].ID)
+	if ids := kit.Keys(docs, documentID); !slices.Equal(ids, []string{string(changes[won].Documents[0].ID)}) {
+		return fmt.Errorf("documents %q are stored, want only %s of the commit that landed: a refused commit wrote its document", ids, changes[won].Documents[0].ID)
 	}
-	if r := kit.TrailOf(s, f.Events); r != nil {
-		evs, err := kit.AllEvents(ctx, r, "d1")
-		if err != nil {
-			return err
-		}
-		if err := kit.SameEvents("the trail", evs, won.Events); err != nil {
-			return fmt.Errorf("only the landed commit's event may be in the trail: %w", err)
-		}
-	}
-	return nil
+	return kit.OnlyEvents(ctx, kit.TrailOf(s, f.Events), "d1", changes[won].Events)
 }
