@@ -154,6 +154,7 @@ type Kind[S, C any] interface {
 	belowOne(c *C) bool
 	checkVersions(ctx context.Context, s S, d org.DealerID, c *C) error
 	each(c *C) []piece[C]
+	clear(c *C)
 	appendTo(dst, src *C)
 	committed(d org.DealerID, c *C)
 	pathFlaws() []string
