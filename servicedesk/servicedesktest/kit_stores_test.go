@@ -5,7 +5,6 @@ package servicedesktest_test
 import (
 	"context"
 	"slices"
-	"sync/atomic"
 
 	"github.com/servicelane/servicelane/billing"
 	"github.com/servicelane/servicelane/internal/kit/kitcheck"
@@ -43,7 +42,7 @@ var (
 func bend(fn func(o *over)) func() servicedesk.Store {
 	return func() servicedesk.Store {
 		b := memstore.New().ServiceDesk()
-		o := &over{DeskStore: b, h: kitcheck.Hooks[servicedesk.Store, servicedesk.Change]{Base: carrier{b}}}
+		o := &over{DeskStore: b, h: kitcheck.Hooks[servicedesk.Store, servicedesk.Change]{Base: b}}
 		o.workOrder, o.workOrders, o.calendarDay = b.WorkOrder, b.WorkOrders, b.CalendarDay
 		o.complaint, o.complaints, o.survey, o.surveys = b.Complaint, b.Complaints, b.Survey, b.Surveys
 		o.events, o.subjectEvents, o.commit = b.Events, b.SubjectEvents, b.Commit
@@ -104,36 +103,7 @@ func (o *over) SubjectEvents(ctx context.Context, d org.DealerID, subject string
 }
 
 func (o *over) Commit(ctx context.Context, d org.DealerID, c servicedesk.Change) error {
-	if o.h.Commit != nil && (len(c.Redactions) > 0 || !c.Billing.Empty()) {
-		ctx = context.WithValue(ctx, extrasKey{}, &extras{redactions: c.Redactions, billing: c.Billing})
-	}
 	return kitcheck.Committed(&o.h, ctx, d, c, o.commit)
-}
-
-// A commit flaw of kit.Domain.Bent rebuilds the change from the record
-// kinds and events the domain declares, so it drops Redactions and
-// Billing; carrier, the Base it commits to, puts them back on the first
-// part it writes, so the flaw stays the only one.
-type carrier struct{ memstore.DeskStore }
-
-type extrasKey struct{}
-
-// extras are the parts of a change a commit flaw drops.
-type extras struct {
-	used       atomic.Bool
-	redactions []org.Redaction
-	billing    billing.Change
-}
-
-func (s carrier) Commit(ctx context.Context, d org.DealerID, c servicedesk.Change) error {
-	switch x, ok := ctx.Value(extrasKey{}).(*extras); {
-	case !ok:
-	case len(c.Redactions) > 0 || !c.Billing.Empty():
-		x.used.Store(true) // the flaw wrote the change whole
-	case x.used.CompareAndSwap(false, true):
-		c.Redactions, c.Billing = x.redactions, x.billing
-	}
-	return s.DeskStore.Commit(ctx, d, c)
 }
 
 // bendCommit returns an opener of memstore whose Commit writes fn(c), c a
