@@ -339,7 +339,14 @@ func (dm *Domain[S, C]) pathFlaws() []flaw[S, C] {
 					b.Kinds[i] = k.sharingPath(path)
 					b.rememberCommits()
 				},
-				caught: func(*Domain[S, C]) []string { return []string{"ReadsAreCopies"} }})
+				caught: func(dm *Domain[S, C]) []string {
+					// What it shares holds instants as the caller wrote
+					// them, in +08:00 past the microsecond.
+					if dm.InstantsRule != "" && k.pathHolds(path, timeT) {
+						return []string{"ReadsAreCopies", "InstantsUTCMicroseconds"}
+					}
+					return []string{"ReadsAreCopies"}
+				}})
 		}
 	}
 	return out

@@ -175,3 +175,27 @@ func (r *Record[S, C, T]) sharingPath(name string) Kind[S, C] {
 	}
 	return &b
 }
+
+// pathHolds says whether the reference named name (as pathFlaws names it)
+// leads to a value holding leaf.
+func (r *Record[S, C, T]) pathHolds(name string, leaf reflect.Type) bool {
+	x := r.Full("d1", 1)
+	var paths []refPath
+	refPaths(reflect.ValueOf(x), nil, &paths)
+	for _, p := range paths {
+		if p.String() != name {
+			continue
+		}
+		t := reflect.TypeFor[T]()
+		for _, s := range p {
+			switch {
+			case s.elem >= 0 || s.deref:
+				t = t.Elem()
+			default:
+				t = t.Field(s.field).Type
+			}
+		}
+		return holds(t, leaf)
+	}
+	return false
+}

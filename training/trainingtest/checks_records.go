@@ -15,38 +15,7 @@ import (
 	"github.com/servicelane/servicelane/training"
 )
 
-// checkPlanRoundTrip writes a full and a bare plan, reads them back, then
-// replaces each with a version that drops what the other adds: a store
-// keeping courses or target employees in tables of their own must delete
-// the old rows, and a certificate goes from set to nil and back.
-func checkPlanRoundTrip(ctx context.Context, s training.Store, _ Features) error {
-	full := fullPlan("d1", year)
-	bare := training.Plan{DealerID: "d1", Year: 2028, State: training.PlanDraft, Version: 1}
-	if err := commit(ctx, s, "d1", training.Change{Plans: []training.Plan{full, bare}}, "commit a full and a bare plan"); err != nil {
-		return err
-	}
-	if err := readPlans(ctx, s, full, bare); err != nil {
-		return err
-	}
-	shrunk := fullPlan("d1", year)
-	shrunk.Version, shrunk.State, shrunk.ApprovedBy, shrunk.ApprovedAt, shrunk.Revision = 2, training.PlanDraft, org.Actor{}, time.Time{}, 5
-	shrunk.Courses = shrunk.Courses[2:]
-	shrunk.Courses[0].Certificate = nil
-	shrunk.Courses[0].Target.Employees = nil
-	grown := fullPlan("d1", 2028)
-	grown.Version = 2
-	extra := fullCourse("c-10")
-	extra.Target.Employees = append(extra.Target.Employees, "sup-1")
-	grown.Courses = append(grown.Courses, extra)
-	if err := commit(ctx, s, "d1", training.Change{Plans: []training.Plan{shrunk, grown}}, "update both to version 2"); err != nil {
-		return err
-	}
-	if err := readPlans(ctx, s, shrunk, grown); err != nil {
-		return fmt.Errorf("after replacing the full plan by a smaller one and the bare one by a full one: %w", err)
-	}
-	return nil
-}
-
+// readPlans reads want with Plan (plans have no list).
 func readPlans(ctx context.Context, s training.Store, want ...training.Plan) error {
 	for _, w := range want {
 		got, err := s.Plan(ctx, w.DealerID, w.Year)
@@ -55,21 +24,6 @@ func readPlans(ctx context.Context, s training.Store, want ...training.Plan) err
 		}
 		if err := diffPlan(got, w); err != nil {
 			return fmt.Errorf("reading it with Plan: %w", err)
-		}
-	}
-	return nil
-}
-
-func checkPlanNotFound(ctx context.Context, s training.Store, _ Features) error {
-	c := training.Change{Plans: []training.Plan{plan("d1", 2026), plan("d1", 2028)}}
-	if err := commit(ctx, s, "d1", c, "seed the plans of 2026 and 2028"); err != nil {
-		return err
-	}
-	// The year between, the years around, and the zero year.
-	for _, y := range []int{year, 2025, 2029, 0, 20260, 206} {
-		_, err := s.Plan(ctx, "d1", y)
-		if err := kit.ExpectErr(err, org.ErrNotFound, fmt.Sprintf("Plan(d1, %d)", y)); err != nil {
-			return err
 		}
 	}
 	return nil
@@ -121,21 +75,6 @@ func readSessions(ctx context.Context, s training.Store, want ...training.Sessio
 		return fmt.Errorf("Sessions(d1, %d): %w", year, err)
 	}
 	return kit.DiffList(fmt.Sprintf("Sessions(d1, %d)", year), list, sortedByStart(want), sessionID, diffSession)
-}
-
-func checkSessionNotFound(ctx context.Context, s training.Store, _ Features) error {
-	ss := []training.Session{session("d1", "ev-1", t0), session("d1", "ev-10", at(60))}
-	ss[1].Year = 2026
-	if err := commit(ctx, s, "d1", training.Change{Sessions: ss}, "seed sessions ev-1 and ev-10"); err != nil {
-		return err
-	}
-	for _, id := range []string{"ev-2", "ev-", "EV-1", "ev-1 ", " ev-1", "", "ev-1/"} {
-		_, err := s.Session(ctx, "d1", id)
-		if err := kit.ExpectErr(err, org.ErrNotFound, fmt.Sprintf("Session(d1, %q)", id)); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // roundTripProgress differ from one another in one part of their Key
@@ -238,20 +177,6 @@ func readCareers(ctx context.Context, s training.Store, want ...training.Career)
 		return fmt.Errorf("Careers(d1): %w", err)
 	}
 	return kit.DiffList("Careers(d1)", list, sortedByEmployee(want), careerEmployee, diffCareer)
-}
-
-func checkCareerNotFound(ctx context.Context, s training.Store, _ Features) error {
-	c := training.Change{Careers: []training.Career{career("d1", "adv-1"), career("d1", "adv-10")}}
-	if err := commit(ctx, s, "d1", c, "seed careers of adv-1 and adv-10"); err != nil {
-		return err
-	}
-	for _, e := range []org.EmployeeID{"adv-2", "adv-", "ADV-1", "adv-1 ", " adv-1", ""} {
-		_, err := s.Career(ctx, "d1", e)
-		if err := kit.ExpectErr(err, org.ErrNotFound, fmt.Sprintf("Career(d1, %q)", e)); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // amounts are the values every decimal must keep: above 2^53, with

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/training"
@@ -16,8 +14,15 @@ import (
 // The training domain as the shared store rules see it (internal/kit):
 // its four record kinds. The rules every kind keeps (versions, a record
 // twice in a change, atomic commits, tenancy, copies, the trail, a done
-// context) run from internal/kit on each of them; this package keeps the
-// checks only training has.
+// context) run from internal/kit on each of them, and so do the plan's
+// round trip and the not-found reads of plans, sessions and career
+// records, which those kinds declare; this package keeps the checks only
+// training has. The round trips of sessions, progress and career records,
+// AmountsExact and InstantsUTCMicroseconds stay the kit's own
+// (checks_records.go): each reads back whole lists (a year's sessions,
+// every key part of progress, Careers) and so proves their filter and
+// order too, which the shared ones, diffing the records they wrote, do
+// not.
 
 // domain declares training.Store to the shared rules, its trail read as
 // f says.
@@ -74,8 +79,9 @@ var plans = kit.Declare(kit.Record[store, change, training.Plan]{
 		}
 		return out, nil
 	},
-	Diff:     diffPlan,
-	Scribble: scribblePlan,
+	Diff:      diffPlan,
+	RoundTrip: "a plan, keyed by its Year, reads back with every field as written: its courses with their targets (Employees, a slice), assessments and certificates (a pointer, nil or set), the approver; decimals exact, instants in UTC to the microsecond",
+	NotFound:  "Plan returns ErrNotFound for a year never stored, also beside the plans of the years around it",
 })
 
 var sessions = kit.Declare(kit.Record[store, change, training.Session]{
@@ -105,7 +111,8 @@ var sessions = kit.Declare(kit.Record[store, change, training.Session]{
 		return out, nil
 	},
 	Diff:     diffSession,
-	Scribble: scribbleSession,
+	NotFound: "Session returns ErrNotFound for an ID never stored: not found by prefix, case-blind or with trailing spaces trimmed",
+	SetKey:   func(s *training.Session, k string) { s.ID = k },
 })
 
 var progresses = kit.Declare(kit.Record[store, change, training.Progress]{
@@ -136,8 +143,7 @@ var progresses = kit.Declare(kit.Record[store, change, training.Progress]{
 		}
 		return out, nil
 	},
-	Diff:     diffProgress,
-	Scribble: scribbleProgress,
+	Diff: diffProgress,
 })
 
 // readProgressOf finds like's stored version in its employee's list, or
@@ -172,58 +178,6 @@ var careers = kit.Declare(kit.Record[store, change, training.Career]{
 		return s.Careers(ctx, d)
 	},
 	Diff:     diffCareer,
-	Scribble: scribbleCareer,
+	NotFound: "Career returns ErrNotFound for an employee never stored: not found by prefix, case-blind or with trailing spaces trimmed",
+	SetKey:   func(c *training.Career, k string) { c.Employee = org.EmployeeID(k) },
 })
-
-const scribbled = "scribbled"
-
-var minusOne = decimal.NewFromInt(-1)
-
-// scribblePlan writes over everything of p that a careless store could
-// share with its caller: the courses, their target employees and what
-// their certificate pointers point at.
-func scribblePlan(p *training.Plan) {
-	for i := range p.Courses {
-		c := &p.Courses[i]
-		c.Title, c.Hours = scribbled, minusOne
-		if len(c.Target.Employees) > 0 {
-			c.Target.Employees[0] = scribbled
-		}
-		if c.Certificate != nil {
-			c.Certificate.Name = scribbled
-		}
-	}
-}
-
-// scribbleSession writes over the attendees and through their score
-// pointers.
-func scribbleSession(s *training.Session) {
-	for i := range s.Attendees {
-		a := &s.Attendees[i]
-		a.Employee, a.Hours = scribbled, minusOne
-		if a.Score != nil {
-			*a.Score = minusOne
-		}
-	}
-}
-
-func scribbleProgress(p *training.Progress) {
-	for i := range p.Attempts {
-		p.Attempts[i].Score = minusOne
-	}
-	for i := range p.Earlier {
-		p.Earlier[i].SessionID = scribbled
-	}
-}
-
-func scribbleCareer(c *training.Career) {
-	if len(c.Notes) > 0 {
-		c.Notes[0].Text = scribbled
-	}
-	if len(c.Goals) > 0 {
-		c.Goals[0].Text = scribbled
-	}
-	if len(c.Certificates) > 0 {
-		c.Certificates[0].Name = scribbled
-	}
-}

@@ -680,7 +680,7 @@ func TestTestStoreFailsBrokenStore(t *testing.T) {
 	t.Parallel()
 	child.Run(t,
 		"--- FAIL: TestChildTestStore/CareerNotFound",
-		`trainingtest: CareerNotFound: Career(d1, "adv-2"): got error <nil>, want one matching `+org.ErrNotFound.Error(),
+		`trainingtest: CareerNotFound: reading career record "adv-2" by key, stored "adv-1", "adv-1-b", "kit-adv-10": got error <nil>, want one matching `+org.ErrNotFound.Error(),
 		"rule broken: "+kit.Rule(t, "CareerNotFound"),
 		"--- PASS: TestChildTestStore/SessionRoundTrip",
 		"--- SKIP: TestChildTestStore/LargeYear",
