@@ -155,6 +155,7 @@ type Kind[S, C any] interface {
 	checkVersions(ctx context.Context, s S, d org.DealerID, c *C) error
 	each(c *C) []piece[C]
 	clear(c *C)
+	part() Part[C]
 	pathHolds(name string, leaf reflect.Type) bool
 	appendTo(dst, src *C)
 	committed(d org.DealerID, c *C)

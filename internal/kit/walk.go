@@ -81,3 +81,22 @@ func deepCopy(dst, src reflect.Value) {
 		dst.Set(src)
 	}
 }
+
+// ZeroPath zeroes the field at path in v, in every element of the slices
+// and in the pointees on the way. v must be settable.
+func ZeroPath(v reflect.Value, path []string) {
+	switch {
+	case len(path) == 0:
+		v.Set(reflect.Zero(v.Type()))
+	case v.Kind() == reflect.Pointer:
+		if !v.IsNil() {
+			ZeroPath(v.Elem(), path)
+		}
+	case v.Kind() == reflect.Slice:
+		for i := range v.Len() {
+			ZeroPath(v.Index(i), path)
+		}
+	default:
+		ZeroPath(v.FieldByName(path[0]), path[1:])
+	}
+}

@@ -80,17 +80,6 @@ func checkMoveRoundTrip(ctx context.Context, s org.Store, _ Features) error {
 	return nil
 }
 
-func checkMoveNotFound(ctx context.Context, s org.Store, _ Features) error {
-	if err := seed(ctx, s, "d1"); err != nil {
-		return err
-	}
-	if err := s.Commit(ctx, "d1", org.Change{Moves: []org.CareerMove{move("d1", "m1", "e1", t0)}}); err != nil {
-		return err
-	}
-	_, err := s.Move(ctx, "d1", "m404")
-	return kit.ExpectErr(err, org.ErrNotFound, "Move(d1, m404)")
-}
-
 func checkMovesOfAnEmployee(ctx context.Context, s org.Store, _ Features) error {
 	if err := seed(ctx, s, "d1"); err != nil {
 		return err

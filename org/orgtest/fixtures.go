@@ -29,6 +29,19 @@ func employee(d org.DealerID, id org.EmployeeID) org.Employee {
 	}
 }
 
+// fullEmployee is employee id with every field set: a supervisor, a
+// bonus base of 20 digits, and inactive, its LeftAt set (gone).
+func fullEmployee(d org.DealerID, id org.EmployeeID) org.Employee {
+	e := gone(d, id)
+	e.Name = "陳 小明 (Chen)"
+	e.SupervisorID = "sup-1"
+	e.BonusBase = decimal.RequireFromString("12345678901234567.89")
+	return e
+}
+
+// amounts are the values every decimal keeps exactly (AmountsExact).
+var amounts = []string{"12345678901234567.89", "12.50", "0", "0.0001", "99999999999999999999.9999", "9007199254740993"}
+
 // gone is employee id deactivated: inactive, with LeftAt set, after t0
 // and with microseconds of its own, so a store that drops LeftAt, or
 // keeps UpdatedAt in its place, is caught.

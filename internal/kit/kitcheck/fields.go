@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/servicelane/servicelane/internal/kit"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -45,38 +47,12 @@ func leaves(t reflect.Type, prefix []string, seen, leafTypes []reflect.Type) [][
 }
 
 // ZeroPath zeroes the field at path in v, in every element of the slices
-// and in the pointees on the way. v must be settable.
-func ZeroPath(v reflect.Value, path []string) {
-	switch {
-	case len(path) == 0:
-		v.Set(reflect.Zero(v.Type()))
-	case v.Kind() == reflect.Pointer:
-		if !v.IsNil() {
-			ZeroPath(v.Elem(), path)
-		}
-	case v.Kind() == reflect.Slice:
-		for i := range v.Len() {
-			ZeroPath(v.Index(i), path)
-		}
-	default:
-		ZeroPath(v.FieldByName(path[0]), path[1:])
-	}
-}
+// and in the pointees on the way (kit.ZeroPath).
+func ZeroPath(v reflect.Value, path []string) { kit.ZeroPath(v, path) }
 
 // Kind is one kind of record a change C carries, for
-// TestForgottenFields.
-type Kind[C any] struct {
-	Type reflect.Type
-	// Check is the round trip check that must catch a store forgetting
-	// any field of it.
-	Check string
-	// Forget zeroes the field at path in every record of the kind in c,
-	// in place, and returns c.
-	Forget func(c C, path []string) C
-	// Assigned are the top-level fields the store assigns itself, which
-	// a store cannot forget: an event's Seq.
-	Assigned []string
-}
+// TestForgottenFields (kit.Part).
+type Kind[C any] = kit.Part[C]
 
 // KindOf returns the Kind of the records R that records finds in a
 // change.
