@@ -4,7 +4,7 @@ package billingtest_test
 // in brokenStores breaks one rule of billing.Store, and exactly the checks named
 // beside it must fail on it; every store in soundStores keeps the contract,
 // and every check must pass on it (or skip, where the store lacks an
-// optional part). TestKitCatchesForgottenColumns generates one broken store
+// optional part). TestKit (its ForgottenFields part) generates one broken store
 // per field of every record, by reflection, so a field added to a record
 // and forgotten by the kit's diff fails here.
 //
@@ -527,68 +527,33 @@ func soundStores() []soundStore {
 	}, kitcheck.Sounds(hooked)...)
 }
 
-// kit is billingtest's checks as the self-tests run them. A check failing a
-// broken store it is not named for is an error (Exact).
-var kit = kitcheck.Kit[billing.Store]{
-	Name:      "billingtest.Checks",
-	Exact:     true,
-	Checks:    kitcheck.Of(billingtest.Checks(), billingtest.Features{}),
-	Skip:      billingtest.ErrSkip,
-	SkipLarge: true,
+// self is billingtest's self-test. A check failing a broken store it is
+// not named for is an error (Exact).
+var self = kitcheck.Self[billing.Store, billing.Change]{
+	Kit: kitcheck.Kit[billing.Store]{Name: "billingtest.Checks", Exact: true, Skip: billingtest.ErrSkip, SkipLarge: true,
+		Checks: kitcheck.Of(billingtest.Checks(), billingtest.Features{})},
+	Broken: brokenStores, Sound: soundStores,
+	Forgetting: func(forget func(billing.Change) billing.Change) billing.Store { return bendCommit(forget)() },
+	Parts:      billingtest.Domain(billingtest.Features{}).Parts(),
+	ChildTest:  "TestChildTestStore", Env: "BILLINGTEST_KIT_CHILD", ChildStore: "missingIsZero",
+	TestStore: func(t *testing.T, open func() billing.Store) {
+		billingtest.TestStore(t, billingtest.Harness{NewStore: func(*testing.T) billing.Store { return minimal{open()} },
+			Features: billingtest.Features{SkipLarge: true}})
+	},
+	Fails: "DocumentNotFound",
+	Message: `billingtest: DocumentNotFound: reading document "RCP-000004" by key, stored "RCP-000001", "RCP-000002", "kit-RCP-000003": ` +
+		"got error <nil>, want one matching " + org.ErrNotFound.Error(),
+	Passes: "DocumentRoundTrip", Skips: []string{"LargeDocuments"},
 }
 
-// TestKit runs every check on every broken store (each must fail exactly
-// the checks named for it) and every sound one (each must pass), and
-// proves that every check catches some broken store.
-func TestKit(t *testing.T) {
-	t.Parallel()
-	kit.Test(t, brokenStores(), soundStores())
-}
+// TestKit is the kit's self-test: every check on every broken store (each
+// must fail exactly the checks named for it) and sound one (each must
+// pass), on a store forgetting each field of each record, and TestStore's
+// verdict on a broken store, read from a child process.
+func TestKit(t *testing.T) { self.Test(t) }
 
-// TestKitCatchesForgottenColumns writes, for every field of every record
-// (nested ones included), a store that does not keep it: a forgotten
-// column. The kind's round trip check must catch each. A field the kit's
-// fixture leaves zero, or its diff does not compare, fails here.
-func TestKitCatchesForgottenColumns(t *testing.T) {
-	t.Parallel()
-	forgetting := func(forget func(billing.Change) billing.Change) billing.Store {
-		return bendCommit(func(c billing.Change) billing.Change { return forget(kitcheck.DeepCopy(c)) })()
-	}
-	kitcheck.TestForgottenFields(t, kit, forgetting, []kitcheck.Kind[billing.Change]{
-		kitcheck.KindOf("PriceBookRoundTrip", func(c *billing.Change) []billing.StoredPriceBook { return c.PriceBooks }),
-		kitcheck.KindOf("SettlementRoundTrip", func(c *billing.Change) []billing.Settlement { return c.Settlements }),
-		kitcheck.KindOf("DocumentRoundTrip", func(c *billing.Change) []billing.Document { return c.Documents }),
-		kitcheck.KindOf("SeriesRoundTrip", func(c *billing.Change) []billing.Series { return c.Series }),
-		kitcheck.KindOf("EventsAppended", func(c *billing.Change) []org.Event { return c.Events }, "Seq"),
-	})
-}
-
-var child = kitcheck.Child{Test: "TestChildTestStore", Env: "BILLINGTEST_KIT_CHILD"}
-
-// TestTestStoreFailsBrokenStore runs billingtest.TestStore on a broken
-// store in a child process (a failing subtest cannot be observed in this
-// one) and reads its verdict: the check fails naming the rule, sound checks
-// pass, SkipLarge and missing optional parts skip.
-func TestTestStoreFailsBrokenStore(t *testing.T) {
-	t.Parallel()
-	child.Run(t,
-		"--- FAIL: TestChildTestStore/DocumentNotFound",
-		`billingtest: DocumentNotFound: reading document "RCP-000004" by key, stored "RCP-000001", "RCP-000002", "kit-RCP-000003": got error <nil>, want one matching `+org.ErrNotFound.Error(),
-		"rule broken: "+kit.Rule(t, "DocumentNotFound"),
-		"--- PASS: TestChildTestStore/DocumentRoundTrip",
-		"--- SKIP: TestChildTestStore/LargeDocuments",
-	)
-}
-
-// TestChildTestStore is run by TestTestStoreFailsBrokenStore only.
-func TestChildTestStore(t *testing.T) {
-	child.Only(t)
-	open := kitcheck.Named(t, brokenStores(), "missingIsZero").Open
-	billingtest.TestStore(t, billingtest.Harness{
-		NewStore: func(*testing.T) billing.Store { return minimal{open()} },
-		Features: billingtest.Features{SkipLarge: true},
-	})
-}
+// TestChildTestStore is run by TestKit only.
+func TestChildTestStore(t *testing.T) { self.Child(t) }
 
 // minimal hides everything of a store but billing.Store.
 type minimal struct{ billing.Store }

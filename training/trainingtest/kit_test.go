@@ -4,7 +4,7 @@ package trainingtest_test
 // in brokenStores breaks one rule of training.Store, and exactly the checks
 // named beside it must fail on it; every store in soundStores keeps the
 // contract, and every check must pass on it (or skip, where the store lacks
-// an optional part). TestKitCatchesForgottenColumns generates one broken
+// an optional part). TestKit (its ForgottenFields part) generates one broken
 // store per field of every record, by reflection, so a field added to a
 // record and forgotten by the kit's diff fails here.
 //
@@ -632,72 +632,34 @@ func soundStores() []soundStore {
 	}, generic...)
 }
 
-// kit is trainingtest's checks as the self-tests run them: with no
-// Features, since the kit finds the trail of a store that reads it by
-// itself.
-// A check failing a broken store it is not named for is an error (Exact).
-var kit = kitcheck.Kit[training.Store]{
-	Name:      "trainingtest.Checks",
-	Exact:     true,
-	Checks:    kitcheck.Of(trainingtest.Checks(), trainingtest.Features{}),
-	Skip:      trainingtest.ErrSkip,
-	SkipLarge: true,
+// self is trainingtest's self-test. The checks run with zero Features,
+// since the kit finds the trail of a store that reads it by itself. A
+// check failing a broken store it is not named for is an error (Exact).
+var self = kitcheck.Self[training.Store, training.Change]{
+	Kit: kitcheck.Kit[training.Store]{Name: "trainingtest.Checks", Exact: true, Skip: trainingtest.ErrSkip, SkipLarge: true,
+		Checks: kitcheck.Of(trainingtest.Checks(), trainingtest.Features{})},
+	Broken: brokenStores, Sound: soundStores,
+	Forgetting: func(forget func(training.Change) training.Change) training.Store { return bendCommit(forget)() },
+	Parts:      trainingtest.Domain(trainingtest.Features{}).Parts(),
+	ChildTest:  "TestChildTestStore", Env: "TRAININGTEST_KIT_CHILD", ChildStore: "missingIsZero",
+	TestStore: func(t *testing.T, open func() training.Store) {
+		trainingtest.TestStore(t, trainingtest.Harness{NewStore: func(*testing.T) training.Store { return minimal{open()} },
+			Features: trainingtest.Features{SkipLarge: true}})
+	},
+	Fails: "CareerNotFound",
+	Message: `trainingtest: CareerNotFound: reading career record "adv-2" by key, stored "adv-1", "adv-1-b", "kit-adv-10": ` +
+		"got error <nil>, want one matching " + org.ErrNotFound.Error(),
+	Passes: "SessionRoundTrip", Skips: []string{"LargeYear", "EventsAppended"}, Also: []string{"Features.Events is not set"},
 }
 
-// TestKit runs every check on every broken store (each must fail exactly
-// the checks named for it) and every sound one (each must pass), and
-// proves that every check catches some broken store.
-func TestKit(t *testing.T) {
-	t.Parallel()
-	kit.Test(t, brokenStores(), soundStores())
-}
+// TestKit is the kit's self-test: every check on every broken store (each
+// must fail exactly the checks named for it) and sound one (each must
+// pass), on a store forgetting each field of each record, and TestStore's
+// verdict on a broken store, read from a child process.
+func TestKit(t *testing.T) { self.Test(t) }
 
-// TestKitCatchesForgottenColumns writes, for every field of every record
-// (nested ones included), a store that does not keep it: a forgotten
-// column. The kind's round trip check must catch each. A field the kit's
-// fixture leaves zero, or its diff does not compare, fails here.
-func TestKitCatchesForgottenColumns(t *testing.T) {
-	t.Parallel()
-	forgetting := func(forget func(training.Change) training.Change) training.Store {
-		return bendCommit(func(c training.Change) training.Change { return forget(kitcheck.DeepCopy(c)) })()
-	}
-	kitcheck.TestForgottenFields(t, kit, forgetting, []kitcheck.Kind[training.Change]{
-		kitcheck.KindOf("PlanRoundTrip", func(c *training.Change) []training.Plan { return c.Plans }),
-		kitcheck.KindOf("SessionRoundTrip", func(c *training.Change) []training.Session { return c.Sessions }),
-		kitcheck.KindOf("ProgressRoundTrip", func(c *training.Change) []training.Progress { return c.Progress }),
-		kitcheck.KindOf("CareerRoundTrip", func(c *training.Change) []training.Career { return c.Careers }),
-		kitcheck.KindOf("EventsAppended", func(c *training.Change) []org.Event { return c.Events }, "Seq"),
-	})
-}
-
-var child = kitcheck.Child{Test: "TestChildTestStore", Env: "TRAININGTEST_KIT_CHILD"}
-
-// TestTestStoreFailsBrokenStore runs trainingtest.TestStore on a broken
-// store in a child process (a failing subtest cannot be observed in this
-// one) and reads its verdict: the check fails naming the rule, sound checks
-// pass, SkipLarge and a trail it cannot read skip.
-func TestTestStoreFailsBrokenStore(t *testing.T) {
-	t.Parallel()
-	child.Run(t,
-		"--- FAIL: TestChildTestStore/CareerNotFound",
-		`trainingtest: CareerNotFound: reading career record "adv-2" by key, stored "adv-1", "adv-1-b", "kit-adv-10": got error <nil>, want one matching `+org.ErrNotFound.Error(),
-		"rule broken: "+kit.Rule(t, "CareerNotFound"),
-		"--- PASS: TestChildTestStore/SessionRoundTrip",
-		"--- SKIP: TestChildTestStore/LargeYear",
-		"--- SKIP: TestChildTestStore/EventsAppended",
-		"Features.Events is not set",
-	)
-}
-
-// TestChildTestStore is run by TestTestStoreFailsBrokenStore only.
-func TestChildTestStore(t *testing.T) {
-	child.Only(t)
-	open := kitcheck.Named(t, brokenStores(), "missingIsZero").Open
-	trainingtest.TestStore(t, trainingtest.Harness{
-		NewStore: func(*testing.T) training.Store { return minimal{open()} },
-		Features: trainingtest.Features{SkipLarge: true},
-	})
-}
+// TestChildTestStore is run by TestKit only.
+func TestChildTestStore(t *testing.T) { self.Child(t) }
 
 // minimal hides everything of a store but training.Store.
 type minimal struct{ training.Store }
