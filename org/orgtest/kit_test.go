@@ -507,62 +507,31 @@ func soundStores() []soundStore {
 	}, kitcheck.Sounds(hooked)...)
 }
 
-// kit is orgtest's checks as the self-tests run them. A check failing a
-// broken store it is not named for is an error (Exact).
-var kit = kitcheck.Kit[org.Store]{
-	Name:      "orgtest.Checks",
-	Exact:     true,
-	Checks:    kitcheck.Of(orgtest.Checks(), orgtest.Features{}),
-	SkipLarge: true,
-	Looped:    errPagedForever,
+// self is orgtest's self-test. A check failing a broken store it is not
+// named for is an error (Exact).
+var self = kitcheck.Self[org.Store, org.Change]{
+	Kit: kitcheck.Kit[org.Store]{Name: "orgtest.Checks", Exact: true, SkipLarge: true, Looped: errPagedForever,
+		Checks: kitcheck.Of(orgtest.Checks(), orgtest.Features{})},
+	Broken: brokenStores, Sound: soundStores,
+	Forgetting: func(forget func(org.Change) org.Change) org.Store { return bendCommit(forget)() },
+	Parts:      orgtest.Domain(orgtest.Features{}).Parts(),
+	ChildTest:  "TestChildTestStore", Env: "ORGTEST_KIT_CHILD", ChildStore: "missingIsZero",
+	TestStore: func(t *testing.T, open func() org.Store) {
+		orgtest.TestStore(t, orgtest.Harness{NewStore: func(*testing.T) org.Store { return open() },
+			Features: orgtest.Features{SkipLarge: true}})
+	},
+	Fails: "DealerNotFound", Message: "orgtest: DealerNotFound: ",
+	Passes: "DealerRoundTrip", Skips: []string{"LargeRoster"},
 }
 
-// TestKit runs every check on every broken store (each must fail exactly
-// the checks named for it) and every sound one (each must pass), and
-// proves that every check catches some broken store.
-func TestKit(t *testing.T) {
-	t.Parallel()
-	kit.Test(t, brokenStores(), soundStores())
-}
+// TestKit is the kit's self-test: every check on every broken store (each
+// must fail exactly the checks named for it) and sound one (each must
+// pass), on a store forgetting each field of each record, and TestStore's
+// verdict on a broken store, read from a child process.
+func TestKit(t *testing.T) { self.Test(t) }
 
-// TestKitCatchesForgottenFields writes, for every field of a career move
-// and of an employee, a store that forgets it: MoveRoundTrip and
-// EmployeeRoundTrip must catch each.
-func TestKitCatchesForgottenFields(t *testing.T) {
-	t.Parallel()
-	open := func(forget func(org.Change) org.Change) org.Store { return bendCommit(forget)() }
-	kitcheck.TestForgottenFields(t, kit, open, []kitcheck.Kind[org.Change]{
-		kitcheck.KindOf("MoveRoundTrip", func(c *org.Change) []org.CareerMove { return c.Moves }),
-		kitcheck.KindOf("EmployeeRoundTrip", func(c *org.Change) []org.Employee { return c.Employees }),
-	})
-}
-
-var child = kitcheck.Child{Test: "TestChildTestStore", Env: "ORGTEST_KIT_CHILD"}
-
-// TestTestStoreFailsBrokenStore runs orgtest.TestStore on a broken store in a
-// child process (a failing subtest cannot be observed in this one) and reads
-// its verdict: the check fails naming the rule, sound checks pass, and
-// SkipLarge skips.
-func TestTestStoreFailsBrokenStore(t *testing.T) {
-	t.Parallel()
-	child.Run(t,
-		"--- FAIL: TestChildTestStore/DealerNotFound",
-		"orgtest: DealerNotFound: ",
-		"rule broken: "+kit.Rule(t, "DealerNotFound"),
-		"--- PASS: TestChildTestStore/DealerRoundTrip",
-		"--- SKIP: TestChildTestStore/LargeRoster",
-	)
-}
-
-// TestChildTestStore is run by TestTestStoreFailsBrokenStore only.
-func TestChildTestStore(t *testing.T) {
-	child.Only(t)
-	open := kitcheck.Named(t, brokenStores(), "missingIsZero").Open
-	orgtest.TestStore(t, orgtest.Harness{
-		NewStore: func(*testing.T) org.Store { return open() },
-		Features: orgtest.Features{SkipLarge: true},
-	})
-}
+// TestChildTestStore is run by TestKit only.
+func TestChildTestStore(t *testing.T) { self.Child(t) }
 
 // errPagedForever is what ignoresAfter returns once a caller has asked it
 // for fifty pages after an ID: the caller would never stop.
