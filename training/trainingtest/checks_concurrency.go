@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 
 	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
@@ -84,76 +83,35 @@ func checkConcurrentUpdates(ctx context.Context, s training.Store, f Features) e
 // before any commit. One lands; the rest conflict and leave nothing
 // behind.
 func checkProgressCreateOnce(ctx context.Context, s training.Store, f Features) error {
-	type result struct {
-		i   int
-		err error
-	}
-	var (
-		wg      sync.WaitGroup
-		start   = make(chan struct{})
-		results = make(chan result, f.Writers)
-		changes = make([]training.Change, f.Writers)
-	)
+	changes := make([]training.Change, f.Writers)
 	for i := range f.Writers {
 		p := progress("d1", "c-1", "adv-1")
 		p.Attempts[0].Score = amount(fmt.Sprintf("%d.5", i))
 		changes[i] = training.Change{Progress: []training.Progress{p}, Events: events("d1", fmt.Sprintf("assessed-w%02d", i), "progress/2027/c-1/adv-1", 1)}
 	}
 	key := changes[0].Progress[0].Key()
-	together := kit.NewBarrier(f.Writers)
-	for i := range f.Writers {
-		wg.Go(func() {
-			<-start
-			list, err := s.Progress(ctx, "d1", year, "adv-1")
-			together.Wait(ctx)
-			switch {
-			case err != nil:
-				results <- result{i, fmt.Errorf("listing the employee's progress before assessing: %w", err)}
-			case slices.ContainsFunc(list, func(p training.Progress) bool { return p.Key() == key }):
-				results <- result{i, fmt.Errorf("listing the employee's progress before assessing found %s, before any commit", key)}
-			default:
-				results <- result{i, s.Commit(ctx, "d1", changes[i])}
-			}
-		})
-	}
-	close(start)
-	wg.Wait()
-	close(results)
-	var landed []int
-	var errs []error
-	for r := range results {
+	look := func(int) error {
+		list, err := s.Progress(ctx, "d1", year, "adv-1")
 		switch {
-		case r.err == nil:
-			landed = append(landed, r.i)
-		case !errors.Is(r.err, org.ErrConflict):
-			errs = append(errs, fmt.Errorf("writer %d: got %v, want nil or an error matching %v", r.i, r.err, org.ErrConflict))
+		case err != nil:
+			return fmt.Errorf("listing the employee's progress before assessing: %w", err)
+		case slices.ContainsFunc(list, func(p training.Progress) bool { return p.Key() == key }):
+			return fmt.Errorf("listing the employee's progress before assessing found %s, before any commit", key)
 		}
+		return nil
 	}
-	if err := errors.Join(errs...); err != nil {
+	won, err := kit.RaceToCreate(ctx, f.Writers, "progress "+key, look, func(i int) error { return s.Commit(ctx, "d1", changes[i]) })
+	if err != nil {
 		return err
 	}
-	if len(landed) != 1 {
-		slices.Sort(landed)
-		return fmt.Errorf("%d of %d commits of progress %s at Version 1 landed (writers %v), want exactly 1", len(landed), f.Writers, key, landed)
-	}
-	won := changes[landed[0]]
 	list, err := s.Progress(ctx, "d1", year, "")
 	if err != nil {
 		return err
 	}
-	if err := kit.DiffList("the progress records after the race", list, won.Progress, progressKey, diffProgress); err != nil {
+	if err := kit.DiffList("the progress records after the race", list, changes[won].Progress, progressKey, diffProgress); err != nil {
 		return fmt.Errorf("only the record of the commit that landed may be stored: %w", err)
 	}
-	if r := kit.TrailOf(s, f.Events); r != nil {
-		evs, err := kit.AllEvents(ctx, r, "d1")
-		if err != nil {
-			return err
-		}
-		if err := kit.SameEvents("the trail", evs, won.Events); err != nil {
-			return fmt.Errorf("only the landed commit's event may be in the trail: %w", err)
-		}
-	}
-	return nil
+	return kit.OnlyEvents(ctx, kit.TrailOf(s, f.Events), "d1", changes[won].Events)
 }
 
 // checkLargeYear writes 50 courses' progress for 30 employees, a course
