@@ -109,11 +109,8 @@ func TestStore(t *testing.T, h Harness) {
 func Checks() []Check {
 	return append([]Check{
 		// Records read back as written.
-		check("CycleRoundTrip", "a cycle, keyed by its Month, reads back with every field as written: the plan's KPIs, sources, scales, curves with bands, grades, bonus by grade (a map) and linear (a pointer, nil or set), deadlines (a map), reopenings; decimals exact, instants in UTC to the microsecond", checkCycleRoundTrip),
-		check("CycleNotFound", "Cycle returns ErrNotFound for a month never stored", checkCycleNotFound),
 		check("InputRoundTrip", "an input, keyed by its Month and Key (ratee, rater, source, KPI), reads back with every field as written, the value exact, the instant in UTC to the microsecond", checkInputRoundTrip),
 		check("AppraisalRoundTrip", "an appraisal, keyed by its Month and Computed.Employee, reads back with every field as written: both results with their KPIs, sources and missing lists, the calibration nil or set, rank and run of fails; decimals exact, instants in UTC to the microsecond", checkAppraisalRoundTrip),
-		check("ImprovementRoundTrip", "an improvement plan, keyed by its Month and Employee, reads back with every field as written: goals and follow-ups, instants in UTC to the microsecond", checkImprovementRoundTrip),
 		check("ImprovementNotFound", "Improvement returns ErrNotFound for a month and employee never stored, also when the employee has a plan of another month or the month one of another employee", checkImprovementNotFound),
 		check("AmountsExact", "every decimal keeps its digits exactly: amounts 20 before the point and 4 after (12345678901234567.89, 12.50, -1234.5678), a result's 8-place shares and 16-place means, in every decimal field, map values included", checkAmountsExact),
 

@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -15,70 +14,6 @@ import (
 	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 )
-
-// checkCycleRoundTrip writes a full and a bare cycle, reads them back, then
-// replaces each with a version that drops what the other adds: a store
-// keeping the plan's parts or the deadlines in tables of their own must
-// delete the old rows, one keeping a map must not merge the old keys in.
-func checkCycleRoundTrip(ctx context.Context, s appraisal.Store, _ Features) error {
-	full := fullCycle("d1", nov)
-	bare := appraisal.Cycle{DealerID: "d1", Month: dec, State: appraisal.CycleOpen, OpenedAt: t0, Version: 1}
-	if err := commit(ctx, s, "d1", appraisal.Change{Cycles: []appraisal.Cycle{full, bare}}, "commit a full and a bare cycle"); err != nil {
-		return err
-	}
-	if err := readCycles(ctx, s, full, bare); err != nil {
-		return err
-	}
-	shrunk := fullCycle("d1", nov)
-	shrunk.Version, shrunk.State, shrunk.PublishedAt = 2, appraisal.CycleFinalized, time.Time{}
-	p := &shrunk.Plan
-	p.KPIs = p.KPIs[1:2]
-	p.KPIs[0].Sources[0].Curve.Bands = p.KPIs[0].Sources[0].Curve.Bands[:1]
-	p.Grades = p.Grades[1:]
-	p.Bonus.Linear = nil
-	delete(p.Bonus.ByGrade, "A")
-	delete(shrunk.Deadlines, appraisal.SourcePeer)
-	shrunk.Reopenings = shrunk.Reopenings[:1]
-	grown := fullCycle("d1", dec)
-	grown.Version = 2
-	grown.Plan.Bonus.ByGrade = map[string]decimal.Decimal{"A": amount("2"), "Z": amount("0.0001")}
-	if err := commit(ctx, s, "d1", appraisal.Change{Cycles: []appraisal.Cycle{shrunk, grown}}, "update both to version 2"); err != nil {
-		return err
-	}
-	if err := readCycles(ctx, s, shrunk, grown); err != nil {
-		return fmt.Errorf("after replacing the full cycle by a smaller one and the bare one by a full one: %w", err)
-	}
-	return nil
-}
-
-func readCycles(ctx context.Context, s appraisal.Store, want ...appraisal.Cycle) error {
-	for _, w := range want {
-		got, err := s.Cycle(ctx, w.DealerID, w.Month)
-		if err != nil {
-			return fmt.Errorf("read cycle %s: %w", w.Month, err)
-		}
-		if err := diffCycle(got, w); err != nil {
-			return fmt.Errorf("reading it with Cycle: %w", err)
-		}
-	}
-	return nil
-}
-
-func checkCycleNotFound(ctx context.Context, s appraisal.Store, _ Features) error {
-	c := appraisal.Change{Cycles: []appraisal.Cycle{cycle("d1", nov), cycle("d1", month("2027-01"))}}
-	if err := commit(ctx, s, "d1", c, "seed the cycles of 2026-11 and 2027-01"); err != nil {
-		return err
-	}
-	// The month after, the one before, the same month of the years around,
-	// and the zero Month.
-	for _, m := range []org.Month{dec, month("2026-10"), month("2025-11"), month("2027-11"), month("2026-01"), {}} {
-		_, err := s.Cycle(ctx, "d1", m)
-		if err := kit.ExpectErr(err, org.ErrNotFound, fmt.Sprintf("Cycle(d1, %s)", m)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // roundTripInputs differ from one another in one part of their Key each,
 // so a store keying inputs by fewer parts loses one.
@@ -195,42 +130,6 @@ func readAppraisals(ctx context.Context, s appraisal.Store, want ...appraisal.Ap
 		}
 		if err := kit.DiffList(fmt.Sprintf("History(d1, %s, %s)", e, nov), h, []appraisal.Appraisal{w}, monthOf, diffAppraisal); err != nil {
 			return err
-		}
-	}
-	return nil
-}
-
-func checkImprovementRoundTrip(ctx context.Context, s appraisal.Store, _ Features) error {
-	full := fullImprovement("d1", nov, "adv-1")
-	bare := appraisal.Improvement{DealerID: "d1", Month: nov, Employee: "adv-2", At: t0, Version: 1}
-	if err := commit(ctx, s, "d1", appraisal.Change{Improvements: []appraisal.Improvement{full, bare}}, "commit a full and a bare improvement plan"); err != nil {
-		return err
-	}
-	if err := readImprovements(ctx, s, full, bare); err != nil {
-		return err
-	}
-	shrunk := fullImprovement("d1", nov, "adv-1")
-	shrunk.Version, shrunk.Goals, shrunk.FollowUps = 2, shrunk.Goals[1:], nil
-	grown := fullImprovement("d1", nov, "adv-2")
-	grown.Version = 2
-	grown.FollowUps = append(grown.FollowUps, appraisal.FollowUp{By: "sup-2", At: at(40 * 24 * 60), Note: "third"})
-	if err := commit(ctx, s, "d1", appraisal.Change{Improvements: []appraisal.Improvement{shrunk, grown}}, "update both to version 2"); err != nil {
-		return err
-	}
-	if err := readImprovements(ctx, s, shrunk, grown); err != nil {
-		return fmt.Errorf("after dropping the full plan's follow-ups and filling the bare one: %w", err)
-	}
-	return nil
-}
-
-func readImprovements(ctx context.Context, s appraisal.Store, want ...appraisal.Improvement) error {
-	for _, w := range want {
-		got, err := s.Improvement(ctx, w.DealerID, w.Month, w.Employee)
-		if err != nil {
-			return fmt.Errorf("read improvement plan of %s for %s: %w", w.Employee, w.Month, err)
-		}
-		if err := diffImprovement(got, w); err != nil {
-			return fmt.Errorf("reading it with Improvement: %w", err)
 		}
 	}
 	return nil

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -47,16 +46,24 @@ type (
 )
 
 // Record n of a kind (1 to 4) is of November, but for cycles, which are
-// keyed by their month alone: cycle n is of months[n]. A snapshot reads
-// every month of months, and the improvement plans of every employee of
-// employees, since cycles and plans have no list.
+// keyed by their month alone: cycle n is of cycleMonths[n-1]. A snapshot
+// reads every month of months, and the improvement plans of every
+// employee of employees, since cycles and plans have no list.
+
+// cycleMonths are the months of cycles 1 to 4, all of months. CycleNotFound
+// stores cycles 1 and 2 and reads cycle 4, which lies between them and is
+// cycle 1's month of the next year: a store answering the nearest cycle
+// before or after, or one of the same month of any year, is caught.
+var cycleMonths = []org.Month{month("2025-12"), month("2027-01"), month("2026-10"), dec}
 
 var cycles = kit.Declare(kit.Record[store, change, appraisal.Cycle]{
 	Label: "Cycle", Name: "cycle", KeyName: "Month",
-	Make: func(d org.DealerID, n int) appraisal.Cycle { return cycle(d, months[n]) },
+	RoundTrip: "a cycle, keyed by its Month, reads back with every field as written: the plan's KPIs, sources, scales, curves with bands, grades, bonus by grade (a map) and linear (a pointer, nil or set), deadlines (a map), reopenings; decimals exact, instants in UTC to the microsecond",
+	NotFound:  "Cycle returns ErrNotFound for a month never stored",
+	Make:      func(d org.DealerID, n int) appraisal.Cycle { return cycle(d, cycleMonths[n-1]) },
 	// The reworks KPI goes first: its source's curve has bands.
 	Full: func(d org.DealerID, n int) appraisal.Cycle {
-		c := fullCycle(d, months[n])
+		c := fullCycle(d, cycleMonths[n-1])
 		c.Plan.KPIs = fullestFirst(c.Plan.KPIs, 1)
 		return c
 	},
@@ -81,8 +88,7 @@ var cycles = kit.Declare(kit.Record[store, change, appraisal.Cycle]{
 		}
 		return out, nil
 	},
-	Diff:     diffCycle,
-	Scribble: scribbleCycle,
+	Diff: diffCycle,
 })
 
 var inputs = kit.Declare(kit.Record[store, change, appraisal.Input]{
@@ -116,9 +122,6 @@ var inputs = kit.Declare(kit.Record[store, change, appraisal.Input]{
 		return out, nil
 	},
 	Diff: diffInput,
-	// An input holds no slice, map nor pointer: its value is all a
-	// careless store could hand back.
-	Scribble: func(in *appraisal.Input) { in.Value = minusOne },
 })
 
 // readInput finds like's stored version in its ratee's list, or returns an
@@ -167,8 +170,7 @@ var appraisals = kit.Declare(kit.Record[store, change, appraisal.Appraisal]{
 		}
 		return out, nil
 	},
-	Diff:     diffAppraisal,
-	Scribble: scribbleAppraisal,
+	Diff: diffAppraisal,
 })
 
 // readAppraisal finds like's stored version in its month's list, or
@@ -186,12 +188,13 @@ func readAppraisal(ctx context.Context, s store, d org.DealerID, like appraisal.
 
 var improvements = kit.Declare(kit.Record[store, change, appraisal.Improvement]{
 	Label: "Improvement", Name: "improvement plan", KeyName: "Month, Employee",
-	Make:    func(d org.DealerID, n int) appraisal.Improvement { return improvement(d, nov, employees[n]) },
-	Full:    func(d org.DealerID, n int) appraisal.Improvement { return fullImprovement(d, nov, employees[n]) },
-	Key:     improvementKey,
-	Version: func(i *appraisal.Improvement) *int64 { return &i.Version },
-	Edit:    func(i *appraisal.Improvement, s string) { i.Interview = s },
-	In:      func(c *change) *[]appraisal.Improvement { return &c.Improvements },
+	RoundTrip: "an improvement plan, keyed by its Month and Employee, reads back with every field as written: goals and follow-ups, instants in UTC to the microsecond",
+	Make:      func(d org.DealerID, n int) appraisal.Improvement { return improvement(d, nov, employees[n]) },
+	Full:      func(d org.DealerID, n int) appraisal.Improvement { return fullImprovement(d, nov, employees[n]) },
+	Key:       improvementKey,
+	Version:   func(i *appraisal.Improvement) *int64 { return &i.Version },
+	Edit:      func(i *appraisal.Improvement, s string) { i.Interview = s },
+	In:        func(c *change) *[]appraisal.Improvement { return &c.Improvements },
 	Get: func(ctx context.Context, s store, d org.DealerID, i appraisal.Improvement) (appraisal.Improvement, error) {
 		return s.Improvement(ctx, d, i.Month, i.Employee)
 	},
@@ -212,8 +215,7 @@ var improvements = kit.Declare(kit.Record[store, change, appraisal.Improvement]{
 		}
 		return out, nil
 	},
-	Diff:     diffImprovement,
-	Scribble: scribbleImprovement,
+	Diff: diffImprovement,
 })
 
 // fullestFirst returns xs with its i-th element first. The shared rules
@@ -225,83 +227,4 @@ func cycleMonth(c appraisal.Cycle) string     { return c.Month.String() }
 func inputMonthKey(in appraisal.Input) string { return in.Month.String() + "/" + in.Key() }
 func improvementKey(i appraisal.Improvement) string {
 	return i.Month.String() + "/" + string(i.Employee)
-}
-
-const scribbled = "scribbled"
-
-var minusOne = decimal.NewFromInt(-1)
-
-// scribbleCycle writes over everything of c that a careless store could
-// share with its caller: every slice, nested slice, map and pointer.
-func scribbleCycle(c *appraisal.Cycle) {
-	scribblePlan(&c.Plan)
-	for k := range c.Deadlines {
-		c.Deadlines[k] = time.Time{}
-	}
-	if c.Deadlines != nil {
-		c.Deadlines[scribbled] = t0
-	}
-	if len(c.Reopenings) > 0 {
-		c.Reopenings[0].Reason = scribbled
-	}
-}
-
-func scribblePlan(p *appraisal.Plan) {
-	for i := range p.KPIs {
-		k := &p.KPIs[i]
-		k.Name = scribbled
-		for j := range k.Sources {
-			k.Sources[j].Weight = minusOne
-			if len(k.Sources[j].Curve.Bands) > 0 {
-				k.Sources[j].Curve.Bands[0].Points = minusOne
-			}
-		}
-	}
-	if len(p.Grades) > 0 {
-		p.Grades[0].Code = scribbled
-	}
-	for k := range p.Bonus.ByGrade {
-		p.Bonus.ByGrade[k] = minusOne
-	}
-	if p.Bonus.ByGrade != nil {
-		p.Bonus.ByGrade[scribbled] = minusOne
-	}
-	if p.Bonus.Linear != nil {
-		p.Bonus.Linear.To.Share = minusOne
-	}
-}
-
-// scribbleResult writes over a result's KPIs, their missing lists and
-// their sources.
-func scribbleResult(r *appraisal.Result) {
-	for i := range r.KPIs {
-		k := &r.KPIs[i]
-		k.Name = scribbled
-		if len(k.MissingMetrics) > 0 {
-			k.MissingMetrics[0] = scribbled
-		}
-		if len(k.Missing) > 0 {
-			k.Missing[0] = scribbled
-		}
-		if len(k.Sources) > 0 {
-			k.Sources[0].Raw = minusOne
-		}
-	}
-}
-
-func scribbleAppraisal(a *appraisal.Appraisal) {
-	scribbleResult(&a.Computed)
-	scribbleResult(&a.Final)
-	if a.Calibration != nil {
-		a.Calibration.Reason = scribbled
-	}
-}
-
-func scribbleImprovement(i *appraisal.Improvement) {
-	if len(i.Goals) > 0 {
-		i.Goals[0].Text = scribbled
-	}
-	if len(i.FollowUps) > 0 {
-		i.FollowUps[0].Note = scribbled
-	}
 }

@@ -117,6 +117,32 @@ func notFoundStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{"CycleNotFound", "CycleVersionRule", "TenancyIsolation"}},
+		{Name: "cycleNearestLater", Flaw: "Cycle answers the first cycle after the month asked for when it has none (month >= ? ORDER BY month LIMIT 1)",
+			Open: bend(func(o *over) {
+				o.cycle = func(ctx context.Context, d org.DealerID, m org.Month) (appraisal.Cycle, error) {
+					c, err := o.AppraisalStore.Cycle(ctx, d, m)
+					for k := 1; k <= 24 && errors.Is(err, org.ErrNotFound); k++ {
+						if later, e := o.AppraisalStore.Cycle(ctx, d, m.Add(k)); e == nil {
+							return later, nil
+						}
+					}
+					return c, err
+				}
+			}),
+			CaughtBy: []string{"CycleNotFound"}},
+		{Name: "cycleOfAnyYear", Flaw: "Cycle finds a cycle by the month's number, forgetting the year, when the month asked for has none",
+			Open: bend(func(o *over) {
+				o.cycle = func(ctx context.Context, d org.DealerID, m org.Month) (appraisal.Cycle, error) {
+					c, err := o.AppraisalStore.Cycle(ctx, d, m)
+					for k := -2; k <= 2 && errors.Is(err, org.ErrNotFound); k++ {
+						if other, e := o.AppraisalStore.Cycle(ctx, d, m.Add(12*k)); e == nil {
+							return other, nil
+						}
+					}
+					return c, err
+				}
+			}),
+			CaughtBy: []string{"CycleNotFound"}},
 		{Name: "improvementKeyedByEmployee", Flaw: "keeps one improvement plan per employee, forgetting the month in its key",
 			Open: bend(func(o *over) {
 				var ml monthless
