@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 
 	"github.com/servicelane/servicelane/appraisal"
 	"github.com/servicelane/servicelane/internal/kit"
@@ -84,76 +83,35 @@ func checkConcurrentUpdates(ctx context.Context, s appraisal.Store, f Features) 
 // Version 1 with an event; their lookups all happen before any commit. One
 // lands; the rest conflict and leave nothing behind.
 func checkInputKeyOnce(ctx context.Context, s appraisal.Store, f Features) error {
-	type result struct {
-		i   int
-		err error
-	}
-	var (
-		wg      sync.WaitGroup
-		start   = make(chan struct{})
-		results = make(chan result, f.Writers)
-		changes = make([]appraisal.Change, f.Writers)
-	)
+	changes := make([]appraisal.Change, f.Writers)
 	for i := range f.Writers {
 		in := input("d1", nov, "adv-1", "sup-1", appraisal.SourceSupervisor, "TEAM")
 		in.Value = amount(fmt.Sprintf("%d.5", i))
 		changes[i] = appraisal.Change{Inputs: []appraisal.Input{in}, Events: events("d1", fmt.Sprintf("rated-w%02d", i), "appraisal/2026-11/adv-1", 1)}
 	}
 	key := changes[0].Inputs[0].Key()
-	together := kit.NewBarrier(f.Writers)
-	for i := range f.Writers {
-		wg.Go(func() {
-			<-start
-			list, err := s.Inputs(ctx, "d1", nov, "adv-1")
-			together.Wait(ctx)
-			switch {
-			case err != nil:
-				results <- result{i, fmt.Errorf("listing the ratee's inputs before rating: %w", err)}
-			case slices.ContainsFunc(list, func(in appraisal.Input) bool { return in.Key() == key }):
-				results <- result{i, fmt.Errorf("listing the ratee's inputs before rating found %s, before any commit", key)}
-			default:
-				results <- result{i, s.Commit(ctx, "d1", changes[i])}
-			}
-		})
-	}
-	close(start)
-	wg.Wait()
-	close(results)
-	var landed []int
-	var errs []error
-	for r := range results {
+	look := func(int) error {
+		list, err := s.Inputs(ctx, "d1", nov, "adv-1")
 		switch {
-		case r.err == nil:
-			landed = append(landed, r.i)
-		case !errors.Is(r.err, org.ErrConflict):
-			errs = append(errs, fmt.Errorf("writer %d: got %v, want nil or an error matching %v", r.i, r.err, org.ErrConflict))
+		case err != nil:
+			return fmt.Errorf("listing the ratee's inputs before rating: %w", err)
+		case slices.ContainsFunc(list, func(in appraisal.Input) bool { return in.Key() == key }):
+			return fmt.Errorf("listing the ratee's inputs before rating found %s, before any commit", key)
 		}
+		return nil
 	}
-	if err := errors.Join(errs...); err != nil {
+	won, err := kit.RaceToCreate(ctx, f.Writers, "input "+key, look, func(i int) error { return s.Commit(ctx, "d1", changes[i]) })
+	if err != nil {
 		return err
 	}
-	if len(landed) != 1 {
-		slices.Sort(landed)
-		return fmt.Errorf("%d of %d commits of input %s at Version 1 landed (writers %v), want exactly 1", len(landed), f.Writers, key, landed)
-	}
-	won := changes[landed[0]]
 	list, err := s.Inputs(ctx, "d1", nov, "")
 	if err != nil {
 		return err
 	}
-	if err := kit.DiffList("the inputs after the race", list, won.Inputs, inputKey, diffInput); err != nil {
+	if err := kit.DiffList("the inputs after the race", list, changes[won].Inputs, inputKey, diffInput); err != nil {
 		return fmt.Errorf("only the input of the commit that landed may be stored: %w", err)
 	}
-	if r := kit.TrailOf(s, f.Events); r != nil {
-		evs, err := kit.AllEvents(ctx, r, "d1")
-		if err != nil {
-			return err
-		}
-		if err := kit.SameEvents("the trail", evs, won.Events); err != nil {
-			return fmt.Errorf("only the landed commit's event may be in the trail: %w", err)
-		}
-	}
-	return nil
+	return kit.OnlyEvents(ctx, kit.TrailOf(s, f.Events), "d1", changes[won].Events)
 }
 
 // checkLargeHistory writes 12 months of 200 employees, a month per commit

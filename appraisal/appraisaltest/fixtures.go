@@ -3,32 +3,32 @@ package appraisaltest
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/servicelane/servicelane/appraisal"
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 )
 
 // taipei is the dealers' zone.
-var taipei = time.FixedZone("CST", 8*3600)
+var taipei = kit.Taipei
 
 // t0 is a fixed instant with microseconds, written in UTC as the Service
 // writes it, so a store that drops either is caught. Every instant the
 // kit writes is t0 plus whole microseconds.
-var t0 = time.Date(2026, 12, 1, 9, 30, 15, 123456000, taipei).UTC()
+var t0 = kit.NewClock(2026, 12, 1).T0
 
 // at is t0 plus some minutes.
-func at(minutes int) time.Time { return t0.Add(time.Duration(minutes) * time.Minute) }
+func at(minutes int) time.Time { return kit.Clock{T0: t0}.At(minutes) }
 
 // amount parses one of the kit's constant decimals.
-func amount(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+func amount(s string) decimal.Decimal { return kit.Amount(s) }
 
 // big is above 2^53, with a trailing zero in its cents' place elsewhere
 // (12.50): a float column or a float on the way loses it.
-const big = "12345678901234567.89"
+const big = kit.Big
 
 // month parses one of the kit's months.
 func month(s string) org.Month {
@@ -215,16 +215,9 @@ func event(d org.DealerID, id, subject string) org.Event {
 }
 
 func events(d org.DealerID, prefix, subject string, n int) []org.Event {
-	evs := make([]org.Event, n)
-	for i := range evs {
-		evs[i] = event(d, fmt.Sprintf("%s-%d", prefix, i), subject)
-	}
-	return evs
+	return kit.Events(d, prefix, subject, n, event)
 }
 
 func commit(ctx context.Context, s appraisal.Store, d org.DealerID, c appraisal.Change, what string) error {
-	if err := s.Commit(ctx, d, c); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	return nil
+	return kit.Commit(ctx, s.Commit, d, c, what)
 }

@@ -4,7 +4,7 @@ package appraisaltest_test
 // in brokenStores breaks one rule of appraisal.Store, and exactly the checks named
 // beside it must fail on it; every store in soundStores keeps the contract,
 // and every check must pass on it (or skip, where the store lacks an
-// optional part). TestKitCatchesForgottenColumns generates one broken store
+// optional part). TestKit (its ForgottenFields part) generates one broken store
 // per field of every record, by reflection, so a field added to a record
 // and forgotten by the kit's diff fails here.
 //
@@ -637,69 +637,32 @@ func soundStores() []soundStore {
 	}, kitcheck.Sounds(hooked)...)
 }
 
-// kit is appraisaltest's checks as the self-tests run them. A check failing a
-// broken store it is not named for is an error (Exact).
-var kit = kitcheck.Kit[appraisal.Store]{
-	Name:      "appraisaltest.Checks",
-	Exact:     true,
-	Checks:    kitcheck.Of(appraisaltest.Checks(), appraisaltest.Features{}),
-	Skip:      appraisaltest.ErrSkip,
-	SkipLarge: true,
-	LeafTypes: []reflect.Type{reflect.TypeFor[org.Month]()},
+// self is appraisaltest's self-test. A check failing a broken store it is
+// not named for is an error (Exact).
+var self = kitcheck.Self[appraisal.Store, appraisal.Change]{
+	Kit: kitcheck.Kit[appraisal.Store]{Name: "appraisaltest.Checks", Exact: true, Skip: appraisaltest.ErrSkip, SkipLarge: true,
+		Checks: kitcheck.Of(appraisaltest.Checks(), appraisaltest.Features{}), LeafTypes: []reflect.Type{reflect.TypeFor[org.Month]()}},
+	Broken: brokenStores, Sound: soundStores,
+	Forgetting: func(forget func(appraisal.Change) appraisal.Change) appraisal.Store { return bendCommit(forget)() },
+	Parts:      appraisaltest.Domain(appraisaltest.Features{}).Parts(),
+	ChildTest:  "TestChildTestStore", Env: "APPRAISALTEST_KIT_CHILD", ChildStore: "missingIsZero",
+	TestStore: func(t *testing.T, open func() appraisal.Store) {
+		appraisaltest.TestStore(t, appraisaltest.Harness{NewStore: func(*testing.T) appraisal.Store { return minimal{open()} },
+			Features: appraisaltest.Features{SkipLarge: true}})
+	},
+	Fails:   "ImprovementNotFound",
+	Message: `appraisaltest: ImprovementNotFound: Improvement(d1, 2026-11, "adv-2"): got error <nil>, want one matching ` + org.ErrNotFound.Error(),
+	Passes:  "InputRoundTrip", Skips: []string{"LargeHistory"},
 }
 
-// TestKit runs every check on every broken store (each must fail exactly
-// the checks named for it) and every sound one (each must pass), and
-// proves that every check catches some broken store.
-func TestKit(t *testing.T) {
-	t.Parallel()
-	kit.Test(t, brokenStores(), soundStores())
-}
+// TestKit is the kit's self-test: every check on every broken store (each
+// must fail exactly the checks named for it) and sound one (each must
+// pass), on a store forgetting each field of each record, and TestStore's
+// verdict on a broken store, read from a child process.
+func TestKit(t *testing.T) { self.Test(t) }
 
-// TestKitCatchesForgottenColumns writes, for every field of every record
-// (nested ones included), a store that does not keep it: a forgotten
-// column. The kind's round trip check must catch each. A field the kit's
-// fixture leaves zero, or its diff does not compare, fails here.
-func TestKitCatchesForgottenColumns(t *testing.T) {
-	t.Parallel()
-	forgetting := func(forget func(appraisal.Change) appraisal.Change) appraisal.Store {
-		return bendCommit(func(c appraisal.Change) appraisal.Change { return forget(kitcheck.DeepCopy(c)) })()
-	}
-	kitcheck.TestForgottenFields(t, kit, forgetting, []kitcheck.Kind[appraisal.Change]{
-		kitcheck.KindOf("CycleRoundTrip", func(c *appraisal.Change) []appraisal.Cycle { return c.Cycles }),
-		kitcheck.KindOf("InputRoundTrip", func(c *appraisal.Change) []appraisal.Input { return c.Inputs }),
-		kitcheck.KindOf("AppraisalRoundTrip", func(c *appraisal.Change) []appraisal.Appraisal { return c.Appraisals }),
-		kitcheck.KindOf("ImprovementRoundTrip", func(c *appraisal.Change) []appraisal.Improvement { return c.Improvements }),
-		kitcheck.KindOf("EventsAppended", func(c *appraisal.Change) []org.Event { return c.Events }, "Seq"),
-	})
-}
-
-var child = kitcheck.Child{Test: "TestChildTestStore", Env: "APPRAISALTEST_KIT_CHILD"}
-
-// TestTestStoreFailsBrokenStore runs appraisaltest.TestStore on a broken
-// store in a child process (a failing subtest cannot be observed in this
-// one) and reads its verdict: the check fails naming the rule, sound checks
-// pass, SkipLarge and missing optional parts skip.
-func TestTestStoreFailsBrokenStore(t *testing.T) {
-	t.Parallel()
-	child.Run(t,
-		"--- FAIL: TestChildTestStore/ImprovementNotFound",
-		`appraisaltest: ImprovementNotFound: Improvement(d1, 2026-11, "adv-2"): got error <nil>, want one matching `+org.ErrNotFound.Error(),
-		"rule broken: "+kit.Rule(t, "ImprovementNotFound"),
-		"--- PASS: TestChildTestStore/InputRoundTrip",
-		"--- SKIP: TestChildTestStore/LargeHistory",
-	)
-}
-
-// TestChildTestStore is run by TestTestStoreFailsBrokenStore only.
-func TestChildTestStore(t *testing.T) {
-	child.Only(t)
-	open := kitcheck.Named(t, brokenStores(), "missingIsZero").Open
-	appraisaltest.TestStore(t, appraisaltest.Harness{
-		NewStore: func(*testing.T) appraisal.Store { return minimal{open()} },
-		Features: appraisaltest.Features{SkipLarge: true},
-	})
-}
+// TestChildTestStore is run by TestKit only.
+func TestChildTestStore(t *testing.T) { self.Child(t) }
 
 // minimal hides everything of a store but appraisal.Store.
 type minimal struct{ appraisal.Store }
