@@ -15,8 +15,18 @@ import (
 // The policy store as the shared store rules see it (internal/kit): its
 // four record kinds. The rules every kind keeps (versions, a record twice
 // in a change, atomic commits, tenancy, copies, the trail, a done
-// context) run from internal/kit on each of them; this package keeps the
-// checks only the policy store has (the one active policy among them).
+// context) run from internal/kit on each of them, and so do the round
+// trips and not-found reads of incidents and decisions, which those kinds
+// declare, and InstantsUTCMicroseconds; this package keeps the checks only
+// the policy store has (the one active policy among them). The round trips
+// of policies and nominations, PolicyNotFound and AmountsExact stay the
+// kit's own (checks_records.go): the policy round trip moves the active
+// mark and reads back a policy with nothing set, the nomination one reads
+// a month's and a year's list whole (their filter and order), the versions
+// PolicyNotFound reads lie below, between and beside those stored, and
+// AmountsExact lists many records of each kind (their order), which the
+// shared ones do not. The reads of incidents and decisions prove their
+// order, and ActivePolicy read for the active policy must answer it.
 
 // domain declares policy.Store to the shared rules, its trail read as f
 // says.
@@ -26,11 +36,12 @@ func domain(f Features) *kit.Domain[policy.Store, policy.Change] {
 		Commit: func(ctx context.Context, s policy.Store, d org.DealerID, c policy.Change) error {
 			return s.Commit(ctx, d, c)
 		},
-		Events:   func(s policy.Store) kit.EventReader { return kit.TrailOf(s, f.Events) },
-		EventsIn: func(c *policy.Change) *[]org.Event { return &c.Events },
-		Event:    func(d org.DealerID, id string) org.Event { return stEvent(d, id, "policy/decision/x") },
-		Kinds:    []kit.Kind[policy.Store, policy.Change]{stPolicies, stIncidents, stNominations, stDecisions},
-		Skip:     ErrSkip,
+		Events:       func(s policy.Store) kit.EventReader { return kit.TrailOf(s, f.Events) },
+		EventsIn:     func(c *policy.Change) *[]org.Event { return &c.Events },
+		Event:        func(d org.DealerID, id string) org.Event { return stEvent(d, id, "policy/decision/x") },
+		Kinds:        []kit.Kind[policy.Store, policy.Change]{stPolicies, stIncidents, stNominations, stDecisions},
+		InstantsRule: "every instant (SavedAt, At, RecordedAt, ProposedAt, DecidedAt) written in another zone with a part below the microsecond reads back as the same instant in UTC to the microsecond; the zero time reads back as the zero time",
+		Skip:         ErrSkip,
 	}
 }
 
@@ -78,6 +89,10 @@ var stPolicies = kit.Declare(kit.Record[stStore, stChange, policy.StoredPolicy]{
 				return []policy.StoredPolicy{}, nil
 			case err != nil:
 				return nil, err
+			case p.Policy.Version != like.Policy.Version && like.Active:
+				// like is active: the rule committed it so, and ActivePolicy
+				// must answer it.
+				return nil, fmt.Errorf("ActivePolicy answers version %d, while version %d is the active one", p.Policy.Version, like.Policy.Version)
 			case p.Policy.Version != like.Policy.Version:
 				return []policy.StoredPolicy{}, nil // another policy is active: none holds like
 			}
@@ -87,16 +102,26 @@ var stPolicies = kit.Declare(kit.Record[stStore, stChange, policy.StoredPolicy]{
 	All: func(ctx context.Context, s stStore, d org.DealerID) ([]policy.StoredPolicy, error) {
 		return s.Policies(ctx, d)
 	},
-	Diff:     stDiffStoredPolicy,
-	Scribble: stScribblePolicy,
+	Diff: stDiffStoredPolicy,
 })
 
 var stIncidents = kit.Declare(kit.Record[stStore, stChange, policy.IncidentRecord]{
 	Label: "Incident", Name: "incident", KeyName: "ID",
+	RoundTrip: "an incident, keyed by its ID, reads back with every field as written, by Incident and in Incidents; amount exact, instants in UTC to the microsecond",
+	NotFound:  "Incident returns ErrNotFound for an ID never stored: not found by prefix, case-blind or with trailing spaces trimmed",
+	SetKey:    func(r *policy.IncidentRecord, id string) { r.ID = id },
 	Make: func(d org.DealerID, n int) policy.IncidentRecord {
-		return stIncident(d, fmt.Sprintf("i-%d", n), "adv-1", stAt(n))
+		r := stIncident(d, fmt.Sprintf("i-%d", n), "adv-1", stAt(n))
+		r.RecordedAt = time.Time{} // recorded at no known time: the zero time stays zero
+		return r
 	},
-	Full:    func(d org.DealerID, n int) policy.IncidentRecord { return stFullIncident(d, fmt.Sprintf("i-%d", n)) },
+	// A full incident happened a day after the bare ones: Incidents lists
+	// a full record 1 after a bare record 2, in time, not ID, order.
+	Full: func(d org.DealerID, n int) policy.IncidentRecord {
+		r := stFullIncident(d, fmt.Sprintf("i-%d", n))
+		r.At = stAt(stDay + n)
+		return r
+	},
 	Key:     stIncidentID,
 	Version: func(r *policy.IncidentRecord) *int64 { return &r.Version },
 	Edit:    func(r *policy.IncidentRecord, s string) { r.Note = s },
@@ -106,13 +131,13 @@ var stIncidents = kit.Declare(kit.Record[stStore, stChange, policy.IncidentRecor
 	},
 	Reads: []kit.Read[stStore, policy.IncidentRecord]{{Name: "Incidents",
 		Of: func(ctx context.Context, s stStore, d org.DealerID, _ policy.IncidentRecord) ([]policy.IncidentRecord, error) {
-			return s.Incidents(ctx, d, time.Time{}, time.Time{})
+			list, err := s.Incidents(ctx, d, time.Time{}, time.Time{})
+			return stInOrder("Incidents", list, err, stByTime, stIncidentID)
 		}}},
 	All: func(ctx context.Context, s stStore, d org.DealerID) ([]policy.IncidentRecord, error) {
 		return s.Incidents(ctx, d, time.Time{}, time.Time{})
 	},
-	Diff:     stDiffIncident,
-	Scribble: func(*policy.IncidentRecord) {}, // an incident holds no slice, map or pointer
+	Diff: stDiffIncident,
 })
 
 var stNominations = kit.Declare(kit.Record[stStore, stChange, policy.NominationRecord]{
@@ -143,8 +168,7 @@ var stNominations = kit.Declare(kit.Record[stStore, stChange, policy.NominationR
 		}
 		return out, nil
 	},
-	Diff:     stDiffNomination,
-	Scribble: func(*policy.NominationRecord) {}, // a nomination holds no slice, map or pointer
+	Diff: stDiffNomination,
 })
 
 // stReadNomination finds like's stored version in its period's list, or
@@ -162,6 +186,9 @@ func stReadNomination(ctx context.Context, s stStore, d org.DealerID, like polic
 
 var stDecisions = kit.Declare(kit.Record[stStore, stChange, policy.Decision]{
 	Label: "Decision", Name: "decision", KeyName: "Key",
+	RoundTrip: "a decision, keyed by its Key, reads back with every field as written, by Decision and in Decisions: its whole proposal (actions and amounts, facts used, the explanation's phrases and their arguments), its state, who decided and why; decimals exact, instants in UTC to the microsecond",
+	NotFound:  "Decision returns ErrNotFound for a key never stored: not found by prefix, case-blind or with trailing spaces trimmed",
+	SetKey:    func(x *policy.Decision, key string) { x.Key, x.Proposal.Key = key, key },
 	Make: func(d org.DealerID, n int) policy.Decision {
 		return stDecision(d, stKey(stNth(n), stMonth, ""), stNth(n), stMonth)
 	},
@@ -175,10 +202,12 @@ var stDecisions = kit.Declare(kit.Record[stStore, stChange, policy.Decision]{
 	},
 	Reads: []kit.Read[stStore, policy.Decision]{
 		{Name: "Decisions of the period", Of: func(ctx context.Context, s stStore, d org.DealerID, x policy.Decision) ([]policy.Decision, error) {
-			return s.Decisions(ctx, d, x.Proposal.Period, "")
+			list, err := s.Decisions(ctx, d, x.Proposal.Period, "")
+			return stInOrder("Decisions of the period", list, err, stByKey, stDecisionKey)
 		}},
 		{Name: "Decisions of an employee", Of: func(ctx context.Context, s stStore, d org.DealerID, x policy.Decision) ([]policy.Decision, error) {
-			return s.Decisions(ctx, d, x.Proposal.Period, x.Proposal.Employee)
+			list, err := s.Decisions(ctx, d, x.Proposal.Period, x.Proposal.Employee)
+			return stInOrder("Decisions of an employee", list, err, stByKey, stDecisionKey)
 		}},
 	},
 	All: func(ctx context.Context, s stStore, d org.DealerID) ([]policy.Decision, error) {
@@ -192,6 +221,26 @@ var stDecisions = kit.Declare(kit.Record[stStore, stChange, policy.Decision]{
 		}
 		return out, nil
 	},
-	Diff:     stDiffDecision,
-	Scribble: stScribbleDecision,
+	Diff: stDiffDecision,
 })
+
+// stInOrder returns list, or an error when it is not in the order the
+// contract lists it (sorted as order sorts): a read through a list proves
+// its order too, which the round trips of incidents and decisions and
+// InstantsUTCMicroseconds rely on.
+func stInOrder[T any](what string, list []T, err error, order func([]T) []T, key func(T) string) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	got, want := make([]string, len(list)), make([]string, len(list))
+	for i, x := range list {
+		got[i] = key(x)
+	}
+	for i, x := range order(list) {
+		want[i] = key(x)
+	}
+	if !slices.Equal(got, want) {
+		return nil, fmt.Errorf("%s lists %q, out of order: want %q", what, got, want)
+	}
+	return list, nil
+}
