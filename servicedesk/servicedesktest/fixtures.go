@@ -53,12 +53,6 @@ func workOrder(d org.DealerID, id servicedesk.WorkOrderID) servicedesk.WorkOrder
 	}
 }
 
-// bareWorkOrder has nothing but its key, state and instants: nil
-// pointers, nil slices, zero instants and amounts read back as such.
-func bareWorkOrder(d org.DealerID, id servicedesk.WorkOrderID) servicedesk.WorkOrder {
-	return servicedesk.WorkOrder{DealerID: d, ID: id, State: servicedesk.StateReceived, Version: 1, OpenedAt: t0, UpdatedAt: t0}
-}
-
 // fullWorkOrder sets every field, in every element of every slice at least
 // once, so a store that forgets a column is caught.
 func fullWorkOrder(d org.DealerID, id servicedesk.WorkOrderID) servicedesk.WorkOrder {
