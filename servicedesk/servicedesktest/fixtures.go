@@ -3,27 +3,27 @@ package servicedesktest
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/servicedesk"
 )
 
 // taipei is the dealers' zone. Query bounds are given in it, as the
 // Service gives them (a month starts at local midnight).
-var taipei = time.FixedZone("CST", 8*3600)
+var taipei = kit.Taipei
 
 // t0 is a fixed instant with microseconds, written in UTC as the Service
 // writes it, so a store that drops either is caught. Every instant the
 // kit writes is t0 plus whole microseconds: a store keeping microseconds,
 // as PostgreSQL does, keeps them all.
-var t0 = time.Date(2026, 11, 2, 9, 30, 15, 123456000, taipei).UTC()
+var t0 = kit.NewClock(2026, 11, 2).T0
 
 // at is t0 plus some minutes.
-func at(minutes int) time.Time { return t0.Add(time.Duration(minutes) * time.Minute) }
+func at(minutes int) time.Time { return kit.Clock{T0: t0}.At(minutes) }
 
 // Days and technicians of the calendar fixtures. A snapshot reads every
 // (technician, day) pair of them (calendarDays.All), since CalendarDay
@@ -34,7 +34,7 @@ var (
 )
 
 // amount parses one of the kit's constant amounts.
-func amount(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+func amount(s string) decimal.Decimal { return kit.Amount(s) }
 
 // workOrder is an ordinary order just received: the shape most checks
 // write, with slices to share and a job with lines.
@@ -170,8 +170,5 @@ func event(d org.DealerID, id, subject string) org.Event {
 }
 
 func commit(ctx context.Context, s servicedesk.Store, d org.DealerID, c servicedesk.Change, what string) error {
-	if err := s.Commit(ctx, d, c); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	return nil
+	return kit.Commit(ctx, s.Commit, d, c, what)
 }

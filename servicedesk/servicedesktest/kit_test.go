@@ -4,7 +4,7 @@ package servicedesktest_test
 // in brokenStores breaks one rule of servicedesk.Store, and exactly the checks named
 // beside it must fail on it; every store in soundStores keeps the contract,
 // and every check must pass on it (or skip, where the store lacks an
-// optional part). TestKitCatchesForgottenColumns generates one broken store
+// optional part). TestKit (its ForgottenFields part) generates one broken store
 // per field of every record, by reflection, so a field added to a record
 // and forgotten by the kit's diff fails here.
 //
@@ -816,82 +816,37 @@ func soundStores() []soundStore {
 	}, generic...)
 }
 
-// kit is servicedesktest's checks as the self-tests run them. A check failing a
-// broken store it is not named for is an error (Exact).
-var kit = kitcheck.Kit[servicedesk.Store]{
-	Name:      "servicedesktest.Checks",
-	Exact:     true,
-	Checks:    checks(),
-	Skip:      servicedesktest.ErrSkip,
-	SkipLarge: true,
+// self is servicedesktest's self-test. Each check runs with the Features
+// of the store it is given (featuresOf): a store here has a roster and
+// billing view or not. A check failing a broken store it is not named for
+// is an error (Exact).
+var self = kitcheck.Self[servicedesk.Store, servicedesk.Change]{
+	Kit: kitcheck.Kit[servicedesk.Store]{Name: "servicedesktest.Checks", Exact: true, Skip: servicedesktest.ErrSkip, SkipLarge: true,
+		Checks: kitcheck.OfEach(servicedesktest.Checks(), featuresOf)},
+	Broken: brokenStores, Sound: soundStores,
+	Forgetting: func(forget func(servicedesk.Change) servicedesk.Change) servicedesk.Store {
+		return bendCommit(forget)()
+	},
+	Parts:     servicedesktest.Domain(servicedesktest.Features{}).Parts(),
+	ChildTest: "TestChildTestStore", Env: "SERVICEDESKTEST_KIT_CHILD", ChildStore: "missingIsZero",
+	TestStore: func(t *testing.T, open func() servicedesk.Store) {
+		servicedesktest.TestStore(t, servicedesktest.Harness{NewStore: func(*testing.T) servicedesk.Store { return open() },
+			Features: servicedesktest.Features{SkipLarge: true}})
+	},
+	Fails: "WorkOrderNotFound",
+	Message: `servicedesktest: WorkOrderNotFound: reading work order "wo-4" by key, stored "wo-1", "wo-2", "kit-wo-3": ` +
+		"got error <nil>, want one matching " + org.ErrNotFound.Error(),
+	Passes: "WorkOrderRoundTrip", Skips: []string{"LargeMonth", "EventsShareRosterTrail"}, Also: []string{"Features.Roster is not set"},
 }
 
-// checks are servicedesktest's checks, each run with the Features of the
-// store it is given (featuresOf), not one Features for every store as
-// kitcheck.Of binds: a store here has a roster and billing view or not.
-func checks() []kitcheck.Check[servicedesk.Store] {
-	var cs []kitcheck.Check[servicedesk.Store]
-	for _, c := range servicedesktest.Checks() {
-		run := func(ctx context.Context, s servicedesk.Store) error { return c.Run(ctx, s, featuresOf(s)) }
-		cs = append(cs, kitcheck.Check[servicedesk.Store]{Name: c.Name, Rule: c.Rule, Large: c.Large, Run: run})
-	}
-	return cs
-}
+// TestKit is the kit's self-test: every check on every broken store (each
+// must fail exactly the checks named for it) and sound one (each must
+// pass), on a store forgetting each field of each record, and TestStore's
+// verdict on a broken store, read from a child process.
+func TestKit(t *testing.T) { self.Test(t) }
 
-// TestKit runs every check on every broken store (each must fail exactly
-// the checks named for it) and every sound one (each must pass), and
-// proves that every check catches some broken store.
-func TestKit(t *testing.T) {
-	t.Parallel()
-	kit.Test(t, brokenStores(), soundStores())
-}
-
-// TestKitCatchesForgottenColumns writes, for every field of every record
-// (nested ones included), a store that does not keep it: a forgotten
-// column. The kind's round trip check must catch each. A field the kit's
-// fixture leaves zero, or its diff does not compare, fails here.
-func TestKitCatchesForgottenColumns(t *testing.T) {
-	t.Parallel()
-	forgetting := func(forget func(servicedesk.Change) servicedesk.Change) servicedesk.Store {
-		return bendCommit(func(c servicedesk.Change) servicedesk.Change { return forget(kitcheck.DeepCopy(c)) })()
-	}
-	kitcheck.TestForgottenFields(t, kit, forgetting, []kitcheck.Kind[servicedesk.Change]{
-		kitcheck.KindOf("WorkOrderRoundTrip", func(c *servicedesk.Change) []servicedesk.WorkOrder { return c.WorkOrders }),
-		kitcheck.KindOf("CalendarDayRoundTrip", func(c *servicedesk.Change) []servicedesk.CalendarDay { return c.Calendar }),
-		kitcheck.KindOf("ComplaintRoundTrip", func(c *servicedesk.Change) []servicedesk.Complaint { return c.Complaints }),
-		kitcheck.KindOf("SurveyRoundTrip", func(c *servicedesk.Change) []servicedesk.Survey { return c.Surveys }),
-		kitcheck.KindOf("EventsSharedTrail", func(c *servicedesk.Change) []org.Event { return c.Events }, "Seq"),
-	})
-}
-
-var child = kitcheck.Child{Test: "TestChildTestStore", Env: "SERVICEDESKTEST_KIT_CHILD"}
-
-// TestTestStoreFailsBrokenStore runs servicedesktest.TestStore on a broken
-// store in a child process (a failing subtest cannot be observed in this
-// one) and reads its verdict: the check fails naming the rule, sound checks
-// pass, SkipLarge and missing optional parts skip.
-func TestTestStoreFailsBrokenStore(t *testing.T) {
-	t.Parallel()
-	child.Run(t,
-		"--- FAIL: TestChildTestStore/WorkOrderNotFound",
-		`servicedesktest: WorkOrderNotFound: reading work order "wo-4" by key, stored "wo-1", "wo-2", "kit-wo-3": got error <nil>, want one matching `+org.ErrNotFound.Error(),
-		"rule broken: "+kit.Rule(t, "WorkOrderNotFound"),
-		"--- PASS: TestChildTestStore/WorkOrderRoundTrip",
-		"--- SKIP: TestChildTestStore/LargeMonth",
-		"--- SKIP: TestChildTestStore/EventsShareRosterTrail",
-		"Features.Roster is not set",
-	)
-}
-
-// TestChildTestStore is run by TestTestStoreFailsBrokenStore only.
-func TestChildTestStore(t *testing.T) {
-	child.Only(t)
-	open := kitcheck.Named(t, brokenStores(), "missingIsZero").Open
-	servicedesktest.TestStore(t, servicedesktest.Harness{
-		NewStore: func(*testing.T) servicedesk.Store { return open() },
-		Features: servicedesktest.Features{SkipLarge: true},
-	})
-}
+// TestChildTestStore is run by TestKit only.
+func TestChildTestStore(t *testing.T) { self.Child(t) }
 
 // featuresOf gives a store with a roster view Features.Roster, one with a
 // billing view Features.Billing.

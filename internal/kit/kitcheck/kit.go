@@ -249,9 +249,15 @@ func (b Broken[S]) namedFor(check string) bool {
 // Of turns a kit's exported checks into the self-test's, each run with
 // the Features f.
 func Of[S, F any](checks []kit.Check[S, F], f F) []Check[S] {
+	return OfEach(checks, func(S) F { return f })
+}
+
+// OfEach is Of for a kit whose stores differ in what they offer: each
+// check runs with the Features features gives the store it is run on.
+func OfEach[S, F any](checks []kit.Check[S, F], features func(S) F) []Check[S] {
 	var cs []Check[S]
 	for _, c := range checks {
-		run := func(ctx context.Context, s S) error { return c.Run(ctx, s, f) }
+		run := func(ctx context.Context, s S) error { return c.Run(ctx, s, features(s)) }
 		cs = append(cs, Check[S]{Name: c.Name, Rule: c.Rule, Large: c.Large, Run: run})
 	}
 	return cs
