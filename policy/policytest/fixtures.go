@@ -7,30 +7,30 @@ package policytest
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/servicelane/servicelane/internal/kit"
 	"github.com/servicelane/servicelane/org"
 	"github.com/servicelane/servicelane/policy"
 )
 
 // stTaipei is the dealers' zone.
-var stTaipei = time.FixedZone("CST", 8*3600)
+var stTaipei = kit.Taipei
 
 // stT0 is a fixed instant with microseconds, written in UTC as the Service
 // writes it, so a store that drops either is caught. Every instant the
 // round trips write is stT0 plus whole microseconds.
-var stT0 = time.Date(2026, 11, 3, 9, 30, 15, 123456000, stTaipei).UTC()
+var stT0 = kit.NewClock(2026, 11, 3).T0
 
 // stAt is stT0 plus some minutes.
-func stAt(minutes int) time.Time { return stT0.Add(time.Duration(minutes) * time.Minute) }
+func stAt(minutes int) time.Time { return kit.Clock{T0: stT0}.At(minutes) }
 
 const stDay = 24 * 60
 
 // stAmount parses one of the kit's constant decimals.
-func stAmount(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+func stAmount(s string) decimal.Decimal { return kit.Amount(s) }
 
 func stAmountPtr(s string) *decimal.Decimal {
 	d := stAmount(s)
@@ -38,7 +38,7 @@ func stAmountPtr(s string) *decimal.Decimal {
 }
 
 // stBig is above 2^53: a float column or a float on the way loses it.
-const stBig = "12345678901234567.89"
+const stBig = kit.Big
 
 // The periods the fixtures use: a month, the year it is in, the months
 // around it.
@@ -192,16 +192,9 @@ func stEvent(d org.DealerID, id, subject string) org.Event {
 }
 
 func stEvents(d org.DealerID, prefix, subject string, n int) []org.Event {
-	evs := make([]org.Event, n)
-	for i := range evs {
-		evs[i] = stEvent(d, fmt.Sprintf("%s-%d", prefix, i), subject)
-	}
-	return evs
+	return kit.Events(d, prefix, subject, n, stEvent)
 }
 
 func stCommit(ctx context.Context, s policy.Store, d org.DealerID, c policy.Change, what string) error {
-	if err := s.Commit(ctx, d, c); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	return nil
+	return kit.Commit(ctx, s.Commit, d, c, what)
 }

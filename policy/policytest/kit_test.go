@@ -5,7 +5,7 @@ package policytest_test
 // exactly the checks named beside it must fail on it; every store in
 // ksSoundStores keeps the contract, and every check must pass on it (or
 // skip, where the store lacks an optional part).
-// TestStoreKitCatchesForgottenColumns generates one broken store per field
+// TestKit (its ForgottenFields part) generates one broken store per field
 // of every record, by reflection, so a field added to a record and
 // forgotten by the kit's fixtures or diff fails here.
 //
@@ -972,70 +972,32 @@ func ksSoundStores() []ksSound {
 	}, generic...)
 }
 
-// ksKit is policytest's store checks as the self-tests run them. A check
-// failing a broken store it is not named for is an error (Exact).
-var ksKit = kitcheck.Kit[policy.Store]{
-	Name:      "policytest.StoreChecks",
-	Exact:     true,
-	Checks:    kitcheck.Of(policytest.StoreChecks(), policytest.Features{}),
-	Skip:      policytest.ErrSkip,
-	SkipLarge: true,
+// ksSelf is the store kit's self-test. A check failing a broken store it
+// is not named for is an error (Exact).
+var ksSelf = kitcheck.Self[policy.Store, policy.Change]{
+	Kit: kitcheck.Kit[policy.Store]{Name: "policytest.StoreChecks", Exact: true, Skip: policytest.ErrSkip, SkipLarge: true,
+		Checks: kitcheck.Of(policytest.StoreChecks(), policytest.Features{})},
+	Broken: ksBrokenStores, Sound: ksSoundStores,
+	Forgetting: func(forget func(policy.Change) policy.Change) policy.Store { return ksBendCommit(forget)() },
+	Parts:      policytest.Domain(policytest.Features{}).Parts(),
+	ChildTest:  "TestStoreKitChild", Env: "POLICYTEST_STORE_KIT_CHILD", ChildStore: "missingIsZero",
+	TestStore: func(t *testing.T, open func() policy.Store) {
+		policytest.TestStore(t, policytest.Harness{NewStore: func(*testing.T) policy.Store { return ksMinimal{open()} },
+			Features: policytest.Features{SkipLarge: true}})
+	},
+	Fails:   "IncidentNotFound",
+	Message: `policytest: IncidentNotFound: reading incident "i-4" by key, stored "i-1", "i-2", "kit-i-3": got error <nil>, want one matching ` + org.ErrNotFound.Error(),
+	Passes:  "IncidentRoundTrip", Skips: []string{"LargePeriod", "EventsAppended"}, Also: []string{"Features.Events is not set"},
 }
 
-// TestKit runs every store check on every broken store (each must fail
-// exactly the checks named for it) and every sound one (each must pass),
-// and proves that every check catches some broken store.
-func TestKit(t *testing.T) {
-	t.Parallel()
-	ksKit.Test(t, ksBrokenStores(), ksSoundStores())
-}
+// TestKit is the store kit's self-test: every check on every broken store
+// (each must fail exactly the checks named for it) and sound one (each
+// must pass), on a store forgetting each field of each record, and
+// TestStore's verdict on a broken store, read from a child process.
+func TestKit(t *testing.T) { ksSelf.Test(t) }
 
-// TestStoreKitCatchesForgottenColumns writes, for every field of every record
-// (nested ones included), a store that does not keep it: a forgotten
-// column. The kind's round trip check must catch each. A field the kit's
-// fixture leaves zero, or its diff does not compare, fails here.
-func TestStoreKitCatchesForgottenColumns(t *testing.T) {
-	t.Parallel()
-	forgetting := func(forget func(policy.Change) policy.Change) policy.Store {
-		return ksBendCommit(func(c policy.Change) policy.Change { return forget(kitcheck.DeepCopy(c)) })()
-	}
-	kitcheck.TestForgottenFields(t, ksKit, forgetting, []kitcheck.Kind[policy.Change]{
-		kitcheck.KindOf("PolicyRoundTrip", func(c *policy.Change) []policy.StoredPolicy { return c.Policies }),
-		kitcheck.KindOf("IncidentRoundTrip", func(c *policy.Change) []policy.IncidentRecord { return c.Incidents }),
-		kitcheck.KindOf("NominationRoundTrip", func(c *policy.Change) []policy.NominationRecord { return c.Nominations }),
-		kitcheck.KindOf("DecisionRoundTrip", func(c *policy.Change) []policy.Decision { return c.Decisions }),
-		kitcheck.KindOf("EventsAppended", func(c *policy.Change) []org.Event { return c.Events }, "Seq"),
-	})
-}
-
-var ksChild = kitcheck.Child{Test: "TestStoreKitChild", Env: "POLICYTEST_STORE_KIT_CHILD"}
-
-// TestStoreKitFailsBrokenStore runs policytest.TestStore on a broken
-// store in a child process (a failing subtest cannot be observed in this
-// one) and reads its verdict: the check fails naming the rule, sound checks
-// pass, SkipLarge and missing optional parts skip.
-func TestStoreKitFailsBrokenStore(t *testing.T) {
-	t.Parallel()
-	ksChild.Run(t,
-		"--- FAIL: TestStoreKitChild/IncidentNotFound",
-		`policytest: IncidentNotFound: reading incident "i-4" by key, stored "i-1", "i-2", "kit-i-3": got error <nil>, want one matching `+org.ErrNotFound.Error(),
-		"rule broken: "+ksKit.Rule(t, "IncidentNotFound"),
-		"--- PASS: TestStoreKitChild/IncidentRoundTrip",
-		"--- SKIP: TestStoreKitChild/LargePeriod",
-		"--- SKIP: TestStoreKitChild/EventsAppended",
-		"Features.Events is not set",
-	)
-}
-
-// TestStoreKitChild is run by TestStoreKitFailsBrokenStore only.
-func TestStoreKitChild(t *testing.T) {
-	ksChild.Only(t)
-	open := kitcheck.Named(t, ksBrokenStores(), "missingIsZero").Open
-	policytest.TestStore(t, policytest.Harness{
-		NewStore: func(*testing.T) policy.Store { return ksMinimal{open()} },
-		Features: policytest.Features{SkipLarge: true},
-	})
-}
+// TestStoreKitChild is run by TestKit only.
+func TestStoreKitChild(t *testing.T) { ksSelf.Child(t) }
 
 // ksMinimal hides everything of a store but policy.Store.
 type ksMinimal struct{ policy.Store }
