@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/servicelane/servicelane/internal/kit"
@@ -77,49 +76,6 @@ func storeConcurrentUpdates(ctx context.Context, s policy.Store, f Features) err
 	return nil
 }
 
-// stRace starts n goroutines at once, each running before (a read), then
-// waiting for all to have read, then commit(i); it returns the writers
-// whose commit landed, and every error that is not ErrConflict.
-func stRace(ctx context.Context, n int, before func(i int) error, commit func(i int) error) ([]int, error) {
-	type result struct {
-		i   int
-		err error
-	}
-	var (
-		wg      sync.WaitGroup
-		start   = make(chan struct{})
-		results = make(chan result, n)
-	)
-	together := kit.NewBarrier(n)
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			err := before(i)
-			together.Wait(ctx)
-			if err != nil {
-				results <- result{i, err}
-				return
-			}
-			results <- result{i, commit(i)}
-		})
-	}
-	close(start)
-	wg.Wait()
-	close(results)
-	var landed []int
-	var errs []error
-	for r := range results {
-		switch {
-		case r.err == nil:
-			landed = append(landed, r.i)
-		case !errors.Is(r.err, org.ErrConflict):
-			errs = append(errs, fmt.Errorf("writer %d: got %v, want nil or an error matching %v", r.i, r.err, org.ErrConflict))
-		}
-	}
-	slices.Sort(landed)
-	return landed, errors.Join(errs...)
-}
-
 // storeCreateOnce: f.Writers goroutines record one proposal at once, as
 // two evaluations of one month do: each finds no decision with the key,
 // and commits it at Version 1 with an event; their lookups all happen
@@ -132,7 +88,7 @@ func storeCreateOnce(ctx context.Context, s policy.Store, f Features) error {
 		d.Reason = fmt.Sprintf("evaluation %d", i)
 		changes[i] = policy.Change{Decisions: []policy.Decision{d}, Events: stEvents("d1", fmt.Sprintf("proposed-w%02d", i), "policy/decision/"+key, 1)}
 	}
-	landed, err := stRace(ctx, f.Writers, func(int) error {
+	won, err := kit.RaceToCreate(ctx, f.Writers, "decision "+key, func(int) error {
 		list, err := s.Decisions(ctx, "d1", stMonth, "adv-1")
 		switch {
 		case err != nil:
@@ -145,27 +101,14 @@ func storeCreateOnce(ctx context.Context, s policy.Store, f Features) error {
 	if err != nil {
 		return err
 	}
-	if len(landed) != 1 {
-		return fmt.Errorf("%d of %d commits of decision %s at Version 1 landed (writers %v), want exactly 1", len(landed), f.Writers, key, landed)
-	}
-	won := changes[landed[0]]
 	list, err := s.Decisions(ctx, "d1", stMonth, "")
 	if err != nil {
 		return err
 	}
-	if err := kit.DiffList("the decisions after the race", list, won.Decisions, stDecisionKey, stDiffDecision); err != nil {
+	if err := kit.DiffList("the decisions after the race", list, changes[won].Decisions, stDecisionKey, stDiffDecision); err != nil {
 		return fmt.Errorf("only the decision of the commit that landed may be stored: %w", err)
 	}
-	if r := kit.TrailOf(s, f.Events); r != nil {
-		evs, err := kit.AllEvents(ctx, r, "d1")
-		if err != nil {
-			return err
-		}
-		if err := kit.SameEvents("the trail", evs, won.Events); err != nil {
-			return fmt.Errorf("only the landed commit's event may be in the trail: %w", err)
-		}
-	}
-	return nil
+	return kit.OnlyEvents(ctx, kit.TrailOf(s, f.Events), "d1", changes[won].Events)
 }
 
 // storeConcurrentActivations: f.Writers goroutines each save a new policy
