@@ -85,6 +85,8 @@ func generic() []brokenStore {
 		"kindByKind":               {"ConcurrentAppraisalUpdates", "ConcurrentInputKeyOnce"},
 		"recordByRecord":           {},
 		"eachUnderItsDealer":       {},
+		"dealerCheckedOnFirstKind": {},
+		"updatesByKeyOnly":         {},
 		"updateCreates":            {},
 		"versionZeroAccepted":      {},
 		"versionZeroConflicts":     {},
@@ -450,23 +452,6 @@ func versionStores() []brokenStore {
 
 func tenancyStores() []brokenStore {
 	return []brokenStore{
-		{Name: "dealerCheckedOnCyclesOnly", Flaw: "checks DealerID of cycles and events only; other records are filed under the commit's dealer",
-			Open: bend(func(o *over) {
-				o.commit = func(ctx context.Context, d org.DealerID, c appraisal.Change) error {
-					c = kitcheck.DeepCopy(c)
-					for i := range c.Inputs {
-						c.Inputs[i].DealerID = d
-					}
-					for i := range c.Appraisals {
-						c.Appraisals[i].DealerID = d
-					}
-					for i := range c.Improvements {
-						c.Improvements[i].DealerID = d
-					}
-					return o.AppraisalStore.Commit(ctx, d, c)
-				}
-			}),
-			CaughtBy: []string{"CommitOtherDealerInvalid"}},
 		{Name: "keysWithoutDealer", Flaw: "keeps records without their dealer (no dealer column): two dealers' records of one key are one, and either reads it",
 			Open: bend(func(o *over) {
 				// Every record is filed under shared, the trail under

@@ -85,11 +85,13 @@ func generic() []brokenStore {
 		"eventsOfEveryDealer": {"CommitOtherDealerInvalid", "TenancyIsolation"},
 		"eventsWithRecordsDropped": {"CommitOtherDealerInvalid", "ConcurrentSeriesGapless", "ConcurrentSettlementKeyOnce", "DocumentVersionRule",
 			"EventsAppended", "PriceBookVersionRule", "ReadsAreCopies", "SeriesVersionRule", "SettlementVersionRule", "TenancyIsolation"},
-		"updateCreates":          {},
-		"versionZeroAccepted":    {},
-		"versionZeroConflicts":   {},
-		"lastOfTwiceWins":        {},
-		"eventsOfRefusedCommits": {"ConcurrentSeriesGapless", "ConcurrentSettlementKeyOnce"},
+		"dealerCheckedOnFirstKind": {},
+		"updatesByKeyOnly":         {},
+		"updateCreates":            {},
+		"versionZeroAccepted":      {},
+		"versionZeroConflicts":     {},
+		"lastOfTwiceWins":          {},
+		"eventsOfRefusedCommits":   {"ConcurrentSeriesGapless", "ConcurrentSettlementKeyOnce"},
 	})
 }
 
@@ -288,23 +290,6 @@ func atomicStores() []brokenStore {
 
 func tenancyStores() []brokenStore {
 	return []brokenStore{
-		{Name: "dealerCheckedOnDocumentsOnly", Flaw: "checks DealerID of documents and events only; other records are filed under the commit's dealer",
-			Open: bend(func(o *over) {
-				o.commit = func(ctx context.Context, d org.DealerID, c billing.Change) error {
-					c = kitcheck.DeepCopy(c)
-					for i := range c.PriceBooks {
-						c.PriceBooks[i].DealerID = d
-					}
-					for i := range c.Settlements {
-						c.Settlements[i].DealerID = d
-					}
-					for i := range c.Series {
-						c.Series[i].DealerID = d
-					}
-					return o.BillingStore.Commit(ctx, d, c)
-				}
-			}),
-			CaughtBy: []string{"CommitOtherDealerInvalid"}},
 		{Name: "activePriceBookFallsBack", Flaw: "ActivePriceBook takes another dealer's active book when the asked one has none",
 			Open: bend(func(o *over) {
 				o.activePriceBook = func(ctx context.Context, d org.DealerID) (billing.StoredPriceBook, error) {
@@ -328,38 +313,6 @@ func tenancyStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{"TenancyIsolation", "CommitOtherDealerInvalid", "SettlementsQuery"}},
-		{Name: "updatesByKeyOnly", Flaw: "an update also lands on another dealer's record of the same key (WHERE key = ? without dealer_id)",
-			Open: bend(func(o *over) {
-				o.commit = func(ctx context.Context, d org.DealerID, c billing.Change) error {
-					if err := o.BillingStore.Commit(ctx, d, c); err != nil {
-						return err
-					}
-					for _, other := range o.h.Dealers() {
-						if other == d {
-							continue
-						}
-						var echo billing.Change
-						for _, st := range c.Settlements {
-							if cur, err := o.BillingStore.Settlement(ctx, other, st.Key); err == nil && st.Version > 1 && cur.Version == st.Version-1 {
-								st = st.Clone()
-								st.DealerID = other
-								echo.Settlements = append(echo.Settlements, st)
-							}
-						}
-						for _, sr := range c.Series {
-							if cur, err := o.BillingStore.Series(ctx, other, sr.Name); err == nil && sr.Version > 1 && cur.Version == sr.Version-1 {
-								sr.DealerID = other
-								echo.Series = append(echo.Series, sr)
-							}
-						}
-						if err := o.BillingStore.Commit(ctx, other, echo); err != nil {
-							return err
-						}
-					}
-					return nil
-				}
-			}),
-			CaughtBy: []string{"TenancyIsolation"}},
 	}
 }
 

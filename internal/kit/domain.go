@@ -155,6 +155,8 @@ type Kind[S, C any] interface {
 	checkVersions(ctx context.Context, s S, d org.DealerID, c *C) error
 	each(c *C) []piece[C]
 	clear(c *C)
+	setDealers(c *C, d org.DealerID)
+	echo(ctx context.Context, s S, other org.DealerID, c, echo *C)
 	part() Part[C]
 	pathHolds(name string, leaf reflect.Type) bool
 	appendTo(dst, src *C)

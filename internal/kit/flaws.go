@@ -196,6 +196,52 @@ func flaws[S, C any]() []flaw[S, C] {
 				}
 			},
 			caught: func(*Domain[S, C]) []string { return []string{"CommitOtherDealerInvalid"} }},
+		{name: "dealerCheckedOnFirstKind", says: "checks the DealerID of the first kind of record and of events only; other records are filed under the commit's dealer",
+			bend: func(b *Domain[S, C]) {
+				commit := b.Commit
+				b.Commit = func(ctx context.Context, s S, d org.DealerID, c C) error {
+					c = b.cloneChange(c)
+					for _, k := range b.Kinds[1:] {
+						k.setDealers(&c, d)
+					}
+					return commit(ctx, s, d, c)
+				}
+			},
+			caught: func(dm *Domain[S, C]) []string {
+				if len(dm.Kinds) < 2 {
+					return nil
+				}
+				return []string{"CommitOtherDealerInvalid"}
+			}},
+		{name: "updatesByKeyOnly", says: "lands an update on every dealer's record of the key at the version before (WHERE key = ? AND version = ?, without dealer_id)",
+			bend: func(b *Domain[S, C]) {
+				commit := b.Commit
+				var mu sync.Mutex
+				dealers := map[org.DealerID]bool{}
+				b.Commit = func(ctx context.Context, s S, d org.DealerID, c C) error {
+					mu.Lock()
+					dealers[d] = true
+					others := slices.Sorted(maps.Keys(dealers))
+					mu.Unlock()
+					if err := commit(ctx, s, d, c); err != nil {
+						return err
+					}
+					for _, other := range others {
+						if other == d {
+							continue
+						}
+						var echo C
+						for _, k := range b.Kinds {
+							k.echo(ctx, s, other, &c, &echo)
+						}
+						if err := commit(ctx, s, other, echo); err != nil {
+							return err
+						}
+					}
+					return nil
+				}
+			},
+			caught: func(*Domain[S, C]) []string { return []string{"TenancyIsolation"} }},
 		{name: "lastOfTwiceWins", says: "keeps the last of two writes of one record in a change instead of refusing the change",
 			bend: func(b *Domain[S, C]) {
 				commit := b.Commit
@@ -613,7 +659,7 @@ func (dm *Domain[S, C]) SelfTest(t *testing.T, open func(t *testing.T) S) {
 // them (a race, a counter, a list). CheckThenWrite is among them: no
 // shared check catches it, for it takes concurrent writers.
 var CommitFlaws = []string{"ignoresVersions", "createOverwrites", "staleWins", "updateCreates", "versionZeroAccepted",
-	"versionZeroConflicts", "writesThenConflicts", "kindByKind", "recordByRecord", "eachUnderItsDealer", "lastOfTwiceWins", "eventsOfRefusedCommits", "checkThenWrite"}
+	"versionZeroConflicts", "writesThenConflicts", "kindByKind", "recordByRecord", "eachUnderItsDealer", "dealerCheckedOnFirstKind", "updatesByKeyOnly", "lastOfTwiceWins", "eventsOfRefusedCommits", "checkThenWrite"}
 
 // Bent returns dm's Commit with the commit flaw named name (one of
 // CommitFlaws), and the shared checks that must fail on a store
@@ -717,3 +763,27 @@ func dealerOf(x any) org.DealerID {
 }
 
 func (r *Record[S, C, T]) clear(c *C) { *r.In(c) = nil }
+
+// setDealers files c's records of the kind under dealer d.
+func (r *Record[S, C, T]) setDealers(c *C, d org.DealerID) {
+	recs := *r.In(c)
+	for i := range recs {
+		reflect.ValueOf(&recs[i]).Elem().FieldByName("DealerID").SetString(string(d))
+	}
+}
+
+// echo adds to echo, filed under dealer other, each of c's updates of
+// the kind that other holds the record of at the version before.
+func (r *Record[S, C, T]) echo(ctx context.Context, s S, other org.DealerID, c, echo *C) {
+	for _, x := range *r.In(c) {
+		v := *r.Version(&x)
+		if v < 2 {
+			continue
+		}
+		if cur, err := r.Get(ctx, s, other, x); err == nil && *r.Version(&cur) == v-1 {
+			y := DeepCopy(x)
+			reflect.ValueOf(&y).Elem().FieldByName("DealerID").SetString(string(other))
+			r.add(echo, y)
+		}
+	}
+}

@@ -64,6 +64,8 @@ func generic() []brokenStore {
 		"slowLastWriterWins":       {"ConcurrentCommitsLoseNothing", "CreateExistingConflicts", "ServiceConcurrentUpdates", "StaleVersionConflicts", "UpdateMissingConflicts", "VersionBelowOneInvalid"},
 		"createOverwrites":         {"CreateExistingConflicts"},
 		"staleWins":                {"StaleVersionConflicts", "ConcurrentCommitsLoseNothing"},
+		"dealerCheckedOnFirstKind": {},
+		"updatesByKeyOnly":         {},
 		"updateCreates":            {"UpdateMissingConflicts"},
 		"versionZeroAccepted":      {"VersionBelowOneInvalid"},
 		"versionZeroConflicts":     {"VersionBelowOneInvalid"},
@@ -289,29 +291,6 @@ func tenancyStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{"TenancyIsolation", "CommitOtherDealerInvalid"}},
-		{Name: "updatesByIDOnly", Flaw: "an update also lands on another dealer's employee of the same ID (WHERE id = ? without dealer_id)",
-			Open: bend(func(o *over) {
-				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
-					if err := o.Store.Commit(ctx, d, c); err != nil {
-						return err
-					}
-					for _, e := range c.Employees {
-						for _, other := range o.h.Dealers() {
-							cur, err := o.Store.Employee(ctx, other, e.ID)
-							if other == d || e.Version == 1 || err != nil || cur.Version != e.Version-1 {
-								continue
-							}
-							e := e.Clone()
-							e.DealerID = other
-							if err := o.Store.Commit(ctx, other, org.Change{Employees: []org.Employee{e}}); err != nil {
-								return err
-							}
-						}
-					}
-					return nil
-				}
-			}),
-			CaughtBy: []string{"TenancyIsolation"}},
 		{Name: "moveFallsBack", Flaw: "Move looks the ID up in every dealer when the asked one lacks it",
 			Open: bend(func(o *over) {
 				o.move = func(ctx context.Context, d org.DealerID, id org.MoveID) (org.CareerMove, error) {

@@ -90,20 +90,22 @@ func generic() []brokenStore {
 		"eventsWithRecordsDropped": {"CareerVersionRule", "CommitOtherDealerInvalid",
 			"ConcurrentProgressCreateOnce", "ConcurrentSessionUpdates", "EventsAppended", "PlanVersionRule",
 			"ProgressVersionRule", "ReadsAreCopies", "SessionVersionRule", "TenancyIsolation"},
-		"ignoresVersions":        {"ConcurrentSessionUpdates", "ConcurrentProgressCreateOnce"},
-		"slowLastWriterWins":     {"ConcurrentSessionUpdates", "ConcurrentProgressCreateOnce"},
-		"createOverwrites":       {"ConcurrentProgressCreateOnce"},
-		"staleWins":              {"ConcurrentSessionUpdates"},
-		"updateCreates":          {},
-		"versionZeroAccepted":    {},
-		"versionZeroConflicts":   {},
-		"writesThenConflicts":    {"ConcurrentSessionUpdates", "ConcurrentProgressCreateOnce"},
-		"kindByKind":             {"ConcurrentProgressCreateOnce", "ConcurrentSessionUpdates"},
-		"recordByRecord":         {},
-		"eachUnderItsDealer":     {},
-		"lastOfTwiceWins":        {},
-		"eventsOfRefusedCommits": {"ConcurrentSessionUpdates", "ConcurrentProgressCreateOnce"},
-		"checkThenWrite":         {"ConcurrentSessionUpdates", "ConcurrentProgressCreateOnce"},
+		"ignoresVersions":          {"ConcurrentSessionUpdates", "ConcurrentProgressCreateOnce"},
+		"slowLastWriterWins":       {"ConcurrentSessionUpdates", "ConcurrentProgressCreateOnce"},
+		"createOverwrites":         {"ConcurrentProgressCreateOnce"},
+		"staleWins":                {"ConcurrentSessionUpdates"},
+		"dealerCheckedOnFirstKind": {},
+		"updatesByKeyOnly":         {},
+		"updateCreates":            {},
+		"versionZeroAccepted":      {},
+		"versionZeroConflicts":     {},
+		"writesThenConflicts":      {"ConcurrentSessionUpdates", "ConcurrentProgressCreateOnce"},
+		"kindByKind":               {"ConcurrentProgressCreateOnce", "ConcurrentSessionUpdates"},
+		"recordByRecord":           {},
+		"eachUnderItsDealer":       {},
+		"lastOfTwiceWins":          {},
+		"eventsOfRefusedCommits":   {"ConcurrentSessionUpdates", "ConcurrentProgressCreateOnce"},
+		"checkThenWrite":           {"ConcurrentSessionUpdates", "ConcurrentProgressCreateOnce"},
 	})
 }
 
@@ -456,23 +458,6 @@ func versionStores() []brokenStore {
 
 func tenancyStores() []brokenStore {
 	return []brokenStore{
-		{Name: "dealerCheckedOnPlansOnly", Flaw: "checks DealerID of plans and events only; other records are filed under the commit's dealer",
-			Open: bend(func(o *over) {
-				o.commit = func(ctx context.Context, d org.DealerID, c training.Change) error {
-					c = kitcheck.DeepCopy(c)
-					for i := range c.Sessions {
-						c.Sessions[i].DealerID = d
-					}
-					for i := range c.Progress {
-						c.Progress[i].DealerID = d
-					}
-					for i := range c.Careers {
-						c.Careers[i].DealerID = d
-					}
-					return o.TrainingStore.Commit(ctx, d, c)
-				}
-			}),
-			CaughtBy: []string{"CommitOtherDealerInvalid"}},
 		{Name: "keysWithoutDealer", Flaw: "finds a plan, session or career record by its key alone: two dealers' records of one key collide, the last written answering",
 			Open: bend(func(o *over) {
 				var mu sync.Mutex

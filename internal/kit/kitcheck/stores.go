@@ -265,19 +265,21 @@ func Stores[S, C any](open Opener[S, C], bent func(name string) (func(ctx contex
 
 // commitFlawSays phrases kit.CommitFlaws for Broken.Flaw.
 var commitFlawSays = map[string]string{
-	"ignoresVersions":        "ignores Version: every write lands at the stored version plus one (last writer wins)",
-	"createOverwrites":       "lets Version 1 replace an existing record",
-	"staleWins":              "lets Version n > 1 replace whatever version is stored",
-	"updateCreates":          "lets Version n > 1 of a missing record create it (an upsert)",
-	"versionZeroAccepted":    "writes a Version below 1 instead of refusing it with ErrInvalid",
-	"versionZeroConflicts":   "refuses a Version below 1 with ErrConflict, not ErrInvalid",
-	"writesThenConflicts":    "writes a change it refuses for a version conflict, then reports the conflict",
-	"kindByKind":             "writes each kind of record in a transaction of its own, the events with the first",
-	"recordByRecord":         "writes each record in a transaction of its own, then the events",
-	"eachUnderItsDealer":     "writes each record and event under the dealer it names, not refusing another dealer's",
-	"lastOfTwiceWins":        "keeps the last of two writes of one record in a change instead of refusing the change",
-	"eventsOfRefusedCommits": "appends a commit's events before it checks the records, so a refused commit leaves its events",
-	"checkThenWrite":         "checks versions, lets go of its lock, then writes: concurrent writers of one version both land",
+	"ignoresVersions":          "ignores Version: every write lands at the stored version plus one (last writer wins)",
+	"createOverwrites":         "lets Version 1 replace an existing record",
+	"staleWins":                "lets Version n > 1 replace whatever version is stored",
+	"updateCreates":            "lets Version n > 1 of a missing record create it (an upsert)",
+	"versionZeroAccepted":      "writes a Version below 1 instead of refusing it with ErrInvalid",
+	"versionZeroConflicts":     "refuses a Version below 1 with ErrConflict, not ErrInvalid",
+	"writesThenConflicts":      "writes a change it refuses for a version conflict, then reports the conflict",
+	"kindByKind":               "writes each kind of record in a transaction of its own, the events with the first",
+	"recordByRecord":           "writes each record in a transaction of its own, then the events",
+	"eachUnderItsDealer":       "writes each record and event under the dealer it names, not refusing another dealer's",
+	"dealerCheckedOnFirstKind": "checks the DealerID of the first kind of record and of events only; other records are filed under the commit's dealer",
+	"updatesByKeyOnly":         "lands an update on every dealer's record of the key at the version before (WHERE key = ? AND version = ?, without dealer_id)",
+	"lastOfTwiceWins":          "keeps the last of two writes of one record in a change instead of refusing the change",
+	"eventsOfRefusedCommits":   "appends a commit's events before it checks the records, so a refused commit leaves its events",
+	"checkThenWrite":           "checks versions, lets go of its lock, then writes: concurrent writers of one version both land",
 }
 
 // Sounds returns the generic sound stores, opened by open, but those
