@@ -87,6 +87,8 @@ func generic() []brokenStore {
 		"eachUnderItsDealer":       {},
 		"dealerCheckedOnFirstKind": {},
 		"updatesByKeyOnly":         {},
+		"inputUpserts":             {"CommitIsAtomic", "ConcurrentInputKeyOnce", "InputVersionRule"},
+		"appraisalUpserts":         {"AppraisalVersionRule", "CommitIsAtomic", "ConcurrentAppraisalUpdates"},
 		"updateCreates":            {},
 		"versionZeroAccepted":      {},
 		"versionZeroConflicts":     {},
@@ -416,38 +418,7 @@ func month(s string) org.Month {
 }
 
 func versionStores() []brokenStore {
-	return []brokenStore{
-		{Name: "inputUpserts", Flaw: "writes inputs without a version check (INSERT OR REPLACE); other kinds keep the rule",
-			Open: bend(func(o *over) {
-				o.commit = func(ctx context.Context, d org.DealerID, c appraisal.Change) error {
-					c.Inputs = slices.Clone(c.Inputs)
-					for i, in := range c.Inputs {
-						c.Inputs[i].Version = 1
-						list, err := o.AppraisalStore.Inputs(ctx, d, in.Month, in.Ratee)
-						if j := slices.IndexFunc(list, func(x appraisal.Input) bool { return x.Key() == in.Key() }); err == nil && j >= 0 {
-							c.Inputs[i].Version = list[j].Version + 1
-						}
-					}
-					return o.AppraisalStore.Commit(ctx, d, c)
-				}
-			}),
-			CaughtBy: []string{"InputVersionRule", "CommitIsAtomic", "ConcurrentInputKeyOnce"}},
-		{Name: "appraisalUpserts", Flaw: "writes appraisals without a version check (INSERT OR REPLACE); other kinds keep the rule",
-			Open: bend(func(o *over) {
-				o.commit = func(ctx context.Context, d org.DealerID, c appraisal.Change) error {
-					c.Appraisals = slices.Clone(c.Appraisals)
-					for i, a := range c.Appraisals {
-						c.Appraisals[i].Version = 1
-						list, err := o.AppraisalStore.Appraisals(ctx, d, a.Month)
-						if j := slices.IndexFunc(list, func(x appraisal.Appraisal) bool { return x.Computed.Employee == a.Computed.Employee }); err == nil && j >= 0 {
-							c.Appraisals[i].Version = list[j].Version + 1
-						}
-					}
-					return o.AppraisalStore.Commit(ctx, d, c)
-				}
-			}),
-			CaughtBy: []string{"AppraisalVersionRule", "CommitIsAtomic", "ConcurrentAppraisalUpdates"}},
-	}
+	return []brokenStore{}
 }
 
 func tenancyStores() []brokenStore {

@@ -87,6 +87,8 @@ func generic() []brokenStore {
 			"EventsAppended", "PriceBookVersionRule", "ReadsAreCopies", "SeriesVersionRule", "SettlementVersionRule", "TenancyIsolation"},
 		"dealerCheckedOnFirstKind": {},
 		"updatesByKeyOnly":         {},
+		"seriesUpserts":            {"CommitIsAtomic", "ConcurrentSeriesGapless", "SeriesVersionRule"},
+		"settlementUpserts":        {"CommitIsAtomic", "ConcurrentSettlementKeyOnce", "SettlementVersionRule"},
 		"updateCreates":            {},
 		"versionZeroAccepted":      {},
 		"versionZeroConflicts":     {},
@@ -222,36 +224,6 @@ func mergeNew[T any](old, latest []T, key func(T) string) []T {
 
 func versionStores() []brokenStore {
 	return []brokenStore{
-		{Name: "seriesUpserts", Flaw: "writes series without a version check (INSERT OR REPLACE); other kinds keep the rule",
-			Open: bend(func(o *over) {
-				o.commit = func(ctx context.Context, d org.DealerID, c billing.Change) error {
-					c.Series = slices.Clone(c.Series)
-					for i, sr := range c.Series {
-						cur, err := o.BillingStore.Series(ctx, d, sr.Name)
-						c.Series[i].Version = cur.Version + 1
-						if err != nil {
-							c.Series[i].Version = 1
-						}
-					}
-					return o.BillingStore.Commit(ctx, d, c)
-				}
-			}),
-			CaughtBy: []string{"SeriesVersionRule", "CommitIsAtomic", "ConcurrentSeriesGapless"}},
-		{Name: "settlementUpserts", Flaw: "ignores settlements' Version; other kinds keep the rule",
-			Open: bend(func(o *over) {
-				o.commit = func(ctx context.Context, d org.DealerID, c billing.Change) error {
-					c.Settlements = slices.Clone(c.Settlements)
-					for i, st := range c.Settlements {
-						cur, err := o.BillingStore.Settlement(ctx, d, st.Key)
-						c.Settlements[i].Version = cur.Version + 1
-						if err != nil {
-							c.Settlements[i].Version = 1
-						}
-					}
-					return o.BillingStore.Commit(ctx, d, c)
-				}
-			}),
-			CaughtBy: []string{"SettlementVersionRule", "CommitIsAtomic", "ConcurrentSettlementKeyOnce"}},
 		{Name: "repeatsAcrossActive", Flaw: "refuses a price book named twice among the books a change switches off and among those it switches on, not across the two (one table written in two steps): version 1 off and version 2 on land",
 			Open: bend(func(o *over) {
 				o.commit = func(ctx context.Context, d org.DealerID, c billing.Change) error {

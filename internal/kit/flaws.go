@@ -636,7 +636,7 @@ func (dm *Domain[S, C]) SelfTest(t *testing.T, open func(t *testing.T) S) {
 			t.Errorf("%s: a sound store fails the shared checks %v", dm.Kit, failed)
 		}
 	})
-	for _, f := range append(flaws[S, C](), dm.pathFlaws()...) {
+	for _, f := range slices.Concat(flaws[S, C](), dm.kindFlaws(), dm.pathFlaws()) {
 		t.Run(f.name, func(t *testing.T) {
 			bend := func() *Domain[S, C] {
 				b := *dm
@@ -662,25 +662,29 @@ var CommitFlaws = []string{"ignoresVersions", "createOverwrites", "staleWins", "
 	"versionZeroConflicts", "writesThenConflicts", "kindByKind", "recordByRecord", "eachUnderItsDealer", "dealerCheckedOnFirstKind", "updatesByKeyOnly", "lastOfTwiceWins", "eventsOfRefusedCommits", "checkThenWrite"}
 
 // Bent returns dm's Commit with the commit flaw named name (one of
-// CommitFlaws), and the shared checks that must fail on a store
-// committing through it.
-func (dm *Domain[S, C]) Bent(name string) (commit func(ctx context.Context, s S, d org.DealerID, c C) error, caught []string) {
-	if !slices.Contains(CommitFlaws, name) {
+// CommitFlaws, or <label>Upserts for a kind, its label starting lower
+// case: seriesUpserts), what such a store does (to follow "a store
+// that"), and the shared checks that must fail on a store committing
+// through it.
+func (dm *Domain[S, C]) Bent(name string) (commit func(ctx context.Context, s S, d org.DealerID, c C) error, says string, caught []string) {
+	upserts := slices.ContainsFunc(dm.kindFlaws(), func(f flaw[S, C]) bool { return f.name == name })
+	if !slices.Contains(CommitFlaws, name) && !upserts {
 		panic("kit: no commit flaw " + name)
 	}
 	b := *dm
 	b.Kinds = slices.Clone(dm.Kinds)
 	if name == "checkThenWrite" {
 		checkThenWrite(&b)
-		return b.Commit, nil
+		return b.Commit, "checks versions, lets go of its lock, then writes: concurrent writers of one version both land", nil
 	}
-	for _, f := range flaws[S, C]() {
+	for _, f := range append(flaws[S, C](), dm.kindFlaws()...) {
 		if f.name == name {
 			f.bend(&b)
+			says = f.says
 			caught = slices.DeleteFunc(f.caught(dm), func(n string) bool { return slices.Contains(dm.Omit, n) })
 		}
 	}
-	return b.Commit, caught
+	return b.Commit, says, caught
 }
 
 // checkThenWrite bends b's Commit to check every record's version against
@@ -786,4 +790,26 @@ func (r *Record[S, C, T]) echo(ctx context.Context, s S, other org.DealerID, c, 
 			r.add(echo, y)
 		}
 	}
+}
+
+// kindFlaws are the flaws of one kind among the others: its records
+// written without a version check (INSERT OR REPLACE), the other kinds
+// keeping the rule. Each is named for the kind: seriesUpserts.
+func (dm *Domain[S, C]) kindFlaws() []flaw[S, C] {
+	var out []flaw[S, C]
+	for i, k := range dm.Kinds {
+		label := strings.ToLower(k.label()[:1]) + k.label()[1:]
+		out = append(out, flaw[S, C]{name: label + "Upserts",
+			says: "writes " + k.name() + " records without a version check (INSERT OR REPLACE); other kinds keep the rule",
+			bend: func(b *Domain[S, C]) {
+				commit := b.Commit
+				b.Commit = func(ctx context.Context, s S, d org.DealerID, c C) error {
+					c = b.cloneChange(c)
+					b.Kinds[i].restamp(ctx, s, d, &c, func(_, stored int64, exists bool) (int64, bool) { return next(stored, exists), true })
+					return commit(ctx, s, d, c)
+				}
+			},
+			caught: func(*Domain[S, C]) []string { return []string{k.label() + "VersionRule", "CommitIsAtomic"} }})
+	}
+	return out
 }

@@ -268,7 +268,7 @@ func versionStores() []brokenStore {
 		{Name: "staleWinsSlow", Flaw: "lets Version n > 1 replace whatever version is stored, and answers reads after 1ms",
 			Open: bend(func(o *over) {
 				o.h.Latency = time.Millisecond
-				o.h.Commit, _ = orgtest.Domain(orgtest.Features{}).Bent("staleWins")
+				o.h.Commit, _, _ = orgtest.Domain(orgtest.Features{}).Bent("staleWins")
 			}),
 			CaughtBy: []string{"StaleVersionConflicts", "ConcurrentCommitsLoseNothing", "ServiceConcurrentUpdates", "EmployeeVersionRule", "MoveVersionRule"}},
 	}

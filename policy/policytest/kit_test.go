@@ -97,6 +97,7 @@ func ksGeneric() []ksBroken {
 		"staleWins":                {"ConcurrentDecisionUpdates"},
 		"dealerCheckedOnFirstKind": {},
 		"updatesByKeyOnly":         {},
+		"decisionUpserts":          {"CommitIsAtomic", "ConcurrentDecisionCreateOnce", "ConcurrentDecisionUpdates", "DecisionVersionRule"},
 		"updateCreates":            {},
 		"versionZeroAccepted":      {},
 		"versionZeroConflicts":     {},
@@ -553,24 +554,6 @@ func ksListStores() []ksBroken {
 
 func ksVersionStores() []ksBroken {
 	return []ksBroken{
-		{Name: "decisionUpserts", Flaw: "ignores decisions' Version (INSERT OR REPLACE); other kinds keep the rule",
-			Open: ksBend(func(o *ksOver) {
-				o.commit = func(ctx context.Context, d org.DealerID, c policy.Change) error {
-					c.Decisions = slices.Clone(c.Decisions)
-					for i, x := range c.Decisions {
-						if x.Version < 1 {
-							continue // refused as ErrInvalid still
-						}
-						cur, err := o.PolicyStore.Decision(ctx, d, x.Key)
-						c.Decisions[i].Version = cur.Version + 1
-						if err != nil {
-							c.Decisions[i].Version = 1
-						}
-					}
-					return o.PolicyStore.Commit(ctx, d, c)
-				}
-			}),
-			CaughtBy: []string{"CommitIsAtomic", "ConcurrentDecisionCreateOnce", "ConcurrentDecisionUpdates", "DecisionVersionRule"}},
 		{Name: "manyActive", Flaw: "lets a dealer have several active policies (no unique index on the mark)",
 			Open: ksBend(func(o *ksOver) {
 				// memstore keeps every policy inactive; the marks are kept here.

@@ -96,6 +96,8 @@ func generic() []brokenStore {
 		"staleWins":                {"ConcurrentSessionUpdates"},
 		"dealerCheckedOnFirstKind": {},
 		"updatesByKeyOnly":         {},
+		"sessionUpserts":           {"CommitIsAtomic", "ConcurrentSessionUpdates", "SessionVersionRule"},
+		"progressUpserts":          {"CommitIsAtomic", "ConcurrentProgressCreateOnce", "ProgressVersionRule"},
 		"updateCreates":            {},
 		"versionZeroAccepted":      {},
 		"versionZeroConflicts":     {},
@@ -419,41 +421,7 @@ func listStores() []brokenStore {
 }
 
 func versionStores() []brokenStore {
-	return []brokenStore{
-		{Name: "sessionUpserts", Flaw: "writes sessions without a version check (INSERT OR REPLACE); other kinds keep the rule",
-			Open: bend(func(o *over) {
-				o.commit = func(ctx context.Context, d org.DealerID, c training.Change) error {
-					c.Sessions = slices.Clone(c.Sessions)
-					for i, x := range c.Sessions {
-						cur, err := o.TrainingStore.Session(ctx, d, x.ID)
-						c.Sessions[i].Version = cur.Version + 1
-						if err != nil {
-							c.Sessions[i].Version = 1
-						}
-					}
-					return o.TrainingStore.Commit(ctx, d, c)
-				}
-			}),
-			CaughtBy: []string{"SessionVersionRule", "CommitIsAtomic", "ConcurrentSessionUpdates"}},
-		{Name: "progressUpserts", Flaw: "writes progress records without a version check (INSERT OR REPLACE); other kinds keep the rule",
-			Open: bend(func(o *over) {
-				o.commit = func(ctx context.Context, d org.DealerID, c training.Change) error {
-					c.Progress = slices.Clone(c.Progress)
-					for i, x := range c.Progress {
-						c.Progress[i].Version = 1
-						list, err := o.TrainingStore.Progress(ctx, d, x.Year, x.Employee)
-						if err != nil {
-							return err
-						}
-						if j := slices.IndexFunc(list, func(p training.Progress) bool { return p.Key() == x.Key() }); j >= 0 {
-							c.Progress[i].Version = list[j].Version + 1
-						}
-					}
-					return o.TrainingStore.Commit(ctx, d, c)
-				}
-			}),
-			CaughtBy: []string{"ProgressVersionRule", "CommitIsAtomic", "ConcurrentProgressCreateOnce"}},
-	}
+	return []brokenStore{}
 }
 
 func tenancyStores() []brokenStore {

@@ -231,7 +231,7 @@ func SoundBends[S, C any]() []Bend[S, C] {
 // commit flaw named there (kit.CommitFlaws), a store committing through
 // the flawed Commit bent makes, caught by the shared checks it names and
 // the kit's own. A name that is neither fails t.
-func Stores[S, C any](open Opener[S, C], bent func(name string) (func(ctx context.Context, s S, d org.DealerID, c C) error, []string), caught map[string][]string) []Broken[S] {
+func Stores[S, C any](open Opener[S, C], bent func(name string) (func(ctx context.Context, s S, d org.DealerID, c C) error, string, []string), caught map[string][]string) []Broken[S] {
 	bends := append(BrokenBends[S, C](), SoundBends[S, C]()...) // a sound bend is broken where the kit's contract says so
 	var out []Broken[S]
 	for _, name := range sortedKeys(caught) {
@@ -241,19 +241,15 @@ func Stores[S, C any](open Opener[S, C], bent func(name string) (func(ctx contex
 		switch {
 		case name == "slowLastWriterWins":
 			b = bends[i]
-			commit, sh := bent("ignoresVersions")
+			commit, _, sh := bent("ignoresVersions")
 			shared = sh
 			latency := b.Bend
 			b.Bend = func(h *Hooks[S, C]) { latency(h); h.Commit = commit }
 		case i >= 0:
 			b = bends[i]
 		default:
-			commit, sh := bent(name) // panics for a name that is no flaw
+			commit, says, sh := bent(name) // panics for a name that is no flaw
 			shared = sh
-			says, ok := commitFlawSays[name]
-			if !ok {
-				panic("kitcheck: no words for the commit flaw " + name)
-			}
 			b = Bend[S, C]{Name: name, Says: says, Bend: func(h *Hooks[S, C]) { h.Commit = commit }}
 		}
 		all := append(slices.Clone(shared), caught[name]...)
@@ -261,25 +257,6 @@ func Stores[S, C any](open Opener[S, C], bent func(name string) (func(ctx contex
 		out = append(out, Broken[S]{Name: b.Name, Flaw: b.Says, Open: open(b.Bend), CaughtBy: slices.Compact(all)})
 	}
 	return out
-}
-
-// commitFlawSays phrases kit.CommitFlaws for Broken.Flaw.
-var commitFlawSays = map[string]string{
-	"ignoresVersions":          "ignores Version: every write lands at the stored version plus one (last writer wins)",
-	"createOverwrites":         "lets Version 1 replace an existing record",
-	"staleWins":                "lets Version n > 1 replace whatever version is stored",
-	"updateCreates":            "lets Version n > 1 of a missing record create it (an upsert)",
-	"versionZeroAccepted":      "writes a Version below 1 instead of refusing it with ErrInvalid",
-	"versionZeroConflicts":     "refuses a Version below 1 with ErrConflict, not ErrInvalid",
-	"writesThenConflicts":      "writes a change it refuses for a version conflict, then reports the conflict",
-	"kindByKind":               "writes each kind of record in a transaction of its own, the events with the first",
-	"recordByRecord":           "writes each record in a transaction of its own, then the events",
-	"eachUnderItsDealer":       "writes each record and event under the dealer it names, not refusing another dealer's",
-	"dealerCheckedOnFirstKind": "checks the DealerID of the first kind of record and of events only; other records are filed under the commit's dealer",
-	"updatesByKeyOnly":         "lands an update on every dealer's record of the key at the version before (WHERE key = ? AND version = ?, without dealer_id)",
-	"lastOfTwiceWins":          "keeps the last of two writes of one record in a change instead of refusing the change",
-	"eventsOfRefusedCommits":   "appends a commit's events before it checks the records, so a refused commit leaves its events",
-	"checkThenWrite":           "checks versions, lets go of its lock, then writes: concurrent writers of one version both land",
 }
 
 // Sounds returns the generic sound stores, opened by open, but those
