@@ -11,48 +11,6 @@ import (
 	"github.com/servicelane/servicelane/org"
 )
 
-// pageKeys are in no order, and byte order is not the order a person or a
-// collation would pick: upper case before "_" before lower case, "INV-10"
-// before "INV-9".
-var pageKeys = []string{"INV-9", "a", "B", "INV-10", "_x", "A", "Z", "INV-1", "b", "INV-2"}
-
-// checkPages writes one record per pageKeys, then pages through them by 3
-// and reads one page of 1 after a key: each once, in byte order, no page
-// longer than its Limit.
-func checkPages[T any, K ~string](ctx context.Context, s billing.Store, what string, write func(key K) T, put func(*billing.Change, T), key func(T) K,
-	list func(after K, limit int) ([]T, error)) error {
-	var c billing.Change
-	for _, k := range pageKeys {
-		put(&c, write(K(k)))
-	}
-	if err := commit(ctx, s, "d1", c, "seed "+what); err != nil {
-		return err
-	}
-	want := slices.Sorted(slices.Values(pageKeys))
-	got, err := kit.Page(what+" by 3", 3, "", key, list)
-	if err != nil {
-		return err
-	}
-	if keys := kit.Keys(got, key); !slices.Equal(keys, want) {
-		return fmt.Errorf("paging %s by 3 gave %q, want %q (byte order, each once)", what, keys, want)
-	}
-	one, err := list("INV-10", 1)
-	if err != nil {
-		return err
-	}
-	if len(one) != 1 || key(one[0]) != "INV-2" {
-		return fmt.Errorf("%s after INV-10, Limit 1: got %q, want INV-2 only", what, kit.Keys(one, key))
-	}
-	none, err := list("b", 5)
-	if err != nil {
-		return err
-	}
-	if len(none) != 0 {
-		return fmt.Errorf("%s after the last key b: got %q, want none", what, kit.Keys(none, key))
-	}
-	return nil
-}
-
 // Bounds of the filter checks: the lower one is inclusive, the upper one
 // exclusive, and records sit a microsecond either side of each.
 var (
@@ -61,31 +19,10 @@ var (
 	micro = time.Microsecond
 )
 
-// filterCase is one query and the keys it must return, in order.
-type filterCase[Q any] struct {
-	name string
-	q    Q
-	want []string
-}
-
-func runFilters[T, Q any, K ~string](ctx context.Context, what string, cases []filterCase[Q], key func(T) K,
-	list func(ctx context.Context, q Q) ([]T, error)) error {
-	for _, c := range cases {
-		got, err := list(ctx, c.q)
-		if err != nil {
-			return fmt.Errorf("%s %s: %w", what, c.name, err)
-		}
-		if keys := kit.Keys(got, key); !slices.Equal(keys, c.want) {
-			return fmt.Errorf("%s %s = %q, want %q", what, c.name, keys, c.want)
-		}
-	}
-	return nil
-}
-
 func checkDocumentsQuery(ctx context.Context, s billing.Store, _ Features) error {
-	err := checkPages(ctx, s, "documents",
-		func(id billing.DocumentID) billing.Document { return document("d1", id) },
-		func(c *billing.Change, d billing.Document) { c.Documents = append(c.Documents, d) }, documentID,
+	err := kit.Pages("documents",
+		func(docs []billing.Document) error { return s.Commit(ctx, "d1", billing.Change{Documents: docs}) },
+		func(id billing.DocumentID) billing.Document { return document("d1", id) }, documentID,
 		func(after billing.DocumentID, limit int) ([]billing.Document, error) {
 			return s.Documents(ctx, "d1", billing.DocumentQuery{After: after, Limit: limit})
 		})
@@ -108,34 +45,34 @@ func checkDocumentsQuery(ctx context.Context, s billing.Store, _ Features) error
 		return err
 	}
 	type q = billing.DocumentQuery
-	cases := []filterCase[q]{
-		{"with no filter", q{}, []string{"f1", "f2", "f3", "f4", "f5"}},
-		{"of work order wo-1 (not wo-10, not WO-1)", q{WorkOrder: "wo-1"}, []string{"f1", "f2"}},
-		{"of kind invoice", q{Kind: billing.Invoice}, []string{"f1", "f3"}},
-		{"of kind credit_note", q{Kind: billing.CreditNote}, []string{"f4"}},
-		{"receipts of wo-1", q{WorkOrder: "wo-1", Kind: billing.Receipt}, []string{"f2"}},
-		{"issued from lower (inclusive)", q{IssuedFrom: lower}, []string{"f1", "f3", "f4", "f5"}},
-		{"issued before upper (exclusive)", q{IssuedBefore: upper}, []string{"f1", "f2", "f3", "f5"}},
-		{"issued in [lower, upper)", q{IssuedFrom: lower, IssuedBefore: upper}, []string{"f1", "f3", "f5"}},
-		{"issued in [lower, upper) given in +08:00", q{IssuedFrom: lower.In(taipei), IssuedBefore: upper.In(taipei)}, []string{"f1", "f3", "f5"}},
-		{"invoices of wo-1 issued in [lower, upper)", q{WorkOrder: "wo-1", Kind: billing.Invoice, IssuedFrom: lower, IssuedBefore: upper}, []string{"f1"}},
-		{"of work order wo-404", q{WorkOrder: "wo-404"}, nil},
-		{"issued in [lower, upper), after f1, Limit 1", q{IssuedFrom: lower, IssuedBefore: upper, After: "f1", Limit: 1}, []string{"f3"}},
+	cases := []kit.Filter[q]{
+		kit.Query("with no filter", q{}, "f1", "f2", "f3", "f4", "f5"),
+		kit.Query("of work order wo-1 (not wo-10, not WO-1)", q{WorkOrder: "wo-1"}, "f1", "f2"),
+		kit.Query("of kind invoice", q{Kind: billing.Invoice}, "f1", "f3"),
+		kit.Query("of kind credit_note", q{Kind: billing.CreditNote}, "f4"),
+		kit.Query("receipts of wo-1", q{WorkOrder: "wo-1", Kind: billing.Receipt}, "f2"),
+		kit.Query("issued from lower (inclusive)", q{IssuedFrom: lower}, "f1", "f3", "f4", "f5"),
+		kit.Query("issued before upper (exclusive)", q{IssuedBefore: upper}, "f1", "f2", "f3", "f5"),
+		kit.Query("issued in [lower, upper)", q{IssuedFrom: lower, IssuedBefore: upper}, "f1", "f3", "f5"),
+		kit.Query("issued in [lower, upper) given in +08:00", q{IssuedFrom: lower.In(taipei), IssuedBefore: upper.In(taipei)}, "f1", "f3", "f5"),
+		kit.Query("invoices of wo-1 issued in [lower, upper)", q{WorkOrder: "wo-1", Kind: billing.Invoice, IssuedFrom: lower, IssuedBefore: upper}, "f1"),
+		kit.Query("of work order wo-404", q{WorkOrder: "wo-404"}),
+		kit.Query("issued in [lower, upper), after f1, Limit 1", q{IssuedFrom: lower, IssuedBefore: upper, After: "f1", Limit: 1}, "f3"),
 	}
 	for i := range cases {
-		if cases[i].q.Limit == 0 {
-			cases[i].q.Limit = 100
+		if cases[i].Q.Limit == 0 {
+			cases[i].Q.Limit = 100
 		}
 	}
-	return runFilters(ctx, "Documents", cases, documentID, func(ctx context.Context, q q) ([]billing.Document, error) {
+	return kit.Filters("Documents", cases, documentID, func(q q) ([]billing.Document, error) {
 		return s.Documents(ctx, "d2", q)
 	})
 }
 
 func checkSettlementsQuery(ctx context.Context, s billing.Store, _ Features) error {
-	err := checkPages(ctx, s, "settlements",
-		func(key string) billing.Settlement { return settlement("d1", key) },
-		func(c *billing.Change, st billing.Settlement) { c.Settlements = append(c.Settlements, st) }, settlementKey,
+	err := kit.Pages("settlements",
+		func(sts []billing.Settlement) error { return s.Commit(ctx, "d1", billing.Change{Settlements: sts}) },
+		func(key string) billing.Settlement { return settlement("d1", key) }, settlementKey,
 		func(after string, limit int) ([]billing.Settlement, error) {
 			return s.Settlements(ctx, "d1", billing.SettlementQuery{After: after, Limit: limit})
 		})
@@ -158,22 +95,22 @@ func checkSettlementsQuery(ctx context.Context, s billing.Store, _ Features) err
 		return err
 	}
 	type q = billing.SettlementQuery
-	cases := []filterCase[q]{
-		{"with no filter", q{}, []string{"s1", "s2", "s3", "s4", "s5"}},
-		{"of advisor a1 (not a10)", q{Advisor: "a1"}, []string{"s1", "s3"}},
-		{"settled from lower (inclusive)", q{SettledFrom: lower}, []string{"s1", "s3", "s4", "s5"}},
-		{"settled before upper (exclusive)", q{SettledBefore: upper}, []string{"s1", "s2", "s3", "s5"}},
-		{"settled in [lower, upper)", q{SettledFrom: lower, SettledBefore: upper}, []string{"s1", "s3", "s5"}},
-		{"settled in [lower, upper) given in +08:00", q{SettledFrom: lower.In(taipei), SettledBefore: upper.In(taipei)}, []string{"s1", "s3", "s5"}},
-		{"of a2, settled in [lower, upper)", q{Advisor: "a2", SettledFrom: lower, SettledBefore: upper}, nil},
-		{"of a1, settled in [lower, upper), after s1, Limit 1", q{Advisor: "a1", SettledFrom: lower, SettledBefore: upper, After: "s1", Limit: 1}, []string{"s3"}},
+	cases := []kit.Filter[q]{
+		kit.Query("with no filter", q{}, "s1", "s2", "s3", "s4", "s5"),
+		kit.Query("of advisor a1 (not a10)", q{Advisor: "a1"}, "s1", "s3"),
+		kit.Query("settled from lower (inclusive)", q{SettledFrom: lower}, "s1", "s3", "s4", "s5"),
+		kit.Query("settled before upper (exclusive)", q{SettledBefore: upper}, "s1", "s2", "s3", "s5"),
+		kit.Query("settled in [lower, upper)", q{SettledFrom: lower, SettledBefore: upper}, "s1", "s3", "s5"),
+		kit.Query("settled in [lower, upper) given in +08:00", q{SettledFrom: lower.In(taipei), SettledBefore: upper.In(taipei)}, "s1", "s3", "s5"),
+		kit.Query("of a2, settled in [lower, upper)", q{Advisor: "a2", SettledFrom: lower, SettledBefore: upper}),
+		kit.Query("of a1, settled in [lower, upper), after s1, Limit 1", q{Advisor: "a1", SettledFrom: lower, SettledBefore: upper, After: "s1", Limit: 1}, "s3"),
 	}
 	for i := range cases {
-		if cases[i].q.Limit == 0 {
-			cases[i].q.Limit = 100
+		if cases[i].Q.Limit == 0 {
+			cases[i].Q.Limit = 100
 		}
 	}
-	return runFilters(ctx, "Settlements", cases, settlementKey, func(ctx context.Context, q q) ([]billing.Settlement, error) {
+	return kit.Filters("Settlements", cases, settlementKey, func(q q) ([]billing.Settlement, error) {
 		return s.Settlements(ctx, "d2", q)
 	})
 }

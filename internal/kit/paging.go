@@ -3,6 +3,7 @@ package kit
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/servicelane/servicelane/org"
 )
@@ -71,4 +72,74 @@ func AllEvents(ctx context.Context, r EventReader, d org.DealerID) ([]org.Event,
 		}
 	}
 	return all, fmt.Errorf("events of %s: still more after %d pages: does the store ignore the cursor?", d, MaxPages)
+}
+
+// PageKeys are the keys Pages writes: in no order, and byte order is not
+// the order a person or a collation would pick (upper case before "_"
+// before lower case, "k-10" before "k-9").
+var PageKeys = []string{"k-9", "a", "B", "k-10", "_x", "A", "Z", "k-1", "b", "k-2"}
+
+// Pages commits one record per PageKeys (commit, with the records mk
+// makes), then pages through list by 3 and reads one page of 1 after
+// "k-10" and one after the last key: each record once, in byte order, no
+// page longer than its Limit, nothing after the last.
+func Pages[T any, K ~string](what string, commit func(recs []T) error, mk func(key K) T, key func(T) K, list func(after K, limit int) ([]T, error)) error {
+	var recs []T
+	for _, k := range PageKeys {
+		recs = append(recs, mk(K(k)))
+	}
+	if err := commit(recs); err != nil {
+		return fmt.Errorf("seed %s: %w", what, err)
+	}
+	want := slices.Sorted(slices.Values(PageKeys))
+	got, err := Page(what+" by 3", 3, "", key, list)
+	if err != nil {
+		return err
+	}
+	if keys := Keys(got, key); !slices.Equal(keys, want) {
+		return fmt.Errorf("paging %s by 3 gave %q, want %q (byte order, each once)", what, keys, want)
+	}
+	one, err := list("k-10", 1)
+	if err != nil {
+		return err
+	}
+	if len(one) != 1 || key(one[0]) != "k-2" {
+		return fmt.Errorf("%s after k-10, Limit 1: got %q, want k-2 only", what, Keys(one, key))
+	}
+	last := want[len(want)-1]
+	none, err := list(K(last), 5)
+	if err != nil {
+		return err
+	}
+	if len(none) != 0 {
+		return fmt.Errorf("%s after the last key %s: got %q, want none", what, last, Keys(none, key))
+	}
+	return nil
+}
+
+// Filter is one query of a list and the keys it must return, in order.
+type Filter[Q any] struct {
+	Name string
+	Q    Q
+	Want []string
+}
+
+// Filters runs each query with list and fails on the first whose keys are
+// not the ones it wants, in order.
+func Filters[T, Q any, K ~string](what string, cases []Filter[Q], key func(T) K, list func(q Q) ([]T, error)) error {
+	for _, c := range cases {
+		got, err := list(c.Q)
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", what, c.Name, err)
+		}
+		if keys := Keys(got, key); !slices.Equal(keys, c.Want) {
+			return fmt.Errorf("%s %s = %q, want %q", what, c.Name, keys, c.Want)
+		}
+	}
+	return nil
+}
+
+// Query is the Filter name, of q, that wants the keys want, in order.
+func Query[Q any](name string, q Q, want ...string) Filter[Q] {
+	return Filter[Q]{Name: name, Q: q, Want: want}
 }

@@ -12,75 +12,36 @@ import (
 	"github.com/servicelane/servicelane/internal/kit"
 )
 
-// pageIDs are in no order, and byte order is not the order a person or a
-// collation would pick: upper case before "_" before lower case, "wo-10"
-// before "wo-9".
-var pageIDs = []string{"wo-9", "a", "B", "wo-10", "_x", "A", "Z", "wo-1", "b", "wo-2"}
-
-// checkPages writes one record per pageIDs, then pages through them by 3
-// and reads one page of 1 after an ID: each once, in byte order, no page
-// longer than its Limit.
-func checkPages[T any](what string, write func(id string) T, put func(*servicedesk.Change, T), key func(T) string,
-	list func(ctx context.Context, s servicedesk.Store, after string, limit int) ([]T, error)) func(context.Context, servicedesk.Store, Features) error {
-	return func(ctx context.Context, s servicedesk.Store, _ Features) error {
-		var c servicedesk.Change
-		for _, id := range pageIDs {
-			put(&c, write(id))
-		}
-		if err := commit(ctx, s, "d1", c, "seed"); err != nil {
-			return err
-		}
-		want := slices.Sorted(slices.Values(pageIDs))
-		read := func(after string, limit int) ([]T, error) { return list(ctx, s, after, limit) }
-		got, err := kit.Page(what+" by 3", 3, "", func(x T) string { return key(x) }, read)
-		if err != nil {
-			return err
-		}
-		ids := make([]string, len(got))
-		for i, x := range got {
-			ids[i] = key(x)
-		}
-		if !slices.Equal(ids, want) {
-			return fmt.Errorf("paging %s by 3 gave %q, want %q (byte order, each once)", what, ids, want)
-		}
-		one, err := read("wo-10", 1)
-		if err != nil {
-			return err
-		}
-		if len(one) != 1 || key(one[0]) != "wo-2" {
-			return fmt.Errorf("%s after wo-10, Limit 1: got %d results %v, want wo-2 only", what, len(one), kit.Keys(one, key))
-		}
-		none, err := read("wo-9", 5)
-		if err != nil {
-			return err
-		}
-		if len(none) != 0 {
-			return fmt.Errorf("%s after the last ID wo-9: got %v, want none", what, kit.Keys(none, key))
-		}
-		return nil
-	}
-}
-
+// The pages of every list: kit.Pages.
 var (
-	checkWorkOrdersPages = checkPages("work orders",
+	checkWorkOrdersPages = pages("work orders",
 		func(id string) servicedesk.WorkOrder { return workOrder("d1", servicedesk.WorkOrderID(id)) },
-		func(c *servicedesk.Change, w servicedesk.WorkOrder) { c.WorkOrders = append(c.WorkOrders, w) }, workOrderID,
+		func(w []servicedesk.WorkOrder) servicedesk.Change { return servicedesk.Change{WorkOrders: w} }, workOrderID,
 		func(ctx context.Context, s servicedesk.Store, after string, limit int) ([]servicedesk.WorkOrder, error) {
 			return s.WorkOrders(ctx, "d1", servicedesk.WorkOrderQuery{After: servicedesk.WorkOrderID(after), Limit: limit})
 		})
-	checkComplaintsPages = checkPages("complaints",
+	checkComplaintsPages = pages("complaints",
 		func(id string) servicedesk.Complaint { return complaint("d1", servicedesk.ComplaintID(id)) },
-		func(c *servicedesk.Change, cp servicedesk.Complaint) { c.Complaints = append(c.Complaints, cp) }, complaintID,
+		func(cs []servicedesk.Complaint) servicedesk.Change { return servicedesk.Change{Complaints: cs} }, complaintID,
 		func(ctx context.Context, s servicedesk.Store, after string, limit int) ([]servicedesk.Complaint, error) {
 			return s.Complaints(ctx, "d1", servicedesk.ComplaintQuery{After: servicedesk.ComplaintID(after), Limit: limit})
 		})
-	checkSurveysPages = checkPages("surveys",
+	checkSurveysPages = pages("surveys",
 		func(id string) servicedesk.Survey { return survey("d1", servicedesk.WorkOrderID(id)) },
-		func(c *servicedesk.Change, sv servicedesk.Survey) { c.Surveys = append(c.Surveys, sv) }, surveyWO,
+		func(sv []servicedesk.Survey) servicedesk.Change { return servicedesk.Change{Surveys: sv} }, surveyWO,
 		func(ctx context.Context, s servicedesk.Store, after string, limit int) ([]servicedesk.Survey, error) {
 			return s.Surveys(ctx, "d1", servicedesk.SurveyQuery{After: servicedesk.WorkOrderID(after), Limit: limit})
 		})
 )
+
+// pages is the check kit.Pages makes of a list.
+func pages[T any, K ~string](what string, mk func(K) T, change func([]T) servicedesk.Change, key func(T) K,
+	list func(ctx context.Context, s servicedesk.Store, after K, limit int) ([]T, error)) func(context.Context, servicedesk.Store, Features) error {
+	return func(ctx context.Context, s servicedesk.Store, _ Features) error {
+		return kit.Pages(what, func(recs []T) error { return s.Commit(ctx, "d1", change(recs)) }, mk, key,
+			func(after K, limit int) ([]T, error) { return list(ctx, s, after, limit) })
+	}
+}
 
 // Bounds of the filter checks: the lower one is inclusive, the upper one
 // exclusive, and records sit a microsecond either side of each.
@@ -89,27 +50,6 @@ var (
 	upper = at(120)
 	micro = time.Microsecond
 )
-
-// filterCase is one query and the IDs it must return, in order.
-type filterCase[Q any] struct {
-	name string
-	q    Q
-	want []string
-}
-
-func runFilters[T, Q any](ctx context.Context, what string, cases []filterCase[Q], key func(T) string,
-	list func(ctx context.Context, q Q) ([]T, error)) error {
-	for _, c := range cases {
-		got, err := list(ctx, c.q)
-		if err != nil {
-			return fmt.Errorf("%s %s: %w", what, c.name, err)
-		}
-		if ids := kit.Keys(got, key); !slices.Equal(ids, c.want) {
-			return fmt.Errorf("%s %s = %q, want %q", what, c.name, ids, c.want)
-		}
-	}
-	return nil
-}
 
 func checkWorkOrdersFilters(ctx context.Context, s servicedesk.Store, _ Features) error {
 	mk := func(id string, st servicedesk.State, adv org.EmployeeID, opened time.Time) servicedesk.WorkOrder {
@@ -128,25 +68,25 @@ func checkWorkOrdersFilters(ctx context.Context, s servicedesk.Store, _ Features
 		return err
 	}
 	type q = servicedesk.WorkOrderQuery
-	cases := []filterCase[q]{
-		{"with no filter", q{}, []string{"w1", "w2", "w3", "w4", "w5"}},
-		{"in state received", q{State: servicedesk.StateReceived}, []string{"w1", "w2"}},
-		{"of advisor a1", q{Advisor: "a1"}, []string{"w1", "w3", "w5"}},
-		{"booked, of advisor a2", q{State: servicedesk.StateBooked, Advisor: "a2"}, []string{"w4"}},
-		{"opened from lower (inclusive)", q{OpenedFrom: lower}, []string{"w1", "w3", "w4", "w5"}},
-		{"opened before upper (exclusive)", q{OpenedBefore: upper}, []string{"w1", "w2", "w3", "w5"}},
-		{"opened in [lower, upper)", q{OpenedFrom: lower, OpenedBefore: upper}, []string{"w1", "w3", "w5"}},
-		{"opened in [lower, upper) given in +08:00", q{OpenedFrom: lower.In(taipei), OpenedBefore: upper.In(taipei)}, []string{"w1", "w3", "w5"}},
-		{"booked, of a1, opened in [lower, upper)", q{State: servicedesk.StateBooked, Advisor: "a1", OpenedFrom: lower, OpenedBefore: upper}, []string{"w3"}},
-		{"in state closed", q{State: servicedesk.StateClosed}, nil},
-		{"of a1, opened in [lower, upper), after w1, Limit 1", q{Advisor: "a1", OpenedFrom: lower, OpenedBefore: upper, After: "w1", Limit: 1}, []string{"w3"}},
+	cases := []kit.Filter[q]{
+		kit.Query("with no filter", q{}, "w1", "w2", "w3", "w4", "w5"),
+		kit.Query("in state received", q{State: servicedesk.StateReceived}, "w1", "w2"),
+		kit.Query("of advisor a1", q{Advisor: "a1"}, "w1", "w3", "w5"),
+		kit.Query("booked, of advisor a2", q{State: servicedesk.StateBooked, Advisor: "a2"}, "w4"),
+		kit.Query("opened from lower (inclusive)", q{OpenedFrom: lower}, "w1", "w3", "w4", "w5"),
+		kit.Query("opened before upper (exclusive)", q{OpenedBefore: upper}, "w1", "w2", "w3", "w5"),
+		kit.Query("opened in [lower, upper)", q{OpenedFrom: lower, OpenedBefore: upper}, "w1", "w3", "w5"),
+		kit.Query("opened in [lower, upper) given in +08:00", q{OpenedFrom: lower.In(taipei), OpenedBefore: upper.In(taipei)}, "w1", "w3", "w5"),
+		kit.Query("booked, of a1, opened in [lower, upper)", q{State: servicedesk.StateBooked, Advisor: "a1", OpenedFrom: lower, OpenedBefore: upper}, "w3"),
+		kit.Query("in state closed", q{State: servicedesk.StateClosed}),
+		kit.Query("of a1, opened in [lower, upper), after w1, Limit 1", q{Advisor: "a1", OpenedFrom: lower, OpenedBefore: upper, After: "w1", Limit: 1}, "w3"),
 	}
 	for i := range cases {
-		if cases[i].q.Limit == 0 {
-			cases[i].q.Limit = 100
+		if cases[i].Q.Limit == 0 {
+			cases[i].Q.Limit = 100
 		}
 	}
-	return runFilters(ctx, "WorkOrders", cases, workOrderID, func(ctx context.Context, q q) ([]servicedesk.WorkOrder, error) {
+	return kit.Filters("WorkOrders", cases, workOrderID, func(q q) ([]servicedesk.WorkOrder, error) {
 		return s.WorkOrders(ctx, "d1", q)
 	})
 }
@@ -168,23 +108,23 @@ func checkComplaintsFilters(ctx context.Context, s servicedesk.Store, _ Features
 		return err
 	}
 	type q = servicedesk.ComplaintQuery
-	cases := []filterCase[q]{
-		{"with no filter", q{}, []string{"c1", "c2", "c3", "c4", "c5"}},
-		{"open", q{State: servicedesk.ComplaintOpen}, []string{"c1", "c2"}},
-		{"against advisor a1", q{Advisor: "a1"}, []string{"c1", "c3"}},
-		{"investigating, against a2", q{State: servicedesk.ComplaintInvestigating, Advisor: "a2"}, []string{"c4"}},
-		{"opened from lower (inclusive)", q{OpenedFrom: lower}, []string{"c1", "c3", "c4", "c5"}},
-		{"opened before upper (exclusive)", q{OpenedBefore: upper}, []string{"c1", "c2", "c3", "c5"}},
-		{"opened in [lower, upper) given in +08:00", q{OpenedFrom: lower.In(taipei), OpenedBefore: upper.In(taipei)}, []string{"c1", "c3", "c5"}},
-		{"resolved", q{State: servicedesk.ComplaintResolved}, nil},
-		{"opened in [lower, upper), after c1, Limit 1", q{OpenedFrom: lower, OpenedBefore: upper, After: "c1", Limit: 1}, []string{"c3"}},
+	cases := []kit.Filter[q]{
+		kit.Query("with no filter", q{}, "c1", "c2", "c3", "c4", "c5"),
+		kit.Query("open", q{State: servicedesk.ComplaintOpen}, "c1", "c2"),
+		kit.Query("against advisor a1", q{Advisor: "a1"}, "c1", "c3"),
+		kit.Query("investigating, against a2", q{State: servicedesk.ComplaintInvestigating, Advisor: "a2"}, "c4"),
+		kit.Query("opened from lower (inclusive)", q{OpenedFrom: lower}, "c1", "c3", "c4", "c5"),
+		kit.Query("opened before upper (exclusive)", q{OpenedBefore: upper}, "c1", "c2", "c3", "c5"),
+		kit.Query("opened in [lower, upper) given in +08:00", q{OpenedFrom: lower.In(taipei), OpenedBefore: upper.In(taipei)}, "c1", "c3", "c5"),
+		kit.Query("resolved", q{State: servicedesk.ComplaintResolved}),
+		kit.Query("opened in [lower, upper), after c1, Limit 1", q{OpenedFrom: lower, OpenedBefore: upper, After: "c1", Limit: 1}, "c3"),
 	}
 	for i := range cases {
-		if cases[i].q.Limit == 0 {
-			cases[i].q.Limit = 100
+		if cases[i].Q.Limit == 0 {
+			cases[i].Q.Limit = 100
 		}
 	}
-	return runFilters(ctx, "Complaints", cases, complaintID, func(ctx context.Context, q q) ([]servicedesk.Complaint, error) {
+	return kit.Filters("Complaints", cases, complaintID, func(q q) ([]servicedesk.Complaint, error) {
 		return s.Complaints(ctx, "d1", q)
 	})
 }
@@ -206,21 +146,21 @@ func checkSurveysFilters(ctx context.Context, s servicedesk.Store, _ Features) e
 		return err
 	}
 	type q = servicedesk.SurveyQuery
-	cases := []filterCase[q]{
-		{"with no filter", q{}, []string{"w1", "w2", "w3", "w4", "w5"}},
-		{"of advisor a2", q{Advisor: "a2"}, []string{"w2", "w4"}},
-		{"answered from lower (inclusive)", q{AnsweredFrom: lower}, []string{"w1", "w3", "w4", "w5"}},
-		{"answered before upper (exclusive)", q{AnsweredBefore: upper}, []string{"w1", "w2", "w3", "w5"}},
-		{"answered in [lower, upper) given in +08:00", q{AnsweredFrom: lower.In(taipei), AnsweredBefore: upper.In(taipei)}, []string{"w1", "w3", "w5"}},
-		{"of a2, answered in [lower, upper)", q{Advisor: "a2", AnsweredFrom: lower, AnsweredBefore: upper}, nil},
-		{"of a1, answered in [lower, upper), after w1, Limit 1", q{Advisor: "a1", AnsweredFrom: lower, AnsweredBefore: upper, After: "w1", Limit: 1}, []string{"w3"}},
+	cases := []kit.Filter[q]{
+		kit.Query("with no filter", q{}, "w1", "w2", "w3", "w4", "w5"),
+		kit.Query("of advisor a2", q{Advisor: "a2"}, "w2", "w4"),
+		kit.Query("answered from lower (inclusive)", q{AnsweredFrom: lower}, "w1", "w3", "w4", "w5"),
+		kit.Query("answered before upper (exclusive)", q{AnsweredBefore: upper}, "w1", "w2", "w3", "w5"),
+		kit.Query("answered in [lower, upper) given in +08:00", q{AnsweredFrom: lower.In(taipei), AnsweredBefore: upper.In(taipei)}, "w1", "w3", "w5"),
+		kit.Query("of a2, answered in [lower, upper)", q{Advisor: "a2", AnsweredFrom: lower, AnsweredBefore: upper}),
+		kit.Query("of a1, answered in [lower, upper), after w1, Limit 1", q{Advisor: "a1", AnsweredFrom: lower, AnsweredBefore: upper, After: "w1", Limit: 1}, "w3"),
 	}
 	for i := range cases {
-		if cases[i].q.Limit == 0 {
-			cases[i].q.Limit = 100
+		if cases[i].Q.Limit == 0 {
+			cases[i].Q.Limit = 100
 		}
 	}
-	return runFilters(ctx, "Surveys", cases, surveyWO, func(ctx context.Context, q q) ([]servicedesk.Survey, error) {
+	return kit.Filters("Surveys", cases, surveyWO, func(q q) ([]servicedesk.Survey, error) {
 		return s.Surveys(ctx, "d1", q)
 	})
 }
