@@ -57,15 +57,15 @@ func (o *over) Cycle(ctx context.Context, d org.DealerID, m org.Month) (appraisa
 }
 
 func (o *over) Inputs(ctx context.Context, d org.DealerID, m org.Month, ratee org.EmployeeID) ([]appraisal.Input, error) {
-	return kitcheck.Read(o.inputs(ctx, d, m, ratee))(&o.h)
+	return kitcheck.List(&o.h, "Inputs", d, func(d org.DealerID) ([]appraisal.Input, error) { return o.inputs(ctx, d, m, ratee) })
 }
 
 func (o *over) Appraisals(ctx context.Context, d org.DealerID, m org.Month) ([]appraisal.Appraisal, error) {
-	return kitcheck.Read(o.appraisals(ctx, d, m))(&o.h)
+	return kitcheck.List(&o.h, "Appraisals", d, func(d org.DealerID) ([]appraisal.Appraisal, error) { return o.appraisals(ctx, d, m) })
 }
 
 func (o *over) History(ctx context.Context, d org.DealerID, e org.EmployeeID, upTo org.Month) ([]appraisal.Appraisal, error) {
-	return kitcheck.Read(o.history(ctx, d, e, upTo))(&o.h)
+	return kitcheck.List(&o.h, "History", d, func(d org.DealerID) ([]appraisal.Appraisal, error) { return o.history(ctx, d, e, upTo) })
 }
 
 func (o *over) Improvement(ctx context.Context, d org.DealerID, m org.Month, e org.EmployeeID) (appraisal.Improvement, error) {

@@ -21,7 +21,6 @@ import (
 	"context"
 	"errors"
 	"maps"
-	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -89,6 +88,9 @@ func generic() []brokenStore {
 		"updatesByKeyOnly":         {},
 		"inputUpserts":             {"CommitIsAtomic", "ConcurrentInputKeyOnce", "InputVersionRule"},
 		"appraisalUpserts":         {"AppraisalVersionRule", "CommitIsAtomic", "ConcurrentAppraisalUpdates"},
+		"inputsOfEveryDealer":      {"TenancyIsolation"},
+		"appraisalsOfEveryDealer":  {"TenancyIsolation"},
+		"historyOfEveryDealer":     {"EmptyResults", "TenancyIsolation"},
 		"updateCreates":            {},
 		"versionZeroAccepted":      {},
 		"versionZeroConflicts":     {},
@@ -501,30 +503,6 @@ func tenancyStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{"TenancyIsolation", "CommitOtherDealerInvalid", "EmptyResults"}},
-		{Name: "inputsOfEveryDealer", Flaw: "Inputs ignores the dealer",
-			Open: bend(func(o *over) {
-				o.inputs = func(ctx context.Context, _ org.DealerID, m org.Month, r org.EmployeeID) ([]appraisal.Input, error) {
-					return kitcheck.EveryDealer(o.h.Dealers(), math.MaxInt, func(in appraisal.Input) string { return in.Key() },
-						func(d org.DealerID) ([]appraisal.Input, error) { return o.AppraisalStore.Inputs(ctx, d, m, r) })
-				}
-			}),
-			CaughtBy: []string{"TenancyIsolation"}},
-		{Name: "appraisalsOfEveryDealer", Flaw: "Appraisals ignores the dealer",
-			Open: bend(func(o *over) {
-				o.appraisals = func(ctx context.Context, _ org.DealerID, m org.Month) ([]appraisal.Appraisal, error) {
-					return kitcheck.EveryDealer(o.h.Dealers(), math.MaxInt, func(a appraisal.Appraisal) string { return string(a.Computed.Employee) },
-						func(d org.DealerID) ([]appraisal.Appraisal, error) { return o.AppraisalStore.Appraisals(ctx, d, m) })
-				}
-			}),
-			CaughtBy: []string{"TenancyIsolation"}},
-		{Name: "historyOfEveryDealer", Flaw: "History ignores the dealer",
-			Open: bend(func(o *over) {
-				o.history = func(ctx context.Context, _ org.DealerID, e org.EmployeeID, upTo org.Month) ([]appraisal.Appraisal, error) {
-					return kitcheck.EveryDealer(o.h.Dealers(), math.MaxInt, func(a appraisal.Appraisal) string { return a.Month.String() },
-						func(d org.DealerID) ([]appraisal.Appraisal, error) { return o.AppraisalStore.History(ctx, d, e, upTo) })
-				}
-			}),
-			CaughtBy: []string{"TenancyIsolation", "EmptyResults"}},
 	}
 }
 

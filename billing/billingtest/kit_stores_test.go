@@ -66,7 +66,7 @@ func (o *over) Settlement(ctx context.Context, d org.DealerID, key string) (bill
 }
 
 func (o *over) Settlements(ctx context.Context, d org.DealerID, q billing.SettlementQuery) ([]billing.Settlement, error) {
-	return kitcheck.Read(o.settlements(ctx, d, q))(&o.h)
+	return kitcheck.List(&o.h, "Settlements", d, func(d org.DealerID) ([]billing.Settlement, error) { return o.settlements(ctx, d, q) })
 }
 
 func (o *over) Document(ctx context.Context, d org.DealerID, id billing.DocumentID) (billing.Document, error) {
@@ -74,7 +74,7 @@ func (o *over) Document(ctx context.Context, d org.DealerID, id billing.Document
 }
 
 func (o *over) Documents(ctx context.Context, d org.DealerID, q billing.DocumentQuery) ([]billing.Document, error) {
-	return kitcheck.Read(o.documents(ctx, d, q))(&o.h)
+	return kitcheck.List(&o.h, "Documents", d, func(d org.DealerID) ([]billing.Document, error) { return o.documents(ctx, d, q) })
 }
 
 func (o *over) Series(ctx context.Context, d org.DealerID, name string) (billing.Series, error) {

@@ -89,6 +89,8 @@ func generic() []brokenStore {
 		"updatesByKeyOnly":         {},
 		"seriesUpserts":            {"CommitIsAtomic", "ConcurrentSeriesGapless", "SeriesVersionRule"},
 		"settlementUpserts":        {"CommitIsAtomic", "ConcurrentSettlementKeyOnce", "SettlementVersionRule"},
+		"documentsOfEveryDealer":   {"CommitOtherDealerInvalid", "DocumentsQuery", "TenancyIsolation"},
+		"settlementsOfEveryDealer": {"CommitOtherDealerInvalid", "SettlementsQuery", "TenancyIsolation"},
 		"updateCreates":            {},
 		"versionZeroAccepted":      {},
 		"versionZeroConflicts":     {},
@@ -269,22 +271,6 @@ func tenancyStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{"TenancyIsolation", "ActivePriceBook"}},
-		{Name: "documentsOfEveryDealer", Flaw: "Documents ignores the dealer",
-			Open: bend(func(o *over) {
-				o.documents = func(ctx context.Context, _ org.DealerID, q billing.DocumentQuery) ([]billing.Document, error) {
-					return kitcheck.EveryDealer(o.h.Dealers(), q.Limit, func(d billing.Document) string { return string(d.ID) },
-						func(d org.DealerID) ([]billing.Document, error) { return o.BillingStore.Documents(ctx, d, q) })
-				}
-			}),
-			CaughtBy: []string{"TenancyIsolation", "CommitOtherDealerInvalid", "DocumentsQuery"}},
-		{Name: "settlementsOfEveryDealer", Flaw: "Settlements ignores the dealer",
-			Open: bend(func(o *over) {
-				o.settlements = func(ctx context.Context, _ org.DealerID, q billing.SettlementQuery) ([]billing.Settlement, error) {
-					return kitcheck.EveryDealer(o.h.Dealers(), q.Limit, func(s billing.Settlement) string { return s.Key },
-						func(d org.DealerID) ([]billing.Settlement, error) { return o.BillingStore.Settlements(ctx, d, q) })
-				}
-			}),
-			CaughtBy: []string{"TenancyIsolation", "CommitOtherDealerInvalid", "SettlementsQuery"}},
 	}
 }
 

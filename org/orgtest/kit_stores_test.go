@@ -56,7 +56,7 @@ func (o *over) Employee(ctx context.Context, d org.DealerID, id org.EmployeeID) 
 }
 
 func (o *over) Employees(ctx context.Context, d org.DealerID, q org.EmployeeQuery) ([]org.Employee, error) {
-	return kitcheck.Read(o.employees(ctx, d, q))(&o.h)
+	return kitcheck.List(&o.h, "Employees", d, func(d org.DealerID) ([]org.Employee, error) { return o.employees(ctx, d, q) })
 }
 
 func (o *over) Move(ctx context.Context, d org.DealerID, id org.MoveID) (org.CareerMove, error) {
@@ -64,7 +64,7 @@ func (o *over) Move(ctx context.Context, d org.DealerID, id org.MoveID) (org.Car
 }
 
 func (o *over) Moves(ctx context.Context, d org.DealerID, emp org.EmployeeID) ([]org.CareerMove, error) {
-	return kitcheck.Read(o.moves(ctx, d, emp))(&o.h)
+	return kitcheck.List(&o.h, "Moves", d, func(d org.DealerID) ([]org.CareerMove, error) { return o.moves(ctx, d, emp) })
 }
 
 func (o *over) Events(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {

@@ -66,6 +66,7 @@ func generic() []brokenStore {
 		"staleWins":                {"StaleVersionConflicts", "ConcurrentCommitsLoseNothing"},
 		"dealerCheckedOnFirstKind": {},
 		"updatesByKeyOnly":         {},
+		"employeesOfEveryDealer":   {"CommitOtherDealerInvalid", "TenancyIsolation"},
 		"updateCreates":            {"UpdateMissingConflicts"},
 		"versionZeroAccepted":      {"VersionBelowOneInvalid"},
 		"versionZeroConflicts":     {"VersionBelowOneInvalid"},
@@ -283,14 +284,6 @@ func tenancyStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{"TenancyIsolation"}},
-		{Name: "listsEveryDealer", Flaw: "Employees ignores the dealer",
-			Open: bend(func(o *over) {
-				o.employees = func(ctx context.Context, _ org.DealerID, q org.EmployeeQuery) ([]org.Employee, error) {
-					return kitcheck.EveryDealer(o.h.Dealers(), q.Limit, func(e org.Employee) string { return string(e.ID) },
-						func(d org.DealerID) ([]org.Employee, error) { return o.Store.Employees(ctx, d, q) })
-				}
-			}),
-			CaughtBy: []string{"TenancyIsolation", "CommitOtherDealerInvalid"}},
 		{Name: "moveFallsBack", Flaw: "Move looks the ID up in every dealer when the asked one lacks it",
 			Open: bend(func(o *over) {
 				o.move = func(ctx context.Context, d org.DealerID, id org.MoveID) (org.CareerMove, error) {

@@ -66,7 +66,7 @@ func (o *ksOver) ActivePolicy(ctx context.Context, d org.DealerID) (policy.Store
 }
 
 func (o *ksOver) Policies(ctx context.Context, d org.DealerID) ([]policy.StoredPolicy, error) {
-	return kitcheck.Read(o.policies(ctx, d))(&o.h)
+	return kitcheck.List(&o.h, "Policies", d, func(d org.DealerID) ([]policy.StoredPolicy, error) { return o.policies(ctx, d) })
 }
 
 func (o *ksOver) Incident(ctx context.Context, d org.DealerID, id string) (policy.IncidentRecord, error) {
@@ -74,11 +74,11 @@ func (o *ksOver) Incident(ctx context.Context, d org.DealerID, id string) (polic
 }
 
 func (o *ksOver) Incidents(ctx context.Context, d org.DealerID, from, before time.Time) ([]policy.IncidentRecord, error) {
-	return kitcheck.Read(o.incidents(ctx, d, from, before))(&o.h)
+	return kitcheck.List(&o.h, "Incidents", d, func(d org.DealerID) ([]policy.IncidentRecord, error) { return o.incidents(ctx, d, from, before) })
 }
 
 func (o *ksOver) Nominations(ctx context.Context, d org.DealerID, p policy.Period) ([]policy.NominationRecord, error) {
-	return kitcheck.Read(o.nominations(ctx, d, p))(&o.h)
+	return kitcheck.List(&o.h, "Nominations", d, func(d org.DealerID) ([]policy.NominationRecord, error) { return o.nominations(ctx, d, p) })
 }
 
 func (o *ksOver) Decision(ctx context.Context, d org.DealerID, key string) (policy.Decision, error) {
@@ -86,7 +86,7 @@ func (o *ksOver) Decision(ctx context.Context, d org.DealerID, key string) (poli
 }
 
 func (o *ksOver) Decisions(ctx context.Context, d org.DealerID, p policy.Period, e org.EmployeeID) ([]policy.Decision, error) {
-	return kitcheck.Read(o.decisions(ctx, d, p, e))(&o.h)
+	return kitcheck.List(&o.h, "Decisions", d, func(d org.DealerID) ([]policy.Decision, error) { return o.decisions(ctx, d, p, e) })
 }
 
 func (o *ksOver) Events(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {

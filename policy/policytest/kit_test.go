@@ -25,7 +25,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -98,6 +97,10 @@ func ksGeneric() []ksBroken {
 		"dealerCheckedOnFirstKind": {},
 		"updatesByKeyOnly":         {},
 		"decisionUpserts":          {"CommitIsAtomic", "ConcurrentDecisionCreateOnce", "ConcurrentDecisionUpdates", "DecisionVersionRule"},
+		"policiesOfEveryDealer":    {"EmptyResults", "TenancyIsolation"},
+		"incidentsOfEveryDealer":   {"EmptyResults", "TenancyIsolation"},
+		"nominationsOfEveryDealer": {"EmptyResults", "TenancyIsolation"},
+		"decisionsOfEveryDealer":   {"EmptyResults", "TenancyIsolation"},
 		"updateCreates":            {},
 		"versionZeroAccepted":      {},
 		"versionZeroConflicts":     {},
@@ -669,40 +672,6 @@ func ksTenancyStores() []ksBroken {
 				}
 			}),
 			CaughtBy: []string{"TenancyIsolation"}},
-		{Name: "policiesOfEveryDealer", Flaw: "Policies ignores the dealer",
-			Open: ksBend(func(o *ksOver) {
-				o.policies = func(ctx context.Context, _ org.DealerID) ([]policy.StoredPolicy, error) {
-					return kitcheck.EveryDealer(o.h.Dealers(), math.MaxInt, func(p policy.StoredPolicy) string { return fmt.Sprintf("%09d", p.Policy.Version) },
-						func(d org.DealerID) ([]policy.StoredPolicy, error) { return o.PolicyStore.Policies(ctx, d) })
-				}
-			}),
-			CaughtBy: []string{"EmptyResults", "TenancyIsolation"}},
-		{Name: "incidentsOfEveryDealer", Flaw: "Incidents ignores the dealer",
-			Open: ksBend(func(o *ksOver) {
-				o.incidents = func(ctx context.Context, _ org.DealerID, from, before time.Time) ([]policy.IncidentRecord, error) {
-					return kitcheck.EveryDealer(o.h.Dealers(), math.MaxInt, func(r policy.IncidentRecord) string { return fmt.Sprintf("%020d/%s", r.At.UnixMicro(), r.ID) },
-						func(d org.DealerID) ([]policy.IncidentRecord, error) {
-							return o.PolicyStore.Incidents(ctx, d, from, before)
-						})
-				}
-			}),
-			CaughtBy: []string{"EmptyResults", "TenancyIsolation"}},
-		{Name: "nominationsOfEveryDealer", Flaw: "Nominations ignores the dealer",
-			Open: ksBend(func(o *ksOver) {
-				o.nominations = func(ctx context.Context, _ org.DealerID, p policy.Period) ([]policy.NominationRecord, error) {
-					return kitcheck.EveryDealer(o.h.Dealers(), math.MaxInt, func(n policy.NominationRecord) string { return n.ID },
-						func(d org.DealerID) ([]policy.NominationRecord, error) { return o.PolicyStore.Nominations(ctx, d, p) })
-				}
-			}),
-			CaughtBy: []string{"EmptyResults", "TenancyIsolation"}},
-		{Name: "decisionsOfEveryDealer", Flaw: "Decisions ignores the dealer",
-			Open: ksBend(func(o *ksOver) {
-				o.decisions = func(ctx context.Context, _ org.DealerID, p policy.Period, e org.EmployeeID) ([]policy.Decision, error) {
-					return kitcheck.EveryDealer(o.h.Dealers(), math.MaxInt, func(x policy.Decision) string { return x.Key },
-						func(d org.DealerID) ([]policy.Decision, error) { return o.PolicyStore.Decisions(ctx, d, p, e) })
-				}
-			}),
-			CaughtBy: []string{"EmptyResults", "TenancyIsolation"}},
 	}
 }
 

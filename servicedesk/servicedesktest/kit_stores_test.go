@@ -66,7 +66,7 @@ func (o *over) WorkOrder(ctx context.Context, d org.DealerID, id servicedesk.Wor
 }
 
 func (o *over) WorkOrders(ctx context.Context, d org.DealerID, q servicedesk.WorkOrderQuery) ([]servicedesk.WorkOrder, error) {
-	return kitcheck.Read(o.workOrders(ctx, d, q))(&o.h)
+	return kitcheck.List(&o.h, "WorkOrders", d, func(d org.DealerID) ([]servicedesk.WorkOrder, error) { return o.workOrders(ctx, d, q) })
 }
 
 // CalendarDay is read by its technician as the key (the day is a date).
@@ -79,7 +79,7 @@ func (o *over) Complaint(ctx context.Context, d org.DealerID, id servicedesk.Com
 }
 
 func (o *over) Complaints(ctx context.Context, d org.DealerID, q servicedesk.ComplaintQuery) ([]servicedesk.Complaint, error) {
-	return kitcheck.Read(o.complaints(ctx, d, q))(&o.h)
+	return kitcheck.List(&o.h, "Complaints", d, func(d org.DealerID) ([]servicedesk.Complaint, error) { return o.complaints(ctx, d, q) })
 }
 
 func (o *over) Survey(ctx context.Context, d org.DealerID, wo servicedesk.WorkOrderID) (servicedesk.Survey, error) {
@@ -87,7 +87,7 @@ func (o *over) Survey(ctx context.Context, d org.DealerID, wo servicedesk.WorkOr
 }
 
 func (o *over) Surveys(ctx context.Context, d org.DealerID, q servicedesk.SurveyQuery) ([]servicedesk.Survey, error) {
-	return kitcheck.Read(o.surveys(ctx, d, q))(&o.h)
+	return kitcheck.List(&o.h, "Surveys", d, func(d org.DealerID) ([]servicedesk.Survey, error) { return o.surveys(ctx, d, q) })
 }
 
 func (o *over) Events(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
@@ -99,7 +99,7 @@ func (o *over) Events(ctx context.Context, d org.DealerID, after int64, limit in
 // SubjectEvents passes through the Hooks as a read, not as the trail: the
 // kit's own stores break it (kit_test.go).
 func (o *over) SubjectEvents(ctx context.Context, d org.DealerID, subject string) ([]org.Event, error) {
-	return kitcheck.Read(o.subjectEvents(ctx, d, subject))(&o.h)
+	return kitcheck.List(&o.h, "SubjectEvents", d, func(d org.DealerID) ([]org.Event, error) { return o.subjectEvents(ctx, d, subject) })
 }
 
 func (o *over) Commit(ctx context.Context, d org.DealerID, c servicedesk.Change) error {

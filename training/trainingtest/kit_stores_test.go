@@ -64,11 +64,11 @@ func (o *over) Session(ctx context.Context, d org.DealerID, id string) (training
 }
 
 func (o *over) Sessions(ctx context.Context, d org.DealerID, year int) ([]training.Session, error) {
-	return kitcheck.Read(o.sessions(ctx, d, year))(&o.h)
+	return kitcheck.List(&o.h, "Sessions", d, func(d org.DealerID) ([]training.Session, error) { return o.sessions(ctx, d, year) })
 }
 
 func (o *over) Progress(ctx context.Context, d org.DealerID, year int, e org.EmployeeID) ([]training.Progress, error) {
-	return kitcheck.Read(o.progress(ctx, d, year, e))(&o.h)
+	return kitcheck.List(&o.h, "Progress", d, func(d org.DealerID) ([]training.Progress, error) { return o.progress(ctx, d, year, e) })
 }
 
 func (o *over) Career(ctx context.Context, d org.DealerID, e org.EmployeeID) (training.Career, error) {
@@ -76,7 +76,7 @@ func (o *over) Career(ctx context.Context, d org.DealerID, e org.EmployeeID) (tr
 }
 
 func (o *over) Careers(ctx context.Context, d org.DealerID) ([]training.Career, error) {
-	return kitcheck.Read(o.careers(ctx, d))(&o.h)
+	return kitcheck.List(&o.h, "Careers", d, func(d org.DealerID) ([]training.Career, error) { return o.careers(ctx, d) })
 }
 
 func (o *over) Events(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {

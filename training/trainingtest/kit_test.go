@@ -21,7 +21,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -98,6 +97,9 @@ func generic() []brokenStore {
 		"updatesByKeyOnly":         {},
 		"sessionUpserts":           {"CommitIsAtomic", "ConcurrentSessionUpdates", "SessionVersionRule"},
 		"progressUpserts":          {"CommitIsAtomic", "ConcurrentProgressCreateOnce", "ProgressVersionRule"},
+		"sessionsOfEveryDealer":    {"EmptyResults", "TenancyIsolation"},
+		"progressOfEveryDealer":    {"EmptyResults", "TenancyIsolation"},
+		"careersOfEveryDealer":     {"EmptyResults", "TenancyIsolation"},
 		"updateCreates":            {},
 		"versionZeroAccepted":      {},
 		"versionZeroConflicts":     {},
@@ -466,30 +468,6 @@ func tenancyStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{"TenancyIsolation"}},
-		{Name: "sessionsOfEveryDealer", Flaw: "Sessions ignores the dealer",
-			Open: bend(func(o *over) {
-				o.sessions = func(ctx context.Context, _ org.DealerID, y int) ([]training.Session, error) {
-					return kitcheck.EveryDealer(o.h.Dealers(), math.MaxInt, func(s training.Session) string { return fmt.Sprintf("%020d/%s", s.Start.UnixMicro(), s.ID) },
-						func(d org.DealerID) ([]training.Session, error) { return o.TrainingStore.Sessions(ctx, d, y) })
-				}
-			}),
-			CaughtBy: []string{"EmptyResults", "TenancyIsolation"}},
-		{Name: "progressOfEveryDealer", Flaw: "Progress ignores the dealer",
-			Open: bend(func(o *over) {
-				o.progress = func(ctx context.Context, _ org.DealerID, y int, e org.EmployeeID) ([]training.Progress, error) {
-					return kitcheck.EveryDealer(o.h.Dealers(), math.MaxInt, training.Progress.Key,
-						func(d org.DealerID) ([]training.Progress, error) { return o.TrainingStore.Progress(ctx, d, y, e) })
-				}
-			}),
-			CaughtBy: []string{"EmptyResults", "TenancyIsolation"}},
-		{Name: "careersOfEveryDealer", Flaw: "Careers ignores the dealer",
-			Open: bend(func(o *over) {
-				o.careers = func(ctx context.Context, _ org.DealerID) ([]training.Career, error) {
-					return kitcheck.EveryDealer(o.h.Dealers(), math.MaxInt, func(c training.Career) string { return string(c.Employee) },
-						func(d org.DealerID) ([]training.Career, error) { return o.TrainingStore.Careers(ctx, d) })
-				}
-			}),
-			CaughtBy: []string{"EmptyResults", "TenancyIsolation"}},
 	}
 }
 

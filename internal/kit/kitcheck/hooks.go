@@ -49,6 +49,9 @@ type Hooks[S, C any] struct {
 	// Latency is slept after every read, as a store across a network
 	// answers.
 	Latency time.Duration
+	// OfEveryDealer, when set, names the list read (List) that ignores
+	// the dealer: it answers every dealer's records.
+	OfEveryDealer string
 
 	mu      sync.Mutex
 	dealers map[org.DealerID]bool
@@ -169,4 +172,25 @@ func walkRecords(v reflect.Value, visit func(reflect.Value) bool) {
 	for i := range v.Len() {
 		Walk(v.Index(i), visit)
 	}
+}
+
+// List is the end of a list read (method, for dealer d) of a bent store:
+// read reads any dealer's list; the answer passes through h as Read's.
+// Where h.OfEveryDealer names the method, it reads every dealer's list
+// and answers them all, one after another.
+//
+//	return kitcheck.List(&o.h, "Documents", d, func(d org.DealerID) ([]billing.Document, error) { return o.documents(ctx, d, q) })
+func List[T, S, C any](h *Hooks[S, C], method string, d org.DealerID, read func(org.DealerID) ([]T, error)) ([]T, error) {
+	if h.OfEveryDealer != method {
+		return Read(read(d))(h)
+	}
+	all := []T{}
+	for _, x := range h.Dealers() {
+		list, err := read(x)
+		if err != nil {
+			return Read(list, err)(h)
+		}
+		all = append(all, list...)
+	}
+	return Read(all, nil)(h)
 }

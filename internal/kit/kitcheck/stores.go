@@ -247,6 +247,9 @@ func Stores[S, C any](open Opener[S, C], bent func(name string) (func(ctx contex
 			b.Bend = func(h *Hooks[S, C]) { latency(h); h.Commit = commit }
 		case i >= 0:
 			b = bends[i]
+		case strings.HasSuffix(name, "OfEveryDealer"):
+			method := strings.ToUpper(name[:1]) + strings.TrimSuffix(name[1:], "OfEveryDealer")
+			b = Bend[S, C]{Name: name, Says: method + " ignores the dealer", Bend: func(h *Hooks[S, C]) { h.OfEveryDealer = method }}
 		default:
 			commit, says, sh := bent(name) // panics for a name that is no flaw
 			shared = sh
