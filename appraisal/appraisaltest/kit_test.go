@@ -91,6 +91,9 @@ func generic() []brokenStore {
 		"inputsOfEveryDealer":      {"TenancyIsolation"},
 		"appraisalsOfEveryDealer":  {"TenancyIsolation"},
 		"historyOfEveryDealer":     {"EmptyResults", "TenancyIsolation"},
+		"inputsReversed":           {"AmountsExact", "InputRoundTrip", "InputsOrderedByKey"},
+		"appraisalsReversed":       {"AmountsExact", "AppraisalRoundTrip", "AppraisalsOrderedByEmployee", "LargeHistory"},
+		"historyReversed":          {"HistoryOldestFirst", "LargeHistory"},
 		"updateCreates":            {},
 		"versionZeroAccepted":      {},
 		"versionZeroConflicts":     {},
@@ -230,16 +233,6 @@ func listStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{"InputsOrderedByKey"}},
-		{Name: "inputsReversed", Flaw: "lists inputs in descending Key order",
-			Open: bend(func(o *over) {
-				ins := o.inputs
-				o.inputs = func(ctx context.Context, d org.DealerID, m org.Month, r org.EmployeeID) ([]appraisal.Input, error) {
-					list, err := ins(ctx, d, m, r)
-					slices.Reverse(list)
-					return list, err
-				}
-			}),
-			CaughtBy: []string{"InputsOrderedByKey", "InputRoundTrip", "AmountsExact"}},
 		{Name: "inputsRateePrefix", Flaw: "selects a ratee's inputs by prefix (key LIKE 'ratee%')",
 			Open: bend(func(o *over) {
 				ins := o.inputs
@@ -285,17 +278,6 @@ func listStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{"AppraisalsOrderedByEmployee"}},
-		{Name: "appraisalsReversed", Flaw: "lists appraisals in descending employee order",
-			Open: bend(func(o *over) {
-				as := o.appraisals
-				o.appraisals = func(ctx context.Context, d org.DealerID, m org.Month) ([]appraisal.Appraisal, error) {
-					list, err := as(ctx, d, m)
-					slices.Reverse(list)
-					return list, err
-				}
-			}),
-			CaughtBy: []string{
-				"AppraisalsOrderedByEmployee", "AppraisalRoundTrip", "LargeHistory", "AmountsExact"}},
 		{Name: "appraisalsOfEveryMonth", Flaw: "Appraisals ignores the month",
 			Open: bend(func(o *over) {
 				as := o.appraisals
@@ -335,13 +317,6 @@ func listStores() []brokenStore {
 
 func historyStores() []brokenStore {
 	return []brokenStore{
-		{Name: "historyNewestFirst", Flaw: "returns History newest first",
-			Open: bendHistory(func(o *over, ctx context.Context, d org.DealerID, e org.EmployeeID, upTo org.Month) ([]appraisal.Appraisal, error) {
-				list, err := o.AppraisalStore.History(ctx, d, e, upTo)
-				slices.Reverse(list)
-				return list, err
-			}),
-			CaughtBy: []string{"HistoryOldestFirst", "LargeHistory"}},
 		{Name: "historyByMonthNumber", Flaw: "orders History by the month's number, forgetting the year",
 			Open: bendHistory(func(o *over, ctx context.Context, d org.DealerID, e org.EmployeeID, upTo org.Month) ([]appraisal.Appraisal, error) {
 				list, err := o.AppraisalStore.History(ctx, d, e, upTo)

@@ -67,6 +67,7 @@ func generic() []brokenStore {
 		"dealerCheckedOnFirstKind": {},
 		"updatesByKeyOnly":         {},
 		"employeesOfEveryDealer":   {"CommitOtherDealerInvalid", "TenancyIsolation"},
+		"movesReversed":            {"MoveRoundTrip", "MovesOfAnEmployee"},
 		"updateCreates":            {"UpdateMissingConflicts"},
 		"versionZeroAccepted":      {"VersionBelowOneInvalid"},
 		"versionZeroConflicts":     {"VersionBelowOneInvalid"},
@@ -438,15 +439,6 @@ func moveStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{"MoveVersionRule", "CommitIsAtomic"}},
-		{Name: "movesNewestFirst", Flaw: "Moves returns newest first",
-			Open: bend(func(o *over) {
-				o.moves = func(ctx context.Context, d org.DealerID, emp org.EmployeeID) ([]org.CareerMove, error) {
-					ms, err := o.Store.Moves(ctx, d, emp)
-					slices.Reverse(ms)
-					return ms, err
-				}
-			}),
-			CaughtBy: []string{"MoveRoundTrip", "MovesOfAnEmployee"}},
 		{Name: "movesOfEveryEmployee", Flaw: "Moves ignores the employee",
 			Open: bend(func(o *over) {
 				o.moves = func(ctx context.Context, d org.DealerID, _ org.EmployeeID) ([]org.CareerMove, error) {

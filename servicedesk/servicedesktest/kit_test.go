@@ -109,6 +109,7 @@ func generic() []brokenStore {
 		"complaintsOfEveryDealer":    {"CommitOtherDealerInvalid", "TenancyIsolation"},
 		"surveysOfEveryDealer":       {"CommitOtherDealerInvalid", "TenancyIsolation"},
 		"subjectEventsOfEveryDealer": {"RedactionRewritesOneEvent", "TenancyIsolation"},
+		"subjectEventsReversed":      {"RedactionRewritesOneEvent", "SubjectEventsInOrder"},
 		"updateCreates":              {},
 		"versionZeroAccepted":        {},
 		"versionZeroConflicts":       {},
@@ -578,13 +579,6 @@ func eventStores() []brokenStore {
 				return filterTrail(ctx, o, d, func(s string) bool { return strings.EqualFold(s, subject) })
 			}),
 			CaughtBy: []string{"SubjectEventsInOrder"}},
-		{Name: "subjectNewestFirst", Flaw: "SubjectEvents returns newest first",
-			Open: bendSubject(func(o *over, ctx context.Context, d org.DealerID, subject string) ([]org.Event, error) {
-				evs, err := o.DeskStore.SubjectEvents(ctx, d, subject)
-				slices.Reverse(evs)
-				return evs, err
-			}),
-			CaughtBy: []string{"RedactionRewritesOneEvent", "SubjectEventsInOrder"}},
 		{Name: "subjectFirstPageOnly", Flaw: "SubjectEvents looks only at the dealer's first 3 events",
 			Open: bendSubject(func(o *over, ctx context.Context, d org.DealerID, subject string) ([]org.Event, error) {
 				evs, err := o.DeskStore.Events(ctx, d, 0, 3)

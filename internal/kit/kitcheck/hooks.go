@@ -52,6 +52,9 @@ type Hooks[S, C any] struct {
 	// OfEveryDealer, when set, names the list read (List) that ignores
 	// the dealer: it answers every dealer's records.
 	OfEveryDealer string
+	// Reversed, when set, names the list read (List) that answers its
+	// records in the reverse of the order the contract gives.
+	Reversed string
 
 	mu      sync.Mutex
 	dealers map[org.DealerID]bool
@@ -177,10 +180,16 @@ func walkRecords(v reflect.Value, visit func(reflect.Value) bool) {
 // List is the end of a list read (method, for dealer d) of a bent store:
 // read reads any dealer's list; the answer passes through h as Read's.
 // Where h.OfEveryDealer names the method, it reads every dealer's list
-// and answers them all, one after another.
+// and answers them all, one after another; where h.Reversed does, it
+// answers the list reversed.
 //
 //	return kitcheck.List(&o.h, "Documents", d, func(d org.DealerID) ([]billing.Document, error) { return o.documents(ctx, d, q) })
 func List[T, S, C any](h *Hooks[S, C], method string, d org.DealerID, read func(org.DealerID) ([]T, error)) ([]T, error) {
+	if h.Reversed == method {
+		list, err := read(d)
+		slices.Reverse(list)
+		return Read(list, err)(h)
+	}
 	if h.OfEveryDealer != method {
 		return Read(read(d))(h)
 	}

@@ -227,7 +227,8 @@ func SoundBends[S, C any]() []Bend[S, C] {
 }
 
 // Stores returns the kit's generic broken stores: one per bend named in
-// caught, opened by open, with the checks caught names; and, for each
+// caught (and <list>OfEveryDealer and <list>Reversed for each list read
+// of the kit's store, through List), opened by open, with the checks caught names; and, for each
 // commit flaw named there (kit.CommitFlaws), a store committing through
 // the flawed Commit bent makes, caught by the shared checks it names and
 // the kit's own. A name that is neither fails t.
@@ -247,6 +248,9 @@ func Stores[S, C any](open Opener[S, C], bent func(name string) (func(ctx contex
 			b.Bend = func(h *Hooks[S, C]) { latency(h); h.Commit = commit }
 		case i >= 0:
 			b = bends[i]
+		case strings.HasSuffix(name, "Reversed"):
+			method := strings.ToUpper(name[:1]) + strings.TrimSuffix(name[1:], "Reversed")
+			b = Bend[S, C]{Name: name, Says: method + " answers its records in the reverse order", Bend: func(h *Hooks[S, C]) { h.Reversed = method }}
 		case strings.HasSuffix(name, "OfEveryDealer"):
 			method := strings.ToUpper(name[:1]) + strings.TrimSuffix(name[1:], "OfEveryDealer")
 			b = Bend[S, C]{Name: name, Says: method + " ignores the dealer", Bend: func(h *Hooks[S, C]) { h.OfEveryDealer = method }}
