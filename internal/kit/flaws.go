@@ -242,6 +242,17 @@ func flaws[S, C any]() []flaw[S, C] {
 				}
 			},
 			caught: func(*Domain[S, C]) []string { return []string{"TenancyIsolation"} }},
+		{name: "checksContextAfterWriting", says: "writes, then returns ctx.Err()",
+			bend: func(b *Domain[S, C]) {
+				commit := b.Commit
+				b.Commit = func(ctx context.Context, s S, d org.DealerID, c C) error {
+					if err := commit(context.WithoutCancel(ctx), s, d, c); err != nil {
+						return err
+					}
+					return ctx.Err()
+				}
+			},
+			caught: func(*Domain[S, C]) []string { return []string{"ContextDone"} }},
 		{name: "lastOfTwiceWins", says: "keeps the last of two writes of one record in a change instead of refusing the change",
 			bend: func(b *Domain[S, C]) {
 				commit := b.Commit
@@ -345,11 +356,20 @@ func flaws[S, C any]() []flaw[S, C] {
 
 // versionFlaw bends a domain's Commit to restamp every record as rule
 // says before the sound store checks it.
+//
+// The version read and the write happen under one lock, as one statement
+// of a store would run them (UPDATE ... without "AND version = ?"): the
+// sound store underneath never sees two writers restamp from one stored
+// version, so a flaw that lets a stale write land does so every run, not
+// only when the writers happen to interleave.
 func versionFlaw[S, C any](rule versioning) func(b *Domain[S, C]) {
 	return func(b *Domain[S, C]) {
 		commit := b.Commit
+		var mu sync.Mutex
 		b.Commit = func(ctx context.Context, s S, d org.DealerID, c C) error {
 			c = b.cloneChange(c)
+			mu.Lock()
+			defer mu.Unlock()
 			for _, k := range b.Kinds {
 				k.restamp(ctx, s, d, &c, rule)
 			}
@@ -659,7 +679,7 @@ func (dm *Domain[S, C]) SelfTest(t *testing.T, open func(t *testing.T) S) {
 // them (a race, a counter, a list). CheckThenWrite is among them: no
 // shared check catches it, for it takes concurrent writers.
 var CommitFlaws = []string{"ignoresVersions", "createOverwrites", "staleWins", "updateCreates", "versionZeroAccepted",
-	"versionZeroConflicts", "writesThenConflicts", "kindByKind", "recordByRecord", "eachUnderItsDealer", "dealerCheckedOnFirstKind", "updatesByKeyOnly", "lastOfTwiceWins", "eventsOfRefusedCommits", "checkThenWrite"}
+	"versionZeroConflicts", "writesThenConflicts", "kindByKind", "recordByRecord", "eachUnderItsDealer", "dealerCheckedOnFirstKind", "updatesByKeyOnly", "checksContextAfterWriting", "lastOfTwiceWins", "eventsOfRefusedCommits", "checkThenWrite"}
 
 // Bent returns dm's Commit with the commit flaw named name (one of
 // CommitFlaws, or <label>Upserts for a kind, its label starting lower
@@ -693,6 +713,7 @@ func (dm *Domain[S, C]) Bent(name string) (commit func(ctx context.Context, s S,
 // version plus one: the SELECT, then the UPDATE without "AND version = ?".
 func checkThenWrite[S, C any](b *Domain[S, C]) {
 	commit := b.Commit
+	var mu sync.Mutex // the write, as versionFlaw's; the check is outside it
 	b.Commit = func(ctx context.Context, s S, d org.DealerID, c C) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -704,6 +725,8 @@ func checkThenWrite[S, C any](b *Domain[S, C]) {
 		}
 		time.Sleep(5 * time.Millisecond)
 		w := b.cloneChange(c)
+		mu.Lock()
+		defer mu.Unlock()
 		for _, k := range b.Kinds {
 			k.restamp(ctx, s, d, &w, func(_, stored int64, exists bool) (int64, bool) { return next(stored, exists), true })
 		}
@@ -803,8 +826,11 @@ func (dm *Domain[S, C]) kindFlaws() []flaw[S, C] {
 			says: "writes " + k.name() + " records without a version check (INSERT OR REPLACE); other kinds keep the rule",
 			bend: func(b *Domain[S, C]) {
 				commit := b.Commit
+				var mu sync.Mutex // as versionFlaw's
 				b.Commit = func(ctx context.Context, s S, d org.DealerID, c C) error {
 					c = b.cloneChange(c)
+					mu.Lock()
+					defer mu.Unlock()
 					b.Kinds[i].restamp(ctx, s, d, &c, func(_, stored int64, exists bool) (int64, bool) { return next(stored, exists), true })
 					return commit(ctx, s, d, c)
 				}

@@ -44,54 +44,51 @@ func brokenStores() []brokenStore {
 // the roster holds a pointer; decimalsUnsigned, for BonusBase is never
 // negative (org.Service refuses one).
 func generic() []brokenStore {
-	stores := kitcheck.Stores(hooked, orgtest.Domain(orgtest.Features{}).Bent, map[string][]string{
+	// Through org.Service, ignoresVersions, staleWins, writesThenConflicts
+	// and eventsOfRefusedCommits show only when two updates of one employee
+	// collide, which the service's read just before committing leaves to
+	// timing ("?"); slowLastWriterWins, staleWinsSlow and checkThenWrite are
+	// caught through it every run, and the store-level checks catch these.
+	return kitcheck.Stores(hooked, orgtest.Domain(orgtest.Features{}).Bent, map[string][]string{
 		"plainNotFound": {"DealerNotFound", "EmployeeNotFound", "ServiceBadInputWritesNothing", "ServiceConcurrentUpdates",
 			"TenancyIsolation", "UpdateMissingConflicts", "VersionBelowOneInvalid", "EmployeeVersionRule", "MoveVersionRule", "MoveNotFound"},
 		"missingIsZero": {"DealerNotFound", "EmployeeNotFound", "UpdateMissingConflicts", "VersionBelowOneInvalid",
 			"ServiceBadInputWritesNothing", "ServiceConcurrentUpdates", "TenancyIsolation", "EmployeeVersionRule", "MoveNotFound", "MoveVersionRule"},
-		"emptyIsNotFound":          {"EmployeeVersionRule", "EmployeesFilters", "EmptyResults", "EventsAppended", "LargeRoster", "MoveVersionRule", "MovesOfAnEmployee", "ServiceBadInputWritesNothing", "ServiceConcurrentUpdates", "TenancyIsolation"},
-		"hidesContextError":        {"ContextDone"},
-		"readsInDealerZone":        {"AmountsExact", "CommitIsAtomic", "CommitOtherDealerInvalid", "ContextDone", "CreateExistingConflicts", "DealerRoundTrip", "EmployeeRoundTrip", "EmployeeTwiceInAChange", "EmployeeVersionRule", "EventsAppended", "EventsInOrder", "MoveRoundTrip", "MoveTwiceInAChange", "MoveVersionRule", "ReadsAreCopies", "ServiceBadInputWritesNothing", "StaleVersionConflicts", "TenancyIsolation"},
-		"dropsMicroseconds":        {"AmountsExact", "CreateExistingConflicts", "DealerRoundTrip", "EmployeeRoundTrip", "EmployeeVersionRule", "EventsAppended", "EventsInOrder", "MoveRoundTrip", "MoveVersionRule", "ReadsAreCopies", "StaleVersionConflicts", "TenancyIsolation"},
-		"floatDecimals":            {"AmountsExact", "EmployeeRoundTrip", "ReadsAreCopies"},
-		"decimalsTwoPlaces":        {"AmountsExact"},
-		"eventsNewestFirst":        {"EventsInOrder", "ConcurrentEventsUnique", "EmployeeVersionRule", "EventsAppended", "MoveVersionRule"},
-		"eventsIgnoreLimit":        {"EventsInOrder", "EventsAppended"},
-		"eventsIgnoreCursor":       {"EventsInOrder", "EventsAppended"},
-		"eventsOfEveryDealer":      {"TenancyIsolation", "CommitOtherDealerInvalid"},
-		"eventsWithRecordsDropped": {"CommitOtherDealerInvalid", "EmployeeVersionRule", "EventsAppended", "MoveVersionRule", "ReadsAreCopies", "ServiceConcurrentUpdates", "TenancyIsolation"},
-		"ignoresVersions":          {"ConcurrentCommitsLoseNothing", "CreateExistingConflicts", "StaleVersionConflicts", "UpdateMissingConflicts", "VersionBelowOneInvalid"},
-		"slowLastWriterWins":       {"ConcurrentCommitsLoseNothing", "CreateExistingConflicts", "ServiceConcurrentUpdates", "StaleVersionConflicts", "UpdateMissingConflicts", "VersionBelowOneInvalid"},
-		"createOverwrites":         {"CreateExistingConflicts"},
-		"staleWins":                {"StaleVersionConflicts", "ConcurrentCommitsLoseNothing"},
-		"dealerCheckedOnFirstKind": {},
-		"updatesByKeyOnly":         {},
-		"employeesOfEveryDealer":   {"CommitOtherDealerInvalid", "TenancyIsolation"},
-		"movesReversed":            {"MoveRoundTrip", "MovesOfAnEmployee"},
-		"updateCreates":            {"UpdateMissingConflicts"},
-		"versionZeroAccepted":      {"VersionBelowOneInvalid"},
-		"versionZeroConflicts":     {"VersionBelowOneInvalid"},
-		"writesThenConflicts":      {"ConcurrentCommitsLoseNothing", "CreateExistingConflicts", "StaleVersionConflicts", "UpdateMissingConflicts"},
-		"checkThenWrite":           {"ConcurrentCommitsLoseNothing", "ServiceConcurrentUpdates"},
-		"kindByKind":               {},
-		"recordByRecord":           {},
-		"eachUnderItsDealer":       {},
-		"lastOfTwiceWins":          {},
-		"eventsOfRefusedCommits":   {},
-		"caseFoldKeys":             {"DealerNotFound", "EmployeeNotFound", "MoveNotFound"},
-		"trimsKeys":                {"DealerNotFound", "EmployeeNotFound", "MoveNotFound"},
+		"emptyIsNotFound":           {"EmployeeVersionRule", "EmployeesFilters", "EmptyResults", "EventsAppended", "LargeRoster", "MoveVersionRule", "MovesOfAnEmployee", "ServiceBadInputWritesNothing", "ServiceConcurrentUpdates", "TenancyIsolation"},
+		"hidesContextError":         {"ContextDone"},
+		"readsInDealerZone":         {"AmountsExact", "CommitIsAtomic", "CommitOtherDealerInvalid", "ContextDone", "CreateExistingConflicts", "DealerRoundTrip", "EmployeeRoundTrip", "EmployeeTwiceInAChange", "EmployeeVersionRule", "EventsAppended", "EventsInOrder", "MoveRoundTrip", "MoveTwiceInAChange", "MoveVersionRule", "ReadsAreCopies", "ServiceBadInputWritesNothing", "StaleVersionConflicts", "TenancyIsolation"},
+		"dropsMicroseconds":         {"AmountsExact", "CreateExistingConflicts", "DealerRoundTrip", "EmployeeRoundTrip", "EmployeeVersionRule", "EventsAppended", "EventsInOrder", "MoveRoundTrip", "MoveVersionRule", "ReadsAreCopies", "StaleVersionConflicts", "TenancyIsolation"},
+		"floatDecimals":             {"AmountsExact", "EmployeeRoundTrip", "ReadsAreCopies"},
+		"decimalsTwoPlaces":         {"AmountsExact"},
+		"eventsNewestFirst":         {"EventsInOrder", "ConcurrentEventsUnique", "EmployeeVersionRule", "EventsAppended", "MoveVersionRule"},
+		"eventsIgnoreLimit":         {"EventsInOrder", "EventsAppended"},
+		"eventsIgnoreCursor":        {"EventsInOrder", "EventsAppended"},
+		"eventsOfEveryDealer":       {"TenancyIsolation", "CommitOtherDealerInvalid"},
+		"eventsWithRecordsDropped":  {"CommitOtherDealerInvalid", "EmployeeVersionRule", "EventsAppended", "MoveVersionRule", "ReadsAreCopies", "ServiceConcurrentUpdates", "TenancyIsolation"},
+		"ignoresVersions":           {"ConcurrentCommitsLoseNothing", "CreateExistingConflicts", "StaleVersionConflicts", "UpdateMissingConflicts", "VersionBelowOneInvalid", "?ServiceConcurrentUpdates"},
+		"slowLastWriterWins":        {"ConcurrentCommitsLoseNothing", "CreateExistingConflicts", "ServiceConcurrentUpdates", "StaleVersionConflicts", "UpdateMissingConflicts", "VersionBelowOneInvalid"},
+		"createOverwrites":          {"CreateExistingConflicts"},
+		"staleWins":                 {"StaleVersionConflicts", "ConcurrentCommitsLoseNothing", "?ServiceConcurrentUpdates"},
+		"dealerCheckedOnFirstKind":  {},
+		"updatesByKeyOnly":          {},
+		"employeesOfEveryDealer":    {"CommitOtherDealerInvalid", "TenancyIsolation"},
+		"movesReversed":             {"MoveRoundTrip", "MovesOfAnEmployee"},
+		"checksContextAfterWriting": {"ContextDone"},
+		"seqFromZero":               {"ConcurrentEventsUnique", "EmployeeVersionRule", "EventsAppended", "EventsInOrder", "MoveVersionRule", "ReadsAreCopies", "TenancyIsolation"},
+		"zeroTimeAsEpoch":           {"CreateExistingConflicts", "EmployeeRoundTrip", "EmployeeVersionRule", "MoveRoundTrip", "StaleVersionConflicts", "TenancyIsolation"},
+		"updateCreates":             {"UpdateMissingConflicts"},
+		"versionZeroAccepted":       {"VersionBelowOneInvalid"},
+		"versionZeroConflicts":      {"VersionBelowOneInvalid"},
+		"writesThenConflicts":       {"ConcurrentCommitsLoseNothing", "CreateExistingConflicts", "StaleVersionConflicts", "UpdateMissingConflicts", "?ServiceConcurrentUpdates"},
+		"checkThenWrite":            {"ConcurrentCommitsLoseNothing", "ServiceConcurrentUpdates"},
+		"kindByKind":                {},
+		"recordByRecord":            {},
+		"eachUnderItsDealer":        {},
+		"lastOfTwiceWins":           {},
+		"eventsOfRefusedCommits":    {"?ServiceConcurrentUpdates"},
+		"caseFoldKeys":              {"DealerNotFound", "EmployeeNotFound", "MoveNotFound"},
+		"trimsKeys":                 {"DealerNotFound", "EmployeeNotFound", "MoveNotFound"},
 	})
-	// Through org.Service these show only when two updates of one employee
-	// collide, which the service's read just before committing leaves to
-	// timing; slowLastWriterWins, staleWinsSlow and checkThenWrite are
-	// caught through it every run, and the store-level checks catch these.
-	for i, b := range stores {
-		switch b.Name {
-		case "ignoresVersions", "staleWins", "writesThenConflicts", "eventsOfRefusedCommits":
-			stores[i].ByChance = []string{"ServiceConcurrentUpdates"}
-		}
-	}
-	return stores
 }
 
 func valueStores() []brokenStore {
@@ -200,16 +197,6 @@ func contextStores() []brokenStore {
 				}
 				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
 					return o.Store.Commit(context.WithoutCancel(ctx), d, c)
-				}
-			}),
-			CaughtBy: []string{"ContextDone"}},
-		{Name: "checksContextAfterWriting", Flaw: "Commit writes, then returns ctx.Err()",
-			Open: bend(func(o *over) {
-				o.commit = func(ctx context.Context, d org.DealerID, c org.Change) error {
-					if err := o.Store.Commit(context.WithoutCancel(ctx), d, c); err != nil {
-						return err
-					}
-					return ctx.Err()
 				}
 			}),
 			CaughtBy: []string{"ContextDone"}},
@@ -363,17 +350,6 @@ func listStores() []brokenStore {
 
 func eventStores() []brokenStore {
 	return []brokenStore{
-		{Name: "seqFromZero", Flaw: "numbers events from 0, so cursor 0 skips the first",
-			Open: bend(func(o *over) {
-				o.events = func(ctx context.Context, d org.DealerID, after int64, limit int) ([]org.Event, error) {
-					evs, err := o.Store.Events(ctx, d, after+1, limit)
-					for i := range evs {
-						evs[i].Seq--
-					}
-					return evs, err
-				}
-			}),
-			CaughtBy: []string{"EventsInOrder", "ConcurrentEventsUnique", "ReadsAreCopies", "EmployeeVersionRule", "EventsAppended", "MoveVersionRule", "TenancyIsolation"}},
 		{Name: "racySeq", Flaw: "reads the last Seq, lets go of its lock, then numbers the events: concurrent commits share a Seq",
 			Open: bend(func(o *over) {
 				var mu sync.Mutex

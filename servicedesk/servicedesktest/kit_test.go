@@ -49,6 +49,10 @@ func brokenStores() []brokenStore {
 // generic are the broken stores of kitcheck, and the checks of this kit
 // that catch each (for a flaw of Commit, the shared checks it fails are
 // added: kit.Domain.Bent).
+// recordByRecord writes a change's events after its records, so two notes
+// writers landing one after the other may number their events the other
+// way round: ConcurrentCommitsLoseNothing sees that when they interleave
+// ("?").
 func generic() []brokenStore {
 	return kitcheck.Stores(hooked, servicedesktest.Domain(servicedesktest.Features{}).Bent, map[string][]string{
 		"plainNotFound": {"WorkOrderTwiceInAChange", "CalendarDayTwiceInAChange", "ComplaintTwiceInAChange", "SurveyTwiceInAChange",
@@ -98,7 +102,7 @@ func generic() []brokenStore {
 		"writesThenConflicts":        {"ConcurrentBookingsNeverDoubleBook", "ConcurrentCommitsLoseNothing"},
 		"checkThenWrite":             {"ConcurrentCommitsLoseNothing", "ConcurrentBookingsNeverDoubleBook"},
 		"kindByKind":                 {},
-		"recordByRecord":             {"CommitWritesBillingAtomically", "RedactionOfUnknownEventInvalid"},
+		"recordByRecord":             {"CommitWritesBillingAtomically", "RedactionOfUnknownEventInvalid", "?ConcurrentCommitsLoseNothing"},
 		"eachUnderItsDealer":         {},
 		"eventsOfRefusedCommits":     {"RedactionOfUnknownEventInvalid", "ConcurrentCommitsLoseNothing", "CommitWritesBillingAtomically"},
 		"dealerCheckedOnFirstKind":   {},
@@ -110,6 +114,8 @@ func generic() []brokenStore {
 		"surveysOfEveryDealer":       {"CommitOtherDealerInvalid", "TenancyIsolation"},
 		"subjectEventsOfEveryDealer": {"RedactionRewritesOneEvent", "TenancyIsolation"},
 		"subjectEventsReversed":      {"RedactionRewritesOneEvent", "SubjectEventsInOrder"},
+		"checksContextAfterWriting":  {"ContextDone"},
+		"zeroTimeAsEpoch":            {"AmountsExact", "CommitWritesBillingAtomically", "ComplaintRoundTrip", "ComplaintVersionRule", "ReadsAreCopies", "TenancyIsolation", "WorkOrderRoundTrip", "WorkOrderVersionRule"},
 		"updateCreates":              {},
 		"versionZeroAccepted":        {},
 		"versionZeroConflicts":       {},
@@ -644,16 +650,6 @@ func contextStores() []brokenStore {
 		{Name: "subjectEventsIgnoreContext", Flaw: "SubjectEvents never checks ctx (the shared rules' flaws read the trail through Events only)",
 			Open: bendSubject(func(o *over, ctx context.Context, d org.DealerID, subject string) ([]org.Event, error) {
 				return o.DeskStore.SubjectEvents(context.WithoutCancel(ctx), d, subject)
-			}),
-			CaughtBy: []string{"ContextDone"}},
-		{Name: "checksContextAfterWriting", Flaw: "Commit writes, then returns ctx.Err()",
-			Open: bend(func(o *over) {
-				o.commit = func(ctx context.Context, d org.DealerID, c servicedesk.Change) error {
-					if err := o.DeskStore.Commit(context.WithoutCancel(ctx), d, c); err != nil {
-						return err
-					}
-					return ctx.Err()
-				}
 			}),
 			CaughtBy: []string{"ContextDone"}},
 	}

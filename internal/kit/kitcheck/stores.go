@@ -140,6 +140,25 @@ func BrokenBends[S, C any]() []Bend[S, C] {
 					}
 				}
 			}},
+		{"zeroTimeAsEpoch", "reads the zero time back as 1970-01-01 (NULL stored as 0 seconds since the epoch)",
+			func(h *Hooks[S, C]) {
+				h.Reads = append(h.Reads, OnInstants(func(t time.Time) time.Time {
+					if t.IsZero() {
+						return time.Unix(0, 0).UTC()
+					}
+					return t
+				}))
+			}},
+		{"seqFromZero", "numbers events from 0, so cursor 0 skips the first",
+			func(h *Hooks[S, C]) {
+				h.Trail = func(read func(org.DealerID, int64, int) ([]org.Event, error), d org.DealerID, after int64, limit int) ([]org.Event, error) {
+					evs, err := read(d, after+1, limit)
+					for i := range evs {
+						evs[i].Seq--
+					}
+					return evs, err
+				}
+			}},
 		{"slowLastWriterWins", "ignores Version, and answers reads after 1ms, as a store across a network does",
 			func(h *Hooks[S, C]) { h.Latency = time.Millisecond }}, // and the kit's ignoresVersions commit
 	}
@@ -221,17 +240,29 @@ func SoundBends[S, C any]() []Bend[S, C] {
 			func(h *Hooks[S, C]) {
 				h.Reads = append(h.Reads, OnDecimals(func(d decimal.Decimal) decimal.Decimal { return decimal.RequireFromString(d.String()) }))
 			}},
+		{"roundsToMicroseconds", "rounds instants to the microsecond instead of truncating (PostgreSQL's text input)",
+			func(h *Hooks[S, C]) {
+				h.Writes = append(h.Writes, OnInstants(func(t time.Time) time.Time {
+					if t.IsZero() {
+						return t
+					}
+					return t.UTC().Round(time.Microsecond)
+				}))
+			}},
 		{"slow", "answers reads after 1ms, so concurrent writers conflict and retry",
 			func(h *Hooks[S, C]) { h.Latency = time.Millisecond }},
 	}
 }
 
-// Stores returns the kit's generic broken stores: one per bend named in
-// caught (and <list>OfEveryDealer and <list>Reversed for each list read
-// of the kit's store, through List), opened by open, with the checks caught names; and, for each
-// commit flaw named there (kit.CommitFlaws), a store committing through
-// the flawed Commit bent makes, caught by the shared checks it names and
-// the kit's own. A name that is neither fails t.
+// Stores returns the kit's generic broken stores, opened by open: one per
+// name in caught, with the kit's checks it names, which must fail on it (a
+// name marked "?", "?ConcurrentCommitsLoseNothing", catches it only when
+// its writers happen to interleave: Broken.ByChance). A name is a bend of
+// BrokenBends (or of SoundBends the kit's contract forbids), a list read
+// of the kit's store (through List) ignoring the dealer
+// (<list>OfEveryDealer) or answering in reverse (<list>Reversed), or a
+// commit flaw of kit.Domain.Bent, whose shared checks are added to the
+// kit's. Any other name panics.
 func Stores[S, C any](open Opener[S, C], bent func(name string) (func(ctx context.Context, s S, d org.DealerID, c C) error, string, []string), caught map[string][]string) []Broken[S] {
 	bends := append(BrokenBends[S, C](), SoundBends[S, C]()...) // a sound bend is broken where the kit's contract says so
 	var out []Broken[S]
@@ -259,9 +290,16 @@ func Stores[S, C any](open Opener[S, C], bent func(name string) (func(ctx contex
 			shared = sh
 			b = Bend[S, C]{Name: name, Says: says, Bend: func(h *Hooks[S, C]) { h.Commit = commit }}
 		}
-		all := append(slices.Clone(shared), caught[name]...)
+		all, chance := slices.Clone(shared), []string(nil)
+		for _, c := range caught[name] {
+			if after, ok := strings.CutPrefix(c, "?"); ok {
+				chance = append(chance, after)
+			} else {
+				all = append(all, c)
+			}
+		}
 		slices.Sort(all)
-		out = append(out, Broken[S]{Name: b.Name, Flaw: b.Says, Open: open(b.Bend), CaughtBy: slices.Compact(all)})
+		out = append(out, Broken[S]{Name: b.Name, Flaw: b.Says, Open: open(b.Bend), CaughtBy: slices.Compact(all), ByChance: chance})
 	}
 	return out
 }
