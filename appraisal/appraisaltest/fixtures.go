@@ -12,9 +12,6 @@ import (
 	"github.com/servicelane/servicelane/org"
 )
 
-// taipei is the dealers' zone.
-var taipei = kit.Taipei
-
 // t0 is a fixed instant with microseconds, written in UTC as the Service
 // writes it, so a store that drops either is caught. Every instant the
 // kit writes is t0 plus whole microseconds.

@@ -82,33 +82,6 @@ func activeIsOwn(ctx context.Context, s billing.Store, off billing.StoredPriceBo
 	return errors.Join(errs...)
 }
 
-// readSettlements reads want (sorted by Key) with Settlement and
-// Settlements.
-func readSettlements(ctx context.Context, s billing.Store, want ...billing.Settlement) error {
-	for _, w := range want {
-		got, err := s.Settlement(ctx, w.DealerID, w.Key)
-		if err != nil {
-			return fmt.Errorf("read settlement %s: %w", w.Key, err)
-		}
-		if err := diffSettlement(got, w); err != nil {
-			return fmt.Errorf("reading it with Settlement: %w", err)
-		}
-	}
-	list, err := s.Settlements(ctx, "d1", billing.SettlementQuery{Limit: 10})
-	if err != nil {
-		return fmt.Errorf("list settlements: %w", err)
-	}
-	if len(list) != len(want) {
-		return fmt.Errorf("listing with Settlements gave %d, want %d", len(list), len(want))
-	}
-	for i := range want {
-		if err := diffSettlement(list[i], want[i]); err != nil {
-			return fmt.Errorf("listing with Settlements: %w", err)
-		}
-	}
-	return nil
-}
-
 // amounts are the values every amount column must keep exactly: above
 // 2^53, with trailing zeros, at the fourth decimal, at the contract's
 // widest, and below zero (a credit note, a deposit applied).

@@ -156,18 +156,6 @@ func fullDocument(d org.DealerID, id billing.DocumentID, number int64) billing.D
 	}
 }
 
-// creditNote reverses doc: every amount negated.
-func creditNote(doc billing.Document, id billing.DocumentID, number int64) billing.Document {
-	c := doc.Clone()
-	c.ID, c.Series, c.Number, c.Kind = id, "CRN", number, billing.CreditNote
-	c.Bill = billing.Bill{Payers: []billing.PayerBill{c.Bill}}.Negate().Payers[0]
-	c.Total = c.Total.Neg()
-	c.Payments = []billing.Payment{{Method: billing.PayTransfer, Amount: c.Total, Reference: "refund"}}
-	c.References, c.Reason = doc.ID, "wrong part billed"
-	c.IssuedAt = at(24 * 60)
-	return c
-}
-
 // numberOf gives every document ID of the kit its own number, as the
 // Service never issues one number twice in a series: a store may keep
 // (dealer, series, number) unique.

@@ -248,10 +248,6 @@ func versionStores() []brokenStore {
 	}
 }
 
-// twiceChecks are the checks of a Change naming one record twice, one per
-// record kind.
-var twiceChecks = []string{"PriceBookTwiceInAChange", "SettlementTwiceInAChange", "DocumentTwiceInAChange", "SeriesTwiceInAChange"}
-
 func atomicStores() []brokenStore {
 	return []brokenStore{
 		{Name: "documentsBeforeSeries", Flaw: "writes the documents, then the series in a second transaction: a stale series leaves its document behind",
