@@ -1,12 +1,17 @@
 // Package kit holds what the conformance kits (orgtest, servicedesktest,
-// billingtest, appraisaltest, trainingtest, policytest) share: the store
-// rules every record kind keeps, written once (domain.go, rules.go) and
+// billingtest, appraisaltest, trainingtest, policytest) share, so that
+// each is written once (issue 17): every kit's public face (public.go:
+// Check, Harness, Features, Suite); the store rules every record kind
+// keeps (domain.go, rules.go, records.go: versions, a record twice in a
+// change, atomic commits, another dealer's records, copies, tenancy, the
+// trail, a done context, round trips, not-found, exact decimals, instants),
 // run on the record kinds each kit declares, with the flaws that prove
-// them on every kit (flaws.go, paths.go); the runner that turns checks
-// into subtests, the concurrency helpers, the error and version-rule
-// helpers, the paging guards and the Differ that compares a record read
-// back with the one written. It needs only the standard library,
-// shopspring/decimal and the org package.
+// them on every kit (flaws.go, paths.go) and that kitcheck turns into real
+// broken stores (Domain.Bent); one reflective record diff (deep.go) and
+// scribble (scribble.go); the runner that turns checks into subtests, the
+// concurrency helpers (RaceToCreate, Hammer, OnlyEvents), the paging and
+// filter checks, the fixtures every kit repeats. It needs only the
+// standard library, shopspring/decimal and the org package.
 package kit
 
 import (
