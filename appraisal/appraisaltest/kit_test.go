@@ -97,6 +97,7 @@ func generic() []brokenStore {
 		"checksContextAfterWriting": {"ContextDone"},
 		"zeroTimeAsEpoch":           {"CycleRoundTrip", "CycleVersionRule", "TenancyIsolation"},
 		"seqFromZero":               {"AppraisalVersionRule", "ConcurrentAppraisalUpdates", "ConcurrentInputKeyOnce", "CycleVersionRule", "EventsAppended", "ImprovementVersionRule", "InputVersionRule", "ReadsAreCopies", "TenancyIsolation"},
+		"truncatesLists":            {"LargeHistory"},
 		"updateCreates":             {},
 		"versionZeroAccepted":       {},
 		"versionZeroConflicts":      {},
@@ -298,23 +299,6 @@ func listStores() []brokenStore {
 				}
 			}),
 			CaughtBy: []string{"AppraisalsOrderedByEmployee", "EmptyResults"}},
-		{Name: "truncatesLists", Flaw: "returns at most 100 records from a list (a LIMIT left in the query)",
-			Open: bend(func(o *over) {
-				ins, as, hist := o.inputs, o.appraisals, o.history
-				o.inputs = func(ctx context.Context, d org.DealerID, m org.Month, r org.EmployeeID) ([]appraisal.Input, error) {
-					list, err := ins(ctx, d, m, r)
-					return list[:min(len(list), 100)], err
-				}
-				o.appraisals = func(ctx context.Context, d org.DealerID, m org.Month) ([]appraisal.Appraisal, error) {
-					list, err := as(ctx, d, m)
-					return list[:min(len(list), 100)], err
-				}
-				o.history = func(ctx context.Context, d org.DealerID, e org.EmployeeID, upTo org.Month) ([]appraisal.Appraisal, error) {
-					list, err := hist(ctx, d, e, upTo)
-					return list[:min(len(list), 100)], err
-				}
-			}),
-			CaughtBy: []string{"LargeHistory"}},
 	}
 }
 

@@ -95,6 +95,7 @@ func generic() []brokenStore {
 		"settlementsOfEveryDealer":  {"CommitOtherDealerInvalid", "SettlementsQuery", "TenancyIsolation"},
 		"checksContextAfterWriting": {"ContextDone"},
 		"seqFromZero":               {"ConcurrentSeriesGapless", "ConcurrentSettlementKeyOnce", "DocumentVersionRule", "EventsAppended", "PriceBookVersionRule", "ReadsAreCopies", "SeriesVersionRule", "SettlementVersionRule", "TenancyIsolation"},
+		"truncatesLists":            {"LargeDocuments"},
 		"updateCreates":             {},
 		"versionZeroAccepted":       {},
 		"versionZeroConflicts":      {},

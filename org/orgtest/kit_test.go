@@ -76,6 +76,7 @@ func generic() []brokenStore {
 		"checksContextAfterWriting": {"ContextDone"},
 		"seqFromZero":               {"ConcurrentEventsUnique", "EmployeeVersionRule", "EventsAppended", "EventsInOrder", "MoveVersionRule", "ReadsAreCopies", "TenancyIsolation"},
 		"zeroTimeAsEpoch":           {"CreateExistingConflicts", "EmployeeRoundTrip", "EmployeeVersionRule", "MoveRoundTrip", "StaleVersionConflicts", "TenancyIsolation"},
+		"truncatesLists":            {"LargeRoster"},
 		"updateCreates":             {"UpdateMissingConflicts"},
 		"versionZeroAccepted":       {"VersionBelowOneInvalid"},
 		"versionZeroConflicts":      {"VersionBelowOneInvalid"},

@@ -107,6 +107,7 @@ func ksGeneric() []ksBroken {
 		"checksContextAfterWriting": {"ContextDone"},
 		"zeroTimeAsEpoch":           {"ConcurrentDecisionCreateOnce", "DecisionRoundTrip", "DecisionVersionRule", "DecisionsOrderedByKey", "IncidentRoundTrip", "IncidentVersionRule", "InstantsUTCMicroseconds", "NominationRoundTrip", "PolicyRoundTrip", "TenancyIsolation"},
 		"seqFromZero":               {"ConcurrentActivationsKeepOne", "ConcurrentDecisionCreateOnce", "ConcurrentDecisionUpdates", "DecisionVersionRule", "EventsAppended", "IncidentVersionRule", "NominationVersionRule", "PolicyVersionRule", "ReadsAreCopies", "TenancyIsolation"},
+		"truncatesLists":            {"LargePeriod"},
 		"updateCreates":             {},
 		"versionZeroAccepted":       {},
 		"versionZeroConflicts":      {},
@@ -506,19 +507,6 @@ func ksListStores() []ksBroken {
 				return all, nil
 			}),
 			CaughtBy: []string{"DecisionsOrderedByKey"}},
-		{Name: "truncatesLists", Flaw: "returns at most 100 records from a list (a LIMIT left in the query)",
-			Open: ksBend(func(o *ksOver) {
-				is, ds := o.incidents, o.decisions
-				o.incidents = func(ctx context.Context, d org.DealerID, from, before time.Time) ([]policy.IncidentRecord, error) {
-					list, err := is(ctx, d, from, before)
-					return list[:min(len(list), 100)], err
-				}
-				o.decisions = func(ctx context.Context, d org.DealerID, p policy.Period, e org.EmployeeID) ([]policy.Decision, error) {
-					list, err := ds(ctx, d, p, e)
-					return list[:min(len(list), 100)], err
-				}
-			}),
-			CaughtBy: []string{"LargePeriod"}},
 	}
 }
 

@@ -116,6 +116,7 @@ func generic() []brokenStore {
 		"subjectEventsReversed":      {"RedactionRewritesOneEvent", "SubjectEventsInOrder"},
 		"checksContextAfterWriting":  {"ContextDone"},
 		"zeroTimeAsEpoch":            {"AmountsExact", "CommitWritesBillingAtomically", "ComplaintRoundTrip", "ComplaintVersionRule", "ReadsAreCopies", "TenancyIsolation", "WorkOrderRoundTrip", "WorkOrderVersionRule"},
+		"truncatesLists":             {"LargeMonth"},
 		"updateCreates":              {},
 		"versionZeroAccepted":        {},
 		"versionZeroConflicts":       {},

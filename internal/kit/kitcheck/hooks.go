@@ -55,6 +55,9 @@ type Hooks[S, C any] struct {
 	// Reversed, when set, names the list read (List) that answers its
 	// records in the reverse of the order the contract gives.
 	Reversed string
+	// Truncate, when above 0, is the most records any list read (List)
+	// answers.
+	Truncate int
 
 	mu      sync.Mutex
 	dealers map[org.DealerID]bool
@@ -181,10 +184,14 @@ func walkRecords(v reflect.Value, visit func(reflect.Value) bool) {
 // read reads any dealer's list; the answer passes through h as Read's.
 // Where h.OfEveryDealer names the method, it reads every dealer's list
 // and answers them all, one after another; where h.Reversed does, it
-// answers the list reversed.
+// answers the list reversed; with h.Truncate, at most that many records.
 //
 //	return kitcheck.List(&o.h, "Documents", d, func(d org.DealerID) ([]billing.Document, error) { return o.documents(ctx, d, q) })
 func List[T, S, C any](h *Hooks[S, C], method string, d org.DealerID, read func(org.DealerID) ([]T, error)) ([]T, error) {
+	if h.Truncate > 0 {
+		list, err := read(d)
+		return Read(list[:min(len(list), h.Truncate)], err)(h)
+	}
 	if h.Reversed == method {
 		list, err := read(d)
 		slices.Reverse(list)

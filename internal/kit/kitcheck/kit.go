@@ -91,6 +91,9 @@ func (k Kit[S]) TestBroken(t *testing.T, stores []Broken[S]) {
 			if unknown := k.unknown(b.CaughtBy, b.Panics, b.Loops, b.ByChance); len(unknown) > 0 {
 				t.Fatalf("%s names checks %q, which %s does not have", b.Name, unknown, k.Name)
 			}
+			if len(b.CaughtBy)+len(b.Panics)+len(b.Loops)+len(b.ByChance) == 0 {
+				t.Fatalf("%s names no check that catches it: a store that %s and passes every check is a gap of the kit, not a test", b.Name, b.Flaw)
+			}
 			var (
 				mu     sync.Mutex
 				failed []string

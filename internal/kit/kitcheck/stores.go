@@ -159,6 +159,8 @@ func BrokenBends[S, C any]() []Bend[S, C] {
 					return evs, err
 				}
 			}},
+		{"truncatesLists", "returns at most 100 records from a list (a LIMIT left in the query)",
+			func(h *Hooks[S, C]) { h.Truncate = 100 }},
 		{"slowLastWriterWins", "ignores Version, and answers reads after 1ms, as a store across a network does",
 			func(h *Hooks[S, C]) { h.Latency = time.Millisecond }}, // and the kit's ignoresVersions commit
 	}
