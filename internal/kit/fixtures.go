@@ -22,12 +22,6 @@ const Big = "12345678901234567.89"
 // Amount parses one of a kit's constant decimals.
 func Amount(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
-// AmountPtr is a pointer to a new decimal, for optional fields.
-func AmountPtr(s string) *decimal.Decimal {
-	d := Amount(s)
-	return &d
-}
-
 // Clock gives a kit's instants: T0, a fixed instant with microseconds
 // written in UTC as the Service writes it (a store that drops either is
 // caught), and whole minutes after it.

@@ -2,7 +2,6 @@ package kitcheck
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/servicelane/servicelane/org"
 )
@@ -25,14 +24,6 @@ func NilIfNotFound(err error) error {
 		return nil
 	}
 	return err
-}
-
-// NotFoundIfEmpty answers an empty list with org.ErrNotFound.
-func NotFoundIfEmpty[T any](list []T, err error) ([]T, error) {
-	if err == nil && len(list) == 0 {
-		return nil, fmt.Errorf("no match: %w", org.ErrNotFound)
-	}
-	return list, err
 }
 
 // NilIfEmpty answers an empty list with nil.
